@@ -1,0 +1,38 @@
+# The two commands of the quick start are `make report` and `make test`.
+# Every target sets up .venv first; setup is idempotent (a stamp file tracks pyproject.toml).
+
+PYTHON ?= python3
+VENV ?= .venv
+# The CPU wheel of torch; a plain `torch` requirement would pull a multi-GB CUDA build.
+TORCH ?= torch==2.13.0
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.framing-setup
+export HF_HUB_OFFLINE ?= 1
+export TRANSFORMERS_OFFLINE ?= 1
+export TOKENIZERS_PARALLELISM ?= false
+
+.PHONY: setup report test bench lab clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q "$(TORCH)"
+	$(BIN)/python -m pip install -q -e ".[test]"
+	touch $(STAMP)
+
+report: setup
+	$(BIN)/framing report seeds/ --out reports/seeds
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+bench: setup
+	$(BIN)/python -m benchmarks.run
+
+lab: setup
+	$(BIN)/jupyter lab notebooks/
+
+clean:
+	rm -rf reports/ notebooks/output/ .pytest_cache

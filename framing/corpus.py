@@ -1,0 +1,385 @@
+"""Reading articles into an article table.
+
+The article table has one row per article and the columns
+
+``article_id``
+    a stable identifier: the file name for text files (``EN_UA_021270.txt``),
+    the ``article_id``/``id`` column of a CSV/JSONL, else ``<file stem>-<row>``.
+``title``
+    the headline, or ``None``. In a text file, the first non-empty line is the
+    title when a blank line follows it.
+``text``
+    the whole article, title included, decoded from UTF-8 (with or without a
+    BOM) or UTF-16 (with a BOM), with line endings normalised to ``\\n``.
+    Character offsets everywhere in the toolkit are offsets into this string.
+``source``, ``date``
+    optional metadata (``None`` when absent).
+
+Anything that cannot be read raises :class:`framing.errors.FramingError` with
+a one-line message naming the file. Files that are skipped (empty, unknown
+extension) are counted in a :class:`ReadWarning`.
+"""
+
+from __future__ import annotations
+
+import glob as _glob
+import io
+import json
+import os
+import warnings
+from pathlib import Path
+from typing import Iterable, Sequence, Union
+
+import pandas as pd
+
+from .errors import FramingError
+
+__all__ = ["read_articles", "ARTICLE_COLUMNS", "ReadWarning", "decode_bytes"]
+
+ARTICLE_COLUMNS = ["article_id", "title", "text", "source", "date"]
+TEXT_EXTENSIONS = {".txt", ".text", ".md"}
+HTML_EXTENSIONS = {".html", ".htm"}
+TABLE_EXTENSIONS = {".csv", ".tsv", ".jsonl", ".ndjson", ".json"}
+KNOWN_EXTENSIONS = TEXT_EXTENSIONS | HTML_EXTENSIONS | TABLE_EXTENSIONS
+# A guard against reading a disk image by mistake; a news article is far smaller.
+MAX_FILE_BYTES = 200 * 1024 * 1024
+
+PathLike = Union[str, os.PathLike]
+
+
+class ReadWarning(UserWarning):
+    """Some inputs were skipped; the message says how many and why."""
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+def decode_bytes(data: bytes, name: str = "<bytes>") -> str:
+    """Decode a text file's bytes and normalise its line endings.
+
+    UTF-8 with or without a BOM, and UTF-16/32 with a BOM, are accepted.
+    Carriage returns (``\\r\\n`` and lone ``\\r``) become ``\\n``.
+
+    Raises
+    ------
+    FramingError
+        if the bytes are not text in one of those encodings; the message
+        names ``name`` and the offending byte offset.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        encoding, body = "utf-8", data[3:]
+    elif data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        encoding, body = "utf-32", data
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding, body = "utf-16", data
+    else:
+        encoding, body = "utf-8", data
+    try:
+        text = body.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise FramingError(
+            f"{name}: cannot decode as {encoding.upper()} at byte {exc.start}; "
+            "expected UTF-8 text (or UTF-16 with a BOM)"
+        ) from None
+    if "\x00" in text:
+        raise FramingError(
+            f"{name}: contains NUL characters; expected a text file, found binary data"
+        )
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise FramingError(
+                f"{path}: {size} bytes is larger than the {MAX_FILE_BYTES} byte limit for one input file"
+            )
+        return path.read_bytes()
+    except FramingError:
+        raise
+    except OSError as exc:
+        raise FramingError(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
+def split_title(text: str) -> str | None:
+    """The title of a text article: its first non-empty line, when a blank line follows."""
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    if i + 1 < len(lines) and not lines[i + 1].strip() and i + 2 <= len(lines):
+        # a title needs something after the blank line, or it is the whole text
+        if any(line.strip() for line in lines[i + 2 :]):
+            return lines[i].strip()
+    return None
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+def _html_to_text(html: str) -> str:
+    from html.parser import HTMLParser
+
+    blocks = {
+        "p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
+        "section", "article", "header", "footer", "blockquote", "title", "ul", "ol",
+    }
+    skip = {"script", "style", "noscript", "template", "svg", "head"}
+
+    class _P(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.out: list[str] = []
+            self.depth_skip = 0
+            self.title: list[str] = []
+            self.in_title = False
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "title":
+                self.in_title = True
+            elif tag in skip:
+                self.depth_skip += 1
+            if tag in blocks:
+                self.out.append("\n\n")
+
+        def handle_endtag(self, tag):
+            if tag == "title":
+                self.in_title = False
+            elif tag in skip and self.depth_skip:
+                self.depth_skip -= 1
+            if tag in blocks:
+                self.out.append("\n\n")
+
+        def handle_data(self, data):
+            if self.in_title:
+                self.title.append(data)
+            elif not self.depth_skip:
+                self.out.append(data)
+
+    p = _P()
+    p.feed(html)
+    p.close()
+    raw = "".join(p.out)
+    paras = [" ".join(block.split()) for block in raw.split("\n\n")]
+    body = "\n\n".join(x for x in paras if x)
+    title = " ".join("".join(p.title).split())
+    if title and not body.startswith(title):
+        body = f"{title}\n\n{body}" if body else title
+    return body
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def _table_rows(path: Path, text: str) -> pd.DataFrame:
+    ext = path.suffix.lower()
+    try:
+        if ext in {".csv", ".tsv"}:
+            if not text.strip():
+                raise FramingError(f"{path}: the file is empty; expected a header row with a 'text' column")
+            df = pd.read_csv(
+                io.StringIO(text), sep="\t" if ext == ".tsv" else ",", dtype=str,
+                keep_default_na=False, on_bad_lines="error",
+            )
+        else:
+            rows = []
+            stripped = text.strip()
+            if ext == ".json" and stripped.startswith("["):
+                data = json.loads(stripped)
+                if not isinstance(data, list):
+                    raise FramingError(f"{path}: expected a JSON list of objects")
+                rows = data
+            else:
+                for lineno, line in enumerate(text.split("\n"), 1):
+                    if not line.strip():
+                        continue
+                    try:
+                        rows.append(json.loads(line))
+                    except json.JSONDecodeError as exc:
+                        raise FramingError(
+                            f"{path}, line {lineno}: invalid JSON ({exc.msg}); expected one JSON object per line"
+                        ) from None
+            for i, row in enumerate(rows, 1):
+                if not isinstance(row, dict):
+                    raise FramingError(f"{path}, record {i}: expected a JSON object, found {type(row).__name__}")
+            df = pd.DataFrame(rows)
+    except FramingError:
+        raise
+    except json.JSONDecodeError as exc:
+        raise FramingError(f"{path}: invalid JSON at line {exc.lineno} ({exc.msg})") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        msg = " ".join(str(exc).split())
+        raise FramingError(f"{path}: malformed {ext[1:].upper()} ({msg})") from None
+    if df.empty and "text" in df.columns:
+        raise FramingError(f"{path}: has a header but no rows")
+    if "text" not in df.columns:
+        found = ", ".join(map(str, df.columns[:8])) or "none"
+        raise FramingError(f"{path}: no 'text' column; expected a 'text' column, found columns: {found}")
+    return df
+
+
+def _frame_from_table(df: pd.DataFrame, stem: str, where: str) -> pd.DataFrame:
+    out = pd.DataFrame(index=range(len(df)))
+    id_col = next((c for c in ("article_id", "id") if c in df.columns), None)
+    if id_col is not None:
+        ids = df[id_col].astype(str).tolist()
+    else:
+        ids = [f"{stem}-{i}" for i in range(1, len(df) + 1)]
+    out["article_id"] = ids
+    texts = []
+    for i, t in enumerate(df["text"].tolist()):
+        if t is None or (isinstance(t, float) and pd.isna(t)):
+            t = ""
+        if not isinstance(t, str):
+            raise FramingError(f"{where}, row {i + 1}: 'text' must be a string, found {type(t).__name__}")
+        texts.append(t.replace("\r\n", "\n").replace("\r", "\n"))
+    out["text"] = texts
+    for col in ("title", "source", "date"):
+        if col in df.columns:
+            out[col] = [None if (v is None or (isinstance(v, float) and pd.isna(v)) or v == "") else str(v)
+                        for v in df[col].tolist()]
+        else:
+            out[col] = None
+    if "title" not in df.columns:
+        out["title"] = [split_title(t) for t in texts]
+    return out[ARTICLE_COLUMNS]
+
+
+# --------------------------------------------------------------------------- paths
+
+
+def _expand(inputs: Sequence[PathLike]) -> tuple[list[Path], dict[str, int]]:
+    files: list[Path] = []
+    skipped: dict[str, int] = {}
+    for item in inputs:
+        s = os.fspath(item)
+        if any(ch in s for ch in "*?[") and not os.path.exists(s):
+            matches = sorted(_glob.glob(s, recursive=True))
+            if not matches:
+                raise FramingError(f"{s}: the pattern matches no file")
+            files.extend(Path(m) for m in matches if os.path.isfile(m))
+            continue
+        p = Path(s)
+        if p.is_dir():
+            found = sorted(q for q in p.rglob("*") if q.is_file() and not any(part.startswith(".") for part in q.relative_to(p).parts))
+            inside = [q for q in found if q.suffix.lower() in KNOWN_EXTENSIONS]
+            n_other = len(found) - len(inside)
+            if n_other:
+                skipped["unknown extension"] = skipped.get("unknown extension", 0) + n_other
+            if not inside:
+                raise FramingError(
+                    f"{p}: no readable articles in this directory; expected files ending in "
+                    + ", ".join(sorted(KNOWN_EXTENSIONS))
+                )
+            files.extend(inside)
+        elif p.is_file():
+            files.append(p)
+        elif p.exists():
+            raise FramingError(f"{p}: not a regular file or directory")
+        else:
+            raise FramingError(f"{p}: no such file or directory")
+    return files, skipped
+
+
+def _read_file(path: Path) -> pd.DataFrame:
+    data = _read_bytes(path)
+    text = decode_bytes(data, str(path))
+    ext = path.suffix.lower()
+    if ext in TABLE_EXTENSIONS:
+        return _frame_from_table(_table_rows(path, text), path.stem, str(path))
+    if ext in HTML_EXTENSIONS or (ext not in TEXT_EXTENSIONS and text.lstrip()[:15].lower().startswith(("<!doctype html", "<html"))):
+        text = _html_to_text(text)
+    return pd.DataFrame(
+        [{"article_id": path.name, "title": split_title(text), "text": text, "source": None, "date": None}],
+        columns=ARTICLE_COLUMNS,
+    )
+
+
+def _dedupe_ids(df: pd.DataFrame) -> tuple[pd.DataFrame, int, int]:
+    """Drop exact duplicates (same id and text); give clashing ids a ``#n`` suffix."""
+    before = len(df)
+    df = df.drop_duplicates(subset=["article_id", "text"], keep="first").reset_index(drop=True)
+    n_dropped = before - len(df)
+    counts: dict[str, int] = {}
+    new_ids = []
+    n_renamed = 0
+    seen = set(df["article_id"])
+    for aid in df["article_id"]:
+        k = counts.get(aid, 0) + 1
+        counts[aid] = k
+        if k == 1:
+            new_ids.append(aid)
+        else:
+            cand = f"{aid}#{k}"
+            while cand in seen:
+                k += 1
+                cand = f"{aid}#{k}"
+            seen.add(cand)
+            new_ids.append(cand)
+            n_renamed += 1
+    df["article_id"] = new_ids
+    return df, n_dropped, n_renamed
+
+
+def read_articles(source, *, skip_empty: bool = True) -> pd.DataFrame:
+    """Read articles from files, directories, globs, CSV/JSONL or a DataFrame.
+
+    Parameters
+    ----------
+    source : path, glob, list of them, or pandas.DataFrame
+        A directory is searched recursively for ``.txt``, ``.md``, ``.html``,
+        ``.csv``, ``.tsv``, ``.jsonl`` and ``.json`` files (hidden files are
+        ignored). A CSV/JSONL/DataFrame needs a ``text`` column and may have
+        ``article_id`` (or ``id``), ``title``, ``source`` and ``date``.
+    skip_empty : bool
+        Skip articles whose text is empty or whitespace only (with a
+        :class:`ReadWarning`) instead of raising.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The article table, columns :data:`ARTICLE_COLUMNS`, in input order.
+        Exact duplicates are dropped and clashing ids get a ``#2`` suffix,
+        with a :class:`ReadWarning` saying how many.
+
+    Raises
+    ------
+    FramingError
+        naming the file and the problem, for anything that cannot be read.
+    """
+    skipped: dict[str, int] = {}
+    if isinstance(source, pd.DataFrame):
+        if "text" not in source.columns:
+            found = ", ".join(map(str, source.columns[:8])) or "none"
+            raise FramingError(f"articles DataFrame: no 'text' column; found columns: {found}")
+        df = _frame_from_table(source.reset_index(drop=True), "article", "articles DataFrame")
+    else:
+        if isinstance(source, (str, os.PathLike)):
+            inputs: Iterable[PathLike] = [source]
+        else:
+            inputs = list(source)
+            if not inputs:
+                raise FramingError("no input paths given; expected at least one file or directory")
+        files, skipped = _expand(list(inputs))
+        frames = [_read_file(f) for f in files]
+        df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ARTICLE_COLUMNS)
+    if skip_empty:
+        empty = df["text"].map(lambda t: not str(t).strip())
+        if empty.any():
+            skipped["empty or whitespace-only"] = skipped.get("empty or whitespace-only", 0) + int(empty.sum())
+            df = df[~empty].reset_index(drop=True)
+    df, n_dropped, n_renamed = _dedupe_ids(df)
+    if n_dropped:
+        skipped["exact duplicate"] = n_dropped
+    notes = [f"{n} {why}" for why, n in skipped.items()]
+    if n_renamed:
+        notes.append(f"{n_renamed} duplicate article_id renamed with a '#n' suffix")
+    if notes:
+        warnings.warn("skipped or changed inputs: " + "; ".join(notes), ReadWarning, stacklevel=2)
+    if df.empty:
+        raise FramingError("no readable articles: every input was empty or skipped")
+    return df[ARTICLE_COLUMNS].reset_index(drop=True)

