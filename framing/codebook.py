@@ -1,0 +1,339 @@
+"""Frames and actors: the TOML codebook format, validation, the bundled defaults.
+
+A codebook is a TOML file::
+
+    id = "western-threat-vs-russian-defensive"
+    label = "Western threat vs Russian defensive framing"
+    description = "..."
+
+    [[frames]]
+    id = "western_threat"              # a column name: lowercase letters, digits, _
+    label = "Western threat framing"
+    description = "Russia as the aggressor ..."
+    exemplars = ["Russia launched missile strikes on Kyiv.", ...]
+    # Optional minimal pairs: contrast[i] is exemplars[i] with the stance
+    # flipped (same topic and actors). Same length as exemplars.
+    contrast = ["Ukraine shelled Russian border towns.", ...]
+    # Optional: the roles this frame casts actors in (actor ids).
+    roles = { aggressor = ["russia"], victim = ["ukraine"], defender = ["west"] }
+
+    [[actors]]
+    id = "russia"
+    label = "Russia"
+    camp = "russia"                    # optional grouping of actors
+    aliases = ["Russia", "Moscow", "the Kremlin", "Putin", "Lavrov"]
+
+Loading validates everything once; an error names the file, the frame or
+actor, and the problem, e.g. ``codebook 'x.toml': frame 'western_threat' has
+no exemplars``.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Iterable
+
+from .errors import FramingError
+
+__all__ = [
+    "Codebook",
+    "Frame",
+    "Actor",
+    "load_codebook",
+    "list_codebooks",
+    "DEFAULT_CODEBOOK",
+    "ROLE_NAMES",
+]
+
+DEFAULT_CODEBOOK = "western-threat-vs-russian-defensive"
+ROLE_NAMES = ("aggressor", "defender", "victim")
+_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+_RESERVED = {"none", "frame", "confidence", "text", "article_id", "sentence_id", "lean"}
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One framing group: what it means and sentences that carry it."""
+
+    id: str
+    label: str
+    description: str
+    exemplars: tuple[str, ...]
+    contrast: tuple[str, ...] = ()
+    roles: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """An actor and the names it goes by."""
+
+    id: str
+    label: str
+    aliases: tuple[str, ...]
+    camp: str | None = None
+
+
+@dataclass(frozen=True)
+class Codebook:
+    """A validated codebook. Use :func:`load_codebook` to read one."""
+
+    id: str
+    label: str
+    description: str
+    frames: tuple[Frame, ...]
+    actors: tuple[Actor, ...] = ()
+    path: str | None = None
+
+    @property
+    def frame_ids(self) -> list[str]:
+        """Frame ids in codebook order; these are the score column names."""
+        return [f.id for f in self.frames]
+
+    def frame(self, frame_id: str) -> Frame:
+        for f in self.frames:
+            if f.id == frame_id:
+                return f
+        raise FramingError(f"codebook {self.id!r}: no frame {frame_id!r}; frames are {', '.join(self.frame_ids)}")
+
+    def actor(self, actor_id: str) -> Actor:
+        for a in self.actors:
+            if a.id == actor_id:
+                return a
+        raise FramingError(f"codebook {self.id!r}: no actor {actor_id!r}")
+
+    def frames_table(self):
+        """The frames as a DataFrame: ``frame``, ``label``, ``description``, ``n_exemplars``, ``n_contrast``."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            [
+                {"frame": f.id, "label": f.label, "description": f.description,
+                 "n_exemplars": len(f.exemplars), "n_contrast": len(f.contrast)}
+                for f in self.frames
+            ]
+        )
+
+    def exemplars_table(self):
+        """One row per exemplar: ``frame``, ``kind`` (exemplar/contrast), ``pair``, ``text``."""
+        import pandas as pd
+
+        rows = []
+        for f in self.frames:
+            for i, t in enumerate(f.exemplars):
+                rows.append({"frame": f.id, "kind": "exemplar", "pair": i, "text": t})
+            for i, t in enumerate(f.contrast):
+                rows.append({"frame": f.id, "kind": "contrast", "pair": i, "text": t})
+        return pd.DataFrame(rows, columns=["frame", "kind", "pair", "text"])
+
+    def actors_table(self):
+        """The actors as a DataFrame: ``actor``, ``label``, ``camp``, ``aliases`` (joined with ``; ``)."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            [{"actor": a.id, "label": a.label, "camp": a.camp, "aliases": "; ".join(a.aliases)} for a in self.actors],
+            columns=["actor", "label", "camp", "aliases"],
+        )
+
+    def with_actors(self, *actors: Actor | dict) -> "Codebook":
+        """A copy with more actors (or more aliases for an existing actor id).
+
+        Examples
+        --------
+        >>> cb = load_codebook().with_actors({"id": "hungary", "label": "Hungary", "aliases": ["Orban", "Budapest"]})
+        """
+        current = {a.id: a for a in self.actors}
+        for i, a in enumerate(actors):
+            if isinstance(a, dict):
+                a = _parse_actor(a, f"codebook {self.id!r}", i)
+            if a.id in current:
+                old = current[a.id]
+                aliases = tuple(dict.fromkeys(old.aliases + a.aliases))
+                current[a.id] = replace(old, aliases=aliases)
+            else:
+                current[a.id] = a
+        return replace(self, actors=tuple(current.values()))
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def _str_list(value, where: str, what: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise FramingError(f"{where}: {what} must be a list of strings, found {type(value).__name__}")
+    out = []
+    for i, v in enumerate(value):
+        if not isinstance(v, str) or not v.strip():
+            raise FramingError(f"{where}: {what}[{i}] must be a non-empty string, found {v!r}")
+        out.append(" ".join(v.split()))
+    return tuple(out)
+
+
+def _parse_actor(raw, where: str, i: int) -> Actor:
+    if not isinstance(raw, dict):
+        raise FramingError(f"{where}: actors[{i}] must be a table, found {type(raw).__name__}")
+    aid = raw.get("id")
+    if not isinstance(aid, str) or not _ID_RE.match(aid):
+        raise FramingError(f"{where}: actors[{i}] has id {aid!r}; expected lowercase letters, digits and _")
+    aliases = _str_list(raw.get("aliases"), f"{where}: actor {aid!r}", "aliases")
+    label = raw.get("label", aid)
+    if not aliases:
+        aliases = (label,)
+    unknown = set(raw) - {"id", "label", "aliases", "camp"}
+    if unknown:
+        raise FramingError(f"{where}: actor {aid!r} has unknown key(s) {', '.join(sorted(unknown))}; expected id, label, aliases, camp")
+    camp = raw.get("camp")
+    if camp is not None and not isinstance(camp, str):
+        raise FramingError(f"{where}: actor {aid!r}: camp must be a string")
+    return Actor(id=aid, label=str(label), aliases=aliases, camp=camp)
+
+
+def parse_codebook(data: dict, where: str = "codebook") -> Codebook:
+    """Validate a codebook given as a dict (the parsed TOML)."""
+    if not isinstance(data, dict):
+        raise FramingError(f"{where}: expected a table at the top level")
+    unknown = set(data) - {"id", "label", "description", "version", "frames", "actors"}
+    if unknown:
+        raise FramingError(f"{where}: unknown top-level key(s) {', '.join(sorted(unknown))}; expected id, label, description, version, frames, actors")
+    frames_raw = data.get("frames")
+    if not isinstance(frames_raw, list) or not frames_raw:
+        raise FramingError(f"{where}: has no [[frames]]; expected at least one frame")
+    actors = tuple(_parse_actor(a, where, i) for i, a in enumerate(data.get("actors") or []))
+    actor_ids = [a.id for a in actors]
+    dup = {x for x in actor_ids if actor_ids.count(x) > 1}
+    if dup:
+        raise FramingError(f"{where}: actor id {sorted(dup)[0]!r} appears more than once")
+    frames = []
+    seen = set()
+    for i, raw in enumerate(frames_raw):
+        if not isinstance(raw, dict):
+            raise FramingError(f"{where}: frames[{i}] must be a table")
+        fid = raw.get("id")
+        if not isinstance(fid, str) or not _ID_RE.match(fid):
+            raise FramingError(f"{where}: frames[{i}] has id {fid!r}; expected lowercase letters, digits and _ (it becomes a column name)")
+        if fid in _RESERVED:
+            raise FramingError(f"{where}: frame id {fid!r} is reserved; choose another")
+        if fid in seen:
+            raise FramingError(f"{where}: frame {fid!r} appears more than once")
+        seen.add(fid)
+        fw = f"{where}: frame {fid!r}"
+        unknown = set(raw) - {"id", "label", "description", "exemplars", "contrast", "roles"}
+        if unknown:
+            raise FramingError(f"{fw} has unknown key(s) {', '.join(sorted(unknown))}; expected id, label, description, exemplars, contrast, roles")
+        exemplars = _str_list(raw.get("exemplars"), fw, "exemplars")
+        if not exemplars:
+            raise FramingError(f"{fw} has no exemplars")
+        contrast = _str_list(raw.get("contrast"), fw, "contrast")
+        if contrast and len(contrast) != len(exemplars):
+            raise FramingError(
+                f"{fw}: contrast has {len(contrast)} sentences and exemplars {len(exemplars)}; "
+                "contrast[i] is the minimal-pair counterpart of exemplars[i], so the lengths must match"
+            )
+        desc = raw.get("description", "")
+        if not isinstance(desc, str):
+            raise FramingError(f"{fw}: description must be a string")
+        roles_raw = raw.get("roles") or {}
+        if not isinstance(roles_raw, dict):
+            raise FramingError(f"{fw}: roles must be a table like {{ aggressor = [\"russia\"] }}")
+        roles = {}
+        for role, ids in roles_raw.items():
+            if role not in ROLE_NAMES:
+                raise FramingError(f"{fw}: unknown role {role!r}; expected one of {', '.join(ROLE_NAMES)}")
+            ids = _str_list(ids, fw, f"roles.{role}")
+            for a in ids:
+                if a not in actor_ids:
+                    raise FramingError(f"{fw}: roles.{role} names actor {a!r}, which is not in [[actors]]")
+            roles[role] = ids
+        frames.append(Frame(id=fid, label=str(raw.get("label", fid)), description=" ".join(desc.split()),
+                            exemplars=exemplars, contrast=contrast, roles=roles))
+    cid = data.get("id", "codebook")
+    return Codebook(
+        id=str(cid),
+        label=str(data.get("label", cid)),
+        description=" ".join(str(data.get("description", "")).split()),
+        frames=tuple(frames),
+        actors=actors,
+    )
+
+
+# --------------------------------------------------------------------------- finding
+
+
+def _search_dirs() -> list[Path]:
+    here = Path(__file__).resolve().parent
+    return [
+        here.parent / "data" / "codebooks",  # a source checkout / editable install
+        Path(sys.prefix) / "share" / "framing" / "codebooks",  # an installed wheel
+    ]
+
+
+def list_codebooks() -> list[str]:
+    """Names of the bundled codebooks."""
+    names = set()
+    for d in _search_dirs():
+        if d.is_dir():
+            names.update(p.stem for p in d.glob("*.toml"))
+    return sorted(names)
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        import tomllib
+    except ImportError:  # pragma: no cover - Python < 3.11
+        import tomli as tomllib
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise FramingError(f"codebook '{path}': cannot read ({exc.strerror or exc})") from None
+    try:
+        return tomllib.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise FramingError(f"codebook '{path}': not UTF-8 text (byte {exc.start})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise FramingError(f"codebook '{path}': invalid TOML ({exc})") from None
+
+
+def load_codebook(codebook=None) -> Codebook:
+    """Load and validate a codebook.
+
+    Parameters
+    ----------
+    codebook : str, path, dict or Codebook, optional
+        A bundled codebook name (see :func:`list_codebooks`), a path to a TOML
+        file, a dict in the same shape, or a :class:`Codebook` (returned as
+        is). ``None`` is :data:`DEFAULT_CODEBOOK`.
+
+    Raises
+    ------
+    FramingError
+        naming the file, the frame or actor, and the problem.
+    """
+    if isinstance(codebook, Codebook):
+        return codebook
+    if isinstance(codebook, dict):
+        return parse_codebook(codebook, "codebook <dict>")
+    name = DEFAULT_CODEBOOK if codebook is None else str(codebook)
+    p = Path(name).expanduser()
+    if p.suffix.lower() == ".toml" or p.exists() or "/" in name or "\\" in name:
+        if not p.is_file():
+            raise FramingError(f"codebook '{name}': no such file")
+        cb = parse_codebook(_read_toml(p), f"codebook '{p.name}'")
+        return replace(cb, path=str(p))
+    for d in _search_dirs():
+        f = d / f"{name}.toml"
+        if f.is_file():
+            cb = parse_codebook(_read_toml(f), f"codebook '{f.name}'")
+            return replace(cb, path=str(f))
+    raise FramingError(
+        f"codebook {name!r}: not a file and not a bundled codebook; bundled: {', '.join(list_codebooks()) or 'none'}"
+    )
+
+
+def iter_aliases(codebook: Codebook) -> Iterable[tuple[str, str]]:
+    """(alias, actor id) pairs, longest alias first (so 'the Kremlin' wins over 'Kremlin')."""
+    pairs = [(al, a.id) for a in codebook.actors for al in a.aliases]
+    return sorted(pairs, key=lambda x: -len(x[0]))
