@@ -34,7 +34,7 @@ import pandas as pd
 
 from .errors import FramingError
 
-__all__ = ["read_articles", "ARTICLE_COLUMNS", "ReadWarning", "decode_bytes"]
+__all__ = ["read_articles", "read_table", "ARTICLE_COLUMNS", "ReadWarning", "decode_bytes"]
 
 ARTICLE_COLUMNS = ["article_id", "title", "text", "source", "date"]
 TEXT_EXTENSIONS = {".txt", ".text", ".md"}
@@ -297,6 +297,23 @@ def _read_file(path: Path) -> pd.DataFrame:
         [{"article_id": path.name, "title": split_title(text), "text": text, "source": None, "date": None}],
         columns=ARTICLE_COLUMNS,
     )
+
+
+def read_table(path: PathLike) -> pd.DataFrame:
+    """Read a CSV/TSV/JSONL file with a ``text`` column, keeping every column as it is.
+
+    Used where the input's own columns must be written back (``framing frames``).
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise FramingError(f"{p}: no such file" if not p.exists() else f"{p}: not a regular file")
+    if p.suffix.lower() not in TABLE_EXTENSIONS:
+        raise FramingError(f"{p}: expected a .csv, .tsv, .jsonl or .json file with a 'text' column")
+    df = _table_rows(p, decode_bytes(_read_bytes(p), str(p)))
+    bad = [i + 1 for i, t in enumerate(df["text"].tolist()) if not isinstance(t, str)]
+    if bad:
+        raise FramingError(f"{p}, row {bad[0]}: 'text' must be a string")
+    return df.reset_index(drop=True)
 
 
 def _dedupe_ids(df: pd.DataFrame) -> tuple[pd.DataFrame, int, int]:

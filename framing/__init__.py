@@ -1,0 +1,47 @@
+"""framing: compare how news articles frame the same events.
+
+The pipeline, one module per step::
+
+    corpus.read_articles -> segment.segment -> embed.Embedder -> frames.score_frames
+        -> clusters / events / maps -> plot -> report.build_report
+
+Public names are loaded on first use, so ``import framing`` is fast and
+imports neither pandas, torch, sentence-transformers, umap nor matplotlib.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it
+_EXPORTS = {
+    "FramingError": "errors",
+    "read_articles": "corpus",
+    "segment": "segment",
+    "Embedder": "embed",
+    "get_embedder": "embed",
+    "load_codebook": "codebook",
+    "list_codebooks": "codebook",
+    "Codebook": "codebook",
+    "score_frames": "frames",
+    "frame_shares": "frames",
+    "build_report": "report",
+    "run_pipeline": "report",
+}
+
+__all__ = sorted(_EXPORTS) + ["__version__"]
+
+
+def __getattr__(name: str):
+    mod = _EXPORTS.get(name)
+    if mod is None:
+        raise AttributeError(f"module 'framing' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{mod}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,203 @@
+"""Plot helpers (matplotlib only).
+
+Each helper takes a table computed elsewhere, draws on ``ax`` (``plt.gca()``
+when ``ax`` is None), passes ``**kwargs`` down to matplotlib and returns the
+Axes; helpers with several panels return the Figure. None calls ``show()`` or
+``savefig()``. matplotlib is imported inside each function, so ``import
+framing`` stays light.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .errors import FramingError
+
+__all__ = ["frame_palette", "plot_frame_map", "plot_frame_shares", "plot_narrative_arc"]
+
+_NONE_COLOUR = "#b8b8b8"
+_PALETTE = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#bcbd22"]
+_MARKERS = ["o", "s", "^", "D", "v", "P", "X", "<", ">", "*"]
+
+
+def _axes(ax):
+    import matplotlib.pyplot as plt
+
+    return ax if ax is not None else plt.gca()
+
+
+def _need(data: pd.DataFrame, cols, what: str):
+    missing = [c for c in cols if c not in data.columns]
+    if missing:
+        raise FramingError(f"{what}: missing column(s) {', '.join(missing)}")
+
+
+def frame_palette(frames) -> dict:
+    """A stable colour per frame id; ``none`` is grey. Frames keep their order of appearance."""
+    out, i = {}, 0
+    for f in frames:
+        if f in out:
+            continue
+        if f == "none":
+            out[f] = _NONE_COLOUR
+        else:
+            out[f] = _PALETTE[i % len(_PALETTE)]
+            i += 1
+    return out
+
+
+def _frame_order(values, order=None):
+    if order is not None:
+        return list(order)
+    vals = list(dict.fromkeys(values))
+    return sorted([v for v in vals if v != "none"]) + (["none"] if "none" in vals else [])
+
+
+def plot_frame_map(data: pd.DataFrame, *, x: str = "x", y: str = "y", hue: str = "frame", style: str = "article_id",
+                   hue_order=None, palette=None, ax=None, interactive: bool | None = None, s: float = 36, **kwargs):
+    """The frame map: sentences in 2-D, coloured by frame, marker by article.
+
+    Parameters
+    ----------
+    data : DataFrame
+        A scored sentence table with projection columns (see
+        :func:`framing.maps.add_projection`): ``x``, ``y``, ``hue``, ``style``.
+    interactive : bool, optional
+        Attach hover tooltips (sentence and article) with mplcursors. ``None``
+        does so only under an interactive backend such as ipympl
+        (``%matplotlib widget``); a static figure is drawn either way.
+    **kwargs
+        Passed to ``Axes.scatter``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    _need(data, [x, y, hue], "plot_frame_map data")
+    ax = _axes(ax)
+    order = _frame_order(data[hue], hue_order)
+    palette = palette or frame_palette(order)
+    styles = list(dict.fromkeys(data[style])) if style in data.columns else [None]
+    artists = []
+    for si, st in enumerate(styles):
+        sub_s = data if st is None else data[data[style] == st]
+        for fr in order:
+            sub = sub_s[sub_s[hue] == fr]
+            if sub.empty:
+                continue
+            art = ax.scatter(sub[x], sub[y], s=s, c=palette.get(fr, _NONE_COLOUR), marker=_MARKERS[si % len(_MARKERS)],
+                             edgecolors="white", linewidths=0.5, alpha=0.9, **kwargs)
+            art._framing_rows = sub  # for the hover tooltips
+            artists.append(art)
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], ls="", marker="o", color=palette.get(f, _NONE_COLOUR), label=f) for f in order]
+    if styles != [None] and len(styles) > 1:
+        handles += [Line2D([], [], ls="", marker=_MARKERS[i % len(_MARKERS)], color="#444", label=_short(str(st), 28))
+                    for i, st in enumerate(styles)]
+    ax.legend(handles=handles, fontsize=8, loc="best", frameon=False)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    if interactive is None:
+        import matplotlib
+
+        interactive = "ipympl" in matplotlib.get_backend().lower() or "widget" in matplotlib.get_backend().lower()
+    if interactive:
+        _attach_hover(artists, style)
+    return ax
+
+
+def _short(text: str, n: int) -> str:
+    text = str(text)
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _attach_hover(artists, style):
+    try:
+        import mplcursors
+    except ImportError:  # pragma: no cover - optional
+        return None
+    cursor = mplcursors.cursor(artists, hover=True)
+
+    @cursor.connect("add")
+    def _on_add(sel):  # pragma: no cover - needs a live widget
+        rows = sel.artist._framing_rows
+        row = rows.iloc[sel.index]
+        head = f"{row.get(style, '')} · {row.get('frame', '')}"
+        sel.annotation.set_text(head + "\n" + _wrap(str(row.get("text", "")), 60))
+
+    return cursor
+
+
+def _wrap(text: str, width: int) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width)[:6])
+
+
+def plot_frame_shares(data: pd.DataFrame, *, x: str = "share", y: str = "article_id", hue: str = "frame",
+                      hue_order=None, palette=None, ax=None, **kwargs):
+    """Frame shares per article (or outlet) as grouped horizontal bars with CI whiskers.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The output of :func:`framing.frames.frame_shares`: ``y`` (group),
+        ``hue`` (frame), ``x`` (share) and optionally ``ci_low``/``ci_high``.
+    **kwargs
+        Passed to ``Axes.barh``.
+    """
+    _need(data, [x, y, hue], "plot_frame_shares data")
+    ax = _axes(ax)
+    groups = list(dict.fromkeys(data[y]))
+    order = _frame_order(data[hue], hue_order)
+    palette = palette or frame_palette(order)
+    h = 0.8 / max(len(order), 1)
+    for j, fr in enumerate(order):
+        sub = data[data[hue] == fr].set_index(y).reindex(groups)
+        pos = np.arange(len(groups)) + (j - (len(order) - 1) / 2) * h
+        vals = sub[x].fillna(0).to_numpy()
+        xerr = None
+        if {"ci_low", "ci_high"} <= set(sub.columns):
+            lo = np.clip(vals - sub["ci_low"].fillna(0).to_numpy(), 0, None)
+            hi = np.clip(sub["ci_high"].fillna(0).to_numpy() - vals, 0, None)
+            xerr = np.vstack([lo, hi])
+        ax.barh(pos, vals, height=h, color=palette.get(fr, _NONE_COLOUR), label=fr, xerr=xerr,
+                error_kw={"ecolor": "#333", "capsize": 2, "lw": 0.8}, **kwargs)
+    ax.set_yticks(np.arange(len(groups)))
+    ax.set_yticklabels([_short(g, 40) for g in groups], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("share of sentences (95% bootstrap CI)")
+    ax.set_xlim(0, 1)
+    ax.legend(fontsize=8, frameon=False, loc="lower right")
+    return ax
+
+
+def plot_narrative_arc(data: pd.DataFrame, *, x: str = "position", y: str = "lean", hue: str = "article_id",
+                       ax=None, **kwargs):
+    """Frame lean along each article, from its first sentence (0) to its last (1).
+
+    Parameters
+    ----------
+    data : DataFrame
+        The output of :func:`framing.frames.narrative_arc`, with ``x``, ``y``
+        and ``hue`` columns; ``ci_low``/``ci_high`` are drawn as a band when present.
+    **kwargs
+        Passed to ``Axes.plot``.
+    """
+    _need(data, [x, y, hue], "plot_narrative_arc data")
+    ax = _axes(ax)
+    for i, (key, grp) in enumerate(data.groupby(hue, sort=False)):
+        grp = grp.sort_values(x)
+        colour = _PALETTE[(i + 3) % len(_PALETTE)]
+        ax.plot(grp[x], grp[y], marker=_MARKERS[i % len(_MARKERS)], ms=3, color=colour, label=_short(str(key), 40), **kwargs)
+        if {"ci_low", "ci_high"} <= set(grp.columns):
+            ax.fill_between(grp[x], grp["ci_low"], grp["ci_high"], color=colour, alpha=0.15, lw=0)
+    ax.axhline(0, color="#888", lw=0.8, ls="--")
+    ax.set_xlabel("position in article")
+    ax.set_ylabel(y)
+    ax.legend(fontsize=8, frameon=False)
+    return ax

