@@ -1,0 +1,226 @@
+"""2-D projections of sentence embeddings (UMAP or PCA), cached on disk.
+
+:func:`project` turns vectors ``(n, d)`` into map coordinates ``(n, 2)``;
+:func:`add_projection` adds them to a sentence table as ``x`` and ``y``.
+
+UMAP is seeded, so the same vectors and parameters give the same map. Its
+result is stored next to the embedding cache (``<cache>/projections/``),
+keyed by the SHA-256 of the vectors' bytes, the parameters and the
+umap-learn version, so a warm re-run neither imports umap (about 2 s) nor
+pays its numba compilation (about 11 s on the first call in a process).
+Files are ``.npz`` data read with ``allow_pickle=False``, written atomically.
+
+Tiny inputs: below ``n_neighbors + 2`` points ``n_neighbors`` is reduced;
+with 3 points or fewer, PCA is used (UMAP needs a neighbourhood).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import warnings
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import FramingError
+
+__all__ = ["project", "add_projection", "projection_cache_dir"]
+
+METHODS = ("umap", "pca")
+_FORMAT = "framing-projection/v1"
+# How many UMAP fits this process has computed (not loaded from the cache); tests read it.
+n_computed = 0
+
+
+def projection_cache_dir(cache_dir=None) -> Path:
+    """``<cache_dir or the embedding cache root>/projections``."""
+    from .cache import default_cache_dir
+
+    root = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
+    return root / "projections"
+
+
+def _check_embeddings(embeddings) -> np.ndarray:
+    emb = np.asarray(embeddings, dtype=np.float32)
+    if emb.ndim != 2:
+        raise FramingError(f"embeddings: expected a 2-D array (n, d), found shape {emb.shape}")
+    if not np.isfinite(emb).all():
+        raise FramingError("embeddings: found NaN or infinite values")
+    return np.ascontiguousarray(emb)
+
+
+def _umap_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("umap-learn")
+    except PackageNotFoundError:
+        return "missing"
+
+
+def _key(emb: np.ndarray, params: dict) -> str:
+    h = hashlib.sha256()
+    h.update(_FORMAT.encode())
+    h.update(json.dumps(params, sort_keys=True).encode())
+    h.update(str(emb.shape).encode())
+    h.update(emb.tobytes())
+    return h.hexdigest()
+
+
+def _load(path: Path, n: int) -> np.ndarray | None:
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            xy = z["xy"]
+        if xy.shape != (n, 2) or not np.isfinite(xy).all():
+            raise ValueError("bad shape")
+        return xy.astype(np.float32)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError):
+        try:  # a broken file is recomputed and replaced
+            path.unlink()
+        except OSError:
+            pass
+        return None
+
+
+def _save(path: Path, xy: np.ndarray, params: dict) -> None:
+    from .cache import atomic_write_bytes
+
+    buf = io.BytesIO()
+    np.savez(buf, xy=xy.astype(np.float32), params=np.array(json.dumps(params, sort_keys=True)))
+    try:
+        atomic_write_bytes(path, buf.getvalue())
+    except OSError as exc:  # a read-only cache must not break the map
+        warnings.warn(f"projection cache {path.parent}: cannot write ({exc}); the map was not cached", stacklevel=3)
+
+
+def _pca(emb: np.ndarray) -> np.ndarray:
+    """First two principal components, signs fixed so the result is reproducible; zeros pad missing axes."""
+    n = len(emb)
+    out = np.zeros((n, 2), dtype=np.float32)
+    if n < 2:
+        return out
+    X = emb.astype(np.float64) - emb.mean(axis=0, dtype=np.float64)
+    # SVD of the centred data: exact, no randomness, fast for d = 384
+    u, s, vt = np.linalg.svd(X, full_matrices=False)
+    m = min(2, len(s))
+    coords = u[:, :m] * s[:m]
+    # the sign of a singular vector is arbitrary: make the largest loading positive
+    signs = np.sign(vt[:m, np.abs(vt[:m]).argmax(axis=1)].diagonal())
+    signs[signs == 0] = 1
+    out[:, :m] = coords * signs
+    return out
+
+
+def _umap(emb: np.ndarray, *, n_neighbors: int, min_dist: float, metric: str, random_state: int, init: str):
+    global n_computed
+    from .errors import require
+
+    umap = require("umap", "umap")
+    with warnings.catch_warnings():
+        # "n_jobs value 1 overridden to 1 by setting random_state" and numba chatter
+        warnings.simplefilter("ignore")
+        reducer = umap.UMAP(n_components=2, n_neighbors=n_neighbors, min_dist=min_dist, metric=metric,
+                            random_state=random_state, init=init, n_jobs=1)
+        xy = reducer.fit_transform(emb)
+    n_computed += 1
+    return np.asarray(xy, dtype=np.float32)
+
+
+def project(embeddings, *, method: str = "umap", random_state: int = 42, n_neighbors: int = 15,
+            min_dist: float = 0.1, metric: str = "cosine", init: str | None = None, cache: bool = True,
+            cache_dir=None) -> np.ndarray:
+    """Project vectors to 2-D.
+
+    Parameters
+    ----------
+    embeddings : ndarray (n, d)
+        Sentence vectors, float32, L2-normalised.
+    method : {"umap", "pca"}
+        ``"umap"`` (seeded, cached on disk) or ``"pca"`` (exact, fast, never
+        cached, no numba).
+    random_state : int
+        UMAP's seed; the same input gives the same coordinates.
+    n_neighbors, min_dist, metric
+        UMAP parameters. ``n_neighbors`` is lowered to ``n - 2`` for small ``n``.
+    init : {"spectral", "pca", "random"}, optional
+        UMAP's initial layout; ``None`` picks ``"spectral"`` from 50 points
+        up and ``"pca"`` below, where the spectral layout is ill-posed.
+    cache : bool
+        Read and write the projection cache.
+    cache_dir : path, optional
+        The cache root (default ``$FRAMING_CACHE`` or the user cache
+        directory); files go to its ``projections/`` folder.
+
+    Returns
+    -------
+    ndarray (n, 2) float32
+    """
+    if method not in METHODS:
+        raise FramingError(f"method {method!r}: unknown; expected one of {', '.join(METHODS)}")
+    emb = _check_embeddings(embeddings)
+    n = len(emb)
+    if method == "pca" or n <= 3:
+        return _pca(emb)
+    if int(n_neighbors) < 2:
+        raise FramingError(f"n_neighbors: expected an integer >= 2, found {n_neighbors!r}")
+    k = int(min(int(n_neighbors), n - 2))
+    k = max(k, 2)
+    init = init or ("spectral" if n >= 50 else "pca")
+    params = {"method": "umap", "n_neighbors": k, "min_dist": float(min_dist), "metric": metric,
+              "random_state": int(random_state), "init": init, "umap": _umap_version()}
+    path = None
+    if cache:
+        path = projection_cache_dir(cache_dir) / f"{_key(emb, params)[:40]}.npz"
+        xy = _load(path, n)
+        if xy is not None:
+            return xy
+    xy = _umap(emb, n_neighbors=k, min_dist=float(min_dist), metric=metric, random_state=int(random_state), init=init)
+    if path is not None:
+        _save(path, xy, params)
+    return xy
+
+
+def add_projection(sentences, embedder=None, *, embeddings=None, x: str = "x", y: str = "y", **params) -> pd.DataFrame:
+    """The sentence table with 2-D map coordinates.
+
+    Parameters
+    ----------
+    sentences : DataFrame
+        Any table with a ``text`` column (e.g. from :func:`framing.segment.segment`
+        or :func:`framing.frames.score_frames`).
+    embedder : str or Embedder, optional
+        Used when ``embeddings`` is not given.
+    embeddings : ndarray (n, d) float32, optional
+        Precomputed L2-normalised vectors, one row per sentence.
+    x, y : str
+        Names of the new columns.
+    **params
+        Passed to :func:`project` (``method``, ``random_state``, ...).
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``sentences`` with ``x`` and ``y`` (float).
+    """
+    if not isinstance(sentences, pd.DataFrame):
+        raise FramingError(f"sentences: expected a DataFrame, found {type(sentences).__name__}")
+    if embeddings is None:
+        if "text" not in sentences.columns:
+            raise FramingError("sentences: no 'text' column and no embeddings given")
+        from .embed import get_embedder
+
+        embeddings = get_embedder(embedder).encode(sentences["text"].tolist())
+    emb = _check_embeddings(embeddings)
+    if len(emb) != len(sentences):
+        raise FramingError(f"embeddings: expected {len(sentences)} rows (one per sentence), found {len(emb)}")
+    xy = project(emb, **params)
+    out = sentences.copy()
+    out[x] = xy[:, 0].astype(np.float64)
+    out[y] = xy[:, 1].astype(np.float64)
+    return out
