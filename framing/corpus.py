@@ -399,4 +399,6 @@ def read_articles(source, *, skip_empty: bool = True) -> pd.DataFrame:
         warnings.warn("skipped or changed inputs: " + "; ".join(notes), ReadWarning, stacklevel=2)
     if df.empty:
         raise FramingError("no readable articles: every input was empty or skipped")
+    for col in ("title", "source", "date"):
+        df[col] = df[col].astype(object).where(df[col].notna(), None)
     return df[ARTICLE_COLUMNS].reset_index(drop=True)

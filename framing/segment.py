@@ -150,6 +150,7 @@ def _quote_flags(texts: list[str], max_span: int = 4) -> list[bool]:
     for i, b in enumerate(balance):
         if b <= 0:
             continue
+        flags[i] = True  # it opens a quotation
         for j in range(i + 1, min(i + 1 + max_span, len(texts))):
             if balance[j] < 0:
                 for k in range(i, j + 1):

@@ -1,0 +1,122 @@
+"""The embedding store: round trips, corruption, crashes, concurrent writers."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+
+import numpy as np
+import pytest
+
+from framing.cache import EmbeddingCache, atomic_write_bytes, text_key
+
+
+def _vecs(n, d=8, seed=0):
+    rng = np.random.default_rng(seed)
+    v = rng.normal(size=(n, d)).astype(np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def test_round_trip_and_misses(tmp_path):
+    c = EmbeddingCache("fp", root=tmp_path)
+    keys = c.keys_for(["a", "b", "c"])
+    v = _vecs(3)
+    c.put(keys[:2], v[:2])
+    got, hit = EmbeddingCache("fp", root=tmp_path).get(keys)
+    assert hit.tolist() == [True, True, False]
+    np.testing.assert_array_equal(got[:2], v[:2])
+
+
+def test_key_depends_on_fingerprint_and_exact_text():
+    assert text_key("m1", "Russia.") != text_key("m2", "Russia.")
+    assert text_key("m1", "Russia.") != text_key("m1", "Russia. ")
+    assert len(text_key("m1", "x")) == 32
+
+
+def test_other_fingerprint_never_hits(tmp_path):
+    a = EmbeddingCache("model-a", root=tmp_path)
+    a.put(a.keys_for(["x"]), _vecs(1))
+    b = EmbeddingCache("model-b", root=tmp_path)
+    _, hit = b.get(b.keys_for(["x"]))
+    assert not hit.any()
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip"])
+def test_corrupted_shard_is_detected_and_dropped(tmp_path, damage):
+    c = EmbeddingCache("fp", root=tmp_path)
+    keys = c.keys_for(["a", "b"])
+    path = c.put(keys, _vecs(2))
+    data = bytearray(path.read_bytes())
+    if damage == "truncate":
+        path.write_bytes(bytes(data[: len(data) // 2]))
+    else:
+        # flip bytes inside the stored vectors: the zip CRC or our digest must catch it
+        i = data.find(b"vectors.npy") + 200
+        data[i : i + 8] = bytes(255 - x for x in data[i : i + 8])
+        path.write_bytes(bytes(data))
+    fresh = EmbeddingCache("fp", root=tmp_path)
+    got, hit = fresh.get(keys)
+    assert not hit.any()
+    assert fresh.n_corrupt == 1
+    assert not path.exists()  # removed, so that it gets recomputed
+
+
+def test_leftover_temp_files_are_ignored(tmp_path):
+    c = EmbeddingCache("fp", root=tmp_path)
+    c.put(c.keys_for(["a"]), _vecs(1))
+    (c.dir / ".shard-x.npz.123.tmp").write_bytes(b"half written")
+    _, hit = EmbeddingCache("fp", root=tmp_path).get(c.keys_for(["a"]))
+    assert hit.all()
+
+
+def test_compaction_keeps_everything(tmp_path):
+    c = EmbeddingCache("fp", root=tmp_path)
+    texts = [f"t{i}" for i in range(40)]
+    v = _vecs(40)
+    for i in range(0, 40, 2):
+        c.put(c.keys_for(texts[i : i + 2]), v[i : i + 2])
+    assert len(list(c.dir.glob("shard-*.npz"))) == 20
+    assert c.compact(min_shards=16) == 20
+    assert len(list(c.dir.glob("shard-*.npz"))) == 1
+    got, hit = EmbeddingCache("fp", root=tmp_path).get(c.keys_for(texts))
+    assert hit.all()
+    np.testing.assert_array_equal(got, v)
+
+
+def test_atomic_write_replaces_whole_file(tmp_path):
+    p = tmp_path / "out.csv"
+    atomic_write_bytes(p, b"first")
+    atomic_write_bytes(p, b"second")
+    assert p.read_bytes() == b"second"
+    assert [x.name for x in tmp_path.iterdir()] == ["out.csv"]
+
+
+def _writer(args):
+    root, worker = args
+    c = EmbeddingCache("shared", root=root)
+    texts = [f"text {i}" for i in range(60)]
+    # every worker writes the same content (deterministic vectors), in a different order, in small shards
+    order = list(range(60))[worker::1] if worker % 2 == 0 else list(range(59, -1, -1))
+    v = _vecs(60, seed=7)
+    for s in range(0, 60, 5):
+        idx = order[s : s + 5]
+        c.put(c.keys_for([texts[i] for i in idx]), v[idx])
+        c.compact(min_shards=4)
+    got, hit = EmbeddingCache("shared", root=root).get(c.keys_for(texts))
+    return bool(hit.all()), got.tobytes()
+
+
+def test_concurrent_writers_share_one_cache(tmp_path):
+    ctx = mp.get_context("spawn")
+    with ctx.Pool(4) as pool:
+        results = pool.map(_writer, [(str(tmp_path), w) for w in range(4)])
+    assert all(ok for ok, _ in results)
+    assert len({b for _, b in results}) == 1
+    np.testing.assert_array_equal(np.frombuffer(results[0][1], dtype=np.float32).reshape(60, 8), _vecs(60, seed=7))
+
+
+def test_shards_are_plain_arrays_not_pickles(tmp_path):
+    c = EmbeddingCache("fp", root=tmp_path)
+    path = c.put(c.keys_for(["a"]), _vecs(1))
+    with np.load(path, allow_pickle=False) as z:
+        assert set(z.files) == {"keys", "vectors", "digest"}
+        assert z["vectors"].dtype == np.float32

@@ -1,0 +1,174 @@
+"""Reading articles: formats, decoding, titles, and the errors users see."""
+
+from __future__ import annotations
+
+import warnings
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from framing.corpus import ARTICLE_COLUMNS, ReadWarning, decode_bytes, read_articles, read_table, split_title
+from framing.errors import FramingError
+
+
+def test_seeds_read_as_two_articles(seed_articles, seeds_dir):
+    assert list(seed_articles.columns) == ARTICLE_COLUMNS
+    assert len(seed_articles) == 2
+    assert set(seed_articles["article_id"]) == {p.name for p in seeds_dir.glob("*.txt")}
+    # the text is the file, byte for byte after decoding
+    for row in seed_articles.itertuples():
+        assert row.text == (seeds_dir / row.article_id).read_text(encoding="utf-8")
+
+
+def test_title_is_first_line_followed_by_blank(seed_articles):
+    titled = seed_articles.set_index("article_id")["title"]
+    assert titled["nato-rutte-warns-lavrov-no-desire-to-attack.txt"].startswith("Urgent Warnings: NATO Prepares")
+    # the other seed has no blank line after its first line: no title
+    assert titled["russia-nato-oreshnik-warning.txt"] is None
+
+
+def test_split_title_rules():
+    assert split_title("Headline\n\nBody text.") == "Headline"
+    assert split_title("\n\n  Headline  \n\nBody.") == "Headline"
+    assert split_title("Line one\nLine two\n\nBody") is None
+    assert split_title("Only a line\n\n") is None
+
+
+def test_bom_and_crlf_are_normalised(tmp_path):
+    (tmp_path / "a.txt").write_bytes(b"\xef\xbb\xbfTitle\r\n\r\nFirst.\r\nSecond.\rThird.")
+    df = read_articles(tmp_path / "a.txt")
+    assert df.loc[0, "text"] == "Title\n\nFirst.\nSecond.\nThird."
+    assert df.loc[0, "title"] == "Title"
+
+
+def test_utf16_with_bom_is_read(tmp_path):
+    (tmp_path / "u.txt").write_bytes("Zelensky’s call.".encode("utf-16"))
+    assert read_articles(tmp_path)["text"].tolist() == ["Zelensky’s call."]
+
+
+def test_undecodable_file_names_file_and_byte(tmp_path):
+    p = tmp_path / "latin1.txt"
+    p.write_bytes("Caf\xe9 au lait".encode("latin-1"))
+    with pytest.raises(FramingError, match=r"latin1\.txt: cannot decode as UTF-8 at byte 3"):
+        read_articles(p)
+
+
+def test_binary_file_is_rejected(tmp_path):
+    p = tmp_path / "blob.txt"
+    p.write_bytes(b"abc\x00\x01\x02def")
+    with pytest.raises(FramingError, match=r"blob\.txt: contains NUL characters"):
+        read_articles(p)
+
+
+def test_csv_and_jsonl_with_metadata(tmp_path):
+    pd.DataFrame({"id": ["x1", "x2"], "text": ["A b.", "C d."], "source": ["s1", ""], "date": ["2024-01-01", ""]}).to_csv(
+        tmp_path / "t.csv", index=False)
+    (tmp_path / "t.jsonl").write_text('{"text": "E f.", "title": "T"}\n\n{"text": "G h."}\n', encoding="utf-8")
+    df = read_articles([tmp_path / "t.csv", tmp_path / "t.jsonl"])
+    assert df["article_id"].tolist() == ["x1", "x2", "t-1", "t-2"]
+    assert df["source"].tolist()[:2] == ["s1", None]
+    assert df["title"].tolist()[2] == "T"
+
+
+def test_csv_without_text_column(tmp_path):
+    p = tmp_path / "bad.csv"
+    p.write_text("body,title\nx,y\n", encoding="utf-8")
+    with pytest.raises(FramingError, match=r"bad\.csv: no 'text' column; expected a 'text' column, found columns: body, title"):
+        read_articles(p)
+
+
+def test_empty_and_malformed_csv(tmp_path):
+    (tmp_path / "empty.csv").write_text("", encoding="utf-8")
+    with pytest.raises(FramingError, match=r"empty\.csv: the file is empty"):
+        read_articles(tmp_path / "empty.csv")
+    (tmp_path / "mal.csv").write_text('text,title\n"unterminated,x\n', encoding="utf-8")
+    with pytest.raises(FramingError, match=r"mal\.csv: malformed CSV"):
+        read_articles(tmp_path / "mal.csv")
+
+
+def test_bad_jsonl_line_is_named(tmp_path):
+    p = tmp_path / "b.jsonl"
+    p.write_text('{"text": "ok"}\n{"text": oops}\n', encoding="utf-8")
+    with pytest.raises(FramingError, match=r"b\.jsonl, line 2: invalid JSON"):
+        read_articles(p)
+
+
+def test_dataframe_input():
+    df = read_articles(pd.DataFrame({"text": ["One.", "Two."]}))
+    assert df["article_id"].tolist() == ["article-1", "article-2"]
+    with pytest.raises(FramingError, match="no 'text' column"):
+        read_articles(pd.DataFrame({"body": ["x"]}))
+
+
+def test_glob_and_missing_paths(tmp_path, seeds_dir):
+    df = read_articles(str(seeds_dir / "russia-*.txt"))
+    assert df["article_id"].tolist() == ["russia-nato-oreshnik-warning.txt"]
+    with pytest.raises(FramingError, match="the pattern matches no file"):
+        read_articles(str(tmp_path / "*.nothing"))
+    with pytest.raises(FramingError, match="no such file or directory"):
+        read_articles(tmp_path / "missing.txt")
+
+
+def test_directory_with_nothing_readable(tmp_path):
+    (tmp_path / "x.bin").write_bytes(b"\x00")
+    with pytest.raises(FramingError, match="no readable articles in this directory"):
+        read_articles(tmp_path)
+
+
+def test_empty_files_are_skipped_with_a_count(tmp_path):
+    (tmp_path / "a.txt").write_text("Real text.", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("   \n\n", encoding="utf-8")
+    (tmp_path / "c.txt").write_text("", encoding="utf-8")
+    with pytest.warns(ReadWarning, match="2 empty or whitespace-only"):
+        df = read_articles(tmp_path)
+    assert df["article_id"].tolist() == ["a.txt"]
+    only_empty = tmp_path / "only"
+    only_empty.mkdir()
+    (only_empty / "e.txt").write_text(" ", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(FramingError, match="no readable articles"):
+            read_articles(only_empty)
+
+
+def test_duplicate_ids_are_made_unique(tmp_path):
+    (tmp_path / "d1").mkdir()
+    (tmp_path / "d2").mkdir()
+    (tmp_path / "d1" / "same.txt").write_text("Text one.", encoding="utf-8")
+    (tmp_path / "d2" / "same.txt").write_text("Text two.", encoding="utf-8")
+    (tmp_path / "d3").mkdir()
+    (tmp_path / "d3" / "same.txt").write_text("Text one.", encoding="utf-8")
+    with pytest.warns(ReadWarning) as rec:
+        df = read_articles(tmp_path)
+    assert df["article_id"].tolist() == ["same.txt", "same.txt#2"]
+    msg = str(rec[0].message)
+    assert "1 exact duplicate" in msg and "1 duplicate article_id renamed" in msg
+
+
+def test_html_text_is_extracted(tmp_path):
+    p = tmp_path / "page.html"
+    p.write_text("<html><head><title>Big news</title><script>var x=1;</script></head>"
+                 "<body><p>Russia said <b>this</b>.</p><p>NATO replied.</p></body></html>", encoding="utf-8")
+    df = read_articles(p)
+    assert df.loc[0, "text"] == "Big news\n\nRussia said this.\n\nNATO replied."
+    assert df.loc[0, "title"] == "Big news"
+
+
+def test_read_table_keeps_columns(tmp_path):
+    p = tmp_path / "in.csv"
+    p.write_text("id,text,extra\n1,Hello there.,a\n", encoding="utf-8")
+    df = read_table(p)
+    assert list(df.columns) == ["id", "text", "extra"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.binary(max_size=200))
+def test_decode_arbitrary_bytes_gives_text_or_framing_error(data):
+    try:
+        text = decode_bytes(data, "x")
+    except FramingError as exc:
+        assert str(exc).startswith("x: ")
+    else:
+        assert "\r" not in text and "\x00" not in text

@@ -1,0 +1,401 @@
+"""Tests for framing.labelled: SemEval-style readers/writers, scorers, classifiers, saved models, CLI."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import framing.embed
+from framing import cli
+from framing.errors import FramingError
+from framing.labelled import (
+    MODEL_FORMAT,
+    NarrativeClassifier,
+    RoleClassifier,
+    align_mentions,
+    cross_val_narratives,
+    cross_val_roles,
+    load_taxonomy,
+    read_documents,
+    read_narrative_labels,
+    read_role_labels,
+    score_narratives,
+    score_roles,
+    write_narrative_labels,
+    write_role_labels,
+)
+
+FIX = Path(__file__).parent / "fixtures" / "semeval"
+EXAMPLES = Path(__file__).parent.parent / "data" / "examples" / "semeval-style"
+TAX = load_taxonomy()
+URW_W = "URW: Blaming the war on others rather than the invader"
+URW_W_FINE = f"{URW_W}: The West are the aggressors"
+URW_F = "URW: Amplifying war-related fears"
+
+
+@pytest.fixture(scope="module")
+def docs():
+    return read_documents(EXAMPLES / "raw-documents")
+
+
+@pytest.fixture(scope="module")
+def narr():
+    return read_narrative_labels(EXAMPLES / "subtask-2-annotations.txt")
+
+
+@pytest.fixture(scope="module")
+def roles():
+    return read_role_labels(EXAMPLES / "subtask-1-annotations.txt")
+
+
+@pytest.fixture
+def fake_everywhere(fake_embedder, monkeypatch):
+    """Make every default embedder the fake one (for the CLI)."""
+    monkeypatch.setattr(framing.embed, "get_embedder", lambda e=None, **k: fake_embedder if e is None or isinstance(e, str) else e)
+    return fake_embedder
+
+
+# --------------------------------------------------------------------------- taxonomy
+
+
+def test_taxonomy_is_hierarchical_and_complete():
+    assert len(TAX.narratives) == 21 and len(TAX.fine_labels) == 91
+    assert TAX.coarse_labels[-1] == "Other" and TAX.fine_labels[-1] == "Other"
+    for fine, parent in TAX.parent.items():
+        assert fine == "Other" or fine.startswith(parent + ": ")
+    assert TAX.role_parent["Guardian"] == "Protagonist" and TAX.role_parent["Victim"] == "Innocent"
+    assert len(TAX.fine_roles) == 22
+
+
+def test_taxonomy_rejects_bad_file(tmp_path):
+    p = tmp_path / "t.json"
+    p.write_text(json.dumps({"narratives": {"A": []}, "roles": {"P": ["x"]}}))
+    with pytest.raises(FramingError, match="'A' needs a non-empty list"):
+        load_taxonomy(p)
+
+
+# --------------------------------------------------------------------------- readers / writers
+
+
+def test_fixture_offsets_point_at_the_entities(docs, roles):
+    texts = dict(zip(docs.article_id, docs.text))
+    for r in roles.itertuples():
+        assert texts[r.article_id][r.start : r.end] == r.entity
+
+
+def test_narratives_round_trip(narr, tmp_path):
+    out = tmp_path / "n.txt"
+    write_narrative_labels(narr, out)
+    back = read_narrative_labels(out)
+    pd.testing.assert_frame_equal(back, narr)
+    assert out.read_text(encoding="utf-8") == (EXAMPLES / "subtask-2-annotations.txt").read_text(encoding="utf-8")
+
+
+def test_roles_round_trip_keeps_inclusive_end_in_file(roles, tmp_path):
+    out = tmp_path / "r.txt"
+    write_role_labels(roles, out)
+    assert out.read_text(encoding="utf-8") == (EXAMPLES / "subtask-1-annotations.txt").read_text(encoding="utf-8")
+    pd.testing.assert_frame_equal(read_role_labels(out), roles)
+    first = out.read_text().splitlines()[0].split("\t")
+    assert int(first[3]) == roles.end.iloc[0] - 1
+
+
+def test_readers_accept_crlf_and_bom(tmp_path):
+    p = tmp_path / "n.txt"
+    p.write_bytes(b"\xef\xbb\xbfa.txt\tOther\tOther\r\nb.txt\t" + URW_W.encode() + b"\t" + URW_W_FINE.encode() + b"\r\n")
+    df = read_narrative_labels(p)
+    assert df.article_id.tolist() == ["a.txt", "b.txt"] and df.subnarratives[1] == [URW_W_FINE]
+
+
+@pytest.mark.parametrize(
+    "line, problem",
+    [
+        ("a.txt\tOther", "expected 3 tab-separated columns"),
+        ("a.txt\tURW: Nonsense\tOther", "unknown narrative 'URW: Nonsense'"),
+        (f"a.txt\t{URW_W}\t{URW_W}: Nonsense", "unknown subnarrative"),
+        (f"a.txt\t{URW_F}\t{URW_W_FINE}", "without its narrative"),
+        (f"a.txt\tOther;{URW_W}\t{URW_W_FINE}", "'Other' must stand alone"),
+        ("\tOther\tOther", "empty article_id"),
+    ],
+)
+def test_narrative_reader_names_file_line_problem(tmp_path, line, problem):
+    p = tmp_path / "bad.txt"
+    p.write_text("ok.txt\tOther\tOther\n" + line + "\n", encoding="utf-8")
+    with pytest.raises(FramingError) as e:
+        read_narrative_labels(p)
+    msg = str(e.value)
+    assert str(p) in msg and "line 2" in msg and problem in msg
+
+
+def test_narrative_reader_rejects_repeated_article(tmp_path):
+    p = tmp_path / "dup.txt"
+    p.write_text("a.txt\tOther\tOther\n\na.txt\tOther\tOther\n", encoding="utf-8")
+    with pytest.raises(FramingError, match=r"line 3: article_id 'a.txt' already given on line 1"):
+        read_narrative_labels(p)
+
+
+@pytest.mark.parametrize(
+    "line, problem",
+    [
+        ("a.txt\tNATO\t0\t3\tAntagonist", "expected at least 6"),
+        ("a.txt\tNATO\tzero\t3\tAntagonist\tInstigator", "offsets must be integers"),
+        ("a.txt\tNATO\t5\t3\tAntagonist\tInstigator", "expected 0 <= start <= end"),
+        ("a.txt\tNATO\t0\t3\tVillain\tInstigator", "unknown main role 'Villain'"),
+        ("a.txt\tNATO\t0\t3\tAntagonist\tGuardian", "belongs to Protagonist"),
+        ("a.txt\tNATO\t0\t3\tAntagonist\tHero", "unknown fine role 'Hero'"),
+        ("a.txt\tNATO\t10\t13\tAntagonist\tSpy", "already given on line 1"),
+    ],
+)
+def test_role_reader_names_file_line_problem(tmp_path, line, problem):
+    p = tmp_path / "bad.txt"
+    p.write_text("a.txt\tNATO\t10\t13\tAntagonist\tSpy\n" + line + "\n", encoding="utf-8")
+    with pytest.raises(FramingError) as e:
+        read_role_labels(p)
+    assert str(p) in str(e.value) and "line 2" in str(e.value) and problem in str(e.value)
+
+
+def test_mentions_only_reads_four_columns():
+    m = read_role_labels(EXAMPLES / "subtask-1-mentions.txt", mentions_only=True)
+    full = read_role_labels(EXAMPLES / "subtask-1-annotations.txt")
+    pd.testing.assert_frame_equal(m, full[["article_id", "entity", "start", "end"]])
+
+
+def test_align_mentions_repairs_small_shifts(docs, roles):
+    shifted = roles.copy()
+    shifted.loc[0, ["start", "end"]] = shifted.loc[0, ["start", "end"]] + 2
+    fixed = align_mentions(docs, shifted)
+    assert fixed.aligned.all()
+    assert (fixed.start.to_numpy() == roles.start.to_numpy()).all()
+
+
+_label = st.sampled_from(TAX.coarse_labels[:-1])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(_label, min_size=1, max_size=3, unique=True), min_size=1, max_size=5))
+def test_narrative_write_read_property(tmp_path_factory, label_sets):
+    rows = []
+    for i, narrs in enumerate(label_sets):
+        subs = [f"{n}: {TAX.narratives[n][0]}" for n in narrs]
+        rows.append({"article_id": f"x{i}.txt", "narratives": narrs, "subnarratives": subs})
+    df = pd.DataFrame(rows)
+    p = tmp_path_factory.mktemp("prop") / "n.txt"
+    write_narrative_labels(df, p)
+    pd.testing.assert_frame_equal(read_narrative_labels(p), df)
+
+
+# --------------------------------------------------------------------------- scorers
+
+
+def _nar(rows):
+    return pd.DataFrame([{"article_id": a, "narratives": n, "subnarratives": s} for a, n, s in rows])
+
+
+def test_score_narratives_matches_hand_computed():
+    gold = _nar([
+        ("a", [URW_W, URW_F], [URW_W_FINE, f"{URW_F}: Other"]),
+        ("b", ["Other"], ["Other"]),
+        ("c", [URW_W], [URW_W_FINE]),
+    ])
+    pred = _nar([
+        ("c", ["Other"], ["Other"]),                       # coarse 0, fine 0
+        ("a", [URW_W], [f"{URW_W}: Other"]),               # coarse 2*1/(2+1)=2/3, fine 0
+        ("b", ["Other"], ["Other"]),                       # 1, 1
+    ])
+    s = score_narratives(gold, pred)
+    assert s["f1_coarse"] == pytest.approx((2 / 3 + 1 + 0) / 3)
+    assert s["f1_fine"] == pytest.approx(1 / 3)
+    assert s["f1_coarse_std"] == pytest.approx(np.std([2 / 3, 1, 0]))
+
+
+def test_score_narratives_ignores_unknown_and_requires_same_articles():
+    gold = _nar([("a", [URW_W], [URW_W_FINE])])
+    pred = _nar([("a", [URW_W, "not a label"], [URW_W_FINE])])
+    assert score_narratives(gold, pred)["f1_coarse"] == 1.0
+    with pytest.raises(FramingError, match="1 missing from the predictions"):
+        score_narratives(_nar([("a", ["Other"], ["Other"]), ("b", ["Other"], ["Other"])]), gold.assign(article_id="b"))
+
+
+def test_score_roles_matches_hand_computed(roles):
+    pred = roles.copy()
+    pred.loc[0, "main_role"] = "Protagonist"      # main wrong, fine right
+    pred.at[3, "fine_roles"] = ["Victim"]          # gold Victim+Forgotten: not an exact match
+    s = score_roles(roles, pred.iloc[::-1])       # order must not matter
+    n = len(roles)
+    assert s["emr"] == pytest.approx((n - 1) / n)
+    assert s["main_role_accuracy"] == pytest.approx((n - 1) / n)
+    n_gold = sum(len(x) for x in roles.fine_roles)
+    assert s["micro_recall"] == pytest.approx((n_gold - 1) / n_gold)
+    assert s["micro_precision"] == 1.0
+
+
+# --------------------------------------------------------------------------- classifiers
+
+
+def test_narrative_classifier_learns_and_is_hierarchical(docs, narr, fake_embedder):
+    model = NarrativeClassifier(fake_embedder, threshold=0.3, C=10.0).fit(docs, narr)
+    pred = model.predict(docs)
+    assert pred.article_id.tolist() == docs.article_id.tolist()
+    for r in pred.itertuples():
+        assert r.narratives and r.subnarratives
+        if r.narratives == ["Other"]:
+            assert r.subnarratives == ["Other"]
+        for s in r.subnarratives:
+            assert s == "Other" or TAX.parent[s] in r.narratives
+    # fitted on these articles with weak regularisation: it should reproduce most labels
+    assert score_narratives(narr, pred)["f1_coarse"] > 0.8
+
+
+def test_classifiers_raise_before_fit(docs, roles, fake_embedder):
+    with pytest.raises(FramingError, match="not fitted"):
+        NarrativeClassifier(fake_embedder).predict(docs)
+    with pytest.raises(FramingError, match="not fitted"):
+        RoleClassifier(fake_embedder).predict(docs, roles)
+
+
+def test_narrative_threshold_tuning_and_cv(docs, narr, fake_embedder):
+    model = NarrativeClassifier(fake_embedder, inner_cv=3).fit(docs, narr)
+    assert 0.1 <= model.threshold_coarse_ <= 0.7 and set(model.inner_scores_) == {"f1_coarse", "f1_fine"}
+    oof = cross_val_narratives(docs, narr, n_splits=3, embedder=fake_embedder, threshold=0.4)
+    assert sorted(oof.article_id) == sorted(narr.article_id) and set(oof.fold) == {0, 1, 2}
+    base = cross_val_narratives(docs, narr, n_splits=3, embedder=fake_embedder, baseline=True)
+    assert all(len(x) >= 1 for x in base.narratives)
+
+
+def test_role_classifier_context_features(docs, roles, fake_embedder):
+    model = RoleClassifier(fake_embedder, C=10.0).fit(docs, roles)
+    assert model.features_ == "context"
+    pred = model.predict(docs, roles[["article_id", "entity", "start", "end"]])
+    for r in pred.itertuples():
+        assert r.fine_roles and all(TAX.role_parent[f] == r.main_role for f in r.fine_roles)
+    assert score_roles(roles, pred)["main_role_accuracy"] > 0.7
+    oof = cross_val_roles(docs, roles, n_splits=3, embedder=fake_embedder)
+    base = cross_val_roles(docs, roles, n_splits=3, baseline=True)
+    assert len(oof) == len(base) == len(roles)
+    assert base.groupby("fold").main_role.nunique().max() == 1
+
+
+# --------------------------------------------------------------------------- saved models
+
+
+@pytest.fixture(scope="module")
+def saved_model(tmp_path_factory, docs, narr):
+    from conftest import FakeEmbedder
+
+    d = tmp_path_factory.mktemp("model")
+    model = NarrativeClassifier(FakeEmbedder(), threshold=0.4).fit(docs, narr)
+    return model, model.save(d / "narr.json")
+
+
+def test_saved_model_is_json_and_npz_and_reloads(saved_model, docs, fake_embedder):
+    model, path = saved_model
+    doc = json.loads(path.read_text())
+    assert doc["format_version"] == MODEL_FORMAT and doc["embedder"]["model_id"] == fake_embedder.model_id
+    assert "framing_version" in doc and path.with_suffix(".npz").is_file()
+    back = NarrativeClassifier.load(path, fake_embedder)
+    pd.testing.assert_frame_equal(back.predict(docs), model.predict(docs))
+
+
+def _copy(path, tmp_path):
+    for suffix in (".json", ".npz"):
+        shutil.copy(path.with_suffix(suffix), tmp_path / path.with_suffix(suffix).name)
+    return tmp_path / path.name
+
+
+def test_tampered_arrays_are_refused(saved_model, tmp_path, fake_embedder):
+    p = _copy(saved_model[1], tmp_path)
+    with np.load(p.with_suffix(".npz")) as z:
+        arrays = {k: z[k].copy() for k in z.files}
+    arrays["coef_coarse"][0, 0] += 1.0
+    np.savez(p.with_suffix(".npz"), **arrays)
+    with pytest.raises(FramingError, match="do not match the hash"):
+        NarrativeClassifier.load(p, fake_embedder)
+
+
+def test_other_format_version_is_refused(saved_model, tmp_path, fake_embedder):
+    p = _copy(saved_model[1], tmp_path)
+    doc = json.loads(p.read_text())
+    doc["format_version"] = MODEL_FORMAT + 1
+    p.write_text(json.dumps(doc))
+    with pytest.raises(FramingError, match=f"format version {MODEL_FORMAT + 1}"):
+        NarrativeClassifier.load(p, fake_embedder)
+
+
+def test_other_embedding_model_is_refused(saved_model, fake_embedder):
+    class Other:
+        model_id = "someone/else"
+        fingerprint = "someone/else|x"
+
+        def encode(self, texts):
+            return np.zeros((len(texts), 64), np.float32)
+
+    with pytest.raises(FramingError, match="trained with embedding model 'fake/hashed-bow-64'.*someone/else"):
+        NarrativeClassifier.load(saved_model[1], Other())
+
+
+def test_wrong_kind_is_refused(saved_model, fake_embedder):
+    with pytest.raises(FramingError, match="is a narratives model, expected a roles model"):
+        RoleClassifier.load(saved_model[1], fake_embedder)
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def test_cli_round_trip_narratives(tmp_path, fake_everywhere, capsys):
+    model = tmp_path / "narr.json"
+    assert cli.main(["narratives", "fit", "--docs", str(FIX / "raw-documents"),
+                     "--labels", str(FIX / "subtask-2-annotations.txt"), "--model", str(model)]) == 0
+    out = tmp_path / "pred.txt"
+    assert cli.main(["narratives", "predict", "--model", str(model), "--docs", str(FIX / "raw-documents"),
+                     "--out", str(out)]) == 0
+    pred = read_narrative_labels(out)
+    assert sorted(pred.article_id) == sorted(p.name for p in (FIX / "raw-documents").glob("*.txt"))
+    capsys.readouterr()
+    assert cli.main(["score", "narratives", "--gold", str(FIX / "subtask-2-annotations.txt"), "--pred", str(out)]) == 0
+    text = capsys.readouterr().out
+    want = score_narratives(read_narrative_labels(FIX / "subtask-2-annotations.txt"), pred)
+    assert f"samples-F1 coarse\t{want['f1_coarse']:.4f}" in text and "samples-F1 fine" in text
+
+
+def test_cli_round_trip_roles(tmp_path, fake_everywhere, capsys):
+    model = tmp_path / "roles.json"
+    assert cli.main(["roles", "fit", "--docs", str(FIX / "raw-documents"),
+                     "--labels", str(FIX / "subtask-1-annotations.txt"), "--model", str(model)]) == 0
+    out = tmp_path / "pred.txt"
+    assert cli.main(["roles", "predict", "--model", str(model), "--docs", str(FIX / "raw-documents"),
+                     "--mentions", str(FIX / "subtask-1-mentions.txt"), "--out", str(out)]) == 0
+    lines = out.read_text().splitlines()
+    mentions = (FIX / "subtask-1-mentions.txt").read_text().splitlines()
+    assert [ln.split("\t")[:4] for ln in lines] == [m.split("\t") for m in mentions]
+    capsys.readouterr()
+    assert cli.main(["score", "roles", "--gold", str(FIX / "subtask-1-annotations.txt"), "--pred", str(out)]) == 0
+    assert "main-role accuracy" in capsys.readouterr().out
+
+
+def test_cli_bad_label_file_is_one_line_exit_2(tmp_path, fake_everywhere, capsys):
+    bad = tmp_path / "bad.txt"
+    bad.write_text("EX_UA_0001.txt\tURW: Nonsense\tOther\n")
+    code = cli.main(["narratives", "fit", "--docs", str(FIX / "raw-documents"), "--labels", str(bad),
+                     "--model", str(tmp_path / "m.json")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and f"{bad}, line 1: unknown narrative" in err
+
+
+# --------------------------------------------------------------------------- real model
+
+
+@pytest.mark.slow
+def test_role_token_features_with_real_model(docs, roles):
+    from framing.labelled import mention_features
+
+    X = mention_features(docs, roles, None, features="tokens")
+    assert X.shape == (len(roles), 768) and np.isfinite(X).all()
+    # the mention half differs between two mentions of one sentence-free article pair
+    assert not np.allclose(X[0, :384], X[1, :384])

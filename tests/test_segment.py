@@ -1,0 +1,97 @@
+"""Sentences: offsets round-trip, abbreviations, quotes, paragraphs."""
+
+from __future__ import annotations
+
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from framing.segment import SENTENCE_COLUMNS, segment, split_sentences
+
+
+def _texts(seed_articles):
+    return dict(zip(seed_articles["article_id"], seed_articles["text"]))
+
+
+def test_offsets_round_trip_on_seeds(seed_articles, seed_sentences):
+    assert list(seed_sentences.columns) == SENTENCE_COLUMNS
+    texts = _texts(seed_articles)
+    for r in seed_sentences.itertuples():
+        assert texts[r.article_id][r.start:r.end] == r.text
+    assert len(seed_sentences) >= 40
+    assert set(seed_sentences["article_id"]) == set(seed_articles["article_id"])
+
+
+def test_sentence_ids_count_within_article(seed_sentences):
+    for _, g in seed_sentences.groupby("article_id"):
+        assert g["sentence_id"].tolist() == list(range(len(g)))
+        assert (g["start"].diff().dropna() > 0).all()
+
+
+def test_us_abbreviation_never_splits(seed_sentences):
+    # every "U.S." sits inside a sentence, never at a boundary followed by a new sentence start
+    joined = seed_sentences["text"].tolist()
+    assert any("U.S. military officials" in t for t in joined)
+    assert not any(t.startswith(("S. ", "military officials")) for t in joined)
+    toy = "The U.S. Army and Gen. Smith met in Washington. They talked."
+    spans = split_sentences(toy)
+    assert [toy[s:e] for s, e, _ in spans] == ["The U.S. Army and Gen. Smith met in Washington.", "They talked."]
+
+
+def test_quoted_headline_stays_inside_its_sentence(seed_sentences):
+    lavrov = [t for t in seed_sentences["text"] if "Oreshnik Warning To U.S." in t]
+    assert len(lavrov) == 1
+    assert "stated Russian foreign minister Sergei Lavrov" in lavrov[0]
+
+
+def test_closing_quote_joins_previous_sentence(seed_sentences):
+    siarto = [t for t in seed_sentences["text"] if "wrote Siarto" in t]
+    assert len(siarto) == 1 and siarto[0].startswith("We will not allow ourselves")
+
+
+def test_headline_without_final_punctuation(seed_sentences):
+    first = seed_sentences[(seed_sentences["article_id"] == "nato-rutte-warns-lavrov-no-desire-to-attack.txt")
+                           & (seed_sentences["sentence_id"] == 0)].iloc[0]
+    assert first["text"].endswith("Crisis Point")
+    assert first["paragraph"] == 0
+
+
+def test_is_quote_flags(seed_sentences):
+    q = dict(zip(seed_sentences["text"], seed_sentences["is_quote"]))
+    assert q[next(t for t in q if t.startswith("“Take Russia's Signals"))]
+    assert q[next(t for t in q if t.startswith("‘We understand"))]  # opens a quote closed two paragraphs later
+    assert q[next(t for t in q if t.startswith("We will not allow"))]
+    assert not q[next(t for t in q if t.startswith("Sergei Lavrov, the Russian Foreign Minister"))]
+    # apostrophes are not quotes
+    assert not q[next(t for t in q if t.startswith("Zelensky’s call on allies"))]
+
+
+def test_unclosed_quote_does_not_leak():
+    df = segment(pd.DataFrame({"article_id": ["a"], "text": [
+        "He said “this never closes. Next sentence here is plain. Another plain one follows. And one more. Last."]}))
+    assert df["is_quote"].tolist()[0]
+    assert not df["is_quote"].tolist()[-1]
+
+
+def test_long_text_without_punctuation_is_cut():
+    text = " ".join(["word"] * 3000)
+    spans = split_sentences(text, max_chars=500)
+    assert all(e - s <= 500 for s, e, _ in spans)
+    assert " ".join(text[s:e] for s, e, _ in spans) == text
+
+
+_alphabet = st.sampled_from(list("abcXYZ .!?\n“”‘’\"'—,") + ["U.S.", "Gen.", " Mr. ", "\n\n"])
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(_alphabet, max_size=80).map("".join))
+def test_offsets_always_round_trip_and_cover_all_text(text):
+    spans = split_sentences(text)
+    prev_end = 0
+    for s, e, _ in spans:
+        piece = text[s:e]
+        assert piece == piece.strip() and piece
+        assert s >= prev_end  # in order, no overlap
+        assert text[prev_end:s].strip() == ""  # nothing but whitespace is skipped
+        prev_end = e
+    assert text[prev_end:].strip() == ""
