@@ -42,6 +42,47 @@ def _cmd_frames(args) -> int:
     return 0
 
 
+def _cmd_narratives(args) -> int:
+    from . import labelled
+
+    if args.action == "fit":
+        info = labelled.fit_narratives_files(args.docs, args.labels, args.model_out, embedder=args.embedder)
+        print(f"wrote {info['path']} ({info['n_articles']} articles; thresholds coarse "
+              f"{info['threshold_coarse']:.2f}, fine {info['threshold_fine']:.2f})")
+    else:
+        n = labelled.predict_narratives_files(args.model_in, args.docs, args.out, embedder=args.embedder)
+        print(f"wrote {args.out} ({n} articles)")
+    return 0
+
+
+def _cmd_roles(args) -> int:
+    from . import labelled
+
+    if args.action == "fit":
+        info = labelled.fit_roles_files(args.docs, args.labels, args.model_out, embedder=args.embedder)
+        print(f"wrote {info['path']} ({info['n_mentions']} mentions, {info['features']} features)")
+    else:
+        n = labelled.predict_roles_files(args.model_in, args.docs, args.mentions, args.out, embedder=args.embedder)
+        print(f"wrote {args.out} ({n} mentions)")
+    return 0
+
+
+def _cmd_score(args) -> int:
+    from .labelled import score_files
+
+    s = score_files(args.task, args.gold, args.pred)
+    if args.task == "narratives":
+        print(f"samples-F1 coarse\t{s['f1_coarse']:.4f}\t(sd {s['f1_coarse_std']:.3f})")
+        print(f"samples-F1 fine\t{s['f1_fine']:.4f}\t(sd {s['f1_fine_std']:.3f})")
+        print(f"articles\t{s['n']}")
+    else:
+        print(f"exact match ratio (fine roles)\t{s['emr']:.4f}")
+        print(f"micro P/R/F1 (fine roles)\t{s['micro_precision']:.4f}\t{s['micro_recall']:.4f}\t{s['micro_f1']:.4f}")
+        print(f"main-role accuracy\t{s['main_role_accuracy']:.4f}")
+        print(f"mentions\t{s['n']}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="framing",
@@ -68,6 +109,52 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="OUT.csv")
     _add_model_args(p)
     p.set_defaults(func=_cmd_frames)
+
+    emb_help = "the sentence-transformers model (default: the bundled all-MiniLM-L6-v2); must match the model's"
+    p = sub.add_parser("narratives", help="learn or predict SemEval-style narratives (subtask 2 format)")
+    nsub = p.add_subparsers(dest="action", metavar="ACTION")
+    nsub.required = True
+    q = nsub.add_parser("fit", help="train a narrative classifier",
+                        description="Train on DIR/*.txt and a subtask-2 label file; write MODEL(.json) and MODEL.npz.")
+    q.add_argument("--docs", required=True, metavar="DIR", help="folder of raw .txt articles (file name = article_id)")
+    q.add_argument("--labels", required=True, metavar="FILE", help="article_id<TAB>narratives<TAB>subnarratives")
+    q.add_argument("--model", dest="model_out", required=True, metavar="OUT", help="model file to write (.json)")
+    q.add_argument("--embedder", default=None, metavar="NAME|PATH", help=emb_help)
+    q = nsub.add_parser("predict", help="predict narratives for a folder of articles",
+                        description="Write one line per .txt in DIR, in the subtask-2 format.")
+    q.add_argument("--model", dest="model_in", required=True, metavar="FILE")
+    q.add_argument("--docs", required=True, metavar="DIR")
+    q.add_argument("--out", required=True, metavar="FILE")
+    q.add_argument("--embedder", default=None, metavar="NAME|PATH", help=emb_help)
+    p.set_defaults(func=_cmd_narratives)
+
+    p = sub.add_parser("roles", help="learn or predict entity roles (subtask 1 format)")
+    rsub = p.add_subparsers(dest="action", metavar="ACTION")
+    rsub.required = True
+    q = rsub.add_parser("fit", help="train an entity-role classifier",
+                        description="Train on DIR/*.txt and a subtask-1 file; write MODEL(.json) and MODEL.npz.")
+    q.add_argument("--docs", required=True, metavar="DIR")
+    q.add_argument("--labels", required=True, metavar="FILE",
+                   help="article_id<TAB>entity<TAB>start<TAB>end<TAB>main_role<TAB>fine_role...")
+    q.add_argument("--model", dest="model_out", required=True, metavar="OUT")
+    q.add_argument("--embedder", default=None, metavar="NAME|PATH", help=emb_help)
+    q = rsub.add_parser("predict", help="predict roles for entity mentions",
+                        description="Read mentions (first four subtask-1 columns) and write them with a main role "
+                                    "and fine roles, in the subtask-1 format.")
+    q.add_argument("--model", dest="model_in", required=True, metavar="FILE")
+    q.add_argument("--docs", required=True, metavar="DIR")
+    q.add_argument("--mentions", required=True, metavar="FILE", help="article_id<TAB>entity<TAB>start<TAB>end")
+    q.add_argument("--out", required=True, metavar="FILE")
+    q.add_argument("--embedder", default=None, metavar="NAME|PATH", help=emb_help)
+    p.set_defaults(func=_cmd_roles)
+
+    p = sub.add_parser("score", help="the SemEval task metrics for a prediction file",
+                       description="narratives: samples-F1 over coarse and fine labels; roles: exact match ratio "
+                                   "of fine roles and main-role accuracy.")
+    p.add_argument("task", choices=["narratives", "roles"])
+    p.add_argument("--gold", required=True, metavar="FILE")
+    p.add_argument("--pred", required=True, metavar="FILE")
+    p.set_defaults(func=_cmd_score)
 
     return parser
 
