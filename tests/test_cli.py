@@ -1,0 +1,112 @@
+"""The framing command end to end: report on the seeds, frames on a CSV, errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from framing.cli import build_parser, main
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def report_dir(tmp_path_factory, seeds_dir, session_cache):
+    out = tmp_path_factory.mktemp("report")
+    assert main(["report", str(seeds_dir), "--out", str(out)]) == 0
+    return out
+
+
+def test_report_writes_every_file(report_dir):
+    for name in ("report.html", "sentences.csv", "articles.csv", "manifest.json"):
+        assert (report_dir / name).is_file() and (report_dir / name).stat().st_size > 0
+    pngs = list((report_dir / "figures").glob("*.png"))
+    assert pngs and all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)
+    page = (report_dir / "report.html").read_text(encoding="utf-8")
+    assert page.count("data:image/png;base64,") >= len(pngs)  # self-contained
+
+
+def test_sentences_csv_holds_both_articles(report_dir, seed_articles):
+    df = pd.read_csv(report_dir / "sentences.csv")
+    assert len(df) >= 40
+    assert set(df["article_id"]) == set(seed_articles["article_id"])
+    for col in ("sentence_id", "text", "start", "end", "paragraph", "is_quote", "western_threat",
+                "russian_defensive", "frame"):
+        assert col in df.columns
+    assert set(df["frame"]) <= {"western_threat", "russian_defensive", "none"}
+    texts = dict(zip(seed_articles["article_id"], seed_articles["text"]))
+    assert all(texts[a][s:e] == t for a, s, e, t in zip(df["article_id"], df["start"], df["end"], df["text"]))
+
+
+def test_articles_csv_has_shares_that_sum_to_one(report_dir):
+    df = pd.read_csv(report_dir / "articles.csv")
+    assert len(df) == 2
+    total = df[["share_western_threat", "share_russian_defensive", "share_none"]].sum(axis=1)
+    assert ((total - 1).abs() < 1e-3).all()
+    assert (df["share_western_threat_low"] <= df["share_western_threat"]).all()
+    assert (df["share_western_threat"] <= df["share_western_threat_high"]).all()
+
+
+def test_manifest_records_model_versions_and_seeds(report_dir):
+    m = json.loads((report_dir / "manifest.json").read_text())
+    assert m["embedder"]["model"].startswith("sentence-transformers/all-MiniLM-L6-v2@")
+    assert m["codebook"]["id"] == "western-threat-vs-russian-defensive" and len(m["codebook"]["sha256"]) == 64
+    assert m["parameters"]["random_state"] == 42
+    assert m["versions"]["sentence-transformers"]
+    assert len(m["inputs"]) == 2
+
+
+def test_same_input_gives_same_tables(report_dir, seeds_dir, tmp_path):
+    assert main(["report", str(seeds_dir), "--out", str(tmp_path)]) == 0
+    for name in ("sentences.csv", "articles.csv"):
+        assert (tmp_path / name).read_bytes() == (report_dir / name).read_bytes()
+
+
+def test_frames_command_keeps_input_columns(tmp_path):
+    src = tmp_path / "in.csv"
+    pd.DataFrame({"id": [1, 2], "text": ["Russia conducted missile strikes against Kyiv.",
+                                         "Lavrov said Moscow has no desire to attack Europe."], "note": ["a", "b"]}
+                 ).to_csv(src, index=False)
+    out = tmp_path / "out.csv"
+    assert main(["frames", str(src), "--out", str(out)]) == 0
+    df = pd.read_csv(out)
+    assert list(df.columns) == ["id", "text", "note", "western_threat", "russian_defensive", "frame", "confidence"]
+    assert df["id"].tolist() == [1, 2]
+
+
+def test_frames_without_text_column_is_one_line_exit_2(tmp_path, capsys):
+    src = tmp_path / "in.csv"
+    src.write_text("body\nx\n", encoding="utf-8")
+    assert main(["frames", str(src), "--out", str(tmp_path / "o.csv")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"framing: error: {src}: no 'text' column; expected a 'text' column, found columns: body"]
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_missing_path_is_one_line_exit_2(tmp_path, capsys):
+    assert main(["report", str(tmp_path / "nope"), "--out", str(tmp_path / "r")]) == 2
+    assert capsys.readouterr().err.strip() == f"framing: error: {tmp_path / 'nope'}: no such file or directory"
+
+
+def test_every_command_has_help():
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    for name in sub.choices:
+        with pytest.raises(SystemExit) as exc:
+            main([name, "--help"])
+        assert exc.value.code == 0
+
+
+def test_python_dash_m_and_light_import(tmp_path):
+    env = dict(os.environ, HF_HUB_OFFLINE="1")
+    p = subprocess.run([sys.executable, "-m", "framing", "--help"], capture_output=True, text=True, env=env)
+    assert p.returncode == 0 and "report" in p.stdout
+    code = ("import sys, framing; heavy = [m for m in ('torch', 'sentence_transformers', 'umap', 'matplotlib', "
+            "'onnxruntime', 'pandas', 'sklearn') if m in sys.modules]; print(heavy)")
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert p.stdout.strip() == "[]"
