@@ -14,7 +14,7 @@ import pandas as pd
 
 from .errors import FramingError
 
-__all__ = ["frame_palette", "plot_frame_map", "plot_frame_shares", "plot_narrative_arc"]
+__all__ = ["frame_palette", "plot_frame_map", "plot_frame_scores", "plot_frame_shares", "plot_narrative_arc"]
 
 _NONE_COLOUR = "#b8b8b8"
 _PALETTE = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#bcbd22"]
@@ -107,6 +107,39 @@ def plot_frame_map(data: pd.DataFrame, *, x: str = "x", y: str = "y", hue: str =
         interactive = "ipympl" in matplotlib.get_backend().lower() or "widget" in matplotlib.get_backend().lower()
     if interactive:
         _attach_hover(artists, style)
+    return ax
+
+
+def plot_frame_scores(data: pd.DataFrame, *, x: str, y: str, hue: str = "frame", style: str = "article_id",
+                      ax=None, interactive: bool | None = None, **kwargs):
+    """Sentences in the plane of two frame scores, coloured by assigned frame.
+
+    Points near the dashed diagonal score alike on both frames: that is where
+    the method is unsure. Hover tooltips work as in :func:`plot_frame_map`.
+
+    Parameters
+    ----------
+    data : DataFrame
+        A scored sentence table (:func:`framing.frames.score_frames`) with the
+        score columns ``x`` and ``y`` (two frame ids) and ``hue``.
+    **kwargs
+        Passed to ``Axes.scatter`` (through :func:`plot_frame_map`).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    from matplotlib.ticker import AutoLocator
+
+    _need(data, [x, y, hue], "plot_frame_scores data")
+    ax = plot_frame_map(data, x=x, y=y, hue=hue, style=style, ax=ax, interactive=interactive, **kwargs)
+    ax.xaxis.set_major_locator(AutoLocator())
+    ax.yaxis.set_major_locator(AutoLocator())
+    vals = data[[x, y]].to_numpy(dtype=float)
+    lo, hi = float(np.nanmin(vals)), float(np.nanmax(vals))
+    ax.plot([lo, hi], [lo, hi], color="#888", lw=0.8, ls="--", zorder=0)
+    ax.set_xlabel(f"{x} score")
+    ax.set_ylabel(f"{y} score")
     return ax
 
 
