@@ -14,8 +14,9 @@ import pandas as pd
 
 from .codebook import load_codebook
 from .errors import FramingError
+from .stance import StanceScorer
 
-__all__ = ["PrototypeScorer", "score_frames", "frame_shares", "NONE"]
+__all__ = ["PrototypeScorer", "StanceScorer", "score_frames", "frame_shares", "NONE", "METHODS"]
 
 NONE = "none"
 
@@ -115,7 +116,25 @@ class PrototypeScorer:
         return out
 
 
-def score_frames(sentences, codebook=None, embedder=None, *, embeddings=None, method="prototype") -> pd.DataFrame:
+METHODS = ("stance", "prototype")
+_SCORERS: dict = {}
+
+
+def _default_scorer(method: str, codebook, emb):
+    """A scorer fitted on the codebook, memoised per (method, codebook, embedder) in this process."""
+    from .stance import StanceScorer
+
+    cb = load_codebook(codebook)
+    key = (method, repr(cb), id(emb))
+    scorer = _SCORERS.get(key)
+    if scorer is None:
+        cls = StanceScorer if method == "stance" else PrototypeScorer
+        scorer = cls(codebook=cb, embedder=emb).fit()
+        _SCORERS[key] = scorer
+    return scorer
+
+
+def score_frames(sentences, codebook=None, embedder=None, *, embeddings=None, method="stance") -> pd.DataFrame:
     """Score every sentence against each frame of a codebook.
 
     Parameters
@@ -130,8 +149,11 @@ def score_frames(sentences, codebook=None, embedder=None, *, embeddings=None, me
         Precomputed sentence vectors (float32, L2-normalised), to avoid
         embedding twice.
     method : str or estimator
-        ``"prototype"`` (the naive baseline), or a fitted scorer object with
-        a ``score(sentences, embeddings)`` method.
+        ``"stance"`` (default: :class:`framing.stance.StanceScorer` fitted on
+        the codebook, which reads who is cast as aggressor from contextual
+        actor-mention vectors), ``"prototype"`` (the naive topic baseline),
+        or a fitted scorer object with a ``score(sentences, embeddings)``
+        method (e.g. a ``StanceScorer`` fitted on your labelled sentences).
 
     Returns
     -------
@@ -147,10 +169,12 @@ def score_frames(sentences, codebook=None, embedder=None, *, embeddings=None, me
         embeddings = emb.encode(sentences["text"].tolist())
     embeddings = _check_embeddings(embeddings, len(sentences))
     if isinstance(method, str):
-        if method != "prototype":
-            raise FramingError(f"method {method!r}: unknown; expected 'prototype' or a scorer object")
-        scorer = PrototypeScorer(codebook=codebook, embedder=emb).fit()
+        if method not in METHODS:
+            raise FramingError(f"method {method!r}: unknown; expected one of {', '.join(METHODS)} or a scorer object")
+        scorer = _default_scorer(method, codebook, emb)
     else:
+        if not callable(getattr(method, "score", None)):
+            raise FramingError(f"method: expected a name or a fitted scorer with .score(), found {type(method).__name__}")
         scorer = method
     return scorer.score(sentences, embeddings)
 

@@ -1,0 +1,477 @@
+"""Stance, not topic: scoring who is cast as the aggressor, from actor mentions.
+
+Pooled sentence vectors say what a sentence is about, not who threatens
+whom: "NATO expansion threatens Russia" and "Russia threatens NATO" embed
+close together. The role an actor plays is visible in the *contextual token
+vectors* of its mentions, though. :class:`StanceScorer` therefore describes a
+sentence by
+
+* the mean contextual token vector of the mentions of each camp of actors in
+  the codebook (``camp`` field of ``[[actors]]``; an actor without a camp is
+  its own camp), from :meth:`framing.embed.Embedder.encode_spans`, plus a
+  0/1 flag per camp saying whether it is mentioned at all;
+* the pooled sentence vector (so that codebooks without actors still work).
+
+Mentions that only introduce a speaker ("Lavrov said …", "according to the
+Pentagon") are left out of their camp's vector when the sentence mentions
+that camp elsewhere too: the speaker is not cast in a role by the sentence
+that quotes them.
+
+One logistic regression per frame (one-vs-rest) is trained on these features
+— by default on the codebook alone: a frame's exemplars are positives, the
+other frames' exemplars and the frame's own ``contrast`` sentences (minimal
+pairs with the stance flipped) are negatives. Because the features are
+*contextual* mention vectors, the exemplars teach "the Russia mention is in
+an aggressor context", not "the sentence is about Russia". With
+``fit(sentences, labels)`` the same model is trained on a user's labelled
+sentences (the codebook's sentences are added unless ``use_codebook=False``).
+A frame with no negatives at all (a one-frame codebook without contrast)
+falls back to cosine similarity to its mean exemplar.
+
+Scores are the per-frame probabilities; ``frame`` is the best frame, or
+``"none"`` when the sentence mentions no codebook actor (for codebooks with
+actors) or the best probability is below ``min_confidence``. ``confidence``
+is the best probability rescaled from [1/2, 1] to [0, 1] for two-frame
+codebooks (and the best probability otherwise), 0 for ``none``.
+
+A fitted scorer is saved as data (``save(path)`` writes ``path.json`` and
+``path.npz``), never as a pickle; :meth:`StanceScorer.load` reads it back.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .codebook import Codebook, load_codebook
+from .errors import FramingError
+
+__all__ = ["StanceScorer", "find_mentions", "mention_table", "FORMAT"]
+
+FORMAT = "framing.stance/v1"
+NONE = "none"
+
+# A mention right before a speech verb, or after "according to", is a speaker.
+_SPEECH = (r"said|says|say|stated|states|told|tells|warned|warns|claimed|claims|added|adds|noted|notes|"
+           r"insisted|insists|argued|argues|declared|declares|announced|announces|stressed|stresses|"
+           r"reiterated|reiterates|emphasized|emphasised|explained|wrote|writes|accused|accuses|alleged|"
+           r"believes|believed|thinks|thought|asserted|asserts|commented|remarked|replied|responded|tweeted|"
+           r"posted|suggested|suggests|told reporters|has said|had said|has warned|has claimed")
+_SPEAKER_AFTER = re.compile(r"^(?:['’]s)?(?:\s+[A-Z][\w.’'-]*){0,3}(?:\s*,[^,]{0,60},)?\s+(?:" + _SPEECH + r")\b")
+_SPEAKER_BEFORE = re.compile(r"(?:according to|said|says|told|stated|warned|claimed)\s+(?:the\s+)?(?:[A-Z][\w.’'-]*\s+){0,3}$", re.I)
+
+
+def _alias_patterns(codebook: Codebook):
+    """(compiled regex, actor id) for every alias, longest first.
+
+    An alias written in capitals (``NATO``, ``US``, ``U.S.``) matches only in
+    capitals, so that the pronoun "us" is not the United States; other
+    aliases match in any case ("RUSSIA" in a tabloid headline).
+    """
+    pairs = sorted({(al, a.id) for a in codebook.actors for al in a.aliases}, key=lambda x: (-len(x[0]), x[0]))
+    out = []
+    for al, aid in pairs:
+        letters = re.sub(r"[^A-Za-z]", "", al)
+        exact = len(letters) > 0 and letters.isupper()
+        rx = re.compile(r"(?<![\w])" + re.escape(al) + r"(?![\w])", 0 if exact else re.I)
+        out.append((rx, aid))
+    return out
+
+
+def find_mentions(text: str, codebook, patterns=None) -> list[tuple[int, int, str, bool]]:
+    """Actor mentions in one text: ``(start, end, actor_id, is_speaker)``, in text order.
+
+    Longer aliases win over shorter overlapping ones ("Russian troops" over
+    "Russian"). ``is_speaker`` marks a mention that introduces what someone
+    said ("Lavrov said", "according to the Pentagon").
+    """
+    pats = patterns if patterns is not None else _alias_patterns(load_codebook(codebook))
+    taken = np.zeros(len(text) + 1, dtype=bool)
+    found = []
+    for rx, aid in pats:
+        for m in rx.finditer(text):
+            a, b = m.span()
+            if taken[a:b].any():
+                continue
+            taken[a:b] = True
+            found.append((a, b, aid))
+    found.sort()
+    out = []
+    for a, b, aid in found:
+        speaker = bool(_SPEAKER_AFTER.match(text[b : b + 90])) or bool(_SPEAKER_BEFORE.search(text[max(0, a - 60) : a]))
+        out.append((a, b, aid, speaker))
+    return out
+
+
+def mention_table(sentences, codebook=None) -> pd.DataFrame:
+    """All actor mentions in a sentence table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``row`` (position in ``sentences``), ``start``, ``end`` (offsets into
+        the whitespace-collapsed sentence text), ``mention``, ``actor``,
+        ``camp``, ``is_speaker``.
+    """
+    from .embed import preprocess
+
+    cb = load_codebook(codebook)
+    pats = _alias_patterns(cb)
+    camp = {a.id: a.camp or a.id for a in cb.actors}
+    texts = [preprocess(t) for t in _texts(sentences)]
+    rows = []
+    for i, t in enumerate(texts):
+        for a, b, aid, sp in find_mentions(t, cb, pats):
+            rows.append((i, a, b, t[a:b], aid, camp[aid], sp))
+    return pd.DataFrame(rows, columns=["row", "start", "end", "mention", "actor", "camp", "is_speaker"])
+
+
+def _texts(sentences) -> list[str]:
+    if isinstance(sentences, pd.DataFrame):
+        if "text" not in sentences.columns:
+            raise FramingError("sentences: no 'text' column; expected the sentence table from framing.segment")
+        return sentences["text"].astype(str).tolist()
+    if isinstance(sentences, pd.Series):
+        return sentences.astype(str).tolist()
+    if isinstance(sentences, str):
+        raise FramingError("sentences: expected a list of strings or a sentence table, found a single string")
+    return [str(t) for t in sentences]
+
+
+def _codebook_training_set(cb: Codebook) -> pd.DataFrame:
+    """``text``, ``frame``, ``positive`` (bool) rows for each frame's one-vs-rest model."""
+    rows = []
+    for f in cb.frames:
+        for t in f.exemplars:
+            rows.append((t, f.id, True))
+        for t in f.contrast:
+            rows.append((t, f.id, False))
+        for g in cb.frames:
+            if g.id != f.id:
+                for t in g.exemplars:
+                    rows.append((t, f.id, False))
+    return pd.DataFrame(rows, columns=["text", "frame", "positive"])
+
+
+class StanceScorer:
+    """Stance-aware frame scorer: logistic regression on contextual actor-mention vectors.
+
+    Parameters
+    ----------
+    codebook : str, path or Codebook, optional
+        Defaults to ``western-threat-vs-russian-defensive``.
+    embedder : str or Embedder, optional
+        Needs ``encode(texts)``; for the mention features also
+        ``encode_spans(texts, spans)`` (without it only sentence vectors are
+        used).
+    C : float
+        Inverse L2 regularisation of each frame's logistic regression.
+    use_contrast : bool
+        Use the codebook's ``contrast`` minimal pairs as negatives.
+    use_codebook : bool
+        In ``fit(sentences, labels)``, add the codebook's sentences to the
+        user's labelled ones.
+    drop_speakers : bool
+        Leave speaker mentions ("Lavrov said") out of a camp's vector when
+        the camp is also mentioned elsewhere in the sentence.
+    min_confidence : float
+        Below this best-frame probability a sentence gets ``none``.
+    require_actor : bool
+        A sentence that mentions no codebook actor gets ``none`` (only for
+        codebooks that have actors).
+
+    Attributes
+    ----------
+    frame_ids_ : list of str
+    camps_ : list of str
+        The camps whose mention vectors are features, in order.
+    coef_ : ndarray (n_frames, n_features)
+    intercept_ : ndarray (n_frames,)
+    prototypes_ : ndarray (n_frames, d)
+        Mean exemplar vector per frame (used by frames without negatives).
+    trained_on_ : dict
+        What the model was fitted on (for the saved card).
+    """
+
+    def __init__(self, codebook=None, embedder=None, *, C: float = 1.0, use_contrast: bool = True,
+                 use_codebook: bool = True, drop_speakers: bool = True, min_confidence: float = 0.0,
+                 require_actor: bool = True):
+        self.codebook = codebook
+        self.embedder = embedder
+        self.C = C
+        self.use_contrast = use_contrast
+        self.use_codebook = use_codebook
+        self.drop_speakers = drop_speakers
+        self.min_confidence = min_confidence
+        self.require_actor = require_actor
+
+    _PARAMS = ("C", "use_contrast", "use_codebook", "drop_speakers", "min_confidence", "require_actor")
+
+    def get_params(self, deep: bool = False) -> dict:
+        p = {k: getattr(self, k) for k in self._PARAMS}
+        p["codebook"] = getattr(self.codebook, "id", self.codebook)
+        p["embedder"] = getattr(self.embedder, "model_id", self.embedder)
+        return p
+
+    def set_params(self, **params):
+        for k, v in params.items():
+            if k not in self._PARAMS + ("codebook", "embedder"):
+                raise FramingError(f"StanceScorer: unknown parameter {k!r}")
+            setattr(self, k, v)
+        return self
+
+    # ------------------------------------------------------------------ features
+    def _emb(self):
+        from .embed import get_embedder
+
+        return get_embedder(self.embedder)
+
+    def _camps(self, cb: Codebook) -> list[str]:
+        return list(dict.fromkeys(a.camp or a.id for a in cb.actors))
+
+    def features(self, texts, embeddings=None) -> tuple[np.ndarray, np.ndarray]:
+        """Feature matrix and the "mentions an actor" mask.
+
+        Parameters
+        ----------
+        texts : list of str, length n
+        embeddings : ndarray (n, d), optional
+            Precomputed sentence vectors.
+
+        Returns
+        -------
+        X : ndarray (n, d + n_camps * (d + 1)), float32
+            Sentence vector, then per camp the mean mention vector and a 0/1
+            flag.
+        has_actor : ndarray (n,) bool
+        """
+        from .embed import preprocess
+
+        cb = self._codebook()
+        emb = self._emb()
+        texts = [preprocess(t) for t in texts]
+        S = np.asarray(embeddings if embeddings is not None else emb.encode(texts), dtype=np.float32)
+        n, d = S.shape
+        camps = self._camps(cb)
+        has = np.zeros(n, dtype=bool)
+        if not camps or not callable(getattr(emb, "encode_spans", None)):
+            if camps:
+                pats = _alias_patterns(cb)
+                has = np.array([bool(find_mentions(t, cb, pats)) for t in texts], dtype=bool)
+            return S, has
+        pats = _alias_patterns(cb)
+        camp_of = {a.id: a.camp or a.id for a in cb.actors}
+        cidx = {c: j for j, c in enumerate(camps)}
+        spans, owner = [], []
+        for i, t in enumerate(texts):
+            ms = find_mentions(t, cb, pats)
+            if self.drop_speakers:
+                content = {camp_of[aid] for _, _, aid, sp in ms if not sp}
+                ms = [m for m in ms if not m[3] or camp_of[m[2]] not in content]
+            spans.append([(a, b) for a, b, _, _ in ms])
+            owner.append([cidx[camp_of[aid]] for _, _, aid, _ in ms])
+        V = emb.encode_spans(texts, spans)
+        M = np.zeros((n, len(camps), d), dtype=np.float32)
+        cnt = np.zeros((n, len(camps)), dtype=np.float32)
+        k = 0
+        for i, own in enumerate(owner):
+            for j in own:
+                M[i, j] += V[k]
+                cnt[i, j] += 1
+                k += 1
+        M /= np.maximum(cnt, 1)[:, :, None]
+        has = cnt.sum(axis=1) > 0
+        X = np.concatenate([S, M.reshape(n, -1), (cnt > 0).astype(np.float32)], axis=1)
+        return X, has
+
+    def _codebook(self) -> Codebook:
+        cb = getattr(self, "codebook_", None)
+        return cb if cb is not None else load_codebook(self.codebook)
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, sentences=None, labels=None, *, embeddings=None):
+        """Fit on the codebook, and on labelled sentences when given.
+
+        Parameters
+        ----------
+        sentences : sentence table or list of str, optional
+            Labelled sentences (a ``text`` column, or strings).
+        labels : sequence of str, optional
+            One frame id per sentence (``"none"`` rows are negatives for
+            every frame).
+        embeddings : ndarray (n, d), optional
+            Precomputed vectors of ``sentences``.
+
+        Returns
+        -------
+        self
+        """
+        from sklearn.linear_model import LogisticRegression
+
+        cb = load_codebook(self.codebook)
+        self.codebook_ = cb
+        self.frame_ids_ = cb.frame_ids
+        self.camps_ = self._camps(cb)
+        emb = self._emb()
+        protos = []
+        for f in cb.frames:
+            v = np.asarray(emb.encode(list(f.exemplars)), dtype=np.float32).mean(axis=0)
+            protos.append(v / (np.linalg.norm(v) or 1.0))
+        self.prototypes_ = np.vstack(protos)
+
+        parts = []  # (X, per-frame target matrix with -1 = not used)
+        k = len(self.frame_ids_)
+        if sentences is not None or labels is not None:
+            if sentences is None or labels is None:
+                raise FramingError("fit: give both sentences and labels, or neither")
+            texts = _texts(sentences)
+            labels = [str(x) for x in labels]
+            if len(labels) != len(texts):
+                raise FramingError(f"fit: {len(texts)} sentences but {len(labels)} labels")
+            bad = sorted(set(labels) - set(self.frame_ids_) - {NONE})
+            if bad:
+                raise FramingError(f"fit: label {bad[0]!r} is not a frame of codebook {cb.id!r} "
+                                   f"(frames: {', '.join(self.frame_ids_)}, or 'none')")
+            X, _ = self.features(texts, embeddings)
+            Y = np.array([[1 if lab == fid else 0 for fid in self.frame_ids_] for lab in labels], dtype=np.int8)
+            parts.append((X, Y))
+            self.trained_on_ = {"labelled_sentences": len(texts), "codebook": cb.id if self.use_codebook else None}
+        else:
+            self.trained_on_ = {"labelled_sentences": 0, "codebook": cb.id}
+        if self.use_codebook or not parts:
+            ts = _codebook_training_set(cb)
+            if not self.use_contrast:
+                contrast = {t for f in cb.frames for t in f.contrast}
+                ts = ts[~(~ts["positive"] & ts["text"].isin(contrast))]
+            uniq = list(dict.fromkeys(ts["text"]))
+            X, _ = self.features(uniq)
+            row = {t: i for i, t in enumerate(uniq)}
+            Y = -np.ones((len(uniq), k), dtype=np.int8)
+            for t, fid, pos in ts.itertuples(index=False):
+                j = self.frame_ids_.index(fid)
+                Y[row[t], j] = max(Y[row[t], j], int(pos))
+            parts.append((X, Y))
+        X = np.vstack([p[0] for p in parts])
+        Y = np.vstack([p[1] for p in parts])
+        coef = np.zeros((k, X.shape[1]), dtype=np.float32)
+        icpt = np.zeros(k, dtype=np.float32)
+        self.fallback_ = np.zeros(k, dtype=bool)
+        for j in range(k):
+            use = Y[:, j] >= 0
+            yj = Y[use, j]
+            if yj.min() == yj.max():  # no negatives (or no positives): prototype fallback
+                self.fallback_[j] = True
+                continue
+            lr = LogisticRegression(C=self.C, max_iter=5000, class_weight="balanced").fit(X[use], yj)
+            coef[j] = lr.coef_[0]
+            icpt[j] = lr.intercept_[0]
+        self.coef_ = coef
+        self.intercept_ = icpt
+        self.n_features_ = X.shape[1]
+        return self
+
+    def _check_fitted(self):
+        if not hasattr(self, "coef_"):
+            raise FramingError("StanceScorer is not fitted yet; call fit() first (or StanceScorer.load(path))")
+
+    # ------------------------------------------------------------------ score
+    def predict_proba(self, texts, embeddings=None) -> tuple[np.ndarray, np.ndarray]:
+        """Per-frame probabilities (n, n_frames) and the has-actor mask (n,)."""
+        self._check_fitted()
+        X, has = self.features(texts, embeddings)
+        if X.shape[1] != self.n_features_:
+            raise FramingError(f"StanceScorer: features have {X.shape[1]} columns, the model expects "
+                               f"{self.n_features_}; was it fitted with another embedder or codebook?")
+        z = X @ self.coef_.T + self.intercept_
+        P = 1.0 / (1.0 + np.exp(-z))
+        if self.fallback_.any():
+            d = self.prototypes_.shape[1]
+            cos = X[:, :d] @ self.prototypes_.T
+            P[:, self.fallback_] = (cos[:, self.fallback_] + 1) / 2
+        return P, has
+
+    def _assign(self, P: np.ndarray, has: np.ndarray):
+        k = P.shape[1]
+        best = P.argmax(axis=1)
+        top = P[np.arange(len(P)), best]
+        keep = top >= self.min_confidence
+        if self.require_actor and self.camps_:
+            keep &= has
+        ids = np.array(self.frame_ids_, dtype=object)[best]
+        labels = np.where(keep, ids, NONE)
+        if k == 2:
+            conf = np.clip(2 * (top / P.sum(axis=1).clip(1e-9)) - 1, 0, 1)
+        else:
+            conf = top
+        return labels, np.where(keep, conf, 0.0)
+
+    def predict(self, texts, embeddings=None) -> np.ndarray:
+        """Frame id or ``"none"`` per text."""
+        P, has = self.predict_proba(_texts(texts), embeddings)
+        return self._assign(P, has)[0]
+
+    def score(self, sentences: pd.DataFrame, embeddings=None) -> pd.DataFrame:
+        """The sentence table plus one probability column per frame, ``frame`` and ``confidence``."""
+        texts = _texts(sentences)
+        P, has = self.predict_proba(texts, embeddings)
+        labels, conf = self._assign(P, has)
+        out = sentences.copy() if isinstance(sentences, pd.DataFrame) else pd.DataFrame({"text": texts})
+        for j, fid in enumerate(self.frame_ids_):
+            out[fid] = P[:, j].astype(np.float64).round(6)
+        out["frame"] = labels
+        out["confidence"] = np.round(conf.astype(np.float64), 6)
+        return out
+
+    # ------------------------------------------------------------------ save / load
+    def save(self, path) -> Path:
+        """Write ``<path>.json`` (card: parameters, codebook, embedder, training data) and ``<path>.npz``."""
+        self._check_fitted()
+        path = Path(path)
+        base = path.with_suffix("") if path.suffix in {".json", ".npz"} else path
+        card = {
+            "format": FORMAT,
+            "params": {k: getattr(self, k) for k in self._PARAMS},
+            "codebook": self.codebook_.id,
+            "codebook_path": Path(self.codebook_.path).name if self.codebook_.path else None,
+            "embedder": getattr(self._emb(), "model_id", type(self._emb()).__name__),
+            "frame_ids": list(self.frame_ids_),
+            "camps": list(self.camps_),
+            "n_features": int(self.n_features_),
+            "trained_on": self.trained_on_,
+        }
+        base.parent.mkdir(parents=True, exist_ok=True)
+        base.with_suffix(".json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+        np.savez(base.with_suffix(".npz"), coef=self.coef_, intercept=self.intercept_,
+                 prototypes=self.prototypes_, fallback=self.fallback_)
+        return base.with_suffix(".json")
+
+    @classmethod
+    def load(cls, path, codebook=None, embedder=None) -> "StanceScorer":
+        """Read a scorer written by :meth:`save` (no pickle involved)."""
+        path = Path(path)
+        base = path.with_suffix("") if path.suffix in {".json", ".npz"} else path
+        try:
+            card = json.loads(base.with_suffix(".json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise FramingError(f"stance model '{base}.json': cannot read it ({exc})") from None
+        if card.get("format") != FORMAT:
+            raise FramingError(f"stance model '{base}.json': format {card.get('format')!r}, expected {FORMAT!r}")
+        obj = cls(codebook=codebook if codebook is not None else card["codebook"], embedder=embedder,
+                  **card.get("params", {}))
+        cb = load_codebook(obj.codebook)
+        if cb.frame_ids != card["frame_ids"]:
+            raise FramingError(f"stance model '{base}.json': trained for frames {card['frame_ids']}, "
+                               f"codebook {cb.id!r} has {cb.frame_ids}")
+        with np.load(base.with_suffix(".npz"), allow_pickle=False) as z:
+            obj.coef_, obj.intercept_ = z["coef"], z["intercept"]
+            obj.prototypes_, obj.fallback_ = z["prototypes"], z["fallback"].astype(bool)
+        obj.codebook_ = cb
+        obj.frame_ids_ = cb.frame_ids
+        obj.camps_ = card["camps"]
+        obj.n_features_ = card["n_features"]
+        obj.trained_on_ = card.get("trained_on", {})
+        return obj
