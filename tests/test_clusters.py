@@ -77,7 +77,7 @@ def test_stability_separates_planted_groups_from_noise(planted):
 
 
 def test_same_seed_same_result_other_seed_still_valid():
-    x, y = blobs(150, 3, spread=0.8, seed=3)
+    x, y = blobs(90, 3, spread=0.8, seed=3)
     a = SentenceClusters(random_state=7).fit(embeddings=x)
     b = SentenceClusters(random_state=7).fit(embeddings=x)
     assert np.array_equal(a.labels_, b.labels_)
@@ -169,7 +169,7 @@ def test_hdbscan_finds_planted_groups_and_leaves_noise():
 
 
 def test_large_input_uses_minibatch_and_subsamples():
-    x, y = blobs(3000, 5, seed=4)
+    x, y = blobs(2000, 5, seed=4)
     model = SentenceClusters(minibatch_above=1000, sample_size=400, n_stability=2).fit(embeddings=x)
     assert model.n_clusters_ == 5
     assert adjusted_rand_score(y, model.labels_) > 0.95
