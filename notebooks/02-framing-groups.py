@@ -1,0 +1,180 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Framing groups: what the frames mean, how sentences are scored, and what the data finds itself
+#
+# A **frame** is a framing group named in advance in a *codebook*; a **cluster** is a group the
+# sentences form by themselves. This notebook
+#
+# 1. reads the default codebook: each frame's meaning, its exemplar sentences and their
+#    *contrast* pairs, and the actors;
+# 2. explains how a sentence gets its scores, and tests the method on minimal pairs;
+# 3. shows where the method is unsure (low confidence, `none`);
+# 4. discovers clusters with their keywords and stability, and relates them to the frames.
+#
+# For hover tooltips on the maps, uncomment `%matplotlib widget` below (JupyterLab with ipympl).
+
+# %%
+# # %matplotlib widget
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+import framing
+from framing.clusters import SentenceClusters
+from framing.frames import METHODS
+from framing.maps import add_projection
+from framing.plot import plot_frame_map, plot_frame_scores
+
+pd.set_option("display.max_colwidth", 110)
+ROOT = Path.cwd().parent if Path.cwd().name == "notebooks" else Path.cwd()
+SEEDS = ROOT / "seeds"
+
+# %% [markdown]
+# ## 1. The codebook
+#
+# The default codebook opposes two framings of the Russia–NATO–Ukraine conflict. `list_codebooks()`
+# names the bundled ones; `load_codebook("my.toml")` reads yours (notebook 04 writes one).
+
+# %%
+cb = framing.load_codebook()
+print(cb.label, "-", cb.description)
+framing.list_codebooks()
+
+# %%
+cb.frames_table()
+
+# %% [markdown]
+# Each frame has **exemplars**, sentences that carry it, and optionally **contrast** sentences:
+# `contrast[i]` is `exemplars[i]` with the stance flipped, same topic and same actors. These
+# minimal pairs teach the scorer *who is cast as the aggressor*, not merely *what the sentence is
+# about*. Side by side:
+
+# %%
+pairs = cb.exemplars_table().pivot(index=["frame", "pair"], columns="kind", values="text")
+pairs.head(6)
+
+# %% [markdown]
+# The **actors** the codebook knows, with the names they go by and their camp. The stance scorer
+# reads how these mentions are used in context.
+
+# %%
+cb.actors_table()
+
+# %% [markdown]
+# ## 2. How a sentence is scored
+#
+# `framing.score_frames(sentences, codebook, method=...)` adds one score column per frame, then
+# `frame` (the best frame, or `none`) and `confidence` (0–1). The available methods:
+
+# %%
+METHODS
+
+# %%
+help(framing.score_frames)
+
+# %% [markdown]
+# A quick check that needs no labelled data: **minimal pairs the codebook has never seen**. Each
+# pair describes the same kind of event with the roles swapped. A method that only measures topic
+# gives both sentences of a pair the same frame; a method that reads stance flips it.
+
+# %%
+probe = pd.DataFrame({
+    "pair": [0, 0, 1, 1, 2, 2, 3, 3],
+    "expected": ["western_threat", "russian_defensive"] * 4,
+    "text": [
+        "Russian bombers flew towards Finland in a show of force.",
+        "NATO bombers flew towards Russia's borders in a show of force.",
+        "Moscow threatened to cut gas supplies to punish Europe.",
+        "Europe threatened Moscow with new sanctions to punish Russia.",
+        "Russian hackers attacked German power grids.",
+        "Ukrainian hackers attacked Russian power grids.",
+        "The Kremlin rejected a ceasefire proposed by Kyiv.",
+        "Kyiv rejected a ceasefire proposed by the Kremlin.",
+    ],
+})
+checks = {m: framing.score_frames(probe, codebook=cb, method=m)["frame"] for m in METHODS}
+probe.assign(**checks)
+
+# %%
+pd.Series({m: (probe["expected"] == f).mean() for m, f in checks.items()}, name="share of probe sentences right")
+
+# %% [markdown]
+# ## 3. Where the method is unsure
+#
+# Now the seed articles. `none` means no frame is clearly closer (or, for the stance method, that
+# the sentence names no codebook actor). Low `confidence` marks a near tie. The plane of the two
+# frame scores shows both: points near the dashed diagonal score alike on both frames.
+
+# %%
+run = framing.run_pipeline(SEEDS)
+scored = run.sentences
+scored["frame"].value_counts()
+
+# %%
+x_frame, y_frame = run.frame_ids[:2]
+fig, ax = plt.subplots(figsize=(7, 6))
+plot_frame_scores(scored, x=x_frame, y=y_frame, ax=ax)
+ax.set_title("Each sentence's two frame scores")
+plt.show()
+
+# %% [markdown]
+# The least certain sentences that still received a frame: read them before trusting the shares.
+
+# %%
+scored[scored["frame"] != "none"].nsmallest(6, "confidence")[["article_id", "text", *run.frame_ids, "frame", "confidence"]]
+
+# %% [markdown]
+# And a sample of those left as `none`:
+
+# %%
+scored[scored["frame"] == "none"][["article_id", "text", *run.frame_ids]].head(6)
+
+# %% [markdown]
+# ## 4. Discovered clusters
+#
+# `SentenceClusters` groups sentences by meaning without the codebook (k-means, `k` chosen by
+# silhouette), then describes each cluster by its c-TF-IDF **keywords**, its most central
+# sentence, its **stability** (how well it survives refitting on subsamples with other seeds:
+# near 1 is a real group, near 0 an artefact of one seed) and, because the sentences carry a
+# `frame` column, its **dominant frame**.
+
+# %%
+clusters = SentenceClusters(random_state=0).fit(scored, embeddings=run.embeddings)
+print(f"k = {clusters.n_clusters_}, overall stability (mean ARI of refits) = {clusters.stability_:.2f}")
+clusters.k_scores_
+
+# %%
+clusters.clusters_[["cluster", "size", "stability", "keywords", "dominant_frame", "dominant_share", "representative"]]
+
+# %% [markdown]
+# How clusters and frames cross: rows are clusters, columns the assigned frames. A cluster that
+# splits across both frames is a *topic* the two framings share, told with opposite stances.
+
+# %%
+pd.crosstab(clusters.sentences_["cluster"], clusters.sentences_["frame"], margins=True)
+
+# %% [markdown]
+# The frame map again, this time coloured by cluster (same UMAP layout as in notebook 01).
+
+# %%
+labelled = clusters.sentences_.assign(cluster="cluster " + clusters.sentences_["cluster"].astype(str))
+mapped = add_projection(labelled, embeddings=run.embeddings, method="umap", random_state=42)
+fig, ax = plt.subplots(figsize=(8, 6))
+plot_frame_map(mapped, hue="cluster", ax=ax)
+ax.set_title("Discovered clusters")
+plt.show()
