@@ -14,7 +14,8 @@ import pandas as pd
 
 from .errors import FramingError
 
-__all__ = ["frame_palette", "plot_frame_map", "plot_frame_scores", "plot_frame_shares", "plot_narrative_arc"]
+__all__ = ["frame_palette", "plot_frame_map", "plot_frame_scores", "plot_frame_shares", "plot_narrative_arc",
+           "plot_cluster_keywords", "plot_cluster_stability"]
 
 _NONE_COLOUR = "#b8b8b8"
 _PALETTE = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#bcbd22"]
@@ -233,4 +234,100 @@ def plot_narrative_arc(data: pd.DataFrame, *, x: str = "position", y: str = "lea
     ax.set_xlabel("position in article")
     ax.set_ylabel(y)
     ax.legend(fontsize=8, frameon=False)
+    return ax
+
+
+def _cluster_rows(data: pd.DataFrame, what: str) -> pd.DataFrame:
+    _need(data, ["cluster"], what)
+    return data.reset_index(drop=True)
+
+
+def plot_cluster_keywords(data: pd.DataFrame, *, x: str = "size", n_words: int = 6, palette=None, ax=None, **kwargs):
+    """Discovered clusters as horizontal bars (size), each labelled with its top keywords.
+
+    Bars are coloured by ``dominant_frame`` when the table has it (grey for
+    ``none`` and HDBSCAN noise), and the tick labels show the stability.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The cluster table ``SentenceClusters.clusters_``: ``cluster``, ``x``
+        (default ``size``), ``keywords`` (``", "``-joined), optionally
+        ``stability`` and ``dominant_frame``.
+    n_words : int
+        Keywords written next to each bar.
+    **kwargs
+        Passed to ``Axes.barh``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    data = _cluster_rows(data, "plot_cluster_keywords data")
+    _need(data, [x, "keywords"], "plot_cluster_keywords data")
+    ax = _axes(ax)
+    pos = np.arange(len(data))
+    if "dominant_frame" in data.columns:
+        palette = palette or frame_palette(_frame_order(data["dominant_frame"]))
+        colours = [palette.get(f, _NONE_COLOUR) if c != -1 else _NONE_COLOUR
+                   for f, c in zip(data["dominant_frame"], data["cluster"])]
+    else:
+        colours = [_PALETTE[1] if c != -1 else _NONE_COLOUR for c in data["cluster"]]
+    kwargs.setdefault("color", colours)
+    vals = data[x].to_numpy(dtype=float)
+    ax.barh(pos, vals, height=0.7, **kwargs)
+    top = vals.max() if len(vals) else 1.0
+    for p, v, kw in zip(pos, vals, data["keywords"].fillna("")):
+        words = ", ".join([w for w in str(kw).split(", ") if w][:n_words])
+        ax.text(v + 0.01 * top, p, words, va="center", fontsize=8)
+    labels = []
+    for row in data.itertuples(index=False):
+        name = "noise" if row.cluster == -1 else f"cluster {row.cluster}"
+        stab = getattr(row, "stability", np.nan)
+        labels.append(name if pd.isna(stab) else f"{name} · stab {stab:.2f}")
+    ax.set_yticks(pos)
+    ax.set_yticklabels(labels, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(0, top * 1.9 if len(vals) else 1)  # room for the keywords
+    ax.set_xlabel(x)
+    if "dominant_frame" in data.columns:
+        from matplotlib.patches import Patch
+
+        frames = [f for f in dict.fromkeys(data["dominant_frame"]) if f]
+        ax.legend(handles=[Patch(color=palette.get(f, _NONE_COLOUR), label=f) for f in frames],
+                  title="dominant frame", fontsize=8, title_fontsize=8, frameon=False, loc="best")
+    return ax
+
+
+def plot_cluster_stability(data: pd.DataFrame, *, x: str = "stability", threshold: float = 0.6, ax=None, **kwargs):
+    """Per-cluster stability (mean best-match Jaccard over refits) with a dissolution line.
+
+    Clusters below ``threshold`` (Hennig's rule of thumb: 0.6) mostly dissolve
+    when the data are resampled; treat them as artefacts, not findings.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The cluster table ``SentenceClusters.clusters_`` (``cluster``, ``x``).
+    **kwargs
+        Passed to ``Axes.barh``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    data = _cluster_rows(data, "plot_cluster_stability data")
+    _need(data, [x], "plot_cluster_stability data")
+    data = data[data["cluster"] != -1]
+    ax = _axes(ax)
+    vals = data[x].fillna(0).to_numpy(dtype=float)
+    pos = np.arange(len(data))
+    kwargs.setdefault("color", [_PALETTE[1] if v >= threshold else _NONE_COLOUR for v in vals])
+    ax.barh(pos, vals, height=0.7, **kwargs)
+    ax.axvline(threshold, color="#d62728", lw=0.8, ls="--")
+    ax.set_yticks(pos)
+    ax.set_yticklabels([f"cluster {c}" for c in data["cluster"]], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("stability (mean best-match Jaccard over refits)")
     return ax

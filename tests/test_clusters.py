@@ -225,3 +225,27 @@ def test_seed_articles_with_the_real_model(seed_sentences, seed_embeddings):
     assert t["dominant_frame"].isin(set(scored["frame"])).all()
     # the biggest cluster is about the conflict's actors
     assert set(t["keywords"].iloc[0].split(", ")) & {"russia", "nato", "ukraine", "putin", "russian"}
+
+
+def test_plot_cluster_keywords_and_stability(fake_embedder):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from framing.plot import plot_cluster_keywords, plot_cluster_stability
+
+    sents = topic_sentences()
+    sents["frame"] = np.where(sents["topic"] == "grain", "russian_defensive", "none")
+    table = SentenceClusters(embedder=fake_embedder, n_clusters=3, n_stability=2).fit(sents).clusters_
+    ax = plot_cluster_keywords(table, n_words=2, alpha=0.5)
+    assert ax is plt.gca()
+    assert len(ax.patches) == 3 and all(p.get_alpha() == 0.5 for p in ax.patches)
+    texts = [t.get_text() for t in ax.texts]
+    assert texts == [", ".join(k.split(", ")[:2]) for k in table["keywords"]]
+    assert all("stab" in t.get_text() for t in ax.get_yticklabels())
+    fig, ax2 = plt.subplots()
+    assert plot_cluster_stability(table, ax=ax2) is ax2
+    assert [p.get_width() for p in ax2.patches] == pytest.approx(table["stability"].tolist())
+    with pytest.raises(FramingError, match="plot_cluster_keywords data: missing column"):
+        plot_cluster_keywords(table.drop(columns=["keywords"]))
