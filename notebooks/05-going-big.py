@@ -1,0 +1,155 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Going big: caching, progress, duplicates, and large corpora
+#
+# Embedding sentences is the expensive step. This notebook shows what the toolkit does so that you
+# pay for it once:
+#
+# 1. the **embedding cache**: a cold run computes, a warm run reads from disk (without even
+#    loading the model);
+# 2. **progress bars** for long jobs;
+# 3. **deduplication**: repeated articles and repeated sentences are embedded once;
+# 4. the **scale path**: batching and chunked, resumable embedding; fast maps and clustering on
+#    many sentences.
+#
+# It writes a throw-away cache under `notebooks/output/05-going-big/`.
+
+# %%
+import shutil
+import time
+import warnings
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+import framing
+from framing.clusters import SentenceClusters
+from framing.maps import add_projection
+from framing.plot import plot_frame_map
+
+ROOT = Path.cwd().parent if Path.cwd().name == "notebooks" else Path.cwd()
+OUT = ROOT / "notebooks" / "output" / "05-going-big"
+CACHE = OUT / "cache"
+shutil.rmtree(CACHE, ignore_errors=True)  # start cold on purpose
+
+articles = framing.read_articles(ROOT / "seeds")
+sentences = framing.segment(articles)
+texts = sentences["text"].tolist()
+len(texts)
+
+# %% [markdown]
+# ## 1. Cold and warm
+#
+# `Embedder` keeps a content-addressed cache on disk: a vector is stored under a hash of the model
+# and the text. By default it lives in `$FRAMING_CACHE` or your user cache folder; here we point
+# it at an empty folder to see a cold start. The cold time includes loading the model (importing
+# torch and reading the weights), which a warm run skips as well.
+
+# %%
+cold = framing.Embedder(cache_dir=CACHE)
+t0 = time.perf_counter()
+vectors = cold.encode(texts)
+t_cold = time.perf_counter() - t0
+print(f"cold: {t_cold:.2f} s, computed {cold.n_computed_}, from cache {cold.n_cached_}, vectors {vectors.shape}")
+
+# %% [markdown]
+# A new `Embedder` on the same cache (as in a new session, or another process) finds every
+# vector on disk, so it never loads the model:
+
+# %%
+warm = framing.Embedder(cache_dir=CACHE)
+t0 = time.perf_counter()
+again = warm.encode(texts)
+t_warm = time.perf_counter() - t0
+print(f"warm: {t_warm:.3f} s, computed {warm.n_computed_}, from cache {warm.n_cached_}, "
+      f"model loaded: {warm.is_loaded}, same vectors: {(again == vectors).all()}")
+pd.Series({"cold": t_cold, "warm": t_warm}, name="seconds to embed the seed sentences")
+
+# %% [markdown]
+# The cache is keyed by model *and* text, so switching models never mixes vectors. The 2-D maps of
+# `framing.maps` are cached the same way (keyed by the vectors and the UMAP parameters), so a
+# warm notebook also skips UMAP. To start over, delete the cache folder; `make clean` removes
+# `notebooks/output/`.
+#
+# ## 2. Progress bars
+#
+# Long jobs (500 sentences or more still to embed) show a progress bar; `progress=True` forces
+# one and `progress=False` hides it. `FRAMING_PROGRESS=0` in the environment turns the automatic
+# bars off (the test suite does that). In JupyterLab the bar is a widget.
+
+# %%
+framing.Embedder(cache_dir=CACHE, progress=True).encode([t.upper() for t in texts[:40]]).shape
+
+# %% [markdown]
+# ## 3. Duplicates are embedded once
+#
+# News corpora repeat themselves: syndicated copies, boilerplate lines, the same quote in every
+# outlet. `read_articles` drops exact duplicate articles (and says so in a warning), and
+# `Embedder.encode` embeds each distinct text once, however often it occurs.
+
+# %%
+tripled = pd.concat([articles] * 3, ignore_index=True)
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    deduped = framing.read_articles(tripled)
+print(len(tripled), "rows in ->", len(deduped), "articles out;", [str(w.message) for w in caught])
+
+# %%
+repeated = texts * 20
+emb = framing.Embedder(cache=False)
+t0 = time.perf_counter()
+emb.encode(repeated)
+print(f"{len(repeated)} texts, {emb.n_computed_} embedded, {time.perf_counter() - t0:.1f} s (no cache at all)")
+
+# %% [markdown]
+# ## 4. The scale path
+#
+# For tens of thousands of articles:
+#
+# - **Batching.** `Embedder(batch_size=64)` sets the texts per forward pass (raise it on a GPU,
+#   `device="cuda"`). Texts are sorted by length before batching, which saves padding.
+# - **Chunks you can resume.** `encode(texts, chunk_size=2048)` computes and *writes to the cache*
+#   chunk by chunk, so an interrupted run keeps what it finished: run it again and it continues.
+#   The cache files are written atomically, so several processes can fill one cache at once
+#   (split the article table, one process per part, same `FRAMING_CACHE`).
+# - **Maps.** UMAP is seeded and cached, but its first fit compiles code and its cost grows with
+#   the number of points; `method="pca"` is exact, instant and never cached, a good first look at
+#   a large corpus.
+# - **Clusters.** `SentenceClusters` chooses `k` and measures stability on a seeded subsample
+#   (`sample_size`, 5,000 sentences by default) and switches to mini-batch k-means above
+#   `minibatch_above` sentences, so 100,000 sentences stay feasible.
+#
+# The whole pipeline on the seeds, with the cache we just filled:
+
+# %%
+t0 = time.perf_counter()
+run = framing.run_pipeline(ROOT / "seeds", embedder=warm)
+t_run = time.perf_counter() - t0
+t0 = time.perf_counter()
+mapped = add_projection(run.sentences, embeddings=run.embeddings, method="pca")
+t_pca = time.perf_counter() - t0
+t0 = time.perf_counter()
+clusters = SentenceClusters(random_state=0, sample_size=5000, n_stability=3).fit(run.sentences, embeddings=run.embeddings)
+t_clusters = time.perf_counter() - t0
+pd.Series({"run_pipeline (warm cache)": t_run, "PCA map": t_pca, "clusters": t_clusters}, name="seconds").round(3)
+
+# %%
+fig, ax = plt.subplots(figsize=(8, 6))
+plot_frame_map(mapped, ax=ax)
+ax.set_title("Frame map, PCA projection (instant at any size)")
+plt.show()
