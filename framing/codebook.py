@@ -173,6 +173,14 @@ def _str_list(value, where: str, what: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _opt_str(raw: dict, key: str, default, where: str) -> str:
+    """A text field that may be absent (then ``default``) but, when given, is a string."""
+    value = raw.get(key, default)
+    if not isinstance(value, str):
+        raise FramingError(f"{where}: {key} must be a string, found {type(value).__name__} {value!r}")
+    return value
+
+
 def _parse_actor(raw, where: str, i: int) -> Actor:
     if not isinstance(raw, dict):
         raise FramingError(f"{where}: actors[{i}] must be a table, found {type(raw).__name__}")
@@ -180,7 +188,7 @@ def _parse_actor(raw, where: str, i: int) -> Actor:
     if not isinstance(aid, str) or not _ID_RE.match(aid):
         raise FramingError(f"{where}: actors[{i}] has id {aid!r}; expected lowercase letters, digits and _")
     aliases = _str_list(raw.get("aliases"), f"{where}: actor {aid!r}", "aliases")
-    label = raw.get("label", aid)
+    label = _opt_str(raw, "label", aid, f"{where}: actor {aid!r}")
     if not aliases:
         aliases = (label,)
     unknown = set(raw) - {"id", "label", "aliases", "camp"}
@@ -200,9 +208,17 @@ def parse_codebook(data: dict, where: str = "codebook") -> Codebook:
     if unknown:
         raise FramingError(f"{where}: unknown top-level key(s) {', '.join(sorted(unknown))}; expected id, label, description, version, frames, actors")
     frames_raw = data.get("frames")
-    if not isinstance(frames_raw, list) or not frames_raw:
+    if frames_raw is not None and not isinstance(frames_raw, list):
+        raise FramingError(f"{where}: frames must be a list of tables ([[frames]]), found {type(frames_raw).__name__}")
+    if not frames_raw:
         raise FramingError(f"{where}: has no [[frames]]; expected at least one frame")
-    actors = tuple(_parse_actor(a, where, i) for i, a in enumerate(data.get("actors") or []))
+    actors_raw = data.get("actors") or []
+    if not isinstance(actors_raw, list):
+        raise FramingError(f"{where}: actors must be a list of tables ([[actors]]), found {type(actors_raw).__name__}")
+    for key in ("id", "label", "description"):
+        if key in data:
+            _opt_str(data, key, "", where)
+    actors = tuple(_parse_actor(a, where, i) for i, a in enumerate(actors_raw))
     actor_ids = [a.id for a in actors]
     dup = {x for x in actor_ids if actor_ids.count(x) > 1}
     if dup:
@@ -248,7 +264,8 @@ def parse_codebook(data: dict, where: str = "codebook") -> Codebook:
                 if a not in actor_ids:
                     raise FramingError(f"{fw}: roles.{role} names actor {a!r}, which is not in [[actors]]")
             roles[role] = ids
-        frames.append(Frame(id=fid, label=str(raw.get("label", fid)), description=" ".join(desc.split()),
+        label = _opt_str(raw, "label", fid, fw)
+        frames.append(Frame(id=fid, label=label, description=" ".join(desc.split()),
                             exemplars=exemplars, contrast=contrast, roles=roles))
     cid = data.get("id", "codebook")
     return Codebook(
@@ -319,6 +336,8 @@ def load_codebook(codebook=None) -> Codebook:
     name = DEFAULT_CODEBOOK if codebook is None else str(codebook)
     p = Path(name).expanduser()
     if p.suffix.lower() == ".toml" or p.exists() or "/" in name or "\\" in name:
+        if p.is_dir():
+            raise FramingError(f"codebook '{name}': is a directory; expected a TOML file")
         if not p.is_file():
             raise FramingError(f"codebook '{name}': no such file")
         cb = parse_codebook(_read_toml(p), f"codebook '{p.name}'")

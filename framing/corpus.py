@@ -22,6 +22,7 @@ extension) are counted in a :class:`ReadWarning`.
 
 from __future__ import annotations
 
+import csv
 import glob as _glob
 import io
 import json
@@ -73,7 +74,7 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> str:
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         encoding, body = "utf-16", data
     else:
-        encoding, body = "utf-8", data
+        encoding, body = _sniff_utf16(data) or "utf-8", data
     try:
         text = body.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -89,6 +90,47 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> str:
     if text.startswith("\ufeff"):
         text = text[1:]
     return text
+
+
+def _sniff_utf16(data: bytes) -> str | None:
+    """"utf-16-le"/"utf-16-be" for UTF-16 text saved without a BOM, else None.
+
+    Only the unambiguous case: an even length, and NUL in at least 30% of the
+    odd (or even) byte positions and in none of the others, which mostly-Latin
+    UTF-16 text has and UTF-8 text never does.
+    """
+    if len(data) < 2 or len(data) % 2 or b"\x00" not in data:
+        return None
+    sample = data[:4096]
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) >= 0.3 * len(odd) and even.count(0) == 0:
+        return "utf-16-le"
+    if even.count(0) >= 0.3 * len(even) and odd.count(0) == 0:
+        return "utf-16-be"
+    return None
+
+
+def _check_csv_rows(path: Path, text: str, sep: str) -> None:
+    """Refuse a row with more fields than the header.
+
+    pandas would silently turn the extra leading fields into an index and
+    shift every column, so 'text' would hold the wrong field.
+    """
+    old = csv.field_size_limit()
+    csv.field_size_limit(max(old, MAX_FILE_BYTES))
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    try:
+        width = len(next(reader, []))
+        for row in reader:
+            if len(row) > width:
+                raise FramingError(
+                    f"{path}, line {reader.line_num}: expected at most {width} fields (as many as the header), "
+                    f"found {len(row)}; quote fields that contain '{sep}'".replace("'\t'", "a tab")
+                )
+    except csv.Error as exc:
+        raise FramingError(f"{path}, line {reader.line_num}: malformed {path.suffix[1:].upper()} ({exc})") from None
+    finally:
+        csv.field_size_limit(old)
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -181,6 +223,7 @@ def _table_rows(path: Path, text: str) -> pd.DataFrame:
         if ext in {".csv", ".tsv"}:
             if not text.strip():
                 raise FramingError(f"{path}: the file is empty; expected a header row with a 'text' column")
+            _check_csv_rows(path, text, "\t" if ext == ".tsv" else ",")
             df = pd.read_csv(
                 io.StringIO(text), sep="\t" if ext == ".tsv" else ",", dtype=str,
                 keep_default_na=False, on_bad_lines="error",

@@ -50,6 +50,49 @@ _QUOTE_RE = re.compile(
 )
 
 
+# pysbd's run time grows faster than linearly with the length of what it is
+# given (a 200 kB paragraph takes minutes), so a longer paragraph is first cut
+# into windows of at most this many characters at a likely sentence end.
+_WINDOW_CHARS = 3000
+# A likely sentence end: . ! ? after a word of three or more lowercase letters
+# (so not "U.S.", "Gen.", "Mr."), optional closing quotes, whitespace, then a
+# capital or an opening quote.
+_WINDOW_CUT_RE = re.compile(r"(?<=[a-z]{3})[.!?][\"'”’»)\]]*\s+(?=[\"'“‘«(\[]?[A-Z0-9])")
+
+
+def _windows(para: str, limit: int = _WINDOW_CHARS) -> list[tuple[int, int]]:
+    """Cut a paragraph into consecutive spans of at most ``limit`` characters.
+
+    Each cut is at the last likely sentence end in the window outside a
+    quotation (pysbd keeps a quoted passage whole only when it sees both of
+    its quotation marks), else at the last likely sentence end, else at the
+    last space, else (a single giant token) at ``limit``. Linear in ``len(para)``.
+    """
+    n = len(para)
+    out, i = [], 0
+    while n - i > limit:
+        window = para[i : i + limit]
+        cut = any_cut = None
+        depth = straight = last = 0
+        for m in _WINDOW_CUT_RE.finditer(window):
+            chunk = window[last : m.end()]
+            last = m.end()
+            depth += chunk.count("“") + chunk.count("«") - chunk.count("”") - chunk.count("»")
+            straight += chunk.count('"')
+            any_cut = m.end()
+            if depth <= 0 and straight % 2 == 0:
+                cut = m.end()
+        if cut is None or cut < limit // 4:
+            cut = any_cut
+        if cut is None or cut < limit // 4:
+            k = window.rfind(" ")
+            cut = k + 1 if k > 0 else limit
+        out.append((i, i + cut))
+        i += cut
+    out.append((i, n))
+    return out
+
+
 @lru_cache(maxsize=4)
 def _segmenter(language: str):
     import pysbd
@@ -93,11 +136,14 @@ def split_sentences(text: str, *, language: str = "en", max_chars: int = 2000) -
         para_no += 1
         base = m.start()
         spans: list[list[int]] = []
-        if len(para) > 20 * max_chars and not re.search(r"[.!?]", para):
-            # Nothing to segment on: pysbd would be slow and return one giant sentence.
-            pieces = [para]
-        else:
+        if len(para) <= _WINDOW_CHARS:
             pieces = seg.segment(para)
+        else:
+            pieces = []
+            for a, b in _windows(para):
+                window = para[a:b]
+                # Nothing to segment on: pysbd would be slow and return the window whole.
+                pieces.extend(seg.segment(window) if re.search(r"[.!?]", window) else [window])
         cursor = 0
         for piece in pieces:
             stripped = piece.strip()
