@@ -362,9 +362,10 @@ class SentenceClusters:
 
         Parameters
         ----------
-        sentences : DataFrame, list of str, or None
-            The sentence table (with ``text``). ``None`` clusters
-            ``embeddings`` alone (no keywords nor representatives' text).
+        sentences : DataFrame, list of str, ndarray (n, d) or None
+            The sentence table (with ``text``). ``None`` (or the vectors
+            themselves, as ``fit(X)``) clusters the vectors alone: no
+            keywords, and representatives are row numbers.
         embeddings : ndarray (n, d) float32, optional
             L2-normalised sentence vectors; computed with ``embedder`` when
             omitted.
@@ -373,6 +374,8 @@ class SentenceClusters:
         -------
         self
         """
+        if isinstance(sentences, np.ndarray) and sentences.ndim == 2 and embeddings is None:
+            sentences, embeddings = None, sentences  # fit(X) with vectors, as scikit-learn callers do
         sents = _check_sentences(sentences)
         if embeddings is None:
             if sents is None:
@@ -461,8 +464,9 @@ class SentenceClusters:
                 k = min(self.n_clusters_, len(np.unique(X.round(6), axis=0)))
                 lab = np.zeros(len(idx), np.int64) if k <= 1 else _fit_kmeans(X, k, seed, self.minibatch_above)
             else:
-                # HDBSCAN is deterministic: its variability comes from the subsample only
-                size = self._hdbscan_size(len(emb))
+                # HDBSCAN is deterministic: its variability comes from the subsample only.
+                # Scale the minimum size with the subsample, or large inputs would find nothing.
+                size = max(2, int(round(self._hdbscan_size(len(emb)) * len(idx) / len(emb))))
                 lab = self._hdbscan(X, size)
             runs.append((idx, lab))
         aris, per = stability_scores(self.labels_, runs)

@@ -249,3 +249,11 @@ def test_plot_cluster_keywords_and_stability(fake_embedder):
     assert [p.get_width() for p in ax2.patches] == pytest.approx(table["stability"].tolist())
     with pytest.raises(FramingError, match="plot_cluster_keywords data: missing column"):
         plot_cluster_keywords(table.drop(columns=["keywords"]))
+
+
+def test_fit_accepts_vectors_positionally():
+    x, y = blobs(60, 3, seed=8)
+    a = SentenceClusters(n_stability=0).fit(x)
+    b = SentenceClusters(n_stability=0).fit(embeddings=x)
+    assert np.array_equal(a.labels_, b.labels_) and adjusted_rand_score(y, a.labels_) > 0.95
+    assert a.predict(x).tolist() == a.labels_.tolist()
