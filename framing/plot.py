@@ -14,7 +14,7 @@ import pandas as pd
 
 from .errors import FramingError
 
-__all__ = ["frame_palette", "plot_frame_map", "plot_frame_scores", "plot_frame_shares", "plot_narrative_arc",
+__all__ = ["frame_palette", "plot_frame_map", "plot_event_lean", "plot_frame_scores", "plot_frame_shares", "plot_narrative_arc",
            "plot_cluster_keywords", "plot_cluster_stability"]
 
 _NONE_COLOUR = "#b8b8b8"
@@ -330,4 +330,45 @@ def plot_cluster_stability(data: pd.DataFrame, *, x: str = "stability", threshol
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.set_xlabel("stability (mean best-match Jaccard over refits)")
+    return ax
+
+
+def plot_event_lean(data: pd.DataFrame, *, x: str = "lean", y: str = "event_id", hue: str = "article_id",
+                    label: str | None = "label", ax=None, **kwargs):
+    """How each article leans on each shared event: one row per event, one marker per article.
+
+    The markers of one event are joined by a line, so a long line is an event
+    the articles frame differently.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The output of :func:`framing.events.event_article_table` (one row per
+        event and article): ``y`` (event), ``hue`` (article), ``x`` (the lean:
+        the first frame's mean score minus the second's); ``label``, when
+        present, names the events on the y axis.
+    **kwargs
+        Passed to ``Axes.scatter``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    _need(data, [x, y, hue], "plot_event_lean data")
+    ax = _axes(ax)
+    events = list(dict.fromkeys(data[y]))
+    pos = {e: i for i, e in enumerate(events)}
+    for e, grp in data.groupby(y, sort=False):
+        ax.plot(grp[x], [pos[e]] * len(grp), color="#c8c8c8", lw=2, zorder=1)
+    for i, art in enumerate(dict.fromkeys(data[hue])):
+        sub = data[data[hue] == art]
+        ax.scatter(sub[x], sub[y].map(pos), marker=_MARKERS[i % len(_MARKERS)], color=_PALETTE[(i + 3) % len(_PALETTE)],
+                   s=40, zorder=2, label=_short(str(art), 40), **kwargs)
+    names = data.drop_duplicates(y).set_index(y)[label] if label and label in data.columns else None
+    ax.set_yticks(range(len(events)))
+    ax.set_yticklabels([f"{e}: {_short(names[e], 50)}" if names is not None else str(e) for e in events], fontsize=8)
+    ax.invert_yaxis()
+    ax.axvline(0, color="#888", lw=0.8, ls="--")
+    ax.set_xlabel(x)
+    ax.legend(fontsize=8, frameon=False)
     return ax

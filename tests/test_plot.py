@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from framing.errors import FramingError
-from framing.plot import plot_frame_scores
+from framing.plot import plot_event_lean, plot_frame_scores
 
 
 @pytest.fixture
@@ -43,3 +43,21 @@ def test_plot_frame_scores_draws_every_sentence_at_its_scores(scored):
 def test_plot_frame_scores_names_a_missing_column(scored):
     with pytest.raises(FramingError, match="missing column.*nope"):
         plot_frame_scores(scored, x="western_threat", y="nope")
+
+
+def test_plot_event_lean_puts_each_article_at_its_lean_on_its_event_row():
+    import matplotlib.pyplot as plt
+
+    table = pd.DataFrame({"event_id": [0, 0, 1, 2, 2], "label": ["e0", "e0", "e1", "e2", "e2"],
+                          "article_id": ["a", "b", "a", "a", "b"], "lean": [0.3, -0.2, 0.1, -0.05, 0.4]})
+    fig, ax = plt.subplots()
+    assert plot_event_lean(table, ax=ax) is ax
+    drawn = {}
+    for coll in ax.collections:
+        for xv, yv in coll.get_offsets():
+            drawn[(coll.get_label(), int(round(yv)))] = float(xv)
+    want = {(a, e): v for a, e, v in zip(table["article_id"], table["event_id"], table["lean"])}
+    assert drawn == pytest.approx(want)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["0: e0", "1: e1", "2: e2"]
+    assert len(ax.lines) == 3 + 1  # one connector per event, plus the zero line
+    plt.close(fig)
