@@ -16,7 +16,8 @@ from .codebook import load_codebook
 from .errors import FramingError
 from .stance import StanceScorer
 
-__all__ = ["PrototypeScorer", "StanceScorer", "score_frames", "frame_shares", "NONE", "METHODS"]
+__all__ = ["PrototypeScorer", "StanceScorer", "score_frames", "frame_shares", "frame_lean", "compare_articles",
+           "narrative_arc", "NONE", "METHODS"]
 
 NONE = "none"
 
@@ -207,4 +208,184 @@ def frame_shares(scored: pd.DataFrame, *, by: str = "article_id", n_boot: int = 
             boot = hits[idx].mean(axis=1)
             rows.append({by: key, "frame": lab, "n": n, "count": int(hits.sum()), "share": float(hits.mean()),
                          "ci_low": float(np.quantile(boot, alpha)), "ci_high": float(np.quantile(boot, 1 - alpha))})
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- article comparison
+
+
+def _frame_columns(scored: pd.DataFrame, frames=None) -> list[str]:
+    """Frame ids of a scored table: given, or the score columns between the input and ``frame``."""
+    if frames is not None:
+        frames = [frames] if isinstance(frames, str) else list(frames)
+        missing = [f for f in frames if f not in scored.columns]
+        if missing:
+            raise FramingError(f"scored: no score column {missing[0]!r}; columns are {', '.join(map(str, scored.columns))}")
+        return frames
+    if "frame" not in scored.columns:
+        raise FramingError("scored: no 'frame' column; expected the table from score_frames")
+    cols = list(scored.columns)
+    end = cols.index("frame")
+    found = []
+    for c in reversed(cols[:end]):
+        if not pd.api.types.is_float_dtype(scored[c]):
+            break
+        found.append(c)
+    if not found:
+        raise FramingError("scored: no frame score columns before 'frame'; pass frames=[...]")
+    return found[::-1]
+
+
+def _pos_neg(scored: pd.DataFrame, positive, negative) -> tuple[str, str]:
+    if positive is None or negative is None:
+        cols = _frame_columns(scored)
+        if len(cols) < 2:
+            raise FramingError(f"lean: needs two frames; scored has {cols}; pass positive= and negative=")
+        positive = cols[0] if positive is None else positive
+        negative = cols[1] if negative is None else negative
+    return positive, negative
+
+
+def _lean(labels: np.ndarray, positive: str, negative: str) -> float:
+    p = np.count_nonzero(labels == positive)
+    q = np.count_nonzero(labels == negative)
+    return (p - q) / (p + q) if p + q else float("nan")
+
+
+def _boot_lean(labels: np.ndarray, positive, negative, n_boot, rng) -> np.ndarray:
+    """Bootstrap distribution of the lean (resampling sentences); nan where no sentence is labelled."""
+    n = len(labels)
+    idx = rng.integers(0, n, size=(n_boot, n))
+    p = (labels == positive)[idx].sum(axis=1).astype(float)
+    q = (labels == negative)[idx].sum(axis=1).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(p + q > 0, (p - q) / (p + q), np.nan)
+
+
+def frame_lean(scored: pd.DataFrame, *, by: str = "article_id", positive: str | None = None,
+               negative: str | None = None, n_boot: int = 1000, confidence: float = 0.95,
+               random_state: int = 0) -> pd.DataFrame:
+    """Lean index per group: (positive − negative) / (sentences in either frame), in [−1, +1].
+
+    With the default codebook, +1 means every framed sentence carries the
+    Western-threat framing and −1 the Russian-defensive one; ``none``
+    sentences do not count. CIs come from resampling sentences within each
+    group (seeded).
+
+    Parameters
+    ----------
+    positive, negative : str, optional
+        Frame ids; default: the first and second frame score columns.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group: ``by``, ``n`` (sentences), ``n_framed`` (in
+        either frame), ``lean``, ``ci_low``, ``ci_high`` (nan when no
+        sentence is framed).
+    """
+    if by not in scored.columns or "frame" not in scored.columns:
+        raise FramingError(f"scored: expected columns {by!r} and 'frame' (from score_frames)")
+    positive, negative = _pos_neg(scored, positive, negative)
+    rng = np.random.default_rng(random_state)
+    alpha = (1 - confidence) / 2
+    rows = []
+    for key, grp in scored.groupby(by, sort=True):
+        f = grp["frame"].to_numpy()
+        boot = _boot_lean(f, positive, negative, n_boot, rng)
+        ok = boot[~np.isnan(boot)]
+        rows.append({by: key, "n": len(f), "n_framed": int(np.isin(f, [positive, negative]).sum()),
+                     "lean": _lean(f, positive, negative),
+                     "ci_low": float(np.quantile(ok, alpha)) if len(ok) else float("nan"),
+                     "ci_high": float(np.quantile(ok, 1 - alpha)) if len(ok) else float("nan")})
+    return pd.DataFrame(rows, columns=[by, "n", "n_framed", "lean", "ci_low", "ci_high"])
+
+
+def compare_articles(scored: pd.DataFrame, a, b, *, by: str = "article_id", positive: str | None = None,
+                     negative: str | None = None, n_perm: int = 2000, n_boot: int = 2000,
+                     confidence: float = 0.95, random_state: int = 0) -> pd.DataFrame:
+    """Do two articles (or outlets, with ``by="source"``) lean differently?
+
+    The effect size is the difference of lean indices ``lean(a) − lean(b)``
+    (see :func:`frame_lean`), with a bootstrap CI (sentences resampled
+    within each side). The p-value is a two-sided permutation test: the
+    framed sentences of both sides are pooled and re-split at random
+    (``n_perm`` times, seeded), counting how often the absolute difference
+    is at least the observed one.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row: ``a``, ``b``, ``n_a``, ``n_b`` (framed sentences), ``lean_a``,
+        ``lean_b``, ``diff``, ``ci_low``, ``ci_high``, ``p_value``.
+    """
+    if by not in scored.columns or "frame" not in scored.columns:
+        raise FramingError(f"scored: expected columns {by!r} and 'frame' (from score_frames)")
+    positive, negative = _pos_neg(scored, positive, negative)
+    groups = set(scored[by])
+    for name, key in (("a", a), ("b", b)):
+        if key not in groups:
+            raise FramingError(f"compare_articles: {name}={key!r} is not a value of column {by!r}")
+    fa = scored.loc[scored[by] == a, "frame"].to_numpy()
+    fb = scored.loc[scored[by] == b, "frame"].to_numpy()
+    fa = fa[np.isin(fa, [positive, negative])]
+    fb = fb[np.isin(fb, [positive, negative])]
+    la, lb = _lean(fa, positive, negative), _lean(fb, positive, negative)
+    diff = la - lb
+    rng = np.random.default_rng(random_state)
+    alpha = (1 - confidence) / 2
+    ci = (float("nan"), float("nan"))
+    p_value = float("nan")
+    if len(fa) and len(fb):
+        d = _boot_lean(fa, positive, negative, n_boot, rng) - _boot_lean(fb, positive, negative, n_boot, rng)
+        ci = (float(np.quantile(d, alpha)), float(np.quantile(d, 1 - alpha)))
+        pooled = (np.concatenate([fa, fb]) == positive).astype(float)
+        na = len(fa)
+        perm = np.argsort(rng.random((n_perm, len(pooled))), axis=1)
+        xa = pooled[perm[:, :na]].mean(axis=1)
+        xb = pooled[perm[:, na:]].mean(axis=1)
+        # lean = 2·share(positive) − 1 among framed sentences
+        null = 2 * (xa - xb)
+        p_value = float((np.count_nonzero(np.abs(null) >= abs(diff) - 1e-12) + 1) / (n_perm + 1))
+    return pd.DataFrame([{"a": a, "b": b, "n_a": len(fa), "n_b": len(fb), "lean_a": la, "lean_b": lb,
+                          "diff": diff, "ci_low": ci[0], "ci_high": ci[1], "p_value": p_value}])
+
+
+def narrative_arc(scored: pd.DataFrame, *, by: str = "article_id", bins: int = 5, frames=None) -> pd.DataFrame:
+    """Frame scores along the article: by relative position of the sentence.
+
+    A sentence's position is ``sentence_id / (n − 1)`` within its article (0
+    = first, 1 = last; a one-sentence article is at 0), cut into ``bins``
+    equal bins.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (group, bin): ``by``, ``bin`` (0…bins−1), ``position``
+        (bin centre, 0–1), ``n``, one mean-score column per frame, one
+        ``share_<frame>`` column per frame, and ``lean`` (first vs second
+        frame, when there are two or more; nan if no framed sentence).
+    """
+    if by not in scored.columns:
+        raise FramingError(f"scored: expected column {by!r}")
+    if not isinstance(bins, (int, np.integer)) or bins < 1:
+        raise FramingError(f"narrative_arc: bins must be a positive integer, found {bins!r}")
+    cols = _frame_columns(scored, frames)
+    df = scored.copy()
+    if "sentence_id" in df.columns:
+        order = df.groupby(by)["sentence_id"].rank(method="first") - 1
+    else:
+        order = df.groupby(by).cumcount().astype(float)
+    size = df.groupby(by)[by].transform("size")
+    pos = np.where(size > 1, order / (size - 1).clip(lower=1), 0.0)
+    df["bin"] = np.minimum((pos * bins).astype(int), bins - 1)
+    rows = []
+    for (key, b), grp in df.groupby([by, "bin"], sort=True):
+        row = {by: key, "bin": int(b), "position": (b + 0.5) / bins, "n": len(grp)}
+        for c in cols:
+            row[c] = float(grp[c].mean())
+        for c in cols:
+            row[f"share_{c}"] = float((grp["frame"] == c).mean()) if "frame" in grp else float("nan")
+        row["lean"] = _lean(grp["frame"].to_numpy(), cols[0], cols[1]) if len(cols) >= 2 and "frame" in grp else float("nan")
+        rows.append(row)
     return pd.DataFrame(rows)

@@ -199,7 +199,7 @@ class StanceScorer:
 
     def __init__(self, codebook=None, embedder=None, *, C: float = 1.0, use_contrast: bool = True,
                  use_codebook: bool = True, drop_speakers: bool = True, min_confidence: float = 0.0,
-                 require_actor: bool = True):
+                 require_actor: bool = True, residual: bool = False):
         self.codebook = codebook
         self.embedder = embedder
         self.C = C
@@ -208,8 +208,9 @@ class StanceScorer:
         self.drop_speakers = drop_speakers
         self.min_confidence = min_confidence
         self.require_actor = require_actor
+        self.residual = residual
 
-    _PARAMS = ("C", "use_contrast", "use_codebook", "drop_speakers", "min_confidence", "require_actor")
+    _PARAMS = ("C", "use_contrast", "use_codebook", "drop_speakers", "min_confidence", "require_actor", "residual")
 
     def get_params(self, deep: bool = False) -> dict:
         p = {k: getattr(self, k) for k in self._PARAMS}
@@ -275,6 +276,14 @@ class StanceScorer:
             spans.append([(a, b) for a, b, _, _ in ms])
             owner.append([cidx[camp_of[aid]] for _, _, aid, _ in ms])
         V = emb.encode_spans(texts, spans)
+        if self.residual and len(V):
+            # What the context adds to a name: its vector in the sentence minus
+            # its vector alone, so that the name itself ("Russia") carries no
+            # stance and the model must read the role from the context.
+            surf = [texts[i][a:b] for i, sp in enumerate(spans) for a, b in sp]
+            uniq = list(dict.fromkeys(surf))
+            alone = emb.encode_spans(uniq, [[(0, len(u))] for u in uniq])
+            V = V - alone[[uniq.index(u) for u in surf]]
         M = np.zeros((n, len(camps), d), dtype=np.float32)
         cnt = np.zeros((n, len(camps)), dtype=np.float32)
         k = 0

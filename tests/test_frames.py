@@ -1,0 +1,211 @@
+"""Frame scoring: the stance scorer, the baseline, article comparison."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from framing.codebook import load_codebook
+from framing.errors import FramingError
+from framing.frames import (NONE, PrototypeScorer, StanceScorer, compare_articles, frame_lean, frame_shares,
+                            narrative_arc, score_frames)
+from framing.stance import find_mentions
+
+THREE = {
+    "id": "three",
+    "frames": [
+        {"id": "military", "exemplars": ["Troops attacked the city with tanks.", "Missiles hit the base."],
+         "contrast": ["Troops withdrew from the city.", "Talks resumed at the base."]},
+        {"id": "economy", "exemplars": ["Sanctions hit the economy and prices rose.", "Gas prices soared."]},
+        {"id": "diplomacy", "exemplars": ["Ministers met for peace talks.", "Diplomats signed a ceasefire deal."]},
+    ],
+    "actors": [
+        {"id": "russia", "camp": "russia", "aliases": ["Russia", "Moscow"]},
+        {"id": "west", "camp": "west", "aliases": ["NATO", "US", "Europe"]},
+    ],
+}
+
+SENTS = pd.DataFrame({
+    "article_id": ["a", "a", "a", "b", "b", "b"],
+    "sentence_id": [0, 1, 2, 0, 1, 2],
+    "text": ["Russia attacked the city with tanks.", "Moscow says gas prices soared in Europe.",
+             "Ministers met NATO for peace talks.", "The weather was fine.", "US diplomats signed a deal.",
+             "Sanctions on Russia hit the economy."],
+})
+
+
+# ----------------------------------------------------------------------------- unit (fake embedder)
+
+
+def test_three_frame_codebook_end_to_end(fake_embedder):
+    out = score_frames(SENTS, THREE, fake_embedder)
+    assert list(out.columns[-5:]) == ["military", "economy", "diplomacy", "frame", "confidence"]
+    assert set(out["frame"]) <= {"military", "economy", "diplomacy", NONE}
+    assert out["confidence"].between(0, 1).all()
+    # no codebook actor in the sentence: abstain
+    assert out.loc[3, "frame"] == NONE and out.loc[3, "confidence"] == 0
+    assert out.loc[0, "frame"] == "military"
+    assert out.loc[5, "frame"] == "economy"
+
+
+def test_one_frame_codebook_without_negatives_degrades_to_prototype(fake_embedder):
+    cb = {"id": "one", "frames": [{"id": "war", "exemplars": ["Troops attacked the city."]}]}
+    sc = StanceScorer(cb, fake_embedder).fit()
+    assert sc.fallback_.tolist() == [True]
+    out = sc.score(pd.DataFrame({"text": ["Troops attacked the city.", "Bread is tasty."]}))
+    assert out.loc[0, "war"] > out.loc[1, "war"]
+
+
+def test_score_does_not_depend_on_batch_order(fake_embedder):
+    a = score_frames(SENTS, THREE, fake_embedder)
+    perm = np.random.default_rng(0).permutation(len(SENTS))
+    b = score_frames(SENTS.iloc[perm], THREE, fake_embedder).set_index(SENTS.index[perm]).sort_index()
+    pd.testing.assert_frame_equal(a[["military", "economy", "diplomacy", "frame"]],
+                                  b[["military", "economy", "diplomacy", "frame"]])
+
+
+def test_precomputed_embeddings_are_used(fake_embedder):
+    emb = fake_embedder.encode(SENTS["text"].tolist())
+    a = score_frames(SENTS, THREE, fake_embedder)
+    b = score_frames(SENTS, THREE, fake_embedder, embeddings=emb)
+    pd.testing.assert_frame_equal(a, b)
+    with pytest.raises(FramingError, match="embeddings: expected shape"):
+        score_frames(SENTS, THREE, fake_embedder, embeddings=emb[:2])
+
+
+def test_fit_on_labels_save_load_roundtrip(fake_embedder, tmp_path):
+    labels = ["military", "economy", "diplomacy", "none", "diplomacy", "economy"]
+    sc = StanceScorer(THREE, fake_embedder).fit(SENTS, labels)
+    path = sc.save(tmp_path / "head")
+    card = json.loads(path.read_text())
+    assert card["frame_ids"] == ["military", "economy", "diplomacy"]
+    assert card["trained_on"]["labelled_sentences"] == 6
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".json", ".npz"]
+    again = StanceScorer.load(path, codebook=THREE, embedder=fake_embedder)
+    pd.testing.assert_frame_equal(sc.score(SENTS), again.score(SENTS))
+    assert again.get_params()["C"] == sc.C
+
+
+def test_fit_errors(fake_embedder):
+    with pytest.raises(FramingError, match="not fitted"):
+        StanceScorer(THREE, fake_embedder).score(SENTS)
+    with pytest.raises(FramingError, match="label 'sports' is not a frame"):
+        StanceScorer(THREE, fake_embedder).fit(SENTS, ["sports"] * 6)
+    with pytest.raises(FramingError, match="6 sentences but 2 labels"):
+        StanceScorer(THREE, fake_embedder).fit(SENTS, ["military"] * 2)
+    with pytest.raises(FramingError, match="method 'magic'"):
+        score_frames(SENTS, THREE, fake_embedder, method="magic")
+
+
+def test_mentions_case_and_speakers():
+    cb = load_codebook()
+    text = "Lavrov said NATO told us that the US would never attack Russia."
+    found = [(text[a:b], aid, sp) for a, b, aid, sp in find_mentions(text, cb)]
+    surfaces = [f[0] for f in found]
+    assert "us" not in surfaces and "US" in surfaces  # capitals-only aliases do not match the pronoun
+    assert ("Lavrov", "russia", True) in found  # a speaker
+    assert ("Russia", "russia", False) in found
+    longest = find_mentions("Russian troops advanced.", cb)
+    assert [(a, b) for a, b, _, _ in longest] == [(0, 14)]
+
+
+def test_prototype_baseline_still_available(fake_embedder):
+    out = score_frames(SENTS, THREE, fake_embedder, method="prototype")
+    assert set(out["frame"]) <= {"military", "economy", "diplomacy", NONE}
+    assert isinstance(PrototypeScorer(THREE, fake_embedder).fit().prototypes_, np.ndarray)
+
+
+# ----------------------------------------------------------------------------- article comparison
+
+
+def _scored(frames_a, frames_b):
+    f = list(frames_a) + list(frames_b)
+    return pd.DataFrame({"article_id": ["a"] * len(frames_a) + ["b"] * len(frames_b),
+                         "sentence_id": list(range(len(frames_a))) + list(range(len(frames_b))),
+                         "western_threat": [1.0 if x == "western_threat" else 0.0 for x in f],
+                         "russian_defensive": [1.0 if x == "russian_defensive" else 0.0 for x in f],
+                         "frame": f})
+
+
+def test_frame_lean_bounds_and_ci():
+    s = _scored(["western_threat"] * 8 + ["russian_defensive"] * 2 + [NONE] * 5, ["russian_defensive"] * 6)
+    lean = frame_lean(s).set_index("article_id")
+    assert lean.loc["a", "lean"] == pytest.approx(0.6)
+    assert lean.loc["b", "lean"] == -1
+    assert (lean["ci_low"] <= lean["lean"]).all() and (lean["lean"] <= lean["ci_high"]).all()
+    assert lean.loc["a", "n_framed"] == 10
+    shares = frame_shares(s)
+    assert np.allclose(shares.groupby("article_id")["share"].sum(), 1)
+
+
+def test_compare_articles_detects_difference_and_not_noise():
+    s = _scored(["western_threat"] * 20 + ["russian_defensive"] * 2, ["russian_defensive"] * 18 + ["western_threat"] * 3)
+    r = compare_articles(s, "a", "b").iloc[0]
+    assert r["diff"] > 0 and r["ci_low"] > 0 and r["p_value"] < 0.01
+    same = _scored(["western_threat", "russian_defensive"] * 10, ["russian_defensive", "western_threat"] * 10)
+    r2 = compare_articles(same, "a", "b").iloc[0]
+    assert r2["diff"] == 0 and r2["p_value"] > 0.5 and r2["ci_low"] <= 0 <= r2["ci_high"]
+    with pytest.raises(FramingError, match="'zz' is not a value"):
+        compare_articles(s, "a", "zz")
+
+
+def test_narrative_arc_positions():
+    s = _scored(["western_threat"] * 5 + ["russian_defensive"] * 5, ["western_threat"] * 3)
+    arc = narrative_arc(s, bins=2)
+    a = arc[arc["article_id"] == "a"].set_index("bin")
+    assert a.loc[0, "lean"] == 1 and a.loc[1, "lean"] == -1
+    assert a["n"].sum() == 10 and set(arc["position"]) == {0.25, 0.75}
+    assert "share_western_threat" in arc.columns
+
+
+# ----------------------------------------------------------------------------- integration (real model)
+
+
+@pytest.fixture(scope="module")
+def stance(real_embedder):
+    return StanceScorer(embedder=real_embedder).fit()
+
+
+@pytest.mark.slow
+def test_seed_sentences_get_the_right_stance(stance, seed_sentences):
+    out = stance.score(seed_sentences)
+    lavrov = out[out["text"].str.contains("no desire to attack")]
+    strikes = out[out["text"].str.contains("missile strikes against Kyiv")]
+    assert len(lavrov) == 1 and len(strikes) == 1
+    assert lavrov["frame"].iloc[0] == "russian_defensive"
+    assert strikes["frame"].iloc[0] == "western_threat"
+
+
+PAIRS = [  # (sentence, the same with the stance flipped, frame of the first)
+    ("Sergei Lavrov reiterated that Moscow has no desire to attack Europe.",
+     "Sergei Lavrov reiterated that Moscow has every desire to attack Europe.", "russian_defensive"),
+    ("Russia conducted missile strikes against Kyiv.", "Ukraine conducted missile strikes against Moscow.", "western_threat"),
+    ("NATO expansion threatens Russia.", "Russia threatens NATO.", "russian_defensive"),
+    ("Russian troops attacked Ukrainian villages.", "Ukrainian troops attacked Russian villages.", "western_threat"),
+    ("Moscow warned that it will defend itself against NATO aggression.",
+     "NATO warned that it will defend itself against Russian aggression.", "russian_defensive"),
+    ("Putin's invasion endangers European security.", "NATO's expansion endangers Russian security.", "western_threat"),
+]
+
+
+@pytest.mark.slow
+def test_flipping_stance_moves_the_score(stance):
+    P, _ = stance.predict_proba([t for a, b, _ in PAIRS for t in (a, b)])
+    wt = P[:, 0].reshape(-1, 2)
+    sign = np.array([1 if f == "western_threat" else -1 for _, _, f in PAIRS])
+    moved = sign * (wt[:, 0] - wt[:, 1])  # > 0 when the flip moves the score the right way
+    # Not every pair: MiniLM mention vectors are a weak signal (see NOTES); most must.
+    assert (moved > 0).sum() >= 4, moved
+    assert moved.mean() > 0
+
+
+@pytest.mark.slow
+def test_real_model_batch_order(stance, seed_sentences):
+    sub = seed_sentences.iloc[:12]
+    a = stance.score(sub)
+    b = stance.score(sub.iloc[::-1]).iloc[::-1]
+    np.testing.assert_allclose(a["western_threat"].to_numpy(), b["western_threat"].to_numpy(), atol=1e-5)
+    assert (a["frame"].to_numpy() == b["frame"].to_numpy()).all()
