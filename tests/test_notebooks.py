@@ -8,7 +8,7 @@ the test looks for (under plain Agg, ``plt.show()`` would show nothing).
 
 from __future__ import annotations
 
-import os
+import re
 import shutil
 import subprocess
 import sys
@@ -46,6 +46,18 @@ def test_pair_in_sync_and_without_outputs(path):
     assert code, f"{path.name} has no code cell"
     assert all(not c.get("outputs") and c.get("execution_count") is None for c in code), (
         f"{path.name} is committed with outputs: run `jupyter nbconvert --clear-output --inplace {path.name}`")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids)
+def test_notebook_defines_no_helpers(path):
+    """Notebooks are thin: anything reusable belongs in the package."""
+    nbformat = pytest.importorskip("nbformat")
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        for line in cell.source.splitlines():
+            assert not re.match(r"\s*(async\s+)?(def|class)\s", line), f"{path.name} defines a helper: {line.strip()}"
 
 
 def _new_paths() -> set[str]:
