@@ -47,6 +47,7 @@ import json
 import os
 import sys
 import warnings
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
@@ -264,19 +265,19 @@ def read_documents(source) -> pd.DataFrame:
 
 def _lines(path) -> list[tuple[int, str]]:
     """(line number, line) for the non-empty lines of a UTF-8 text file; CR/LF stripped."""
+    from .corpus import decode_bytes
+
     p = Path(os.fspath(path))
     try:
-        text = p.read_bytes().decode("utf-8")
+        data = p.read_bytes()
     except FileNotFoundError:
         raise FramingError(f"{p}: no such file") from None
     except IsADirectoryError:
         raise FramingError(f"{p}: is a directory; expected a tab-separated label file") from None
-    except UnicodeDecodeError as exc:
-        raise FramingError(f"{p}: cannot decode as UTF-8 at byte {exc.start}") from None
     except OSError as exc:
         raise FramingError(f"{p}: cannot read ({exc.strerror or exc})") from None
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    # UTF-8 (BOM or not) or UTF-16 with a BOM; binary data is refused with the byte offset
+    text = decode_bytes(data, str(p))
     out = []
     for i, line in enumerate(text.split("\n"), 1):
         line = line.rstrip("\r")
@@ -380,11 +381,14 @@ def write_narrative_labels(labels: pd.DataFrame, path) -> None:
 
 
 def _write_text(path, text: str) -> None:
+    from .cache import atomic_write_bytes
+
     p = Path(os.fspath(path))
+    if p.is_dir():
+        raise FramingError(f"{p}: is a directory; expected a file name to write")
     try:
-        if p.parent and not p.parent.exists():
-            p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(text, encoding="utf-8", newline="\n")
+        # temp file + rename: an interrupted run never leaves a truncated label file
+        atomic_write_bytes(p, text.encode("utf-8"))
     except OSError as exc:
         raise FramingError(f"{p}: cannot write ({exc.strerror or exc})") from None
 
@@ -771,11 +775,16 @@ def _save(path, kind: str, meta: dict, arrays: dict) -> Path:
         "arrays_sha256": _arrays_digest(arrays),
         **meta,
     }
+    from .cache import atomic_write_bytes
+
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)
     try:
-        p.parent.mkdir(parents=True, exist_ok=True)
-        with open(npz, "wb") as f:
-            np.savez(f, **arrays)
-        p.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        # Each file goes through a temp file + rename. The arrays go first: if a
+        # run dies between the two, the old JSON's hash no longer matches the
+        # new arrays and loading refuses the pair instead of trusting it.
+        atomic_write_bytes(npz, buf.getvalue())
+        atomic_write_bytes(p, (json.dumps(doc, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
     except OSError as exc:
         raise FramingError(f"{p}: cannot write the model ({exc.strerror or exc})") from None
     return p
@@ -802,16 +811,16 @@ def _load(path, kind: str) -> tuple[dict, dict]:
             f"{p}: model format version {doc.get('format_version')!r}, this framing {_framing_version()} reads "
             f"version {MODEL_FORMAT}; re-train the model with this version"
         )
-    npz = p.with_name(str(doc.get("arrays", p.with_suffix(".npz").name)))
-    if Path(doc.get("arrays", "")).name != doc.get("arrays"):
+    if not isinstance(doc.get("arrays"), str) or Path(doc["arrays"]).name != doc["arrays"]:
         raise FramingError(f"{p}: 'arrays' must be a file name next to the model, found {doc.get('arrays')!r}")
+    npz = p.with_name(doc["arrays"])
     try:
         with np.load(npz, allow_pickle=False) as z:
             arrays = {k: z[k] for k in z.files}
     except FileNotFoundError:
         raise FramingError(f"{p}: its arrays file {npz.name} is missing") from None
-    except (OSError, ValueError) as exc:
-        raise FramingError(f"{npz}: cannot read the model arrays ({exc})") from None
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:  # truncated or not an npz
+        raise FramingError(f"{npz}: cannot read the model arrays ({type(exc).__name__}: {exc})") from None
     if _arrays_digest(arrays) != doc.get("arrays_sha256"):
         raise FramingError(f"{p}: the arrays in {npz.name} do not match the hash in the model file "
                            "(modified or from another model); refusing to load")
