@@ -1,0 +1,396 @@
+"""Who is mentioned, in which role, and who is speaking.
+
+Three tables from a sentence table and a codebook's actors:
+
+* :func:`actor_mentions` — every mention of a codebook actor (through its
+  aliases) with the **role** the sentence casts it in: ``aggressor``
+  (agent of an attack, threat, provocation, escalation: "Russia conducted
+  missile strikes", "NATO's provocations", "the threat posed by the
+  Kremlin"), ``victim`` (its target: "strikes against Kyiv", "a threat to
+  Europe", "X was attacked"), ``defender`` (agent of defence, protection,
+  deterrence or support, or of a *denied* aggression: "Moscow has no desire
+  to attack Europe") or ``neutral``.
+* :func:`speakers` — who a quote or a piece of reported speech is
+  attributed to ("…,” stated Russian foreign minister Sergei Lavrov",
+  "Lavrov said that…", "according to the Kremlin") and which actor that is.
+
+The role rules are a light, dependency-free heuristic over clauses and
+trigger words (no parser: spaCy's English models are not installable from
+the package registry here). They read English news syntax, they are not a
+grammar; see ``tests/test_actors.py`` for what they are checked on.
+
+Mention matching: aliases match at word boundaries, longest first, without
+overlaps. A one-word alias is case-sensitive ("US" is not "us", "Trump" is
+not "trump"), except that an all-lower-case alias may start with a capital
+("allies" / "Allies"); multi-word aliases ignore case ("Russian foreign
+minister"). A possessive ("Russia's") counts as a mention of Russia.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import pandas as pd
+
+from .codebook import load_codebook
+from .errors import FramingError
+
+__all__ = ["actor_mentions", "speakers", "find_mentions", "sentence_roles", "ROLES", "MENTION_COLUMNS",
+           "SPEAKER_COLUMNS"]
+
+ROLES = ("aggressor", "victim", "defender", "neutral")
+MENTION_COLUMNS = ["article_id", "sentence_id", "actor", "alias", "start", "end", "role"]
+SPEAKER_COLUMNS = ["article_id", "sentence_id", "speaker", "actor", "kind", "cue"]
+
+# Trigger stems; a word matches when it starts with one of them.
+_AGG = (
+    "attack", "strike", "struck", "invad", "invasion", "threat", "aggress", "provok", "provoc", "escalat",
+    "bomb", "shell", "occup", "annex", "sabotag", "target", "kill", "destroy", "violat", "menac", "intimidat",
+    "hostilit", "atrocit", "shoot", "buildup", "build-up", "blackmail", "terror", "raid", "assault", "hit ",
+    "war crime", "incursion", "offensive", "endanger", "risk", "danger", "consequence",
+)
+_TARGET_NOUN = {"target", "targets", "victim", "victims"}
+# Verbs whose object noun makes their subject the agent: "conducted strikes", "posed a threat".
+_DO = {"conducted", "conducts", "conduct", "launched", "launches", "launch", "carried", "carries", "made", "makes",
+       "undertaken", "undertook", "undertakes", "issued", "issues", "posed", "poses", "pose", "staged", "stages",
+       "mounted", "unleashed", "waged", "wages", "wage", "committed", "commits", "ordered", "orders", "stepped",
+       "intensified", "escalated", "sent", "sends", "fired", "fires", "continued", "continues", "began", "begins",
+       "started", "starts", "resumed", "threatened", "represents", "represent", "is", "are", "was", "were"}
+_AUX = {"to", "will", "would", "could", "can", "may", "might", "must", "has", "have", "had", "did", "does", "do",
+        "shall", "should", "again", "also", "then", "reportedly", "allegedly"}
+
+
+def _verbal(words: list, k: int, subj_end: int) -> bool:
+    """Whether the trigger at k reads as a verb (its subject acts) rather than a noun."""
+    w = words[k]
+    if w.endswith(("ed", "ing")) and not w.startswith(("threat", "hostilit")):
+        return True
+    if w.startswith(("threat", "aggress", "invasion", "provocation", "escalation", "hostilit", "atrocit", "risk",
+                     "danger", "consequence", "buildup", "build-up", "incursion", "occupation", "annexation",
+                     "offensive")):
+        return False
+    prev = words[k - 1] if k >= 1 else ""
+    return k == subj_end or prev in _AUX or prev.endswith("ly")
+_DEF = (
+    "defend", "defens", "defenc", "protect", "deter", "support", "aid", "help", "assist", "shield", "safeguard",
+    "reinforc", "strengthen", "retaliat", "respond", "response", "secur",
+)
+_NEG = {"no", "not", "never", "without", "denied", "deny", "denies", "denying", "n't", "nor", "rejected",
+        "rejects", "refused", "refuses"}
+# Words that start a new clause after a comma: roles do not cross them.
+_CLAUSE_BREAK = re.compile(
+    r"[;:]|\s[—–]\s|—|\bthat\s+(?=[A-Z])|,\s+(?=(?:which|who|whom|while|whereas|but|although|though|with|as|after|amid|emphasi[sz]ing|"
+    r"describing|stirring|resulting|saying|stating|claiming|urging|leading|likening)\b)", re.I)
+_TOKEN = re.compile(r"[A-Za-z\u00C0-\u024F][A-Za-z\u00C0-\u024F'’\-]*|\d+|[^\sA-Za-z\d]")
+_TO_TARGET = {"against", "on", "at", "to", "toward", "towards", "into", "upon", "over"}
+_BE = {"is", "are", "was", "were", "be", "been", "being", "got", "gets", "get"}
+
+_SAY = (r"said|says|say|stated|states|told|tells|added|adds|warned|warns|wrote|writes|noted|notes|argued|argues|"
+        r"claimed|claims|reiterated|reiterates|emphasi[sz]ed|emphasi[sz]es|insisted|insists|declared|declares|"
+        r"announced|announces|stressed|stresses|asserted|asserts|suggested|suggests|explained|explains|"
+        r"remarked|remarks|posted|tweeted|replied|responded|denied|denies|accused|accuses|acknowledged|"
+        r"confirmed|confirms|believes|believed|urged|urges|called|calls|threatened|threatens")
+_OPEN_Q = "“‘\"«"
+_CLOSE_Q = "”’\"»"
+_TITLE_WORDS = (
+    "of", "for", "and", "de", "von", "der", "foreign", "defense", "defence", "prime", "deputy", "minister",
+    "secretary", "general", "spokesman", "spokeswoman", "spokesperson", "president", "chancellor", "ambassador",
+    "official", "officials", "chief", "head", "leader", "press", "state", "national", "security", "adviser",
+    "advisor", "army", "military", "top", "former",
+)
+_NP_WORD = r"(?:[A-Z][\w’'.\-]*|U\.S\.|" + "|".join(_TITLE_WORDS) + r")(?![\w])"
+# A speaker phrase: an optional article, then capitalised words and title words ("Russian foreign minister Sergei Lavrov").
+_NP = r"((?:the\s+|a\s+)?" + _NP_WORD + r"(?:[\s\-]+" + _NP_WORD + r")*)"
+_RE_QUOTE_VERB_SPEAKER = re.compile(r"[,!?.…]?\s*[" + _CLOSE_Q + r"]\s*,?\s*(?:" + _SAY + r")\s+" + _NP)
+_RE_QUOTE_SPEAKER_VERB = re.compile(r"[,!?.…]?\s*[" + _CLOSE_Q + r"]\s*,?\s*" + _NP + r"\s+(?:" + _SAY + r")\b")
+_RE_SPEAKER_VERB = re.compile(r"^(?:[A-Z][\w\s,’'\-]{0,40}?,\s+)?" + _NP + r"(?:,[^,]{3,80},)?\s+(?:has\s+|have\s+|had\s+)?(?:" + _SAY + r")\b")
+_RE_ACCORDING = re.compile(r"\b[Aa]ccording to\s+" + _NP)
+_RE_ISSUED_BY = re.compile(r"\b(?:statement|remarks|comments|warning|message)s?\s+(?:issued|made|released|posted)\s+by\s+" + _NP)
+_RE_POSS_CLAIM = re.compile(_NP + r"[’']s\s+(?:assertion|statement|claim|remarks|warning|comments|message|words|call)s?\b")
+
+
+# --------------------------------------------------------------------------- mentions
+
+
+@lru_cache(maxsize=32)
+def _alias_patterns(pairs: tuple) -> list:
+    pats = []
+    for alias, actor in pairs:
+        esc = re.escape(alias).replace(r"\ ", r"\s+")
+        if " " in alias:
+            rx = re.compile(r"(?<![\w])" + esc + r"(?![\w])", re.I)
+        elif alias.islower():
+            rx = re.compile(r"(?<![\w])(?i:" + re.escape(alias[0]) + r")" + re.escape(alias[1:]) + r"(?![\w])")
+        else:
+            # Case-sensitive; "U.S." must not swallow a sentence's full stop check.
+            rx = re.compile(r"(?<![\w])" + re.escape(alias) + (r"(?![\w])" if alias[-1].isalnum() else ""))
+        pats.append((alias, actor, rx))
+    return pats
+
+
+_PAIRS: dict = {}
+
+
+def _codebook_pairs(codebook) -> tuple:
+    if isinstance(codebook, (str, type(None))) and codebook in _PAIRS:
+        return _PAIRS[codebook]
+    cb = load_codebook(codebook)
+    pairs = [(al, a.id) for a in cb.actors for al in a.aliases]
+    out = tuple(sorted(pairs, key=lambda x: (-len(x[0]), x[0])))
+    if isinstance(codebook, (str, type(None))):
+        _PAIRS[codebook] = out
+    return out
+
+
+def find_mentions(text: str, codebook=None) -> list[tuple[str, str, int, int]]:
+    """(actor id, alias, start, end) of every actor mention in ``text``, in order, without overlaps."""
+    taken: list[tuple[int, int]] = []
+    out = []
+    for alias, actor, rx in _alias_patterns(_codebook_pairs(codebook)):
+        for m in rx.finditer(text):
+            s, e = m.start(), m.end()
+            if any(s < b and a < e for a, b in taken):
+                continue
+            taken.append((s, e))
+            out.append((actor, alias, s, e))
+    return sorted(out, key=lambda x: x[2])
+
+
+# --------------------------------------------------------------------------- roles
+
+
+def _stem_match(word: str, stems) -> bool:
+    w = word.lower()
+    return any(w.startswith(s) for s in stems)
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for m in _CLAUSE_BREAK.finditer(text):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, len(text)))
+    return [(a, b) for a, b in spans if b > a]
+
+
+def _tokens(text: str, a: int, b: int) -> list[tuple[str, int, int]]:
+    return [(m.group(0), a + m.start(), a + m.end()) for m in _TOKEN.finditer(text[a:b])]
+
+
+def _role_in_clause(toks, mi: tuple[int, int], others: list[tuple[int, int]]) -> str:
+    """Role of the mention covering tokens mi[0]..mi[1]-1 in one clause."""
+    i0, i1 = mi
+    words = [t[0].lower().strip("’'") for t in toks]
+    agg = [k for k, w in enumerate(words) if _stem_match(w, _AGG)]
+    dfn = [k for k, w in enumerate(words) if _stem_match(w, _DEF) and w not in {"aid", "aide", "aides"} or w == "aid"]
+
+    def negated(k):
+        return any(words[j] in _NEG or words[j].endswith("n't") for j in range(max(0, k - 4), k))
+
+    # 1. "X's aggression", "X’s threat"
+    if i1 < len(words) and words[i1] in {"'s", "’s"} or (i1 - 1 < len(words) and re.search(r"[’']s$", toks[i1 - 1][0])):
+        j = i1 + (1 if i1 < len(words) and words[i1] in {"'s", "’s"} else 0)
+        for k in range(j, min(j + 4, len(words))):
+            if k in agg:
+                return "aggressor"
+            if k in dfn:
+                return "defender"
+    # 1b. "Russian aggression", "the Russian threat": the mention modifies an aggression noun
+    if i1 < len(words) and i1 in agg and words[i1].endswith(("ion", "s", "threat", "risk", "danger")):
+        return "aggressor"
+    # 2. "... by X" after a trigger: "the threat posed by the Kremlin", "was attacked by Russia"
+    if i0 >= 1 and words[i0 - 1] in {"by", "from"} or (i0 >= 2 and words[i0 - 2] in {"by", "from"} and words[i0 - 1] == "the"):
+        before = [k for k in agg + dfn if k < i0 and i0 - k <= 6]
+        if before:
+            return "aggressor" if max(before) in agg else "defender"
+    # 3. target: "strikes against Kyiv", "a threat to Europe", "attacked Kyiv", "X was attacked"
+    prev = [k for k in range(max(0, i0 - 3), i0)]
+    if prev and words[prev[-1]] in _TO_TARGET | {"the"}:
+        p = prev[-1] if words[prev[-1]] != "the" else (prev[-2] if len(prev) > 1 else None)
+        if p is not None and words[p] in _TO_TARGET:
+            trig = [k for k in agg + dfn if k < p and p - k <= 4]
+            if trig:
+                k = max(trig)
+                if k in agg:
+                    return "neutral" if negated(k) else "victim"
+                return "victim" if words[k].startswith(("protect", "defend", "shield", "safeguard")) else "neutral"
+    if i0 >= 1 and (i0 - 1) in agg and not words[i0 - 1].endswith(("s", "ion")) and not negated(i0 - 1):
+        return "victim"  # "attacked Kyiv", "threatening Europe"
+    after = list(range(i1, min(i1 + 3, len(words))))
+    if len(after) >= 2 and words[after[0]] in _BE and after[1] in agg and words[after[1]].endswith("ed"):
+        return "victim"
+    # 4. subject: the first actor of the clause before a trigger, not inside a prepositional phrase
+    if i0 >= 1 and words[i0 - 1] in _TO_TARGET | {"by", "from", "of", "with", "for", "between", "among"}:
+        return "neutral"
+    if any(a < i0 for a, _ in others):
+        # another actor earlier in the clause is the subject
+        subj_first = False
+    else:
+        subj_first = True
+    if subj_first:
+        later = [k for k in agg + dfn if k >= i1 and k - i1 <= 10]
+        if later:
+            k = min(later)
+            if k in agg:
+                if negated(k):
+                    return "defender"
+                # "the alliance could become a 'next target' of Russian aggression"
+                if words[k] in _TARGET_NOUN:
+                    return "victim"
+                if _verbal(words, k, i1) or any(words[j] in _DO for j in range(max(i1, k - 3), k)):
+                    return "aggressor"
+                # a noun the subject does not do: "NATO members underestimate the risks"
+                return "neutral"
+            return "defender"
+    return "neutral"
+
+
+def sentence_roles(text: str, codebook=None) -> list[tuple[str, str, int, int, str]]:
+    """(actor, alias, start, end, role) for every mention in one sentence."""
+    ments = find_mentions(text, codebook)
+    out = []
+    for a, b in _clauses(text):
+        toks = _tokens(text, a, b)
+        inside = [m for m in ments if a <= m[2] and m[3] <= b]
+        spans = []
+        for m in inside:
+            i0 = next((k for k, t in enumerate(toks) if t[1] >= m[2]), len(toks))
+            i1 = next((k for k, t in enumerate(toks) if t[1] >= m[3]), len(toks))
+            spans.append((i0, max(i1, i0 + 1)))
+        for m, sp in zip(inside, spans):
+            others = [s for s in spans if s != sp]
+            out.append((m[0], m[1], m[2], m[3], _role_in_clause(toks, sp, others)))
+    return sorted(out, key=lambda x: x[2])
+
+
+def _check_sentences(sentences) -> pd.DataFrame:
+    if isinstance(sentences, (list, tuple)):
+        sentences = pd.DataFrame({"text": list(sentences)})
+    if not isinstance(sentences, pd.DataFrame) or "text" not in sentences.columns:
+        raise FramingError("sentences: expected the sentence table from framing.segment (a DataFrame with 'text')")
+    sentences = sentences.reset_index(drop=True).copy()
+    if "article_id" not in sentences.columns:
+        sentences["article_id"] = "text"
+    if "sentence_id" not in sentences.columns:
+        sentences["sentence_id"] = range(len(sentences))
+    return sentences
+
+
+def actor_mentions(sentences, codebook=None) -> pd.DataFrame:
+    """Actor mentions with the role each sentence casts them in.
+
+    Parameters
+    ----------
+    sentences : pandas.DataFrame
+        The sentence table (``article_id``, ``sentence_id``, ``text``, and
+        ``start`` if offsets into the article are wanted).
+    codebook : str, path or Codebook, optional
+        Its actors and aliases; add your own with ``Codebook.with_actors``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`MENTION_COLUMNS`: ``article_id``, ``sentence_id``,
+        ``actor`` (actor id), ``alias`` (the codebook alias that matched),
+        ``start``, ``end`` (offsets of the mention in the *article* text when
+        the table has a ``start`` column, else in the sentence), ``role``
+        (one of :data:`ROLES`).
+    """
+    sentences = _check_sentences(sentences)
+    rows = []
+    has_start = "start" in sentences.columns
+    for rec in sentences.itertuples(index=False):
+        text = str(rec.text)
+        base = int(rec.start) if has_start else 0
+        for actor, alias, s, e, role in sentence_roles(text, codebook):
+            rows.append((rec.article_id, rec.sentence_id, actor, alias, base + s, base + e, role))
+    out = pd.DataFrame(rows, columns=MENTION_COLUMNS)
+    return out.astype({"start": "int64", "end": "int64"}) if len(out) else out
+
+
+# --------------------------------------------------------------------------- speakers
+
+
+def _clean_speaker(s: str) -> str:
+    s = re.sub(r"\s+", " ", s).strip(" ,.")
+    s = re.sub(r"^(?:the|a)\s+", "", s, flags=re.I)
+    return s
+
+
+_PRONOUNS = {"this", "that", "it", "these", "those", "there", "he", "she", "they", "his", "her", "their", "its",
+             "we", "i", "you", "our", "my", "your", "some", "many", "one", "such"}
+
+
+def _speaker_in(text: str, is_quote: bool):
+    """(speaker, kind, cue) for one sentence, or None."""
+    has_q = any(c in text for c in "“”«»\"") or re.search(r"(?:^|\s)‘|’(?:\s|$|[,.!?])", text)
+    if has_q:
+        for rx in (_RE_QUOTE_VERB_SPEAKER, _RE_QUOTE_SPEAKER_VERB):
+            m = rx.search(text)
+            if m:
+                return _clean_speaker(m.group(1)), "direct", m.group(0).strip()
+    m = _RE_ACCORDING.search(text)
+    if m:
+        return _clean_speaker(m.group(1)), "direct" if is_quote else "reported", m.group(0).strip()
+    m = _RE_ISSUED_BY.search(text)
+    if m:
+        return _clean_speaker(m.group(1)), "reported", m.group(0).strip()
+    m = _RE_POSS_CLAIM.search(text)
+    if m and m.group(1).split()[0].lower() not in _PRONOUNS:
+        return _clean_speaker(m.group(1)), "reported", m.group(0).strip()
+    m = _RE_SPEAKER_VERB.search(text)
+    if m:
+        sp = _clean_speaker(m.group(1))
+        if sp and sp.split()[0].lower() not in _PRONOUNS:
+            return sp, "direct" if is_quote else "reported", m.group(0).strip()
+    return None
+
+
+def speakers(sentences, codebook=None, *, carry: int = 3) -> pd.DataFrame:
+    """Who each quote or piece of reported speech is attributed to.
+
+    Parameters
+    ----------
+    sentences : pandas.DataFrame
+        The sentence table (``is_quote`` is used when present).
+    codebook : str, path or Codebook, optional
+        Maps a speaker to an actor through the aliases inside the speaker
+        phrase ("Russian foreign minister Sergei Lavrov" -> ``russia``).
+    carry : int
+        A quotation running over several sentences without attribution gets
+        the speaker of the attributed sentence that closes it, up to this
+        many sentences back, within the same article.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`SPEAKER_COLUMNS`: ``article_id``, ``sentence_id``,
+        ``speaker`` (the phrase as written, without a leading article),
+        ``actor`` (actor id or None), ``kind`` (``direct`` for quotes,
+        ``reported`` for "X said that…"), ``cue`` (the matched words).
+        One row per attributed sentence.
+    """
+    sentences = _check_sentences(sentences)
+    quote = sentences["is_quote"].astype(bool).tolist() if "is_quote" in sentences.columns else [False] * len(sentences)
+    found: dict[int, tuple] = {}
+    for i, text in enumerate(sentences["text"].astype(str).tolist()):
+        r = _speaker_in(text, quote[i])
+        if r is not None:
+            found[i] = r
+    aids = sentences["article_id"].tolist()
+    for i in sorted(found):
+        sp, kind, cue = found[i]
+        if kind != "direct":
+            continue
+        j = i - 1
+        while j >= 0 and i - j <= carry and aids[j] == aids[i] and quote[j] and j not in found:
+            found[j] = (sp, "direct", f"(quote continued; {cue})")
+            j -= 1
+    rows = []
+    for i in sorted(found):
+        sp, kind, cue = found[i]
+        ments = find_mentions(sp, codebook)
+        actor = ments[0][0] if ments else None
+        rows.append((aids[i], sentences["sentence_id"].iloc[i], sp, actor, kind, cue))
+    return pd.DataFrame(rows, columns=SPEAKER_COLUMNS)

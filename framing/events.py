@@ -1,0 +1,952 @@
+"""Same-event grouping of articles and sentence alignment across articles.
+
+Two levels:
+
+* **Articles** -> events. :class:`EventGrouper` (behind :func:`group_events`)
+  puts articles that report the same story into one event; the number of
+  events is found, not given. It combines the cosine similarity of title,
+  lead and body embeddings with the overlap of named things (capitalised
+  names, weighted by rarity) and, when both articles have one, their dates,
+  then cuts an average-linkage tree at a distance threshold chosen on the
+  AllSides roundups (see ``benchmarks/bench_events.py``).
+* **Sentences** -> events within a small set of articles.
+  :func:`align_events` lines up sentences that describe the same event or
+  claim in different articles (mutual best matches over embedding similarity
+  plus shared actors and names), and keeps the sentences only one article has.
+
+Then the comparison tables: :func:`event_article_table` (event x article:
+frame lean, actor roles, quoted voices) and :func:`framing_diff` (two articles
+side by side).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+
+from .errors import FramingError
+
+__all__ = [
+    "EventGrouper",
+    "group_events",
+    "tune_event_grouper",
+    "article_features",
+    "baseline_groups",
+    "named_things",
+    "align_events",
+    "event_summary",
+    "event_article_table",
+    "framing_diff",
+    "DEFAULT_WEIGHTS",
+    "DEFAULT_THRESHOLD",
+]
+
+# Chosen on the AllSides roundups (benchmarks/bench_events.py, tune halves);
+# the report halves move little within +-0.05 of it.
+DEFAULT_WEIGHTS = {"title": 1.0, "lead": 1.0, "body": 1.0, "names": 1.0}
+DEFAULT_THRESHOLD = 0.55
+CHANNELS = ("title", "lead", "body", "names")
+
+# Capitalised words that begin sentences or are otherwise not names.
+_NOT_NAMES = set("""
+a an the this that these those it its he she they we i you his her their our my your him them us
+in on at by for from to of and or but nor so yet if when while after before as since until with without
+about over under into onto than then there here what which who whom whose why how where all any each
+every some no not one two three four five six seven eight nine ten first second third last more most
+many much few other another such also still just even only now today yesterday tomorrow monday tuesday
+wednesday thursday friday saturday sunday january february march april may june july august september
+october november december mr mrs ms dr sen rep gov president minister secretary prime general former
+according however meanwhile moreover although though because despite amid during yes read watch
+said says told asked added
+""".split())
+_WORD = re.compile(r"[A-Z][A-Za-z\u00C0-\u024F]*(?:[-'’.][A-Za-z\u00C0-\u024F]+)*\.?|[A-Z]{2,}")
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _check_articles(articles) -> pd.DataFrame:
+    if not isinstance(articles, pd.DataFrame):
+        from .corpus import read_articles
+
+        articles = read_articles(articles)
+    for col in ("article_id", "text"):
+        if col not in articles.columns:
+            raise FramingError(f"articles: missing column {col!r}; expected the article table from framing.read_articles")
+    if len(articles) == 0:
+        raise FramingError("articles: the table is empty; expected at least one article")
+    return articles.reset_index(drop=True)
+
+
+def _check_sentences(sentences) -> pd.DataFrame:
+    if not isinstance(sentences, pd.DataFrame):
+        raise FramingError(f"sentences: expected the sentence table from framing.segment, found {type(sentences).__name__}")
+    missing = [c for c in ("article_id", "sentence_id", "text") if c not in sentences.columns]
+    if missing:
+        raise FramingError(f"sentences: missing column(s) {', '.join(missing)}; expected the table from framing.segment")
+    return sentences.reset_index(drop=True)
+
+
+def _check_matrix(x, n: int, what: str) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float32)
+    if x.ndim != 2 or x.shape[0] != n:
+        raise FramingError(f"{what}: expected shape ({n}, d), found {x.shape}")
+    return x
+
+
+# --------------------------------------------------------------------------- names
+
+
+def named_things(text: str) -> list[str]:
+    """Capitalised names in a text, lower-cased: people, places, organisations.
+
+    A dependency-free stand-in for NER: runs of capitalised words (and
+    acronyms) minus sentence-initial function words, with possessives
+    stripped. Each word of a multi-word name is returned too, so "Colin
+    Powell" meets a later "Powell".
+
+    Returns
+    -------
+    list of str
+        In order of appearance, with repeats (counts matter for weighting).
+    """
+    out: list[str] = []
+    run: list[str] = []
+
+    def flush():
+        if run:
+            words = [w for w in run]
+            if len(words) > 1:
+                out.append(" ".join(words))
+            out.extend(words)
+            run.clear()
+
+    pos = 0
+    for m in _WORD.finditer(text):
+        gap = text[pos:m.start()]
+        pos = m.end()
+        if gap.strip() not in ("",):
+            flush()
+        w = m.group(0).rstrip(".")
+        w = re.sub(r"[’']s$", "", w).lower()
+        if len(w) < 2 or w in _NOT_NAMES:
+            flush()
+            continue
+        run.append(w)
+    flush()
+    return out
+
+
+def _names_matrix(docs: list[list[str]]):
+    """Rows: documents, columns: names; sublinear tf x idf, L2-normalised (a sparse matrix)."""
+    from scipy import sparse
+
+    vocab: dict[str, int] = {}
+    rows, cols, vals = [], [], []
+    for i, names in enumerate(docs):
+        for name, c in Counter(names).items():
+            j = vocab.setdefault(name, len(vocab))
+            rows.append(i)
+            cols.append(j)
+            vals.append(1.0 + math.log(c))
+    n = len(docs)
+    m = sparse.csr_matrix((vals, (rows, cols)), shape=(n, max(len(vocab), 1)), dtype=np.float64)
+    df = np.bincount(cols, minlength=m.shape[1]).astype(float) if cols else np.zeros(m.shape[1])
+    idf = np.log((1 + n) / (1 + df)) + 1.0
+    # A name every document shares tells nothing about which event it is.
+    m = m @ sparse.diags(idf)
+    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1))).ravel()
+    norms[norms == 0] = 1.0
+    return sparse.diags(1.0 / norms) @ m
+
+
+# --------------------------------------------------------------------------- article features
+
+
+def _title_lead_body(articles: pd.DataFrame) -> tuple[list[str], list[str], list[str]]:
+    titles, leads, bodies = [], [], []
+    from .segment import split_sentences
+
+    for title, text in zip(articles.get("title", pd.Series([None] * len(articles))).tolist(), articles["text"].tolist()):
+        text = str(text)
+        spans = split_sentences(text)
+        sents = [text[s:e] for s, e, _ in spans]
+        t = title if isinstance(title, str) and title.strip() else (sents[0] if sents else "")
+        rest = sents[1:] if sents and sents[0].strip() == t.strip() else sents
+        body_sents = [s for s in rest if s.strip() != t.strip()]
+        lead = " ".join(body_sents[:2]) if body_sents else t
+        titles.append(t)
+        leads.append(lead)
+        bodies.append(" ".join(body_sents) if body_sents else t)
+    return titles, leads, bodies
+
+
+def _days(dates) -> np.ndarray:
+    d = pd.to_datetime(pd.Series(list(dates), dtype=object), errors="coerce", utc=True)
+    out = np.full(len(d), np.nan)
+    ok = d.notna().to_numpy()
+    if ok.any():
+        epoch = pd.Timestamp("1970-01-01", tz="UTC")
+        out[ok] = ((d[ok] - epoch) / pd.Timedelta(days=1)).to_numpy(dtype=float)
+    return out
+
+
+def article_features(articles, *, embedder=None, embeddings=None) -> dict:
+    """What :class:`EventGrouper` compares: embeddings, names and dates per article.
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+        Article table (``article_id``, ``text``; ``title`` and ``date`` used when present).
+    embedder : str or Embedder, optional
+    embeddings : ndarray (n, d) or dict, optional
+        Precomputed vectors. One array is used for every channel; a dict may
+        give ``title``, ``lead`` and ``body`` arrays separately.
+
+    Returns
+    -------
+    dict
+        ``title``, ``lead``, ``body``: float32 (n, d), L2-normalised;
+        ``names``: list of name lists; ``days``: float (n,), NaN when unknown.
+    """
+    articles = _check_articles(articles)
+    n = len(articles)
+    titles, leads, bodies = _title_lead_body(articles)
+    feats: dict = {}
+    given = embeddings if isinstance(embeddings, dict) else ({} if embeddings is None else
+                                                             {k: embeddings for k in ("title", "lead", "body")})
+    todo = [k for k in ("title", "lead", "body") if k not in given]
+    if todo:
+        from .embed import get_embedder
+
+        emb = get_embedder(embedder)
+        texts = {"title": titles, "lead": leads, "body": bodies}
+        flat = [t for k in todo for t in texts[k]]
+        vecs = emb.encode(flat)
+        for i, k in enumerate(todo):
+            feats[k] = np.asarray(vecs[i * n:(i + 1) * n], dtype=np.float32)
+    for k, v in given.items():
+        feats[k] = _check_matrix(v, n, f"embeddings[{k!r}]")
+    feats["names"] = [named_things(t) for t in articles["text"].astype(str)]
+    feats["days"] = _days(articles["date"]) if "date" in articles.columns else np.full(n, np.nan)
+    return feats
+
+
+def _channel_similarities(feats: dict) -> dict:
+    sims = {k: np.clip(feats[k] @ feats[k].T, -1, 1).astype(np.float64) for k in ("title", "lead", "body")}
+    m = _names_matrix(feats["names"])
+    sims["names"] = np.asarray((m @ m.T).todense(), dtype=np.float64)
+    return sims
+
+
+def _combine(sims: dict, weights: dict, days: np.ndarray, date_window: float | None) -> np.ndarray:
+    total = sum(weights.get(k, 0.0) for k in CHANNELS)
+    if total <= 0:
+        raise FramingError(f"weights: expected some positive weight among {', '.join(CHANNELS)}, found {weights}")
+    s = sum(weights.get(k, 0.0) * sims[k] for k in CHANNELS if weights.get(k, 0.0)) / total
+    if date_window is not None and np.isfinite(days).any():
+        gap = np.abs(days[:, None] - days[None, :])
+        # Unknown dates (NaN) never separate articles.
+        s = np.where(np.nan_to_num(gap, nan=0.0) > date_window, s - 1.0, s)
+    return s
+
+
+def _tree(sim: np.ndarray, linkage: str = "average"):
+    """The linkage tree over 1 - similarity (None for a single item)."""
+    if sim.shape[0] == 1:
+        return None
+    from scipy.cluster.hierarchy import linkage as _linkage
+    from scipy.spatial.distance import squareform
+
+    d = 1.0 - sim
+    d = (d + d.T) / 2
+    np.fill_diagonal(d, 0.0)
+    d = np.clip(d, 0.0, None)
+    return _linkage(squareform(d, checks=False), method=linkage)
+
+
+def _labels(z, threshold: float) -> np.ndarray:
+    if z is None:
+        return np.zeros(1, dtype=np.int64)
+    from scipy.cluster.hierarchy import fcluster
+
+    lab = fcluster(z, t=threshold, criterion="distance")
+    # Renumber by first appearance, so labels are stable and start at 0.
+    _, first = np.unique(lab, return_index=True)
+    order = {lab[i]: k for k, i in enumerate(sorted(first))}
+    return np.array([order[x] for x in lab], dtype=np.int64)
+
+
+def _cut(sim: np.ndarray, threshold: float, linkage: str = "average") -> np.ndarray:
+    """Average-linkage tree over 1 - similarity, cut at ``threshold``; labels from 0."""
+    return _labels(_tree(sim, linkage), threshold)
+
+
+def baseline_groups(title_embeddings: np.ndarray, threshold: float = 0.5) -> np.ndarray:
+    """The naive baseline: average linkage over title cosine, cut at a fixed distance."""
+    e = np.asarray(title_embeddings, dtype=np.float64)
+    return _cut(e @ e.T, threshold)
+
+
+class EventGrouper:
+    """Group articles that report the same event; the number of events is found.
+
+    Parameters
+    ----------
+    threshold : float, optional
+        Cosine *distance* (1 - combined similarity) at which the
+        average-linkage tree is cut. Lower gives more, tighter events.
+        Default :data:`DEFAULT_THRESHOLD`, chosen on AllSides roundups.
+    weights : dict, optional
+        Weight of each similarity channel: ``title``, ``lead``, ``body``
+        (embedding cosines) and ``names`` (tf-idf cosine of capitalised
+        names). Default :data:`DEFAULT_WEIGHTS`.
+    date_window : float or None
+        Articles whose dates are both known and more than this many days
+        apart are pushed apart. ``None`` ignores dates.
+    linkage : str
+        scipy linkage method.
+    embedder : str or Embedder, optional
+
+    Attributes
+    ----------
+    labels_ : ndarray (n,)
+        Event number per article, from 0, in order of first appearance.
+    n_events_ : int
+    similarity_ : ndarray (n, n)
+        The combined similarity the tree was built on.
+    article_ids_ : list
+    """
+
+    def __init__(self, threshold: float | None = None, weights: dict | None = None, date_window: float | None = 3.0,
+                 linkage: str = "average", embedder=None):
+        self.threshold = threshold
+        self.weights = weights
+        self.date_window = date_window
+        self.linkage = linkage
+        self.embedder = embedder
+
+    def get_params(self, deep: bool = False) -> dict:
+        return {"threshold": self.threshold, "weights": self.weights, "date_window": self.date_window,
+                "linkage": self.linkage, "embedder": self.embedder if isinstance(self.embedder, (str, type(None))) else repr(self.embedder)}
+
+    def set_params(self, **params):
+        for k, v in params.items():
+            if k not in self.get_params():
+                raise FramingError(f"EventGrouper: unknown parameter {k!r}")
+            setattr(self, k, v)
+        return self
+
+    def _params(self):
+        t = DEFAULT_THRESHOLD if self.threshold is None else float(self.threshold)
+        if not 0.0 < t < 2.0:
+            raise FramingError(f"threshold: expected a cosine distance between 0 and 2, found {t}")
+        w = dict(DEFAULT_WEIGHTS if self.weights is None else self.weights)
+        unknown = set(w) - set(CHANNELS)
+        if unknown:
+            raise FramingError(f"weights: unknown channel(s) {', '.join(sorted(unknown))}; expected {', '.join(CHANNELS)}")
+        return t, w
+
+    def fit(self, articles, y=None, *, embeddings=None, features=None):
+        """Group ``articles`` (an article table); ``features`` from :func:`article_features` skips embedding."""
+        t, w = self._params()
+        articles = _check_articles(articles)
+        feats = features if features is not None else article_features(articles, embedder=self.embedder,
+                                                                       embeddings=embeddings)
+        sim = _combine(_channel_similarities(feats), w, feats["days"], self.date_window)
+        self.similarity_ = sim
+        self.labels_ = _cut(sim, t, self.linkage)
+        self.n_events_ = int(self.labels_.max()) + 1
+        self.article_ids_ = articles["article_id"].tolist()
+        return self
+
+    def fit_predict(self, articles, y=None, **kwargs) -> np.ndarray:
+        return self.fit(articles, **kwargs).labels_
+
+    def _check_fitted(self):
+        if not hasattr(self, "labels_"):
+            raise FramingError("EventGrouper is not fitted yet; call fit(articles) first")
+
+    def table(self) -> pd.DataFrame:
+        """``article_id``, ``event_id``, ``event_size`` and ``cohesion`` (mean similarity to the event's other articles)."""
+        self._check_fitted()
+        lab = self.labels_
+        size = np.bincount(lab)[lab]
+        coh = np.ones(len(lab))
+        for e in np.unique(lab):
+            idx = np.flatnonzero(lab == e)
+            if len(idx) > 1:
+                sub = self.similarity_[np.ix_(idx, idx)]
+                coh[idx] = (sub.sum(axis=1) - np.diag(sub)) / (len(idx) - 1)
+        return pd.DataFrame({"article_id": self.article_ids_, "event_id": lab.astype(np.int64),
+                             "event_size": size.astype(np.int64), "cohesion": np.round(coh, 4)})
+
+
+def group_events(articles, *, embedder=None, embeddings=None, threshold: float | None = None,
+                 weights: dict | None = None, date_window: float | None = 3.0) -> pd.DataFrame:
+    """Group articles reporting the same story into events.
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame or paths
+        The article table (``article_id``, ``text``, optional ``title``, ``date``).
+    embedder : str or Embedder, optional
+    embeddings : ndarray (n, d) or dict of them, optional
+        See :func:`article_features`.
+    threshold, weights, date_window
+        See :class:`EventGrouper`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per article, in input order: ``article_id``, ``event_id``
+        (from 0), ``event_size``, ``cohesion``, and ``title`` when present.
+    """
+    articles = _check_articles(articles)
+    g = EventGrouper(threshold=threshold, weights=weights, date_window=date_window, embedder=embedder)
+    out = g.fit(articles, embeddings=embeddings).table()
+    if "title" in articles.columns:
+        out["title"] = articles["title"].tolist()
+    return out
+
+
+def tune_event_grouper(articles, events, *, features=None, embedder=None, thresholds=None, weight_grid=None,
+                       date_windows=(3.0,)):
+    """Choose threshold and channel weights by ARI against known events.
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame
+    events : array-like (n,)
+        The true event of each article.
+    thresholds : sequence of float, optional
+    weight_grid : sequence of dict, optional
+
+    Returns
+    -------
+    (EventGrouper, pandas.DataFrame)
+        The best grouper (unfitted) and every tried setting with its ARI.
+    """
+    from sklearn.metrics import adjusted_rand_score
+
+    articles = _check_articles(articles)
+    y = np.asarray(events)
+    if len(y) != len(articles):
+        raise FramingError(f"events: expected {len(articles)} labels, found {len(y)}")
+    feats = features if features is not None else article_features(articles, embedder=embedder)
+    sims = _channel_similarities(feats)
+    thresholds = np.round(np.arange(0.25, 0.80, 0.025), 3) if thresholds is None else thresholds
+    if weight_grid is None:
+        weight_grid = []
+        for wt in (0.0, 1.0):
+            for wl in (0.0, 1.0):
+                for wb in (0.0, 1.0, 2.0):
+                    for wn in (0.0, 0.5, 1.0, 2.0):
+                        if wt + wl + wb + wn > 0:
+                            weight_grid.append({"title": wt, "lead": wl, "body": wb, "names": wn})
+    rows = []
+    for w in weight_grid:
+        for dw in date_windows:
+            z = _tree(_combine(sims, w, feats["days"], dw))
+            for t in thresholds:
+                rows.append({**w, "date_window": dw, "threshold": float(t),
+                             "ari": adjusted_rand_score(y, _labels(z, float(t)))})
+    res = pd.DataFrame(rows)
+    best = res.loc[res["ari"].idxmax()]
+    g = EventGrouper(threshold=float(best["threshold"]), weights={k: float(best[k]) for k in CHANNELS},
+                     date_window=best["date_window"], embedder=embedder)
+    return g, res
+
+
+# --------------------------------------------------------------------------- sentence alignment
+
+ALIGN_COLUMNS = ["event_id", "article_id", "sentence_id", "text", "n_articles", "shared", "match_score", "label",
+                 "keywords"]
+
+
+class _UnionFind:
+    def __init__(self, n):
+        self.p = list(range(n))
+
+    def find(self, i):
+        while self.p[i] != i:
+            self.p[i] = self.p[self.p[i]]
+            i = self.p[i]
+        return i
+
+    def union(self, a, b):
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.p[max(ra, rb)] = min(ra, rb)
+
+
+def _sentence_names(texts: list[str], codebook) -> list[list[str]]:
+    """Names per sentence, plus ``actor:<id>`` tokens for codebook actors (so 'Moscow' meets 'the Kremlin')."""
+    from .actors import find_mentions
+
+    out = []
+    for t in texts:
+        names = named_things(t)
+        if codebook is not False:
+            names += [f"actor:{m[0]}" for m in find_mentions(t, codebook)]
+        out.append(names)
+    return out
+
+
+def sentence_similarity(sentences, *, embeddings=None, embedder=None, codebook=None, names_weight: float = 0.3,
+                        center: bool = True):
+    """Combined sentence similarity: embedding cosine and overlap of names/actors.
+
+    Returns
+    -------
+    ndarray (n, n)
+        ``(1 - names_weight) * cosine + names_weight * names_cosine``. With
+        ``center`` the cosine is taken after subtracting the mean vector of
+        the given sentences (their shared topic). Names
+        are weighted by rarity within the given sentences (tf-idf), so a
+        name only two sentences share (Lavrov, Oreshnik) counts far more than
+        one every sentence has (Russia).
+    """
+    sentences = _check_sentences(sentences)
+    texts = sentences["text"].astype(str).tolist()
+    if embeddings is None:
+        from .embed import get_embedder
+
+        embeddings = get_embedder(embedder).encode(texts)
+    e = _check_matrix(embeddings, len(texts), "embeddings").astype(np.float64)
+    if center and len(e) > 2:
+        # Articles about one story share their topic; removing the mean vector
+        # leaves what tells one claim from another.
+        e = e - e.mean(axis=0)
+        e /= np.maximum(np.linalg.norm(e, axis=1, keepdims=True), 1e-12)
+    cos = e @ e.T
+    m = _names_matrix(_sentence_names(texts, codebook))
+    nm = np.asarray((m @ m.T).todense(), dtype=np.float64)
+    return (1 - names_weight) * cos + names_weight * nm
+
+
+def _keywords(texts: list[str], k: int = 4) -> list[str]:
+    """Most frequent informative words/names of a group of sentences."""
+    words = Counter()
+    for t in texts:
+        for w in set(re.findall(r"[A-Za-z][A-Za-z\-]{3,}", t)):
+            lw = w.lower()
+            if lw in _STOP or lw in _NOT_NAMES:
+                continue
+            words[w if w[0].isupper() else lw] += 1
+    return [w for w, _ in words.most_common(k)]
+
+
+_STOP = set("""
+have has had been being were will would could should might must shall this that these those their there them they
+with from into over under about after before while which whom what when where than then also just only more most
+very such some many much other another being does doing done said says according amid against between within
+without among through during including because however although though itself themselves himself herself
+""".split())
+
+
+def _grow(sim: np.ndarray, arts: np.ndarray, uf: _UnionFind, threshold: float) -> None:
+    """Average-linkage merging from the mutual-best pairs, never of two groups of one same article.
+
+    Merging only when the result spans several articles keeps events
+    anchored in cross-article matches: a sentence joins an event because it
+    is like the event's sentences in *other* articles, and an article's
+    own repetitions do not snowball.
+    """
+    n = len(arts)
+    roots = [uf.find(i) for i in range(n)]
+    groups: dict[int, list[int]] = {}
+    for i, r in enumerate(roots):
+        groups.setdefault(r, []).append(i)
+    members = list(groups.values())
+    k = len(members)
+    if k < 2:
+        return
+    size = np.array([len(g) for g in members], dtype=np.float64)
+    art_sets = [set(arts[g].tolist()) for g in members]
+    # group x group mean similarity
+    onehot = np.zeros((k, n))
+    for gi, g in enumerate(members):
+        onehot[gi, g] = 1.0
+    tot = onehot @ sim @ onehot.T
+    avg = tot / np.outer(size, size)
+    alive = np.ones(k, dtype=bool)
+    while True:
+        cand = avg.copy()
+        np.fill_diagonal(cand, -np.inf)
+        cand[~alive, :] = -np.inf
+        cand[:, ~alive] = -np.inf
+        for gi in np.flatnonzero(alive):
+            if len(art_sets[gi]) == 1:
+                (only,) = art_sets[gi]
+                same = [gj for gj in np.flatnonzero(alive) if art_sets[gj] == {only}]
+                cand[gi, same] = -np.inf
+        a, b = np.unravel_index(np.argmax(cand), cand.shape)
+        if not np.isfinite(cand[a, b]) or cand[a, b] < threshold:
+            break
+        # Lance-Williams update for average linkage
+        tot[a, :] += tot[b, :]
+        tot[:, a] += tot[:, b]
+        size[a] += size[b]
+        avg[a, :] = tot[a, :] / (size[a] * size)
+        avg[:, a] = avg[a, :]
+        alive[b] = False
+        art_sets[a] |= art_sets[b]
+        members[a] = members[a] + members[b]
+        uf.union(members[a][0], members[b][0])
+
+
+def align_events(sentences, *, embeddings=None, embedder=None, codebook=None, threshold: float = 0.15,
+                 mutual_threshold: float = 0.12, names_weight: float = 0.3) -> pd.DataFrame:
+    """Line up sentences that describe the same event or claim across articles.
+
+    Similarity is :func:`sentence_similarity`: embedding cosine after
+    removing the shared topic (the mean vector), plus overlap of rare names
+    and actors. Two sentences from different articles that are each other's
+    best match, with similarity at least ``mutual_threshold``, seed an event.
+    Events then grow by average linkage while the mean similarity between two
+    groups is at least ``threshold``, and only into groups that span several
+    articles, so every shared event rests on cross-article matches. A
+    sentence left alone is an event of its own: what the other articles
+    leave out.
+
+    Parameters
+    ----------
+    sentences : pandas.DataFrame
+        Sentence table of a few articles (``article_id``, ``sentence_id``, ``text``).
+    embeddings : ndarray (n, d), optional
+        Sentence vectors, float32, L2-normalised, in table order.
+    embedder : str or Embedder, optional
+    codebook : str, path or Codebook, optional
+        Its actor aliases count as shared names. ``False`` ignores actors.
+    threshold, mutual_threshold : float
+        Mean combined similarity for growing an event, and the similarity
+        for a mutual-best-match seed. Chosen on the seed articles.
+    names_weight : float
+        Weight of name/actor overlap against embedding cosine.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Long table, one row per sentence, columns :data:`ALIGN_COLUMNS`:
+        ``event_id`` (from 0: events shared by several articles first, in
+        reading order, then single-article ones), ``article_id``,
+        ``sentence_id``, ``text``, ``n_articles`` (articles in the event),
+        ``shared`` (``n_articles > 1``), ``match_score`` (best similarity to a
+        sentence of another article), ``label`` (the event's most central
+        sentence) and ``keywords``. See :func:`event_summary` for the wide view.
+    """
+    sentences = _check_sentences(sentences)
+    n = len(sentences)
+    if n == 0:
+        return pd.DataFrame(columns=ALIGN_COLUMNS)
+    sim = sentence_similarity(sentences, embeddings=embeddings, embedder=embedder, codebook=codebook,
+                              names_weight=names_weight)
+    arts = sentences["article_id"].to_numpy()
+    uniq = list(dict.fromkeys(arts.tolist()))
+    idx = {a: np.flatnonzero(arts == a) for a in uniq}
+    uf = _UnionFind(n)
+    best = np.full(n, np.nan)
+    for ai, a in enumerate(uniq):
+        for b in uniq[ai + 1:]:
+            ia, ib = idx[a], idx[b]
+            sub = sim[np.ix_(ia, ib)]
+            best[ia] = np.fmax(best[ia], sub.max(axis=1))
+            best[ib] = np.fmax(best[ib], sub.max(axis=0))
+            row_best = sub.argmax(axis=1)
+            col_best = sub.argmax(axis=0)
+            for i in range(len(ia)):
+                j = row_best[i]
+                if col_best[j] == i and sub[i, j] >= mutual_threshold:
+                    uf.union(ia[i], ib[j])
+    _grow(sim, arts, uf, threshold)
+    roots = np.array([uf.find(i) for i in range(n)])
+    groups: dict[int, list[int]] = {}
+    for i, r in enumerate(roots):
+        groups.setdefault(r, []).append(i)
+    texts = sentences["text"].astype(str).tolist()
+    order = sorted(groups.values(), key=lambda g: (len(set(arts[g])) == 1, min(g)))
+    event = np.empty(n, dtype=np.int64)
+    labels, keys = {}, {}
+    for e, g in enumerate(order):
+        event[g] = e
+        if len(g) > 1:
+            sub = sim[np.ix_(g, g)]
+            c = g[int(np.argmax(sub.sum(axis=1)))]
+        else:
+            c = g[0]
+        labels[e] = texts[c]
+        keys[e] = ", ".join(_keywords([texts[i] for i in g]))
+    n_art = {e: len(set(arts[g])) for e, g in enumerate(order)}
+    out = pd.DataFrame({
+        "event_id": event,
+        "article_id": arts,
+        "sentence_id": sentences["sentence_id"].to_numpy(),
+        "text": texts,
+    })
+    out["n_articles"] = out["event_id"].map(n_art).astype("int64")
+    out["shared"] = out["n_articles"] > 1
+    out["match_score"] = np.round(np.nan_to_num(best, nan=0.0), 4)
+    out["label"] = out["event_id"].map(labels)
+    out["keywords"] = out["event_id"].map(keys)
+    extra = [c for c in sentences.columns if c not in out.columns]
+    for c in extra:
+        out[c] = sentences[c].to_numpy()
+    return out.sort_values(["event_id", "article_id", "sentence_id"], kind="stable").reset_index(drop=True)
+
+
+def event_summary(aligned: pd.DataFrame, *, max_chars: int | None = None) -> pd.DataFrame:
+    """The wide view of :func:`align_events`: one row per event, one column per article.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``event_id``, ``label``, ``keywords``, ``n_articles``, ``n_sentences``,
+        then one column per article (named by ``article_id``) with that
+        article's sentences of the event joined by " | " (empty when the
+        article leaves the event out).
+    """
+    if "event_id" not in aligned.columns:
+        raise FramingError("aligned: expected the table from align_events (no 'event_id' column)")
+    arts = list(dict.fromkeys(aligned["article_id"].tolist()))
+    rows = []
+    for e, g in aligned.groupby("event_id", sort=True):
+        row = {"event_id": e, "label": g["label"].iloc[0], "keywords": g["keywords"].iloc[0],
+               "n_articles": int(g["n_articles"].iloc[0]), "n_sentences": len(g)}
+        for a in arts:
+            ts = g.loc[g["article_id"] == a, "text"].tolist()
+            if max_chars:
+                ts = [t if len(t) <= max_chars else t[: max_chars - 1] + "…" for t in ts]
+            row[a] = " | ".join(ts)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- comparison tables
+
+
+def _frame_columns(scored: pd.DataFrame, codebook=None) -> list[str]:
+    """The per-frame score columns of a score_frames table."""
+    for col in ("frame", "confidence"):
+        if col not in scored.columns:
+            raise FramingError(f"scored: no {col!r} column; expected the table from framing.score_frames")
+    if codebook is not None:
+        from .codebook import load_codebook
+
+        ids = [f for f in load_codebook(codebook).frame_ids if f in scored.columns]
+    else:
+        from .codebook import load_codebook
+
+        try:
+            ids = [f for f in load_codebook(None).frame_ids if f in scored.columns]
+        except FramingError:  # pragma: no cover
+            ids = []
+    if not ids:
+        # any float column between the sentence columns and 'frame'
+        cols = list(scored.columns)
+        stop = cols.index("frame")
+        ids = [c for c in cols[:stop] if c not in {"start", "end", "paragraph", "sentence_id", "is_quote"}
+               and pd.api.types.is_float_dtype(scored[c])]
+    return ids
+
+
+def _merge_scores(aligned: pd.DataFrame, scored: pd.DataFrame, frame_ids: list[str]) -> pd.DataFrame:
+    keep = ["article_id", "sentence_id"] + frame_ids + ["frame", "confidence"]
+    s = scored[keep].drop_duplicates(["article_id", "sentence_id"])
+    base = aligned.drop(columns=[c for c in keep[2:] if c in aligned.columns])
+    out = base.merge(s, on=["article_id", "sentence_id"], how="left", validate="one_to_one")
+    if out["frame"].isna().any():
+        missing = out.loc[out["frame"].isna(), ["article_id", "sentence_id"]].iloc[0].tolist()
+        raise FramingError(f"scored: no score for sentence {missing[1]} of article {missing[0]!r}; "
+                           "score the same sentence table that was aligned")
+    return out
+
+
+def _lean(frames: pd.Series, conf: pd.Series) -> tuple[str, float]:
+    """The frame a group of sentences leans to: the one with the largest summed confidence."""
+    w = conf.fillna(0).groupby(frames).sum()
+    w = w.drop(labels=["none"], errors="ignore")
+    w = w[w > 0]
+    if w.empty:
+        return "none", 0.0
+    f = w.idxmax()
+    return str(f), float(w[f] / max(len(frames), 1))
+
+
+def event_article_table(aligned: pd.DataFrame, scored: pd.DataFrame, *, codebook=None) -> pd.DataFrame:
+    """Event x article: how each article frames each aligned event.
+
+    Parameters
+    ----------
+    aligned : pandas.DataFrame
+        From :func:`align_events`.
+    scored : pandas.DataFrame
+        From :func:`framing.frames.score_frames` on the same sentences
+        (``article_id``, ``sentence_id``, one score column per frame,
+        ``frame``, ``confidence``).
+    codebook : str, path or Codebook, optional
+        For the actors (roles, speakers) and the frame ids.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (event, article) where the article has the event:
+        ``event_id``, ``label``, ``keywords``, ``n_articles``, ``article_id``,
+        ``n_sentences``, ``sentence_ids`` ("3,4"), one column per frame id
+        (mean score of the article's sentences in the event), ``frame``
+        (the lean: the frame with the largest summed confidence, or
+        ``"none"``), ``confidence`` (that sum over the sentences, 0–1),
+        ``lean`` (first frame's mean score minus the second's, when the
+        codebook has two or more frames), ``roles`` ("russia: aggressor;
+        ukraine: victim", actors in order of mentions, each with its most
+        frequent non-neutral role) and ``speakers`` ("Sergei Lavrov (russia)").
+    """
+    from .actors import actor_mentions, speakers
+
+    frame_ids = _frame_columns(scored, codebook)
+    df = _merge_scores(aligned, scored, frame_ids)
+    ment = actor_mentions(df[["article_id", "sentence_id", "text"]], codebook)
+    spk = speakers(df[["article_id", "sentence_id", "text"] + (["is_quote"] if "is_quote" in df.columns else [])],
+                   codebook)
+    ev_of = {(a, s): e for a, s, e in zip(df["article_id"], df["sentence_id"], df["event_id"])}
+    ment["event_id"] = [ev_of[(a, s)] for a, s in zip(ment["article_id"], ment["sentence_id"])]
+    spk["event_id"] = [ev_of[(a, s)] for a, s in zip(spk["article_id"], spk["sentence_id"])]
+    rows = []
+    for (e, a), g in df.groupby(["event_id", "article_id"], sort=True):
+        row = {"event_id": e, "label": g["label"].iloc[0], "keywords": g["keywords"].iloc[0],
+               "n_articles": int(g["n_articles"].iloc[0]), "article_id": a, "n_sentences": len(g),
+               "sentence_ids": ",".join(str(int(x)) for x in g["sentence_id"])}
+        for f in frame_ids:
+            row[f] = round(float(g[f].mean()), 6)
+        row["frame"], row["confidence"] = _lean(g["frame"], g["confidence"])
+        row["confidence"] = round(row["confidence"], 6)
+        if len(frame_ids) >= 2:
+            row["lean"] = round(row[frame_ids[0]] - row[frame_ids[1]], 6)
+        m = ment[(ment["event_id"] == e) & (ment["article_id"] == a)]
+        parts = []
+        for actor, mg in m.groupby("actor", sort=False):
+            roles = mg["role"][mg["role"] != "neutral"]
+            parts.append(f"{actor}: {roles.value_counts().idxmax() if len(roles) else 'neutral'}")
+        row["roles"] = "; ".join(parts)
+        sp = spk[(spk["event_id"] == e) & (spk["article_id"] == a)]
+        row["speakers"] = "; ".join(dict.fromkeys(
+            f"{s} ({act})" if isinstance(act, str) else s for s, act in zip(sp["speaker"], sp["actor"])))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+DIFF_COLUMNS = ["event_id", "kind", "similarity", "sentence_id_a", "text_a", "frame_a", "confidence_a",
+                "sentence_id_b", "text_b", "frame_b", "confidence_b", "same_frame"]
+
+
+def framing_diff(scored: pd.DataFrame, a, b, *, aligned: pd.DataFrame | None = None, embeddings=None,
+                 embedder=None, codebook=None) -> pd.DataFrame:
+    """Two articles side by side: aligned sentence pairs and what each leaves out.
+
+    Parameters
+    ----------
+    scored : pandas.DataFrame
+        From :func:`framing.frames.score_frames` (with ``article_id``,
+        ``sentence_id``, ``text``, ``frame``, ``confidence``).
+    a, b : article ids
+    aligned : pandas.DataFrame, optional
+        From :func:`align_events` (on these or more articles); computed on
+        the two articles when not given.
+    embeddings : ndarray, optional
+        Vectors of ``scored``'s rows (same order), to skip embedding.
+    embedder, codebook
+        As in :func:`align_events`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`DIFF_COLUMNS`. ``kind`` is ``"pair"`` for aligned
+        pairs (the best one-to-one assignment within each event shared by
+        both), ``"only_a"`` / ``"only_b"`` for sentences without a
+        counterpart in the other article. ``same_frame`` is whether both
+        sides of a pair carry the same ``frame`` (None for unpaired rows).
+        Pairs come first in event order, then the sentences only in a, then
+        only in b.
+    """
+    from scipy.optimize import linear_sum_assignment
+
+    if not isinstance(scored, pd.DataFrame):
+        raise FramingError("scored: expected the table from framing.score_frames")
+    _frame_columns(scored, codebook)
+    ids = set(scored["article_id"])
+    for x, name in ((a, "a"), (b, "b")):
+        if x not in ids:
+            raise FramingError(f"{name}: article {x!r} is not in the scored table; found {', '.join(map(str, sorted(ids)))[:200]}")
+    if a == b:
+        raise FramingError(f"a and b: expected two different articles, found {a!r} twice")
+    mask = scored["article_id"].isin([a, b]).to_numpy()
+    two = scored[mask].reset_index(drop=True)
+    emb = None
+    if embeddings is not None:
+        emb = _check_matrix(embeddings, len(scored), "embeddings")[mask]
+    if aligned is None:
+        aligned = align_events(two, embeddings=emb, embedder=embedder, codebook=codebook)
+    al = aligned[aligned["article_id"].isin([a, b])]
+    ev = {(r.article_id, r.sentence_id): r.event_id for r in al.itertuples()}
+    sim = sentence_similarity(two, embeddings=emb, embedder=embedder, codebook=codebook)
+    two["event_id"] = [ev.get((x, s), -1) for x, s in zip(two["article_id"], two["sentence_id"])]
+    rows, used = [], set()
+
+    def side(i, sfx):
+        r = two.iloc[i]
+        return {f"sentence_id_{sfx}": int(r["sentence_id"]), f"text_{sfx}": r["text"], f"frame_{sfx}": r["frame"],
+                f"confidence_{sfx}": float(r["confidence"])}
+
+    for e in sorted(set(two["event_id"]) - {-1}):
+        ia = np.flatnonzero((two["event_id"] == e).to_numpy() & (two["article_id"] == a).to_numpy())
+        ib = np.flatnonzero((two["event_id"] == e).to_numpy() & (two["article_id"] == b).to_numpy())
+        if len(ia) == 0 or len(ib) == 0:
+            continue
+        sub = sim[np.ix_(ia, ib)]
+        ra, rb = linear_sum_assignment(-sub)
+        for x, y in sorted(zip(ra, rb), key=lambda p: ia[p[0]]):
+            i, j = ia[x], ib[y]
+            used.update((i, j))
+            fa, fb = two.at[i, "frame"], two.at[j, "frame"]
+            rows.append({"event_id": int(e), "kind": "pair", "similarity": round(float(sim[i, j]), 4),
+                         **side(i, "a"), **side(j, "b"), "same_frame": bool(fa == fb)})
+    for art, kind, sfx in ((a, "only_a", "a"), (b, "only_b", "b")):
+        for i in np.flatnonzero((two["article_id"] == art).to_numpy()):
+            if i in used:
+                continue
+            rows.append({"event_id": int(two.at[i, "event_id"]), "kind": kind, "similarity": None, **side(i, sfx),
+                         "same_frame": None})
+    out = pd.DataFrame(rows, columns=DIFF_COLUMNS)
+    for c in ("sentence_id_a", "sentence_id_b"):
+        out[c] = out[c].astype("Int64")
+    return out
+
+
+def events_csv(paths, out, *, model=None, cache: bool = True, threshold: float | None = None) -> dict:
+    """Read articles, group them into events and write the table of :func:`group_events` as CSV.
+
+    Returns
+    -------
+    dict
+        ``path``, ``n_articles``, ``n_events``.
+    """
+    import os
+
+    from .corpus import read_articles
+    from .embed import Embedder
+
+    articles = read_articles(paths)
+    embedder = Embedder(model, cache=cache)
+    table = group_events(articles, embedder=embedder, threshold=threshold)
+    try:
+        parent = os.path.dirname(os.fspath(out))
+        if parent:
+            os.makedirs(parent, exist_ok=True)
+        table.to_csv(out, index=False)
+    except OSError as exc:
+        raise FramingError(f"{out}: cannot write ({exc.strerror or exc})") from None
+    return {"path": str(out), "n_articles": len(table), "n_events": int(table["event_id"].nunique())}

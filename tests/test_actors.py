@@ -1,0 +1,103 @@
+"""Actor mentions, roles and speakers."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from framing.actors import ROLES, actor_mentions, find_mentions, sentence_roles, speakers
+from framing.codebook import load_codebook
+
+
+def _roles(text, cb=None):
+    return {(alias, role) for _, alias, _, _, role in sentence_roles(text, cb)}
+
+
+def test_mentions_word_boundaries_and_case():
+    ms = find_mentions("The US and us; Russia's troops; NATO allies met; Trump said; trump card.")
+    aliases = [m[1] for m in ms]
+    assert "US" in aliases and aliases.count("US") == 1
+    assert "Russia" in aliases
+    assert "NATO allies" in aliases and "NATO" not in aliases  # longest alias wins, no overlap
+    assert aliases.count("Trump") == 1
+
+
+def test_mention_offsets_point_into_the_article():
+    s = pd.DataFrame({"article_id": ["a"], "sentence_id": [3], "text": ["Then Kyiv was hit."], "start": [100]})
+    m = actor_mentions(s)
+    article = " " * 100 + "Then Kyiv was hit."
+    assert [article[a:b] for a, b in zip(m["start"], m["end"])] == ["Kyiv"]
+
+
+def test_with_actors_adds_an_actor():
+    cb = load_codebook(None).with_actors({"id": "hungary", "label": "Hungary", "aliases": ["Orban", "Viktor Orban"]})
+    assert ("hungary", "Viktor Orban") in [(m[0], m[1]) for m in find_mentions("Viktor Orban spoke.", cb)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Russia conducted missile strikes against Kyiv.", {("Russia", "aggressor"), ("Kyiv", "victim")}),
+    ("Kyiv was attacked by Russian troops overnight.", {("Kyiv", "victim"), ("Russian troops", "aggressor")}),
+    ("The threat posed by the Kremlin worries Europe.", {("the Kremlin", "aggressor")}),
+    ("Critics point to NATO's provocations.", {("NATO", "aggressor")}),
+    ("Moscow has no desire to attack Europe.", {("Moscow", "defender"), ("Europe", "neutral")}),
+    ("NATO vowed to defend Poland.", {("NATO", "defender")}),
+    ("Ukraine attacked Russia with drones.", {("Ukraine", "aggressor"), ("Russia", "victim")}),
+])
+def test_roles(text, expected):
+    assert expected <= _roles(text)
+
+
+def test_role_flips_with_who_does_what():
+    a = _roles("Russia launched strikes on Ukraine.")
+    b = _roles("Ukraine launched strikes on Russia.")
+    assert ("Russia", "aggressor") in a and ("Russia", "victim") in b
+    assert ("Ukraine", "victim") in a and ("Ukraine", "aggressor") in b
+
+
+@pytest.mark.parametrize("text, speaker, actor", [
+    ("“Take Russia's signals seriously,” stated Russian foreign minister Sergei Lavrov, emphasizing the point.",
+     "Russian foreign minister Sergei Lavrov", "russia"),
+    ("Lavrov said that Moscow is ready for talks.", "Lavrov", "russia"),
+    ("Sergei Lavrov, the Russian Foreign Minister, reiterated that Moscow has no desire to attack Europe.",
+     "Sergei Lavrov", "russia"),
+    ("The strikes were retaliation, according to the Kremlin.", "Kremlin", "russia"),
+    ("“We will defend every inch,” Rutte said.", "Rutte", "nato_west"),
+])
+def test_speakers(text, speaker, actor):
+    sp = speakers(pd.DataFrame({"text": [text]}))
+    assert sp["speaker"].tolist() == [speaker]
+    assert sp["actor"].tolist() == [actor]
+
+
+def test_no_speaker_without_speech():
+    assert speakers(pd.DataFrame({"text": ["Russia conducted missile strikes against Kyiv."]})).empty
+
+
+@pytest.fixture(scope="module")
+def seed_sentences():
+    from framing.corpus import read_articles
+    from framing.segment import segment
+    from tests.conftest import SEEDS
+
+    return segment(read_articles(SEEDS))
+
+
+def test_seed_lavrov_is_the_speaker_of_his_quotes(seed_sentences):
+    sp = speakers(seed_sentences)
+    lav = sp[sp["speaker"].str.contains("Lavrov")]
+    assert set(lav["article_id"]) == set(seed_sentences["article_id"])  # in both seeds
+    assert (lav["actor"] == "russia").all()
+    quoted = seed_sentences.merge(lav, on=["article_id", "sentence_id"])
+    assert quoted["text"].str.contains("Lavrov").all()
+    assert (sp["kind"].isin(["direct", "reported"])).all()
+
+
+def test_seed_russia_is_the_aggressor_in_the_strike_sentences(seed_sentences):
+    m = actor_mentions(seed_sentences)
+    assert set(m["role"]) <= set(ROLES)
+    strikes = seed_sentences[seed_sentences["text"].str.contains(r"\bstrikes?\b", regex=True)]
+    assert len(strikes)
+    ms = m.merge(strikes[["article_id", "sentence_id"]])
+    russia = ms[ms["actor"] == "russia"]
+    assert (russia["role"] == "aggressor").any()
+    assert not (ms[(ms["actor"] == "ukraine") & (ms["role"] == "aggressor")]).shape[0]

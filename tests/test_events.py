@@ -1,0 +1,240 @@
+"""Same-event grouping (synthetic, fake embedder) and sentence alignment on the seeds (real model)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from framing.errors import FramingError
+from framing.events import (
+    EventGrouper,
+    align_events,
+    event_article_table,
+    event_summary,
+    framing_diff,
+    group_events,
+    named_things,
+    tune_event_grouper,
+)
+
+# Three stories, three outlets each: different wording, shared names and facts.
+STORIES = {
+    "quake": [
+        ("Earthquake hits Sumatra", "A magnitude 7 earthquake struck Sumatra on Monday, Indonesian officials said. "
+         "Buildings collapsed in Padang and rescuers searched the rubble."),
+        ("Sumatra quake kills dozens", "Dozens died when a strong earthquake shook Padang in Sumatra. "
+         "Indonesian rescuers searched collapsed buildings through the night."),
+        ("Indonesia rocked by deadly quake", "The earthquake near Padang, Sumatra, collapsed buildings, "
+         "and Indonesian officials fear the toll will rise as rescuers dig."),
+    ],
+    "budget": [
+        ("Senate passes budget bill", "The Senate passed the budget bill late on Friday after Schumer "
+         "secured the votes. The bill funds roads, bridges and broadband."),
+        ("Budget clears Senate vote", "Schumer's budget bill cleared the Senate on Friday night, "
+         "sending money for roads, bridges and broadband to the House."),
+        ("Democrats push budget through", "Senate Democrats led by Schumer passed the budget bill, "
+         "which funds bridges and broadband, in a late Friday vote."),
+    ],
+    "storm": [
+        ("Hurricane Ida reaches Louisiana", "Hurricane Ida made landfall in Louisiana with winds of 150 mph. "
+         "New Orleans lost power as the storm flooded streets."),
+        ("Ida batters New Orleans", "Ida flooded New Orleans streets and knocked out power across Louisiana "
+         "after the hurricane made landfall with 150 mph winds."),
+        ("Louisiana without power after Ida", "Hurricane Ida left New Orleans and much of Louisiana without "
+         "power; the storm flooded streets after landfall."),
+    ],
+}
+
+
+@pytest.fixture
+def synthetic():
+    rows = []
+    for story, arts in STORIES.items():
+        for k, (title, body) in enumerate(arts):
+            rows.append({"article_id": f"{story}-{k}", "title": title, "text": f"{title}\n\n{body}",
+                         "source": f"outlet{k}", "date": None, "story": story})
+    return pd.DataFrame(rows)
+
+
+def test_named_things_finds_names_not_sentence_starts():
+    names = named_things("The Senate passed it. Colin Powell met Schumer's staff in New Orleans.")
+    assert "colin powell" in names and "powell" in names
+    assert "schumer" in names and "new orleans" in names
+    assert "the" not in names
+
+
+def test_group_events_recovers_synthetic_stories(synthetic, fake_embedder):
+    # The default threshold is tuned for MiniLM; hashed bag-of-words vectors are less similar.
+    out = group_events(synthetic, embedder=fake_embedder, threshold=0.8)
+    assert list(out.columns[:2]) == ["article_id", "event_id"]
+    assert out["article_id"].tolist() == synthetic["article_id"].tolist()
+    from sklearn.metrics import adjusted_rand_score
+
+    assert adjusted_rand_score(synthetic["story"], out["event_id"]) == pytest.approx(1.0)
+    assert out["event_id"].nunique() == 3  # found, not given
+
+
+def test_threshold_moves_the_number_of_events(synthetic, fake_embedder):
+    tight = EventGrouper(threshold=0.05, embedder=fake_embedder).fit(synthetic)
+    loose = EventGrouper(threshold=1.5, embedder=fake_embedder).fit(synthetic)
+    assert tight.n_events_ > 3
+    assert loose.n_events_ == 1
+
+
+def test_dates_far_apart_split_an_event(synthetic, fake_embedder):
+    arts = synthetic[synthetic["story"] == "storm"].copy()
+    arts["date"] = ["2021-08-30", "2021-08-30", "2022-08-30"]
+    lab = EventGrouper(embedder=fake_embedder, date_window=3).fit(arts).labels_
+    assert lab[0] == lab[1] and lab[2] != lab[0]
+    lab = EventGrouper(embedder=fake_embedder, date_window=None).fit(arts).labels_
+    assert len(set(lab)) == 1
+
+
+def test_grouper_contract(synthetic, fake_embedder):
+    g = EventGrouper(embedder=fake_embedder)
+    with pytest.raises(FramingError, match="not fitted"):
+        g.table()
+    assert g.fit(synthetic) is g
+    assert g.similarity_.shape == (9, 9)
+    assert set(g.get_params()) >= {"threshold", "weights", "date_window"}
+    with pytest.raises(FramingError, match="weights"):
+        EventGrouper(weights={"nope": 1.0}, embedder=fake_embedder).fit(synthetic)
+
+
+def test_tune_picks_a_setting_that_scores_at_least_the_default(synthetic, fake_embedder):
+    from sklearn.metrics import adjusted_rand_score
+
+    g, res = tune_event_grouper(synthetic, synthetic["story"], embedder=fake_embedder)
+    assert res["ari"].max() == pytest.approx(
+        adjusted_rand_score(synthetic["story"], g.fit(synthetic).labels_))
+
+
+def test_group_events_rejects_a_table_without_text():
+    with pytest.raises(FramingError, match="text"):
+        group_events(pd.DataFrame({"article_id": ["a"]}))
+
+
+def test_align_events_unit(fake_embedder):
+    s = pd.DataFrame({
+        "article_id": ["a"] * 3 + ["b"] * 3,
+        "sentence_id": [0, 1, 2, 0, 1, 2],
+        "text": ["Lavrov said Moscow will not attack Europe.", "Rain fell on Paris all week long.",
+                 "Putin called for talks on security.",
+                 "Putin rejected talks on security.", "Lavrov warned Europe about Moscow missiles.",
+                 "A cat sat on a mat in Oslo."],
+    })
+    al = align_events(s, embedder=fake_embedder, codebook=False)
+    ev = {(r.article_id, r.sentence_id): r.event_id for r in al.itertuples()}
+    assert ev[("a", 0)] == ev[("b", 1)]  # Lavrov with Lavrov
+    assert ev[("a", 2)] == ev[("b", 0)]  # Putin with Putin
+    assert al.loc[al["article_id"].eq("b") & al["sentence_id"].eq(2), "shared"].item() is False
+    assert len(al) == len(s)  # unique sentences are kept
+    wide = event_summary(al)
+    assert {"a", "b", "label", "n_articles"} <= set(wide.columns)
+
+
+# ----------------------------------------------------------------------------- seeds, real model
+
+
+@pytest.fixture(scope="module")
+def seed_tables():
+    from framing.corpus import read_articles
+    from framing.embed import get_embedder
+    from framing.frames import score_frames
+    from framing.segment import segment
+    from tests.conftest import SEEDS
+
+    sents = segment(read_articles(SEEDS))
+    emb = get_embedder().encode(sents["text"].tolist())
+    scored = score_frames(sents, embeddings=emb)
+    aligned = align_events(sents, embeddings=emb)
+    return sents, emb, scored, aligned
+
+
+def _shared_events_where(aligned, *words):
+    """Shared events in which every article has a sentence mentioning one of ``words``."""
+    arts = set(aligned["article_id"])
+    hits = []
+    for e, g in aligned[aligned["shared"]].groupby("event_id"):
+        has = g[g["text"].str.contains("|".join(words), case=False, regex=True)]
+        if set(has["article_id"]) == arts:
+            hits.append(e)
+    return hits
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("what, words", [
+    ("Lavrov's statements", ["Lavrov"]),
+    ("Putin's position", ["Putin"]),
+    ("Western/NATO support for Ukraine", [r"support\w* (?:for )?Ukraine", "aid"]),
+    ("escalation fears", ["escalat", "war", "tensions"]),
+])
+def test_seed_events_line_up(seed_tables, what, words):
+    _, _, _, aligned = seed_tables
+    assert _shared_events_where(aligned, *words), f"no shared event for {what}"
+
+
+@pytest.mark.slow
+def test_lavrov_event_pairs_his_two_statements(seed_tables):
+    _, _, _, aligned = seed_tables
+    (e,) = [e for e in _shared_events_where(aligned, "Lavrov")][:1]
+    g = aligned[aligned["event_id"] == e]
+    assert g.groupby("article_id")["text"].apply(lambda t: t.str.contains("Lavrov").any()).all()
+    assert len(g) <= 4  # an event, not the whole topic
+
+
+@pytest.mark.slow
+def test_seed_alignment_keeps_unique_sentences(seed_tables):
+    sents, _, _, aligned = seed_tables
+    assert len(aligned) == len(sents)
+    assert (~aligned["shared"]).any() and aligned["shared"].any()
+    assert aligned.groupby("event_id")["label"].nunique().eq(1).all()
+
+
+@pytest.mark.slow
+def test_event_article_table_and_a_difference_in_framing(seed_tables):
+    _, _, scored, aligned = seed_tables
+    t = event_article_table(aligned, scored)
+    assert {"event_id", "article_id", "frame", "confidence", "roles", "speakers"} <= set(t.columns)
+    shared = t[t["n_articles"] == 2]
+    framed = shared.groupby("event_id")["frame"].nunique()
+    assert (framed > 1).any(), "no shared event is framed differently"
+    lav = t[t["speakers"].str.contains("Lavrov")]
+    assert set(lav["article_id"]) == set(aligned["article_id"])
+
+
+@pytest.mark.slow
+def test_framing_diff_pairs_and_unique_sides(seed_tables):
+    _, emb, scored, aligned = seed_tables
+    a, b = sorted(scored["article_id"].unique())
+    d = framing_diff(scored, a, b, aligned=aligned, embeddings=emb)
+    assert set(d["kind"]) == {"pair", "only_a", "only_b"}
+    pairs = d[d["kind"] == "pair"]
+    # every sentence of each article appears exactly once
+    assert sorted(d["sentence_id_a"].dropna()) == sorted(scored.loc[scored["article_id"] == a, "sentence_id"])
+    assert sorted(d["sentence_id_b"].dropna()) == sorted(scored.loc[scored["article_id"] == b, "sentence_id"])
+    assert (pairs["same_frame"] == (pairs["frame_a"] == pairs["frame_b"])).all()
+    lav = pairs[pairs["text_a"].str.contains("Lavrov") & pairs["text_b"].str.contains("Lavrov")]
+    assert len(lav) == 1
+    with pytest.raises(FramingError, match="not in the scored table"):
+        framing_diff(scored, a, "missing.txt", aligned=aligned)
+
+
+@pytest.mark.slow
+def test_cli_events_writes_the_promised_columns(tmp_path, seeds_dir):
+    from framing.cli import main
+
+    out = tmp_path / "events.csv"
+    assert main(["events", str(seeds_dir), "--out", str(out)]) == 0
+    df = pd.read_csv(out)
+    assert {"article_id", "event_id"} <= set(df.columns)
+    assert len(df) == 2 and df["event_id"].nunique() == 1  # the two seeds tell one story
+
+
+def test_cli_events_bad_path_is_one_line(tmp_path, capsys):
+    from framing.cli import main
+
+    assert main(["events", str(tmp_path / "nope"), "--out", str(tmp_path / "e.csv")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no such file" in err
