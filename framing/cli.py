@@ -42,6 +42,14 @@ def _cmd_frames(args) -> int:
     return 0
 
 
+def _cmd_events(args) -> int:
+    from .events import events_csv
+
+    info = events_csv(args.paths, args.out, model=args.model, cache=not args.no_cache, threshold=args.threshold)
+    print(f"wrote {args.out} ({info['n_articles']} articles, {info['n_events']} events)")
+    return 0
+
+
 def _cmd_narratives(args) -> int:
     from . import labelled
 
@@ -109,6 +117,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="OUT.csv")
     _add_model_args(p)
     p.set_defaults(func=_cmd_frames)
+
+    p = sub.add_parser("events", help="group articles that report the same event",
+                       description="Read articles and write OUT.csv with article_id, event_id, event_size, cohesion "
+                                   "and title; the number of events is found, not given.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files, directories, globs, CSV or JSONL")
+    p.add_argument("--out", required=True, metavar="OUT.csv")
+    p.add_argument("--threshold", type=float, default=None, metavar="D",
+                   help="cosine distance at which to cut the event tree (default: tuned on AllSides roundups)")
+    _add_model_args(p, codebook=False)
+    p.set_defaults(func=_cmd_events)
 
     emb_help = "the sentence-transformers model (default: the bundled all-MiniLM-L6-v2); must match the model's"
     p = sub.add_parser("narratives", help="learn or predict SemEval-style narratives (subtask 2 format)")
