@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import json
 import re
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -452,10 +453,19 @@ class StanceScorer:
             "n_features": int(self.n_features_),
             "trained_on": self.trained_on_,
         }
-        base.parent.mkdir(parents=True, exist_ok=True)
-        base.with_suffix(".json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
-        np.savez(base.with_suffix(".npz"), coef=self.coef_, intercept=self.intercept_,
+        import io
+
+        from .cache import atomic_write_bytes
+
+        buf = io.BytesIO()
+        np.savez(buf, coef=self.coef_, intercept=self.intercept_,
                  prototypes=self.prototypes_, fallback=self.fallback_)
+        try:
+            # temp file + rename, so a killed run never leaves a truncated model behind
+            atomic_write_bytes(base.with_suffix(".npz"), buf.getvalue())
+            atomic_write_bytes(base.with_suffix(".json"), (json.dumps(card, indent=2) + "\n").encode("utf-8"))
+        except OSError as exc:
+            raise FramingError(f"stance model '{base}.json': cannot write it ({exc.strerror or exc})") from None
         return base.with_suffix(".json")
 
     @classmethod
@@ -467,17 +477,21 @@ class StanceScorer:
             card = json.loads(base.with_suffix(".json").read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise FramingError(f"stance model '{base}.json': cannot read it ({exc})") from None
-        if card.get("format") != FORMAT:
-            raise FramingError(f"stance model '{base}.json': format {card.get('format')!r}, expected {FORMAT!r}")
+        if not isinstance(card, dict) or card.get("format") != FORMAT:
+            found = card.get("format") if isinstance(card, dict) else type(card).__name__
+            raise FramingError(f"stance model '{base}.json': format {found!r}, expected {FORMAT!r}")
         obj = cls(codebook=codebook if codebook is not None else card["codebook"], embedder=embedder,
                   **card.get("params", {}))
         cb = load_codebook(obj.codebook)
         if cb.frame_ids != card["frame_ids"]:
             raise FramingError(f"stance model '{base}.json': trained for frames {card['frame_ids']}, "
                                f"codebook {cb.id!r} has {cb.frame_ids}")
-        with np.load(base.with_suffix(".npz"), allow_pickle=False) as z:
-            obj.coef_, obj.intercept_ = z["coef"], z["intercept"]
-            obj.prototypes_, obj.fallback_ = z["prototypes"], z["fallback"].astype(bool)
+        try:
+            with np.load(base.with_suffix(".npz"), allow_pickle=False) as z:
+                obj.coef_, obj.intercept_ = z["coef"], z["intercept"]
+                obj.prototypes_, obj.fallback_ = z["prototypes"], z["fallback"].astype(bool)
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:  # missing, truncated, not ours
+            raise FramingError(f"stance model '{base}.npz': cannot read its arrays ({type(exc).__name__}: {exc})") from None
         obj.codebook_ = cb
         obj.frame_ids_ = cb.frame_ids
         obj.camps_ = card["camps"]
