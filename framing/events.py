@@ -942,11 +942,13 @@ def events_csv(paths, out, *, model=None, cache: bool = True, threshold: float |
     articles = read_articles(paths)
     embedder = Embedder(model, cache=cache)
     table = group_events(articles, embedder=embedder, threshold=threshold)
+    from .cache import atomic_write_bytes
+
+    if os.path.isdir(os.fspath(out)):
+        raise FramingError(f"--out {out}: is a directory; expected a CSV file name")
     try:
-        parent = os.path.dirname(os.fspath(out))
-        if parent:
-            os.makedirs(parent, exist_ok=True)
-        table.to_csv(out, index=False)
+        # temp file + rename: an interrupted run never leaves a truncated CSV behind
+        atomic_write_bytes(out, table.to_csv(index=False, lineterminator="\n").encode("utf-8"))
     except OSError as exc:
         raise FramingError(f"{out}: cannot write ({exc.strerror or exc})") from None
     return {"path": str(out), "n_articles": len(table), "n_events": int(table["event_id"].nunique())}
