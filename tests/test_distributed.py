@@ -1,0 +1,54 @@
+"""The Dask path gives the same tables as the single-process pipeline."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+pytest.importorskip("dask.distributed")
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def client():
+    from dask.distributed import Client, LocalCluster
+
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+    c = Client(cluster)
+    yield c
+    c.close()
+    cluster.close()
+
+
+def test_dask_matches_single_process(client, seeds_dir, tmp_path):
+    from framing.distributed import run_pipeline_dask
+    from framing.embed import Embedder
+    from framing.report import run_pipeline
+
+    single = run_pipeline(seeds_dir, embedder=Embedder(cache=False))
+    dist = run_pipeline_dask(seeds_dir, client=client, cache=False, n_partitions=2)
+    a, b = single.sentences, dist.sentences
+    assert list(a.columns) == list(b.columns)
+    exact = ["article_id", "sentence_id", "text", "start", "end", "paragraph", "is_quote", "frame"]
+    pd.testing.assert_frame_equal(a[exact], b[exact])
+    for fid in single.frame_ids + ["confidence"]:
+        np.testing.assert_allclose(a[fid].to_numpy(), b[fid].to_numpy(), atol=1e-4)
+    np.testing.assert_allclose(single.embeddings, dist.embeddings, atol=1e-5)
+
+
+def test_each_worker_loads_the_model_once(client, seeds_dir):
+    from framing.distributed import run_pipeline_dask
+
+    run_pipeline_dask(seeds_dir, client=client, cache=False, n_partitions=4)
+
+    def loaded_models():
+        from framing.embed import _EMBEDDERS
+
+        return sum(1 for e in _EMBEDDERS.values() if e.is_loaded)
+
+    per_worker = client.run(loaded_models)
+    assert len(per_worker) == 2
+    assert all(n <= 1 for n in per_worker.values())
+    assert sum(per_worker.values()) >= 1
