@@ -15,7 +15,7 @@ import pandas as pd
 from .errors import FramingError
 
 __all__ = ["frame_palette", "plot_frame_map", "plot_event_lean", "plot_frame_scores", "plot_frame_shares", "plot_narrative_arc",
-           "plot_cluster_keywords", "plot_cluster_stability"]
+           "plot_cluster_keywords", "plot_cluster_stability", "plot_framing_diff", "plot_event_heatmap"]
 
 _NONE_COLOUR = "#b8b8b8"
 _PALETTE = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#bcbd22"]
@@ -371,4 +371,141 @@ def plot_event_lean(data: pd.DataFrame, *, x: str = "lean", y: str = "event_id",
     ax.axvline(0, color="#888", lw=0.8, ls="--")
     ax.set_xlabel(x)
     ax.legend(fontsize=8, frameon=False)
+    return ax
+
+
+def plot_framing_diff(diff: pd.DataFrame, *, a_label: str | None = None, b_label: str | None = None,
+                      palette=None, width: int = 48, max_rows: int | None = 30, only: bool = True, ax=None,
+                      **kwargs):
+    """Two articles side by side: aligned sentence pairs, then what each leaves out.
+
+    Each sentence is a text box coloured by its frame: article a on the left,
+    article b on the right. A pair is joined by a line (solid when both sides
+    carry the same frame, dashed when they differ). Sentences that only one
+    article has follow, on their own side.
+
+    Parameters
+    ----------
+    diff : DataFrame
+        The output of :func:`framing.events.framing_diff` (``kind``,
+        ``text_a``/``text_b``, ``frame_a``/``frame_b``).
+    a_label, b_label : str, optional
+        Column titles (default "a" and "b").
+    width : int
+        Characters per wrapped line; each box shows at most three lines.
+    max_rows : int or None
+        Rows drawn (pairs first); None draws all.
+    only : bool
+        Draw the sentences unique to one side.
+    **kwargs
+        Passed to ``Axes.text`` for every box.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    _need(diff, ["kind", "text_a", "text_b", "frame_a", "frame_b"], "plot_framing_diff data")
+    import textwrap
+
+    ax = _axes(ax)
+    rows = diff if only else diff[diff["kind"] == "pair"]
+    if max_rows is not None:
+        rows = rows.head(max_rows)
+    frames = [f for f in list(rows["frame_a"]) + list(rows["frame_b"]) if isinstance(f, str)]
+    palette = palette or frame_palette(_frame_order(frames))
+
+    def box(x, y, text, frame, ha):
+        if not isinstance(text, str):
+            return
+        t = "\n".join(textwrap.wrap(text, width)[:3])
+        if len(textwrap.wrap(text, width)) > 3:
+            t += "…"
+        ax.text(x, y, t, ha=ha, va="center", fontsize=kwargs.pop("fontsize", 7), wrap=False,
+                bbox={"boxstyle": "round,pad=0.3", "fc": palette.get(frame, _NONE_COLOUR), "alpha": 0.35,
+                      "ec": palette.get(frame, _NONE_COLOUR)}, **kwargs)
+
+    # Pairs row by row; then the unpaired sentences of each side, in parallel columns.
+    from itertools import zip_longest
+
+    pairs = rows[rows["kind"] == "pair"]
+    only_a = rows[rows["kind"] == "only_a"]
+    only_b = rows[rows["kind"] == "only_b"]
+    y = 0
+    for r in pairs.itertuples(index=False):
+        box(0.0, y, r.text_a, r.frame_a, "left")
+        box(1.0, y, r.text_b, r.frame_b, "right")
+        same = r.frame_a == r.frame_b
+        ax.plot([0.46, 0.54], [y, y], color="#555" if same else "#d62728", lw=1.2, ls="-" if same else "--")
+        y -= 1
+    if len(only_a) or len(only_b):
+        ax.text(0.5, y, "only in one article", ha="center", va="center", fontsize=8, style="italic", color="#555")
+        y -= 1
+        for ra, rb in zip_longest(only_a.itertuples(index=False), only_b.itertuples(index=False)):
+            if ra is not None:
+                box(0.0, y, ra.text_a, ra.frame_a, "left")
+            if rb is not None:
+                box(1.0, y, rb.text_b, rb.frame_b, "right")
+            y -= 1
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_ylim(y + 0.4, 0.9)
+    ax.axis("off")
+    ax.text(0.0, 0.75, a_label or "a", ha="left", va="bottom", fontsize=9, weight="bold")
+    ax.text(1.0, 0.75, b_label or "b", ha="right", va="bottom", fontsize=9, weight="bold")
+    from matplotlib.patches import Patch
+
+    handles = [Patch(fc=c, alpha=0.5, label=f) for f, c in palette.items()]
+    if handles:
+        ax.legend(handles=handles, fontsize=7, frameon=False, loc="upper center", ncol=len(handles),
+                  bbox_to_anchor=(0.5, 1.06))
+    return ax
+
+
+def plot_event_heatmap(table: pd.DataFrame, *, value: str = "lean", row: str = "event_id", col: str = "article_id",
+                       label: str | None = "keywords", cmap: str = "RdBu_r", annotate: bool = True, ax=None,
+                       **kwargs):
+    """Event x article heatmap of how each article leans on each event.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The output of :func:`framing.events.event_article_table`: one row per
+        (``row``, ``col``) with a numeric ``value`` (default ``lean``: the
+        first frame's mean score minus the second's). Events an article does
+        not report are blank.
+    label : str or None
+        Column naming the events on the y axis (``keywords`` or ``label``).
+    annotate : bool
+        Write the article's lean frame (``frame`` column) in each cell.
+    **kwargs
+        Passed to ``Axes.imshow`` (``vmin``, ``vmax``, ``cmap``…).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    _need(table, [row, col, value], "plot_event_heatmap data")
+    ax = _axes(ax)
+    grid = table.pivot_table(index=row, columns=col, values=value, aggfunc="mean", sort=False)
+    vals = grid.to_numpy(dtype=float)
+    lim = float(np.nanmax(np.abs(vals))) if np.isfinite(vals).any() else 1.0
+    kwargs.setdefault("vmin", -lim)
+    kwargs.setdefault("vmax", lim)
+    im = ax.imshow(np.ma.masked_invalid(vals), cmap=cmap, aspect="auto", **kwargs)
+    ax.set_xticks(range(grid.shape[1]))
+    ax.set_xticklabels([_short(c, 28) for c in grid.columns], rotation=20, ha="right", fontsize=8)
+    names = grid.index.tolist()
+    if label and label in table.columns:
+        lab = table.drop_duplicates(row).set_index(row)[label]
+        names = [f"{e}: {_short(lab.get(e, ''), 40)}" for e in grid.index]
+    ax.set_yticks(range(grid.shape[0]))
+    ax.set_yticklabels(names, fontsize=7)
+    if annotate and "frame" in table.columns:
+        fr = table.pivot_table(index=row, columns=col, values="frame", aggfunc="first", sort=False)
+        fr = fr.reindex(index=grid.index, columns=grid.columns)
+        for i in range(grid.shape[0]):
+            for j in range(grid.shape[1]):
+                f = fr.iat[i, j]
+                if isinstance(f, str):
+                    ax.text(j, i, _short(f, 14), ha="center", va="center", fontsize=6, color="#222")
+    ax.figure.colorbar(im, ax=ax, fraction=0.04, pad=0.02, label=value)
     return ax

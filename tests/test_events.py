@@ -238,3 +238,49 @@ def test_cli_events_bad_path_is_one_line(tmp_path, capsys):
     assert main(["events", str(tmp_path / "nope"), "--out", str(tmp_path / "e.csv")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no such file" in err
+
+
+def _diff_table():
+    return pd.DataFrame({
+        "event_id": [0, 1, 2, 3], "kind": ["pair", "pair", "only_a", "only_b"], "similarity": [0.3, 0.2, None, None],
+        "sentence_id_a": pd.array([0, 1, 2, None], dtype="Int64"), "text_a": ["x " * 40, "y", "z", None],
+        "frame_a": ["f1", "f1", "none", None], "confidence_a": [0.5, 0.1, 0.0, None],
+        "sentence_id_b": pd.array([0, 1, None, 2], dtype="Int64"), "text_b": ["p", "q", None, "r"],
+        "frame_b": ["f1", "f2", None, "f2"], "confidence_b": [0.4, 0.3, None, 0.2],
+        "same_frame": [True, False, None, None],
+    })
+
+
+def test_plot_framing_diff_draws_every_sentence_and_a_line_per_pair():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from framing.plot import plot_framing_diff
+
+    d = _diff_table()
+    ax = plot_framing_diff(d, a_label="left", b_label="right")
+    assert ax is plt.gca()
+    boxes = [t for t in ax.texts if t.get_bbox_patch() is not None]
+    assert len(boxes) == d["text_a"].notna().sum() + d["text_b"].notna().sum()
+    assert len(ax.lines) == 2
+    assert [ln.get_linestyle() for ln in ax.lines] == ["-", "--"]  # same frame solid, different dashed
+
+
+def test_plot_event_heatmap_shape_and_blank_cells():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from framing.plot import plot_event_heatmap
+
+    t = pd.DataFrame({"event_id": [0, 0, 1], "article_id": ["a", "b", "a"], "lean": [0.2, -0.1, 0.05],
+                      "frame": ["f1", "f2", "f1"], "keywords": ["k0", "k0", "k1"]})
+    fig, ax = plt.subplots()
+    assert plot_event_heatmap(t, ax=ax) is ax
+    arr = ax.images[0].get_array()
+    assert arr.shape == (2, 2) and bool(arr.mask[1, 1])  # event 1 absent from b
+    with pytest.raises(FramingError, match="lean"):
+        plot_event_heatmap(t.drop(columns="lean"), ax=ax)
