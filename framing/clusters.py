@@ -446,6 +446,9 @@ class SentenceClusters:
         # first k within a hair of the best: prefer the simpler clustering on near-ties
         best = scores["silhouette"].max()
         k = int(scores.loc[scores["silhouette"] >= best - 1e-6, "k"].iloc[0])
+        if k == hi and hi < m // min_size and len(scores) > 1:
+            warnings.warn(f"SentenceClusters: the best k ({k}) is the top of k_range={tuple(self.k_range)}; "
+                          "the data may hold more groups: widen k_range", stacklevel=3)
         return k, scores
 
     def _stability(self, emb: np.ndarray, sample: np.ndarray, rng: np.random.Generator):

@@ -257,3 +257,10 @@ def test_fit_accepts_vectors_positionally():
     b = SentenceClusters(n_stability=0).fit(embeddings=x)
     assert np.array_equal(a.labels_, b.labels_) and adjusted_rand_score(y, a.labels_) > 0.95
     assert a.predict(x).tolist() == a.labels_.tolist()
+
+
+def test_warns_when_k_hits_the_top_of_the_range():
+    x, _ = blobs(160, 8, spread=0.2, seed=11)
+    with pytest.warns(UserWarning, match="widen k_range"):
+        model = SentenceClusters(k_range=(2, 4), n_stability=0).fit(embeddings=x)
+    assert model.n_clusters_ == 4
