@@ -576,6 +576,8 @@ def score_narratives(gold: pd.DataFrame, pred: pd.DataFrame, taxonomy=None) -> d
             + (f" (e.g. {extra[0]})" if extra else "")
         )
     ids = list(g.index)
+    if not ids:
+        raise FramingError("gold: no labelled articles to score")
     c = _samples_f1([_as_list(g.at[i, "narratives"]) for i in ids], [_as_list(p.at[i, "narratives"]) for i in ids],
                     tax.coarse_labels)
     f = _samples_f1([_as_list(g.at[i, "subnarratives"]) for i in ids],
@@ -613,6 +615,8 @@ def score_roles(gold: pd.DataFrame, pred: pd.DataFrame) -> dict:
         extra = len(set(pk.index) - set(gk.index))
         raise FramingError(f"predictions and gold hold different mentions: {miss} missing from the predictions, "
                            f"{extra} not in the gold")
+    if len(gk) == 0:
+        raise FramingError("gold: no labelled mentions to score")
     pk = pk.loc[gk.index]
     gs = [set(_as_list(x)) for x in gk["fine_roles"]]
     ps = [set(_as_list(x)) for x in pk["fine_roles"]]
@@ -1597,8 +1601,14 @@ def predict_roles_files(model, docs, mentions, out, *, embedder=None) -> int:
 def score_files(task: str, gold, pred, *, taxonomy=None) -> dict:
     """``framing score narratives|roles``: the task's metrics for two files."""
     if task == "narratives":
-        return score_narratives(read_narrative_labels(gold, taxonomy),
-                                read_narrative_labels(pred, taxonomy, check_hierarchy=False), taxonomy)
+        g = read_narrative_labels(gold, taxonomy)
+        if g.empty:  # scores of nothing would print as nan, or as a perfect 1.0
+            raise FramingError(f"{gold}: no labels; expected one line per article (article_id<TAB>narratives<TAB>subnarratives)")
+        return score_narratives(g, read_narrative_labels(pred, taxonomy, check_hierarchy=False), taxonomy)
     if task == "roles":
-        return score_roles(read_role_labels(gold, taxonomy), read_role_labels(pred, taxonomy))
+        g = read_role_labels(gold, taxonomy)
+        if g.empty:
+            raise FramingError(f"{gold}: no labels; expected one line per entity mention "
+                               "(article_id<TAB>entity<TAB>start<TAB>end<TAB>main_role<TAB>fine_role...)")
+        return score_roles(g, read_role_labels(pred, taxonomy))
     raise FramingError(f"task: expected 'narratives' or 'roles', found {task!r}")
