@@ -258,13 +258,78 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
     # ---- frame shares
     from .plot import plot_frame_shares
 
+    from .plot import frame_palette
+
+    order = run.frame_ids + ["none"]
+    palette = frame_palette(order)  # codebook order, so colours are stable across runs
     fig = _figure(7.5, 0.9 + 0.6 * len(arts) * max(1, len(run.frame_ids)))
-    plot_frame_shares(shares, ax=fig.subplots())
+    plot_frame_shares(shares, ax=fig.subplots(), hue_order=order, palette=palette)
     figures["frame_shares.png"] = _png(fig)
     sections.append(_section("Frame shares per article",
                              "Share of each article's sentences in each frame, with 95% bootstrap intervals "
                              "(sentences resampled, seeded).", "frame_shares.png",
                              arts.drop(columns=[c for c in arts.columns if c.endswith(("_low", "_high"))])))
+
+    # ---- lean and comparison
+    from .frames import compare_articles, frame_lean, narrative_arc
+    from .plot import plot_narrative_arc
+
+    if len(run.frame_ids) >= 2:
+        lean = frame_lean(run.sentences, n_boot=N_BOOT, random_state=RANDOM_STATE)
+        arts = arts.merge(lean[["article_id", "n_framed", "lean", "ci_low", "ci_high"]].rename(
+            columns={"ci_low": "lean_low", "ci_high": "lean_high"}).round(4), on="article_id", how="left")
+        first, second = run.codebook.frames[0], run.codebook.frames[1]
+        note = (f"Lean = (sentences in {first.id} − sentences in {second.id}) / framed sentences: +1 is all "
+                f"{first.label}, −1 all {second.label}; 95% bootstrap intervals.")
+        ids = arts["article_id"].tolist()
+        if len(ids) >= 2:
+            pairs = [compare_articles(run.sentences, a, b, random_state=RANDOM_STATE)
+                     for i, a in enumerate(ids) for b in ids[i + 1:]][:45]
+            cmp_table = pd.concat(pairs, ignore_index=True).round(4)
+            sections.append(_section(
+                "Do the articles differ?",
+                note + " Difference of leans with a bootstrap interval; p-value from a permutation test of the "
+                       "framed sentences (seeded). An interval that excludes 0 means a real difference, not noise.",
+                None, cmp_table))
+        arc = narrative_arc(run.sentences)
+        fig = _figure(7.5, 3.6)
+        plot_narrative_arc(arc, ax=fig.subplots())
+        figures["narrative_arc.png"] = _png(fig)
+        sections.append(_section("Narrative arc",
+                                 "Lean along each article, from its first sentence (0) to its last (1), in five "
+                                 "bins: where the framing shifts.", "narrative_arc.png", None))
+
+    # ---- frame map
+    from .maps import project
+    from .plot import plot_frame_map
+
+    xy = project(run.embeddings, random_state=RANDOM_STATE, cache=cache)
+    mapped = run.sentences.assign(x=xy[:, 0], y=xy[:, 1])
+    fig = _figure(7.5, 5.5)
+    plot_frame_map(mapped, ax=fig.subplots(), interactive=False, hue_order=order, palette=palette)
+    figures["frame_map.png"] = _png(fig)
+    sections.append(_section("Frame map",
+                             "Every sentence placed by meaning (UMAP of the sentence embeddings, seeded): colour "
+                             "is the frame, the marker is the article. Nearby sentences talk about the same thing; "
+                             "colour shows how they are framed.", "frame_map.png", None))
+
+    # ---- discovered groups
+    from .clusters import SentenceClusters
+
+    clu = SentenceClusters(random_state=RANDOM_STATE).fit(run.sentences, embeddings=run.embeddings)
+    run.params["clusters"] = {k: v for k, v in clu.get_params().items() if k != "embedder"}
+    ctable = clu.clusters_.copy()
+    for col in ctable.columns:
+        if ctable[col].map(lambda v: isinstance(v, (list, tuple))).any():
+            ctable[col] = ctable[col].map(lambda v: "; ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+    fig = _figure(7.5, 0.8 + 0.45 * len(ctable))
+    _plot_clusters(ctable, fig.subplots())
+    figures["clusters.png"] = _png(fig)
+    sections.append(_section("Discovered groups",
+                             f"Sentences clustered by meaning (k-means, k={clu.n_clusters_} chosen by silhouette). "
+                             f"Stability, the mean adjusted Rand index over {clu.n_stability} refits on "
+                             f"subsamples: {clu.stability_:.2f} (1 = the same groups every time; near 0 = an "
+                             "artefact of the seed).", "clusters.png", ctable))
 
     # ---- sentences
     show = run.sentences[["article_id", "sentence_id", "text", "frame", "confidence"]].copy()
@@ -325,6 +390,12 @@ def _sentences_section(show: pd.DataFrame, frame_ids) -> dict:
              + "".join(rows) + "</table>")
     return {"title": "Sentences", "note": "Every sentence with its frame; full scores in sentences.csv.",
             "figure": None, "table": table}
+
+
+def _plot_clusters(ctable: pd.DataFrame, ax) -> None:
+    from .plot import plot_cluster_keywords
+
+    plot_cluster_keywords(ctable, ax=ax)
 
 
 def _page(run: FramingRun, sections: list[dict], figures: dict, manifest: dict) -> str:
