@@ -114,12 +114,7 @@ def _fit_kmeans(X: np.ndarray, k: int, random_state: int, minibatch_above: int, 
         model = MiniBatchKMeans(n_clusters=k, random_state=random_state, n_init=n_init or 3, batch_size=4096)
     else:
         model = KMeans(n_clusters=k, random_state=random_state, n_init=n_init or (10 if n <= 2000 else 3))
-    # OpenMP threads cost more than they save here: measured 1.5-20x slower with 2 threads
-    # than with 1 on a busy 2-core machine, from 2k x 32 to 50k x 384 (MiniBatchKMeans 1.6x).
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(limits=1, user_api="openmp"):
-        return model.fit(X).labels_
+    return model.fit(X).labels_
 
 
 def stability_scores(reference: np.ndarray, runs) -> tuple[np.ndarray, pd.DataFrame]:
@@ -279,6 +274,12 @@ class SentenceClusters:
         Use MiniBatchKMeans for the final fit above this many sentences.
     n_keywords, n_representatives : int
         Keywords and representative sentences per cluster.
+    n_threads : int or None
+        BLAS/OpenMP threads while fitting. The default, 1, is the fastest on
+        a shared machine: on a busy 2-core box k-means ran 1.5-20x slower with
+        2 threads than with 1 (spinning threads fight for the cores). ``None``
+        keeps the libraries' default, which may pay off on an idle many-core
+        machine.
 
     Attributes
     ----------
@@ -305,7 +306,8 @@ class SentenceClusters:
     def __init__(self, method: str = "kmeans", n_clusters: int | None = None, k_range=(2, 12), *,
                  min_cluster_size: int | None = None, embedder=None, random_state: int = 0,
                  n_stability: int = 5, stability_fraction: float = 0.8, sample_size: int = 5000,
-                 minibatch_above: int = 20000, n_keywords: int = 10, n_representatives: int = 3):
+                 minibatch_above: int = 20000, n_keywords: int = 10, n_representatives: int = 3,
+                 n_threads: int | None = 1):
         self.method = method
         self.n_clusters = n_clusters
         self.k_range = k_range
@@ -318,10 +320,12 @@ class SentenceClusters:
         self.minibatch_above = minibatch_above
         self.n_keywords = n_keywords
         self.n_representatives = n_representatives
+        self.n_threads = n_threads
 
     # sklearn's BaseEstimator would bring these; kept local so no sklearn import at module load
     _PARAMS = ("method", "n_clusters", "k_range", "min_cluster_size", "embedder", "random_state", "n_stability",
-               "stability_fraction", "sample_size", "minibatch_above", "n_keywords", "n_representatives")
+               "stability_fraction", "sample_size", "minibatch_above", "n_keywords", "n_representatives",
+               "n_threads")
 
     def get_params(self, deep: bool = False) -> dict:
         return {p: getattr(self, p) for p in self._PARAMS}
@@ -388,6 +392,14 @@ class SentenceClusters:
         if n == 0:
             raise FramingError("sentences: no sentences to cluster")
         lo, hi = self._check_params(n)
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=self.n_threads):
+            self._fit(sents, emb, lo, hi)
+        return self
+
+    def _fit(self, sents, emb: np.ndarray, lo: int, hi: int):
+        n = len(emb)
         rng = np.random.default_rng(self.random_state)
         sample = np.sort(rng.choice(n, self.sample_size, replace=False)) if n > self.sample_size else np.arange(n)
 
@@ -408,7 +420,6 @@ class SentenceClusters:
         self.centroids_ = _centroids(emb, labels, ids) if ids else np.zeros((0, emb.shape[1]), np.float32)
         self._stability(emb, sample, rng)
         self._describe(sents, emb)
-        return self
 
     def _hdbscan_size(self, n: int) -> int:
         return int(self.min_cluster_size) if self.min_cluster_size else max(3, n // 100)
@@ -448,7 +459,7 @@ class SentenceClusters:
         k = int(scores.loc[scores["silhouette"] >= best - 1e-6, "k"].iloc[0])
         if k == hi and hi < m // min_size and len(scores) > 1:
             warnings.warn(f"SentenceClusters: the best k ({k}) is the top of k_range={tuple(self.k_range)}; "
-                          "the data may hold more groups: widen k_range", stacklevel=3)
+                          "the data may hold more groups: widen k_range", stacklevel=4)
         return k, scores
 
     def _stability(self, emb: np.ndarray, sample: np.ndarray, rng: np.random.Generator):

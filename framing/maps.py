@@ -105,13 +105,18 @@ def _pca(emb: np.ndarray) -> np.ndarray:
     out = np.zeros((n, 2), dtype=np.float32)
     if n < 2:
         return out
+    from threadpoolctl import threadpool_limits
+
     X = emb.astype(np.float64) - emb.mean(axis=0, dtype=np.float64)
-    # SVD of the centred data: exact, no randomness, fast for d = 384
-    u, s, vt = np.linalg.svd(X, full_matrices=False)
-    m = min(2, len(s))
-    coords = u[:, :m] * s[:m]
-    # the sign of a singular vector is arbitrary: make the largest loading positive
-    signs = np.sign(vt[:m, np.abs(vt[:m]).argmax(axis=1)].diagonal())
+    # Eigenvectors of the d x d covariance: exact, no randomness. One BLAS thread: on a busy
+    # 2-core machine two OpenBLAS threads made this 15x slower (2000 x 384: 1.1 s vs 0.07 s).
+    with threadpool_limits(limits=1, user_api="blas"):
+        vals, vecs = np.linalg.eigh(X.T @ X)
+        m = min(2, n - 1, X.shape[1])
+        axes = vecs[:, ::-1][:, :m]  # eigh sorts ascending
+        coords = X @ axes
+    # the sign of an eigenvector is arbitrary: make its largest loading positive
+    signs = np.sign(axes[np.abs(axes).argmax(axis=0), np.arange(m)])
     signs[signs == 0] = 1
     out[:, :m] = coords * signs
     return out

@@ -212,10 +212,10 @@ def test_errors_name_the_problem():
 
 
 @pytest.mark.slow
-def test_seed_articles_with_the_real_model(seed_sentences, seed_embeddings):
+def test_seed_articles_with_the_real_model(seed_sentences, seed_embeddings, real_embedder):
     from framing.frames import score_frames
 
-    scored = score_frames(seed_sentences, embeddings=seed_embeddings)
+    scored = score_frames(seed_sentences, embedder=real_embedder, embeddings=seed_embeddings)
     model = SentenceClusters(random_state=0).fit(scored, embeddings=seed_embeddings)
     t = model.clusters_
     assert 1 <= model.n_clusters_ <= 47 // 3
