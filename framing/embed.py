@@ -359,8 +359,10 @@ class Embedder:
             todo = [i for i in range(len(utexts)) if not hit[i]]
         self.n_cached_ += len(utexts) - len(todo)
         if todo:
-            # Length-sorted chunks: less padding inside each batch.
-            todo.sort(key=lambda i: len(utexts[i]))
+            # Length-sorted chunks: less padding inside each batch. Ties are broken
+            # by the text, not by input order, so that the same set of texts makes
+            # the same batches (batch company moves vectors by ~1e-7) in any order.
+            todo.sort(key=lambda i: (len(utexts[i]), utexts[i]))
             bar = None
             if self._show_progress(len(todo)):
                 from tqdm.auto import tqdm
