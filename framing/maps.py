@@ -127,7 +127,11 @@ def _umap(emb: np.ndarray, *, n_neighbors: int, min_dist: float, metric: str, ra
     from .errors import require
 
     umap = require("umap", "umap")
-    with warnings.catch_warnings():
+    from threadpoolctl import threadpool_limits
+
+    # seeded UMAP is single-threaded anyway; one BLAS thread keeps its spectral init from
+    # fighting for the cores (see _pca)
+    with warnings.catch_warnings(), threadpool_limits(limits=1, user_api="blas"):
         # "n_jobs value 1 overridden to 1 by setting random_state" and numba chatter
         warnings.simplefilter("ignore")
         reducer = umap.UMAP(n_components=2, n_neighbors=n_neighbors, min_dist=min_dist, metric=metric,
