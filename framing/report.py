@@ -103,12 +103,14 @@ def run_pipeline(source, *, codebook=None, model=None, embedder=None, cache: boo
     FramingRun
     """
     from .codebook import load_codebook
-    from .corpus import read_articles
+    from .corpus import ARTICLE_COLUMNS, read_articles
     from .embed import get_embedder
     from .frames import score_frames
     from .segment import segment
 
-    articles = source if isinstance(source, pd.DataFrame) and "article_id" in source.columns else read_articles(source)
+    # an article table is used as it is; anything else (a table missing columns too) goes through the reader
+    is_table = isinstance(source, pd.DataFrame) and set(ARTICLE_COLUMNS) <= set(source.columns)
+    articles = source if is_table else read_articles(source)
     cb = load_codebook(codebook)
     emb = embedder if embedder is not None else get_embedder(model, cache=cache)
     sentences = segment(articles)
