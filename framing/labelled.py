@@ -798,6 +798,8 @@ def _load(path, kind: str) -> tuple[dict, dict]:
     p = Path(os.fspath(path))
     if not p.is_file() and p.with_name(p.name + ".json").is_file():
         p = p.with_name(p.name + ".json")
+    if p.is_dir():
+        raise FramingError(f"{p}: is a directory; expected a model .json file")
     try:
         doc = json.loads(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
