@@ -8,29 +8,57 @@ protagonist/innocent or the West/Ukraine as antagonist -> russian_defensive)
 and ``all`` (``core`` plus the West/Ukraine cast as protagonist/innocent ->
 western_threat; noisier).
 
+Honest protocol
+---------------
+The *articles* are split once into a ``tune`` half and a ``report`` half by
+a salted hash of the article id (:func:`part_of`; no randomness, stable when
+articles are added). Every setting of the default scorer (codebook version,
+``C``, ``role_weight``, ``temperature``, ``min_confidence``) was chosen by
+looking at the ``tune`` half only. The **headline** is the ``report`` half;
+``all`` (both halves) is printed for continuity with earlier figures.
+Nothing of the default is fitted on the eval labels: the logistic regression
+is trained on the codebook's exemplars only; the four scalars above are the
+only things chosen with the tuning labels.
+
 Rows
 ----
 prototype (codebook)
-    cosine to each frame's mean exemplar; argmax.
-stance (codebook) = the default
-    :class:`framing.stance.StanceScorer` fitted on the codebook only; nothing
-    is fitted on the eval set, so the whole set is a transfer test.
+    cosine to each frame's mean exemplar; argmax. The naive baseline.
+stance [default]
+    :class:`framing.stance.StanceScorer` with its defaults.
+stance, no roles
+    ablation: the same without the agent/patient role evidence.
 stance (fit, grouped CV)
-    the same model fitted on the eval set's labelled sentences plus the
-    codebook, 5-fold cross-validation grouped by article (3 seeds).
+    the model fitted on the eval set's labelled sentences plus the codebook,
+    5-fold cross-validation grouped by article (all data; 3 seeds).
 
-``bacc`` is the balanced accuracy over the two classes, argmax of the
-frame scores (abstention off). ``bacc_none`` counts ``none`` as wrong (the
-default abstention rule: no codebook actor in the sentence), ``coverage`` is
-the share not abstained.
+``bacc`` is the balanced accuracy over the two classes, argmax of the frame
+scores (abstention off). ``bacc_none`` counts ``none`` as wrong (abstention
+on: no codebook actor, or confidence below ``min_confidence``), ``acc_cov``
+is the accuracy on the sentences not abstained, ``coverage`` the share not
+abstained, ``ece`` the expected calibration error of ``confidence`` (10
+bins) on the covered sentences. Last, the minimal pairs of
+``tests/test_frames.py``: how many flip the score the right way.
+
+Run: ``python -m benchmarks.bench_stance`` (``STANCE_CV_SEEDS=0`` skips the
+CV rows).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import warnings
 
 import numpy as np
+
+SALT = "stance-split-v1"
+
+
+def part_of(article_id: str) -> str:
+    """``"tune"`` or ``"report"``: the fixed half an article belongs to (salted SHA-256, even/odd)."""
+    h = int(hashlib.sha256((SALT + str(article_id)).encode("utf-8")).hexdigest(), 16)
+    return "tune" if h % 2 == 0 else "report"
 
 
 def _bacc(y, pred) -> float:
@@ -38,6 +66,29 @@ def _bacc(y, pred) -> float:
 
     labels = sorted(set(y))
     return float(np.mean([recall_score(np.asarray(y) == c, np.asarray(pred) == c) for c in labels]))
+
+
+def _ece(correct, conf, bins: int = 10) -> float:
+    correct = np.asarray(correct, float)
+    conf = np.asarray(conf, float)
+    if not len(conf):
+        return float("nan")
+    edges = np.linspace(conf.min(), 1.0 + 1e-9, bins + 1)
+    idx = np.clip(np.digitize(conf, edges) - 1, 0, bins - 1)
+    return float(sum(abs(correct[idx == b].mean() - conf[idx == b].mean()) * (idx == b).mean()
+                     for b in range(bins) if (idx == b).any()))
+
+
+PAIRS = [  # (sentence, the same with the stance flipped, frame of the first); same as tests/test_frames.py
+    ("Sergei Lavrov reiterated that Moscow has no desire to attack Europe.",
+     "Sergei Lavrov reiterated that Moscow has every desire to attack Europe.", "russian_defensive"),
+    ("Russia conducted missile strikes against Kyiv.", "Ukraine conducted missile strikes against Moscow.", "western_threat"),
+    ("NATO expansion threatens Russia.", "Russia threatens NATO.", "russian_defensive"),
+    ("Russian troops attacked Ukrainian villages.", "Ukrainian troops attacked Russian villages.", "western_threat"),
+    ("Moscow warned that it will defend itself against NATO aggression.",
+     "NATO warned that it will defend itself against Russian aggression.", "russian_defensive"),
+    ("Putin's invasion endangers European security.", "NATO's expansion endangers Russian security.", "western_threat"),
+]
 
 
 def main() -> int:
@@ -58,15 +109,22 @@ def main() -> int:
     texts = df["text"].tolist()
     y = df["label"].to_numpy()
     core = ~df["rules"].str.fullmatch(r"W\+").to_numpy()
+    part = df["article_id"].map(part_of).to_numpy()
     S = emb.encode(texts)
     rows = []
+    everything = np.ones(len(y), bool)
+    subsets = [(p, ls, (part == p if p != "all" else everything) & (core if ls == "core" else everything))
+               for p in ("report", "tune", "all") for ls in ("core", "all")]
 
-    def add(name, pred, labels_none=None, cov=None):
-        for subset, m in (("core", core), ("all", np.ones(len(y), bool))):
-            r = {"method": name, "labels": subset, "n": int(m.sum()), "bacc": _bacc(y[m], pred[m])}
+    def add(name, pred, labels_none=None, conf=None):
+        for p, ls, m in subsets:
+            r = {"method": name, "part": p, "labels": ls, "n": int(m.sum()), "bacc": _bacc(y[m], pred[m])}
             if labels_none is not None:
+                cov = labels_none[m] != "none"
                 r["bacc_none"] = _bacc(y[m], labels_none[m])
-                r["coverage"] = float((labels_none[m] != "none").mean())
+                r["acc_cov"] = float((labels_none[m][cov] == y[m][cov]).mean()) if cov.any() else float("nan")
+                r["coverage"] = float(cov.mean())
+                r["ece"] = _ece(labels_none[m][cov] == y[m][cov], conf[m][cov])
             rows.append(r)
 
     proto = PrototypeScorer(embedder=emb).fit()
@@ -75,8 +133,11 @@ def main() -> int:
 
     st = StanceScorer(embedder=emb).fit()
     P, has = st.predict_proba(texts, S)
-    labels, _ = st._assign(P, has)
-    add("stance (codebook) [default]", np.array(st.frame_ids_)[P.argmax(1)], labels)
+    labels, conf = st._assign(P, has)
+    add("stance [default]", np.array(st.frame_ids_)[P.argmax(1)], labels, conf)
+    st0 = StanceScorer(embedder=emb, role_weight=0.0).fit()
+    P0, has0 = st0.predict_proba(texts, S)
+    add("stance, no roles", np.array(st0.frame_ids_)[P0.argmax(1)], *st0._assign(P0, has0))
 
     g = df["article_id"].to_numpy()
     cv = []
@@ -87,17 +148,29 @@ def main() -> int:
             Pt, _ = m.predict_proba([texts[i] for i in te], S[te])
             pred[te] = np.array(m.frame_ids_)[Pt.argmax(1)]
         cv.append(pred)
-    for subset, msk in (("core", core), ("all", np.ones(len(y), bool))):
-        vals = [_bacc(y[msk], p[msk]) for p in cv]
-        rows.append({"method": "stance (fit, grouped 5-fold CV)", "labels": subset, "n": int(msk.sum()),
-                     "bacc": float(np.mean(vals)), "sd": float(np.std(vals))})
+    if cv:
+        for ls, msk in (("core", core), ("all", everything)):
+            vals = [_bacc(y[msk], p[msk]) for p in cv]
+            rows.append({"method": "stance (fit, grouped 5-fold CV)", "part": "all", "labels": ls, "n": int(msk.sum()),
+                         "bacc": float(np.mean(vals)), "sd": float(np.std(vals))})
 
     print(f"stance benchmark: SemEval-2025 T10 EN train entity roles, {len(df)} sentences, "
-          f"{df['article_id'].nunique()} articles; model {getattr(emb, 'model_id', emb)}")
-    print(f"{'method':34s} {'labels':6s} {'n':>4s} {'bacc':>6s} {'bacc_none':>9s} {'coverage':>8s} {'cv_sd':>6s}")
+          f"{df['article_id'].nunique()} articles ({(part == 'tune').sum()} sentences / "
+          f"{df.loc[part == 'tune', 'article_id'].nunique()} articles in the tuning half); "
+          f"model {getattr(emb, 'model_id', emb)}")
+    print("headline: part=report (settings were chosen on part=tune only)")
+    print(f"{'method':32s} {'part':6s} {'labels':6s} {'n':>4s} {'bacc':>6s} {'bacc_none':>9s} {'acc_cov':>7s} "
+          f"{'coverage':>8s} {'ece':>6s} {'cv_sd':>6s}")
     for r in rows:
         f = lambda k, w: (f"{r[k]:{w}.3f}" if k in r else " " * w)
-        print(f"{r['method']:34s} {r['labels']:6s} {r['n']:4d} {r['bacc']:6.3f} {f('bacc_none', 9)} {f('coverage', 8)} {f('sd', 6)}")
+        print(f"{r['method']:32s} {r['part']:6s} {r['labels']:6s} {r['n']:4d} {r['bacc']:6.3f} {f('bacc_none', 9)} "
+              f"{f('acc_cov', 7)} {f('coverage', 8)} {f('ece', 6)} {f('sd', 6)}")
+    Pp, _ = st.predict_proba([t for a, b, _ in PAIRS for t in (a, b)])
+    wt = Pp[:, st.frame_ids_.index("western_threat")].reshape(-1, 2)
+    sign = np.array([1 if f == "western_threat" else -1 for _, _, f in PAIRS])
+    moved = sign * (wt[:, 0] - wt[:, 1])
+    print(f"minimal pairs flipped the right way: {(moved > 0).sum()}/{len(PAIRS)} "
+          f"(P(western_threat) moves: {', '.join(f'{v:+.2f}' for v in moved)})")
     return 0
 
 
