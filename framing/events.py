@@ -45,11 +45,16 @@ __all__ = [
     "DEFAULT_THRESHOLD",
 ]
 
-# Chosen on the AllSides roundups (benchmarks/bench_events.py, tune halves);
-# the report halves move little within +-0.05 of it.
-DEFAULT_WEIGHTS = {"title": 1.0, "lead": 1.0, "body": 1.0, "names": 1.0}
-DEFAULT_THRESHOLD = 0.55
-CHANNELS = ("title", "lead", "body", "names")
+# Chosen on all 1479 AllSides articles (tune_event_grouper's default grid) after
+# the 2-fold estimate in benchmarks/bench_events.py; ARI drops by ~0.08 at +-0.05
+# around the threshold, so it is not a knob to turn casually.
+DEFAULT_WEIGHTS = {"title": 1.0, "lead": 1.0, "body": 1.0, "names": 0.5, "words": 2.0}
+DEFAULT_THRESHOLD = 1.0
+DEFAULT_NEIGHBORS = 5
+# For collections too small for local scaling (< min_articles): subtracted from
+# every similarity instead; chosen on blocks of 5 AllSides stories (~15 articles).
+DEFAULT_BACKGROUND = 0.25
+CHANNELS = ("title", "lead", "body", "names", "words")
 
 # Capitalised words that begin sentences or are otherwise not names.
 _NOT_NAMES = set("""
@@ -211,7 +216,8 @@ def article_features(articles, *, embedder=None, embeddings=None) -> dict:
     -------
     dict
         ``title``, ``lead``, ``body``: float32 (n, d), L2-normalised;
-        ``names``: list of name lists; ``days``: float (n,), NaN when unknown.
+        ``names``: list of name lists; ``texts``: the article texts;
+        ``days``: float (n,), days since 1970, NaN when unknown.
     """
     articles = _check_articles(articles)
     n = len(articles)
@@ -232,6 +238,7 @@ def article_features(articles, *, embedder=None, embeddings=None) -> dict:
     for k, v in given.items():
         feats[k] = _check_matrix(v, n, f"embeddings[{k!r}]")
     feats["names"] = [named_things(t) for t in articles["text"].astype(str)]
+    feats["texts"] = articles["text"].astype(str).tolist()
     feats["days"] = _days(articles["date"]) if "date" in articles.columns else np.full(n, np.nan)
     return feats
 
@@ -240,14 +247,49 @@ def _channel_similarities(feats: dict) -> dict:
     sims = {k: np.clip(feats[k] @ feats[k].T, -1, 1).astype(np.float64) for k in ("title", "lead", "body")}
     m = _names_matrix(feats["names"])
     sims["names"] = np.asarray((m @ m.T).todense(), dtype=np.float64)
+    sims["words"] = _words_similarity(feats["texts"])
     return sims
 
 
-def _combine(sims: dict, weights: dict, days: np.ndarray, date_window: float | None) -> np.ndarray:
+def _words_similarity(texts: list[str]) -> np.ndarray:
+    """Cosine of tf-idf word vectors (sublinear tf, English stop words), idf from these texts."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    try:
+        x = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(texts)
+    except ValueError:  # only stop words
+        return np.eye(len(texts))
+    return np.asarray((x @ x.T).todense(), dtype=np.float64)
+
+
+def _local_scaling(s: np.ndarray, neighbors: int, background: float, min_articles: int) -> np.ndarray:
+    """Subtract each pair's mean local density: ``s - (r_i + r_j) / 2``.
+
+    ``r_i`` is the mean similarity of article i to its ``neighbors`` nearest
+    articles (CSLS, Conneau et al. 2018). In a dense topic (a month of
+    Covid news) every article is close to many others; this asks whether two
+    articles are closer to each other than to their usual neighbourhood.
+    Below ``min_articles`` articles the neighbourhood says little, and the
+    constant ``background`` (tuned on small AllSides collections) stands in
+    for it.
+    """
+    n = s.shape[0]
+    if n < max(min_articles, neighbors + 2):
+        return s - background
+    t = s.copy()
+    np.fill_diagonal(t, -np.inf)
+    r = np.sort(t, axis=1)[:, -neighbors:].mean(axis=1)
+    return s - 0.5 * (r[:, None] + r[None, :])
+
+
+def _combine(sims: dict, weights: dict, days: np.ndarray, date_window: float | None,
+             neighbors: int | None = None, background: float = 0.0, min_articles: int = 30) -> np.ndarray:
     total = sum(weights.get(k, 0.0) for k in CHANNELS)
     if total <= 0:
         raise FramingError(f"weights: expected some positive weight among {', '.join(CHANNELS)}, found {weights}")
     s = sum(weights.get(k, 0.0) * sims[k] for k in CHANNELS if weights.get(k, 0.0)) / total
+    if neighbors:
+        s = _local_scaling(s, int(neighbors), background, min_articles)
     if date_window is not None and np.isfinite(days).any():
         gap = np.abs(days[:, None] - days[None, :])
         # Unknown dates (NaN) never separate articles.
@@ -303,11 +345,21 @@ class EventGrouper:
         Default :data:`DEFAULT_THRESHOLD`, chosen on AllSides roundups.
     weights : dict, optional
         Weight of each similarity channel: ``title``, ``lead``, ``body``
-        (embedding cosines) and ``names`` (tf-idf cosine of capitalised
-        names). Default :data:`DEFAULT_WEIGHTS`.
+        (embedding cosines), ``names`` (tf-idf cosine of capitalised
+        names) and ``words`` (tf-idf cosine of all words). The idf of names
+        and words comes from the articles being grouped. Default
+        :data:`DEFAULT_WEIGHTS`.
     date_window : float or None
         Articles whose dates are both known and more than this many days
         apart are pushed apart. ``None`` ignores dates.
+    neighbors : int or None
+        Local scaling: subtract from each pair's similarity the mean
+        similarity of the two articles to their ``neighbors`` nearest
+        articles (see :func:`_local_scaling`); ``None`` or 0 turns it off
+        (then pick a threshold near 0.6). With fewer than ``min_articles``
+        articles the constant ``background`` is subtracted instead.
+    background : float
+    min_articles : int
     linkage : str
         scipy linkage method.
     embedder : str or Embedder, optional
@@ -323,15 +375,20 @@ class EventGrouper:
     """
 
     def __init__(self, threshold: float | None = None, weights: dict | None = None, date_window: float | None = 3.0,
-                 linkage: str = "average", embedder=None):
+                 neighbors: int | None = DEFAULT_NEIGHBORS, background: float = DEFAULT_BACKGROUND,
+                 min_articles: int = 30, linkage: str = "average", embedder=None):
         self.threshold = threshold
         self.weights = weights
         self.date_window = date_window
+        self.neighbors = neighbors
+        self.background = background
+        self.min_articles = min_articles
         self.linkage = linkage
         self.embedder = embedder
 
     def get_params(self, deep: bool = False) -> dict:
         return {"threshold": self.threshold, "weights": self.weights, "date_window": self.date_window,
+                "neighbors": self.neighbors, "background": self.background, "min_articles": self.min_articles,
                 "linkage": self.linkage, "embedder": self.embedder if isinstance(self.embedder, (str, type(None))) else repr(self.embedder)}
 
     def set_params(self, **params):
@@ -357,7 +414,8 @@ class EventGrouper:
         articles = _check_articles(articles)
         feats = features if features is not None else article_features(articles, embedder=self.embedder,
                                                                        embeddings=embeddings)
-        sim = _combine(_channel_similarities(feats), w, feats["days"], self.date_window)
+        sim = _combine(_channel_similarities(feats), w, feats["days"], self.date_window, self.neighbors,
+                       self.background, self.min_articles)
         self.similarity_ = sim
         self.labels_ = _cut(sim, t, self.linkage)
         self.n_events_ = int(self.labels_.max()) + 1
@@ -387,7 +445,8 @@ class EventGrouper:
 
 
 def group_events(articles, *, embedder=None, embeddings=None, threshold: float | None = None,
-                 weights: dict | None = None, date_window: float | None = 3.0) -> pd.DataFrame:
+                 weights: dict | None = None, date_window: float | None = 3.0,
+                 neighbors: int | None = DEFAULT_NEIGHBORS) -> pd.DataFrame:
     """Group articles reporting the same story into events.
 
     Parameters
@@ -397,7 +456,7 @@ def group_events(articles, *, embedder=None, embeddings=None, threshold: float |
     embedder : str or Embedder, optional
     embeddings : ndarray (n, d) or dict of them, optional
         See :func:`article_features`.
-    threshold, weights, date_window
+    threshold, weights, date_window, neighbors
         See :class:`EventGrouper`.
 
     Returns
@@ -407,7 +466,8 @@ def group_events(articles, *, embedder=None, embeddings=None, threshold: float |
         (from 0), ``event_size``, ``cohesion``, and ``title`` when present.
     """
     articles = _check_articles(articles)
-    g = EventGrouper(threshold=threshold, weights=weights, date_window=date_window, embedder=embedder)
+    g = EventGrouper(threshold=threshold, weights=weights, date_window=date_window, neighbors=neighbors,
+                     embedder=embedder)
     out = g.fit(articles, embeddings=embeddings).table()
     if "title" in articles.columns:
         out["title"] = articles["title"].tolist()
@@ -415,8 +475,8 @@ def group_events(articles, *, embedder=None, embeddings=None, threshold: float |
 
 
 def tune_event_grouper(articles, events, *, features=None, embedder=None, thresholds=None, weight_grid=None,
-                       date_windows=(3.0,)):
-    """Choose threshold and channel weights by ARI against known events.
+                       date_windows=(None, 3.0), neighbors=(0, 2, 3, 5)):
+    """Choose threshold, channel weights, date window and local scaling by ARI against known events.
 
     Parameters
     ----------
@@ -424,7 +484,10 @@ def tune_event_grouper(articles, events, *, features=None, embedder=None, thresh
     events : array-like (n,)
         The true event of each article.
     thresholds : sequence of float, optional
+        Tried for every setting; by default 0.4–0.8 without local scaling and
+        0.8–1.2 with it (the scaled similarity is centred near 0).
     weight_grid : sequence of dict, optional
+    date_windows, neighbors : sequences
 
     Returns
     -------
@@ -439,26 +502,30 @@ def tune_event_grouper(articles, events, *, features=None, embedder=None, thresh
         raise FramingError(f"events: expected {len(articles)} labels, found {len(y)}")
     feats = features if features is not None else article_features(articles, embedder=embedder)
     sims = _channel_similarities(feats)
-    thresholds = np.round(np.arange(0.25, 0.80, 0.025), 3) if thresholds is None else thresholds
     if weight_grid is None:
         weight_grid = []
         for wt in (0.0, 1.0):
             for wl in (0.0, 1.0):
-                for wb in (0.0, 1.0, 2.0):
-                    for wn in (0.0, 0.5, 1.0, 2.0):
-                        if wt + wl + wb + wn > 0:
-                            weight_grid.append({"title": wt, "lead": wl, "body": wb, "names": wn})
+                for wb in (1.0, 2.0):
+                    for wn in (0.5, 1.0):
+                        for ww in (0.0, 2.0, 4.0):
+                            weight_grid.append({"title": wt, "lead": wl, "body": wb, "names": wn, "words": ww})
     rows = []
     for w in weight_grid:
         for dw in date_windows:
-            z = _tree(_combine(sims, w, feats["days"], dw))
-            for t in thresholds:
-                rows.append({**w, "date_window": dw, "threshold": float(t),
-                             "ari": adjusted_rand_score(y, _labels(z, float(t)))})
+            for k in neighbors:
+                ts = thresholds if thresholds is not None else (
+                    np.round(np.arange(0.8, 1.21, 0.025), 3) if k else np.round(np.arange(0.4, 0.81, 0.025), 3))
+                z = _tree(_combine(sims, w, feats["days"], dw, k, DEFAULT_BACKGROUND))
+                for t in ts:
+                    rows.append({**w, "date_window": dw, "neighbors": k, "threshold": float(t),
+                                 "ari": adjusted_rand_score(y, _labels(z, float(t)))})
     res = pd.DataFrame(rows)
     best = res.loc[res["ari"].idxmax()]
+    dw = best["date_window"]
     g = EventGrouper(threshold=float(best["threshold"]), weights={k: float(best[k]) for k in CHANNELS},
-                     date_window=best["date_window"], embedder=embedder)
+                     date_window=None if pd.isna(dw) else float(dw), neighbors=int(best["neighbors"]),
+                     embedder=embedder)
     return g, res
 
 

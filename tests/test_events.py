@@ -66,13 +66,27 @@ def test_named_things_finds_names_not_sentence_starts():
 
 def test_group_events_recovers_synthetic_stories(synthetic, fake_embedder):
     # The default threshold is tuned for MiniLM; hashed bag-of-words vectors are less similar.
-    out = group_events(synthetic, embedder=fake_embedder, threshold=0.8)
+    out = group_events(synthetic, embedder=fake_embedder, threshold=0.8, neighbors=None)
     assert list(out.columns[:2]) == ["article_id", "event_id"]
     assert out["article_id"].tolist() == synthetic["article_id"].tolist()
     from sklearn.metrics import adjusted_rand_score
 
     assert adjusted_rand_score(synthetic["story"], out["event_id"]) == pytest.approx(1.0)
     assert out["event_id"].nunique() == 3  # found, not given
+
+
+def test_local_scaling_discounts_dense_neighbourhoods():
+    from framing.events import _local_scaling
+
+    # items 0-2 sit in a dense topic (all alike), 3-4 are a pair in a sparse one
+    s = np.full((5, 5), 0.1)
+    s[:3, :3] = 0.6
+    s[3, 4] = s[4, 3] = 0.5
+    np.fill_diagonal(s, 1.0)
+    out = _local_scaling(s, neighbors=2, background=0.4, min_articles=0)
+    assert out[3, 4] > out[0, 1]  # the sparse pair stands out more than any dense pair
+    small = _local_scaling(s, neighbors=2, background=0.4, min_articles=30)
+    assert np.allclose(small, s - 0.4)  # too few items: a constant background
 
 
 def test_threshold_moves_the_number_of_events(synthetic, fake_embedder):
