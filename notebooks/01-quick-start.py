@@ -23,7 +23,8 @@
 # 2. each sentence's **frame scores** against the default codebook (*Western threat framing* vs
 #    *Russian defensive framing*);
 # 3. the **frame map**: every sentence in 2-D, coloured by frame, one marker per article;
-# 4. each article's **frame shares** with 95% bootstrap intervals;
+# 4. each article's **frame shares** with 95% bootstrap intervals, its lean, and how the lean moves
+#    through the article;
 # 5. the **report** (HTML, CSVs, figures) in one call.
 #
 # Start JupyterLab from the repository root with `make lab`. Everything runs offline on a CPU with
@@ -41,8 +42,9 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 import framing
+from framing.frames import compare_articles, frame_lean, narrative_arc
 from framing.maps import add_projection
-from framing.plot import plot_frame_map, plot_frame_shares
+from framing.plot import plot_frame_map, plot_frame_shares, plot_narrative_arc
 
 pd.set_option("display.max_colwidth", 120)
 ROOT = Path.cwd().parent if Path.cwd().name == "notebooks" else Path.cwd()
@@ -118,6 +120,28 @@ shares
 # %%
 fig, ax = plt.subplots(figsize=(8, 3))
 plot_frame_shares(shares, ax=ax)
+plt.show()
+
+# %% [markdown]
+# Do the two articles really lean differently? The **lean index** summarises an article in one
+# number, from −1 (every framed sentence carries the second frame) to +1 (the first), with `none`
+# sentences left out. `compare_articles` gives the difference with a bootstrap interval and a
+# permutation-test p-value: with this few sentences, a wide interval is an honest answer.
+
+# %%
+frame_lean(run.sentences)
+
+# %%
+a, b = run.articles["article_id"][:2]
+compare_articles(run.sentences, a, b)
+
+# %% [markdown]
+# The **narrative arc**: how the lean moves from an article's first sentence to its last
+# (sentences binned by relative position). Openings and endings often carry the framing.
+
+# %%
+fig, ax = plt.subplots(figsize=(8, 3.5))
+plot_narrative_arc(narrative_arc(run.sentences, bins=5), ax=ax)
 plt.show()
 
 # %% [markdown]

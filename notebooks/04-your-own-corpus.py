@@ -127,10 +127,13 @@ ax.set_title(my_codebook.label)
 plt.show()
 
 # %% [markdown]
-# The scored sentences, per-article shares and the report go wherever you like:
+# The tables are plain pandas: save them for your own analysis, or write the full report with
+# `framing.build_report(articles, out=OUT / "report", run=run)` as in notebook 01.
 
 # %%
-framing.build_report(articles, out=OUT / "report", run=run)["html"].relative_to(ROOT)
+run.sentences.to_csv(OUT / "sentences.csv", index=False)
+shares.to_csv(OUT / "shares.csv", index=False)
+sorted(p.name for p in OUT.iterdir())
 
 # %% [markdown]
 # ## 3. Learn narratives from labelled articles
