@@ -38,7 +38,7 @@ import framing
 from framing.clusters import SentenceClusters
 from framing.frames import METHODS
 from framing.maps import add_projection
-from framing.plot import plot_frame_map, plot_frame_scores
+from framing.plot import plot_cluster_keywords, plot_frame_map, plot_frame_scores
 
 pd.set_option("display.max_colwidth", 110)
 ROOT = Path.cwd().parent if Path.cwd().name == "notebooks" else Path.cwd()
@@ -160,6 +160,15 @@ clusters.k_scores_
 
 # %%
 clusters.clusters_[["cluster", "size", "stability", "keywords", "dominant_frame", "dominant_share", "representative"]]
+
+# %% [markdown]
+# The same table as a picture: bar length is the cluster's size, colour its dominant frame, and
+# the label carries its stability and top keywords.
+
+# %%
+fig, ax = plt.subplots(figsize=(8, 0.6 * clusters.n_clusters_ + 1.2))
+plot_cluster_keywords(clusters.clusters_, ax=ax)
+plt.show()
 
 # %% [markdown]
 # How clusters and frames cross: rows are clusters, columns the assigned frames. A cluster that
