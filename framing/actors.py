@@ -73,9 +73,10 @@ def _verbal(words: list, k: int, subj_end: int) -> bool:
     prev = words[k - 1] if k >= 1 else ""
     return k == subj_end or prev in _AUX or prev.endswith("ly")
 _DEF = (
-    "defend", "defens", "defenc", "protect", "deter", "support", "aid", "help", "assist", "shield", "safeguard",
-    "reinforc", "strengthen", "retaliat", "respond", "response", "secur",
+    "defend", "defens", "defenc", "protect", "deter", "shield", "safeguard",
 )
+# Support and response words (support, aid, respond, retaliate, security) are left out on purpose: on the
+# SemEval-2025 English train mentions they marked antagonists as often as protagonists.
 _NEG = {"no", "not", "never", "without", "denied", "deny", "denies", "denying", "n't", "nor", "rejected",
         "rejects", "refused", "refuses"}
 # Words that start a new clause after a comma: roles do not cross them.
@@ -183,7 +184,7 @@ def _role_in_clause(toks, mi: tuple[int, int], others: list[tuple[int, int]]) ->
     i0, i1 = mi
     words = [t[0].lower().strip("’'") for t in toks]
     agg = [k for k, w in enumerate(words) if _stem_match(w, _AGG)]
-    dfn = [k for k, w in enumerate(words) if _stem_match(w, _DEF) and w not in {"aid", "aide", "aides"} or w == "aid"]
+    dfn = [k for k, w in enumerate(words) if _stem_match(w, _DEF)]
 
     def negated(k):
         return any(words[j] in _NEG or words[j].endswith("n't") for j in range(max(0, k - 4), k))
