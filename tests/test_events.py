@@ -119,7 +119,10 @@ def test_grouper_contract(synthetic, fake_embedder):
 def test_tune_picks_a_setting_that_scores_at_least_the_default(synthetic, fake_embedder):
     from sklearn.metrics import adjusted_rand_score
 
-    g, res = tune_event_grouper(synthetic, synthetic["story"], embedder=fake_embedder)
+    grid = [{"title": 1.0, "lead": 0.0, "body": 1.0, "names": 0.5, "words": w} for w in (0.0, 2.0)]
+    g, res = tune_event_grouper(synthetic, synthetic["story"], embedder=fake_embedder, weight_grid=grid,
+                                date_windows=(None,), neighbors=(0,))
+    assert len(res) == 2 * 17  # every weight setting x the default thresholds
     assert res["ari"].max() == pytest.approx(
         adjusted_rand_score(synthetic["story"], g.fit(synthetic).labels_))
 
