@@ -183,6 +183,49 @@ def build(root=None) -> pd.DataFrame | None:
     return df.sort_values(["article_id", "sentence_id"]).reset_index(drop=True)
 
 
+def article_sentences(root=None, article_ids=None) -> pd.DataFrame | None:
+    """Every sentence of the labelled articles (the context the labelled sentences sit in).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`framing.segment.segment` columns for the raw documents of
+        ``article_ids`` (default: every article with an entity annotation),
+        text whitespace-collapsed like the labelled table, so that
+        ``(article_id, sentence_id)`` joins the two.
+    """
+    from framing.segment import segment
+
+    d = find_data(root)
+    if d is None:
+        return None
+    if article_ids is None:
+        article_ids = sorted(set(read_annotations(d)["article_id"]))
+    texts = {}
+    for aid in sorted(set(article_ids)):
+        with open(d / "raw-documents" / f"{aid}.txt", encoding="utf-8", newline="") as fh:
+            texts[aid] = fh.read()
+    sents = segment(pd.DataFrame({"article_id": list(texts), "text": list(texts.values())}))
+    sents["text"] = sents["text"].map(lambda t: " ".join(t.split()))
+    return sents.sort_values(["article_id", "sentence_id"]).reset_index(drop=True)
+
+
+def load_context(labelled: pd.DataFrame, root=None, *, rebuild: bool = False) -> pd.DataFrame | None:
+    """:func:`article_sentences` for the articles of ``labelled``, cached next to the eval set."""
+    out = Path(os.environ.get("STANCE_DATA_DIR") or OUT_DIR) / "semeval_en_train_articles.csv"
+    want = set(labelled["article_id"])
+    if out.is_file() and not rebuild:
+        df = pd.read_csv(out)
+        if set(df["article_id"]) >= want:
+            return df[df["article_id"].isin(want)].reset_index(drop=True)
+    df = article_sentences(root, sorted(want))
+    if df is None:
+        return None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    df.to_csv(out, index=False)
+    return df
+
+
 def load(root=None, *, rebuild: bool = False) -> pd.DataFrame | None:
     """The eval set, built once and cached in ``data/external/stance/`` (None when the data is missing)."""
     out = Path(os.environ.get("STANCE_DATA_DIR") or OUT_DIR) / "semeval_en_train.csv"
@@ -212,6 +255,8 @@ def main() -> int:
         print(f"skipped: data not found at {DEFAULT_DIR / SPLIT}; get it with {GET}")
         return 0
     print(summary(df))
+    ctx = load_context(df, rebuild=True)
+    print(f"context: {len(ctx)} sentences of the {ctx['article_id'].nunique()} labelled articles")
     return 0
 
 

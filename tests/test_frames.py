@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -48,7 +51,14 @@ def test_three_frame_codebook_end_to_end(fake_embedder):
     # no codebook actor in the sentence: abstain
     assert out.loc[3, "frame"] == NONE and out.loc[3, "confidence"] == 0
     assert out.loc[0, "frame"] == "military"
-    assert out.loc[5, "frame"] == "economy"
+    scores = out[["military", "economy", "diplomacy"]]
+    assert scores.loc[5].idxmax() == "economy"
+    # a frame is the best-scoring one, or none when that is too close to chance
+    framed = out["frame"] != NONE
+    assert (out.loc[framed, "frame"] == scores[framed].idxmax(axis=1)).all()
+    assert (scores[~framed & (out.index != 3)].max(axis=1) < out.loc[framed, "confidence"].min()).all()
+    eager = score_frames(SENTS, THREE, fake_embedder, method=StanceScorer(THREE, fake_embedder, min_confidence=0).fit())
+    assert eager.loc[5, "frame"] == "economy" and eager.loc[3, "frame"] == NONE
 
 
 def test_one_frame_codebook_without_negatives_degrades_to_prototype(fake_embedder):
@@ -242,3 +252,26 @@ def test_real_model_batch_order(stance, seed_sentences):
     b = stance.score(sub.iloc[::-1]).iloc[::-1]
     np.testing.assert_allclose(a["western_threat"].to_numpy(), b["western_threat"].to_numpy(), atol=1e-5)
     assert (a["frame"].to_numpy() == b["frame"].to_numpy()).all()
+
+
+@pytest.mark.slow
+def test_warm_pipeline_run_does_not_import_torch(session_cache, seeds_dir):
+    """A fully cached run scores with the stance model without loading torch / sentence-transformers.
+
+    The scorer's codebook features (sentence and mention vectors of the
+    exemplars) come from the embedding cache like the corpus's own.
+    """
+    code = ("import sys, framing.report as r; run = r.run_pipeline(sys.argv[1]); "
+            "print(len(run.sentences), (run.sentences['frame'] != 'none').sum(), "
+            "'torch' in sys.modules, 'sentence_transformers' in sys.modules)")
+    env = {**os.environ, "FRAMING_CACHE": str(session_cache), "HF_HUB_OFFLINE": "1", "FRAMING_PROGRESS": "0"}
+    cold = subprocess.run([sys.executable, "-c", code, str(seeds_dir)], env=env, capture_output=True, text=True,
+                          timeout=600)
+    assert cold.returncode == 0, cold.stderr[-2000:]
+    warm = subprocess.run([sys.executable, "-c", code, str(seeds_dir)], env=env, capture_output=True, text=True,
+                          timeout=600)
+    assert warm.returncode == 0, warm.stderr[-2000:]
+    n, framed, torch_loaded, st_loaded = warm.stdout.split()[-4:]
+    assert cold.stdout.split()[-4:-2] == [n, framed]  # same result
+    assert int(n) > 20 and int(framed) > 0
+    assert (torch_loaded, st_loaded) == ("False", "False"), warm.stdout
