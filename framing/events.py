@@ -642,16 +642,14 @@ def _grow(sim: np.ndarray, arts: np.ndarray, uf: _UnionFind, threshold: float) -
     tot = onehot @ sim @ onehot.T
     avg = tot / np.outer(size, size)
     alive = np.ones(k, dtype=bool)
+    codes = {a: i for i, a in enumerate(dict.fromkeys(arts.tolist()))}
+    # the one article of a group, or -1 once it spans several
+    g_art = np.array([codes[next(iter(a))] if len(a) == 1 else -1 for a in art_sets])
     while True:
-        cand = avg.copy()
+        cand = np.where(alive[:, None] & alive[None, :], avg, -np.inf)
         np.fill_diagonal(cand, -np.inf)
-        cand[~alive, :] = -np.inf
-        cand[:, ~alive] = -np.inf
-        for gi in np.flatnonzero(alive):
-            if len(art_sets[gi]) == 1:
-                (only,) = art_sets[gi]
-                same = [gj for gj in np.flatnonzero(alive) if art_sets[gj] == {only}]
-                cand[gi, same] = -np.inf
+        same = (g_art[:, None] == g_art[None, :]) & (g_art[:, None] >= 0)
+        cand[same] = -np.inf
         a, b = np.unravel_index(np.argmax(cand), cand.shape)
         if not np.isfinite(cand[a, b]) or cand[a, b] < threshold:
             break
@@ -663,12 +661,13 @@ def _grow(sim: np.ndarray, arts: np.ndarray, uf: _UnionFind, threshold: float) -
         avg[:, a] = avg[a, :]
         alive[b] = False
         art_sets[a] |= art_sets[b]
+        g_art[a] = g_art[a] if len(art_sets[a]) == 1 else -1
         members[a] = members[a] + members[b]
         uf.union(members[a][0], members[b][0])
 
 
 def align_events(sentences, *, embeddings=None, embedder=None, codebook=None, threshold: float = 0.15,
-                 mutual_threshold: float = 0.12, names_weight: float = 0.3) -> pd.DataFrame:
+                 mutual_threshold: float = 0.12, names_weight: float = 0.3, by: str | None = None) -> pd.DataFrame:
     """Line up sentences that describe the same event or claim across articles.
 
     Similarity is :func:`sentence_similarity`: embedding cosine after
@@ -695,6 +694,12 @@ def align_events(sentences, *, embeddings=None, embedder=None, codebook=None, th
         for a mutual-best-match seed. Chosen on the seed articles.
     names_weight : float
         Weight of name/actor overlap against embedding cosine.
+    by : str, optional
+        A column of ``sentences`` (e.g. ``event_id`` merged in from
+        :func:`group_events`) whose groups are aligned separately; event ids
+        stay unique across groups. The thresholds assume the articles tell
+        one story: on a corpus of many stories, group the articles first and
+        pass ``by``, or sentences of unrelated stories end up in one event.
 
     Returns
     -------
@@ -711,6 +716,21 @@ def align_events(sentences, *, embeddings=None, embedder=None, codebook=None, th
     n = len(sentences)
     if n == 0:
         return pd.DataFrame(columns=ALIGN_COLUMNS)
+    if by is not None:
+        if by not in sentences.columns:
+            raise FramingError(f"by: no column {by!r} in the sentence table; found {', '.join(map(str, sentences.columns))}")
+        emb_all = None
+        if embeddings is not None:
+            emb_all = _check_matrix(embeddings, n, "embeddings")
+        parts, offset = [], 0
+        for _, idx in sentences.groupby(by, sort=True).indices.items():
+            part = align_events(sentences.iloc[idx], embeddings=None if emb_all is None else emb_all[idx],
+                                embedder=embedder, codebook=codebook, threshold=threshold,
+                                mutual_threshold=mutual_threshold, names_weight=names_weight)
+            part["event_id"] += offset
+            offset = int(part["event_id"].max()) + 1
+            parts.append(part)
+        return pd.concat(parts, ignore_index=True)
     sim = sentence_similarity(sentences, embeddings=embeddings, embedder=embedder, codebook=codebook,
                               names_weight=names_weight)
     arts = sentences["article_id"].to_numpy()

@@ -301,3 +301,19 @@ def test_plot_event_heatmap_shape_and_blank_cells():
     assert arr.shape == (2, 2) and bool(arr.mask[1, 1])  # event 1 absent from b
     with pytest.raises(FramingError, match="lean"):
         plot_event_heatmap(t.drop(columns="lean"), ax=ax)
+
+
+def test_align_events_by_group_never_mixes_groups(fake_embedder):
+    s = pd.DataFrame({
+        "article_id": ["a", "a", "b", "b", "c", "c", "d", "d"],
+        "sentence_id": [0, 1] * 4,
+        "text": ["Lavrov spoke in Moscow.", "Rain in Paris.", "Lavrov spoke about Moscow.", "Sun in Rome.",
+                 "Lavrov spoke in Moscow again.", "Snow in Oslo.", "Lavrov spoke on Moscow.", "Fog in Bern."],
+        "group": [0, 0, 0, 0, 1, 1, 1, 1],
+    })
+    al = align_events(s, embedder=fake_embedder, codebook=False, by="group")
+    assert len(al) == len(s) and al["event_id"].is_unique is False
+    groups = al.groupby("event_id")["group"].nunique()
+    assert (groups == 1).all()
+    with pytest.raises(FramingError, match="by"):
+        align_events(s, embedder=fake_embedder, by="nope")
