@@ -48,11 +48,19 @@ def frame_palette(frames) -> dict:
     return out
 
 
+# The bundled codebook's frames keep their codebook order (and so their colours:
+# Western threat red, Russian defensive blue) in every figure; other frames
+# follow alphabetically, so a frame's colour never depends on which rows a table has.
+_KNOWN_ORDER = ("western_threat", "russian_defensive")
+
+
 def _frame_order(values, order=None):
     if order is not None:
         return list(order)
-    vals = list(dict.fromkeys(values))
-    return sorted([v for v in vals if v != "none"]) + (["none"] if "none" in vals else [])
+    vals = [v for v in dict.fromkeys(values) if isinstance(v, str)]
+    known = [f for f in _KNOWN_ORDER if f in vals]
+    rest = sorted(v for v in vals if v != "none" and v not in _KNOWN_ORDER)
+    return known + rest + (["none"] if "none" in vals else [])
 
 
 def plot_frame_map(data: pd.DataFrame, *, x: str = "x", y: str = "y", hue: str = "frame", style: str = "article_id",
@@ -506,6 +514,9 @@ def plot_event_heatmap(table: pd.DataFrame, *, value: str = "lean", row: str = "
             for j in range(grid.shape[1]):
                 f = fr.iat[i, j]
                 if isinstance(f, str):
-                    ax.text(j, i, _short(f, 14), ha="center", va="center", fontsize=6, color="#222")
+                    v = grid.iat[i, j]
+                    dark = isinstance(v, (int, float)) and np.isfinite(v) and abs(v) > 0.5 * (im.norm.vmax or 1)
+                    ax.text(j, i, _short(f, 14), ha="center", va="center", fontsize=6,
+                            color="white" if dark else "#222")
     ax.figure.colorbar(im, ax=ax, fraction=0.04, pad=0.02, label=value)
     return ax

@@ -333,6 +333,10 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
                              f"subsamples: {clu.stability_:.2f} (1 = the same groups every time; near 0 = an "
                              "artefact of the seed).", "clusters.png", ctable))
 
+    # ---- same events
+    if events and len(run.articles) >= 2:
+        sections.extend(_events_sections(run, figures))
+
     # ---- sentences
     show = run.sentences[["article_id", "sentence_id", "text", "frame", "confidence"]].copy()
     sections.append(_sentences_section(show, run.frame_ids))
@@ -392,6 +396,58 @@ def _sentences_section(show: pd.DataFrame, frame_ids) -> dict:
              + "".join(rows) + "</table>")
     return {"title": "Sentences", "note": "Every sentence with its frame; full scores in sentences.csv.",
             "figure": None, "table": table}
+
+
+def _events_sections(run: FramingRun, figures: dict) -> list[dict]:
+    """Group articles into stories, line up their sentences, and compare how each frames them."""
+    from .events import align_events, event_article_table, event_summary, framing_diff, group_events
+    from .plot import plot_event_heatmap, plot_framing_diff
+
+    out = []
+    groups = group_events(run.articles, embedder=run.embedder)
+    sents = run.sentences.merge(groups[["article_id", "event_id"]].rename(columns={"event_id": "story_id"}),
+                                on="article_id", how="left", validate="many_to_one")
+    aligned = align_events(sents, embeddings=run.embeddings, codebook=run.codebook, by="story_id")
+    table = event_article_table(aligned, run.sentences, codebook=run.codebook)
+    summary = event_summary(aligned, max_chars=160)
+    shared = summary[summary["n_articles"] > 1]
+    n_stories = groups["event_id"].nunique()
+    out.append(_section(
+        "Same events, side by side",
+        f"The {len(run.articles)} articles form {n_stories} "
+        f"stor{'y' if n_stories == 1 else 'ies'} (articles about the same event, grouped by meaning, shared names "
+        f"and dates). Within each story, sentences that report the same event or claim are lined up: "
+        f"{len(shared)} events are reported by several articles; {int((summary['n_articles'] == 1).sum())} "
+        "sentences appear in one article only (what the others leave out, listed in the diff below).",
+        None, shared.drop(columns=["n_sentences"], errors="ignore")))
+    multi = table[table["event_id"].isin(shared["event_id"])]
+    if not multi.empty:
+        fig = _figure(7.5, 1.0 + 0.42 * multi["event_id"].nunique())
+        plot_event_heatmap(multi, ax=fig.subplots())
+        figures["event_heatmap.png"] = _png(fig)
+        keep = ["event_id", "article_id", "keywords", "frame", "lean", "confidence", "roles", "speakers"]
+        out.append(_section(
+            "How each article frames each shared event",
+            "Event x article: the frame each article gives the event (lean = first frame's mean score minus the "
+            "second's), the roles it casts actors in, and whose voice it quotes.",
+            "event_heatmap.png", multi[keep].round(3)))
+    # the framing diff of the first pair of articles in the same story
+    for _, g in groups.groupby("event_id", sort=True):
+        ids = g["article_id"].tolist()
+        if len(ids) >= 2:
+            a, b = ids[0], ids[1]
+            diff = framing_diff(run.sentences, a, b, aligned=aligned, embeddings=run.embeddings,
+                                codebook=run.codebook)
+            fig = _figure(12, 1.2 + 0.45 * min(len(diff), 30))
+            plot_framing_diff(diff, a_label=a, b_label=b, ax=fig.subplots())
+            figures["framing_diff.png"] = _png(fig)
+            cols = ["event_id", "kind", "text_a", "frame_a", "text_b", "frame_b", "similarity"]
+            out.append(_section(
+                f"Framing diff: {a} vs {b}",
+                "Aligned sentence pairs side by side, coloured by frame (dashed: the two articles frame the pair "
+                "differently), then the sentences only one side has.", "framing_diff.png", diff[cols].round(3)))
+            break
+    return out
 
 
 def _plot_clusters(ctable: pd.DataFrame, ax) -> None:
