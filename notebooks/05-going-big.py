@@ -153,3 +153,24 @@ fig, ax = plt.subplots(figsize=(8, 6))
 plot_frame_map(mapped, ax=ax)
 ax.set_title("Frame map, PCA projection (instant at any size)")
 plt.show()
+
+# %% [markdown]
+# ## Beyond one machine: Dask
+#
+# With the optional extra (`pip install 'framing[dask]'`), the same pipeline runs on a
+# `dask.distributed` cluster: articles are split into partitions, and each worker segments,
+# embeds and scores its partitions, loading the model once per worker process. The result has
+# the same rows in the same order as `run_pipeline` (the test suite checks this on a
+# `LocalCluster`). To use a real cluster, connect a client and pass it:
+#
+# ```python
+# from dask.distributed import Client
+# from framing.distributed import run_pipeline_dask
+#
+# client = Client("tcp://scheduler-host:8786")   # every worker needs framing and the model installed
+# run = run_pipeline_dask("corpus/", client=client)
+# run.sentences
+# ```
+#
+# A shared `FRAMING_CACHE` folder (a network file system) lets workers reuse each other's
+# embeddings; the cache is safe for concurrent writers.
