@@ -129,8 +129,12 @@ def _default_scorer(method: str, codebook, emb):
     key = (method, repr(cb), id(emb))
     scorer = _SCORERS.get(key)
     if scorer is None:
-        cls = StanceScorer if method == "stance" else PrototypeScorer
-        scorer = cls(codebook=cb, embedder=emb).fit()
+        if method == "stance":
+            from .stance import fitted_scorer
+
+            scorer = fitted_scorer(cb, emb)  # loaded from the cache on warm runs
+        else:
+            scorer = PrototypeScorer(codebook=cb, embedder=emb).fit()
         _SCORERS[key] = scorer
     return scorer
 

@@ -275,3 +275,23 @@ def test_warm_pipeline_run_does_not_import_torch(session_cache, seeds_dir):
     assert cold.stdout.split()[-4:-2] == [n, framed]  # same result
     assert int(n) > 20 and int(framed) > 0
     assert (torch_loaded, st_loaded) == ("False", "False"), warm.stdout
+
+
+@pytest.mark.slow
+def test_fitted_default_scorer_is_cached_as_data(real_embedder, session_cache, seed_sentences, monkeypatch):
+    from framing.stance import fitted_scorer
+
+    a = fitted_scorer(None, real_embedder)
+    files = sorted((session_cache / "stance-models").glob("*"))
+    assert {f.suffix for f in files} == {".json", ".npz"}
+    with monkeypatch.context() as m:
+        m.setattr(StanceScorer, "fit", lambda self, *a, **k: pytest.fail("refitted a cached model"))
+        b = fitted_scorer(None, real_embedder)  # loaded, not refitted
+    pd.testing.assert_frame_equal(a.score(seed_sentences), b.score(seed_sentences))
+    # a different parameter is a different model; a truncated file is refitted, not an error
+    fitted_scorer(None, real_embedder, C=1.0)
+    assert len(list((session_cache / "stance-models").glob("*.json"))) == 2
+    for f in (session_cache / "stance-models").glob("*.npz"):
+        f.write_bytes(b"garbage")
+    c = fitted_scorer(None, real_embedder)
+    pd.testing.assert_frame_equal(a.score(seed_sentences), c.score(seed_sentences))
