@@ -33,10 +33,10 @@ stance + context (opt-in)
     ``context_weight=1.5, context_window=5``: the *whole articles* (every
     sentence of the raw documents, :func:`benchmarks.stance_data.load_context`)
     are scored so that each labelled sentence is shifted towards its
-    neighbours. It was the best setting on the tuning half (0.86 core / 0.81
-    all) but lost on the report half (0.73 / 0.65 against 0.80 / 0.73
-    without it): article-level effects that do not transfer between ~40
-    articles. Hence off by default.
+    neighbours. It was the best setting on the tuning half (about +0.05
+    to +0.09 there) but lost on the report half (about -0.07): article-level
+    effects that do not transfer between ~40 articles. Hence off by
+    default.
 stance, nested 2-fold xR
     :func:`nested_estimate`: the scalar settings chosen on a random half of
     the articles and scored on the other half, repeated (``part`` "other",

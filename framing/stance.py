@@ -457,8 +457,12 @@ class StanceScorer:
         neutral) from the dependency-free clause heuristics of
         :func:`framing.actors.sentence_roles` ("Russia conducted missile
         strikes against Kyiv": Russia aggressor, Kyiv victim; "Moscow has no
-        desire to attack Europe": Moscow defender). A frame gets one point per
-        mention whose (actor, role) its ``roles`` table lists.
+        desire to attack Europe": Moscow defender), corrected for "X accused
+        Y of …" and down-weighted after distancing cues ("what they describe
+        as …"), see ``_weighted_roles``. A frame gets one point per mention
+        whose (actor, role) its ``roles`` table lists, and ``speaker_weight``
+        per speaker mention ("Lavrov said") whose actor it lists as
+        ``defender``.
 
         Returns
         -------
