@@ -116,9 +116,11 @@ pd.Series({m: (probe["expected"] == f).mean() for m, f in checks.items()}, name=
 # %% [markdown]
 # ## 3. Where the method is unsure
 #
-# Now the seed articles. `none` means no frame is clearly closer (or, for the stance method, that
-# the sentence names no codebook actor). Low `confidence` marks a near tie. The plane of the two
-# frame scores shows both: points near the dashed diagonal score alike on both frames.
+# Now the seed articles. With the stance method, `none` means that the sentence names no codebook
+# actor, or that the best frame's probability (`confidence`) is below the abstention threshold
+# (0.55 for two frames, chosen on labelled news sentences). Low `confidence` marks a near tie. The
+# plane of the two frame scores shows both: points near the dashed diagonal score alike on both
+# frames.
 
 # %%
 run = framing.run_pipeline(SEEDS)
