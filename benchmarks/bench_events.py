@@ -15,6 +15,9 @@ articles), on blocks of 20 stories (~60 articles, a typical collection)
 and on blocks of 5 stories (~15 articles, below EventGrouper's
 min_articles). A threshold sweep on the report half shows the sensitivity.
 
+The outlet of each article (``source``) is given to the grouper (a user has
+it too); the story ids are not.
+
 Set ``FRAMING_ALLSIDES`` to the repository folder to read it from elsewhere.
 """
 
@@ -128,8 +131,11 @@ def run(articles: pd.DataFrame, *, embedder=None, seed: int = 0, dates: bool = T
             bi = np.flatnonzero(arts["story"].isin(stories))
             small_ours.append(ari(y_all[bi], grouper.fit(arts.iloc[bi], features=_subset(feats, bi)).labels_))
             small_base.append(ari(y_all[bi], baseline_groups(feats["title"][bi], best_b)))
+        # ablation: the same tuned settings without the outlet penalty and with the old hard date penalty
+        plain = EventGrouper(**{**grouper.get_params(), "embedder": None, "date_penalty": 1.0, "source_penalty": 0.0})
+        plain_lab = plain.fit(arts.iloc[ri], features=_subset(feats, ri)).labels_
         rows.append({
-            "fold": k, "n_articles": len(ri), "n_events": len(set(y_r)),
+            "fold": k, "ours_no_penalties": ari(y_r, plain_lab), "n_articles": len(ri), "n_events": len(set(y_r)),
             "baseline@0.5": ari(y_r, baseline_groups(feats["title"][ri], 0.5)),
             "baseline@tuned": ari(y_r, baseline_groups(feats["title"][ri], best_b)),
             "baseline_t": best_b,
@@ -141,8 +147,7 @@ def run(articles: pd.DataFrame, *, embedder=None, seed: int = 0, dates: bool = T
         })
         for d in np.round(np.arange(-0.15, 0.151, 0.025), 3):
             t = float(grouper.threshold + d)
-            g = EventGrouper(threshold=t, weights=grouper.weights, date_window=grouper.date_window,
-                             neighbors=grouper.neighbors)
+            g = EventGrouper(**{**grouper.get_params(), "threshold": t, "embedder": None})
             sens.append({"fold": k, "offset": d,
                          "ours": ari(y_r, g.fit(arts.iloc[ri], features=_subset(feats, ri)).labels_),
                          "baseline": ari(y_r, baseline_groups(feats["title"][ri], best_b + d))})
@@ -179,6 +184,8 @@ def main(argv=None) -> None:
               .to_string(index=False, float_format=lambda x: f"{x:.3f}"))
         print(f"mean ARI, whole report half: baseline@0.5 {f['baseline@0.5'].mean():.3f}  "
               f"baseline@tuned {f['baseline@tuned'].mean():.3f}  ours {f['ours'].mean():.3f}")
+        print(f"  ablation, same settings without outlet penalty and with a hard date penalty: "
+              f"{f['ours_no_penalties'].mean():.3f}")
         print(f"mean ARI, blocks of 20 stories: baseline@tuned {f['blocks_baseline'].mean():.3f}  "
               f"ours {f['blocks_ours'].mean():.3f}")
         print(f"mean ARI, blocks of 5 stories: baseline@tuned {f['small_baseline'].mean():.3f}  "

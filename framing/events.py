@@ -54,6 +54,14 @@ DEFAULT_NEIGHBORS = 5
 # For collections too small for local scaling (< min_articles): subtracted from
 # every similarity instead; chosen on blocks of 5 AllSides stories (~15 articles).
 DEFAULT_BACKGROUND = 0.25
+# Subtracted from the (locally scaled) similarity of two articles whose dates are both
+# known and more than date_window days apart, and of two articles from the same outlet
+# (``source``). Both chosen on the tuning halves of benchmarks/bench_events.py (the same
+# values won in both folds): a soft date penalty (0.1 instead of a hard 1.0) keeps a story
+# whose follow-up came days later together; the outlet penalty reflects that a roundup
+# rarely cites one outlet twice for one story (+0.007 ARI on the report halves).
+DEFAULT_DATE_PENALTY = 0.1
+DEFAULT_SOURCE_PENALTY = 0.2
 CHANNELS = ("title", "lead", "body", "names", "words")
 
 # Capitalised words that begin sentences or are otherwise not names.
@@ -217,7 +225,8 @@ def article_features(articles, *, embedder=None, embeddings=None) -> dict:
     dict
         ``title``, ``lead``, ``body``: float32 (n, d), L2-normalised;
         ``names``: list of name lists; ``texts``: the article texts;
-        ``days``: float (n,), days since 1970, NaN when unknown.
+        ``days``: float (n,), days since 1970, NaN when unknown;
+        ``sources``: outlet name per article (lower-cased), None when unknown.
     """
     articles = _check_articles(articles)
     n = len(articles)
@@ -240,6 +249,8 @@ def article_features(articles, *, embedder=None, embeddings=None) -> dict:
     feats["names"] = [named_things(t) for t in articles["text"].astype(str)]
     feats["texts"] = articles["text"].astype(str).tolist()
     feats["days"] = _days(articles["date"]) if "date" in articles.columns else np.full(n, np.nan)
+    feats["sources"] = ([None if pd.isna(x) or not str(x).strip() else str(x).strip().lower()
+                         for x in articles["source"]] if "source" in articles.columns else [None] * n)
     return feats
 
 
@@ -283,7 +294,8 @@ def _local_scaling(s: np.ndarray, neighbors: int, background: float, min_article
 
 
 def _combine(sims: dict, weights: dict, days: np.ndarray, date_window: float | None,
-             neighbors: int | None = None, background: float = 0.0, min_articles: int = 30) -> np.ndarray:
+             neighbors: int | None = None, background: float = 0.0, min_articles: int = 30,
+             sources: list | None = None, date_penalty: float = 1.0, source_penalty: float = 0.0) -> np.ndarray:
     total = sum(weights.get(k, 0.0) for k in CHANNELS)
     if total <= 0:
         raise FramingError(f"weights: expected some positive weight among {', '.join(CHANNELS)}, found {weights}")
@@ -293,7 +305,13 @@ def _combine(sims: dict, weights: dict, days: np.ndarray, date_window: float | N
     if date_window is not None and np.isfinite(days).any():
         gap = np.abs(days[:, None] - days[None, :])
         # Unknown dates (NaN) never separate articles.
-        s = np.where(np.nan_to_num(gap, nan=0.0) > date_window, s - 1.0, s)
+        s = np.where(np.nan_to_num(gap, nan=0.0) > date_window, s - date_penalty, s)
+    if source_penalty and sources is not None:
+        src = np.array([x if x is not None else "" for x in sources], dtype=object)
+        same = (src[:, None] == src[None, :]) & (src[:, None] != "")
+        np.fill_diagonal(same, False)
+        # Unknown outlets (None) never separate articles.
+        s = s - source_penalty * same
     return s
 
 
@@ -351,7 +369,15 @@ class EventGrouper:
         :data:`DEFAULT_WEIGHTS`.
     date_window : float or None
         Articles whose dates are both known and more than this many days
-        apart are pushed apart. ``None`` ignores dates.
+        apart are pushed apart (by ``date_penalty``). ``None`` ignores dates.
+    date_penalty : float
+        Subtracted from the similarity of such pairs; default
+        :data:`DEFAULT_DATE_PENALTY` (soft: a clear match still joins).
+    source_penalty : float
+        Subtracted from the similarity of two articles from the same
+        outlet (``source`` column, compared case-insensitively; unknown
+        outlets are never penalised); default :data:`DEFAULT_SOURCE_PENALTY`.
+        Set 0 when one outlet often runs several articles on one event.
     neighbors : int or None
         Local scaling: subtract from each pair's similarity the mean
         similarity of the two articles to their ``neighbors`` nearest
@@ -376,7 +402,8 @@ class EventGrouper:
 
     def __init__(self, threshold: float | None = None, weights: dict | None = None, date_window: float | None = 3.0,
                  neighbors: int | None = DEFAULT_NEIGHBORS, background: float = DEFAULT_BACKGROUND,
-                 min_articles: int = 30, linkage: str = "average", embedder=None):
+                 min_articles: int = 30, linkage: str = "average", embedder=None,
+                 date_penalty: float = DEFAULT_DATE_PENALTY, source_penalty: float = DEFAULT_SOURCE_PENALTY):
         self.threshold = threshold
         self.weights = weights
         self.date_window = date_window
@@ -385,11 +412,14 @@ class EventGrouper:
         self.min_articles = min_articles
         self.linkage = linkage
         self.embedder = embedder
+        self.date_penalty = date_penalty
+        self.source_penalty = source_penalty
 
     def get_params(self, deep: bool = False) -> dict:
         return {"threshold": self.threshold, "weights": self.weights, "date_window": self.date_window,
                 "neighbors": self.neighbors, "background": self.background, "min_articles": self.min_articles,
-                "linkage": self.linkage, "embedder": self.embedder if isinstance(self.embedder, (str, type(None))) else repr(self.embedder)}
+                "linkage": self.linkage, "date_penalty": self.date_penalty, "source_penalty": self.source_penalty,
+                "embedder": self.embedder if isinstance(self.embedder, (str, type(None))) else repr(self.embedder)}
 
     def set_params(self, **params):
         for k, v in params.items():
@@ -415,7 +445,8 @@ class EventGrouper:
         feats = features if features is not None else article_features(articles, embedder=self.embedder,
                                                                        embeddings=embeddings)
         sim = _combine(_channel_similarities(feats), w, feats["days"], self.date_window, self.neighbors,
-                       self.background, self.min_articles)
+                       self.background, self.min_articles, feats.get("sources"), float(self.date_penalty),
+                       float(self.source_penalty))
         self.similarity_ = sim
         self.labels_ = _cut(sim, t, self.linkage)
         self.n_events_ = int(self.labels_.max()) + 1
@@ -446,7 +477,8 @@ class EventGrouper:
 
 def group_events(articles, *, embedder=None, embeddings=None, threshold: float | None = None,
                  weights: dict | None = None, date_window: float | None = 3.0,
-                 neighbors: int | None = DEFAULT_NEIGHBORS) -> pd.DataFrame:
+                 neighbors: int | None = DEFAULT_NEIGHBORS, date_penalty: float = DEFAULT_DATE_PENALTY,
+                 source_penalty: float = DEFAULT_SOURCE_PENALTY) -> pd.DataFrame:
     """Group articles reporting the same story into events.
 
     Parameters
@@ -456,7 +488,7 @@ def group_events(articles, *, embedder=None, embeddings=None, threshold: float |
     embedder : str or Embedder, optional
     embeddings : ndarray (n, d) or dict of them, optional
         See :func:`article_features`.
-    threshold, weights, date_window, neighbors
+    threshold, weights, date_window, neighbors, date_penalty, source_penalty
         See :class:`EventGrouper`.
 
     Returns
@@ -467,7 +499,7 @@ def group_events(articles, *, embedder=None, embeddings=None, threshold: float |
     """
     articles = _check_articles(articles)
     g = EventGrouper(threshold=threshold, weights=weights, date_window=date_window, neighbors=neighbors,
-                     embedder=embedder)
+                     embedder=embedder, date_penalty=date_penalty, source_penalty=source_penalty)
     out = g.fit(articles, embeddings=embeddings).table()
     if "title" in articles.columns:
         out["title"] = articles["title"].tolist()
@@ -475,7 +507,8 @@ def group_events(articles, *, embedder=None, embeddings=None, threshold: float |
 
 
 def tune_event_grouper(articles, events, *, features=None, embedder=None, thresholds=None, weight_grid=None,
-                       date_windows=(None, 3.0), neighbors=(0, 2, 3, 5)):
+                       date_windows=(None, 3.0), neighbors=(0, 2, 3, 5), date_penalty: float = DEFAULT_DATE_PENALTY,
+                       source_penalty: float = DEFAULT_SOURCE_PENALTY):
     """Choose threshold, channel weights, date window and local scaling by ARI against known events.
 
     Parameters
@@ -488,6 +521,8 @@ def tune_event_grouper(articles, events, *, features=None, embedder=None, thresh
         0.8–1.2 with it (the scaled similarity is centred near 0).
     weight_grid : sequence of dict, optional
     date_windows, neighbors : sequences
+    date_penalty, source_penalty : float
+        Fixed (not searched); see :class:`EventGrouper`.
 
     Returns
     -------
@@ -516,7 +551,8 @@ def tune_event_grouper(articles, events, *, features=None, embedder=None, thresh
             for k in neighbors:
                 ts = thresholds if thresholds is not None else (
                     np.round(np.arange(0.8, 1.21, 0.025), 3) if k else np.round(np.arange(0.4, 0.81, 0.025), 3))
-                z = _tree(_combine(sims, w, feats["days"], dw, k, DEFAULT_BACKGROUND))
+                z = _tree(_combine(sims, w, feats["days"], dw, k, DEFAULT_BACKGROUND, sources=feats.get("sources"),
+                                   date_penalty=date_penalty, source_penalty=source_penalty))
                 for t in ts:
                     rows.append({**w, "date_window": dw, "neighbors": k, "threshold": float(t),
                                  "ari": adjusted_rand_score(y, _labels(z, float(t)))})
@@ -525,7 +561,7 @@ def tune_event_grouper(articles, events, *, features=None, embedder=None, thresh
     dw = best["date_window"]
     g = EventGrouper(threshold=float(best["threshold"]), weights={k: float(best[k]) for k in CHANNELS},
                      date_window=None if pd.isna(dw) else float(dw), neighbors=int(best["neighbors"]),
-                     embedder=embedder)
+                     embedder=embedder, date_penalty=date_penalty, source_penalty=source_penalty)
     return g, res
 
 

@@ -99,10 +99,22 @@ def test_threshold_moves_the_number_of_events(synthetic, fake_embedder):
 def test_dates_far_apart_split_an_event(synthetic, fake_embedder):
     arts = synthetic[synthetic["story"] == "storm"].copy()
     arts["date"] = ["2021-08-30", "2021-08-30", "2022-08-30"]
-    lab = EventGrouper(embedder=fake_embedder, date_window=3).fit(arts).labels_
+    lab = EventGrouper(embedder=fake_embedder, date_window=3, date_penalty=1.0).fit(arts).labels_
     assert lab[0] == lab[1] and lab[2] != lab[0]
-    lab = EventGrouper(embedder=fake_embedder, date_window=None).fit(arts).labels_
+    lab = EventGrouper(embedder=fake_embedder, date_window=None, date_penalty=1.0).fit(arts).labels_
     assert len(set(lab)) == 1
+
+
+def test_same_outlet_penalty_splits_only_known_same_outlets(synthetic, fake_embedder):
+    arts = synthetic[synthetic["story"] == "storm"].copy()
+    kw = {"embedder": fake_embedder, "threshold": 0.8, "neighbors": None}
+    assert len(set(EventGrouper(**kw, source_penalty=1.0).fit(arts).labels_)) == 1  # three outlets
+    arts["source"] = ["Outlet A", "outlet a ", "Outlet B"]  # names compared case-insensitively
+    lab = EventGrouper(**kw, source_penalty=1.0).fit(arts).labels_
+    assert lab[0] != lab[1]
+    assert len(set(EventGrouper(**kw, source_penalty=0.0).fit(arts).labels_)) == 1
+    arts["source"] = [None, None, "Outlet B"]  # unknown outlets never separate articles
+    assert len(set(EventGrouper(**kw, source_penalty=1.0).fit(arts).labels_)) == 1
 
 
 def test_grouper_contract(synthetic, fake_embedder):
