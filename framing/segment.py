@@ -156,6 +156,7 @@ def split_sentences(text: str, *, language: str = "en", max_chars: int = 2000) -
                 stripped = para[pos : pos + len(stripped)]
             spans.append([pos, pos + len(stripped)])
             cursor = pos + len(stripped)
+        spans = _cover(para, spans)
         merged: list[list[int]] = []
         for s, e in spans:
             frag = para[s:e]
@@ -173,6 +174,27 @@ def split_sentences(text: str, *, language: str = "en", max_chars: int = 2000) -
                     out.append((base + a, base + b, para_no))
             else:
                 out.append((base + s, base + e, para_no))
+    return out
+
+
+def _cover(para: str, spans: list[list[int]]) -> list[list[int]]:
+    """Make the spans cover every non-space character of the paragraph.
+
+    pysbd occasionally drops text (e.g. the "!!" of "a.!!"); whatever lies
+    between or after its sentences joins the sentence before it (or, at the
+    start, the sentence after it), so that no text is ever lost.
+    """
+    if not spans:
+        return spans
+    out = [list(sp) for sp in spans]
+    lead = para[: out[0][0]]
+    if lead.strip():
+        out[0][0] = len(lead) - len(lead.lstrip())
+    for i in range(len(out)):
+        nxt = out[i + 1][0] if i + 1 < len(out) else len(para)
+        gap = para[out[i][1] : nxt]
+        if gap.strip():
+            out[i][1] = out[i][1] + len(gap.rstrip())
     return out
 
 

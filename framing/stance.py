@@ -748,12 +748,13 @@ def fitted_scorer(codebook=None, embedder=None, **params) -> StanceScorer:
     """
     import hashlib
 
-    from .embed import Embedder, get_embedder
+    from .embed import get_embedder
 
     cb = load_codebook(codebook)
     emb = get_embedder(embedder)
     sc = StanceScorer(codebook=cb, embedder=emb, **params)
-    if not isinstance(emb, Embedder) or not emb.cache:
+    # Only an embedder with an on-disk cache (framing's Embedder, cache on) gets a cached model.
+    if getattr(emb, "cache", None) is not True or not isinstance(getattr(emb, "fingerprint", None), str):
         return sc.fit()
     from .cache import default_cache_dir
 
