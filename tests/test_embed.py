@@ -70,7 +70,8 @@ def test_second_run_hits_cache_without_loading_model(tmp_path, seed_sentences):
     """
     first = _run(code, str(tmp_path / "c"))
     assert first.returncode == 0, first.stderr
-    assert first.stdout.split() == ["10", "True", "True", "True"]
+    # the first run loads a model (torch + sentence-transformers, or onnxruntime for the ONNX default)
+    assert first.stdout.split()[:2] == ["10", "True"]
     second = _run(code, str(tmp_path / "c"))
     assert second.returncode == 0, second.stderr
     assert second.stdout.split() == ["0", "False", "False", "False"]

@@ -1,0 +1,229 @@
+"""Embedding speed (issue #7): torch vs the ONNX backends, side by side in one run.
+
+Prints, for real news sentences (SemEval 2025 task 10 EN *train* documents
+when ``data/external/`` has them, else the seed articles; segmented by
+:func:`framing.segment.segment`, deduplicated):
+
+* sentences/s of ``Embedder(backend=...)`` with ``cache=False`` for torch
+  (plain sentence-transformers), ``onnx`` (fp32 onnxruntime) and
+  ``onnx-int8``, measured interleaved: every backend embeds the same chunk
+  of sentences in turn, and the ratio to torch is the median over chunks of
+  ``t_torch / t_backend`` (the machines are shared and noisy; only ratios
+  measured this way are stable). The total-time ratio and the CPU-time
+  ratio (``time.process_time``, all threads) are shown too;
+* cosine agreement of each backend with torch (mean and min over sentences);
+* ``import framing`` time (subprocess) beside ``python -c pass``.
+
+Hooks, off by default because they take minutes:
+
+* ``FRAMING_BENCH_SPEED_LARGE=100000``: a 100k-sentence run per backend in a
+  subprocess (wall time, sentences/s, peak RSS from ``getrusage``). The
+  corpus repeats the real train sentences with small perturbations (a
+  numbered prefix and a swapped pair of adjacent words) so that deduplication
+  does not collapse it; it is therefore *not* 100k distinct real sentences.
+* ``FRAMING_BENCH_SPEED_REPORT=1``: ``framing report seeds/`` cold then warm
+  (fresh cache), wall time and peak RSS of each, for the default backend.
+
+Other knobs: ``FRAMING_BENCH_SPEED_N`` sentences (default 1500),
+``FRAMING_BENCH_SPEED_CHUNK`` (default 250), ``FRAMING_BENCH_SPEED_BACKENDS``
+(default ``torch,onnx,onnx-int8``; the first is the baseline).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+TRAIN_DOCS = ROOT / "data" / "external" / "semeval2025-t10" / "data" / "train_data" / "EN" / "raw-documents"
+SEEDS = ROOT / "seeds"
+
+
+def _env_int(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+def real_sentences() -> tuple[list[str], str]:
+    """Unique sentences of the EN train documents (or the seeds), and where they came from."""
+    from framing.corpus import read_articles
+    from framing.segment import segment
+
+    src, label = (TRAIN_DOCS, "SemEval-2025 T10 EN train documents") if TRAIN_DOCS.is_dir() else (SEEDS, "seed articles")
+    sents = segment(read_articles(src))["text"].tolist()
+    seen, out = set(), []
+    for s in sents:
+        s = " ".join(str(s).split())
+        if len(s) >= 20 and s not in seen:
+            seen.add(s)
+            out.append(s)
+    return out, label
+
+
+def perturbed_corpus(base: list[str], n: int, seed: int = 0) -> list[str]:
+    """``n`` sentences: ``base`` repeated, each copy with a numbered prefix and two adjacent words swapped."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for i in range(n):
+        words = base[i % len(base)].split()
+        if len(words) > 3:
+            j = int(rng.integers(0, len(words) - 1))
+            words[j], words[j + 1] = words[j + 1], words[j]
+        out.append(f"({i // len(base)}) " + " ".join(words))
+    return out
+
+
+def _cos(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return (a * b).sum(1) / np.maximum(np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1), 1e-12)
+
+
+def side_by_side(texts: list[str], backends: list[str], chunk: int) -> dict:
+    """Interleaved timing of each backend on the same chunks; vectors kept for the cosines."""
+    from framing.embed import Embedder
+
+    embs = {b: Embedder(backend=b, cache=False) for b in backends}
+    for e in embs.values():  # load (and export on first use) + warm up outside the timing
+        e.encode(texts[:64])
+    wall = {b: [] for b in backends}
+    cpu = {b: [] for b in backends}
+    vecs = {b: [] for b in backends}
+    for s in range(0, len(texts), chunk):
+        part = texts[s:s + chunk]
+        for b, e in embs.items():
+            c0, t0 = time.process_time(), time.perf_counter()
+            v = e.encode(part)
+            wall[b].append(time.perf_counter() - t0)
+            cpu[b].append(time.process_time() - c0)
+            vecs[b].append(v)
+    return {"wall": wall, "cpu": cpu, "vecs": {b: np.concatenate(v) for b, v in vecs.items()},
+            "batch": {b: e.batch_size for b, e in embs.items()}}
+
+
+def import_time(reps: int = 5) -> tuple[float, float]:
+    """Median wall seconds of ``python -c "import framing"`` and of ``python -c pass``."""
+    def run(code: str) -> float:
+        ts = []
+        for _ in range(reps):
+            t0 = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code], check=True, cwd=str(ROOT))
+            ts.append(time.perf_counter() - t0)
+        return float(np.median(ts))
+
+    return run("import framing"), run("pass")
+
+
+_LARGE = textwrap.dedent("""
+    import json, resource, sys, time
+    from framing.embed import Embedder
+    texts = json.load(open(sys.argv[2], encoding="utf-8"))
+    e = Embedder(backend=sys.argv[1], cache=False)
+    e.encode(texts[:64])
+    t0 = time.perf_counter()
+    v = e.encode(texts)
+    dt = time.perf_counter() - t0
+    print(json.dumps({"seconds": dt, "n": len(texts), "shape": list(v.shape),
+                      "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+""")
+
+
+def large_run(backend: str, texts: list[str]) -> dict:
+    """Embed ``texts`` in a fresh subprocess; wall seconds and peak RSS (MB)."""
+    with tempfile.TemporaryDirectory() as d:
+        f = Path(d) / "texts.json"
+        f.write_text(json.dumps(texts), encoding="utf-8")
+        p = subprocess.run([sys.executable, "-c", _LARGE, backend, str(f)], capture_output=True, text=True,
+                           cwd=str(ROOT), env=dict(os.environ, FRAMING_PROGRESS="0"))
+    if p.returncode != 0:
+        raise RuntimeError(p.stderr.strip().splitlines()[-1] if p.stderr.strip() else "failed")
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+_REPORT = textwrap.dedent("""
+    import json, resource, sys, time
+    t0 = time.perf_counter()
+    from framing.cli import main
+    code = main(["report", sys.argv[1], "--out", sys.argv[2]])
+    print(json.dumps({"code": code, "seconds": time.perf_counter() - t0,
+                      "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+""")
+
+
+def report_times() -> list[tuple[str, dict]]:
+    """``framing report seeds/`` twice with a fresh cache: cold, then warm."""
+    out = []
+    with tempfile.TemporaryDirectory() as d:
+        env = dict(os.environ, FRAMING_CACHE=str(Path(d) / "cache"), FRAMING_PROGRESS="0", HF_HUB_OFFLINE="1")
+        for label in ("cold", "warm"):
+            p = subprocess.run([sys.executable, "-c", _REPORT, str(SEEDS), str(Path(d) / f"r-{label}")],
+                               capture_output=True, text=True, cwd=str(ROOT), env=env)
+            if p.returncode != 0:
+                raise RuntimeError(p.stderr.strip().splitlines()[-1] if p.stderr.strip() else "failed")
+            out.append((label, json.loads(p.stdout.strip().splitlines()[-1])))
+    return out
+
+
+def main() -> None:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    backends = os.environ.get("FRAMING_BENCH_SPEED_BACKENDS", "torch,onnx,onnx-int8").split(",")
+    n = _env_int("FRAMING_BENCH_SPEED_N", 1500)
+    chunk = _env_int("FRAMING_BENCH_SPEED_CHUNK", 250)
+    sents, label = real_sentences()
+    rng = np.random.default_rng(0)
+    texts = [sents[i] for i in rng.permutation(len(sents))[:n]]
+    try:
+        load = open("/proc/loadavg").read().split()[:3]
+    except OSError:
+        load = ["?"]
+    print(f"{len(texts)} unique sentences from the {label}; chunks of {chunk}; {os.cpu_count()} cores; "
+          f"load average {' '.join(load)}")
+    r = side_by_side(texts, backends, chunk)
+    base = backends[0]
+    bw, bc = np.array(r["wall"][base]), np.array(r["cpu"][base])
+    print(f"\n{'backend':<11} {'batch':>5} {'sent/s':>8} {'x ' + base + ' (median)':>17} {'x (total)':>9} "
+          f"{'x (cpu)':>8} {'cos mean':>9} {'cos min':>8}")
+    for b in backends:
+        w, c = np.array(r["wall"][b]), np.array(r["cpu"][b])
+        cos = _cos(r["vecs"][b], r["vecs"][base])
+        print(f"{b:<11} {r['batch'][b]:>5} {len(texts) / w.sum():>8.1f} {np.median(bw / w):>17.2f} "
+              f"{bw.sum() / w.sum():>9.2f} {bc.sum() / c.sum():>8.2f} {cos.mean():>9.5f} {cos.min():>8.5f}")
+    print("(sent/s is wall clock through Embedder(cache=False): preprocessing, dedup, tokenising, pooling included)")
+
+    t_imp, t_pass = import_time()
+    print(f"\nimport framing: {t_imp * 1000:.0f} ms (python -c pass: {t_pass * 1000:.0f} ms; "
+          f"framing itself {max(t_imp - t_pass, 0) * 1000:.0f} ms)")
+
+    large = _env_int("FRAMING_BENCH_SPEED_LARGE", 0)
+    if large:
+        corpus = perturbed_corpus(sents, large)
+        print(f"\n{large} sentences (the real sentences repeated with a numbered prefix and one swapped word pair):")
+        print(f"{'backend':<11} {'seconds':>8} {'sent/s':>8} {'peak RSS MB':>12}")
+        for b in backends:
+            try:
+                res = large_run(b, corpus)
+                print(f"{b:<11} {res['seconds']:>8.1f} {res['n'] / res['seconds']:>8.1f} {res['peak_rss_mb']:>12.0f}")
+            except RuntimeError as exc:
+                print(f"{b:<11} failed: {exc}")
+    else:
+        print("\n100k-sentence run: skipped (set FRAMING_BENCH_SPEED_LARGE=100000)")
+
+    if os.environ.get("FRAMING_BENCH_SPEED_REPORT", "") in {"1", "true", "yes"}:
+        print("\nframing report seeds/ (default backend, fresh cache):")
+        for lab, res in report_times():
+            print(f"{lab:<5} {res['seconds']:>7.1f} s  peak RSS {res['peak_rss_mb']:.0f} MB  exit {res['code']}")
+    else:
+        print("warm-report time: skipped (set FRAMING_BENCH_SPEED_REPORT=1)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,129 @@
+"""The ONNX backends of the Embedder: agreement with torch, export cache, fallbacks, light imports."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from framing import _onnx
+from framing.embed import Embedder, bundled_model_path
+from framing.errors import FramingError
+
+
+def _cos(a, b):
+    return (a * b).sum(1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
+
+
+@pytest.fixture(scope="module")
+def seed_texts(seed_sentences):
+    return seed_sentences["text"].tolist()
+
+
+@pytest.fixture(scope="module")
+def torch_vectors(seed_texts):
+    return Embedder(backend="torch", cache=False).encode(seed_texts)
+
+
+@pytest.mark.slow
+def test_default_backend_agrees_with_torch_on_seed_sentences(seed_texts, torch_vectors):
+    e = Embedder(cache=False)
+    v = e.encode(seed_texts)
+    c = _cos(v, torch_vectors)
+    assert v.dtype == np.float32 and v.shape == torch_vectors.shape
+    np.testing.assert_allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
+    assert c.mean() >= 0.99, (e.backend_, c.mean(), c.min())
+    assert c.min() >= 0.97, (e.backend_, c.mean(), c.min())
+
+
+@pytest.mark.slow
+def test_fp32_onnx_matches_torch(seed_texts, torch_vectors):
+    v = Embedder(backend="onnx", cache=False).encode(seed_texts)
+    assert _cos(v, torch_vectors).min() > 0.9999
+
+
+@pytest.mark.slow
+def test_export_is_cached_atomically_with_its_check(session_cache):
+    path, meta = _onnx.prepare(bundled_model_path(), "int8", root=session_cache)
+    assert path.is_file() and path.parent.parent == session_cache / "onnx"
+    assert meta["ok"] and meta["check_mean_cos"] >= 0.99 and meta["recipe"] == _onnx.RECIPE
+    on_disk = json.loads((path.parent / "meta-int8.json").read_text())
+    assert on_disk["check_mean_cos"] == meta["check_mean_cos"]
+    assert not list(path.parent.glob("*.tmp"))
+    again, _ = _onnx.prepare(bundled_model_path(), "int8", root=session_cache)
+    assert again == path and again.stat().st_mtime_ns == path.stat().st_mtime_ns  # not rebuilt
+
+
+@pytest.mark.slow
+def test_int8_batches_are_deterministic(seed_texts):
+    e = Embedder(backend="onnx-int8", cache=False)
+    a = e.encode(seed_texts)
+    b = e.encode(seed_texts[::-1])[::-1]
+    assert a.tobytes() == b.tobytes()  # the same set of texts forms the same batches
+
+
+def test_backends_have_distinct_fingerprints():
+    fps = {Embedder(backend=b, cache=False).fingerprint for b in ("torch", "onnx", "onnx-int8")}
+    assert len(fps) == 3
+    assert all(_onnx.RECIPE in f for f in fps if "onnx" in f)
+
+
+def test_default_backend_is_onnx_int8_on_cpu(monkeypatch):
+    monkeypatch.setattr("framing.embed._gpu_present", lambda: False)
+    assert Embedder(cache=False).backend_ == "onnx-int8"
+    assert Embedder(cache=False).batch_size == 16
+    assert Embedder(cache=False, device="cuda").backend_ == "torch"
+    assert Embedder(cache=False, backend="torch").batch_size == 64
+    monkeypatch.setattr("framing.embed._gpu_present", lambda: True)
+    assert Embedder(cache=False).backend_ == "torch"
+
+
+def _fake_model(tmp_path, modules=None, model_type="bert", pooling="pooling_mode_mean_tokens"):
+    d = tmp_path / "m"
+    (d / "1_Pooling").mkdir(parents=True)
+    modules = modules or [
+        {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+        {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
+    ]
+    (d / "modules.json").write_text(json.dumps(modules))
+    (d / "config.json").write_text(json.dumps({"model_type": model_type, "hidden_size": 8}))
+    (d / "1_Pooling" / "config.json").write_text(json.dumps({pooling: True}))
+    (d / "tokenizer.json").write_text("{}")
+    return d
+
+
+def test_unsupported_models_are_named_and_fall_back_to_torch(tmp_path):
+    d = _fake_model(tmp_path, model_type="t5")
+    with pytest.raises(_onnx.OnnxUnsupported, match=r"architecture 't5' is not one of"):
+        _onnx.inspect_model(d)
+    assert Embedder(str(d), cache=False).backend_ == "torch"  # default: torch, decided without loading
+    with pytest.raises(FramingError, match="architecture 't5'"):
+        Embedder(str(d), cache=False, backend="onnx").encode(["x"])  # explicit: a clear error
+    d2 = _fake_model(tmp_path / "b", pooling="pooling_mode_max_tokens")
+    with pytest.raises(_onnx.OnnxUnsupported, match="not mean or CLS"):
+        _onnx.inspect_model(d2)
+    dense = [{"type": "sentence_transformers.models.Transformer", "path": ""},
+             {"type": "sentence_transformers.models.Pooling", "path": "1_Pooling"},
+             {"type": "sentence_transformers.models.Dense", "path": "2_Dense"}]
+    with pytest.raises(_onnx.OnnxUnsupported, match="Dense"):
+        _onnx.inspect_model(_fake_model(tmp_path / "c", modules=dense))
+
+
+def test_bundled_model_is_supported():
+    spec = _onnx.inspect_model(bundled_model_path())
+    assert spec["pooling"] == "mean" and spec["max_seq_length"] == 256 and spec["hidden_size"] == 384
+
+
+@pytest.mark.slow
+def test_import_framing_and_embedder_stay_light():
+    code = ("import sys, framing, framing.embed; framing.embed.Embedder(cache=False); "
+            "print([m for m in ('onnxruntime', 'onnx', 'torch', 'transformers', 'tokenizers', 'sentence_transformers') "
+            "if m in sys.modules])")
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                       env=dict(os.environ, HF_HUB_OFFLINE="1"))
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.strip() == "[]"
