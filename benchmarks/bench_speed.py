@@ -12,7 +12,9 @@ when ``data/external/`` has them, else the seed articles; segmented by
   measured this way are stable). The total-time ratio and the CPU-time
   ratio (``time.process_time``, all threads) are shown too;
 * cosine agreement of each backend with torch (mean and min over sentences);
-* ``import framing`` time (subprocess) beside ``python -c pass``.
+* ``import framing`` time (subprocess) beside ``python -c pass``;
+* start-up: a fresh process embedding 10 sentences without the vector cache
+  (the exported ONNX model is cached), wall time and peak RSS per backend.
 
 Hooks, off by default because they take minutes:
 
@@ -122,6 +124,25 @@ def import_time(reps: int = 5) -> tuple[float, float]:
     return run("import framing"), run("pass")
 
 
+_STARTUP = textwrap.dedent("""
+    import json, resource, sys, time
+    t0 = time.perf_counter()
+    from framing.embed import Embedder
+    v = Embedder(backend=sys.argv[1], cache=False).encode(json.loads(sys.argv[2]))
+    print(json.dumps({"seconds": time.perf_counter() - t0, "torch": "torch" in sys.modules,
+                      "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+""")
+
+
+def startup(backend: str, texts: list[str]) -> dict:
+    """A fresh process: import, load (exported model already cached), embed ``texts``."""
+    p = subprocess.run([sys.executable, "-c", _STARTUP, backend, json.dumps(texts)], capture_output=True, text=True,
+                       cwd=str(ROOT), env=dict(os.environ, FRAMING_PROGRESS="0"))
+    if p.returncode != 0:
+        raise RuntimeError(p.stderr.strip().splitlines()[-1] if p.stderr.strip() else "failed")
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
 _LARGE = textwrap.dedent("""
     import json, resource, sys, time
     from framing.embed import Embedder
@@ -202,6 +223,18 @@ def main() -> None:
     t_imp, t_pass = import_time()
     print(f"\nimport framing: {t_imp * 1000:.0f} ms (python -c pass: {t_pass * 1000:.0f} ms; "
           f"framing itself {max(t_imp - t_pass, 0) * 1000:.0f} ms)")
+
+    print(f"\nstart-up, fresh process embedding 10 sentences (exported model cached, no vector cache):")
+    print(f"{'backend':<11} {'seconds':>8} {'x ' + base:>9} {'peak RSS MB':>12} {'torch imported':>15}")
+    st = {}
+    for b in backends:
+        try:
+            st[b] = startup(b, texts[:10])
+        except RuntimeError as exc:
+            print(f"{b:<11} failed: {exc}")
+    for b, res in st.items():
+        ratio = st[base]["seconds"] / res["seconds"] if base in st else float("nan")
+        print(f"{b:<11} {res['seconds']:>8.1f} {ratio:>9.2f} {res['peak_rss_mb']:>12.0f} {str(res['torch']):>15}")
 
     large = _env_int("FRAMING_BENCH_SPEED_LARGE", 0)
     if large:

@@ -347,12 +347,14 @@ def _cos(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (a * b).sum(1) / np.maximum(np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1), 1e-12)
 
 
-def prepare(model_dir, variant: str = "int8", *, root) -> tuple[Path, dict]:
+def prepare(model_dir, variant: str = "int8", *, root, before_export=None) -> tuple[Path, dict]:
     """The ONNX file of ``variant`` for the model in ``model_dir`` (exported and cached on first use).
 
     Returns ``(path, meta)``; ``meta`` holds the model spec and the checks
     made at export time. Raises :class:`OnnxUnsupported` when the model
-    cannot be exported or fails its check.
+    cannot be exported or fails its check. ``before_export(model_dir)``, if
+    given, runs before the weights are read (e.g. to verify their hashes);
+    a cached file skips it, since the key covers the weights' size and mtime.
     """
     if variant not in VARIANTS:
         raise FramingError(f"ONNX variant {variant!r}: expected one of {VARIANTS}")
@@ -367,6 +369,8 @@ def prepare(model_dir, variant: str = "int8", *, root) -> tuple[Path, dict]:
                 raise OnnxUnsupported(meta.get("reason", "failed its export check"))
             return path, meta
     with _export_lock:
+        if before_export is not None:
+            before_export(model_dir)
         return _build(model_dir, spec, folder, variant)
 
 

@@ -376,9 +376,10 @@ class Embedder:
                     if _offline() and not _in_hf_cache(self._source):
                         raise self._not_found()
                     raise _onnx.OnnxUnsupported(f"model {self.model!r}: not a local folder nor in the Hugging Face cache")
-                if self._identity.startswith(DEFAULT_MODEL + "@"):
-                    verify_bundled(local)
-                path, _meta = _onnx.prepare(local, _ONNX_VARIANT[self.backend_], root=default_cache_dir())
+                # the bundled weights are verified when they are exported (the key covers their size and mtime)
+                check = verify_bundled if self._identity.startswith(DEFAULT_MODEL + "@") else None
+                path, _meta = _onnx.prepare(local, _ONNX_VARIANT[self.backend_], root=default_cache_dir(),
+                                            before_export=check)
                 self._onnx = _onnx.OnnxEncoder(path, _meta["spec"], model_dir=local)
             except _onnx.OnnxUnsupported as exc:
                 if self.backend is not None:
