@@ -253,6 +253,23 @@ def test_narrative_classifier_learns_and_is_hierarchical(docs, narr, fake_embedd
     assert score_narratives(narr, pred)["f1_coarse"] > 0.8
 
 
+def test_narrative_coupling_mixes_levels(docs, narr, fake_embedder):
+    plain = NarrativeClassifier(fake_embedder, threshold=0.3, coupling="none").fit(docs, narr)
+    both = NarrativeClassifier(fake_embedder, threshold=0.3, coupling="both").fit(docs, narr)
+    pc0, pf0 = plain.predict_proba(docs)
+    pc, pf = both.predict_proba(docs)
+    # same weights: coupling changes only the scores; a narrative's score is the mean of its own probability
+    # and of its best subnarrative's, a subnarrative's the geometric mean of its own and its narrative's score
+    np.testing.assert_allclose(both.coef_fine_, plain.coef_fine_)
+    for narrative in pc.columns:
+        kids = [f for f in pf.columns if TAX.parent[f] == narrative]
+        np.testing.assert_allclose(pc[narrative], (pc0[narrative] + pf0[kids].max(axis=1)) / 2, rtol=1e-6)
+        np.testing.assert_allclose(pf[kids].to_numpy() ** 2, pf0[kids].to_numpy() * pc[[narrative]].to_numpy(),
+                                   rtol=1e-6, atol=1e-12)
+    with pytest.raises(FramingError, match="coupling: expected one of"):
+        NarrativeClassifier(fake_embedder, coupling="max").fit(docs, narr)
+
+
 def test_classifiers_raise_before_fit(docs, roles, fake_embedder):
     with pytest.raises(FramingError, match="not fitted"):
         NarrativeClassifier(fake_embedder).predict(docs)
@@ -290,7 +307,7 @@ def saved_model(tmp_path_factory, docs, narr):
     from conftest import FakeEmbedder
 
     d = tmp_path_factory.mktemp("model")
-    model = NarrativeClassifier(FakeEmbedder(), threshold=0.4).fit(docs, narr)
+    model = NarrativeClassifier(FakeEmbedder(), threshold=0.4, coupling="fine").fit(docs, narr)
     return model, model.save(d / "narr.json")
 
 
@@ -300,6 +317,8 @@ def test_saved_model_is_json_and_npz_and_reloads(saved_model, docs, fake_embedde
     assert doc["format_version"] == MODEL_FORMAT and doc["embedder"]["model_id"] == fake_embedder.model_id
     assert "framing_version" in doc and path.with_suffix(".npz").is_file()
     back = NarrativeClassifier.load(path, fake_embedder)
+    assert back.coupling == "fine" and doc["params"]["coupling"] == "fine"
+    pd.testing.assert_frame_equal(back.predict_proba(docs)[1], model.predict_proba(docs)[1])
     pd.testing.assert_frame_equal(back.predict(docs), model.predict(docs))
 
 
