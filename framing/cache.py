@@ -70,6 +70,22 @@ def _digest(keys: np.ndarray, vectors: np.ndarray) -> np.ndarray:
     return np.frombuffer(h.digest(), dtype=np.uint8)
 
 
+def _read_shard(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """(keys, vectors) of a shard whose digest checks out.
+
+    Raises FileNotFoundError when the shard is gone (another process
+    compacted it), ValueError/OSError/BadZipFile/... when it is damaged.
+    """
+    with np.load(path, allow_pickle=False) as z:
+        keys, vecs, digest = z["keys"], z["vectors"], z["digest"]
+    if not np.array_equal(_digest(keys, vecs), digest):
+        raise ValueError("checksum mismatch")
+    return keys, vecs
+
+
+_DAMAGED = (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError)
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file and an atomic rename."""
     path = Path(path)
@@ -141,7 +157,7 @@ class EmbeddingCache:
                     raise ValueError("bad key array")
             except FileNotFoundError:
                 continue  # compacted away by another process meanwhile
-            except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError):
+            except _DAMAGED:
                 self._drop_shard(path)
                 continue
             self._seen.add(path.name)
@@ -167,36 +183,39 @@ class EmbeddingCache:
             Rows for the hits; rows of misses are zero. ``None`` when nothing hit.
         hit : ndarray (n,) bool
         """
-        self._refresh()
         n = len(keys)
         hit = np.zeros(n, dtype=bool)
-        wanted: dict[str, list[tuple[int, int]]] = {}
-        for i, k in enumerate(keys):
-            loc = self._index.get(k)
-            if loc is not None:
-                wanted.setdefault(loc[0], []).append((i, loc[1]))
         out = None
-        for name, pairs in wanted.items():
-            path = self.dir / name
-            try:
-                with np.load(path, allow_pickle=False) as z:
-                    skeys, vecs, digest = z["keys"], z["vectors"], z["digest"]
-                if not np.array_equal(_digest(skeys, vecs), digest):
-                    raise ValueError("checksum mismatch")
-            except FileNotFoundError:
-                # compacted by another process: its rows live in a newer shard
-                self._seen.discard(name)
-                self._index = {k: v for k, v in self._index.items() if v[0] != name}
-                continue
-            except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError):
-                self._drop_shard(path)
-                continue
-            if out is None:
-                out = np.zeros((n, vecs.shape[1]), dtype=np.float32)
-            rows = np.array([p[1] for p in pairs])
-            idx = np.array([p[0] for p in pairs])
-            out[idx] = vecs[rows]
-            hit[idx] = True
+        self._refresh()
+        for _attempt in range(3):
+            vanished = False
+            wanted: dict[str, list[tuple[int, int]]] = {}
+            for i, k in enumerate(keys):
+                loc = None if hit[i] else self._index.get(k)
+                if loc is not None:
+                    wanted.setdefault(loc[0], []).append((i, loc[1]))
+            for name, pairs in wanted.items():
+                path = self.dir / name
+                try:
+                    _, vecs = _read_shard(path)
+                except FileNotFoundError:
+                    vanished = True  # compacted by another process: its rows live in a newer shard
+                    continue
+                except _DAMAGED:
+                    self._drop_shard(path)
+                    continue
+                if out is None:
+                    out = np.zeros((n, vecs.shape[1]), dtype=np.float32)
+                rows = np.array([p[1] for p in pairs])
+                idx = np.array([p[0] for p in pairs])
+                out[idx] = vecs[rows]
+                hit[idx] = True
+            if not vanished:
+                break
+            # Rebuild the index from what is on disk now, then look up what is still missing.
+            self._index.clear()
+            self._seen.clear()
+            self._refresh()
         return out, hit
 
     # ------------------------------------------------------------------ write
@@ -238,13 +257,10 @@ class EmbeddingCache:
         keys_all, vecs_all, merged = [], [], []
         for path in shards:
             try:
-                with np.load(path, allow_pickle=False) as z:
-                    k, v, d = z["keys"], z["vectors"], z["digest"]
-                if not np.array_equal(_digest(k, v), d):
-                    raise ValueError("checksum mismatch")
+                k, v = _read_shard(path)
             except FileNotFoundError:
                 continue
-            except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError):
+            except _DAMAGED:
                 self._drop_shard(path)
                 continue
             keys_all.append(k)
