@@ -59,11 +59,16 @@ def test_export_is_cached_atomically_with_its_check(session_cache):
 
 
 @pytest.mark.slow
-def test_int8_batches_are_deterministic(seed_texts):
-    e = Embedder(backend="onnx-int8", cache=False)
+def test_int8_vectors_do_not_depend_on_other_texts(seed_texts):
+    e = Embedder(backend="onnx-int8", cache=False)  # default batch_size 1
     a = e.encode(seed_texts)
     b = e.encode(seed_texts[::-1])[::-1]
-    assert a.tobytes() == b.tobytes()  # the same set of texts forms the same batches
+    assert a.tobytes() == b.tobytes()
+    assert e.encode(seed_texts[3:5]).tobytes() == a[3:5].tobytes()  # other company, same bits
+    e.batch_size = 16  # opt-in larger batches: faster, but one activation scale per batch
+    big = e.encode(seed_texts)
+    assert big.tobytes() == e.encode(seed_texts[::-1])[::-1].tobytes()  # same set, same batches
+    assert _cos(big, a).min() > 0.99
 
 
 def test_backends_have_distinct_fingerprints():
@@ -75,7 +80,8 @@ def test_backends_have_distinct_fingerprints():
 def test_default_backend_is_onnx_int8_on_cpu(monkeypatch):
     monkeypatch.setattr("framing.embed._gpu_present", lambda: False)
     assert Embedder(cache=False).backend_ == "onnx-int8"
-    assert Embedder(cache=False).batch_size == 16
+    assert Embedder(cache=False).batch_size == 1
+    assert Embedder(cache=False, backend="onnx").batch_size == 16
     assert Embedder(cache=False, device="cuda").backend_ == "torch"
     assert Embedder(cache=False, backend="torch").batch_size == 64
     monkeypatch.setattr("framing.embed._gpu_present", lambda: True)
