@@ -146,23 +146,33 @@ class EmbeddingCache:
             pass
 
     def _refresh(self) -> None:
-        """Add shards written since the last look (by us or another process)."""
-        for path in self._shards():
-            if path.name in self._seen:
-                continue
-            try:
-                with np.load(path, allow_pickle=False) as z:
-                    keys = z["keys"]
-                if keys.ndim != 2 or keys.shape[1] != 32 or keys.dtype != np.uint8:
-                    raise ValueError("bad key array")
-            except FileNotFoundError:
-                continue  # compacted away by another process meanwhile
-            except _DAMAGED:
-                self._drop_shard(path)
-                continue
-            self._seen.add(path.name)
-            for i, k in enumerate(keys):
-                self._index.setdefault(k.tobytes(), (path.name, i))
+        """Add shards written since the last look (by us or another process).
+
+        A shard that vanishes while we list the folder was compacted by another
+        process, which wrote the merged shard *before* deleting the parts: one
+        more listing finds it.
+        """
+        for _attempt in range(5):
+            vanished = False
+            for path in self._shards():
+                if path.name in self._seen:
+                    continue
+                try:
+                    with np.load(path, allow_pickle=False) as z:
+                        keys = z["keys"]
+                    if keys.ndim != 2 or keys.shape[1] != 32 or keys.dtype != np.uint8:
+                        raise ValueError("bad key array")
+                except FileNotFoundError:
+                    vanished = True
+                    continue
+                except _DAMAGED:
+                    self._drop_shard(path)
+                    continue
+                self._seen.add(path.name)
+                for i, k in enumerate(keys):
+                    self._index.setdefault(k.tobytes(), (path.name, i))
+            if not vanished:
+                return
 
     def __len__(self) -> int:
         self._refresh()

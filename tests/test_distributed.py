@@ -27,8 +27,10 @@ def test_dask_matches_single_process(client, seeds_dir, tmp_path):
     from framing.embed import Embedder
     from framing.report import run_pipeline
 
-    single = run_pipeline(seeds_dir, embedder=Embedder(cache=False))
-    dist = run_pipeline_dask(seeds_dir, client=client, cache=False, n_partitions=2)
+    # The torch backend: its vectors do not depend on which other sentences share a batch (int8
+    # onnxruntime quantises activations per batch, so partitions move its scores by ~1e-3).
+    single = run_pipeline(seeds_dir, embedder=Embedder(backend="torch", cache=False))
+    dist = run_pipeline_dask(seeds_dir, client=client, cache=False, backend="torch", n_partitions=2)
     a, b = single.sentences, dist.sentences
     assert list(a.columns) == list(b.columns)
     exact = ["article_id", "sentence_id", "text", "start", "end", "paragraph", "is_quote", "frame"]
@@ -46,9 +48,10 @@ def test_each_worker_loads_the_model_once(client, seeds_dir):
     def loaded_models():
         from framing.embed import _EMBEDDERS
 
-        return sum(1 for e in _EMBEDDERS.values() if e.is_loaded)
+        return [(e.model_id, e.backend_) for e in _EMBEDDERS.values() if e.is_loaded]
 
     per_worker = client.run(loaded_models)
     assert len(per_worker) == 2
-    assert all(n <= 1 for n in per_worker.values())
-    assert sum(per_worker.values()) >= 1
+    # 4 partitions on 2 workers: a worker that ran 2 tasks still holds one loaded model per backend
+    assert all(len(v) == len(set(v)) for v in per_worker.values())
+    assert sum(len(v) for v in per_worker.values()) >= 1
