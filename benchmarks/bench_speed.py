@@ -19,7 +19,8 @@ when ``data/external/`` has them, else the seed articles; segmented by
 Hooks, off by default because they take minutes:
 
 * ``FRAMING_BENCH_SPEED_LARGE=100000``: a 100k-sentence run per backend in a
-  subprocess (wall time, sentences/s, peak RSS from ``getrusage``). The
+  subprocess (wall time, sentences/s, peak RSS: ``VmHWM`` of /proc/self/status,
+  else ``getrusage``). The
   corpus repeats the real train sentences with small perturbations (a
   numbered prefix and a swapped pair of adjacent words) so that deduplication
   does not collapse it; it is therefore *not* 100k distinct real sentences.
@@ -126,11 +127,19 @@ def import_time(reps: int = 5) -> tuple[float, float]:
 
 _STARTUP = textwrap.dedent("""
     import json, resource, sys, time
+    def peak_mb():  # VmHWM: this exec's peak (ru_maxrss would include the forking parent's)
+        try:
+            for line in open("/proc/self/status"):
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+        except OSError:
+            pass
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     t0 = time.perf_counter()
     from framing.embed import Embedder
     v = Embedder(backend=sys.argv[1], cache=False).encode(json.loads(sys.argv[2]))
     print(json.dumps({"seconds": time.perf_counter() - t0, "torch": "torch" in sys.modules,
-                      "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                      "peak_rss_mb": peak_mb()}))
 """)
 
 
@@ -145,6 +154,14 @@ def startup(backend: str, texts: list[str]) -> dict:
 
 _LARGE = textwrap.dedent("""
     import json, resource, sys, time
+    def peak_mb():  # VmHWM: this exec's peak (ru_maxrss would include the forking parent's)
+        try:
+            for line in open("/proc/self/status"):
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+        except OSError:
+            pass
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     from framing.embed import Embedder
     texts = json.load(open(sys.argv[2], encoding="utf-8"))
     e = Embedder(backend=sys.argv[1], cache=False)
@@ -153,7 +170,7 @@ _LARGE = textwrap.dedent("""
     v = e.encode(texts)
     dt = time.perf_counter() - t0
     print(json.dumps({"seconds": dt, "n": len(texts), "shape": list(v.shape),
-                      "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                      "peak_rss_mb": peak_mb()}))
 """)
 
 
@@ -171,11 +188,19 @@ def large_run(backend: str, texts: list[str]) -> dict:
 
 _REPORT = textwrap.dedent("""
     import json, resource, sys, time
+    def peak_mb():  # VmHWM: this exec's peak (ru_maxrss would include the forking parent's)
+        try:
+            for line in open("/proc/self/status"):
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+        except OSError:
+            pass
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     t0 = time.perf_counter()
     from framing.cli import main
     code = main(["report", sys.argv[1], "--out", sys.argv[2]])
     print(json.dumps({"code": code, "seconds": time.perf_counter() - t0,
-                      "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                      "peak_rss_mb": peak_mb()}))
 """)
 
 
