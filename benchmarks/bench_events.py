@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 DEFAULT_DIR = Path("data/external/framing-bias-metric")
-REPO = "https://github.com/nayeon7lee/framing-bias-metric"
+REPO = "https://github.com/HLTCHKUST/framing-bias-metric"
 _URL_DATE = re.compile(r"/(20\d\d)[/-](\d\d)[/-](\d\d)(?:/|\b)")
 
 
