@@ -125,7 +125,8 @@ def import_time(reps: int = 5) -> tuple[float, float]:
     return run("import framing"), run("pass")
 
 
-_STARTUP = textwrap.dedent("""
+# Every measured subprocess reports its own peak memory the same way.
+_PEAK_MB = textwrap.dedent("""
     import json, resource, sys, time
     def peak_mb():  # VmHWM: this exec's peak (ru_maxrss would include the forking parent's)
         try:
@@ -135,6 +136,19 @@ _STARTUP = textwrap.dedent("""
         except OSError:
             pass
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+""")
+
+
+def _run_json(script: str, *args: str, env: dict) -> dict:
+    """Run ``script`` in a fresh Python process; the JSON object on its last stdout line."""
+    p = subprocess.run([sys.executable, "-c", _PEAK_MB + script, *args], capture_output=True, text=True,
+                       cwd=str(ROOT), env=env)
+    if p.returncode != 0:
+        raise RuntimeError(p.stderr.strip().splitlines()[-1] if p.stderr.strip() else "failed")
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+_STARTUP = textwrap.dedent("""
     t0 = time.perf_counter()
     from framing.embed import Embedder
     v = Embedder(backend=sys.argv[1], cache=False).encode(json.loads(sys.argv[2]))
@@ -145,23 +159,10 @@ _STARTUP = textwrap.dedent("""
 
 def startup(backend: str, texts: list[str]) -> dict:
     """A fresh process: import, load (exported model already cached), embed ``texts``."""
-    p = subprocess.run([sys.executable, "-c", _STARTUP, backend, json.dumps(texts)], capture_output=True, text=True,
-                       cwd=str(ROOT), env=dict(os.environ, FRAMING_PROGRESS="0"))
-    if p.returncode != 0:
-        raise RuntimeError(p.stderr.strip().splitlines()[-1] if p.stderr.strip() else "failed")
-    return json.loads(p.stdout.strip().splitlines()[-1])
+    return _run_json(_STARTUP, backend, json.dumps(texts), env=dict(os.environ, FRAMING_PROGRESS="0"))
 
 
 _LARGE = textwrap.dedent("""
-    import json, resource, sys, time
-    def peak_mb():  # VmHWM: this exec's peak (ru_maxrss would include the forking parent's)
-        try:
-            for line in open("/proc/self/status"):
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-        except OSError:
-            pass
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     from framing.embed import Embedder
     texts = json.load(open(sys.argv[2], encoding="utf-8"))
     e = Embedder(backend=sys.argv[1], cache=False)
@@ -179,23 +180,10 @@ def large_run(backend: str, texts: list[str]) -> dict:
     with tempfile.TemporaryDirectory() as d:
         f = Path(d) / "texts.json"
         f.write_text(json.dumps(texts), encoding="utf-8")
-        p = subprocess.run([sys.executable, "-c", _LARGE, backend, str(f)], capture_output=True, text=True,
-                           cwd=str(ROOT), env=dict(os.environ, FRAMING_PROGRESS="0"))
-    if p.returncode != 0:
-        raise RuntimeError(p.stderr.strip().splitlines()[-1] if p.stderr.strip() else "failed")
-    return json.loads(p.stdout.strip().splitlines()[-1])
+        return _run_json(_LARGE, backend, str(f), env=dict(os.environ, FRAMING_PROGRESS="0"))
 
 
 _REPORT = textwrap.dedent("""
-    import json, resource, sys, time
-    def peak_mb():  # VmHWM: this exec's peak (ru_maxrss would include the forking parent's)
-        try:
-            for line in open("/proc/self/status"):
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-        except OSError:
-            pass
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     t0 = time.perf_counter()
     from framing.cli import main
     code = main(["report", sys.argv[1], "--out", sys.argv[2]])
@@ -210,11 +198,7 @@ def report_times() -> list[tuple[str, dict]]:
     with tempfile.TemporaryDirectory() as d:
         env = dict(os.environ, FRAMING_CACHE=str(Path(d) / "cache"), FRAMING_PROGRESS="0", HF_HUB_OFFLINE="1")
         for label in ("cold", "warm"):
-            p = subprocess.run([sys.executable, "-c", _REPORT, str(SEEDS), str(Path(d) / f"r-{label}")],
-                               capture_output=True, text=True, cwd=str(ROOT), env=env)
-            if p.returncode != 0:
-                raise RuntimeError(p.stderr.strip().splitlines()[-1] if p.stderr.strip() else "failed")
-            out.append((label, json.loads(p.stdout.strip().splitlines()[-1])))
+            out.append((label, _run_json(_REPORT, str(SEEDS), str(Path(d) / f"r-{label}"), env=env)))
     return out
 
 
