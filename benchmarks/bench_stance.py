@@ -94,16 +94,7 @@ def _ece(correct, conf, bins: int = 10) -> float:
                      for b in range(bins) if (idx == b).any()))
 
 
-PAIRS = [  # (sentence, the same with the stance flipped, frame of the first); same as tests/test_frames.py
-    ("Sergei Lavrov reiterated that Moscow has no desire to attack Europe.",
-     "Sergei Lavrov reiterated that Moscow has every desire to attack Europe.", "russian_defensive"),
-    ("Russia conducted missile strikes against Kyiv.", "Ukraine conducted missile strikes against Moscow.", "western_threat"),
-    ("NATO expansion threatens Russia.", "Russia threatens NATO.", "russian_defensive"),
-    ("Russian troops attacked Ukrainian villages.", "Ukrainian troops attacked Russian villages.", "western_threat"),
-    ("Moscow warned that it will defend itself against NATO aggression.",
-     "NATO warned that it will defend itself against Russian aggression.", "russian_defensive"),
-    ("Putin's invasion endangers European security.", "NATO's expansion endangers Russian security.", "western_threat"),
-]
+from framing.stance import MINIMAL_PAIRS as PAIRS  # noqa: E402
 
 
 GRID = {"C": (1.0, 3.0, 10.0, 30.0), "role_weight": (0.0, 1.0, 2.0, 3.0), "speaker_weight": (0.0, 0.5, 1.0),

@@ -85,11 +85,25 @@ import pandas as pd
 from .codebook import Codebook, load_codebook
 from .errors import FramingError
 
-__all__ = ["StanceScorer", "find_mentions", "mention_table", "fitted_scorer", "FORMAT"]
+__all__ = ["StanceScorer", "find_mentions", "mention_table", "fitted_scorer", "FORMAT", "MINIMAL_PAIRS"]
 
 FORMAT = "framing.stance/v2"
 _FORMATS = ("framing.stance/v1", FORMAT)
 NONE = "none"
+
+# Six minimal pairs (written for this toolkit): the same topic and actors with the stance flipped,
+# and the frame of the first sentence. A stance-aware scorer must move its score the right way
+# within each pair; the stance benchmark and the tests both check this.
+MINIMAL_PAIRS = [
+    ("Sergei Lavrov reiterated that Moscow has no desire to attack Europe.",
+     "Sergei Lavrov reiterated that Moscow has every desire to attack Europe.", "russian_defensive"),
+    ("Russia conducted missile strikes against Kyiv.", "Ukraine conducted missile strikes against Moscow.", "western_threat"),
+    ("NATO expansion threatens Russia.", "Russia threatens NATO.", "russian_defensive"),
+    ("Russian troops attacked Ukrainian villages.", "Ukrainian troops attacked Russian villages.", "western_threat"),
+    ("Moscow warned that it will defend itself against NATO aggression.",
+     "NATO warned that it will defend itself against Russian aggression.", "russian_defensive"),
+    ("Putin's invasion endangers European security.", "NATO's expansion endangers Russian security.", "western_threat"),
+]
 
 # Defaults chosen on the *tuning* half of the stance benchmark only (see
 # benchmarks/bench_stance.py; the report half was never used to pick them).

@@ -221,16 +221,7 @@ def test_seed_sentences_get_the_right_stance(stance, seed_sentences):
     assert strikes["western_threat"].iloc[0] > 0.65
 
 
-PAIRS = [  # (sentence, the same with the stance flipped, frame of the first)
-    ("Sergei Lavrov reiterated that Moscow has no desire to attack Europe.",
-     "Sergei Lavrov reiterated that Moscow has every desire to attack Europe.", "russian_defensive"),
-    ("Russia conducted missile strikes against Kyiv.", "Ukraine conducted missile strikes against Moscow.", "western_threat"),
-    ("NATO expansion threatens Russia.", "Russia threatens NATO.", "russian_defensive"),
-    ("Russian troops attacked Ukrainian villages.", "Ukrainian troops attacked Russian villages.", "western_threat"),
-    ("Moscow warned that it will defend itself against NATO aggression.",
-     "NATO warned that it will defend itself against Russian aggression.", "russian_defensive"),
-    ("Putin's invasion endangers European security.", "NATO's expansion endangers Russian security.", "western_threat"),
-]
+from framing.stance import MINIMAL_PAIRS as PAIRS  # noqa: E402
 
 
 @pytest.mark.slow
