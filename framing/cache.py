@@ -152,7 +152,7 @@ class EmbeddingCache:
         process, which wrote the merged shard *before* deleting the parts: one
         more listing finds it.
         """
-        for _attempt in range(5):
+        for _attempt in range(50):
             vanished = False
             for path in self._shards():
                 if path.name in self._seen:
@@ -197,7 +197,7 @@ class EmbeddingCache:
         hit = np.zeros(n, dtype=bool)
         out = None
         self._refresh()
-        for _attempt in range(3):
+        for _attempt in range(50):
             vanished = False
             wanted: dict[str, list[tuple[int, int]]] = {}
             for i, k in enumerate(keys):
