@@ -468,11 +468,15 @@ def _tokenizer(model_dir: Path, spec: dict):
     return tok
 
 
-def _batches(tok, spec: dict, texts: list[str], batch_size: int):
-    """(indices, feed) for length-sorted batches padded to their longest member."""
-    if spec.get("do_lower_case"):
-        texts = [t.lower() for t in texts]
-    encs = tok.encode_batch(list(texts), add_special_tokens=True)
+def _batches(tok, spec: dict, texts: list[str], batch_size: int, encs=None):
+    """(indices, feed) for length-sorted batches padded to their longest member.
+
+    ``encs`` are ready ``tokenizers`` encodings of ``texts`` (else they are made here).
+    """
+    if encs is None:
+        if spec.get("do_lower_case"):
+            texts = [t.lower() for t in texts]
+        encs = tok.encode_batch(list(texts), add_special_tokens=True)
     lens = np.fromiter((len(e.ids) for e in encs), dtype=np.int64, count=len(encs))
     order = np.argsort(-lens, kind="stable")
     pad = spec.get("pad_token_id", 0)
@@ -535,4 +539,33 @@ class OnnxEncoder:
             out[idx] = v
         if out is None:
             return np.zeros((0, int(self.spec["hidden_size"])), dtype=np.float32)
+        return out
+
+    def encode_spans(self, texts, spans, batch_size: int = 16) -> list[np.ndarray]:
+        """Mean last-layer token vectors of character spans, one ``(len(spans[i]), d)`` array per text.
+
+        The word pieces overlapping a span are averaged and the mean is
+        L2-normalised; special tokens and padding never count. A span beyond
+        the model's maximum sequence length gets a zero row.
+        """
+        texts = list(texts)
+        if self.spec.get("do_lower_case"):  # keep offsets valid: only length-preserving lowercasing
+            texts = [t.lower() if len(t.lower()) == len(t) else t for t in texts]
+        encs = self.tokenizer.encode_batch(texts, add_special_tokens=True)
+        d = int(self.spec["hidden_size"])
+        out: list[np.ndarray] = [np.zeros((len(sp), d), dtype=np.float32) for sp in spans]
+        for idx, feed in _batches(self.tokenizer, self.spec, texts, max(1, int(batch_size)), encs=encs):
+            feed = {k: v for k, v in feed.items() if k in self._inputs}
+            hidden = self.session.run(None, feed)[0]
+            for r, i in enumerate(idx):
+                if not len(spans[i]):
+                    continue
+                off = np.asarray(encs[i].offsets, dtype=np.int64).reshape(-1, 2)
+                real = off[:, 1] > off[:, 0]  # not [CLS]/[SEP]
+                h = hidden[r, :len(off)]
+                for k, (a, b) in enumerate(spans[i]):
+                    sel = real & (off[:, 0] < b) & (off[:, 1] > a)
+                    if sel.any():
+                        v = h[sel].mean(axis=0).astype(np.float32)
+                        out[i][k] = v / (np.linalg.norm(v) or 1.0)
         return out

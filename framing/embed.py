@@ -51,6 +51,8 @@ BACKENDS = ("torch", "onnx", "onnx-int8")
 # several times faster); torch when a GPU is present or the model cannot be exported.
 DEFAULT_CPU_BACKEND = "onnx-int8"
 _ONNX_VARIANT = {"onnx": "fp32", "onnx-int8": "int8"}
+# Cache namespace of span vectors; v2: computed by the embedder's own backend (v1: always torch).
+SPAN_VERSION = "span-mean/v2"
 
 _verified: set[str] = set()
 _lock = threading.Lock()
@@ -503,14 +505,16 @@ class Embedder:
 
     # ------------------------------------------------------------------ spans
     def _compute_spans(self, texts: list[str], spans: list[list[tuple[int, int]]]) -> list[np.ndarray]:
+        if self.backend_ in _ONNX_VARIANT and self._load_onnx() is not None:
+            # the same exported (and, for onnx-int8, quantised) model as the sentence vectors
+            return self._onnx.encode_spans(texts, spans, batch_size=self.batch_size)
         import torch
 
         model = self._load()
         tok = model.tokenizer
         bert = model[0].auto_model
         maxlen = int(getattr(model, "max_seq_length", 256) or 256)
-        # spans always run on torch: the ONNX backends' batch size (1 for int8) is not meant for it
-        bs = self.batch_size if self.backend_ == "torch" else 64
+        bs = self.batch_size
         out = []
         for s in range(0, len(texts), bs):
             bt = texts[s : s + bs]
@@ -571,7 +575,7 @@ class Embedder:
         if self.cache:
             from .cache import EmbeddingCache
 
-            store = EmbeddingCache(self.fingerprint + "|span-mean/v1", root=self.cache_dir)
+            store = EmbeddingCache(self.fingerprint + "|" + SPAN_VERSION, root=self.cache_dir)
         out = hit = keys = None
         if store is not None:
             keys = store.keys_for(keys_txt)

@@ -772,7 +772,9 @@ def fitted_scorer(codebook=None, embedder=None, **params) -> StanceScorer:
         return sc.fit()
     from .cache import default_cache_dir
 
-    spec = json.dumps({"format": FORMAT, "codebook": repr(cb), "embedder": emb.fingerprint,
+    from .embed import SPAN_VERSION
+
+    spec = json.dumps({"format": FORMAT, "codebook": repr(cb), "embedder": emb.fingerprint, "spans": SPAN_VERSION,
                        "params": {k: getattr(sc, k) for k in sc._PARAMS}}, sort_keys=True, default=str)
     key = hashlib.sha256(spec.encode("utf-8")).hexdigest()[:32]
     base = Path(emb.cache_dir or default_cache_dir()) / "stance-models" / key

@@ -133,3 +133,45 @@ def test_import_framing_and_embedder_stay_light():
                        env=dict(os.environ, HF_HUB_OFFLINE="1"))
     assert p.returncode == 0, p.stderr
     assert p.stdout.strip() == "[]"
+
+
+@pytest.fixture(scope="module")
+def seed_spans(seed_texts):
+    from framing.embed import preprocess
+    from framing.stance import find_mentions
+
+    texts = [preprocess(t) for t in seed_texts]
+    return texts, [[(a, b) for a, b, _, _ in find_mentions(t, None)] for t in texts]
+
+
+@pytest.fixture(scope="module")
+def torch_span_vectors(seed_spans):
+    texts, spans = seed_spans
+    return Embedder(backend="torch", cache=False).encode_spans(texts, spans)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend, mean_floor, min_floor", [("onnx", 0.9999, 0.9999), ("onnx-int8", 0.99, 0.97)])
+def test_span_vectors_of_onnx_backends_agree_with_torch(seed_spans, torch_span_vectors, backend, mean_floor,
+                                                        min_floor):
+    texts, spans = seed_spans
+    v = Embedder(backend=backend, cache=False).encode_spans(texts, spans)
+    assert len(torch_span_vectors) >= 50 and v.shape == torch_span_vectors.shape
+    c = _cos(v, torch_span_vectors)
+    assert c.mean() >= mean_floor and c.min() >= min_floor, (backend, c.mean(), c.min())
+
+
+@pytest.mark.slow
+def test_span_vectors_read_the_context_and_are_cached(session_cache):
+    texts = ["Russia launched missiles at Kyiv overnight.", "Kyiv says Russia launched missiles overnight.",
+             "Russia " + "and so on " * 400 + "Russia"]
+    spans = [[(0, 6)], [(10, 16)], [(0, 6), (len(texts[2]) - 6, len(texts[2]))]]
+    e = Embedder(cache_dir=session_cache)
+    v = e.encode_spans(texts, spans)
+    assert v.shape == (4, 384)
+    np.testing.assert_allclose(np.linalg.norm(v[:3], axis=1), 1.0, atol=1e-5)
+    assert 0.5 < float(v[0] @ v[1]) < 0.999  # the same word, moved by its context
+    assert not v[3].any()  # past the model's 256 tokens: nothing to see
+    again = Embedder(cache_dir=session_cache)
+    np.testing.assert_array_equal(again.encode_spans(texts, spans), v)
+    assert not again.is_loaded  # served from the cache
