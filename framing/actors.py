@@ -126,7 +126,7 @@ def _alias_patterns(pairs: tuple) -> list:
         else:
             # Case-sensitive; "U.S." must not swallow a sentence's full stop check.
             rx = re.compile(r"(?<![\w])" + re.escape(alias) + (r"(?![\w])" if alias[-1].isalnum() else ""))
-        pats.append((alias, actor, rx))
+        pats.append((alias, actor, rx, alias_key(alias)))
     return pats
 
 
@@ -134,21 +134,47 @@ _PAIRS: dict = {}
 
 
 def _codebook_pairs(codebook) -> tuple:
-    if isinstance(codebook, (str, type(None))) and codebook in _PAIRS:
-        return _PAIRS[codebook]
+    # memoised by name, or by identity for a Codebook object (kept alive beside its pairs)
+    key = codebook if isinstance(codebook, (str, type(None))) else id(codebook)
+    hit = _PAIRS.get(key)
+    if hit is not None and (isinstance(key, (str, type(None))) or hit[0] is codebook):
+        return hit[1]
     cb = load_codebook(codebook)
     pairs = [(al, a.id) for a in cb.actors for al in a.aliases]
     out = tuple(sorted(pairs, key=lambda x: (-len(x[0]), x[0])))
-    if isinstance(codebook, (str, type(None))):
-        _PAIRS[codebook] = out
+    if len(_PAIRS) > 64:
+        _PAIRS.clear()
+    _PAIRS[key] = (codebook, out)
     return out
+
+
+_WORD = re.compile(r"\w+")
+
+
+def alias_key(alias: str) -> str | None:
+    """The first word of an alias, lowercased: the alias can only match a text that has this word.
+
+    Every alias pattern starts at a word boundary, so its first word is a
+    whole word of the text ("U.S." -> "u"); ``None`` when the alias has no
+    word characters (then it is always tried).
+    """
+    m = _WORD.search(alias)
+    return m.group(0).lower() if m else None
+
+
+def text_words(text: str) -> frozenset:
+    """The lowercased words of ``text``, to skip aliases whose :func:`alias_key` is absent."""
+    return frozenset(_WORD.findall(text.lower()))
 
 
 def find_mentions(text: str, codebook=None) -> list[tuple[str, str, int, int]]:
     """(actor id, alias, start, end) of every actor mention in ``text``, in order, without overlaps."""
     taken: list[tuple[int, int]] = []
     out = []
-    for alias, actor, rx in _alias_patterns(_codebook_pairs(codebook)):
+    words = text_words(text)
+    for alias, actor, rx, key in _alias_patterns(_codebook_pairs(codebook)):
+        if key is not None and key not in words:
+            continue
         for m in rx.finditer(text):
             s, e = m.start(), m.end()
             if any(s < b and a < e for a, b in taken):
@@ -162,8 +188,7 @@ def find_mentions(text: str, codebook=None) -> list[tuple[str, str, int, int]]:
 
 
 def _stem_match(word: str, stems) -> bool:
-    w = word.lower()
-    return any(w.startswith(s) for s in stems)
+    return word.lower().startswith(tuple(stems))
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:

@@ -125,6 +125,9 @@ _SPEAKER_AFTER = re.compile(r"^(?:['’]s)?(?:\s+[A-Z][\w.’'-]*){0,3}(?:\s*,[^
 _SPEAKER_BEFORE = re.compile(r"(?:according to|said|says|told|stated|warned|claimed)\s+(?:the\s+)?(?:[A-Z][\w.’'-]*\s+){0,3}$", re.I)
 
 
+_KEYS: dict = {}  # alias pattern -> its first word (framing.actors.alias_key): skip it when the text lacks it
+
+
 def _alias_patterns(codebook: Codebook):
     """(compiled regex, actor id) for every alias, longest first.
 
@@ -132,12 +135,15 @@ def _alias_patterns(codebook: Codebook):
     capitals, so that the pronoun "us" is not the United States; other
     aliases match in any case ("RUSSIA" in a tabloid headline).
     """
+    from .actors import alias_key
+
     pairs = sorted({(al, a.id) for a in codebook.actors for al in a.aliases}, key=lambda x: (-len(x[0]), x[0]))
     out = []
     for al, aid in pairs:
         letters = re.sub(r"[^A-Za-z]", "", al)
         exact = len(letters) > 0 and letters.isupper()
         rx = re.compile(r"(?<![\w])" + re.escape(al) + r"(?![\w])", 0 if exact else re.I)
+        _KEYS[rx] = alias_key(al) or ""
         out.append((rx, aid))
     return out
 
@@ -149,10 +155,16 @@ def find_mentions(text: str, codebook, patterns=None) -> list[tuple[int, int, st
     "Russian"). ``is_speaker`` marks a mention that introduces what someone
     said ("Lavrov said", "according to the Pentagon").
     """
+    from .actors import text_words
+
     pats = patterns if patterns is not None else _alias_patterns(load_codebook(codebook))
     taken = np.zeros(len(text) + 1, dtype=bool)
     found = []
+    words = text_words(text)
     for rx, aid in pats:
+        key = _KEYS.get(rx)
+        if key and key not in words:
+            continue
         for m in rx.finditer(text):
             a, b = m.span()
             if taken[a:b].any():

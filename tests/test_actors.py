@@ -101,3 +101,22 @@ def test_seed_russia_is_the_aggressor_in_the_strike_sentences(seed_sentences):
     russia = ms[ms["actor"] == "russia"]
     assert (russia["role"] == "aggressor").any()
     assert not (ms[(ms["actor"] == "ukraine") & (ms["role"] == "aggressor")]).shape[0]
+
+
+def test_first_word_prefilter_changes_no_mention(seed_sentences, monkeypatch):
+    """Skipping aliases whose first word a text lacks is only a speed-up: the mentions are the same."""
+    import framing.actors as actors_mod
+    from framing import stance
+
+    cb = load_codebook(None)
+    texts = seed_sentences["text"].tolist()
+    texts += [t.upper() for t in texts] + [t.lower() for t in texts] + ["U.S.-led talks; the U.K.'s envoy; NATO's Rutte"]
+    pats = stance._alias_patterns(cb)
+    fast = [find_mentions(t, cb) for t in texts], [stance.find_mentions(t, cb, pats) for t in texts]
+    monkeypatch.setattr(actors_mod, "alias_key", lambda alias: None)
+    actors_mod._alias_patterns.cache_clear()
+    monkeypatch.setattr(stance, "_KEYS", {})
+    slow = [find_mentions(t, cb) for t in texts], [stance.find_mentions(t, cb, pats) for t in texts]
+    actors_mod._alias_patterns.cache_clear()
+    assert sum(map(len, fast[0])) >= 60 and sum(map(len, fast[1])) >= 60
+    assert fast == slow
