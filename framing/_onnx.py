@@ -528,18 +528,7 @@ class OnnxEncoder:
         return int(self.spec["hidden_size"]) or int(self.encode(["x"]).shape[1])
 
     def encode(self, texts, batch_size: int = 16) -> np.ndarray:
-        texts = list(texts)
-        out = None
-        for idx, feed in _batches(self.tokenizer, self.spec, texts, max(1, int(batch_size))):
-            feed = {k: v for k, v in feed.items() if k in self._inputs}
-            hidden = self.session.run(None, feed)[0]
-            v = _pool(hidden, feed["attention_mask"], self.spec["pooling"])
-            if out is None:
-                out = np.zeros((len(texts), v.shape[1]), dtype=np.float32)
-            out[idx] = v
-        if out is None:
-            return np.zeros((0, int(self.spec["hidden_size"])), dtype=np.float32)
-        return out
+        return self.encode_with_spans(texts, None, batch_size)[0]
 
     def encode_spans(self, texts, spans, batch_size: int = 16) -> list[np.ndarray]:
         """Mean last-layer token vectors of character spans, one ``(len(spans[i]), d)`` array per text.
@@ -548,15 +537,27 @@ class OnnxEncoder:
         L2-normalised; special tokens and padding never count. A span beyond
         the model's maximum sequence length gets a zero row.
         """
+        return self.encode_with_spans(texts, spans, batch_size)[1]
+
+    def encode_with_spans(self, texts, spans=None, batch_size: int = 16) -> tuple[np.ndarray, list | None]:
+        """Sentence vectors and, from the same forward pass, span vectors (see :meth:`encode_spans`).
+
+        The sentence vectors are exactly those of :meth:`encode` (same
+        tokens, same batches).
+        """
         texts = list(texts)
-        if self.spec.get("do_lower_case"):  # keep offsets valid: only length-preserving lowercasing
-            texts = [t.lower() if len(t.lower()) == len(t) else t for t in texts]
-        encs = self.tokenizer.encode_batch(texts, add_special_tokens=True)
         d = int(self.spec["hidden_size"])
-        out: list[np.ndarray] = [np.zeros((len(sp), d), dtype=np.float32) for sp in spans]
+        if self.spec.get("do_lower_case"):
+            texts = [t.lower() for t in texts]
+        encs = self.tokenizer.encode_batch(texts, add_special_tokens=True)
+        out = np.zeros((len(texts), d), dtype=np.float32)
+        span_out = None if spans is None else [np.zeros((len(sp), d), dtype=np.float32) for sp in spans]
         for idx, feed in _batches(self.tokenizer, self.spec, texts, max(1, int(batch_size)), encs=encs):
             feed = {k: v for k, v in feed.items() if k in self._inputs}
             hidden = self.session.run(None, feed)[0]
+            out[idx] = _pool(hidden, feed["attention_mask"], self.spec["pooling"])
+            if spans is None:
+                continue
             for r, i in enumerate(idx):
                 if not len(spans[i]):
                     continue
@@ -567,5 +568,5 @@ class OnnxEncoder:
                     sel = real & (off[:, 0] < b) & (off[:, 1] > a)
                     if sel.any():
                         v = h[sel].mean(axis=0).astype(np.float32)
-                        out[i][k] = v / (np.linalg.norm(v) or 1.0)
-        return out
+                        span_out[i][k] = v / (np.linalg.norm(v) or 1.0)
+        return out, span_out

@@ -41,6 +41,7 @@ def score_partition(articles: pd.DataFrame, *, model=None, codebook=None, cache:
     from .embed import get_embedder
     from .frames import score_frames
     from .segment import segment
+    from .stance import encode_with_mentions
 
     kwargs = {"cache": cache}
     if backend is not None:
@@ -49,7 +50,7 @@ def score_partition(articles: pd.DataFrame, *, model=None, codebook=None, cache:
     sentences = segment(articles)
     if sentences.empty:
         return sentences, np.zeros((0, 0), dtype=np.float32)
-    vectors = emb.encode(sentences["text"].tolist())
+    vectors = encode_with_mentions(emb, sentences["text"].tolist(), codebook)
     scored = score_frames(sentences, codebook=codebook, embedder=emb, embeddings=vectors)
     return scored, vectors
 

@@ -433,7 +433,7 @@ class Embedder:
             return False
         return n >= 500
 
-    def encode(self, texts: Sequence[str], *, chunk_size: int = 2048) -> np.ndarray:
+    def encode(self, texts: Sequence[str], *, chunk_size: int = 2048, spans=None) -> np.ndarray:
         """Embed texts.
 
         Parameters
@@ -441,6 +441,13 @@ class Embedder:
         texts : sequence of str
         chunk_size : int
             Texts computed (and written to the cache) per step.
+        spans : sequence of lists of ``(start, end)``, optional
+            Character spans in each text (offsets into ``preprocess(text)``)
+            whose contextual vectors will be asked for later with
+            :meth:`encode_spans`. With an ONNX backend and the cache on, they
+            are computed in the same forward pass as the sentence vectors and
+            cached, so that the later call costs no second pass over the
+            model. Otherwise ignored.
 
         Returns
         -------
@@ -458,6 +465,14 @@ class Embedder:
             inverse[i] = uniq.setdefault(t, len(uniq))
         utexts = list(uniq)
         store = self._cache()
+        uspans = None
+        if spans is not None and store is not None and self.backend_ in _ONNX_VARIANT:
+            if len(spans) != len(prepped):
+                raise FramingError(f"spans: expected one list of spans per text ({len(prepped)}), found {len(spans)}")
+            uspans = [None] * len(utexts)
+            for i, sp in zip(inverse, spans):
+                if uspans[i] is None:
+                    uspans[i] = [(int(a), int(b)) for a, b in sp]
         out = None
         todo = list(range(len(utexts)))
         keys = None
@@ -484,7 +499,10 @@ class Embedder:
             try:
                 for s in range(0, len(todo), chunk_size):
                     idx = todo[s : s + chunk_size]
-                    vecs = self._compute([utexts[i] for i in idx])
+                    if uspans is not None:
+                        vecs = self._compute_with_spans([utexts[i] for i in idx], [uspans[i] for i in idx])
+                    else:
+                        vecs = self._compute([utexts[i] for i in idx])
                     if out is None:
                         out = np.zeros((len(utexts), vecs.shape[1]), dtype=np.float32)
                     out[idx] = vecs
@@ -498,7 +516,29 @@ class Embedder:
                     bar.close()
             if store is not None:
                 store.compact()
+                if uspans is not None:
+                    self._span_store().compact()
         return out[inverse]
+
+    def _compute_with_spans(self, texts: list[str], spans: list) -> np.ndarray:
+        """Sentence vectors of ``texts``; their span vectors go to the span cache on the way."""
+        if self._load_onnx() is None:  # fell back to torch: spans are left to encode_spans
+            return self._compute(texts)
+        vecs, svecs = self._onnx.encode_with_spans(texts, spans, batch_size=self.batch_size)
+        keys = [f"{t}\x1f{a}:{b}" for t, sp in zip(texts, spans) for a, b in sp]
+        if keys:
+            store = self._span_store()
+            store.put(store.keys_for(keys), np.concatenate([v for v in svecs if len(v)]))
+        return vecs
+
+    def _span_store(self):
+        from .cache import EmbeddingCache
+
+        name = self.fingerprint + "|" + SPAN_VERSION
+        store = getattr(self, "_sstore", None)
+        if store is None or store.fingerprint != name:
+            store = self._sstore = EmbeddingCache(name, root=self.cache_dir)
+        return store
 
     def _dimension_if_known(self) -> int:
         return 384 if self._identity.startswith(DEFAULT_MODEL) else self.dimension
@@ -571,11 +611,7 @@ class Embedder:
         keys_txt = [f"{t}\x1f{a}:{b}" for t, sp in zip(texts, spans) for a, b in sp]
         if not keys_txt:
             return np.zeros((0, self._dimension_if_known()), dtype=np.float32)
-        store = None
-        if self.cache:
-            from .cache import EmbeddingCache
-
-            store = EmbeddingCache(self.fingerprint + "|" + SPAN_VERSION, root=self.cache_dir)
+        store = self._span_store() if self.cache else None
         out = hit = keys = None
         if store is not None:
             keys = store.keys_for(keys_txt)

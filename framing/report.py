@@ -116,7 +116,14 @@ def run_pipeline(source, *, codebook=None, model=None, embedder=None, cache: boo
     sentences = segment(articles)
     if sentences.empty:
         raise FramingError("no sentences: the articles contain no text to segment")
-    vectors = emb.encode(sentences["text"].tolist())
+    texts = sentences["text"].tolist()
+    if method in (None, "stance") and cb.actors:
+        # the stance scorer reads actor mentions: their vectors come from the same pass over the model
+        from .stance import encode_with_mentions
+
+        vectors = encode_with_mentions(emb, texts, cb)
+    else:
+        vectors = emb.encode(texts)
     kwargs = {} if method is None else {"method": method}
     scored = score_frames(sentences, codebook=cb, embedder=emb, embeddings=vectors, **kwargs)
     params = {"codebook": cb.id, "random_state": RANDOM_STATE, "n_boot": N_BOOT,

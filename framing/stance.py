@@ -148,6 +148,44 @@ def _alias_patterns(codebook: Codebook):
     return out
 
 
+def _encode(emb, texts: list[str], spans) -> np.ndarray:
+    """``emb.encode(texts, spans=spans)`` for embedders that take spans, else ``emb.encode(texts)``."""
+    import inspect
+
+    try:
+        takes = "spans" in inspect.signature(emb.encode).parameters
+    except (TypeError, ValueError):  # pragma: no cover - builtins
+        takes = False
+    return emb.encode(texts, spans=spans) if takes else emb.encode(texts)
+
+
+def encode_with_mentions(embedder, texts, codebook=None) -> np.ndarray:
+    """Sentence vectors ``(n, d)``, with the actor-mention vectors stance scoring needs made on the way.
+
+    With framing's :class:`~framing.embed.Embedder` on an ONNX backend and
+    its cache on, the mention vectors come from the same forward pass as the
+    sentence vectors and are cached, so that scoring the sentences next
+    (``score_frames(..., embeddings=vectors)``) costs no second pass.
+    Otherwise this is ``embedder.encode(texts)``.
+    """
+    texts = list(texts)
+    return _encode(embedder, texts, mention_spans(texts, codebook))
+
+
+def mention_spans(texts, codebook=None) -> list[list[tuple[int, int]]]:
+    """Character spans of every actor mention, per text (offsets into ``preprocess(text)``).
+
+    What :meth:`StanceScorer.features` will ask the embedder for; pass them to
+    ``Embedder.encode(texts, spans=...)`` to compute sentence and mention
+    vectors in one pass over the model.
+    """
+    from .embed import preprocess
+
+    cb = load_codebook(codebook)
+    pats = _alias_patterns(cb)
+    return [[(a, b) for a, b, _, _ in find_mentions(preprocess(t), cb, pats)] for t in texts]
+
+
 def find_mentions(text: str, codebook, patterns=None) -> list[tuple[int, int, str, bool]]:
     """Actor mentions in one text: ``(start, end, actor_id, is_speaker)``, in text order.
 
@@ -434,11 +472,10 @@ class StanceScorer:
         cb = self._codebook()
         emb = self._emb()
         texts = [preprocess(t) for t in texts]
-        S = np.asarray(embeddings if embeddings is not None else emb.encode(texts), dtype=np.float32)
-        n, d = S.shape
         camps = self._camps(cb)
-        has = np.zeros(n, dtype=bool)
         if not camps or not callable(getattr(emb, "encode_spans", None)):
+            S = np.asarray(embeddings if embeddings is not None else emb.encode(texts), dtype=np.float32)
+            has = np.zeros(len(S), dtype=bool)
             if camps:
                 pats = _alias_patterns(cb)
                 has = np.array([bool(find_mentions(t, cb, pats)) for t in texts], dtype=bool)
@@ -454,6 +491,11 @@ class StanceScorer:
                 ms = [m for m in ms if not m[3] or camp_of[m[2]] not in content]
             spans.append([(a, b) for a, b, _, _ in ms])
             owner.append([cidx[camp_of[aid]] for _, _, aid, _ in ms])
+        if embeddings is not None:
+            S = np.asarray(embeddings, dtype=np.float32)
+        else:  # one forward pass for the sentence and its mentions, when the embedder can
+            S = np.asarray(_encode(emb, texts, spans), dtype=np.float32)
+        n, d = S.shape
         V = emb.encode_spans(texts, spans)
         if self.residual and len(V):
             # What the context adds to a name: its vector in the sentence minus

@@ -175,3 +175,22 @@ def test_span_vectors_read_the_context_and_are_cached(session_cache):
     again = Embedder(cache_dir=session_cache)
     np.testing.assert_array_equal(again.encode_spans(texts, spans), v)
     assert not again.is_loaded  # served from the cache
+
+
+@pytest.mark.slow
+def test_one_pass_for_sentences_and_mentions_gives_the_same_vectors(seed_spans, tmp_path, monkeypatch):
+    texts, spans = seed_spans
+    plain = Embedder(cache=False)
+    want_s, want_m = plain.encode(texts), plain.encode_spans(texts, spans)
+    e = Embedder(cache_dir=tmp_path)
+    np.testing.assert_array_equal(e.encode(texts, spans=spans), want_s)
+    calls = []
+    monkeypatch.setattr(e._onnx, "encode_with_spans", lambda *a, **k: calls.append(a) or (_ for _ in ()).throw(
+        AssertionError("second pass over the model")))
+    np.testing.assert_array_equal(e.encode_spans(texts, spans), want_m)  # served from the cache
+    assert not calls
+
+
+def test_encode_rejects_spans_of_the_wrong_length(tmp_path):
+    with pytest.raises(FramingError, match="one list of spans per text"):
+        Embedder(cache_dir=tmp_path, backend="onnx-int8").encode(["a b", "c d"], spans=[[(0, 1)]])
