@@ -14,6 +14,16 @@ ARI is reported on the whole report half at once (~250 events in ~740
 articles), on blocks of 20 stories (~60 articles, a typical collection)
 and on blocks of 5 stories (~15 articles, below EventGrouper's
 min_articles). A threshold sweep on the report half shows the sensitivity.
+Ablations: the same tuned settings without the outlet penalty and with a
+hard date penalty; and the grouper without the mutual-neighbour bonus,
+tuned the same way (the previous method).
+
+Extra held-out check: the AllSides "probe" set of the same repository
+(``data/naacl2022_lrc_roundup_random_order_probe/train.source``, three
+articles per story, no outlets, no dates); only stories none of whose titles
+occur in ``raw_crawled``, 250 of them drawn with a fixed seed, grouped with the
+*default* parameters of :class:`framing.events.EventGrouper` (nothing tuned on
+them). The probe's val/test files are never read.
 
 The outlet of each article (``source``) is given to the grouper (a user has
 it too); the story ids are not.
@@ -81,6 +91,65 @@ WEIGHT_GRID = [{"title": 1.0, "lead": wl, "body": 1.0, "names": wn, "words": ww}
                for wl in (0.0, 1.0) for wn in (0.5, 1.0) for ww in (2.0, 4.0)]
 
 
+PROBE = Path("data") / "naacl2022_lrc_roundup_random_order_probe" / "train.source"
+_PROBE_ARTICLE = re.compile(r"\s*TITLE=>\s*(.*?)\s*ARTICLE=>\s*(.*)", re.S)
+
+
+def load_probe(root: Path | None = None, *, exclude_titles=(), n_stories: int = 250, seed: int = 0) -> pd.DataFrame:
+    """Stories of the probe train split as an article table plus ``story`` (no source, no date).
+
+    Stories with a title in ``exclude_titles`` (compared lower-cased) are
+    dropped; ``n_stories`` of the rest are drawn with ``seed``. Empty when the
+    file is missing.
+    """
+    root = Path(root) if root is not None else data_dir()
+    path = root / PROBE
+    if not path.is_file():
+        return pd.DataFrame(columns=["article_id", "title", "text", "date", "story"])
+    seen = {t.strip().lower() for t in exclude_titles if isinstance(t, str)}
+    rows = []
+    for i, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+        arts = []
+        for k, part in enumerate(line.split("[SEP]")):
+            m = _PROBE_ARTICLE.match(part.strip())
+            if not m:
+                continue
+            title, body = m.group(1).strip(), m.group(2).strip()
+            arts.append({"article_id": f"p{i}-{k}", "title": title, "text": f"{title}\n\n{body}", "date": None,
+                         "story": f"p{i}"})
+        if len(arts) >= 2 and not any(a["title"].lower() in seen for a in arts):
+            rows.extend(arts)
+    df = pd.DataFrame(rows)
+    if df.empty:
+        return df
+    pick = np.random.default_rng(seed).choice(sorted(df["story"].unique()), min(n_stories, df["story"].nunique()),
+                                              replace=False)
+    return df[df["story"].isin(pick)].reset_index(drop=True)
+
+
+def run_probe(probe: pd.DataFrame, baseline_t: float, *, embedder=None, block: int = 20) -> dict:
+    """Default EventGrouper (and the grouper without the mutual bonus at the old default threshold 1.0) on the probe."""
+    from sklearn.metrics import adjusted_rand_score as ari
+
+    from framing.events import EventGrouper, article_features, baseline_groups
+
+    feats = article_features(probe, embedder=embedder)
+    y = probe["story"].to_numpy()
+    old = EventGrouper(threshold=1.0, mutual_bonus=0.0)
+    out = {"n_articles": len(probe), "n_events": len(set(y)),
+           "baseline@0.5": ari(y, baseline_groups(feats["title"], 0.5)),
+           "baseline@t": ari(y, baseline_groups(feats["title"], baseline_t)), "baseline_t": baseline_t,
+           "ours": ari(y, EventGrouper().fit(probe, features=feats).labels_),
+           "ours_no_mutual@1.0": ari(y, old.fit(probe, features=feats).labels_)}
+    bo, bb = [], []
+    for stories in _blocks(y, block, 0):
+        bi = np.flatnonzero(np.isin(y, stories))
+        bo.append(ari(y[bi], EventGrouper().fit(probe.iloc[bi], features=_subset(feats, bi)).labels_))
+        bb.append(ari(y[bi], baseline_groups(feats["title"][bi], baseline_t)))
+    out.update({"blocks_ours": float(np.mean(bo)), "blocks_baseline@t": float(np.mean(bb)), "n_blocks": len(bo)})
+    return out
+
+
 def _split(stories: np.ndarray, seed: int = 0) -> tuple[set, set]:
     uniq = np.array(sorted(set(stories)))
     rng = np.random.default_rng(seed)
@@ -134,8 +203,17 @@ def run(articles: pd.DataFrame, *, embedder=None, seed: int = 0, dates: bool = T
         # ablation: the same tuned settings without the outlet penalty and with the old hard date penalty
         plain = EventGrouper(**{**grouper.get_params(), "embedder": None, "date_penalty": 1.0, "source_penalty": 0.0})
         plain_lab = plain.fit(arts.iloc[ri], features=_subset(feats, ri)).labels_
+        # the previous method: no mutual-neighbour bonus, tuned the same way
+        nomut, _ = tune_event_grouper(arts.iloc[ti], y_t, features=_subset(feats, ti), weight_grid=WEIGHT_GRID,
+                                      date_windows=(None, 3.0) if dates else (None,), neighbors=(0, 3, 5),
+                                      mutual_bonus=0.0)
+        nomut_lab = nomut.fit(arts.iloc[ri], features=_subset(feats, ri)).labels_
+        nomut_blk = [ari(y_all[bi], nomut.fit(arts.iloc[bi], features=_subset(feats, bi)).labels_)
+                     for stories in _blocks(y_r, block, seed + k)
+                     for bi in [np.flatnonzero(arts["story"].isin(stories))]]
         rows.append({
-            "fold": k, "ours_no_penalties": ari(y_r, plain_lab), "n_articles": len(ri), "n_events": len(set(y_r)),
+            "fold": k, "ours_no_penalties": ari(y_r, plain_lab), "ours_no_mutual": ari(y_r, nomut_lab),
+            "blocks_no_mutual": float(np.mean(nomut_blk)), "n_articles": len(ri), "n_events": len(set(y_r)),
             "baseline@0.5": ari(y_r, baseline_groups(feats["title"][ri], 0.5)),
             "baseline@tuned": ari(y_r, baseline_groups(feats["title"][ri], best_b)),
             "baseline_t": best_b,
@@ -148,8 +226,10 @@ def run(articles: pd.DataFrame, *, embedder=None, seed: int = 0, dates: bool = T
         for d in np.round(np.arange(-0.15, 0.151, 0.025), 3):
             t = float(grouper.threshold + d)
             g = EventGrouper(**{**grouper.get_params(), "threshold": t, "embedder": None})
+            g0 = EventGrouper(**{**nomut.get_params(), "threshold": float(nomut.threshold + d), "embedder": None})
             sens.append({"fold": k, "offset": d,
                          "ours": ari(y_r, g.fit(arts.iloc[ri], features=_subset(feats, ri)).labels_),
+                         "ours_no_mutual": ari(y_r, g0.fit(arts.iloc[ri], features=_subset(feats, ri)).labels_),
                          "baseline": ari(y_r, baseline_groups(feats["title"][ri], best_b + d))})
     return {"folds": pd.DataFrame(rows), "sensitivity": pd.DataFrame(sens)}
 
@@ -186,14 +266,31 @@ def main(argv=None) -> None:
               f"baseline@tuned {f['baseline@tuned'].mean():.3f}  ours {f['ours'].mean():.3f}")
         print(f"  ablation, same settings without outlet penalty and with a hard date penalty: "
               f"{f['ours_no_penalties'].mean():.3f}")
+        print(f"  ablation, without the mutual-neighbour bonus (tuned the same way): whole "
+              f"{f['ours_no_mutual'].mean():.3f} (per fold {', '.join(f'{x:.3f}' for x in f['ours_no_mutual'])}), "
+              f"blocks of 20 {f['blocks_no_mutual'].mean():.3f}")
         print(f"mean ARI, blocks of 20 stories: baseline@tuned {f['blocks_baseline'].mean():.3f}  "
               f"ours {f['blocks_ours'].mean():.3f}")
         print(f"mean ARI, blocks of 5 stories: baseline@tuned {f['small_baseline'].mean():.3f}  "
               f"ours {f['small_ours'].mean():.3f}")
         print("settings chosen per fold:", "; ".join(str(w) for w in f["settings"]))
-        s = res["sensitivity"].groupby("offset")[["ours", "baseline"]].mean().reset_index()
+        s = res["sensitivity"].groupby("offset")[["ours", "ours_no_mutual", "baseline"]].mean().reset_index()
         print("threshold sensitivity (whole report half, mean ARI, threshold = tuned + offset):")
         print(s.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+        if dates:
+            baseline_t = float(f["baseline_t"].mean())
+    probe = load_probe(root, exclude_titles=arts["title"])
+    if probe.empty:
+        print(f"\nextra held-out check skipped: {root / PROBE} not found")
+        return
+    p = run_probe(probe, baseline_t)
+    print(f"\n-- extra held-out check: probe train.source, {p['n_events']} stories not in raw_crawled, "
+          f"{p['n_articles']} articles, no outlets, no dates; DEFAULT parameters (nothing tuned on them)")
+    print(f"whole: baseline@0.5 {p['baseline@0.5']:.3f}  baseline@{p['baseline_t']:.3f} (tuned on raw_crawled) "
+          f"{p['baseline@t']:.3f}  ours {p['ours']:.3f}  (without the mutual bonus, old threshold 1.0: "
+          f"{p['ours_no_mutual@1.0']:.3f})")
+    print(f"blocks of 20 stories ({p['n_blocks']}): baseline@{p['baseline_t']:.3f} {p['blocks_baseline@t']:.3f}  "
+          f"ours {p['blocks_ours']:.3f}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -117,6 +117,57 @@ def test_same_outlet_penalty_splits_only_known_same_outlets(synthetic, fake_embe
     assert len(set(EventGrouper(**kw, source_penalty=1.0).fit(arts).labels_)) == 1
 
 
+def test_mutual_bonus_only_touches_mutual_neighbours():
+    from framing.events import _mutual_bonus
+
+    # 0 and 1 are each other's nearest; 2's nearest is 0, but 0 prefers 1; 3-4 a mutual pair; 5 a loner
+    s = np.array([
+        [1.0, 0.9, 0.5, 0.1, 0.1, 0.0],
+        [0.9, 1.0, 0.2, 0.1, 0.1, 0.0],
+        [0.5, 0.2, 1.0, 0.3, 0.1, 0.0],
+        [0.1, 0.1, 0.3, 1.0, 0.6, 0.0],
+        [0.1, 0.1, 0.1, 0.6, 1.0, 0.05],
+        [0.0, 0.0, 0.0, 0.0, 0.05, 1.0],
+    ])
+    out = _mutual_bonus(s, 1, 0.25)
+    boosted = {(int(i), int(j)) for i, j in zip(*np.nonzero(~np.isclose(out, s))) if i < j}
+    assert boosted == {(0, 1), (3, 4)}
+    assert np.allclose(out[0, 1] - s[0, 1], 0.25) and np.allclose(out, out.T)
+    assert np.allclose(np.diag(out), np.diag(s))
+    # k=2: 0-2 become mutual (0's top-2 is {1, 2}, 2's top-2 is {0, 3})
+    assert {(0, 2), (0, 1)} <= {(int(i), int(j)) for i, j in zip(*np.nonzero(_mutual_bonus(s, 2, 0.25) > s))
+                                if i < j}
+    assert np.array_equal(_mutual_bonus(s, 1, 0.0), s)
+    assert np.array_equal(_mutual_bonus(s, 0, 0.25), s)
+    assert np.array_equal(_mutual_bonus(s[:2, :2], 1, 0.25), s[:2, :2])  # too few items: unchanged
+
+
+def test_grouper_adds_the_mutual_bonus_and_it_can_join_a_pair(synthetic, fake_embedder):
+    kw = {"embedder": fake_embedder, "neighbors": None, "date_window": None}
+    plain = EventGrouper(**kw, mutual_bonus=0.0).fit(synthetic)
+    boosted = EventGrouper(**kw, mutual_neighbors=2, mutual_bonus=0.3).fit(synthetic)
+    diff = boosted.similarity_ - plain.similarity_
+    assert np.allclose(diff, diff.T) and (diff > 0).any()
+    assert set(np.round(np.unique(diff), 6)) <= {0.0, 0.3}
+    # every boosted pair is a pair of mutual top-2 neighbours of the plain similarity
+    t = plain.similarity_.copy()
+    np.fill_diagonal(t, -np.inf)
+    top2 = np.argsort(-t, axis=1)[:, :2]
+    for i, j in zip(*np.nonzero(diff > 0)):
+        assert j in top2[i] and i in top2[j]
+    # a threshold just below the strongest boosted pair's plain distance: the bonus merges it
+    i, j = max(zip(*np.nonzero(diff > 0)), key=lambda p: plain.similarity_[p])
+    t = 1.0 - plain.similarity_[i, j] - 0.01
+    no_bonus = EventGrouper(**kw, threshold=t, mutual_bonus=0.0).fit(synthetic).labels_
+    lab = EventGrouper(**kw, threshold=t, mutual_neighbors=2, mutual_bonus=0.3).fit(synthetic).labels_
+    assert no_bonus[i] != no_bonus[j] and lab[i] == lab[j]
+    assert len(set(lab)) < len(set(no_bonus))
+    assert {"mutual_neighbors", "mutual_bonus"} <= set(boosted.get_params())
+    out = group_events(synthetic, embedder=fake_embedder, neighbors=None, date_window=None, threshold=t,
+                       mutual_neighbors=2, mutual_bonus=0.3)
+    assert out["event_id"].tolist() == lab.tolist()
+
+
 def test_grouper_contract(synthetic, fake_embedder):
     g = EventGrouper(embedder=fake_embedder)
     with pytest.raises(FramingError, match="not fitted"):
@@ -329,3 +380,21 @@ def test_align_events_by_group_never_mixes_groups(fake_embedder):
     assert (groups == 1).all()
     with pytest.raises(FramingError, match="by"):
         align_events(s, embedder=fake_embedder, by="nope")
+
+
+def test_bench_probe_loader_parses_stories_and_drops_seen_titles(tmp_path):
+    from benchmarks.bench_events import PROBE, load_probe
+
+    path = tmp_path / PROBE
+    path.parent.mkdir(parents=True)
+    lines = [
+        "TITLE=> Quake hits Sumatra ARTICLE=> A strong quake. [SEP] TITLE=> Sumatra shaken ARTICLE=> Rescuers dig.",
+        "TITLE=> Senate passes bill ARTICLE=> The vote. [SEP] TITLE=> Bill clears Senate ARTICLE=> Late vote.",
+        "TITLE=> Lonely story ARTICLE=> Only one article here.",
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    df = load_probe(tmp_path, exclude_titles=["bill clears senate"], n_stories=10)
+    assert df["story"].tolist() == ["p0", "p0"]  # story 1 was seen, story 2 has one article
+    assert df["title"].tolist() == ["Quake hits Sumatra", "Sumatra shaken"]
+    assert df["text"].iloc[1] == "Sumatra shaken\n\nRescuers dig."
+    assert load_probe(tmp_path / "missing").empty
