@@ -706,7 +706,8 @@ def _keywords(texts: list[str], k: int = 4) -> list[str]:
     """Most frequent informative words/names of a group of sentences."""
     words = Counter()
     for t in texts:
-        for w in set(re.findall(r"[A-Za-z][A-Za-z\-]{3,}", t)):
+        # dict, not set: ties keep their order of appearance whatever the hash seed (reproducible tables)
+        for w in dict.fromkeys(re.findall(r"[A-Za-z][A-Za-z\-]{3,}", t)):
             lw = w.lower()
             if lw in _STOP or lw in _NOT_NAMES:
                 continue

@@ -261,14 +261,62 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
     figures: dict[str, bytes] = {}
     sections: list[dict] = []
 
-    arts = article_table(run)
+    arts = shares_table = article_table(run)
     shares = run.shares()
+    if len(run.frame_ids) >= 2:
+        from .frames import frame_lean
 
-    # ---- frame shares
-    from .plot import plot_frame_shares
+        lean = frame_lean(run.sentences, n_boot=N_BOOT, random_state=RANDOM_STATE)
+        arts = arts.merge(lean[["article_id", "n_framed", "lean", "ci_low", "ci_high"]].rename(
+            columns={"ci_low": "lean_low", "ci_high": "lean_high"}).round(4), on="article_id", how="left")
 
-    from .plot import frame_palette
+    # The figures and the slow steps (clustering, events) are memoised on disk by the content of
+    # the run and the code: a warm re-run of the same input imports neither matplotlib nor scikit-learn.
+    digest = _run_digest(run) if cache else None
+    root = getattr(run.embedder, "cache_dir", None)
+    blocks = [("overview", lambda: _overview_block(run, shares_table, shares, cache=cache)),
+              ("clusters", lambda: _clusters_block(run))]
+    if events and len(run.articles) >= 2:
+        blocks.append(("events", lambda: _events_block(run)))
+    for name, compute in blocks:
+        secs, figs, params = _memo(name, digest, compute, root=root)
+        sections.extend(secs)
+        figures.update(figs)
+        run.params.update(params)
 
+    # ---- sentences
+    show = run.sentences[["article_id", "sentence_id", "text", "frame", "confidence"]].copy()
+    sections.append(_sentences_section(show, run.frame_ids))
+
+    # ---- write
+    for name, data in figures.items():
+        atomic_write_bytes(figdir / name, data)
+    _write_csv(run.sentences, out / "sentences.csv")
+    _write_csv(arts, out / "articles.csv")
+    manifest = run_manifest(run)
+    page = _page(run, sections, figures, manifest)
+    atomic_write_bytes(out / "report.html", page.encode("utf-8"))
+    atomic_write_bytes(out / "manifest.json", json.dumps(manifest, indent=1, sort_keys=True).encode("utf-8"))
+    return {
+        "html": out / "report.html",
+        "sentences": out / "sentences.csv",
+        "articles": out / "articles.csv",
+        "manifest": out / "manifest.json",
+        "figures": [figdir / n for n in figures],
+        "n_articles": int(len(run.articles)),
+        "n_sentences": int(len(run.sentences)),
+    }
+
+
+# --------------------------------------------------------------------------- report blocks
+# Each block returns (sections, figures {name: png bytes}, params to record in the manifest).
+
+
+def _overview_block(run: FramingRun, arts: pd.DataFrame, shares: pd.DataFrame, *, cache: bool = True):
+    from .plot import frame_palette, plot_frame_shares
+
+    sections: list[dict] = []
+    figures: dict[str, bytes] = {}
     order = run.frame_ids + ["none"]
     palette = frame_palette(order)  # codebook order, so colours are stable across runs
     fig = _figure(7.5, 0.9 + 0.6 * len(arts) * max(1, len(run.frame_ids)))
@@ -280,13 +328,10 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
                              arts.drop(columns=[c for c in arts.columns if c.endswith(("_low", "_high"))])))
 
     # ---- lean and comparison
-    from .frames import compare_articles, frame_lean, narrative_arc
-    from .plot import plot_narrative_arc
-
     if len(run.frame_ids) >= 2:
-        lean = frame_lean(run.sentences, n_boot=N_BOOT, random_state=RANDOM_STATE)
-        arts = arts.merge(lean[["article_id", "n_framed", "lean", "ci_low", "ci_high"]].rename(
-            columns={"ci_low": "lean_low", "ci_high": "lean_high"}).round(4), on="article_id", how="left")
+        from .frames import compare_articles, narrative_arc
+        from .plot import plot_narrative_arc
+
         first, second = run.codebook.frames[0], run.codebook.frames[1]
         note = (f"Lean = (sentences in {first.id} − sentences in {second.id}) / framed sentences: +1 is all "
                 f"{first.label}, −1 all {second.label}; 95% bootstrap intervals.")
@@ -321,51 +366,92 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
                              "Every sentence placed by meaning (UMAP of the sentence embeddings, seeded): colour "
                              "is the frame, the marker is the article. Nearby sentences talk about the same thing; "
                              "colour shows how they are framed.", "frame_map.png", None))
+    return sections, figures, {}
 
-    # ---- discovered groups
+
+def _clusters_block(run: FramingRun):
     from .clusters import SentenceClusters
 
     clu = SentenceClusters(random_state=RANDOM_STATE).fit(run.sentences, embeddings=run.embeddings)
-    run.params["clusters"] = {k: v for k, v in clu.get_params().items() if k != "embedder"}
+    params = {"clusters": {k: v for k, v in clu.get_params().items() if k != "embedder"}}
     ctable = clu.clusters_.copy()
     for col in ctable.columns:
         if ctable[col].map(lambda v: isinstance(v, (list, tuple))).any():
             ctable[col] = ctable[col].map(lambda v: "; ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
     fig = _figure(7.5, 0.8 + 0.45 * len(ctable))
     _plot_clusters(ctable, fig.subplots())
-    figures["clusters.png"] = _png(fig)
-    sections.append(_section("Discovered groups",
-                             f"Sentences clustered by meaning (k-means, k={clu.n_clusters_} chosen by silhouette). "
-                             f"Stability, the mean adjusted Rand index over {clu.n_stability} refits on "
-                             f"subsamples: {clu.stability_:.2f} (1 = the same groups every time; near 0 = an "
-                             "artefact of the seed).", "clusters.png", ctable))
+    figures = {"clusters.png": _png(fig)}
+    sections = [_section("Discovered groups",
+                         f"Sentences clustered by meaning (k-means, k={clu.n_clusters_} chosen by silhouette). "
+                         f"Stability, the mean adjusted Rand index over {clu.n_stability} refits on "
+                         f"subsamples: {clu.stability_:.2f} (1 = the same groups every time; near 0 = an "
+                         "artefact of the seed).", "clusters.png", ctable)]
+    return sections, figures, params
 
-    # ---- same events
-    if events and len(run.articles) >= 2:
-        sections.extend(_events_sections(run, figures))
 
-    # ---- sentences
-    show = run.sentences[["article_id", "sentence_id", "text", "frame", "confidence"]].copy()
-    sections.append(_sentences_section(show, run.frame_ids))
+def _events_block(run: FramingRun):
+    figures: dict[str, bytes] = {}
+    sections = _events_sections(run, figures)
+    return sections, figures, {}
 
-    # ---- write
-    for name, data in figures.items():
-        atomic_write_bytes(figdir / name, data)
-    _write_csv(run.sentences, out / "sentences.csv")
-    _write_csv(arts, out / "articles.csv")
-    manifest = run_manifest(run)
-    page = _page(run, sections, figures, manifest)
-    atomic_write_bytes(out / "report.html", page.encode("utf-8"))
-    atomic_write_bytes(out / "manifest.json", json.dumps(manifest, indent=1, sort_keys=True).encode("utf-8"))
-    return {
-        "html": out / "report.html",
-        "sentences": out / "sentences.csv",
-        "articles": out / "articles.csv",
-        "manifest": out / "manifest.json",
-        "figures": [figdir / n for n in figures],
-        "n_articles": int(len(run.articles)),
-        "n_sentences": int(len(run.sentences)),
-    }
+
+_MEMO_FORMAT = "framing.report-block/v1"
+
+
+def _code_digest() -> str:
+    """The framing package's source and the versions of what draws and computes the report."""
+    h = hashlib.sha256(_MEMO_FORMAT.encode())
+    for f in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(f.name.encode() + b"\0" + f.read_bytes())
+    h.update(json.dumps(_versions(), sort_keys=True).encode())
+    return h.hexdigest()
+
+
+def _run_digest(run: FramingRun) -> str:
+    """Everything a report block reads from the run: tables, vectors, codebook, model, parameters."""
+    h = hashlib.sha256(_code_digest().encode())
+    for df in (run.articles, run.sentences):
+        h.update(pd.util.hash_pandas_object(df.astype(str), index=True).to_numpy().tobytes())
+        h.update("\0".join(map(str, df.columns)).encode())
+    h.update(np.ascontiguousarray(run.embeddings).tobytes())
+    h.update(repr(run.codebook).encode())
+    h.update(str(getattr(run.embedder, "fingerprint", type(run.embedder).__name__)).encode())
+    h.update(json.dumps({k: v for k, v in run.params.items() if k != "clusters"}, sort_keys=True,
+                        default=str).encode())
+    h.update(f"{RANDOM_STATE}/{N_BOOT}".encode())
+    return h.hexdigest()
+
+
+def _memo(name: str, digest: str | None, compute, *, root=None):
+    """``compute()`` -> (sections, figures, params), kept as data (npz: JSON text + PNG bytes) under
+    ``<cache>/report-blocks``. A missing, unreadable or foreign file is recomputed; a read-only
+    cache only costs the recomputation."""
+    if digest is None:
+        return compute()
+    from .cache import default_cache_dir
+
+    path = Path(root or default_cache_dir()) / "report-blocks" / f"{name}-{digest[:40]}.npz"
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            meta = json.loads(str(z["meta"]))
+            if meta.get("format") == _MEMO_FORMAT and meta.get("digest") == digest:
+                figs = {n: z[f"fig{i}"].tobytes() for i, n in enumerate(meta["figures"])}
+                return meta["sections"], figs, meta["params"]
+    except FileNotFoundError:
+        pass
+    except Exception:  # damaged: recompute and replace below
+        pass
+    sections, figures, params = compute()
+    meta = {"format": _MEMO_FORMAT, "digest": digest, "sections": sections, "figures": list(figures),
+            "params": params}
+    arrays = {f"fig{i}": np.frombuffer(figures[n], dtype=np.uint8) for i, n in enumerate(figures)}
+    buf = io.BytesIO()
+    try:
+        np.savez(buf, meta=np.array(json.dumps(meta, default=str)), **arrays)
+        atomic_write_bytes(path, buf.getvalue())
+    except (OSError, TypeError, ValueError):
+        pass
+    return sections, figures, params
 
 
 # --------------------------------------------------------------------------- HTML

@@ -110,3 +110,49 @@ def test_python_dash_m_and_light_import(tmp_path):
             "'onnxruntime', 'pandas', 'sklearn') if m in sys.modules]; print(heavy)")
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert p.stdout.strip() == "[]"
+
+
+def test_warm_report_is_served_from_the_block_memo_without_matplotlib_or_sklearn(report_dir, seeds_dir, tmp_path,
+                                                                                  session_cache):
+    """The second report of the same input reads its figures and tables from the cache, byte for byte."""
+    code = ("import sys; from framing.cli import main; code = main(['report', sys.argv[1], '--out', sys.argv[2]]); "
+            "print([m for m in ('matplotlib', 'sklearn', 'umap', 'torch') if m in sys.modules]); sys.exit(code)")
+    env = dict(os.environ, FRAMING_CACHE=str(session_cache), HF_HUB_OFFLINE="1")
+    p = subprocess.run([sys.executable, "-c", code, str(seeds_dir), str(tmp_path / "warm")], capture_output=True,
+                       text=True, env=env)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.strip().splitlines()[-1] == "[]"
+    for name in ("report.html", "sentences.csv", "articles.csv"):
+        assert (tmp_path / "warm" / name).read_bytes() == (report_dir / name).read_bytes(), name
+    assert list((session_cache / "report-blocks").glob("*.npz"))
+
+
+def test_a_damaged_block_memo_is_recomputed(report_dir, seeds_dir, tmp_path, session_cache):
+    files = sorted((session_cache / "report-blocks").glob("clusters-*.npz"))
+    assert files
+    for f in files:
+        f.write_bytes(b"not an npz")
+    assert main(["report", str(seeds_dir), "--out", str(tmp_path)]) == 0
+    assert (tmp_path / "report.html").read_bytes() == (report_dir / "report.html").read_bytes()
+    assert all(f.read_bytes()[:2] == b"PK" for f in files)  # replaced by a good file
+
+
+def test_report_blocks_do_not_depend_on_the_hash_seed(seeds_dir, tmp_path, session_cache):
+    """Tables and figures are computed afresh (no memo) under two string-hash seeds: same bytes."""
+    code = ("import hashlib, json, sys; from framing import report as r; run = r.run_pipeline(sys.argv[1]); "
+            "arts = r.article_table(run); out = {}\n"
+            "for name, f in [('overview', lambda: r._overview_block(run, arts, run.shares())), "
+            "('clusters', lambda: r._clusters_block(run)), ('events', lambda: r._events_block(run))]:\n"
+            "    s, figs, p = f(); out[name] = [json.dumps(s, sort_keys=True, default=str), "
+            "{k: hashlib.sha256(v).hexdigest() for k, v in figs.items()}]\n"
+            "print(json.dumps(out, sort_keys=True))")
+    outs = []
+    for seed in ("1", "2"):
+        env = dict(os.environ, FRAMING_CACHE=str(session_cache), HF_HUB_OFFLINE="1", PYTHONHASHSEED=seed)
+        p = subprocess.run([sys.executable, "-c", code, str(seeds_dir)], capture_output=True, text=True, env=env)
+        assert p.returncode == 0, p.stderr
+        outs.append(json.loads(p.stdout.strip().splitlines()[-1]))
+    assert set(outs[0]) == {"overview", "clusters", "events"}
+    for name in outs[0]:
+        assert outs[0][name][0] == outs[1][name][0], name
+        assert outs[0][name][1] == outs[1][name][1], name
