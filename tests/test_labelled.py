@@ -270,6 +270,61 @@ def test_narrative_coupling_mixes_levels(docs, narr, fake_embedder):
         NarrativeClassifier(fake_embedder, coupling="max").fit(docs, narr)
 
 
+def test_fit_ovr_with_more_features_than_rows_matches_sklearn():
+    # wide data is solved in the row space of X; the optimum must be the plain L2 logistic regression's
+    from sklearn.linear_model import LogisticRegression
+
+    from framing.labelled import _fit_ovr
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(30, 80))
+    Y = (rng.random((30, 3)) < 0.4).astype(float)
+    coef, b = _fit_ovr(X, Y, 0.5)
+    assert coef.shape == (3, 80)
+    for j in range(3):
+        m = LogisticRegression(C=0.5, max_iter=10000, tol=1e-10).fit(X, Y[:, j])
+        np.testing.assert_allclose(X @ coef[j] + b[j], m.decision_function(X), atol=2e-3)
+
+
+def test_knn_vote_weights_the_nearest_articles():
+    from framing.labelled import _knn_vote
+
+    R = np.eye(4)[:3]
+    Y = np.array([[1, 0], [0, 1], [1, 1]])
+    Q = np.array([[1.0, 0, 0, 0], [0.8, 0.6, 0, 0]])
+    (V,) = _knn_vote(Q, R, [Y], k=2, temperature=0.1)
+    # query 0: cosines 1 (row 0) and 0 (row 1, first of the ties); query 1: 0.8 (row 0) and 0.6 (row 1)
+    for i, gap in [(0, 1.0), (1, 0.2)]:
+        w = np.exp(-gap / 0.1) / (1 + np.exp(-gap / 0.1))
+        np.testing.assert_allclose(V[i], [1 - w, w])
+    np.testing.assert_allclose(_knn_vote(Q, R, [Y], k=1, temperature=0.1)[0], [[1, 0], [1, 0]])
+    # more neighbours asked for than there are: all of them, weights still sum to one
+    (V,) = _knn_vote(Q, R, [np.ones((3, 1))], k=10, temperature=1.0)
+    np.testing.assert_allclose(V, 1.0)
+
+
+def test_narrative_knn_averages_neighbour_votes(docs, narr, fake_embedder):
+    plain = NarrativeClassifier(fake_embedder, threshold=0.3, coupling="none", knn=0).fit(docs, narr)
+    voted = NarrativeClassifier(fake_embedder, threshold=0.3, coupling="none", knn=3,
+                                knn_temperature=1e-4).fit(docs, narr)
+    assert plain.knn_features_.shape[0] == 0 and voted.knn_features_.shape == (len(docs), voted.n_features_in_)
+    # same regression; the scores are the mean of its probabilities and the neighbours' votes. On the training
+    # articles with a tiny temperature the nearest neighbour (the article itself) takes all the weight.
+    np.testing.assert_allclose(voted.coef_fine_, plain.coef_fine_)
+    pc0, pf0 = plain.predict_proba(docs)
+    pc, pf = voted.predict_proba(docs)
+    lab = narr.set_index("article_id").loc[pc.index]
+    own_c = np.array([[float(c in n) for c in pc.columns] for n in lab.narratives])
+    own_f = np.array([[float(f in s) for f in pf.columns] for s in lab.subnarratives])
+    np.testing.assert_allclose(2 * pc.to_numpy() - pc0.to_numpy(), own_c, atol=1e-6)
+    np.testing.assert_allclose(2 * pf.to_numpy() - pf0.to_numpy(), own_f, atol=1e-6)
+    for bad in (-1, 2.5, True):
+        with pytest.raises(FramingError, match="knn: expected a whole number"):
+            NarrativeClassifier(fake_embedder, knn=bad).fit(docs, narr)
+    with pytest.raises(FramingError, match="knn_temperature"):
+        NarrativeClassifier(fake_embedder, knn_temperature=0).fit(docs, narr)
+
+
 def test_classifiers_raise_before_fit(docs, roles, fake_embedder):
     with pytest.raises(FramingError, match="not fitted"):
         NarrativeClassifier(fake_embedder).predict(docs)
@@ -307,7 +362,7 @@ def saved_model(tmp_path_factory, docs, narr):
     from conftest import FakeEmbedder
 
     d = tmp_path_factory.mktemp("model")
-    model = NarrativeClassifier(FakeEmbedder(), threshold=0.4, coupling="fine").fit(docs, narr)
+    model = NarrativeClassifier(FakeEmbedder(), threshold=0.4, coupling="fine", knn=3).fit(docs, narr)
     return model, model.save(d / "narr.json")
 
 
@@ -318,8 +373,40 @@ def test_saved_model_is_json_and_npz_and_reloads(saved_model, docs, fake_embedde
     assert "framing_version" in doc and path.with_suffix(".npz").is_file()
     back = NarrativeClassifier.load(path, fake_embedder)
     assert back.coupling == "fine" and doc["params"]["coupling"] == "fine"
+    assert back.knn == model.knn > 0 and doc["params"]["knn"] == model.knn
+    with np.load(path.with_suffix(".npz"), allow_pickle=False) as z:
+        np.testing.assert_array_equal(z["knn_fine"], model.knn_fine_)
     pd.testing.assert_frame_equal(back.predict_proba(docs)[1], model.predict_proba(docs)[1])
     pd.testing.assert_frame_equal(back.predict(docs), model.predict(docs))
+
+
+def test_version_1_model_loads_without_voting(saved_model, tmp_path, fake_embedder, docs):
+    # a model saved before neighbour voting: no knn_* arrays, format version 1 -> loads with knn=0
+    import copy
+
+    from framing.labelled import _arrays_digest
+
+    model, path = saved_model
+    p = _copy(path, tmp_path)
+    with np.load(p.with_suffix(".npz")) as z:
+        arrays = {k: z[k] for k in z.files if not k.startswith("knn_")}
+    np.savez(p.with_suffix(".npz"), **arrays)
+    doc = json.loads(p.read_text())
+    doc["format_version"] = 1
+    doc["arrays_sha256"] = _arrays_digest(arrays)
+    del doc["params"]["knn"], doc["params"]["knn_temperature"]
+    p.write_text(json.dumps(doc))
+    back = NarrativeClassifier.load(p, fake_embedder)
+    assert back.knn == 0
+    unvoted = copy.copy(model)
+    unvoted.knn = 0
+    pd.testing.assert_frame_equal(back.predict_proba(docs)[1], unvoted.predict_proba(docs)[1])
+    assert not np.allclose(back.predict_proba(docs)[1], model.predict_proba(docs)[1])
+    # the same file claiming version 2 lacks the neighbour arrays
+    doc["format_version"] = 2
+    p.write_text(json.dumps(doc))
+    with pytest.raises(FramingError, match="incomplete narratives model"):
+        NarrativeClassifier.load(p, fake_embedder)
 
 
 def _copy(path, tmp_path):
