@@ -6,6 +6,9 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import pytest
+
+from framing.errors import FramingError
 from framing.segment import SENTENCE_COLUMNS, segment, split_sentences
 
 
@@ -95,3 +98,28 @@ def test_offsets_always_round_trip_and_cover_all_text(text):
         assert text[prev_end:s].strip() == ""  # nothing but whitespace is skipped
         prev_end = e
     assert text[prev_end:].strip() == ""
+
+
+def test_worker_processes_give_the_same_table(seed_articles, monkeypatch):
+    import framing.segment as seg_mod
+
+    many = pd.concat([seed_articles.assign(article_id=seed_articles["article_id"] + f"~{i}") for i in range(6)],
+                     ignore_index=True)
+    serial = segment(many, n_jobs=1)
+    parallel = segment(many, n_jobs=2)
+    pd.testing.assert_frame_equal(parallel, serial)
+    # the automatic choice goes parallel only above PARALLEL_CHARS
+    calls = []
+    monkeypatch.setattr(seg_mod, "_segment_parallel", lambda *a: calls.append(a) or seg_mod._segment_rows(*a[:4]))
+    segment(many)
+    assert not calls
+    monkeypatch.setattr(seg_mod, "PARALLEL_CHARS", 10)
+    monkeypatch.setattr(seg_mod, "_n_workers", lambda n_jobs, total: 2 if total >= seg_mod.PARALLEL_CHARS else 1)
+    pd.testing.assert_frame_equal(segment(many), serial)
+    assert len(calls) == 1
+
+
+def test_bad_text_in_a_worker_is_one_clear_error():
+    bad = pd.DataFrame({"article_id": ["a", "b"], "text": ["Fine text. Here.", 42]})
+    with pytest.raises(FramingError, match="article 'b': text must be a string"):
+        segment(bad, n_jobs=2)
