@@ -105,6 +105,9 @@ MINIMAL_PAIRS = [
     ("Putin's invasion endangers European security.", "NATO's expansion endangers Russian security.", "western_threat"),
 ]
 
+# Rows scored at a time (bounds the feature matrix's memory).
+_CHUNK = 8192
+
 # Defaults chosen on the *tuning* half of the stance benchmark only (see
 # benchmarks/bench_stance.py; the report half was never used to pick them).
 DEFAULT_C = 10.0
@@ -653,6 +656,13 @@ class StanceScorer:
         """
         self._check_fitted()
         texts = list(texts)
+        if len(texts) > _CHUNK:
+            # the feature matrix is (n, d * (1 + camps)) float32: ~0.8 GB for 100k sentences at once
+            if embeddings is not None and len(embeddings) != len(texts):
+                raise FramingError(f"embeddings: expected {len(texts)} rows (one per text), found {len(embeddings)}")
+            parts = [self.decision_function(texts[i:i + _CHUNK], None if embeddings is None else embeddings[i:i + _CHUNK])
+                     for i in range(0, len(texts), _CHUNK)]
+            return np.vstack([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
         X, has = self.features(texts, embeddings)
         if X.shape[1] != self.n_features_:
             raise FramingError(f"StanceScorer: features have {X.shape[1]} columns, the model expects "

@@ -77,6 +77,17 @@ def test_score_does_not_depend_on_batch_order(fake_embedder):
                                   b[["military", "economy", "diplomacy", "frame"]])
 
 
+def test_scoring_in_chunks_gives_the_same_scores(fake_embedder, monkeypatch):
+    import framing.stance as stance_mod
+
+    a = score_frames(SENTS, THREE, fake_embedder)
+    monkeypatch.setattr(stance_mod, "_CHUNK", 4)  # 6 rows -> chunks of 4 and 2
+    b = score_frames(SENTS, THREE, fake_embedder)
+    pd.testing.assert_frame_equal(a, b)
+    emb = fake_embedder.encode(SENTS["text"].tolist())
+    pd.testing.assert_frame_equal(a, score_frames(SENTS, THREE, fake_embedder, embeddings=emb))
+
+
 def test_precomputed_embeddings_are_used(fake_embedder):
     emb = fake_embedder.encode(SENTS["text"].tolist())
     a = score_frames(SENTS, THREE, fake_embedder)
