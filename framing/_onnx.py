@@ -371,7 +371,42 @@ def prepare(model_dir, variant: str = "int8", *, root, before_export=None) -> tu
     with _export_lock:
         if before_export is not None:
             before_export(model_dir)
-        return _build(model_dir, spec, folder, variant)
+        return _build_isolated(model_dir, spec, folder, variant)
+
+
+def _build_isolated(model_dir: Path, spec: dict, folder: Path, variant: str) -> tuple[Path, dict]:
+    """:func:`_build` in a child process, so that torch (~0.6 GB, needed only to export) never
+    loads into the process that then embeds a corpus."""
+    import subprocess
+    import sys
+
+    code = "import sys; from framing._onnx import _build_main; sys.exit(_build_main(sys.argv[1:]))"
+    env = dict(os.environ)
+    pkg_root = str(Path(__file__).resolve().parent.parent)  # framing importable even when not installed
+    env["PYTHONPATH"] = pkg_root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    p = subprocess.run([sys.executable, "-c", code, str(model_dir), json.dumps(spec), str(folder), variant],
+                       capture_output=True, text=True, env=env)
+    last = (p.stderr.strip().splitlines() or ["no output"])[-1]
+    if p.returncode == 0:
+        out = json.loads(p.stdout.strip().splitlines()[-1])
+        return Path(out["path"]), out["meta"]
+    if p.returncode == 3:
+        raise OnnxUnsupported(last)
+    raise FramingError(f"model {model_dir}: ONNX export failed in its worker process ({last[:300]})")
+
+
+def _build_main(argv: list[str]) -> int:
+    """Entry point of the export worker: prints ``{"path", "meta"}`` as JSON; exit 3 if unsupported."""
+    import sys
+
+    model_dir, spec, folder, variant = Path(argv[0]), json.loads(argv[1]), Path(argv[2]), argv[3]
+    try:
+        path, meta = _build(model_dir, spec, folder, variant)
+    except OnnxUnsupported as exc:
+        print(" ".join(str(exc).split()), file=sys.stderr)
+        return 3
+    print(json.dumps({"path": str(path), "meta": meta}))
+    return 0
 
 
 def _build(model_dir: Path, spec: dict, folder: Path, variant: str) -> tuple[Path, dict]:

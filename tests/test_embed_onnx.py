@@ -194,3 +194,14 @@ def test_one_pass_for_sentences_and_mentions_gives_the_same_vectors(seed_spans, 
 def test_encode_rejects_spans_of_the_wrong_length(tmp_path):
     with pytest.raises(FramingError, match="one list of spans per text"):
         Embedder(cache_dir=tmp_path, backend="onnx-int8").encode(["a b", "c d"], spans=[[(0, 1)]])
+
+
+@pytest.mark.slow
+def test_cold_export_runs_in_a_child_so_torch_never_loads_here(tmp_path):
+    code = ("import sys; from framing.embed import Embedder; v = Embedder().encode(['Russia attacked Kyiv.']); "
+            "print(v.shape, 'torch' in sys.modules)")
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600,
+                       env=dict(os.environ, HF_HUB_OFFLINE="1", FRAMING_CACHE=str(tmp_path)))
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.strip() == "(1, 384) False"
+    assert (next((tmp_path / "onnx").iterdir()) / "model-int8.onnx").is_file()  # the child did export it
