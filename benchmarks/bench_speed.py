@@ -96,8 +96,9 @@ def perturbed_articles(n_sentences: int, seed: int = 0) -> list[dict]:
     """Articles holding about ``n_sentences`` sentences: the real ones, then copies with perturbed sentences.
 
     Copy ``c`` of article ``a`` is ``a~c``; in every copy after the first each
-    sentence has one random pair of adjacent words swapped, in place, so that
-    paragraphs and everything between sentences stay as they were.
+    sentence has one random pair of adjacent words swapped and one word
+    (not the first) replaced by a random word of the corpus, in place, so
+    that paragraphs and everything between sentences stay as they were.
     """
     from framing.corpus import read_articles
     from framing.segment import segment
@@ -106,6 +107,7 @@ def perturbed_articles(n_sentences: int, seed: int = 0) -> list[dict]:
     sents = segment(arts)
     by_article = {a: g for a, g in sents.groupby("article_id", sort=False)}
     rng = np.random.default_rng(seed)
+    vocab = sorted({w for t in sents["text"] for w in str(t).split() if w.isalpha()})
     out, total, c = [], 0, 0
     while total < n_sentences:
         for aid, text in zip(arts["article_id"], arts["text"]):
@@ -118,6 +120,8 @@ def perturbed_articles(n_sentences: int, seed: int = 0) -> list[dict]:
                 if c and len(words) > 3:
                     j = int(rng.integers(0, len(words) - 1))
                     words[j], words[j + 1] = words[j + 1], words[j]
+                if c and len(words) > 1:
+                    words[int(rng.integers(1, len(words)))] = vocab[int(rng.integers(0, len(vocab)))]
                 pieces += [text[last:a], " ".join(words)]
                 last = b
             out.append({"article_id": f"{aid}~{c}", "text": "".join(pieces) + text[last:]})
@@ -312,7 +316,7 @@ def main() -> None:
     large = _env_int("FRAMING_BENCH_SPEED_LARGE", 0)
     if large:
         print(f"\nwhole pipeline on {large} sentences, cold (fresh cache), one process; the real train articles, "
-              "then copies with one adjacent word pair swapped per sentence:")
+              "then copies with one adjacent word pair swapped and one word replaced per sentence:")
         try:
             res = large_run(large)
         except RuntimeError as exc:
