@@ -231,7 +231,7 @@ _LARGE = textwrap.dedent("""
     from framing.maps import project
     xy = project(vecs, random_state=42); lap("map")
     from framing.events import group_events
-    ev = group_events(arts, embedder=emb); lap("events")
+    ev = group_events(arts, embedder=emb, sentences=sents); lap("events")
     scored.to_csv(sys.argv[2], index=False); lap("write")
     print(json.dumps({"seconds": time.perf_counter() - t0, "stages": stages, "n_articles": len(arts),
                       "n": len(sents), "distinct": int(sents["text"].nunique()), "backend": emb.backend_,

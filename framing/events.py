@@ -198,14 +198,25 @@ def _names_matrix(docs: list[list[str]]):
 # --------------------------------------------------------------------------- article features
 
 
-def _title_lead_body(articles: pd.DataFrame) -> tuple[list[str], list[str], list[str]]:
+def _title_lead_body(articles: pd.DataFrame, sentences: pd.DataFrame | None = None
+                     ) -> tuple[list[str], list[str], list[str]]:
     titles, leads, bodies = [], [], []
     from .segment import split_sentences
 
-    for title, text in zip(articles.get("title", pd.Series([None] * len(articles))).tolist(), articles["text"].tolist()):
+    given: dict = {}
+    if sentences is not None:
+        for col in ("article_id", "sentence_id", "text"):
+            if col not in sentences.columns:
+                raise FramingError(f"sentences: missing column {col!r}; expected the table of framing.segment")
+        ordered = sentences.sort_values(["article_id", "sentence_id"], kind="stable")
+        given = {a: g.tolist() for a, g in ordered.groupby("article_id", sort=False)["text"]}
+    for aid, title, text in zip(articles["article_id"].tolist(),
+                                articles.get("title", pd.Series([None] * len(articles))).tolist(),
+                                articles["text"].tolist()):
         text = str(text)
-        spans = split_sentences(text)
-        sents = [text[s:e] for s, e, _ in spans]
+        sents = given.get(aid)
+        if sents is None:  # not in the given table: segment it here
+            sents = [text[s:e] for s, e, _ in split_sentences(text)]
         t = title if isinstance(title, str) and title.strip() else (sents[0] if sents else "")
         rest = sents[1:] if sents and sents[0].strip() == t.strip() else sents
         body_sents = [s for s in rest if s.strip() != t.strip()]
@@ -226,7 +237,7 @@ def _days(dates) -> np.ndarray:
     return out
 
 
-def article_features(articles, *, embedder=None, embeddings=None) -> dict:
+def article_features(articles, *, embedder=None, embeddings=None, sentences=None) -> dict:
     """What :class:`EventGrouper` compares: embeddings, names and dates per article.
 
     Parameters
@@ -237,6 +248,10 @@ def article_features(articles, *, embedder=None, embeddings=None) -> dict:
     embeddings : ndarray (n, d) or dict, optional
         Precomputed vectors. One array is used for every channel; a dict may
         give ``title``, ``lead`` and ``body`` arrays separately.
+    sentences : pandas.DataFrame, optional
+        The articles' sentence table from :func:`framing.segment.segment`
+        (``article_id``, ``sentence_id``, ``text``), when you have it: the
+        leads are read from it instead of segmenting every article again.
 
     Returns
     -------
@@ -248,7 +263,7 @@ def article_features(articles, *, embedder=None, embeddings=None) -> dict:
     """
     articles = _check_articles(articles)
     n = len(articles)
-    titles, leads, bodies = _title_lead_body(articles)
+    titles, leads, bodies = _title_lead_body(articles, sentences)
     feats: dict = {}
     given = embeddings if isinstance(embeddings, dict) else ({} if embeddings is None else
                                                              {k: embeddings for k in ("title", "lead", "body")})
@@ -500,12 +515,13 @@ class EventGrouper:
             raise FramingError(f"weights: unknown channel(s) {', '.join(sorted(unknown))}; expected {', '.join(CHANNELS)}")
         return t, w
 
-    def fit(self, articles, y=None, *, embeddings=None, features=None):
-        """Group ``articles`` (an article table); ``features`` from :func:`article_features` skips embedding."""
+    def fit(self, articles, y=None, *, embeddings=None, features=None, sentences=None):
+        """Group ``articles`` (an article table); ``features`` from :func:`article_features` skips embedding;
+        ``sentences`` (their sentence table) skips segmenting them again."""
         t, w = self._params()
         articles = _check_articles(articles)
         feats = features if features is not None else article_features(articles, embedder=self.embedder,
-                                                                       embeddings=embeddings)
+                                                                       embeddings=embeddings, sentences=sentences)
         sim = _combine(_channel_similarities(feats), w, feats["days"], self.date_window, self.neighbors,
                        self.background, self.min_articles, feats.get("sources"), float(self.date_penalty),
                        float(self.source_penalty), self.mutual_neighbors, float(self.mutual_bonus))
@@ -542,7 +558,7 @@ def group_events(articles, *, embedder=None, embeddings=None, threshold: float |
                  neighbors: int | None = DEFAULT_NEIGHBORS, date_penalty: float = DEFAULT_DATE_PENALTY,
                  source_penalty: float = DEFAULT_SOURCE_PENALTY,
                  mutual_neighbors: int | None = DEFAULT_MUTUAL_NEIGHBORS,
-                 mutual_bonus: float = DEFAULT_MUTUAL_BONUS) -> pd.DataFrame:
+                 mutual_bonus: float = DEFAULT_MUTUAL_BONUS, sentences=None) -> pd.DataFrame:
     """Group articles reporting the same story into events.
 
     Parameters
@@ -554,6 +570,9 @@ def group_events(articles, *, embedder=None, embeddings=None, threshold: float |
         See :func:`article_features`.
     threshold, weights, date_window, neighbors, date_penalty, source_penalty, mutual_neighbors, mutual_bonus
         See :class:`EventGrouper`.
+    sentences : pandas.DataFrame, optional
+        The articles' sentence table (:func:`framing.segment.segment`), to
+        avoid segmenting them again; see :func:`article_features`.
 
     Returns
     -------
@@ -565,7 +584,7 @@ def group_events(articles, *, embedder=None, embeddings=None, threshold: float |
     g = EventGrouper(threshold=threshold, weights=weights, date_window=date_window, neighbors=neighbors,
                      embedder=embedder, date_penalty=date_penalty, source_penalty=source_penalty,
                      mutual_neighbors=mutual_neighbors, mutual_bonus=mutual_bonus)
-    out = g.fit(articles, embeddings=embeddings).table()
+    out = g.fit(articles, embeddings=embeddings, sentences=sentences).table()
     if "title" in articles.columns:
         out["title"] = articles["title"].tolist()
     return out

@@ -31,6 +31,8 @@ from .errors import FramingError
 __all__ = ["project", "add_projection", "projection_cache_dir"]
 
 METHODS = ("umap", "pca")
+# Sizes for which project(init=None) starts UMAP from the spectral layout (else from PCA).
+SPECTRAL_MIN, SPECTRAL_MAX = 50, 20_000
 _FORMAT = "framing-projection/v1"
 # How many UMAP fits this process has computed (not loaded from the cache); tests read it.
 n_computed = 0
@@ -158,8 +160,10 @@ def project(embeddings, *, method: str = "umap", random_state: int = 42, n_neigh
     n_neighbors, min_dist, metric
         UMAP parameters. ``n_neighbors`` is lowered to ``n - 2`` for small ``n``.
     init : {"spectral", "pca", "random"}, optional
-        UMAP's initial layout; ``None`` picks ``"spectral"`` from 50 points
-        up and ``"pca"`` below, where the spectral layout is ill-posed.
+        UMAP's initial layout; ``None`` picks ``"spectral"`` from 50 to
+        20,000 points and ``"pca"`` outside: below, the spectral layout is
+        ill-posed; above, its eigensolver takes minutes (one call per
+        connected component of the neighbour graph).
     cache : bool
         Read and write the projection cache.
     cache_dir : path, optional
@@ -180,7 +184,7 @@ def project(embeddings, *, method: str = "umap", random_state: int = 42, n_neigh
         raise FramingError(f"n_neighbors: expected an integer >= 2, found {n_neighbors!r}")
     k = int(min(int(n_neighbors), n - 2))
     k = max(k, 2)
-    init = init or ("spectral" if n >= 50 else "pca")
+    init = init or ("spectral" if SPECTRAL_MIN <= n <= SPECTRAL_MAX else "pca")
     params = {"method": "umap", "n_neighbors": k, "min_dist": float(min_dist), "metric": metric,
               "random_state": int(random_state), "init": init, "umap": _umap_version()}
     path = None

@@ -497,7 +497,7 @@ def _events_sections(run: FramingRun, figures: dict) -> list[dict]:
     from .plot import plot_event_heatmap, plot_framing_diff
 
     out = []
-    groups = group_events(run.articles, embedder=run.embedder)
+    groups = group_events(run.articles, embedder=run.embedder, sentences=run.sentences)
     sents = run.sentences.merge(groups[["article_id", "event_id"]].rename(columns={"event_id": "story_id"}),
                                 on="article_id", how="left", validate="many_to_one")
     aligned = align_events(sents, embeddings=run.embeddings, codebook=run.codebook, by="story_id")

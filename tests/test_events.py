@@ -398,3 +398,19 @@ def test_bench_probe_loader_parses_stories_and_drops_seen_titles(tmp_path):
     assert df["title"].tolist() == ["Quake hits Sumatra", "Sumatra shaken"]
     assert df["text"].iloc[1] == "Sumatra shaken\n\nRescuers dig."
     assert load_probe(tmp_path / "missing").empty
+
+
+def test_a_given_sentence_table_replaces_segmenting_again(seed_articles, seed_sentences, monkeypatch):
+    import framing.segment as seg_mod
+    from framing.events import _title_lead_body
+
+    want = _title_lead_body(seed_articles)
+    calls = []
+    real = seg_mod.split_sentences
+    monkeypatch.setattr(seg_mod, "split_sentences", lambda *a, **k: calls.append(1) or real(*a, **k))
+    shuffled = seed_sentences.sample(frac=1.0, random_state=0)  # order is restored from sentence_id
+    assert _title_lead_body(seed_articles, shuffled) == want
+    assert not calls
+    # an article missing from the table is segmented as before
+    assert _title_lead_body(seed_articles, seed_sentences[seed_sentences["article_id"] == seed_articles["article_id"][0]]) == want
+    assert len(calls) == 1

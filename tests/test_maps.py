@@ -84,6 +84,16 @@ def test_small_inputs_shrink_the_neighbourhood(tmp_path, fake_umap):
     assert len(fake_umap.calls) == 2
 
 
+def test_large_inputs_start_from_pca(tmp_path, fake_umap, monkeypatch):
+    monkeypatch.setattr(maps, "SPECTRAL_MAX", 150)  # stands for the 20,000 of real use
+    project(unit(150), cache_dir=tmp_path)
+    assert fake_umap.calls[-1]["init"] == "spectral"
+    project(unit(151), cache_dir=tmp_path)
+    assert fake_umap.calls[-1]["init"] == "pca"
+    project(unit(151, seed=1), cache_dir=tmp_path, init="spectral")  # an explicit choice is kept
+    assert fake_umap.calls[-1]["init"] == "spectral"
+
+
 def test_add_projection_adds_columns(fake_embedder):
     sents = pd.DataFrame({"article_id": ["a", "a", "b", "b", "b"], "text": ["one", "two", "three", "four", "five"]})
     out = add_projection(sents, fake_embedder, method="pca")
