@@ -489,6 +489,8 @@ def _session_options(threads: int | None = None):
     so = ort.SessionOptions()
     so.intra_op_num_threads = threads or _cores()
     so.inter_op_num_threads = 1
+    # idle threads sleep instead of spinning: spinning ones steal the cores from whatever runs next
+    so.add_session_config_entry("session.intra_op.allow_spinning", "0")
     so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     so.log_severity_level = 3
     return so
@@ -544,15 +546,25 @@ class OnnxEncoder:
     """Run an exported sentence model with onnxruntime: texts -> float32 unit vectors.
 
     Texts are tokenised with the model's ``tokenizer.json``, sorted by token
-    count and batched with padding to the longest text of each batch.
-    ``intra_op_num_threads`` is the number of usable cores.
+    count and batched with padding to the longest text of each batch. With
+    ``workers=None`` the batches are shared out over one thread per usable
+    core, all running one single-threaded session: for the int8 model at
+    one sentence per batch, running sentences side by side uses the cores
+    far better than splitting each small matrix product between them (440
+    vs 294 sentences/s on 2 cores). With ``workers=1`` each run uses
+    ``threads`` cores (default: all), which suits the fp32 model's larger
+    batches. Every text's vector is computed alone or with its batch, so
+    the result does not depend on the number of workers.
     """
 
-    def __init__(self, path, spec: dict, *, model_dir, threads: int | None = None):
+    def __init__(self, path, spec: dict, *, model_dir, threads: int | None = None, workers: int | None = 1):
         import onnxruntime as ort
 
         self.path = Path(path)
         self.spec = spec
+        # workers=None: one per core, each session run single-threaded; else `threads` per run (default: all cores)
+        self.workers = _cores() if workers is None else max(1, int(workers))
+        threads = 1 if workers is None else threads
         self.tokenizer = _tokenizer(Path(model_dir), spec)
         self.session = ort.InferenceSession(str(self.path), _session_options(threads),
                                             providers=["CPUExecutionProvider"])
@@ -587,21 +599,35 @@ class OnnxEncoder:
         encs = self.tokenizer.encode_batch(texts, add_special_tokens=True)
         out = np.zeros((len(texts), d), dtype=np.float32)
         span_out = None if spans is None else [np.zeros((len(sp), d), dtype=np.float32) for sp in spans]
-        for idx, feed in _batches(self.tokenizer, self.spec, texts, max(1, int(batch_size)), encs=encs):
-            feed = {k: v for k, v in feed.items() if k in self._inputs}
-            hidden = self.session.run(None, feed)[0]
-            out[idx] = _pool(hidden, feed["attention_mask"], self.spec["pooling"])
-            if spans is None:
-                continue
-            for r, i in enumerate(idx):
-                if not len(spans[i]):
+
+        def run(batches):
+            for idx, feed in batches:
+                feed = {k: v for k, v in feed.items() if k in self._inputs}
+                hidden = self.session.run(None, feed)[0]
+                out[idx] = _pool(hidden, feed["attention_mask"], self.spec["pooling"])
+                if spans is None:
                     continue
-                off = np.asarray(encs[i].offsets, dtype=np.int64).reshape(-1, 2)
-                real = off[:, 1] > off[:, 0]  # not [CLS]/[SEP]
-                h = hidden[r, :len(off)]
-                for k, (a, b) in enumerate(spans[i]):
-                    sel = real & (off[:, 0] < b) & (off[:, 1] > a)
-                    if sel.any():
-                        v = h[sel].mean(axis=0).astype(np.float32)
-                        span_out[i][k] = v / (np.linalg.norm(v) or 1.0)
+                for r, i in enumerate(idx):
+                    if not len(spans[i]):
+                        continue
+                    off = np.asarray(encs[i].offsets, dtype=np.int64).reshape(-1, 2)
+                    real = off[:, 1] > off[:, 0]  # not [CLS]/[SEP]
+                    h = hidden[r, :len(off)]
+                    for k, (a, b) in enumerate(spans[i]):
+                        sel = real & (off[:, 0] < b) & (off[:, 1] > a)
+                        if sel.any():
+                            v = h[sel].mean(axis=0).astype(np.float32)
+                            span_out[i][k] = v / (np.linalg.norm(v) or 1.0)
+
+        batches = list(_batches(self.tokenizer, self.spec, texts, max(1, int(batch_size)), encs=encs))
+        workers = min(self.workers, len(batches))
+        if workers <= 1:
+            run(batches)
+        else:
+            from concurrent.futures import ThreadPoolExecutor
+
+            # batches come longest first: dealing them out in turn gives every worker a like share
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                for f in [pool.submit(run, batches[w::workers]) for w in range(workers)]:
+                    f.result()
         return out, span_out

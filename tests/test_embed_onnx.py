@@ -83,7 +83,7 @@ def test_default_backend_is_onnx_int8_on_cpu(monkeypatch):
     assert Embedder(cache=False).batch_size == 1
     assert Embedder(cache=False, backend="onnx").batch_size == 16
     assert Embedder(cache=False, device="cuda").backend_ == "torch"
-    assert Embedder(cache=False, backend="torch").batch_size == 64
+    assert Embedder(cache=False, backend="torch").batch_size == 32  # sentence-transformers own default
     monkeypatch.setattr("framing.embed._gpu_present", lambda: True)
     assert Embedder(cache=False).backend_ == "torch"
 
@@ -205,3 +205,15 @@ def test_cold_export_runs_in_a_child_so_torch_never_loads_here(tmp_path):
     assert p.returncode == 0, p.stderr
     assert p.stdout.strip() == "(1, 384) False"
     assert (next((tmp_path / "onnx").iterdir()) / "model-int8.onnx").is_file()  # the child did export it
+
+
+@pytest.mark.slow
+def test_int8_vectors_do_not_depend_on_the_number_of_workers(seed_texts):
+    e = Embedder(cache=False)
+    assert e.backend_ == "onnx-int8"
+    v = e.encode(seed_texts)
+    assert e._onnx.workers >= 1
+    e._onnx.workers = 1
+    np.testing.assert_array_equal(e.encode(seed_texts), v)
+    e._onnx.workers = 3
+    np.testing.assert_array_equal(e.encode(seed_texts), v)
