@@ -528,7 +528,7 @@ class Embedder:
         if self._load_onnx() is None:  # fell back to torch: spans are left to encode_spans
             return self._compute(texts)
         vecs, svecs = self._onnx.encode_with_spans(texts, spans, batch_size=self.batch_size)
-        keys = [f"{t}\x1f{a}:{b}" for t, sp in zip(texts, spans) for a, b in sp]
+        keys = _span_keys(texts, spans)
         if keys:
             store = self._span_store()
             store.put(store.keys_for(keys), np.concatenate([v for v in svecs if len(v)]))
@@ -611,7 +611,7 @@ class Embedder:
         spans = [[(int(a), int(b)) for a, b in sp] for sp in spans]
         if len(spans) != len(texts):
             raise FramingError(f"spans: expected one list of spans per text ({len(texts)}), found {len(spans)}")
-        keys_txt = [f"{t}\x1f{a}:{b}" for t, sp in zip(texts, spans) for a, b in sp]
+        keys_txt = _span_keys(texts, spans)
         if not keys_txt:
             return np.zeros((0, self._dimension_if_known()), dtype=np.float32)
         store = self._span_store() if self.cache else None
@@ -635,6 +635,11 @@ class Embedder:
                 store.put([keys[r] for r in rows], out[rows])
                 store.compact()
         return out
+
+
+def _span_keys(texts, spans) -> list[str]:
+    """Cache key texts of spans, one per span, in the order of ``texts`` then ``spans``."""
+    return [f"{t}\x1f{a}:{b}" for t, sp in zip(texts, spans) for a, b in sp]
 
 
 _EMBEDDERS: dict[tuple, Embedder] = {}
