@@ -81,19 +81,6 @@ def real_sentences() -> tuple[list[str], str]:
     return out, label
 
 
-def perturbed_corpus(base: list[str], n: int, seed: int = 0) -> list[str]:
-    """``n`` sentences: ``base`` repeated, each copy with a numbered prefix and two adjacent words swapped."""
-    rng = np.random.default_rng(seed)
-    out = []
-    for i in range(n):
-        words = base[i % len(base)].split()
-        if len(words) > 3:
-            j = int(rng.integers(0, len(words) - 1))
-            words[j], words[j + 1] = words[j + 1], words[j]
-        out.append(f"({i // len(base)}) " + " ".join(words))
-    return out
-
-
 def perturbed_articles(n_sentences: int, seed: int = 0) -> list[dict]:
     """Articles holding about ``n_sentences`` sentences: the real ones, then copies with perturbed sentences.
 

@@ -57,17 +57,10 @@ def score_partition(articles: pd.DataFrame, *, model=None, codebook=None, cache:
 
 def _partitions(articles: pd.DataFrame, n: int) -> list[pd.DataFrame]:
     # Balance by text length, but keep the articles' order within and across partitions.
-    sizes = articles["text"].str.len().to_numpy()
-    bounds = np.searchsorted(np.cumsum(sizes), np.linspace(0, sizes.sum(), n + 1)[1:-1])
-    parts, start = [], 0
-    for b in list(bounds) + [len(articles)]:
-        b = max(int(b), start)
-        if b > start:
-            parts.append(articles.iloc[start:b])
-            start = b
-    if start < len(articles):
-        parts.append(articles.iloc[start:])
-    return [p for p in parts if len(p)]
+    from .segment import balanced_bounds
+
+    cuts = balanced_bounds(articles["text"].str.len().to_numpy(), n)
+    return [articles.iloc[a:b] for a, b in zip(cuts[:-1], cuts[1:])]
 
 
 def run_pipeline_dask(source, *, client=None, codebook=None, model=None, cache: bool = True, backend=None,

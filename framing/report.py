@@ -389,12 +389,6 @@ def _clusters_block(run: FramingRun):
     return sections, figures, params
 
 
-def _events_block(run: FramingRun):
-    figures: dict[str, bytes] = {}
-    sections = _events_sections(run, figures)
-    return sections, figures, {}
-
-
 _MEMO_FORMAT = "framing.report-block/v1"
 
 
@@ -491,12 +485,13 @@ def _sentences_section(show: pd.DataFrame, frame_ids) -> dict:
             "figure": None, "table": table}
 
 
-def _events_sections(run: FramingRun, figures: dict) -> list[dict]:
+def _events_block(run: FramingRun):
     """Group articles into stories, line up their sentences, and compare how each frames them."""
     from .events import align_events, event_article_table, event_summary, framing_diff, group_events
     from .plot import plot_event_heatmap, plot_framing_diff
 
-    out = []
+    out: list[dict] = []
+    figures: dict[str, bytes] = {}
     groups = group_events(run.articles, embedder=run.embedder, sentences=run.sentences)
     sents = run.sentences.merge(groups[["article_id", "event_id"]].rename(columns={"event_id": "story_id"}),
                                 on="article_id", how="left", validate="many_to_one")
@@ -540,7 +535,7 @@ def _events_sections(run: FramingRun, figures: dict) -> list[dict]:
                 "Aligned sentence pairs side by side, coloured by frame (dashed: the two articles frame the pair "
                 "differently), then the sentences only one side has.", "framing_diff.png", diff[cols].round(3)))
             break
-    return out
+    return out, figures, {}
 
 
 def _plot_clusters(ctable: pd.DataFrame, ax) -> None:

@@ -248,12 +248,9 @@ def _segment_rows(ids: list, texts: list, language: str, max_chars: int) -> list
 
 
 def _n_workers(n_jobs: int | None, total_chars: int) -> int:
-    import os
+    from ._onnx import _cores
 
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        cores = os.cpu_count() or 1
+    cores = _cores()
     if n_jobs is None:
         return cores if total_chars >= PARALLEL_CHARS else 1
     n_jobs = int(n_jobs)
@@ -304,6 +301,22 @@ def segment(articles, *, language: str = "en", max_chars: int = 2000, n_jobs: in
     return df.astype({"sentence_id": "int64", "start": "int64", "end": "int64", "paragraph": "int64", "is_quote": "bool"})
 
 
+def balanced_bounds(sizes, n: int) -> list[int]:
+    """Cut points ``[0, ..., len(sizes)]`` of at most ``n`` consecutive, non-empty runs of about equal total size.
+
+    Items keep their order within and across runs.
+    """
+    import numpy as np
+
+    sizes = np.asarray(sizes, dtype=np.int64)
+    inner = np.searchsorted(np.cumsum(sizes), np.linspace(0, sizes.sum(), n + 1)[1:-1])
+    cuts = [0]
+    for b in inner.tolist() + [len(sizes)]:
+        if b > cuts[-1]:
+            cuts.append(int(b))
+    return cuts
+
+
 def _can_fork() -> bool:
     import multiprocessing as mp
 
@@ -316,16 +329,7 @@ def _segment_parallel(ids: list, texts: list, language: str, max_chars: int, wor
     from concurrent.futures import ProcessPoolExecutor
 
     # chunks of about equal text, several per worker so that a slow one does not hold the rest up
-    sizes = [len(t) if isinstance(t, str) else 0 for t in texts]
-    n_chunks = workers * 4
-    target = max(1, sum(sizes) // n_chunks)
-    bounds, acc = [0], 0
-    for i, n in enumerate(sizes):
-        acc += n
-        if acc >= target and i + 1 < len(texts):
-            bounds.append(i + 1)
-            acc = 0
-    bounds.append(len(texts))
+    bounds = balanced_bounds([len(t) if isinstance(t, str) else 0 for t in texts], workers * 4)
     # fork: spawn would re-run the caller's script in each worker (scripts without a __main__ guard
     # would break). The workers only run pysbd, never the model the parent may hold.
     with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
