@@ -12,6 +12,11 @@ sentence by
   0/1 flag per camp saying whether it is mentioned at all;
 * the pooled sentence vector (so that codebooks without actors still work).
 
+Mentions are those of :func:`framing.actors.find_mentions` (one alias
+matcher and one case rule for the package); in one scoring pass they are
+found once per sentence and shared by the mention features and the role
+evidence below.
+
 Mentions that only introduce a speaker ("Lavrov said …", "according to the
 Pentagon") are left out of their camp's vector when the sentence mentions
 that camp elsewhere too: the speaker is not cast in a role by the sentence
@@ -128,29 +133,6 @@ _SPEAKER_AFTER = re.compile(r"^(?:['’]s)?(?:\s+[A-Z][\w.’'-]*){0,3}(?:\s*,[^
 _SPEAKER_BEFORE = re.compile(r"(?:according to|said|says|told|stated|warned|claimed)\s+(?:the\s+)?(?:[A-Z][\w.’'-]*\s+){0,3}$", re.I)
 
 
-_KEYS: dict = {}  # alias pattern -> its first word (framing.actors.alias_key): skip it when the text lacks it
-
-
-def _alias_patterns(codebook: Codebook):
-    """(compiled regex, actor id) for every alias, longest first.
-
-    An alias written in capitals (``NATO``, ``US``, ``U.S.``) matches only in
-    capitals, so that the pronoun "us" is not the United States; other
-    aliases match in any case ("RUSSIA" in a tabloid headline).
-    """
-    from .actors import alias_key
-
-    pairs = sorted({(al, a.id) for a in codebook.actors for al in a.aliases}, key=lambda x: (-len(x[0]), x[0]))
-    out = []
-    for al, aid in pairs:
-        letters = re.sub(r"[^A-Za-z]", "", al)
-        exact = len(letters) > 0 and letters.isupper()
-        rx = re.compile(r"(?<![\w])" + re.escape(al) + r"(?![\w])", 0 if exact else re.I)
-        _KEYS[rx] = alias_key(al) or ""
-        out.append((rx, aid))
-    return out
-
-
 def _encode(emb, texts: list[str], spans) -> np.ndarray:
     """``emb.encode(texts, spans=spans)`` for embedders that take spans, else ``emb.encode(texts)``."""
     import inspect
@@ -182,41 +164,52 @@ def mention_spans(texts, codebook=None) -> list[list[tuple[int, int]]]:
     ``Embedder.encode(texts, spans=...)`` to compute sentence and mention
     vectors in one pass over the model.
     """
+    from .actors import find_mentions as actor_mentions_in
     from .embed import preprocess
 
     cb = load_codebook(codebook)
-    pats = _alias_patterns(cb)
-    return [[(a, b) for a, b, _, _ in find_mentions(preprocess(t), cb, pats)] for t in texts]
+    return [[(a, b) for _, _, a, b in actor_mentions_in(preprocess(t), cb)] for t in texts]
 
 
-def find_mentions(text: str, codebook, patterns=None) -> list[tuple[int, int, str, bool]]:
-    """Actor mentions in one text: ``(start, end, actor_id, is_speaker)``, in text order.
-
-    Longer aliases win over shorter overlapping ones ("Russian troops" over
-    "Russian"). ``is_speaker`` marks a mention that introduces what someone
-    said ("Lavrov said", "according to the Pentagon").
-    """
-    from .actors import text_words
-
-    pats = patterns if patterns is not None else _alias_patterns(load_codebook(codebook))
-    taken = np.zeros(len(text) + 1, dtype=bool)
-    found = []
-    words = text_words(text)
-    for rx, aid in pats:
-        key = _KEYS.get(rx)
-        if key and key not in words:
-            continue
-        for m in rx.finditer(text):
-            a, b = m.span()
-            if taken[a:b].any():
-                continue
-            taken[a:b] = True
-            found.append((a, b, aid))
-    found.sort()
+def _with_speakers(text: str, mentions) -> list[tuple[int, int, str, bool]]:
+    """``(start, end, actor_id, is_speaker)`` from :func:`framing.actors.find_mentions` tuples of ``text``."""
     out = []
-    for a, b, aid in found:
+    for aid, _, a, b in mentions:
         speaker = bool(_SPEAKER_AFTER.match(text[b : b + 90])) or bool(_SPEAKER_BEFORE.search(text[max(0, a - 60) : a]))
         out.append((a, b, aid, speaker))
+    return out
+
+
+def find_mentions(text: str, codebook=None) -> list[tuple[int, int, str, bool]]:
+    """Actor mentions in one text: ``(start, end, actor_id, is_speaker)``, in text order.
+
+    The mentions are those of :func:`framing.actors.find_mentions` (the
+    package's one alias matcher: longest alias first, no overlaps, its case
+    rule). ``is_speaker`` marks a mention that introduces what someone said
+    ("Lavrov said", "according to the Pentagon").
+    """
+    from .actors import find_mentions as actor_mentions_in
+
+    return _with_speakers(text, actor_mentions_in(text, codebook))
+
+
+def _mentions_once(texts: list[str], codebook) -> list[tuple[list, list]]:
+    """Per text: its :func:`framing.actors.find_mentions` tuples and the same with speaker flags.
+
+    Found once per distinct text of this call (a dict that lives for the
+    call only), so that the mention features and the role evidence of one
+    scoring pass share them instead of matching every alias again.
+    """
+    from .actors import find_mentions as actor_mentions_in
+
+    memo: dict = {}
+    out = []
+    for t in texts:
+        hit = memo.get(t)
+        if hit is None:
+            am = actor_mentions_in(t, codebook)
+            hit = memo[t] = (am, _with_speakers(t, am))
+        out.append(hit)
     return out
 
 
@@ -233,12 +226,11 @@ def mention_table(sentences, codebook=None) -> pd.DataFrame:
     from .embed import preprocess
 
     cb = load_codebook(codebook)
-    pats = _alias_patterns(cb)
     camp = {a.id: a.camp or a.id for a in cb.actors}
     texts = [preprocess(t) for t in _texts(sentences)]
     rows = []
     for i, t in enumerate(texts):
-        for a, b, aid, sp in find_mentions(t, cb, pats):
+        for a, b, aid, sp in find_mentions(t, cb):
             rows.append((i, a, b, t[a:b], aid, camp[aid], sp))
     return pd.DataFrame(rows, columns=["row", "start", "end", "mention", "actor", "camp", "is_speaker"])
 
@@ -281,7 +273,7 @@ _ACCUSE = re.compile(r"\b(?:accus\w*|blam\w*)\s+(.{1,60}?)\s+(?:of|for)\b", re.I
 DISTANCED_WEIGHT = 0.5
 
 
-def _weighted_roles(text: str, codebook, speaker_weight: float = 0.0, patterns=None) -> list[tuple[str, str, float]]:
+def _weighted_roles(text: str, codebook, speaker_weight: float = 0.0, mentions=None) -> list[tuple[str, str, float]]:
     """(actor id, role, weight) per mention, from :func:`framing.actors.sentence_roles`.
 
     Two corrections on top of it: in "X accused / blamed Y of / for …" Y is
@@ -290,14 +282,27 @@ def _weighted_roles(text: str, codebook, speaker_weight: float = 0.0, patterns=N
     "so-called", "accused …") count ``DISTANCED_WEIGHT``: the sentence reports
     that framing rather than stating it, so the author's own clause weighs
     more.
+
+    ``mentions``: ``_mentions_once([text], codebook)[0]`` when the caller
+    has it (found once per scoring pass), else they are found here.
     """
+    from .actors import find_mentions as actor_mentions_in
     from .actors import sentence_roles
 
+    am, sm = mentions if mentions is not None else (None, None)
+    if am is None:
+        am = actor_mentions_in(text, codebook)
     m = _DISTANCING.search(text)
     cut = m.start() if m else len(text)
     # before the cue: roles read from the author's clause alone; after it: from the whole sentence
-    roles = [r for r in sentence_roles(text[:cut], codebook) if r[3] <= cut]
-    roles += [r for r in sentence_roles(text, codebook) if r[2] >= cut] if m else []
+    if m is None:
+        roles = sentence_roles(text, codebook, mentions=am)
+    else:
+        # the clause before the cue has the sentence's mentions that end before it, unless one straddles the
+        # cue (then a shorter alias may match inside the clause: find them there)
+        head = None if any(a < cut < b for _, _, a, b in am) else [x for x in am if x[3] <= cut]
+        roles = [r for r in sentence_roles(text[:cut], codebook, mentions=head) if r[3] <= cut]
+        roles += [r for r in sentence_roles(text, codebook, mentions=am) if r[2] >= cut]
     acc = _ACCUSE.search(text)
     out = []
     for actor, _, a, b, role in roles:
@@ -309,8 +314,7 @@ def _weighted_roles(text: str, codebook, speaker_weight: float = 0.0, patterns=N
         out.append((actor, role, 1.0 if a < cut else DISTANCED_WEIGHT))
     if speaker_weight:
         # the voice a sentence gives: "Putin said …", "according to Kyiv" -> the speaker's side (its frame's defender)
-        cb = load_codebook(codebook)
-        for a, b, aid, sp in find_mentions(text, cb, patterns):
+        for a, b, aid, sp in sm if sm is not None else _with_speakers(text, am):
             if sp:
                 out.append((aid, "defender", float(speaker_weight)))
     return out
@@ -472,23 +476,24 @@ class StanceScorer:
         """
         from .embed import preprocess
 
+        texts = [preprocess(t) for t in texts]
+        return self._features(texts, embeddings, _mentions_once(texts, self._codebook()))
+
+    def _features(self, texts: list[str], embeddings, mentions) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`features` of preprocessed ``texts`` with their ``_mentions_once`` found."""
         cb = self._codebook()
         emb = self._emb()
-        texts = [preprocess(t) for t in texts]
         camps = self._camps(cb)
         if not camps or not callable(getattr(emb, "encode_spans", None)):
             S = np.asarray(embeddings if embeddings is not None else emb.encode(texts), dtype=np.float32)
             has = np.zeros(len(S), dtype=bool)
             if camps:
-                pats = _alias_patterns(cb)
-                has = np.array([bool(find_mentions(t, cb, pats)) for t in texts], dtype=bool)
+                has = np.array([bool(am) for am, _ in mentions], dtype=bool)
             return S, has
-        pats = _alias_patterns(cb)
         camp_of = {a.id: a.camp or a.id for a in cb.actors}
         cidx = {c: j for j, c in enumerate(camps)}
         spans, owner = [], []
-        for i, t in enumerate(texts):
-            ms = find_mentions(t, cb, pats)
+        for _, ms in mentions:
             if self.drop_speakers:
                 content = {camp_of[aid] for _, _, aid, sp in ms if not sp}
                 ms = [m for m in ms if not m[3] or camp_of[m[2]] not in content]
@@ -539,18 +544,22 @@ class StanceScorer:
         -------
         ndarray (n, n_frames), float32
         """
-        from .actors import sentence_roles
         from .embed import preprocess
 
+        texts = [preprocess(t) for t in texts]
+        return self._role_evidence(texts, None)
+
+    def _role_evidence(self, texts: list[str], mentions) -> np.ndarray:
+        """:meth:`role_evidence` of preprocessed ``texts``; ``mentions`` from ``_mentions_once`` (or None)."""
         cb = self._codebook()
         E = np.zeros((len(texts), len(cb.frames)), dtype=np.float32)
         if not cb.actors or not any(f.roles for f in cb.frames):
             return E
+        if mentions is None:
+            mentions = _mentions_once(texts, cb)
         cast = [{(a, role) for role, ids in f.roles.items() for a in ids} for f in cb.frames]
-        pats = _alias_patterns(cb)
         for i, t in enumerate(texts):
-            t = preprocess(t)
-            for actor, role, w in _weighted_roles(t, cb, self.speaker_weight, pats):
+            for actor, role, w in _weighted_roles(t, cb, self.speaker_weight, mentions[i]):
                 for j, c in enumerate(cast):
                     if (actor, role) in c:
                         E[i, j] += w
@@ -663,7 +672,11 @@ class StanceScorer:
             parts = [self.decision_function(texts[i:i + _CHUNK], None if embeddings is None else embeddings[i:i + _CHUNK])
                      for i in range(0, len(texts), _CHUNK)]
             return np.vstack([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
-        X, has = self.features(texts, embeddings)
+        from .embed import preprocess
+
+        texts = [preprocess(t) for t in texts]
+        mentions = _mentions_once(texts, self._codebook())  # shared by the features and the role evidence
+        X, has = self._features(texts, embeddings, mentions)
         if X.shape[1] != self.n_features_:
             raise FramingError(f"StanceScorer: features have {X.shape[1]} columns, the model expects "
                                f"{self.n_features_}; was it fitted with another embedder or codebook?")
@@ -675,7 +688,7 @@ class StanceScorer:
             z[:, self.fallback_] = np.log(q / (1 - q))[:, self.fallback_]
         s = z / float(self.temperature or 1.0)
         if self.role_weight:
-            s = s + float(self.role_weight) * self.role_evidence(texts)
+            s = s + float(self.role_weight) * self._role_evidence(texts, mentions)
         return s.astype(np.float64), has
 
     def predict_proba(self, texts, embeddings=None, *, groups=None, order=None) -> tuple[np.ndarray, np.ndarray]:
@@ -836,9 +849,11 @@ def fitted_scorer(codebook=None, embedder=None, **params) -> StanceScorer:
         return sc.fit()
     from .cache import default_cache_dir
 
+    from .actors import MATCH_VERSION
     from .embed import SPAN_VERSION
 
     spec = json.dumps({"format": FORMAT, "codebook": repr(cb), "embedder": emb.fingerprint, "spans": SPAN_VERSION,
+                       "mentions": MATCH_VERSION,
                        "params": {k: getattr(sc, k) for k in sc._PARAMS}}, sort_keys=True, default=str)
     key = hashlib.sha256(spec.encode("utf-8")).hexdigest()[:32]
     base = Path(emb.cache_dir or default_cache_dir()) / "stance-models" / key

@@ -111,12 +111,67 @@ def test_first_word_prefilter_changes_no_mention(seed_sentences, monkeypatch):
     cb = load_codebook(None)
     texts = seed_sentences["text"].tolist()
     texts += [t.upper() for t in texts] + [t.lower() for t in texts] + ["U.S.-led talks; the U.K.'s envoy; NATO's Rutte"]
-    pats = stance._alias_patterns(cb)
-    fast = [find_mentions(t, cb) for t in texts], [stance.find_mentions(t, cb, pats) for t in texts]
+    fast = [find_mentions(t, cb) for t in texts], [stance.find_mentions(t, cb) for t in texts]
     monkeypatch.setattr(actors_mod, "alias_key", lambda alias: None)
     actors_mod._alias_patterns.cache_clear()
-    monkeypatch.setattr(stance, "_KEYS", {})
-    slow = [find_mentions(t, cb) for t in texts], [stance.find_mentions(t, cb, pats) for t in texts]
+    slow = [find_mentions(t, cb) for t in texts], [stance.find_mentions(t, cb) for t in texts]
     actors_mod._alias_patterns.cache_clear()
     assert sum(map(len, fast[0])) >= 60 and sum(map(len, fast[1])) >= 60
     assert fast == slow
+
+
+def _found(text, cb=None):
+    return [(text[s:e], actor) for actor, _, s, e in find_mentions(text, cb)]
+
+
+@pytest.mark.parametrize("text, wanted, unwanted", [
+    # acronyms only as written: the pronoun is not the United States
+    ("Let us talk, the US said.", [("US", "nato_west")], ["us"]),
+    ("U.S. officials met; a nato summit in the u.s. was cancelled.", [("U.S.", "nato_west")], ["nato", "u.s."]),
+    # a name as written or in capitals (headlines, datelines), never in lower case
+    ("RUSSIA WARNS NATO OVER MISSILES", [("RUSSIA", "russia"), ("NATO", "nato_west")], []),
+    ("MOSCOW—The Kremlin said the West must stop.", [("MOSCOW", "russia"), ("The Kremlin", "russia"),
+                                                    ("the West", "nato_west")], []),
+    ("The village lies west of the river, in western Ukraine.", [("Ukraine", "ukraine")], ["west", "western"]),
+    ("He played his trump card; TRUMP answered.", [("TRUMP", "nato_west")], ["trump"]),
+    ("Western allies and THE WEST agreed.", [("Western allies", "nato_west"), ("THE WEST", "nato_west")], []),
+    # lower-case words in any case, title words after the name in lower case too
+    ("Allies met; the allies agreed; ALLIES cheered.", [("Allies", "nato_west"), ("allies", "nato_west"),
+                                                       ("ALLIES", "nato_west")], []),
+    ("Russian foreign minister Sergei Lavrov spoke.", [("Russian foreign minister", "russia"),
+                                                      ("Sergei Lavrov", "russia")], []),
+])
+def test_alias_case_rule(text, wanted, unwanted):
+    found = _found(text)
+    for w in wanted:
+        assert w in found
+    surfaces = [f[0] for f in found]
+    for u in unwanted:
+        assert u not in surfaces
+
+
+def test_case_rule_applies_to_a_users_aliases():
+    cb = load_codebook(None).with_actors({"id": "icc", "label": "ICC", "aliases": ["ICC", "the Hague Court"]})
+    assert ("the Hague court", "icc") in _found("Cases before the Hague court.", cb)  # title word after the name
+    assert ("THE HAGUE COURT", "icc") in _found("THE HAGUE COURT RULES", cb)
+    assert _found("the hague court; icc rules", cb) == []  # the name and the acronym keep their case
+
+
+def test_actors_and_stance_find_the_same_mentions(seed_sentences):
+    """One matcher: the stance module's mentions (and its mention table) are the actor module's."""
+    from framing import stance
+    from framing.embed import preprocess
+
+    cb = load_codebook(None)
+    texts = [preprocess(t) for t in seed_sentences["text"]]
+    texts += [t.upper() for t in texts]  # headlines
+    ours = [[(s, e, actor) for actor, _, s, e in find_mentions(t, cb)] for t in texts]
+    theirs = [[(s, e, actor) for s, e, actor, _ in stance.find_mentions(t, cb)] for t in texts]
+    assert ours == theirs
+    assert sum(map(len, ours)) >= 150
+    assert stance.mention_spans(texts, cb) == [[(s, e) for s, e, _ in m] for m in ours]
+    table = stance.mention_table(texts, cb)
+    assert list(zip(table["row"], table["start"], table["end"], table["actor"])) == [
+        (i, s, e, actor) for i, m in enumerate(ours) for s, e, actor in m]
+    # roles are read on the same mentions
+    assert [[(r[2], r[3], r[0]) for r in sentence_roles(t, cb)] for t in texts] == ours

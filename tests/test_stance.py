@@ -1,0 +1,102 @@
+"""framing.stance: actor mentions are found once per scoring pass, with the scores unchanged.
+
+(The scorer's behaviour itself is tested in tests/test_frames.py.)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from framing import actors, stance
+from framing.codebook import load_codebook
+from framing.stance import MINIMAL_PAIRS, StanceScorer
+from tests.conftest import FakeEmbedder
+
+
+class SpanFakeEmbedder(FakeEmbedder):
+    """The hashed bag of words, plus mention vectors: the bag of the words around each span."""
+
+    fingerprint = "fake/hashed-bow-64-spans|test"
+
+    def encode_spans(self, texts, spans):
+        windows = [t[max(0, a - 30):b + 30] for t, sp in zip(texts, spans) for a, b in sp]
+        return self.encode(windows) if windows else np.zeros((0, self.dim), dtype=np.float32)
+
+
+TEXTS = [pair[i] for pair in MINIMAL_PAIRS for i in (0, 1)] + [
+    "Lavrov said that Moscow has no desire to attack Europe.",
+    "RUSSIA WARNS NATO: Moscow says the West is escalating.",
+    "The Kremlin accused Kyiv of shelling the plant, according to the Pentagon.",
+    "Putin's government framed these actions as retaliation against what they describe as NATO's provocations.",
+    "The weather was fine west of the river.",
+    "Lavrov said that Moscow has no desire to attack Europe.",  # a repeat: found once
+]
+
+
+@pytest.fixture(scope="module")
+def scorer():
+    return StanceScorer(embedder=SpanFakeEmbedder()).fit()
+
+
+def test_scores_equal_the_separate_feature_and_role_paths(scorer):
+    """decision_function shares one mention pass; the public pieces, each finding its own, agree exactly."""
+    s, has = scorer.decision_function(TEXTS)
+    X, has2 = scorer.features(TEXTS)
+    E = scorer.role_evidence(TEXTS)
+    assert E.any() and X.shape[1] > SpanFakeEmbedder.dim  # mention features and role evidence are both in play
+    want = (X @ scorer.coef_.T + scorer.intercept_) / scorer.temperature + scorer.role_weight * E
+    np.testing.assert_array_equal(has, has2)
+    np.testing.assert_allclose(s, want, rtol=1e-6, atol=1e-6)
+    assert not has[TEXTS.index("The weather was fine west of the river.")]
+
+
+def test_weighted_roles_with_shared_mentions_equal_finding_them_again(seed_sentences):
+    from framing.embed import preprocess
+
+    cb = load_codebook(None)
+    texts = [preprocess(t) for t in seed_sentences["text"]] + [preprocess(t) for t in TEXTS]
+    shared = stance._mentions_once(texts, cb)
+    cued = 0
+    for t, m in zip(texts, shared):
+        cued += stance._DISTANCING.search(t) is not None
+        for w in (0.0, 1.0):
+            assert stance._weighted_roles(t, cb, w, m) == stance._weighted_roles(t, cb, w)
+    assert cued >= 2  # the clause-before-the-cue branch is exercised
+
+
+def test_mentions_are_matched_once_per_distinct_text(scorer, monkeypatch):
+    calls = []
+    real = actors.find_mentions
+
+    def counting(text, codebook=None):
+        calls.append(text)
+        return real(text, codebook)
+
+    monkeypatch.setattr(actors, "find_mentions", counting)
+    scorer.decision_function(TEXTS)
+    # once per distinct text, plus the clause before a distancing cue when a mention straddles it (none here)
+    assert len(calls) == len(set(TEXTS))
+    calls.clear()
+    scorer.features(TEXTS)
+    scorer.role_evidence(TEXTS)
+    assert len(calls) == 2 * len(set(TEXTS))  # the separate public calls each find their own
+
+
+def test_minimal_pairs_move_the_right_way(scorer):
+    P, _ = scorer.predict_proba([t for a, b, _ in MINIMAL_PAIRS for t in (a, b)])
+    wt = P[:, scorer.frame_ids_.index("western_threat")].reshape(-1, 2)
+    sign = np.array([1 if f == "western_threat" else -1 for _, _, f in MINIMAL_PAIRS])
+    assert (sign * (wt[:, 0] - wt[:, 1]) > 0).sum() >= 5
+
+
+def test_a_cached_fitted_model_is_keyed_by_the_matching_rules(tmp_path, monkeypatch):
+    """The fit reads mentions: a change of the alias matcher must not load a model fitted under the old one."""
+    emb = SpanFakeEmbedder()
+    emb.cache, emb.cache_dir = True, tmp_path
+    stance.fitted_scorer(None, emb)
+    stance.fitted_scorer(None, emb)  # loaded
+    assert len(list((tmp_path / "stance-models").glob("*.json"))) == 1
+    monkeypatch.setattr(actors, "MATCH_VERSION", actors.MATCH_VERSION + "-changed")
+    stance.fitted_scorer(None, emb)
+    assert len(list((tmp_path / "stance-models").glob("*.json"))) == 2
