@@ -465,8 +465,11 @@ def _img(name: str, figures: dict) -> str:
 
 
 def _section(title: str, note: str, figure: str | None, table: pd.DataFrame | None) -> dict:
+    if table is not None:  # a missing value (an article without a title) reads as a dash, not "None"
+        text = table.columns[[not pd.api.types.is_numeric_dtype(t) for t in table.dtypes]]
+        table = table.assign(**{c: table[c].where(table[c].notna(), "—") for c in text})
     return {"title": title, "note": note, "figure": figure,
-            "table": None if table is None else table.to_html(index=False, escape=True, border=0)}
+            "table": None if table is None else table.to_html(index=False, escape=True, border=0, na_rep="—")}
 
 
 def _sentences_section(show: pd.DataFrame, frame_ids) -> dict:

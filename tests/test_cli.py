@@ -31,6 +31,13 @@ def test_report_writes_every_file(report_dir):
     assert page.count("data:image/png;base64,") >= len(pngs)  # self-contained
 
 
+def test_report_tables_show_missing_values_as_a_dash_not_none(report_dir):
+    # one seed has no title line: its title cell must read as missing, not as Python's "None"
+    page = (report_dir / "report.html").read_text(encoding="utf-8")
+    assert "<td>None</td>" not in page and "<td>nan</td>" not in page
+    assert "<td>—</td>" in page
+
+
 def test_sentences_csv_holds_both_articles(report_dir, seed_articles):
     df = pd.read_csv(report_dir / "sentences.csv")
     assert len(df) >= 40
