@@ -287,12 +287,42 @@ def article_features(articles, *, embedder=None, embeddings=None, sentences=None
     return feats
 
 
+def _channel_similarity(feats: dict, k: str) -> np.ndarray:
+    """One channel's similarity, ``(n, n)`` float64.
+
+    Built with one ``(n, n)`` array alive at a time (a 4,200-article corpus
+    makes each 140 MB): the embedding cosines are clipped in place, the
+    sparse tf-idf products are made dense a block of rows at a time.
+    """
+    if k in ("title", "lead", "body"):
+        x = feats[k] @ feats[k].T
+        np.clip(x, -1, 1, out=x)
+        return x.astype(np.float64)
+    if k == "names":
+        return _sparse_gram(_names_matrix(feats["names"]))
+    if k == "words":
+        return _words_similarity(feats["texts"])
+    raise FramingError(f"weights: unknown channel {k!r}; expected {', '.join(CHANNELS)}")
+
+
 def _channel_similarities(feats: dict) -> dict:
-    sims = {k: np.clip(feats[k] @ feats[k].T, -1, 1).astype(np.float64) for k in ("title", "lead", "body")}
-    m = _names_matrix(feats["names"])
-    sims["names"] = np.asarray((m @ m.T).todense(), dtype=np.float64)
-    sims["words"] = _words_similarity(feats["texts"])
-    return sims
+    return {k: _channel_similarity(feats, k) for k in CHANNELS}
+
+
+def _sparse_gram(m, block: int = 512) -> np.ndarray:
+    """``m @ m.T`` as a dense float64 array, computed ``block`` rows at a time.
+
+    The same numbers as ``(m @ m.T).todense()`` (each row is the same sparse
+    product), without the whole sparse product, which is about as big as the
+    dense result and more, in memory at once.
+    """
+    m = m.tocsr()
+    n = m.shape[0]
+    mt = m.T.tocsr()
+    out = np.empty((n, n), dtype=np.float64)
+    for a in range(0, n, block):
+        out[a:a + block] = (m[a:a + block] @ mt).toarray()
+    return out
 
 
 def _words_similarity(texts: list[str]) -> np.ndarray:
@@ -303,7 +333,7 @@ def _words_similarity(texts: list[str]) -> np.ndarray:
         x = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(texts)
     except ValueError:  # only stop words
         return np.eye(len(texts))
-    return np.asarray((x @ x.T).todense(), dtype=np.float64)
+    return _sparse_gram(x)
 
 
 def _local_scaling(s: np.ndarray, neighbors: int, background: float, min_articles: int) -> np.ndarray:
@@ -322,8 +352,13 @@ def _local_scaling(s: np.ndarray, neighbors: int, background: float, min_article
         return s - background
     t = s.copy()
     np.fill_diagonal(t, -np.inf)
-    r = np.sort(t, axis=1)[:, -neighbors:].mean(axis=1)
-    return s - 0.5 * (r[:, None] + r[None, :])
+    # the top ``neighbors`` of each row, ascending (as a full sort would give them), without a second copy
+    t.partition(n - neighbors, axis=1)
+    r = np.sort(t[:, -neighbors:], axis=1).mean(axis=1)
+    del t
+    out = r[:, None] + r[None, :]
+    out *= 0.5
+    return np.subtract(s, out, out=out)
 
 
 def _mutual_bonus(s: np.ndarray, neighbors: int | None, bonus: float) -> np.ndarray:
@@ -349,12 +384,16 @@ def _mutual_bonus(s: np.ndarray, neighbors: int | None, bonus: float) -> np.ndar
     k = int(neighbors or 0)
     if k <= 0 or not bonus or n < k + 2:
         return s
-    t = s.copy()
-    np.fill_diagonal(t, -np.inf)
-    top = np.argpartition(-t, k - 1, axis=1)[:, :k]
+    t = np.negative(s)
+    np.fill_diagonal(t, np.inf)
     near = np.zeros((n, n), dtype=bool)
-    near[np.arange(n)[:, None], top] = True
-    return s + float(bonus) * (near & near.T)
+    for a in range(0, n, 512):  # a block of rows at a time: argpartition's (n, n) index array is 4x a bool one
+        top = np.argpartition(t[a:a + 512], k - 1, axis=1)[:, :k]
+        near[np.arange(a, a + len(top))[:, None], top] = True
+    near &= near.T
+    np.copyto(t, s)
+    t[near] += float(bonus)
+    return t
 
 
 def _combine(sims: dict, weights: dict, days: np.ndarray, date_window: float | None,
@@ -364,19 +403,37 @@ def _combine(sims: dict, weights: dict, days: np.ndarray, date_window: float | N
     total = sum(weights.get(k, 0.0) for k in CHANNELS)
     if total <= 0:
         raise FramingError(f"weights: expected some positive weight among {', '.join(CHANNELS)}, found {weights}")
-    s = sum(weights.get(k, 0.0) * sims[k] for k in CHANNELS if weights.get(k, 0.0)) / total
+    # ``sims`` maps a channel to its similarity; a callable builds it on demand and hands it over
+    # (then it is scaled in place and dropped before the next channel is built)
+    own = callable(sims)
+    s = None
+    for k in CHANNELS:
+        w = weights.get(k, 0.0)
+        if not w:
+            continue
+        x = sims(k) if own else sims[k]
+        x = np.multiply(x, w, out=x) if own else w * x
+        if s is None:
+            s = np.zeros(x.shape)
+        s += x
+        del x
+    s /= total
     if neighbors:
         s = _local_scaling(s, int(neighbors), background, min_articles)
     if date_window is not None and np.isfinite(days).any():
-        gap = np.abs(days[:, None] - days[None, :])
+        far = np.abs(days[:, None] - days[None, :])
         # Unknown dates (NaN) never separate articles.
-        s = np.where(np.nan_to_num(gap, nan=0.0) > date_window, s - date_penalty, s)
+        np.nan_to_num(far, copy=False, nan=0.0)
+        far = far > date_window
+        np.subtract(s, date_penalty, out=s, where=far)
+        del far
     if source_penalty and sources is not None:
         src = np.array([x if x is not None else "" for x in sources], dtype=object)
         same = (src[:, None] == src[None, :]) & (src[:, None] != "")
         np.fill_diagonal(same, False)
         # Unknown outlets (None) never separate articles.
-        s = s - source_penalty * same
+        np.subtract(s, source_penalty, out=s, where=same)
+        del same
     # last, so that the neighbours are judged on the penalised similarity
     return _mutual_bonus(s, mutual_neighbors, mutual_bonus)
 
@@ -388,11 +445,18 @@ def _tree(sim: np.ndarray, linkage: str = "average"):
     from scipy.cluster.hierarchy import linkage as _linkage
     from scipy.spatial.distance import squareform
 
-    d = 1.0 - sim
-    d = (d + d.T) / 2
-    np.fill_diagonal(d, 0.0)
-    d = np.clip(d, 0.0, None)
-    return _linkage(squareform(d, checks=False), method=linkage)
+    # the condensed distances, clip((d + d.T) / 2, 0) above the diagonal with d = 1 - sim, row by
+    # row: no (n, n) temporary besides ``sim``
+    n = sim.shape[0]
+    cond = np.empty(n * (n - 1) // 2, dtype=np.float64)
+    off = 0
+    for i in range(n - 1):
+        row = 1.0 - sim[i, i + 1:]
+        row += 1.0 - sim[i + 1:, i]
+        row /= 2
+        np.clip(row, 0.0, None, out=cond[off:off + len(row)])
+        off += len(row)
+    return _linkage(cond, method=linkage)
 
 
 def _labels(z, threshold: float) -> np.ndarray:
@@ -522,7 +586,7 @@ class EventGrouper:
         articles = _check_articles(articles)
         feats = features if features is not None else article_features(articles, embedder=self.embedder,
                                                                        embeddings=embeddings, sentences=sentences)
-        sim = _combine(_channel_similarities(feats), w, feats["days"], self.date_window, self.neighbors,
+        sim = _combine(lambda k: _channel_similarity(feats, k), w, feats["days"], self.date_window, self.neighbors,
                        self.background, self.min_articles, feats.get("sources"), float(self.date_penalty),
                        float(self.source_penalty), self.mutual_neighbors, float(self.mutual_bonus))
         self.similarity_ = sim
@@ -721,24 +785,61 @@ def sentence_similarity(sentences, *, embeddings=None, embedder=None, codebook=N
     return (1 - names_weight) * cos + names_weight * nm
 
 
-def _keywords(texts: list[str], k: int = 4) -> list[str]:
-    """Most frequent informative words/names of a group of sentences."""
-    words = Counter()
-    for t in texts:
+def _keywords(texts: list[str], k: int = 4, articles=None) -> list[str]:
+    """Informative words/names of a group of sentences, those the articles share first.
+
+    Ranked by the number of distinct ``articles`` whose sentences use the
+    word (what the sides have in common names the event), then by the number
+    of sentences, then by first appearance. Words of three letters count
+    ("war", "aid", "EU").
+    """
+    arts = list(articles) if articles is not None else list(range(len(texts)))
+    seen: dict[str, set] = {}
+    shown: dict[str, str] = {}
+    sents = Counter()
+    for t, a in zip(texts, arts):
         # dict, not set: ties keep their order of appearance whatever the hash seed (reproducible tables)
-        for w in dict.fromkeys(re.findall(r"[A-Za-z][A-Za-z\-]{3,}", t)):
+        for w in dict.fromkeys(re.findall(r"[A-Za-z][A-Za-z\-]{2,}|\b[A-Z]{2}\b", t)):
             lw = w.lower()
-            if lw in _STOP or lw in _NOT_NAMES:
+            if len(w) == 2 and lw not in _SHORT_WORDS:
+                pass  # a two-letter acronym: EU, US, UN, UK
+            elif len(w) == 2 or lw in _STOP or lw in _NOT_NAMES:
                 continue
-            words[w if w[0].isupper() else lw] += 1
-    return [w for w, _ in words.most_common(k)]
+            # "War" opening a sentence and "war" are one word, shown in lower case; a name keeps its capitals
+            if lw not in shown or not w[0].isupper():
+                shown[lw] = lw if not w[0].isupper() else shown.get(lw, w)
+            seen.setdefault(lw, set()).add(a)
+            sents[lw] += 1
+    order = sorted(seen, key=lambda w: (-len(seen[w]), -sents[w]))  # stable: first appearance breaks ties
+    return [shown[w] for w in order[:k]]
 
 
+def _label_sentence(g: list[int], sim: np.ndarray, texts: list[str], words: list[str]) -> int:
+    """The member sentence that best names the event: central, and using the event's keywords.
+
+    Score = centrality (summed similarity to the other members, relative to
+    the most central one) + the share of the event's keywords the sentence
+    uses. Centrality alone tends to pick the vaguest sentence ("as the
+    situation continues to evolve ..."), which is close to everything.
+    """
+    if len(g) == 1:
+        return g[0]
+    cen = sim[np.ix_(g, g)].sum(axis=1) - np.diag(sim[np.ix_(g, g)])
+    cen = cen / cen.max() if cen.max() > 0 else np.zeros(len(g))
+    low = [w.lower() for w in words]
+    cover = np.array([len({w.lower() for w in re.findall(r"[A-Za-z][A-Za-z\-]+", texts[i])} & set(low))
+                      / max(len(low), 1) for i in g])
+    return g[int(np.argmax(cen + cover))]
+
+
+# Two-letter words that are not acronyms even in an all-caps headline.
+_SHORT_WORDS = set("in to of at on by is it as an or if be do go no so up we he me my am".split())
 _STOP = set("""
 have has had been being were will would could should might must shall this that these those their there them they
 with from into over under about after before while which whom what when where than then also just only more most
 very such some many much other another being does doing done said says according amid against between within
 without among through during including because however although though itself themselves himself herself
+was are can did get got its not nor but how who why yet per via new now own too off out any all has had
 """.split())
 
 
@@ -835,8 +936,9 @@ def align_events(sentences, *, embeddings=None, embedder=None, codebook=None, th
         reading order, then single-article ones), ``article_id``,
         ``sentence_id``, ``text``, ``n_articles`` (articles in the event),
         ``shared`` (``n_articles > 1``), ``match_score`` (best similarity to a
-        sentence of another article), ``label`` (the event's most central
-        sentence) and ``keywords``. See :func:`event_summary` for the wide view.
+        sentence of another article), ``label`` (the member sentence that
+        is most central and uses most of the keywords) and ``keywords`` (the
+        words and names the event's articles share first). See :func:`event_summary` for the wide view.
     """
     sentences = _check_sentences(sentences)
     n = len(sentences)
@@ -887,13 +989,9 @@ def align_events(sentences, *, embeddings=None, embedder=None, codebook=None, th
     labels, keys = {}, {}
     for e, g in enumerate(order):
         event[g] = e
-        if len(g) > 1:
-            sub = sim[np.ix_(g, g)]
-            c = g[int(np.argmax(sub.sum(axis=1)))]
-        else:
-            c = g[0]
-        labels[e] = texts[c]
-        keys[e] = ", ".join(_keywords([texts[i] for i in g]))
+        words = _keywords([texts[i] for i in g], articles=arts[g])
+        labels[e] = texts[_label_sentence(g, sim, texts, words)]
+        keys[e] = ", ".join(words)
     n_art = {e: len(set(arts[g])) for e, g in enumerate(order)}
     out = pd.DataFrame({
         "event_id": event,

@@ -214,6 +214,30 @@ def test_align_events_unit(fake_embedder):
     assert {"a", "b", "label", "n_articles"} <= set(wide.columns)
 
 
+def test_keywords_rank_words_the_articles_share_first():
+    from framing.events import _keywords
+
+    texts = ["War looms over Russia and the EU.", "Ministers met in Brussels about the EU war.",
+             "Brussels hosted ministers again.", "Let us talk about it IN full."]
+    kw = _keywords(texts, k=5, articles=["a", "b", "b", "b"])
+    # "war"/"War" are one word in lower case; shared by both articles, like "EU"; "Brussels" only by b
+    assert kw[:2] == ["war", "EU"]
+    assert kw.index("Brussels") > kw.index("EU")
+    assert "us" not in [w.lower() for w in kw] and "IN" not in kw  # a pronoun and a shouted word, not acronyms
+
+
+def test_event_label_prefers_a_central_sentence_with_the_keywords():
+    from framing.events import _label_sentence
+
+    texts = ["It remains to be seen how things evolve.", "Lavrov said Moscow will not attack Europe.",
+             "Lavrov told Europe that Moscow has no such plan."]
+    sim = np.array([[1.0, 0.6, 0.6], [0.6, 1.0, 0.55], [0.6, 0.55, 1.0]])
+    # the vague sentence is the most central, but names none of the keywords
+    assert _label_sentence([0, 1, 2], sim, texts, ["Lavrov", "Moscow", "Europe"]) in (1, 2)
+    assert _label_sentence([0, 1, 2], sim, texts, []) == 0  # no keywords: centrality decides
+    assert _label_sentence([2], sim, texts, ["Lavrov"]) == 2
+
+
 # ----------------------------------------------------------------------------- seeds, real model
 
 
@@ -253,6 +277,15 @@ def _shared_events_where(aligned, *words):
 def test_seed_events_line_up(seed_tables, what, words):
     _, _, _, aligned = seed_tables
     assert _shared_events_where(aligned, *words), f"no shared event for {what}"
+
+
+@pytest.mark.slow
+def test_seed_event_labels_are_member_sentences_that_name_the_event(seed_tables):
+    _, _, _, aligned = seed_tables
+    for e, g in aligned[aligned["shared"]].groupby("event_id"):
+        label, words = g["label"].iloc[0], g["keywords"].iloc[0].split(", ")
+        assert label in set(g["text"]), e
+        assert any(w.lower() in label.lower() for w in words), (e, label, words)
 
 
 @pytest.mark.slow
@@ -414,3 +447,45 @@ def test_a_given_sentence_table_replaces_segmenting_again(seed_articles, seed_se
     # an article missing from the table is segmented as before
     assert _title_lead_body(seed_articles, seed_sentences[seed_sentences["article_id"] == seed_articles["article_id"][0]]) == want
     assert len(calls) == 1
+
+
+def test_memory_lean_similarity_steps_give_the_plain_formulas_bit_for_bit():
+    """The block-wise / in-place forms of the grouping steps equal the whole-matrix formulas exactly."""
+    from scipy import sparse
+    from scipy.cluster.hierarchy import linkage
+    from scipy.spatial.distance import squareform
+
+    from framing.events import CHANNELS, _combine, _local_scaling, _mutual_bonus, _sparse_gram, _tree
+
+    rng = np.random.default_rng(0)
+    m = sparse.random(60, 40, density=0.1, format="csr", random_state=1)
+    assert np.array_equal(_sparse_gram(m, block=7), (m @ m.T).toarray())
+
+    n = 530  # more rows than one argpartition block (512)
+    s = rng.random((n, n))
+    s = (s + s.T) / 2
+    t = s.copy()
+    np.fill_diagonal(t, -np.inf)
+    near = np.zeros((n, n), dtype=bool)
+    near[np.arange(n)[:, None], np.argpartition(-t, 2, axis=1)[:, :3]] = True
+    assert np.array_equal(_mutual_bonus(s, 3, 0.05), s + 0.05 * (near & near.T))
+    r = np.sort(t, axis=1)[:, -5:].mean(axis=1)
+    assert np.array_equal(_local_scaling(s, 5, 0.25, 30), s - 0.5 * (r[:, None] + r[None, :]))
+
+    sim = rng.random((40, 40))  # not symmetric: _tree symmetrises
+    d = 1.0 - sim
+    d = (d + d.T) / 2
+    np.fill_diagonal(d, 0.0)
+    assert np.array_equal(_tree(sim), linkage(squareform(np.clip(d, 0.0, None), checks=False), method="average"))
+
+    sims = {k: rng.random((40, 40)) for k in CHANNELS}
+    before = {k: v.copy() for k, v in sims.items()}
+    w = {"title": 1.0, "lead": 0.0, "body": 2.0, "names": 0.5, "words": 2.0}
+    days = np.where(rng.random(40) < 0.3, np.nan, rng.integers(0, 10, 40).astype(float))
+    src = [None if rng.random() < 0.3 else f"o{rng.integers(0, 4)}" for _ in range(40)]
+    kw = dict(neighbors=3, sources=src, source_penalty=0.2, mutual_neighbors=2, mutual_bonus=0.05)
+    from_dict = _combine(sims, w, days, 3.0, **kw)
+    assert all(np.array_equal(sims[k], before[k]) for k in CHANNELS)  # a dict of channels is left alone
+    assert np.array_equal(_combine(lambda k: sims[k].copy(), w, days, 3.0, **kw), from_dict)
+    plain = sum(w[k] * sims[k] for k in CHANNELS if w[k]) / sum(w.values())
+    assert np.array_equal(_combine(sims, w, days, None, neighbors=0, mutual_neighbors=0), plain)
