@@ -24,7 +24,13 @@ Hooks, off by default because they take minutes:
   (with the stance scorer's mention vectors), score frames, frame shares,
   cluster (:class:`~framing.clusters.SentenceClusters`), the 2-D map
   (:func:`~framing.maps.project`), group the articles into events, write
-  the sentence table. Peak RSS is ``VmHWM`` of /proc/self/status. The corpus
+  the sentence table. Peak RSS is ``VmHWM`` of /proc/self/status, also per
+  step (reset through /proc/self/clear_refs before each one; the
+  segmentation workers and the ONNX export are child processes, their
+  largest peak is shown apart). Then, in another fresh process,
+  :func:`framing.segment.segment` alone on the same articles, default (one
+  worker process per core) then ``n_jobs=1``: the gain of the parallel
+  segmentation. The corpus
   repeats the real train articles; every copy after the first swaps one
   pair of adjacent words in each sentence, so that deduplication does not
   collapse it. It is therefore *not* 100k distinct real sentences: the
@@ -185,6 +191,13 @@ _PEAK_MB = textwrap.dedent("""
         except OSError:
             pass
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    def reset_peak():  # VmHWM := current RSS (Linux >= 4.0); False where that is not allowed
+        try:
+            with open("/proc/self/clear_refs", "w") as f:
+                f.write("5")
+            return True
+        except OSError:
+            return False
 """)
 
 
@@ -213,12 +226,15 @@ def startup(backend: str, texts: list[str]) -> dict:
 
 _LARGE = textwrap.dedent("""
     import pandas as pd
-    stages, t = {}, time.perf_counter()
+    stages, peaks, t = {}, {}, time.perf_counter()
     t0 = t
-    def lap(name):
+    per_step = reset_peak()
+    def lap(name):  # the step's time, and its peak RSS (since the last reset; the run's so far without one)
         global t
         now = time.perf_counter()
         stages[name] = now - t
+        peaks[name] = peak_mb()
+        reset_peak()
         t = now
     from framing.corpus import read_articles
     arts = read_articles(sys.argv[1]); lap("read")
@@ -241,19 +257,46 @@ _LARGE = textwrap.dedent("""
     print(json.dumps({"seconds": time.perf_counter() - t0, "stages": stages, "n_articles": len(arts),
                       "n": len(sents), "distinct": int(sents["text"].nunique()), "backend": emb.backend_,
                       "k": int(clu.n_clusters_), "events": int(ev["event_id"].nunique()),
-                      "peak_rss_mb": peak_mb()}))
+                      "peak_rss_mb": max(peaks.values()), "step_peaks_mb": peaks, "per_step": per_step,
+                      "children_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
+""")
+
+_SEGMENT_JOBS = textwrap.dedent("""
+    from framing.corpus import read_articles
+    from framing.segment import _n_workers, segment
+    arts = read_articles(sys.argv[1])
+    segment(arts.head(20), n_jobs=1)  # pysbd's rules are loaded outside the timing
+    out = {"workers": _n_workers(None, int(arts["text"].str.len().sum()))}
+    tables = {}
+    for label, n_jobs in (("default", None), ("n_jobs=1", 1)):
+        t = time.perf_counter()
+        tables[label] = segment(arts, n_jobs=n_jobs)
+        out[label] = time.perf_counter() - t
+    out["same"] = bool(tables["default"].equals(tables["n_jobs=1"]))
+    out["n"] = len(tables["default"])
+    print(json.dumps(out))
 """)
 
 
-def large_run(n_sentences: int) -> dict:
-    """The whole pipeline on a ``n_sentences`` corpus in a fresh process with a fresh cache."""
+def large_run(n_sentences: int) -> tuple[dict, dict | str]:
+    """The whole pipeline on a ``n_sentences`` corpus in a fresh process with a fresh cache.
+
+    Then, in another fresh process, :func:`framing.segment.segment` alone on
+    the same articles, default (worker processes) then ``n_jobs=1``; its
+    result is the error message if that run failed.
+    """
     with tempfile.TemporaryDirectory() as d:
         f = Path(d) / "corpus.jsonl"
         with open(f, "w", encoding="utf-8") as fh:
             for row in perturbed_articles(n_sentences):
                 fh.write(json.dumps(row) + "\n")
         env = dict(os.environ, FRAMING_PROGRESS="0", FRAMING_CACHE=str(Path(d) / "cache"))
-        return _run_json(_LARGE, str(f), str(Path(d) / "sentences.csv"), env=env)
+        res = _run_json(_LARGE, str(f), str(Path(d) / "sentences.csv"), env=env)
+        try:
+            seg = _run_json(_SEGMENT_JOBS, str(f), env=env)
+        except RuntimeError as exc:
+            seg = str(exc)
+        return res, seg
 
 
 _REPORT = textwrap.dedent("""
@@ -326,7 +369,7 @@ def main() -> None:
         print(f"\nwhole pipeline on {large} sentences, cold (fresh cache), one process; the real train articles, "
               "then copies with one adjacent word pair swapped and one word replaced per sentence:")
         try:
-            res = large_run(large)
+            res, seg = large_run(large)
         except RuntimeError as exc:
             print(f"failed: {exc}")
         else:
@@ -335,6 +378,16 @@ def main() -> None:
                   f"peak RSS {res['peak_rss_mb']:.0f} MB (target <= 3072 MB)")
             print("  " + ", ".join(f"{k} {v:.0f} s" for k, v in res["stages"].items())
                   + f"; k={res['k']} clusters, {res['events']} events")
+            what = "each step's own peak" if res["per_step"] else "the run's peak so far, at the end of each step"
+            print(f"  peak RSS MB ({what}): "
+                  + ", ".join(f"{k} {v:.0f}" for k, v in res["step_peaks_mb"].items())
+                  + f"; largest child process (segmentation worker, ONNX export) {res['children_peak_mb']:.0f}")
+            if isinstance(seg, str):
+                print(f"segmentation alone: failed: {seg}")
+            else:
+                print(f"segmentation alone, fresh process, same articles ({seg['n']} sentences): default "
+                      f"({seg['workers']} worker processes) {seg['default']:.0f} s, n_jobs=1 {seg['n_jobs=1']:.0f} s: "
+                      f"x{seg['n_jobs=1'] / seg['default']:.2f}; tables identical: {seg['same']}")
     else:
         print("\n100k-sentence run: skipped (set FRAMING_BENCH_SPEED_LARGE=100000)")
 

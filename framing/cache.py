@@ -64,9 +64,10 @@ def text_key(fingerprint: str, text: str) -> bytes:
 
 def _digest(keys: np.ndarray, vectors: np.ndarray) -> np.ndarray:
     h = hashlib.sha256()
-    h.update(np.ascontiguousarray(keys).tobytes())
+    # memoryviews: the same bytes as .tobytes(), without copying the arrays
+    h.update(memoryview(np.ascontiguousarray(keys)))
     h.update(str(vectors.shape).encode())
-    h.update(np.ascontiguousarray(vectors).tobytes())
+    h.update(memoryview(np.ascontiguousarray(vectors)))
     return np.frombuffer(h.digest(), dtype=np.uint8)
 
 
@@ -86,8 +87,8 @@ def _read_shard(path: Path) -> tuple[np.ndarray, np.ndarray]:
 _DAMAGED = (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError)
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and an atomic rename."""
+def atomic_write_bytes(path: Path, data) -> None:
+    """Write ``data`` (bytes or a buffer) to ``path`` through a temporary file and an atomic rename."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
@@ -248,7 +249,8 @@ class EmbeddingCache:
 
         buf = io.BytesIO()
         np.savez(buf, keys=karr, vectors=vectors, digest=_digest(karr, vectors))
-        atomic_write_bytes(path, buf.getvalue())
+        atomic_write_bytes(path, buf.getbuffer())  # a view: no second copy of the shard in memory
+        del buf
         self._seen.add(name)
         for i, k in enumerate(keys):
             self._index.setdefault(k, (name, i))
@@ -280,9 +282,13 @@ class EmbeddingCache:
             return 0
         keys = np.concatenate(keys_all)
         vecs = np.concatenate(vecs_all)
+        del keys_all, vecs_all  # the parts: as big as the merged shard
         _, first = np.unique(keys.view(np.dtype((np.void, 32))).ravel(), return_index=True)
         first.sort()
-        self.put([k.tobytes() for k in keys[first]], vecs[first])
+        if len(first) < len(keys):  # else every row is kept, in order: no copy
+            keys, vecs = keys[first], vecs[first]
+        self.put([k.tobytes() for k in keys], vecs)
+        del keys, vecs
         for path in merged:
             try:
                 path.unlink()

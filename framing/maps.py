@@ -69,7 +69,7 @@ def _key(emb: np.ndarray, params: dict) -> str:
     h.update(_FORMAT.encode())
     h.update(json.dumps(params, sort_keys=True).encode())
     h.update(str(emb.shape).encode())
-    h.update(emb.tobytes())
+    h.update(memoryview(emb))  # C-contiguous (see _check_embeddings): the bytes of tobytes(), not copied
     return h.hexdigest()
 
 

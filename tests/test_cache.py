@@ -82,6 +82,23 @@ def test_compaction_keeps_everything(tmp_path):
     np.testing.assert_array_equal(got, v)
 
 
+def test_compaction_drops_repeated_keys_and_keeps_first_rows(tmp_path):
+    c = EmbeddingCache("fp", root=tmp_path)
+    texts = [f"t{i}" for i in range(20)]
+    v = _vecs(20)
+    for i in range(0, 20, 2):
+        c.put(c.keys_for(texts[i : i + 2]), v[i : i + 2])
+    c.put(c.keys_for(texts[:2]), v[:2])  # the same two texts again, in a sixth shard
+    assert c.compact(min_shards=4) == 11
+    (shard,) = c.dir.glob("shard-*.npz")
+    with np.load(shard) as z:
+        assert z["keys"].shape == (20, 32)  # one row per text
+        np.testing.assert_array_equal(z["vectors"], v)
+    got, hit = EmbeddingCache("fp", root=tmp_path).get(c.keys_for(texts))
+    assert hit.all()
+    np.testing.assert_array_equal(got, v)
+
+
 def test_atomic_write_replaces_whole_file(tmp_path):
     p = tmp_path / "out.csv"
     atomic_write_bytes(p, b"first")
