@@ -68,12 +68,18 @@ def test_leftover_temp_files_are_ignored(tmp_path):
     assert hit.all()
 
 
-def test_compaction_keeps_everything(tmp_path):
+def _cache_in_pairs(tmp_path, n):
+    """A cache holding ``n`` texts written two per shard, with the texts and their vectors."""
     c = EmbeddingCache("fp", root=tmp_path)
-    texts = [f"t{i}" for i in range(40)]
-    v = _vecs(40)
-    for i in range(0, 40, 2):
+    texts = [f"t{i}" for i in range(n)]
+    v = _vecs(n)
+    for i in range(0, n, 2):
         c.put(c.keys_for(texts[i : i + 2]), v[i : i + 2])
+    return c, texts, v
+
+
+def test_compaction_keeps_everything(tmp_path):
+    c, texts, v = _cache_in_pairs(tmp_path, 40)
     assert len(list(c.dir.glob("shard-*.npz"))) == 20
     assert c.compact(min_shards=16) == 20
     assert len(list(c.dir.glob("shard-*.npz"))) == 1
@@ -83,11 +89,7 @@ def test_compaction_keeps_everything(tmp_path):
 
 
 def test_compaction_drops_repeated_keys_and_keeps_first_rows(tmp_path):
-    c = EmbeddingCache("fp", root=tmp_path)
-    texts = [f"t{i}" for i in range(20)]
-    v = _vecs(20)
-    for i in range(0, 20, 2):
-        c.put(c.keys_for(texts[i : i + 2]), v[i : i + 2])
+    c, texts, v = _cache_in_pairs(tmp_path, 20)
     c.put(c.keys_for(texts[:2]), v[:2])  # the same two texts again, in a sixth shard
     assert c.compact(min_shards=4) == 11
     (shard,) = c.dir.glob("shard-*.npz")
