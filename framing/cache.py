@@ -85,6 +85,11 @@ def _read_shard(path: Path) -> tuple[np.ndarray, np.ndarray]:
 
 
 _DAMAGED = (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError)
+# How long a reader keeps following shards that other processes compact away under it. Each
+# vanished shard means another process made progress (its rows are in a newer shard), so the
+# bound is time, not a number of attempts: a slow reader among busy writers on a loaded machine
+# could use up a fixed count of attempts and report misses (then the vectors are recomputed).
+_CHURN_SECONDS = 30.0
 
 
 def atomic_write_bytes(path: Path, data) -> None:
@@ -153,7 +158,8 @@ class EmbeddingCache:
         process, which wrote the merged shard *before* deleting the parts: one
         more listing finds it.
         """
-        for _attempt in range(50):
+        deadline = time.monotonic() + _CHURN_SECONDS
+        while True:
             vanished = False
             for path in self._shards():
                 if path.name in self._seen:
@@ -172,7 +178,7 @@ class EmbeddingCache:
                 self._seen.add(path.name)
                 for i, k in enumerate(keys):
                     self._index.setdefault(k.tobytes(), (path.name, i))
-            if not vanished:
+            if not vanished or time.monotonic() > deadline:
                 return
 
     def __len__(self) -> int:
@@ -198,7 +204,8 @@ class EmbeddingCache:
         hit = np.zeros(n, dtype=bool)
         out = None
         self._refresh()
-        for _attempt in range(50):
+        deadline = time.monotonic() + _CHURN_SECONDS
+        while True:
             vanished = False
             wanted: dict[str, list[tuple[int, int]]] = {}
             for i, k in enumerate(keys):
@@ -221,7 +228,7 @@ class EmbeddingCache:
                 idx = np.array([p[0] for p in pairs])
                 out[idx] = vecs[rows]
                 hit[idx] = True
-            if not vanished:
+            if not vanished or time.monotonic() > deadline:
                 break
             # Rebuild the index from what is on disk now, then look up what is still missing.
             self._index.clear()
