@@ -824,7 +824,8 @@ def _label_sentence(g: list[int], sim: np.ndarray, texts: list[str], words: list
     """
     if len(g) == 1:
         return g[0]
-    cen = sim[np.ix_(g, g)].sum(axis=1) - np.diag(sim[np.ix_(g, g)])
+    sub = sim[np.ix_(g, g)]
+    cen = sub.sum(axis=1) - np.diag(sub)
     cen = cen / cen.max() if cen.max() > 0 else np.zeros(len(g))
     low = [w.lower() for w in words]
     cover = np.array([len({w.lower() for w in re.findall(r"[A-Za-z][A-Za-z\-]+", texts[i])} & set(low))
