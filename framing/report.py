@@ -469,7 +469,13 @@ def _section(title: str, note: str, figure: str | None, table: pd.DataFrame | No
         text = table.columns[[not pd.api.types.is_numeric_dtype(t) for t in table.dtypes]]
         table = table.assign(**{c: table[c].where(table[c].notna(), "—") for c in text})
     return {"title": title, "note": note, "figure": figure,
-            "table": None if table is None else table.to_html(index=False, escape=True, border=0, na_rep="—")}
+            "table": None if table is None else table.to_html(index=False, escape=True, border=0, na_rep="—",
+                                                              float_format=_fmt)}
+
+
+def _fmt(x: float) -> str:
+    """Three significant digits in the HTML tables (the CSVs keep full precision)."""
+    return f"{x:.3g}"
 
 
 def _sentences_section(show: pd.DataFrame, frame_ids) -> dict:

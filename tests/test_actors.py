@@ -133,6 +133,9 @@ def _found(text, cb=None):
     ("MOSCOW—The Kremlin said the West must stop.", [("MOSCOW", "russia"), ("The Kremlin", "russia"),
                                                     ("the West", "nato_west")], []),
     ("The village lies west of the river, in western Ukraine.", [("Ukraine", "ukraine")], ["west", "western"]),
+    # lower-case "western" is the West only before the nouns the codebook lists
+    ("A western official said western leaders back Kyiv.", [("western official", "nato_west"),
+                                                           ("western leaders", "nato_west"), ("Kyiv", "ukraine")], []),
     ("He played his trump card; TRUMP answered.", [("TRUMP", "nato_west")], ["trump"]),
     ("Western allies and THE WEST agreed.", [("Western allies", "nato_west"), ("THE WEST", "nato_west")], []),
     # lower-case words in any case, title words after the name in lower case too

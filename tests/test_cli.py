@@ -38,6 +38,16 @@ def test_report_tables_show_missing_values_as_a_dash_not_none(report_dir):
     assert "<td>—</td>" in page
 
 
+def test_report_tables_round_numbers_for_reading(report_dir):
+    import re
+
+    page = (report_dir / "report.html").read_text(encoding="utf-8")
+    cells = re.findall(r"<td>(-?\d+\.\d+)</td>", page)
+    assert cells  # the share and lean tables have decimals
+    # three significant digits at most: 0.745, not 0.744681 (the CSVs keep the full values)
+    assert all(len(c.lstrip("-0.").replace(".", "")) <= 3 for c in cells), [c for c in cells if len(c) > 6][:5]
+
+
 def test_sentences_csv_holds_both_articles(report_dir, seed_articles):
     df = pd.read_csv(report_dir / "sentences.csv")
     assert len(df) >= 40
