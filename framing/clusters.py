@@ -35,7 +35,9 @@ Keyword table (``SentenceClusters.keyword_table_``, :func:`cluster_keywords`)
 
 from __future__ import annotations
 
+import re
 import warnings
+from collections import Counter
 
 import numpy as np
 import pandas as pd
@@ -47,6 +49,7 @@ __all__ = ["SentenceClusters", "cluster_sentences", "cluster_keywords", "stabili
 NOISE = -1
 # Letters only, at least two: numbers, dates and stray punctuation make poor keywords.
 _TOKEN_PATTERN = r"(?u)\b[^\W\d_][^\W\d_]+\b"
+_TOKEN_RE = re.compile(_TOKEN_PATTERN)
 
 
 # ---------------------------------------------------------------------- checks
@@ -232,7 +235,32 @@ def cluster_keywords(texts, labels, *, n_words: int = 10, stop_words="english", 
         order = np.lexsort((vocab[idx], -data))[:n_words]
         for r, o in enumerate(order):
             out.append((g, r, str(vocab[idx[o]]), float(data[o])))
-    return pd.DataFrame(out, columns=cols)
+    shown = _surface_forms(texts, {w for _, _, w, _ in out})
+    return pd.DataFrame([(g, r, shown.get(w, w), x) for g, r, w, x in out], columns=cols)
+
+
+def _surface_forms(texts, words: set) -> dict:
+    """How each lower-cased keyword is written in ``texts``: ``nato`` -> ``NATO``, ``russia`` -> ``Russia``.
+
+    A word that ever appears in lower case stays in lower case ("War"
+    opening a sentence and "war" are one word); a name takes its most common
+    spelling (ties: the first seen), as the event keywords of
+    :mod:`framing.events` do. Words of several tokens (``ngram_range``) are
+    shown lower-cased.
+    """
+    forms: dict[str, Counter] = {}
+    lower: set = set()
+    for t in texts:
+        for m in _TOKEN_RE.finditer(t):
+            tok = m.group(0)
+            lw = tok.lower()
+            if lw not in words:
+                continue
+            if tok == lw:
+                lower.add(lw)
+            else:
+                forms.setdefault(lw, Counter())[tok] += 1
+    return {w: c.most_common(1)[0][0] for w, c in forms.items() if w not in lower}
 
 
 # ---------------------------------------------------------------------- estimator

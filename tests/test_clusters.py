@@ -146,6 +146,14 @@ def test_cluster_keywords_is_class_based():
     assert cluster_keywords(["the and of", "is it"], [0, 1]).empty  # only stop words
 
 
+def test_cluster_keywords_keep_the_spelling_of_names():
+    texts = ["NATO warned Russia.", "War fears: NATO and Russia.", "The war goes on.", "Grain prices rose."]
+    kw = cluster_keywords(texts, [0, 0, 0, 1], n_words=5)
+    words = set(kw.loc[kw["cluster"] == 0, "word"])
+    assert {"NATO", "Russia", "war"} <= words  # "War" opening a sentence is the word "war"
+    assert not words & {"nato", "russia", "War"}
+
+
 def test_tiny_inputs_give_one_cluster():
     for n in (1, 2, 5):
         x, _ = blobs(n, 1, seed=n)
@@ -224,7 +232,10 @@ def test_seed_articles_with_the_real_model(seed_sentences, seed_embeddings, real
     assert (t["keywords"].str.len() > 0).all()
     assert t["dominant_frame"].isin(set(scored["frame"])).all()
     # the biggest cluster is about the conflict's actors
-    assert set(t["keywords"].iloc[0].split(", ")) & {"russia", "nato", "ukraine", "putin", "russian"}
+    kw = t["keywords"].iloc[0].split(", ")
+    assert set(kw) & {"Russia", "NATO", "Ukraine", "Putin", "Russian"}
+    # names keep their capitals, as in the event keywords; common words are lower case
+    assert not set(kw) & {"russia", "nato", "ukraine", "putin", "russian"}
 
 
 def test_plot_cluster_keywords_and_stability(fake_embedder):
