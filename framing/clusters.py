@@ -239,19 +239,19 @@ def cluster_keywords(texts, labels, *, n_words: int = 10, stop_words="english", 
     return pd.DataFrame([(g, r, shown.get(w, w), x) for g, r, w, x in out], columns=cols)
 
 
-def _surface_forms(texts, words: set) -> dict:
+def _surface_forms(texts, words: set, token_re: re.Pattern = _TOKEN_RE) -> dict:
     """How each lower-cased keyword is written in ``texts``: ``nato`` -> ``NATO``, ``russia`` -> ``Russia``.
 
     A word that ever appears in lower case stays in lower case ("War"
     opening a sentence and "war" are one word); a name takes its most common
     spelling (ties: the first seen), as the event keywords of
-    :mod:`framing.events` do. Words of several tokens (``ngram_range``) are
-    shown lower-cased.
+    :mod:`framing.events` do (they pass their own ``token_re``). Words of
+    several tokens (``ngram_range``) are not found and stay lower-cased.
     """
     forms: dict[str, Counter] = {}
     lower: set = set()
     for t in texts:
-        for m in _TOKEN_RE.finditer(t):
+        for m in token_re.finditer(t):
             tok = m.group(0)
             lw = tok.lower()
             if lw not in words:

@@ -793,25 +793,28 @@ def _keywords(texts: list[str], k: int = 4, articles=None) -> list[str]:
     of sentences, then by first appearance. Words of three letters count
     ("war", "aid", "EU").
     """
+    from .clusters import _surface_forms
+
     arts = list(articles) if articles is not None else list(range(len(texts)))
     seen: dict[str, set] = {}
-    shown: dict[str, str] = {}
     sents = Counter()
     for t, a in zip(texts, arts):
         # dict, not set: ties keep their order of appearance whatever the hash seed (reproducible tables)
-        for w in dict.fromkeys(re.findall(r"[A-Za-z][A-Za-z\-]{2,}|\b[A-Z]{2}\b", t)):
+        for w in dict.fromkeys(_KEYWORD_RE.findall(t)):
             lw = w.lower()
             if len(w) == 2 and lw not in _SHORT_WORDS:
                 pass  # a two-letter acronym: EU, US, UN, UK
             elif len(w) == 2 or lw in _STOP or lw in _NOT_NAMES:
                 continue
-            # "War" opening a sentence and "war" are one word, shown in lower case; a name keeps its capitals
-            if lw not in shown or not w[0].isupper():
-                shown[lw] = lw if not w[0].isupper() else shown.get(lw, w)
             seen.setdefault(lw, set()).add(a)
             sents[lw] += 1
-    order = sorted(seen, key=lambda w: (-len(seen[w]), -sents[w]))  # stable: first appearance breaks ties
-    return [shown[w] for w in order[:k]]
+    order = sorted(seen, key=lambda w: (-len(seen[w]), -sents[w]))[:k]  # stable: first appearance breaks ties
+    # "War" opening a sentence and "war" are one word, shown in lower case; a name keeps its capitals
+    shown = _surface_forms(texts, set(order), _KEYWORD_RE)
+    return [shown.get(w, w) for w in order]
+
+
+_KEYWORD_RE = re.compile(r"[A-Za-z][A-Za-z\-]{2,}|\b[A-Z]{2}\b")
 
 
 def _label_sentence(g: list[int], sim: np.ndarray, texts: list[str], words: list[str]) -> int:
