@@ -136,6 +136,8 @@ def _found(text, cb=None):
     # lower-case "western" is the West only before the nouns the codebook lists
     ("A western official said western leaders back Kyiv.", [("western official", "nato_west"),
                                                            ("western leaders", "nato_west"), ("Kyiv", "ukraine")], []),
+    ("The western allies and western countries agreed.", [("western allies", "nato_west"),
+                                                          ("western countries", "nato_west")], []),
     ("He played his trump card; TRUMP answered.", [("TRUMP", "nato_west")], ["trump"]),
     ("Western allies and THE WEST agreed.", [("Western allies", "nato_west"), ("THE WEST", "nato_west")], []),
     # lower-case words in any case, title words after the name in lower case too
