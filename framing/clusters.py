@@ -37,11 +37,11 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections import Counter
 
 import numpy as np
 import pandas as pd
 
+from ._text import surface_forms
 from .errors import FramingError
 
 __all__ = ["SentenceClusters", "cluster_sentences", "cluster_keywords", "stability_scores"]
@@ -235,32 +235,8 @@ def cluster_keywords(texts, labels, *, n_words: int = 10, stop_words="english", 
         order = np.lexsort((vocab[idx], -data))[:n_words]
         for r, o in enumerate(order):
             out.append((g, r, str(vocab[idx[o]]), float(data[o])))
-    shown = _surface_forms(texts, {w for _, _, w, _ in out})
+    shown = surface_forms(texts, {w for _, _, w, _ in out}, _TOKEN_RE)  # names keep their capitals
     return pd.DataFrame([(g, r, shown.get(w, w), x) for g, r, w, x in out], columns=cols)
-
-
-def _surface_forms(texts, words: set, token_re: re.Pattern = _TOKEN_RE) -> dict:
-    """How each lower-cased keyword is written in ``texts``: ``nato`` -> ``NATO``, ``russia`` -> ``Russia``.
-
-    A word that ever appears in lower case stays in lower case ("War"
-    opening a sentence and "war" are one word); a name takes its most common
-    spelling (ties: the first seen), as the event keywords of
-    :mod:`framing.events` do (they pass their own ``token_re``). Words of
-    several tokens (``ngram_range``) are not found and stay lower-cased.
-    """
-    forms: dict[str, Counter] = {}
-    lower: set = set()
-    for t in texts:
-        for m in token_re.finditer(t):
-            tok = m.group(0)
-            lw = tok.lower()
-            if lw not in words:
-                continue
-            if tok == lw:
-                lower.add(lw)
-            else:
-                forms.setdefault(lw, Counter())[tok] += 1
-    return {w: c.most_common(1)[0][0] for w, c in forms.items() if w not in lower}
 
 
 # ---------------------------------------------------------------------- estimator

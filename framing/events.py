@@ -30,6 +30,7 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
+from ._text import surface_forms
 from .errors import FramingError
 
 __all__ = [
@@ -793,8 +794,6 @@ def _keywords(texts: list[str], k: int = 4, articles=None) -> list[str]:
     of sentences, then by first appearance. Words of three letters count
     ("war", "aid", "EU").
     """
-    from .clusters import _surface_forms
-
     arts = list(articles) if articles is not None else list(range(len(texts)))
     seen: dict[str, set] = {}
     sents = Counter()
@@ -810,7 +809,7 @@ def _keywords(texts: list[str], k: int = 4, articles=None) -> list[str]:
             sents[lw] += 1
     order = sorted(seen, key=lambda w: (-len(seen[w]), -sents[w]))[:k]  # stable: first appearance breaks ties
     # "War" opening a sentence and "war" are one word, shown in lower case; a name keeps its capitals
-    shown = _surface_forms(texts, set(order), _KEYWORD_RE)
+    shown = surface_forms(texts, set(order), _KEYWORD_RE)
     return [shown.get(w, w) for w in order]
 
 
