@@ -1114,8 +1114,11 @@ def event_article_table(aligned: pd.DataFrame, scored: pd.DataFrame, *, codebook
         (mean score of the article's sentences in the event), ``frame``
         (the lean: the frame with the largest summed confidence, or
         ``"none"``), ``confidence`` (that sum over the sentences, 0–1),
-        ``lean`` (first frame's mean score minus the second's, when the
-        codebook has two or more frames), ``roles`` ("russia: aggressor;
+        ``lean`` (when the codebook has two or more frames: the summed
+        confidence of the sentences in the first frame minus that of the
+        sentences in the second, over the number of sentences; from -1 to
+        +1, positive when ``frame`` is the first frame, negative when it is
+        the second, 0 when no sentence is framed), ``roles`` ("russia: aggressor;
         ukraine: victim", actors in order of mentions, each with its most
         frequent non-neutral role) and ``speakers`` ("Sergei Lavrov (russia)").
     """
@@ -1139,7 +1142,10 @@ def event_article_table(aligned: pd.DataFrame, scored: pd.DataFrame, *, codebook
         row["frame"], row["confidence"] = _lean(g["frame"], g["confidence"])
         row["confidence"] = round(row["confidence"], 6)
         if len(frame_ids) >= 2:
-            row["lean"] = round(row[frame_ids[0]] - row[frame_ids[1]], 6)
+            # the same vote as ``frame``, signed: the heatmap's colour and the cell's frame never disagree
+            conf = g["confidence"].fillna(0)
+            vote = conf[g["frame"] == frame_ids[0]].sum() - conf[g["frame"] == frame_ids[1]].sum()
+            row["lean"] = round(float(vote) / len(g), 6)
         m = ment[(ment["event_id"] == e) & (ment["article_id"] == a)]
         parts = []
         for actor, mg in m.groupby("actor", sort=False):

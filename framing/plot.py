@@ -352,8 +352,8 @@ def plot_event_lean(data: pd.DataFrame, *, x: str = "lean", y: str = "event_id",
     ----------
     data : DataFrame
         The output of :func:`framing.events.event_article_table` (one row per
-        event and article): ``y`` (event), ``hue`` (article), ``x`` (the lean:
-        the first frame's mean score minus the second's); ``label``, when
+        event and article): ``y`` (event), ``hue`` (article), ``x`` (the lean,
+        -1 to +1, positive towards the first frame); ``label``, when
         present, names the events on the y axis.
     **kwargs
         Passed to ``Axes.scatter``.
@@ -477,8 +477,8 @@ def plot_event_heatmap(table: pd.DataFrame, *, value: str = "lean", row: str = "
     ----------
     table : DataFrame
         The output of :func:`framing.events.event_article_table`: one row per
-        (``row``, ``col``) with a numeric ``value`` (default ``lean``: the
-        first frame's mean score minus the second's). Events an article does
+        (``row``, ``col``) with a numeric ``value`` (default ``lean``, -1 to
+        +1, positive towards the first frame). Events an article does
         not report are blank.
     label : str or None
         Column naming the events on the y axis (``keywords`` or ``label``).

@@ -525,8 +525,9 @@ def _events_block(run: FramingRun):
         keep = ["event_id", "article_id", "keywords", "frame", "lean", "confidence", "roles", "speakers"]
         out.append(_section(
             "How each article frames each shared event",
-            "Event x article: the frame each article gives the event (lean = first frame's mean score minus the "
-            "second's), the roles it casts actors in, and whose voice it quotes.",
+            "Event x article: the frame each article gives the event, its lean (the confidence of the event's "
+            "sentences in the first frame minus that in the second, per sentence: +1 all first frame, −1 all "
+            "second, 0 unframed), the roles it casts actors in, and whose voice it quotes.",
             "event_heatmap.png", multi[keep].round(3)))
     # the framing diff of the first pair of articles in the same story
     for _, g in groups.groupby("event_id", sort=True):

@@ -80,8 +80,9 @@ event_summary(aligned, max_chars=90).query("n_articles > 1")
 
 # %% [markdown]
 # How each article frames each shared event: the mean frame scores of its sentences in the event,
-# the frame it leans to, the `lean` (first frame's score minus the second's), the roles it gives
-# the actors and whom it quotes.
+# the frame it leans to, the `lean` (the confidence of its sentences in the first frame minus that
+# in the second, per sentence: +1 all first frame, −1 all second), the roles it gives the actors
+# and whom it quotes.
 
 # %%
 events = event_article_table(aligned, run.sentences, codebook=run.codebook)

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from framing.codebook import load_codebook
 from framing.errors import FramingError
 from framing.events import (
     EventGrouper,
@@ -315,6 +316,13 @@ def test_event_article_table_and_a_difference_in_framing(seed_tables):
     assert (framed > 1).any(), "no shared event is framed differently"
     lav = t[t["speakers"].str.contains("Lavrov")]
     assert set(lav["article_id"]) == set(aligned["article_id"])
+    # the heatmap colours by lean and writes the frame in the cell: they must never disagree
+    first, second = load_codebook(None).frame_ids[:2]
+    assert t["lean"].between(-1, 1).all()
+    assert (t.loc[t["lean"] > 0, "frame"] == first).all()
+    assert (t.loc[t["lean"] < 0, "frame"] == second).all()
+    assert (t.loc[t["frame"] == "none", "lean"] == 0).all()
+    assert (t["lean"] != 0).sum() >= len(t) // 2  # most cells lean somewhere
 
 
 @pytest.mark.slow
