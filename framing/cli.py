@@ -183,6 +183,34 @@ def _version() -> str:
     return __version__
 
 
+def _check_outputs(args) -> None:
+    """Refuse an output path that cannot be written before any work is done (one line, exit 2)."""
+    import os
+
+    files = [(flag, getattr(args, dest, None)) for flag, dest in (("--out", "out"), ("--model", "model_out"))]
+    for flag, path in files:
+        if path is None:
+            continue
+        is_dir_arg = args.command == "report" and flag == "--out"
+        if is_dir_arg:
+            if os.path.exists(path) and not os.path.isdir(path):
+                raise FramingError(f"{flag} {path}: expected a folder for the report, found a file")
+            parent = path
+            while parent and not os.path.exists(parent):
+                parent = os.path.dirname(parent.rstrip(os.sep))
+        else:
+            if os.path.isdir(path):
+                raise FramingError(f"{flag} {path}: expected a file to write, found a folder")
+            parent = os.path.dirname(os.path.abspath(path))
+            while parent and not os.path.exists(parent):
+                parent = os.path.dirname(parent)
+        parent = parent or "."
+        if not os.path.isdir(parent):
+            raise FramingError(f"{flag} {path}: cannot create it, {parent} is a file, not a folder")
+        if not os.access(parent, os.W_OK):
+            raise FramingError(f"{flag} {path}: cannot write there, {parent} is not writable")
+
+
 def main(argv=None) -> int:
     """Run the ``framing`` command; returns the exit code."""
     parser = build_parser()
@@ -190,10 +218,16 @@ def main(argv=None) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
+            _check_outputs(args)
             code = args.func(args)
         except FramingError as exc:
             _notes(caught)
             print(f"framing: error: {exc}", file=sys.stderr)
+            return 2
+        except OSError as exc:  # a path the checks above could not foresee (a full disk, a read-only mount, ...)
+            _notes(caught)
+            where = f"{exc.filename}: " if exc.filename else ""
+            print(f"framing: error: {where}{exc.strerror or exc}", file=sys.stderr)
             return 2
         except KeyboardInterrupt:
             print("framing: interrupted", file=sys.stderr)

@@ -110,6 +110,46 @@ def test_missing_path_is_one_line_exit_2(tmp_path, capsys):
     assert capsys.readouterr().err.strip() == f"framing: error: {tmp_path / 'nope'}: no such file or directory"
 
 
+@pytest.mark.parametrize("argv, says", [
+    (["frames", "{src}", "--out", "{dir}"], "--out {dir}: expected a file to write, found a folder"),
+    (["events", "{src}", "--out", "{dir}"], "--out {dir}: expected a file to write, found a folder"),
+    (["report", "{src}", "--out", "{file}"], "--out {file}: expected a folder for the report, found a file"),
+    (["report", "{src}", "--out", "{file}/sub"], "--out {file}/sub: cannot create it, {file} is a file, not a folder"),
+    (["frames", "{src}", "--out", "{file}/o.csv"], "--out {file}/o.csv: cannot create it, {file} is a file, not a folder"),
+])
+def test_an_output_path_that_cannot_be_written_is_one_line_exit_2(tmp_path, capsys, argv, says):
+    src = tmp_path / "in.csv"
+    src.write_text("text\nRussia warned NATO.\n", encoding="utf-8")
+    (tmp_path / "adir").mkdir()
+    (tmp_path / "afile").write_text("keep me", encoding="utf-8")
+    names = {"src": str(src), "dir": str(tmp_path / "adir"), "file": str(tmp_path / "afile")}
+    assert main([a.format(**names) for a in argv]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["framing: error: " + says.format(**names)]
+    assert (tmp_path / "afile").read_text(encoding="utf-8") == "keep me"  # nothing already there is touched
+    assert list((tmp_path / "adir").iterdir()) == []
+
+
+def test_an_os_error_while_writing_is_one_line_exit_2(tmp_path, capsys, monkeypatch):
+    import framing.cli as cli
+
+    def full_disk(args):
+        raise OSError(28, "No space left on device", str(tmp_path / "o.csv"))
+
+    def parser():
+        p = build_parser()
+        sub = next(a for a in p._actions if a.__class__.__name__ == "_SubParsersAction")
+        sub.choices["frames"].set_defaults(func=full_disk)
+        return p
+
+    monkeypatch.setattr(cli, "build_parser", parser)
+    src = tmp_path / "in.csv"
+    src.write_text("text\nx\n", encoding="utf-8")
+    assert cli.main(["frames", str(src), "--out", str(tmp_path / "o.csv")]) == 2
+    assert capsys.readouterr().err.strip().splitlines() == [
+        f"framing: error: {tmp_path / 'o.csv'}: No space left on device"]
+
+
 def test_every_command_has_help():
     parser = build_parser()
     sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
