@@ -58,7 +58,8 @@ def _frame_order(values, order=None):
     if order is not None:
         return list(order)
     vals = [v for v in dict.fromkeys(values) if isinstance(v, str)]
-    known = [f for f in _KNOWN_ORDER if f in vals]
+    # one bundled frame brings the other: Russian defensive stays blue in a table without Western threat
+    known = list(_KNOWN_ORDER) if any(f in vals for f in _KNOWN_ORDER) else []
     rest = sorted(v for v in vals if v != "none" and v not in _KNOWN_ORDER)
     return known + rest + (["none"] if "none" in vals else [])
 

@@ -379,7 +379,7 @@ def _clusters_block(run: FramingRun):
         if ctable[col].map(lambda v: isinstance(v, (list, tuple))).any():
             ctable[col] = ctable[col].map(lambda v: "; ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
     fig = _figure(7.5, 0.8 + 0.45 * len(ctable))
-    _plot_clusters(ctable, fig.subplots())
+    _plot_clusters(ctable, fig.subplots(), run.frame_ids)
     figures = {"clusters.png": _png(fig)}
     sections = [_section("Discovered groups",
                          f"Sentences clustered by meaning (k-means, k={clu.n_clusters_} chosen by silhouette). "
@@ -497,7 +497,7 @@ def _sentences_section(show: pd.DataFrame, frame_ids) -> dict:
 def _events_block(run: FramingRun):
     """Group articles into stories, line up their sentences, and compare how each frames them."""
     from .events import align_events, event_article_table, event_summary, framing_diff, group_events
-    from .plot import plot_event_heatmap, plot_framing_diff
+    from .plot import frame_palette, plot_event_heatmap, plot_framing_diff
 
     out: list[dict] = []
     figures: dict[str, bytes] = {}
@@ -537,7 +537,8 @@ def _events_block(run: FramingRun):
             diff = framing_diff(run.sentences, a, b, aligned=aligned, embeddings=run.embeddings,
                                 codebook=run.codebook)
             fig = _figure(12, 1.2 + 0.45 * min(len(diff), 30))
-            plot_framing_diff(diff, a_label=a, b_label=b, ax=fig.subplots())
+            plot_framing_diff(diff, a_label=a, b_label=b, ax=fig.subplots(),
+                              palette=frame_palette(run.frame_ids + ["none"]))
             figures["framing_diff.png"] = _png(fig)
             cols = ["event_id", "kind", "text_a", "frame_a", "text_b", "frame_b", "similarity"]
             out.append(_section(
@@ -548,10 +549,10 @@ def _events_block(run: FramingRun):
     return out, figures, {}
 
 
-def _plot_clusters(ctable: pd.DataFrame, ax) -> None:
-    from .plot import plot_cluster_keywords
+def _plot_clusters(ctable: pd.DataFrame, ax, frame_ids) -> None:
+    from .plot import frame_palette, plot_cluster_keywords
 
-    plot_cluster_keywords(ctable, ax=ax)
+    plot_cluster_keywords(ctable, ax=ax, palette=frame_palette(list(frame_ids) + ["none"]))
 
 
 def _page(run: FramingRun, sections: list[dict], figures: dict, manifest: dict) -> str:

@@ -61,3 +61,28 @@ def test_plot_event_lean_puts_each_article_at_its_lean_on_its_event_row():
     assert [t.get_text() for t in ax.get_yticklabels()] == ["0: e0", "1: e1", "2: e2"]
     assert len(ax.lines) == 3 + 1  # one connector per event, plus the zero line
     plt.close(fig)
+
+
+def test_a_frame_keeps_its_colour_whichever_frames_a_table_has():
+    from matplotlib.colors import to_hex
+
+    from framing.plot import frame_palette, plot_cluster_keywords, plot_framing_diff
+
+    full = frame_palette(["western_threat", "russian_defensive", "none"])
+    assert full["western_threat"] != full["russian_defensive"]
+    # a cluster table whose only frame is Russian defensive: its bar is Russian defensive's colour
+    clusters = pd.DataFrame({"cluster": [0, 1], "size": [5, 3], "keywords": ["a, b", "c, d"],
+                             "dominant_frame": ["russian_defensive", "none"]})
+    ax = plot_cluster_keywords(clusters)
+    bars = [to_hex(p.get_facecolor()) for p in ax.patches]
+    assert to_hex(full["russian_defensive"]) in bars and to_hex(full["western_threat"]) not in bars
+    # a diff whose pairs are all Russian defensive
+    diff = pd.DataFrame({"kind": ["pair"], "text_a": ["x"], "text_b": ["y"], "frame_a": ["russian_defensive"],
+                         "frame_b": ["russian_defensive"]})
+    ax = plot_framing_diff(diff)
+    faces = {to_hex(t.get_bbox_patch().get_facecolor(), keep_alpha=False) for t in ax.texts
+             if t.get_bbox_patch() is not None}
+    assert faces == {to_hex(full["russian_defensive"])}
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
