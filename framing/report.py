@@ -256,7 +256,16 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
     if out.exists() and not out.is_dir():
         raise FramingError(f"--out {out}: exists and is not a directory")
     if run is None:
-        run = run_pipeline(source, codebook=codebook, model=model, cache=cache)
+        from .codebook import load_codebook
+
+        cb = load_codebook(codebook)  # before reading and embedding: a codebook the report cannot use fails fast
+        if len(cb.frames) < 2:
+            raise FramingError(f"codebook {cb.id!r}: has one frame ({cb.frame_ids[0]!r}); the report compares "
+                               "frames and needs at least two (add the frame it is opposed to)")
+        run = run_pipeline(source, codebook=cb, model=model, cache=cache)
+    elif len(run.frame_ids) < 2:
+        raise FramingError(f"codebook {run.codebook.id!r}: has one frame ({run.frame_ids[0]!r}); the report "
+                           "compares frames and needs at least two (add the frame it is opposed to)")
     figdir = out / "figures"
     figures: dict[str, bytes] = {}
     sections: list[dict] = []

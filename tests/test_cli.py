@@ -213,3 +213,14 @@ def test_report_blocks_do_not_depend_on_the_hash_seed(seeds_dir, tmp_path, sessi
     for name in outs[0]:
         assert outs[0][name][0] == outs[1][name][0], name
         assert outs[0][name][1] == outs[1][name][1], name
+
+
+def test_a_report_with_a_one_frame_codebook_is_refused_before_any_work(tmp_path, capsys, seeds_dir):
+    cb = tmp_path / "one.toml"
+    cb.write_text('id = "one"\n[[frames]]\nid = "threat"\nexemplars = ["Russia threatens Europe."]\n',
+                  encoding="utf-8")
+    assert main(["report", str(seeds_dir), "--out", str(tmp_path / "r"), "--codebook", str(cb)]) == 2
+    assert capsys.readouterr().err.strip().splitlines() == [
+        "framing: error: codebook 'one': has one frame ('threat'); the report compares frames and needs at least "
+        "two (add the frame it is opposed to)"]
+    assert not (tmp_path / "r").exists()
