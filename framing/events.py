@@ -1164,7 +1164,7 @@ DIFF_COLUMNS = ["event_id", "kind", "similarity", "sentence_id_a", "text_a", "fr
 
 
 def framing_diff(scored: pd.DataFrame, a, b, *, aligned: pd.DataFrame | None = None, embeddings=None,
-                 embedder=None, codebook=None) -> pd.DataFrame:
+                 embedder=None, codebook=None, min_similarity: float | None = 0.12) -> pd.DataFrame:
     """Two articles side by side: aligned sentence pairs and what each leaves out.
 
     Parameters
@@ -1180,14 +1180,23 @@ def framing_diff(scored: pd.DataFrame, a, b, *, aligned: pd.DataFrame | None = N
         Vectors of ``scored``'s rows (same order), to skip embedding.
     embedder, codebook
         As in :func:`align_events`.
+    min_similarity : float or None
+        A pair is kept only when its two sentences are at least this similar
+        (:func:`sentence_similarity`: the cosine of the sentence vectors
+        centred on these articles' mean, so 0 is "no more alike than any
+        two of their sentences", blended with shared names). The default is
+        :func:`align_events`' ``mutual_threshold``, the similarity at which
+        two sentences seed an event. ``None`` keeps every pair of the
+        one-to-one assignment, however loose.
 
     Returns
     -------
     pandas.DataFrame
         Columns :data:`DIFF_COLUMNS`. ``kind`` is ``"pair"`` for aligned
         pairs (the best one-to-one assignment within each event shared by
-        both), ``"only_a"`` / ``"only_b"`` for sentences without a
-        counterpart in the other article. ``same_frame`` is whether both
+        both, pairs below ``min_similarity`` dropped), ``"only_a"`` /
+        ``"only_b"`` for sentences without a counterpart in the other
+        article (they keep their ``event_id``). ``same_frame`` is whether both
         sides of a pair carry the same ``frame`` (None for unpaired rows).
         Pairs come first in event order, then the sentences only in a, then
         only in b.
@@ -1230,6 +1239,8 @@ def framing_diff(scored: pd.DataFrame, a, b, *, aligned: pd.DataFrame | None = N
         ra, rb = linear_sum_assignment(-sub)
         for x, y in sorted(zip(ra, rb), key=lambda p: ia[p[0]]):
             i, j = ia[x], ib[y]
+            if min_similarity is not None and sim[i, j] < min_similarity:
+                continue  # a loose match forced by the assignment: both stay unpaired
             used.update((i, j))
             fa, fb = two.at[i, "frame"], two.at[j, "frame"]
             rows.append({"event_id": int(e), "kind": "pair", "similarity": round(float(sim[i, j]), 4),

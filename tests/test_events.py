@@ -338,6 +338,10 @@ def test_framing_diff_pairs_and_unique_sides(seed_tables):
     assert (pairs["same_frame"] == (pairs["frame_a"] == pairs["frame_b"])).all()
     lav = pairs[pairs["text_a"].str.contains("Lavrov") & pairs["text_b"].str.contains("Lavrov")]
     assert len(lav) == 1
+    # loose matches the one-to-one assignment forces are not shown as pairs
+    assert (pairs["similarity"] >= 0.12).all()
+    loose = framing_diff(scored, a, b, aligned=aligned, embeddings=emb, min_similarity=None)
+    assert (loose["kind"] == "pair").sum() > len(pairs) and loose["similarity"].min() < 0.12
     with pytest.raises(FramingError, match="not in the scored table"):
         framing_diff(scored, a, "missing.txt", aligned=aligned)
 
