@@ -16,6 +16,11 @@ from .errors import FramingError
 __all__ = ["main", "build_parser"]
 
 
+def _n(k: int, noun: str) -> str:
+    """``1 article``, ``3 articles``."""
+    return f"{k} {noun}{'' if k == 1 else 's'}"
+
+
 def _add_model_args(p: argparse.ArgumentParser, codebook: bool = True) -> None:
     if codebook:
         p.add_argument("--codebook", default=None, metavar="NAME|FILE",
@@ -30,7 +35,7 @@ def _cmd_report(args) -> int:
 
     result = build_report(args.paths, out=args.out, codebook=args.codebook, model=args.model,
                           cache=not args.no_cache, events=not args.no_events)
-    print(f"wrote {result['html']} ({result['n_articles']} articles, {result['n_sentences']} sentences)")
+    print(f"wrote {result['html']} ({_n(result['n_articles'], 'article')}, {_n(result['n_sentences'], 'sentence')})")
     return 0
 
 
@@ -38,7 +43,7 @@ def _cmd_frames(args) -> int:
     from .report import frames_csv
 
     n = frames_csv(args.input, args.out, codebook=args.codebook, model=args.model, cache=not args.no_cache)
-    print(f"wrote {args.out} ({n} rows)")
+    print(f"wrote {args.out} ({_n(n, 'row')})")
     return 0
 
 
@@ -46,7 +51,7 @@ def _cmd_events(args) -> int:
     from .events import events_csv
 
     info = events_csv(args.paths, args.out, model=args.model, cache=not args.no_cache, threshold=args.threshold)
-    print(f"wrote {args.out} ({info['n_articles']} articles, {info['n_events']} events)")
+    print(f"wrote {args.out} ({_n(info['n_articles'], 'article')}, {_n(info['n_events'], 'event')})")
     return 0
 
 
@@ -55,11 +60,11 @@ def _cmd_narratives(args) -> int:
 
     if args.action == "fit":
         info = labelled.fit_narratives_files(args.docs, args.labels, args.model_out, embedder=args.embedder)
-        print(f"wrote {info['path']} ({info['n_articles']} articles; thresholds coarse "
+        print(f"wrote {info['path']} ({_n(info['n_articles'], 'article')}; thresholds coarse "
               f"{info['threshold_coarse']:.2f}, fine {info['threshold_fine']:.2f})")
     else:
         n = labelled.predict_narratives_files(args.model_in, args.docs, args.out, embedder=args.embedder)
-        print(f"wrote {args.out} ({n} articles)")
+        print(f"wrote {args.out} ({_n(n, 'article')})")
     return 0
 
 
@@ -71,7 +76,7 @@ def _cmd_roles(args) -> int:
         print(f"wrote {info['path']} ({info['n_mentions']} mentions, {info['features']} features)")
     else:
         n = labelled.predict_roles_files(args.model_in, args.docs, args.mentions, args.out, embedder=args.embedder)
-        print(f"wrote {args.out} ({n} mentions)")
+        print(f"wrote {args.out} ({_n(n, 'mention')})")
     return 0
 
 

@@ -359,6 +359,11 @@ def read_table(path: PathLike) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
+# how a count of skipped inputs reads: (one, several)
+_SAY = {"exact duplicate": ("exact duplicate", "exact duplicates"),
+        "unknown extension": ("file with an unknown extension", "files with an unknown extension")}
+
+
 def _dedupe_ids(df: pd.DataFrame) -> tuple[pd.DataFrame, int, int]:
     """Drop exact duplicates (same id and text); give clashing ids a ``#n`` suffix."""
     before = len(df)
@@ -435,9 +440,9 @@ def read_articles(source, *, skip_empty: bool = True) -> pd.DataFrame:
     df, n_dropped, n_renamed = _dedupe_ids(df)
     if n_dropped:
         skipped["exact duplicate"] = n_dropped
-    notes = [f"{n} {why}" for why, n in skipped.items()]
+    notes = [f"{n} {_SAY.get(why, (why, why))[n != 1]}" for why, n in skipped.items()]
     if n_renamed:
-        notes.append(f"{n_renamed} duplicate article_id renamed with a '#n' suffix")
+        notes.append(f"{n_renamed} duplicate article_id{'s' if n_renamed != 1 else ''} renamed with a '#n' suffix")
     if notes:
         warnings.warn("skipped or changed inputs: " + "; ".join(notes), ReadWarning, stacklevel=2)
     if df.empty:

@@ -144,7 +144,14 @@ def test_duplicate_ids_are_made_unique(tmp_path):
         df = read_articles(tmp_path)
     assert df["article_id"].tolist() == ["same.txt", "same.txt#2"]
     msg = str(rec[0].message)
-    assert "1 exact duplicate" in msg and "1 duplicate article_id renamed" in msg
+    assert "1 exact duplicate;" in msg and "1 duplicate article_id renamed" in msg
+    for d, text in (("d4", "Text three."), ("d5", "Text one.")):
+        (tmp_path / d).mkdir()
+        (tmp_path / d / "same.txt").write_text(text, encoding="utf-8")
+    with pytest.warns(ReadWarning) as rec:
+        read_articles(tmp_path)
+    msg = str(rec[0].message)
+    assert "2 exact duplicates;" in msg and "2 duplicate article_ids renamed" in msg
 
 
 def test_html_text_is_extracted(tmp_path):
