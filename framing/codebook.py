@@ -15,13 +15,21 @@ A codebook is a TOML file::
     # flipped (same topic and actors). Same length as exemplars.
     contrast = ["Ukraine shelled Russian border towns.", ...]
     # Optional: the roles this frame casts actors in (actor ids).
-    roles = { aggressor = ["russia"], victim = ["ukraine"], defender = ["west"] }
+    roles = { aggressor = ["russia"], victim = ["ukraine"], defender = ["nato_west"] }
+
+    [[frames]]                         # at least two frames: a sentence is scored as a choice between them
+    id = "russian_defensive"
+    ...
 
     [[actors]]
     id = "russia"
     label = "Russia"
     camp = "russia"                    # optional grouping of actors
     aliases = ["Russia", "Moscow", "the Kremlin", "Putin", "Lavrov"]
+
+    [[actors]]
+    id = "nato_west"
+    ...
 
 Loading validates everything once; an error names the file, the frame or
 actor, and the problem, e.g. ``codebook 'x.toml': frame 'western_threat' has

@@ -91,7 +91,7 @@ def run_pipeline_dask(source, *, client=None, codebook=None, model=None, cache: 
     from .codebook import load_codebook
     from .corpus import read_articles
     from .embed import get_embedder
-    from .report import N_BOOT, RANDOM_STATE, FramingRun
+    from .report import INTERVAL, N_PERM, RANDOM_STATE, FramingRun
 
     articles = source if isinstance(source, pd.DataFrame) and "article_id" in source.columns else read_articles(source)
     cb = load_codebook(codebook)
@@ -120,7 +120,7 @@ def run_pipeline_dask(source, *, client=None, codebook=None, model=None, cache: 
     kwargs = {"cache": cache}
     if backend is not None:
         kwargs["backend"] = backend
-    params = {"codebook": cb.id, "random_state": RANDOM_STATE, "n_boot": N_BOOT, "method": "stance",
-              "dask_partitions": len(parts)}
+    params = {"codebook": cb.id, "random_state": RANDOM_STATE, "interval": INTERVAL, "n_perm": N_PERM,
+              "method": "stance", "dask_partitions": len(parts)}
     return FramingRun(articles=articles, sentences=scored, embeddings=vectors, codebook=cb,
                       embedder=get_embedder(model, **kwargs), params=params)

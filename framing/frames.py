@@ -184,11 +184,53 @@ def score_frames(sentences, codebook=None, embedder=None, *, embeddings=None, me
     return scorer.score(sentences, embeddings)
 
 
-def frame_shares(scored: pd.DataFrame, *, by: str = "article_id", n_boot: int = 1000,
-                 confidence: float = 0.95, random_state: int = 0) -> pd.DataFrame:
-    """Share of sentences in each frame per group, with bootstrap CIs.
+def _z(confidence: float) -> float:
+    from scipy.stats import norm
 
-    Sentences are resampled with replacement within each group (seeded).
+    if not 0 < confidence < 1:
+        raise FramingError(f"confidence: expected a probability between 0 and 1, found {confidence!r}")
+    return float(norm.ppf(1 - (1 - confidence) / 2))
+
+
+def wilson_interval(k, n, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval of a proportion ``k / n`` (arrays broadcast; nan where ``n == 0``).
+
+    Unlike the percentile bootstrap, it does not collapse to a point when
+    every sentence falls on one side (3 of 3 framed sentences give about
+    0.44–1, not 1–1), and it is exact to compute, so it needs no seed.
+    """
+    z = _z(confidence)
+    k = np.asarray(k, dtype=float)
+    n = np.asarray(n, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = k / n
+        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+        half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    lo = np.where(n > 0, np.clip(centre - half, 0, 1), np.nan)
+    hi = np.where(n > 0, np.clip(centre + half, 0, 1), np.nan)
+    return lo, hi
+
+
+_INTERVALS = ("wilson", "bootstrap")
+
+
+def _check_interval(interval: str) -> None:
+    if interval not in _INTERVALS:
+        raise FramingError(f"interval: expected one of {', '.join(_INTERVALS)}, found {interval!r}")
+
+
+def frame_shares(scored: pd.DataFrame, *, by: str = "article_id", interval: str = "wilson", n_boot: int = 1000,
+                 confidence: float = 0.95, random_state: int = 0) -> pd.DataFrame:
+    """Share of sentences in each frame per group, with confidence intervals.
+
+    Parameters
+    ----------
+    interval : {"wilson", "bootstrap"}
+        ``"wilson"`` (default): the Wilson score interval of the proportion,
+        which stays honest for short articles and for shares of 0 or 1.
+        ``"bootstrap"``: percentile intervals from resampling sentences within
+        each group (``n_boot`` resamples, seeded by ``random_state``); it
+        collapses to a point when a share is 0 or 1.
 
     Returns
     -------
@@ -199,6 +241,7 @@ def frame_shares(scored: pd.DataFrame, *, by: str = "article_id", n_boot: int = 
     """
     if by not in scored.columns or "frame" not in scored.columns:
         raise FramingError(f"scored: expected columns {by!r} and 'frame' (from score_frames)")
+    _check_interval(interval)
     rng = np.random.default_rng(random_state)
     labels = sorted(set(scored["frame"]))
     alpha = (1 - confidence) / 2
@@ -206,12 +249,16 @@ def frame_shares(scored: pd.DataFrame, *, by: str = "article_id", n_boot: int = 
     for key, grp in scored.groupby(by, sort=True):
         f = grp["frame"].to_numpy()
         n = len(f)
-        idx = rng.integers(0, n, size=(n_boot, n))
+        idx = rng.integers(0, n, size=(n_boot, n)) if interval == "bootstrap" else None
         for lab in labels:
             hits = (f == lab)
-            boot = hits[idx].mean(axis=1)
+            if idx is not None:
+                boot = hits[idx].mean(axis=1)
+                lo, hi = float(np.quantile(boot, alpha)), float(np.quantile(boot, 1 - alpha))
+            else:
+                lo, hi = (float(v) for v in wilson_interval(hits.sum(), n, confidence))
             rows.append({by: key, "frame": lab, "n": n, "count": int(hits.sum()), "share": float(hits.mean()),
-                         "ci_low": float(np.quantile(boot, alpha)), "ci_high": float(np.quantile(boot, 1 - alpha))})
+                         "ci_low": lo, "ci_high": hi})
     return pd.DataFrame(rows)
 
 
@@ -267,14 +314,17 @@ def _boot_lean(labels: np.ndarray, positive, negative, n_boot, rng) -> np.ndarra
 
 
 def frame_lean(scored: pd.DataFrame, *, by: str = "article_id", positive: str | None = None,
-               negative: str | None = None, n_boot: int = 1000, confidence: float = 0.95,
+               negative: str | None = None, interval: str = "wilson", n_boot: int = 1000, confidence: float = 0.95,
                random_state: int = 0) -> pd.DataFrame:
     """Lean index per group: (positive − negative) / (sentences in either frame), in [−1, +1].
 
     With the default codebook, +1 means every framed sentence carries the
     Western-threat framing and −1 the Russian-defensive one; ``none``
-    sentences do not count. CIs come from resampling sentences within each
-    group (seeded).
+    sentences do not count. The lean is ``2p − 1`` for ``p`` the positive
+    share of the framed sentences, so its interval is that of ``p``:
+    Wilson by default (``interval="wilson"``, see :func:`wilson_interval`),
+    or from resampling sentences within each group (``"bootstrap"``,
+    ``n_boot`` resamples seeded by ``random_state``).
 
     Parameters
     ----------
@@ -290,32 +340,44 @@ def frame_lean(scored: pd.DataFrame, *, by: str = "article_id", positive: str | 
     """
     if by not in scored.columns or "frame" not in scored.columns:
         raise FramingError(f"scored: expected columns {by!r} and 'frame' (from score_frames)")
+    _check_interval(interval)
     positive, negative = _pos_neg(scored, positive, negative)
     rng = np.random.default_rng(random_state)
     alpha = (1 - confidence) / 2
     rows = []
     for key, grp in scored.groupby(by, sort=True):
         f = grp["frame"].to_numpy()
-        boot = _boot_lean(f, positive, negative, n_boot, rng)
-        ok = boot[~np.isnan(boot)]
-        rows.append({by: key, "n": len(f), "n_framed": int(np.isin(f, [positive, negative]).sum()),
-                     "lean": _lean(f, positive, negative),
-                     "ci_low": float(np.quantile(ok, alpha)) if len(ok) else float("nan"),
-                     "ci_high": float(np.quantile(ok, 1 - alpha)) if len(ok) else float("nan")})
+        k, m = int((f == positive).sum()), int(np.isin(f, [positive, negative]).sum())
+        if interval == "bootstrap":
+            boot = _boot_lean(f, positive, negative, n_boot, rng)
+            ok = boot[~np.isnan(boot)]
+            lo = float(np.quantile(ok, alpha)) if len(ok) else float("nan")
+            hi = float(np.quantile(ok, 1 - alpha)) if len(ok) else float("nan")
+        else:
+            plo, phi = wilson_interval(k, m, confidence)
+            lo, hi = float(2 * plo - 1), float(2 * phi - 1)
+        rows.append({by: key, "n": len(f), "n_framed": m, "lean": _lean(f, positive, negative),
+                     "ci_low": lo, "ci_high": hi})
     return pd.DataFrame(rows, columns=[by, "n", "n_framed", "lean", "ci_low", "ci_high"])
 
 
 def compare_articles(scored: pd.DataFrame, a, b, *, by: str = "article_id", positive: str | None = None,
-                     negative: str | None = None, n_perm: int = 2000, n_boot: int = 2000,
+                     negative: str | None = None, interval: str = "wilson", n_perm: int = 2000, n_boot: int = 2000,
                      confidence: float = 0.95, random_state: int = 0) -> pd.DataFrame:
     """Do two articles (or outlets, with ``by="source"``) lean differently?
 
     The effect size is the difference of lean indices ``lean(a) − lean(b)``
-    (see :func:`frame_lean`), with a bootstrap CI (sentences resampled
-    within each side). The p-value is a two-sided permutation test: the
-    framed sentences of both sides are pooled and re-split at random
-    (``n_perm`` times, seeded), counting how often the absolute difference
-    is at least the observed one.
+    (see :func:`frame_lean`), that is twice the difference of the positive
+    shares of the framed sentences. Its CI is Newcombe's hybrid score
+    interval for a difference of proportions, built on the two Wilson
+    intervals (``interval="wilson"``, the default; it does not collapse when
+    a side has all its sentences in one frame), or a bootstrap over
+    sentences within each side (``"bootstrap"``, ``n_boot`` resamples). The
+    p-value is a two-sided permutation test: the framed sentences of both
+    sides are pooled and re-split at random (``n_perm`` times, seeded),
+    counting how often the absolute difference is at least the observed
+    one. With a few framed sentences per side the p-value is the one to
+    read: the interval is approximate there, and the two can disagree.
 
     Returns
     -------
@@ -325,6 +387,7 @@ def compare_articles(scored: pd.DataFrame, a, b, *, by: str = "article_id", posi
     """
     if by not in scored.columns or "frame" not in scored.columns:
         raise FramingError(f"scored: expected columns {by!r} and 'frame' (from score_frames)")
+    _check_interval(interval)
     positive, negative = _pos_neg(scored, positive, negative)
     groups = set(scored[by])
     for name, key in (("a", a), ("b", b)):
@@ -341,8 +404,17 @@ def compare_articles(scored: pd.DataFrame, a, b, *, by: str = "article_id", posi
     ci = (float("nan"), float("nan"))
     p_value = float("nan")
     if len(fa) and len(fb):
-        d = _boot_lean(fa, positive, negative, n_boot, rng) - _boot_lean(fb, positive, negative, n_boot, rng)
-        ci = (float(np.quantile(d, alpha)), float(np.quantile(d, 1 - alpha)))
+        if interval == "bootstrap":
+            d = _boot_lean(fa, positive, negative, n_boot, rng) - _boot_lean(fb, positive, negative, n_boot, rng)
+            ci = (float(np.quantile(d, alpha)), float(np.quantile(d, 1 - alpha)))
+        else:  # Newcombe (1998), method 10, on the positive shares; the lean difference is twice theirs
+            ka, kb = int((fa == positive).sum()), int((fb == positive).sum())
+            pa, pb = ka / len(fa), kb / len(fb)
+            la_lo, la_hi = wilson_interval(ka, len(fa), confidence)
+            lb_lo, lb_hi = wilson_interval(kb, len(fb), confidence)
+            lo = (pa - pb) - np.sqrt((pa - la_lo) ** 2 + (lb_hi - pb) ** 2)
+            hi = (pa - pb) + np.sqrt((la_hi - pa) ** 2 + (pb - lb_lo) ** 2)
+            ci = (float(2 * lo), float(2 * hi))
         pooled = (np.concatenate([fa, fb]) == positive).astype(float)
         na = len(fa)
         perm = np.argsort(rng.random((n_perm, len(pooled))), axis=1)
@@ -367,8 +439,12 @@ def narrative_arc(scored: pd.DataFrame, *, by: str = "article_id", bins: int = 5
     pandas.DataFrame
         One row per (group, bin): ``by``, ``bin`` (0…bins−1), ``position``
         (bin centre, 0–1), ``n``, one mean-score column per frame, one
-        ``share_<frame>`` column per frame, and ``lean`` (first vs second
-        frame, when there are two or more; nan if no framed sentence).
+        ``share_<frame>`` column per frame, ``lean`` (first vs second
+        frame, when there are two or more; nan if no framed sentence),
+        ``n_framed`` (sentences of the bin in either frame) and ``ci_low``,
+        ``ci_high`` (95% Wilson interval of the lean: wide where a bin
+        holds one or two framed sentences, so a swing there is not read
+        as a shift).
     """
     if by not in scored.columns:
         raise FramingError(f"scored: expected column {by!r}")
@@ -390,6 +466,12 @@ def narrative_arc(scored: pd.DataFrame, *, by: str = "article_id", bins: int = 5
             row[c] = float(grp[c].mean())
         for c in cols:
             row[f"share_{c}"] = float((grp["frame"] == c).mean()) if "frame" in grp else float("nan")
-        row["lean"] = _lean(grp["frame"].to_numpy(), cols[0], cols[1]) if len(cols) >= 2 and "frame" in grp else float("nan")
+        if len(cols) >= 2 and "frame" in grp:
+            f = grp["frame"].to_numpy()
+            k, m = int((f == cols[0]).sum()), int(np.isin(f, cols[:2]).sum())
+            lo, hi = wilson_interval(k, m)
+            row.update(lean=_lean(f, cols[0], cols[1]), n_framed=m, ci_low=float(2 * lo - 1), ci_high=float(2 * hi - 1))
+        else:
+            row.update(lean=float("nan"), n_framed=0, ci_low=float("nan"), ci_high=float("nan"))
         rows.append(row)
     return pd.DataFrame(rows)

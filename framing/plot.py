@@ -213,7 +213,7 @@ def plot_frame_shares(data: pd.DataFrame, *, x: str = "share", y: str = "article
     ax.set_yticks(np.arange(len(groups)))
     ax.set_yticklabels([_short(g, 40) for g in groups], fontsize=8)
     ax.invert_yaxis()
-    ax.set_xlabel("share of sentences (95% bootstrap CI)")
+    ax.set_xlabel("share of sentences (95% interval)")
     ax.set_xlim(0, 1)
     ax.legend(fontsize=8, frameon=False, loc="lower right")
     return ax

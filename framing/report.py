@@ -8,7 +8,7 @@ tables (:class:`FramingRun`); :func:`build_report` writes them as
 ``DIR/sentences.csv``
     the sentence table, one score column per frame, ``frame``, ``confidence``;
 ``DIR/articles.csv``
-    per-article frame shares and lean with bootstrap CIs;
+    per-article frame shares and lean with 95% Wilson intervals, and pairwise tests;
 ``DIR/figures/*.png``
     every figure of the page;
 ``DIR/manifest.json``
@@ -39,7 +39,10 @@ from .errors import FramingError
 __all__ = ["FramingRun", "run_pipeline", "build_report", "frames_csv", "article_table", "run_manifest"]
 
 RANDOM_STATE = 42
-N_BOOT = 1000
+INTERVAL = "wilson"  # confidence intervals of shares and leans; Newcombe's for the differences
+N_PERM = 2000  # permutation test of two articles' leans
+MAX_PAIRS = 45  # article pairs in "Do the articles differ?"
+FEW_FRAMED = 5  # a side with fewer framed sentences is flagged
 
 
 @dataclass
@@ -72,10 +75,10 @@ class FramingRun:
         return list(self.codebook.frame_ids)
 
     def shares(self, by: str = "article_id") -> pd.DataFrame:
-        """Frame shares with bootstrap CIs (see :func:`framing.frames.frame_shares`)."""
+        """Frame shares with 95% Wilson intervals (see :func:`framing.frames.frame_shares`)."""
         from .frames import frame_shares
 
-        return frame_shares(self.sentences, by=by, n_boot=N_BOOT, random_state=RANDOM_STATE)
+        return frame_shares(self.sentences, by=by, interval=INTERVAL)
 
     def manifest(self) -> dict:
         return run_manifest(self)
@@ -126,7 +129,7 @@ def run_pipeline(source, *, codebook=None, model=None, embedder=None, cache: boo
         vectors = emb.encode(texts)
     kwargs = {} if method is None else {"method": method}
     scored = score_frames(sentences, codebook=cb, embedder=emb, embeddings=vectors, **kwargs)
-    params = {"codebook": cb.id, "random_state": RANDOM_STATE, "n_boot": N_BOOT,
+    params = {"codebook": cb.id, "random_state": RANDOM_STATE, "interval": INTERVAL, "n_perm": N_PERM,
               "method": _method_name(method)}
     return FramingRun(articles=articles, sentences=scored, embeddings=vectors, codebook=cb, embedder=emb,
                       params=params)
@@ -146,7 +149,7 @@ def _method_name(method) -> str:
 
 def article_table(run: FramingRun) -> pd.DataFrame:
     """Per-article summary: ``article_id, title, n_sentences``, then ``share_<frame>`` with
-    ``share_<frame>_low/high`` (95% bootstrap CI) for each frame and ``none``."""
+    ``share_<frame>_low/high`` (95% Wilson interval) for each frame and ``none``."""
     shares = run.shares()
     n = run.sentences.groupby("article_id").size()
     base = run.articles[["article_id", "title"]].copy()
@@ -275,7 +278,7 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
     if len(run.frame_ids) >= 2:
         from .frames import frame_lean
 
-        lean = frame_lean(run.sentences, n_boot=N_BOOT, random_state=RANDOM_STATE)
+        lean = frame_lean(run.sentences, interval=INTERVAL)
         arts = arts.merge(lean[["article_id", "n_framed", "lean", "ci_low", "ci_high"]].rename(
             columns={"ci_low": "lean_low", "ci_high": "lean_high"}).round(4), on="article_id", how="left")
 
@@ -332,8 +335,8 @@ def _overview_block(run: FramingRun, arts: pd.DataFrame, shares: pd.DataFrame, *
     plot_frame_shares(shares, ax=fig.subplots(), hue_order=order, palette=palette)
     figures["frame_shares.png"] = _png(fig)
     sections.append(_section("Frame shares per article",
-                             "Share of each article's sentences in each frame, with 95% bootstrap intervals "
-                             "(sentences resampled, seeded).", "frame_shares.png",
+                             "Share of each article's sentences in each frame, with 95% Wilson intervals "
+                             "(wide for short articles).", "frame_shares.png",
                              arts.drop(columns=[c for c in arts.columns if c.endswith(("_low", "_high"))])))
 
     # ---- lean and comparison
@@ -343,24 +346,40 @@ def _overview_block(run: FramingRun, arts: pd.DataFrame, shares: pd.DataFrame, *
 
         first, second = run.codebook.frames[0], run.codebook.frames[1]
         note = (f"Lean = (sentences in {first.id} − sentences in {second.id}) / framed sentences: +1 is all "
-                f"{first.label}, −1 all {second.label}; 95% bootstrap intervals.")
+                f"{first.label}, −1 all {second.label}.")
+        if len(run.frame_ids) > 2:
+            rest = ", ".join(f.id for f in run.codebook.frames[2:])
+            note += (f" The lean compares the codebook's first two frames only: sentences in {rest} are left out "
+                     "of it (their shares are in the table above).")
         ids = arts["article_id"].tolist()
         if len(ids) >= 2:
-            pairs = [compare_articles(run.sentences, a, b, random_state=RANDOM_STATE)
-                     for i, a in enumerate(ids) for b in ids[i + 1:]][:45]
-            cmp_table = pd.concat(pairs, ignore_index=True).round(4)
+            all_pairs = [(a, b) for i, a in enumerate(ids) for b in ids[i + 1:]]
+            shown = all_pairs[:MAX_PAIRS]
+            cmp_table = pd.concat([compare_articles(run.sentences, a, b, n_perm=N_PERM, random_state=RANDOM_STATE)
+                                   for a, b in shown], ignore_index=True)
+            cmp_table["p_holm"] = _holm(cmp_table["p_value"].to_numpy())
+            few = (cmp_table[["n_a", "n_b"]].min(axis=1) < FEW_FRAMED)
+            cmp_table["note"] = np.where(few, f"fewer than {FEW_FRAMED} framed sentences on a side", "")
+            which = (f"All {len(all_pairs)} pairs of articles." if len(shown) == len(all_pairs) else
+                     f"The first {len(shown)} of {len(all_pairs)} pairs of articles (sentences.csv has everything "
+                     "to compare the others with framing.frames.compare_articles).")
             sections.append(_section(
                 "Do the articles differ?",
-                note + " Difference of leans with a bootstrap interval; p-value from a permutation test of the "
-                       "framed sentences (seeded). An interval that excludes 0 means a real difference, not noise.",
-                None, cmp_table))
+                f"{which} {note} diff = lean_a − lean_b, with a 95% interval (Newcombe's score interval, sound "
+                f"for short articles); p_value from a permutation test of the framed sentences ({N_PERM} "
+                "re-splits, seeded); p_holm adjusts it for the number of pairs in the table (Holm). A "
+                "difference is worth reading when p_holm is small and the interval excludes 0; with few "
+                "framed sentences (see note) trust the p-value over the interval.",
+                None, cmp_table.round(4)))
         arc = narrative_arc(run.sentences)
         fig = _figure(7.5, 3.6)
         plot_narrative_arc(arc, ax=fig.subplots())
         figures["narrative_arc.png"] = _png(fig)
         sections.append(_section("Narrative arc",
                                  "Lean along each article, from its first sentence (0) to its last (1), in five "
-                                 "bins: where the framing shifts.", "narrative_arc.png", None))
+                                 "bins: where the framing shifts. The bands are 95% intervals; a bin with one or two "
+                                 "framed sentences has a band from about −1 to +1, and its swing says little.",
+                                 "narrative_arc.png", None))
 
     # ---- frame map
     from .maps import project
@@ -390,11 +409,22 @@ def _clusters_block(run: FramingRun):
     fig = _figure(7.5, 0.8 + 0.45 * len(ctable))
     _plot_clusters(ctable, fig.subplots(), run.frame_ids)
     figures = {"clusters.png": _png(fig)}
+    scores = clu.k_scores_
+    sil = scores.loc[scores["k"] == clu.n_clusters_, "silhouette"] if len(scores) else pd.Series(dtype=float)
+    how = f"k={clu.n_clusters_} chosen by silhouette"
+    if len(sil):
+        how += f", {float(sil.iloc[0]):.2f}"
+        if float(sil.iloc[0]) < 0.1:
+            how += (": low, so the sentences do not fall into clearly separate groups; read the groups as a "
+                    "summary, not as a finding")
     sections = [_section("Discovered groups",
-                         f"Sentences clustered by meaning (k-means, k={clu.n_clusters_} chosen by silhouette). "
-                         f"Stability, the mean adjusted Rand index over {clu.n_stability} refits on "
-                         f"subsamples: {clu.stability_:.2f} (1 = the same groups every time; near 0 = an "
-                         "artefact of the seed).", "clusters.png", ctable)]
+                         f"Sentences clustered by meaning (k-means, {how}). Overall stability, the mean adjusted "
+                         f"Rand index of {clu.n_stability} refits on subsamples against these groups: "
+                         f"{clu.stability_:.2f} (1 = the same groups every time; near 0 = an artefact of the "
+                         "seed). Per cluster: stability is the mean Jaccard overlap with its best match in each "
+                         "refit; cohesion the mean cosine of its sentences to the cluster's centre; "
+                         "representative its most central sentence.", "clusters.png",
+                         ctable.drop(columns=["representatives"], errors="ignore"))]
     return sections, figures, params
 
 
@@ -421,7 +451,7 @@ def _run_digest(run: FramingRun) -> str:
     h.update(str(getattr(run.embedder, "fingerprint", type(run.embedder).__name__)).encode())
     h.update(json.dumps({k: v for k, v in run.params.items() if k != "clusters"}, sort_keys=True,
                         default=str).encode())
-    h.update(f"{RANDOM_STATE}/{N_BOOT}".encode())
+    h.update(f"{RANDOM_STATE}/{INTERVAL}/{N_PERM}/{MAX_PAIRS}/{FEW_FRAMED}".encode())
     return h.hexdigest()
 
 
@@ -482,6 +512,20 @@ def _section(title: str, note: str, figure: str | None, table: pd.DataFrame | No
                                                               float_format=_fmt)}
 
 
+def _holm(p: np.ndarray) -> np.ndarray:
+    """Holm's step-down adjustment of p-values for multiple comparisons (nan stays nan)."""
+    p = np.asarray(p, dtype=float)
+    out = np.full(len(p), np.nan)
+    ok = np.flatnonzero(~np.isnan(p))
+    m = len(ok)
+    order = ok[np.argsort(p[ok], kind="stable")]
+    running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * p[i]))
+        out[i] = running
+    return out
+
+
 def _fmt(x: float) -> str:
     """Three significant digits in the HTML tables (the CSVs keep full precision)."""
     return f"{x:.3g}"
@@ -534,11 +578,15 @@ def _events_block(run: FramingRun):
         keep = ["event_id", "article_id", "keywords", "frame", "lean", "confidence", "roles", "speakers"]
         out.append(_section(
             "How each article frames each shared event",
-            "Event x article: the frame each article gives the event, its lean (the confidence of the event's "
-            "sentences in the first frame minus that in the second, per sentence: +1 all first frame, −1 all "
-            "second, 0 unframed), the roles it casts actors in, and whose voice it quotes.",
+            "Event x article: the frame each article gives the event (the frame whose sentences carry the most "
+            "confidence), confidence (that frame's summed confidence per sentence of the event, 0–1), lean "
+            "(the confidence of the event's sentences in the first frame minus that in the second, per "
+            "sentence: +1 all first frame, −1 all second, 0 unframed), the roles it casts actors in (read "
+            "from each sentence's wording by rules, separately from the frame, so a row can pair a frame with "
+            "roles that point the other way), and whose voice it quotes.",
             "event_heatmap.png", multi[keep].round(3)))
     # the framing diff of the first pair of articles in the same story
+    n_pairs = int(sum(len(g) * (len(g) - 1) // 2 for _, g in groups.groupby("event_id")))
     for _, g in groups.groupby("event_id", sort=True):
         ids = g["article_id"].tolist()
         if len(ids) >= 2:
@@ -553,7 +601,12 @@ def _events_block(run: FramingRun):
             out.append(_section(
                 f"Framing diff: {a} vs {b}",
                 "Aligned sentence pairs side by side, coloured by frame (dashed: the two articles frame the pair "
-                "differently), then the sentences only one side has.", "framing_diff.png", diff[cols].round(3)))
+                "differently), then the sentences only one side has. similarity: how alike the two sentences "
+                "are once what all these sentences share is taken away (0 = no more alike than any two of "
+                "them); pairs below 0.12, where two sentences would not seed an event, are listed as unpaired. "
+                + (f"The report shows the diff of one pair of articles ({n_pairs} pairs share a story); "
+                   "framing.events.framing_diff gives any other." if n_pairs > 1 else ""),
+                "framing_diff.png", diff[cols].round(3)))
             break
     return out, figures, {}
 

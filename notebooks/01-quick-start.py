@@ -23,7 +23,7 @@
 # 2. each sentence's **frame scores** against the default codebook (*Western threat framing* vs
 #    *Russian defensive framing*);
 # 3. the **frame map**: every sentence in 2-D, coloured by frame, one marker per article;
-# 4. each article's **frame shares** with 95% bootstrap intervals, its lean, and how the lean moves
+# 4. each article's **frame shares** with 95% intervals, its lean, and how the lean moves
 #    through the article;
 # 5. the **report** (HTML, CSVs, figures) in one call.
 #
@@ -109,9 +109,9 @@ plt.show()
 # %% [markdown]
 # ## 4. Frame shares per article
 #
-# The share of each article's sentences in each frame. The whiskers are 95% bootstrap intervals
-# (sentences resampled within each article, seeded): with a few dozen sentences per article they
-# are wide, so compare articles by whether the intervals overlap, not by the bars alone.
+# The share of each article's sentences in each frame. The whiskers are 95% Wilson intervals for
+# a proportion: with a few dozen sentences per article they are wide. Do not read a difference
+# into the bars alone; the test below says whether two articles differ.
 
 # %%
 shares = run.shares()
@@ -125,8 +125,10 @@ plt.show()
 # %% [markdown]
 # Do the two articles really lean differently? The **lean index** summarises an article in one
 # number, from −1 (every framed sentence carries the second frame) to +1 (the first), with `none`
-# sentences left out. `compare_articles` gives the difference with a bootstrap interval and a
-# permutation-test p-value: with this few sentences, a wide interval is an honest answer.
+# sentences left out. `compare_articles` gives the difference with a 95% interval (Newcombe's,
+# built on the two Wilson intervals) and a permutation-test p-value: with this few sentences, a
+# wide interval is an honest answer. With fewer than about five framed sentences on a side, trust
+# the p-value over the interval.
 
 # %%
 frame_lean(run.sentences)

@@ -224,3 +224,14 @@ def test_a_report_with_a_one_frame_codebook_is_refused_before_any_work(tmp_path,
         "framing: error: codebook 'one': has one frame ('threat'); the report compares frames and needs at least "
         "two (add the frame it is opposed to)"]
     assert not (tmp_path / "r").exists()
+
+
+def test_holm_adjustment_by_hand():
+    import numpy as np
+
+    from framing.report import _holm
+
+    # sorted 0.01, 0.03, 0.04, 0.5 times 4, 3, 2, 1 -> 0.04, 0.09, 0.08 -> 0.09 (monotone), 0.5
+    got = _holm(np.array([0.01, 0.04, 0.03, np.nan, 0.5]))
+    assert np.allclose(got, [0.04, 0.09, 0.09, np.nan, 0.5], equal_nan=True)
+    assert _holm(np.array([0.6, 0.7])).tolist() == [1.0, 1.0]  # capped at 1

@@ -202,6 +202,30 @@ def test_compare_articles_detects_difference_and_not_noise():
         compare_articles(s, "a", "zz")
 
 
+def test_intervals_match_published_values_and_do_not_collapse():
+    from framing.frames import wilson_interval
+
+    # Newcombe (1998), Statistics in Medicine 17: 81 of 263 -> 0.2553-0.3662 (Wilson, 95%)
+    lo, hi = wilson_interval(81, 263)
+    assert (round(float(lo), 4), round(float(hi), 4)) == (0.2553, 0.3662)
+    # ... and 56/70 vs 48/80 -> 0.0524-0.3339 for the difference (method 10); a lean difference is twice that
+    s = _scored(["western_threat"] * 56 + ["russian_defensive"] * 14, ["western_threat"] * 48 + ["russian_defensive"] * 32)
+    r = compare_articles(s, "a", "b").iloc[0]
+    assert (round(r["ci_low"] / 2, 4), round(r["ci_high"] / 2, 4)) == (0.0524, 0.3339)
+    # three framed sentences, all one way: an interval, not the point the percentile bootstrap gives
+    tiny = _scored(["western_threat"] * 3, ["russian_defensive"] * 3)
+    lean = frame_lean(tiny).set_index("article_id")
+    assert lean.loc["a", "lean"] == 1 and lean.loc["a", "ci_low"] < 0 and lean.loc["a", "ci_high"] == 1
+    boot = frame_lean(tiny, interval="bootstrap").set_index("article_id")
+    assert boot.loc["a", "ci_low"] == boot.loc["a", "ci_high"] == 1
+    r = compare_articles(tiny, "a", "b").iloc[0]
+    assert r["diff"] == 2 and r["ci_low"] < r["ci_high"] == 2
+    shares = frame_shares(tiny).set_index(["article_id", "frame"])
+    assert shares.loc[("a", "russian_defensive"), "ci_high"] > 0  # a share of 0 of 3 is not surely 0
+    with pytest.raises(FramingError, match="interval: expected one of wilson, bootstrap"):
+        frame_lean(tiny, interval="exact")
+
+
 def test_narrative_arc_positions():
     s = _scored(["western_threat"] * 5 + ["russian_defensive"] * 5, ["western_threat"] * 3)
     arc = narrative_arc(s, bins=2)
@@ -209,6 +233,12 @@ def test_narrative_arc_positions():
     assert a.loc[0, "lean"] == 1 and a.loc[1, "lean"] == -1
     assert a["n"].sum() == 10 and set(arc["position"]) == {0.25, 0.75}
     assert "share_western_threat" in arc.columns
+    # five framed sentences per bin: an interval around the lean, narrower than a one-sentence bin's
+    assert (a["n_framed"] == 5).all() and (a["ci_low"] <= a["lean"]).all() and (a["lean"] <= a["ci_high"]).all()
+    one = narrative_arc(_scored(["western_threat", "russian_defensive"], ["none"]), bins=2)
+    one = one[one["article_id"] == "a"].set_index("bin")
+    assert one.loc[0, "lean"] == 1 and one.loc[0, "ci_low"] < -0.5  # one sentence: the band spans most of -1..1
+    assert (a.loc[0, "ci_high"] - a.loc[0, "ci_low"]) < (one.loc[0, "ci_high"] - one.loc[0, "ci_low"])
 
 
 # ----------------------------------------------------------------------------- integration (real model)
