@@ -257,7 +257,7 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
     """
     out = Path(out)
     if out.exists() and not out.is_dir():
-        raise FramingError(f"--out {out}: exists and is not a directory")
+        raise FramingError(f"--out {out}: expected a folder for the report, found a file")
     if run is None:
         from .codebook import load_codebook
 

@@ -180,7 +180,7 @@ def _path_cases(tmp_path: Path) -> list[tuple[list, str]]:
          f"{d_empty}: no readable articles in this directory; expected files ending in {known}"),
         (["events", d_empty, "--out", tmp_path / "e.csv"],
          f"{d_empty}: no readable articles in this directory; expected files ending in {known}"),
-        (["report", good, "--out", good], f"--out {good}: exists and is not a directory"),
+        (["report", good, "--out", good], f"--out {good}: expected a folder for the report, found a file"),
         (["frames", d_empty, "--out", tmp_path / "o.csv"], f"{d_empty}: not a regular file"),
         (["frames", missing, "--out", tmp_path / "o.csv"], f"{missing}: no such file"),
         (["frames", tmp_path / "good.txt", "--out", tmp_path / "o.csv"], f"{tmp_path / 'good.txt'}: no such file"),
