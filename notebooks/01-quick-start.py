@@ -72,8 +72,9 @@ sentences.head(8)
 #
 # `run_pipeline` does every step at once: read, segment, embed (through an on-disk cache, so a
 # second run is fast) and score. `run.sentences` is the sentence table with **one score column
-# per frame**, the assigned `frame` (a frame id, or `none` when no frame is clearly closer) and a
-# `confidence` between 0 and 1. Notebook 02 explains how the scores are computed.
+# per frame**, the assigned `frame` (a frame id, or `none`: the sentence names no codebook actor,
+# is off the codebook's topic, or no frame is clearly ahead) and a `confidence` between 0 and 1.
+# Notebook 02 explains how the scores are computed.
 
 # %%
 run = framing.run_pipeline(SEEDS)

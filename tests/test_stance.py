@@ -10,6 +10,7 @@ import pytest
 
 from framing import actors, stance
 from framing.codebook import load_codebook
+from framing.errors import FramingError
 from framing.stance import MINIMAL_PAIRS, StanceScorer
 from tests.conftest import FakeEmbedder
 
@@ -46,7 +47,8 @@ def test_scores_equal_the_separate_feature_and_role_paths(scorer):
     E = scorer.role_evidence(TEXTS)
     assert E.any() and X.shape[1] > SpanFakeEmbedder.dim  # mention features and role evidence are both in play
     want = (X @ scorer.coef_.T + scorer.intercept_) / scorer.temperature + scorer.role_weight * E
-    np.testing.assert_array_equal(has, has2)
+    # eligible = mentions an actor and is about the codebook's topic
+    np.testing.assert_array_equal(has, has2 & (scorer.relevance(TEXTS) >= scorer.min_relevance))
     np.testing.assert_allclose(s, want, rtol=1e-6, atol=1e-6)
     assert not has[TEXTS.index("The weather was fine west of the river.")]
 
@@ -100,3 +102,37 @@ def test_a_cached_fitted_model_is_keyed_by_the_matching_rules(tmp_path, monkeypa
     monkeypatch.setattr(actors, "MATCH_VERSION", actors.MATCH_VERSION + "-changed")
     stance.fitted_scorer(None, emb)
     assert len(list((tmp_path / "stance-models").glob("*.json"))) == 2
+
+
+@pytest.mark.slow
+def test_off_topic_sentences_that_name_an_actor_get_no_frame(real_embedder):
+    """The relevance gate: naming an actor is not taking a stance in the codebook's conflict."""
+    sc = StanceScorer(embedder=real_embedder).fit()
+    off = ["The weather in Brussels was mild on Tuesday.", "Biden signed the farm bill into law.",
+           "The EU agreed to cut car emissions by 2035.", "Germany beat France 2-1 in the final."]
+    on = ["Russia launched a massive missile attack on Ukrainian cities.", "NATO expansion threatens Russia's security.",
+          "Sergei Lavrov reiterated that Moscow has no desire to attack Europe."]
+    assert (sc.relevance(off) < sc.min_relevance).all() and (sc.relevance(on) >= sc.min_relevance).all()
+    assert (sc.predict(off) == "none").all()
+    assert (sc.predict(on) != "none").all()
+    ungated = StanceScorer(embedder=real_embedder, min_relevance=None).fit()
+    assert (ungated.predict(off) != "none").sum() >= 3  # what the gate is for
+
+
+def test_a_model_saved_before_the_relevance_gate_loads_with_the_gate_off(tmp_path, scorer):
+    import json
+
+    path = scorer.save(tmp_path / "m")
+    card = json.loads(path.read_text())
+    card["format"] = "framing.stance/v2"
+    del card["params"]["min_relevance"]
+    path.write_text(json.dumps(card))
+    with np.load(tmp_path / "m.npz") as z:
+        arrays = {k: z[k] for k in z.files if k != "exemplars"}
+    np.savez(tmp_path / "m.npz", **arrays)
+    old = StanceScorer.load(path, embedder=SpanFakeEmbedder())
+    assert old.min_relevance is None
+    ungated = StanceScorer(embedder=SpanFakeEmbedder(), min_relevance=None).fit()
+    np.testing.assert_array_equal(old.predict(TEXTS), ungated.predict(TEXTS))
+    with pytest.raises(FramingError, match="no exemplar vectors"):
+        old.relevance(TEXTS)
