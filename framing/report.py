@@ -566,7 +566,8 @@ def _events_block(run: FramingRun):
         "Same events, side by side",
         f"The {len(run.articles)} articles form {n_stories} "
         f"stor{'y' if n_stories == 1 else 'ies'} (articles about the same event, grouped by meaning, shared names "
-        f"and dates). Within each story, sentences that report the same event or claim are lined up: "
+        "and dates; the groups `framing events` writes as event_id). Within each story, sentences that report "
+        "the same event or claim are lined up: "
         f"{len(shared)} events are reported by several articles; {int((summary['n_articles'] == 1).sum())} "
         "sentences appear in one article only (what the others leave out, listed in the diff below).",
         None, shared.drop(columns=["n_sentences"], errors="ignore")))
