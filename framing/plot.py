@@ -517,7 +517,9 @@ def plot_event_heatmap(table: pd.DataFrame, *, value: str = "lean", row: str = "
                 if isinstance(f, str):
                     v = grid.iat[i, j]
                     dark = isinstance(v, (int, float)) and np.isfinite(v) and abs(v) > 0.5 * (im.norm.vmax or 1)
-                    ax.text(j, i, _short(f, 14), ha="center", va="center", fontsize=6,
+                    # a long frame id breaks at its underscores rather than being cut ("russian\ndefensive")
+                    shown = f if len(f) <= 14 else "\n".join(_short(w, 14) for w in f.split("_", 2))
+                    ax.text(j, i, shown, ha="center", va="center", fontsize=6,
                             color="white" if dark else "#222")
     ax.figure.colorbar(im, ax=ax, fraction=0.04, pad=0.02, label=value)
     return ax

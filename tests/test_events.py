@@ -409,6 +409,11 @@ def test_plot_event_heatmap_shape_and_blank_cells():
     assert arr.shape == (2, 2) and bool(arr.mask[1, 1])  # event 1 absent from b
     with pytest.raises(FramingError, match="lean"):
         plot_event_heatmap(t.drop(columns="lean"), ax=ax)
+    # long frame ids are written whole, on two lines, not cut
+    fig, ax = plt.subplots()
+    plot_event_heatmap(t.replace({"f2": "russian_defensive"}), ax=ax)
+    assert "russian\ndefensive" in [x.get_text() for x in ax.texts]
+    plt.close("all")
 
 
 def test_align_events_by_group_never_mixes_groups(fake_embedder):
