@@ -426,9 +426,16 @@ def read_articles(source, *, skip_empty: bool = True) -> pd.DataFrame:
         if isinstance(source, (str, os.PathLike)):
             inputs: Iterable[PathLike] = [source]
         else:
-            inputs = list(source)
+            try:
+                inputs = list(source)
+            except TypeError:
+                raise FramingError(f"articles: expected a path, a list of paths or a DataFrame, found "
+                                   f"{type(source).__name__} {source!r}"[:200]) from None
             if not inputs:
                 raise FramingError("no input paths given; expected at least one file or directory")
+            bad = [x for x in inputs if not isinstance(x, (str, os.PathLike))]
+            if bad:
+                raise FramingError(f"articles: expected paths, found {type(bad[0]).__name__} {bad[0]!r}"[:200])
         files, skipped = _expand(list(inputs))
         frames = [_read_file(f) for f in files]
         df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ARTICLE_COLUMNS)

@@ -303,6 +303,11 @@ class Embedder:
             "cache": bool(self.cache),
         }
 
+    def __deepcopy__(self, memo):
+        # One embedder serves every copy: it holds a loaded model (an ONNX session cannot be copied) and a
+        # content-addressed cache, neither of which a copy should duplicate. sklearn.base.clone relies on this.
+        return self
+
     def __repr__(self) -> str:
         return f"Embedder(model={self.model_id!r}, backend={self.backend_!r}, cache={self.cache})"
 

@@ -111,7 +111,22 @@ def _check_articles(articles) -> pd.DataFrame:
             raise FramingError(f"articles: missing column {col!r}; expected the article table from framing.read_articles")
     if len(articles) == 0:
         raise FramingError("articles: the table is empty; expected at least one article")
+    _check_text_and_ids(articles, ["article_id"], "articles")
     return articles.reset_index(drop=True)
+
+
+def _check_text_and_ids(df: pd.DataFrame, key: list, what: str) -> None:
+    """Every ``text`` a string, every ``key`` unique: one clear line instead of wrong numbers later."""
+    bad = df["text"].map(lambda t: not isinstance(t, str))
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        row = ", ".join(f"{k} {df[k].iloc[i]!r}" for k in key)
+        raise FramingError(f"{what}: the text of {row} is {df['text'].iloc[i]!r}; expected a string")
+    dup = df.duplicated(key)
+    if dup.any():
+        i = int(np.flatnonzero(dup.to_numpy())[0])
+        row = ", ".join(f"{k} {df[k].iloc[i]!r}" for k in key)
+        raise FramingError(f"{what}: {row} appears more than once; expected one row each")
 
 
 def _check_sentences(sentences) -> pd.DataFrame:
@@ -120,6 +135,7 @@ def _check_sentences(sentences) -> pd.DataFrame:
     missing = [c for c in ("article_id", "sentence_id", "text") if c not in sentences.columns]
     if missing:
         raise FramingError(f"sentences: missing column(s) {', '.join(missing)}; expected the table from framing.segment")
+    _check_text_and_ids(sentences, ["article_id", "sentence_id"], "sentences")
     return sentences.reset_index(drop=True)
 
 
@@ -561,7 +577,7 @@ class EventGrouper:
                 "neighbors": self.neighbors, "background": self.background, "min_articles": self.min_articles,
                 "linkage": self.linkage, "date_penalty": self.date_penalty, "source_penalty": self.source_penalty,
                 "mutual_neighbors": self.mutual_neighbors, "mutual_bonus": self.mutual_bonus,
-                "embedder": self.embedder if isinstance(self.embedder, (str, type(None))) else repr(self.embedder)}
+                "embedder": self.embedder}  # as given, so that sklearn.base.clone keeps a working embedder
 
     def set_params(self, **params):
         for k, v in params.items():
@@ -578,6 +594,11 @@ class EventGrouper:
         unknown = set(w) - set(CHANNELS)
         if unknown:
             raise FramingError(f"weights: unknown channel(s) {', '.join(sorted(unknown))}; expected {', '.join(CHANNELS)}")
+        linkages = ("average", "complete", "single", "weighted")
+        if self.linkage not in linkages:
+            raise FramingError(f"linkage: expected one of {', '.join(linkages)}, found {self.linkage!r}")
+        if self.date_window is not None and not (isinstance(self.date_window, (int, float)) and self.date_window >= 0):
+            raise FramingError(f"date_window: expected a number of days >= 0 or None, found {self.date_window!r}")
         return t, w
 
     def fit(self, articles, y=None, *, embeddings=None, features=None, sentences=None):
@@ -769,6 +790,8 @@ def sentence_similarity(sentences, *, embeddings=None, embedder=None, codebook=N
         one every sentence has (Russia).
     """
     sentences = _check_sentences(sentences)
+    if not (isinstance(names_weight, (int, float)) and 0 <= names_weight <= 1):
+        raise FramingError(f"names_weight: expected a weight between 0 and 1, found {names_weight!r}")
     texts = sentences["text"].astype(str).tolist()
     if embeddings is None:
         from .embed import get_embedder
@@ -944,6 +967,9 @@ def align_events(sentences, *, embeddings=None, embedder=None, codebook=None, th
         words and names the event's articles share first). See :func:`event_summary` for the wide view.
     """
     sentences = _check_sentences(sentences)
+    for name, v in (("threshold", threshold), ("mutual_threshold", mutual_threshold)):
+        if not (isinstance(v, (int, float)) and -1 <= v <= 1):
+            raise FramingError(f"{name}: expected a similarity between -1 and 1, found {v!r}")
     n = len(sentences)
     if n == 0:
         return pd.DataFrame(columns=ALIGN_COLUMNS)
@@ -1045,6 +1071,8 @@ def event_summary(aligned: pd.DataFrame, *, max_chars: int | None = None) -> pd.
 
 def _frame_columns(scored: pd.DataFrame, codebook=None) -> list[str]:
     """The per-frame score columns of a score_frames table."""
+    if not isinstance(scored, pd.DataFrame):
+        raise FramingError(f"scored: expected the table from framing.score_frames, found {type(scored).__name__}")
     for col in ("frame", "confidence"):
         if col not in scored.columns:
             raise FramingError(f"scored: no {col!r} column; expected the table from framing.score_frames")
@@ -1068,7 +1096,16 @@ def _frame_columns(scored: pd.DataFrame, codebook=None) -> list[str]:
     return ids
 
 
+def _check_aligned(aligned) -> None:
+    if not isinstance(aligned, pd.DataFrame):
+        raise FramingError(f"aligned: expected the table from align_events, found {type(aligned).__name__}")
+    missing = [c for c in ALIGN_COLUMNS if c not in aligned.columns]
+    if missing:
+        raise FramingError(f"aligned: missing column(s) {', '.join(missing)}; expected the table from align_events")
+
+
 def _merge_scores(aligned: pd.DataFrame, scored: pd.DataFrame, frame_ids: list[str]) -> pd.DataFrame:
+    _check_aligned(aligned)
     keep = ["article_id", "sentence_id"] + frame_ids + ["frame", "confidence"]
     s = scored[keep].drop_duplicates(["article_id", "sentence_id"])
     base = aligned.drop(columns=[c for c in keep[2:] if c in aligned.columns])
@@ -1219,6 +1256,7 @@ def framing_diff(scored: pd.DataFrame, a, b, *, aligned: pd.DataFrame | None = N
         emb = _check_matrix(embeddings, len(scored), "embeddings")[mask]
     if aligned is None:
         aligned = align_events(two, embeddings=emb, embedder=embedder, codebook=codebook)
+    _check_aligned(aligned)
     al = aligned[aligned["article_id"].isin([a, b])]
     ev = {(r.article_id, r.sentence_id): r.event_id for r in al.itertuples()}
     sim = sentence_similarity(two, embeddings=emb, embedder=embedder, codebook=codebook)

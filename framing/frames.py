@@ -65,8 +65,16 @@ class PrototypeScorer:
         self.min_margin = min_margin
 
     def get_params(self, deep: bool = False) -> dict:
-        return {"codebook": getattr(self.codebook, "id", self.codebook), "embedder": str(self.embedder),
-                "min_score": self.min_score, "min_margin": self.min_margin}
+        return {"codebook": self.codebook, "embedder": self.embedder, "min_score": self.min_score,
+                "min_margin": self.min_margin}
+
+    def set_params(self, **params):
+        for k, v in params.items():
+            if k not in self.get_params():
+                raise FramingError(f"PrototypeScorer: unknown parameter {k!r}; expected one of "
+                                   f"{', '.join(self.get_params())}")
+            setattr(self, k, v)
+        return self
 
     def fit(self, X=None, y=None):
         from .embed import get_embedder
@@ -214,6 +222,23 @@ def wilson_interval(k, n, confidence: float = 0.95) -> tuple[np.ndarray, np.ndar
 _INTERVALS = ("wilson", "bootstrap")
 
 
+def _check_scored(scored, by: str) -> None:
+    """The scored sentence table with a grouping column and a ``frame`` label on every row."""
+    if not isinstance(scored, pd.DataFrame):
+        raise FramingError(f"scored: expected the table from score_frames, found {type(scored).__name__}")
+    if by not in scored.columns or "frame" not in scored.columns:
+        raise FramingError(f"scored: expected columns {by!r} and 'frame' (from score_frames)")
+    bad = scored["frame"].map(lambda f: not isinstance(f, str))
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise FramingError(f"scored: row {i} has frame {scored['frame'].iloc[i]!r}; expected a frame id or 'none'")
+
+
+def _check_count(name: str, v, low: int = 1) -> None:
+    if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < low:
+        raise FramingError(f"{name}: expected a whole number >= {low}, found {v!r}")
+
+
 def _check_interval(interval: str) -> None:
     if interval not in _INTERVALS:
         raise FramingError(f"interval: expected one of {', '.join(_INTERVALS)}, found {interval!r}")
@@ -239,9 +264,9 @@ def frame_shares(scored: pd.DataFrame, *, by: str = "article_id", interval: str 
         group), ``count``, ``share``, ``ci_low``, ``ci_high``. ``frame`` covers
         every label present, ``none`` included.
     """
-    if by not in scored.columns or "frame" not in scored.columns:
-        raise FramingError(f"scored: expected columns {by!r} and 'frame' (from score_frames)")
+    _check_scored(scored, by)
     _check_interval(interval)
+    _check_count("n_boot", n_boot)
     rng = np.random.default_rng(random_state)
     labels = sorted(set(scored["frame"]))
     alpha = (1 - confidence) / 2
@@ -294,6 +319,12 @@ def _pos_neg(scored: pd.DataFrame, positive, negative) -> tuple[str, str]:
             raise FramingError(f"lean: needs two frames; scored has {cols}; pass positive= and negative=")
         positive = cols[0] if positive is None else positive
         negative = cols[1] if negative is None else negative
+    frames = _frame_columns(scored) if "frame" in scored.columns else []
+    for name, f in (("positive", positive), ("negative", negative)):
+        if f not in frames:
+            raise FramingError(f"{name}: {f!r} is not a frame of the scored table; frames are {', '.join(frames)}")
+    if positive == negative:
+        raise FramingError(f"positive and negative: expected two different frames, found {positive!r} twice")
     return positive, negative
 
 
@@ -338,9 +369,9 @@ def frame_lean(scored: pd.DataFrame, *, by: str = "article_id", positive: str | 
         either frame), ``lean``, ``ci_low``, ``ci_high`` (nan when no
         sentence is framed).
     """
-    if by not in scored.columns or "frame" not in scored.columns:
-        raise FramingError(f"scored: expected columns {by!r} and 'frame' (from score_frames)")
+    _check_scored(scored, by)
     _check_interval(interval)
+    _check_count("n_boot", n_boot)
     positive, negative = _pos_neg(scored, positive, negative)
     rng = np.random.default_rng(random_state)
     alpha = (1 - confidence) / 2
@@ -385,10 +416,13 @@ def compare_articles(scored: pd.DataFrame, a, b, *, by: str = "article_id", posi
         One row: ``a``, ``b``, ``n_a``, ``n_b`` (framed sentences), ``lean_a``,
         ``lean_b``, ``diff``, ``ci_low``, ``ci_high``, ``p_value``.
     """
-    if by not in scored.columns or "frame" not in scored.columns:
-        raise FramingError(f"scored: expected columns {by!r} and 'frame' (from score_frames)")
+    _check_scored(scored, by)
     _check_interval(interval)
+    _check_count("n_perm", n_perm)
+    _check_count("n_boot", n_boot)
     positive, negative = _pos_neg(scored, positive, negative)
+    if a == b:
+        raise FramingError(f"compare_articles: a and b are both {a!r}; expected two different {by} values")
     groups = set(scored[by])
     for name, key in (("a", a), ("b", b)):
         if key not in groups:
@@ -446,6 +480,8 @@ def narrative_arc(scored: pd.DataFrame, *, by: str = "article_id", bins: int = 5
         holds one or two framed sentences, so a swing there is not read
         as a shift).
     """
+    if not isinstance(scored, pd.DataFrame):
+        raise FramingError(f"scored: expected the table from score_frames, found {type(scored).__name__}")
     if by not in scored.columns:
         raise FramingError(f"scored: expected column {by!r}")
     if not isinstance(bins, (int, np.integer)) or bins < 1:

@@ -29,6 +29,8 @@ def _axes(ax):
 
 
 def _need(data: pd.DataFrame, cols, what: str):
+    if not isinstance(data, pd.DataFrame):
+        raise FramingError(f"{what}: expected a DataFrame, found {type(data).__name__}")
     missing = [c for c in cols if c not in data.columns]
     if missing:
         raise FramingError(f"{what}: missing column(s) {', '.join(missing)}")
@@ -96,8 +98,9 @@ def plot_frame_map(data: pd.DataFrame, *, x: str = "x", y: str = "y", hue: str =
             sub = sub_s[sub_s[hue] == fr]
             if sub.empty:
                 continue
+            look = {"edgecolors": "white", "linewidths": 0.5, "alpha": 0.9, **kwargs}  # the caller's keywords win
             art = ax.scatter(sub[x], sub[y], s=s, c=palette.get(fr, _NONE_COLOUR), marker=_MARKERS[si % len(_MARKERS)],
-                             edgecolors="white", linewidths=0.5, alpha=0.9, **kwargs)
+                             **look)
             art._framing_rows = sub  # for the hover tooltips
             artists.append(art)
     from matplotlib.lines import Line2D
@@ -146,8 +149,9 @@ def plot_frame_scores(data: pd.DataFrame, *, x: str, y: str, hue: str = "frame",
     ax.xaxis.set_major_locator(AutoLocator())
     ax.yaxis.set_major_locator(AutoLocator())
     vals = data[[x, y]].to_numpy(dtype=float)
-    lo, hi = float(np.nanmin(vals)), float(np.nanmax(vals))
-    ax.plot([lo, hi], [lo, hi], color="#888", lw=0.8, ls="--", zorder=0)
+    if np.isfinite(vals).any():  # the diagonal of equal scores; an empty table draws nothing
+        lo, hi = float(np.nanmin(vals)), float(np.nanmax(vals))
+        ax.plot([lo, hi], [lo, hi], color="#888", lw=0.8, ls="--", zorder=0)
     ax.set_xlabel(f"{x} score")
     ax.set_ylabel(f"{y} score")
     return ax
@@ -371,8 +375,9 @@ def plot_event_lean(data: pd.DataFrame, *, x: str = "lean", y: str = "event_id",
         ax.plot(grp[x], [pos[e]] * len(grp), color="#c8c8c8", lw=2, zorder=1)
     for i, art in enumerate(dict.fromkeys(data[hue])):
         sub = data[data[hue] == art]
-        ax.scatter(sub[x], sub[y].map(pos), marker=_MARKERS[i % len(_MARKERS)], color=_PALETTE[(i + 3) % len(_PALETTE)],
-                   s=40, zorder=2, label=_short(str(art), 40), **kwargs)
+        look = {"marker": _MARKERS[i % len(_MARKERS)], "color": _PALETTE[(i + 3) % len(_PALETTE)], "s": 40,
+                "zorder": 2, **kwargs}  # the caller's keywords win
+        ax.scatter(sub[x], sub[y].map(pos), label=_short(str(art), 40), **look)
     names = data.drop_duplicates(y).set_index(y)[label] if label and label in data.columns else None
     ax.set_yticks(range(len(events)))
     ax.set_yticklabels([f"{e}: {_short(names[e], 50)}" if names is not None else str(e) for e in events], fontsize=8)

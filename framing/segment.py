@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from .errors import FramingError
@@ -97,7 +98,19 @@ def _windows(para: str, limit: int = _WINDOW_CHARS) -> list[tuple[int, int]]:
 def _segmenter(language: str):
     import pysbd
 
-    return pysbd.Segmenter(language=language, clean=False, char_span=False)
+    try:
+        return pysbd.Segmenter(language=language, clean=False, char_span=False)
+    except ValueError:
+        from pysbd.languages import LANGUAGE_CODES
+
+        raise FramingError(f"language: expected a pysbd language code ({', '.join(sorted(LANGUAGE_CODES))}), "
+                           f"found {language!r}") from None
+
+
+def _check_max_chars(max_chars) -> int:
+    if isinstance(max_chars, bool) or not isinstance(max_chars, (int, np.integer)) or max_chars < 1:
+        raise FramingError(f"max_chars: expected a whole number >= 1, found {max_chars!r}")
+    return int(max_chars)
 
 
 def _hard_wrap(text: str, start: int, max_chars: int) -> list[tuple[int, int]]:
@@ -126,6 +139,7 @@ def split_sentences(text: str, *, language: str = "en", max_chars: int = 2000) -
         Offsets into ``text``; ``text[start:end]`` has no leading or trailing
         whitespace. Spans are in order and do not overlap.
     """
+    max_chars = _check_max_chars(max_chars)
     seg = _segmenter(language)
     out: list[tuple[int, int, int]] = []
     para_no = -1
@@ -290,6 +304,12 @@ def segment(articles, *, language: str = "en", max_chars: int = 2000, n_jobs: in
     for col in ("article_id", "text"):
         if col not in articles.columns:
             raise FramingError(f"articles table: missing column {col!r}; expected article_id and text")
+    _check_max_chars(max_chars)
+    _segmenter(language)  # an unknown language fails here, once, not in every worker
+    dup = articles["article_id"][articles["article_id"].duplicated()]
+    if len(dup):
+        raise FramingError(f"articles table: article_id {dup.iloc[0]!r} appears more than once; expected one row per "
+                           "article (framing.read_articles renames clashing ids)")
     ids, texts = articles["article_id"].tolist(), articles["text"].tolist()
     total = sum(len(t) for t in texts if isinstance(t, str))
     workers = min(_n_workers(n_jobs, total), max(1, len(texts)))

@@ -455,9 +455,10 @@ class StanceScorer:
                "role_weight", "temperature", "context_window", "context_weight", "speaker_weight", "min_relevance")
 
     def get_params(self, deep: bool = False) -> dict:
+        """The constructor's arguments as given (codebook and embedder objects included), as scikit-learn expects."""
         p = {k: getattr(self, k) for k in self._PARAMS}
-        p["codebook"] = getattr(self.codebook, "id", self.codebook)
-        p["embedder"] = getattr(self.embedder, "model_id", self.embedder)
+        p["codebook"] = self.codebook
+        p["embedder"] = self.embedder
         return p
 
     def set_params(self, **params):
@@ -466,6 +467,25 @@ class StanceScorer:
                 raise FramingError(f"StanceScorer: unknown parameter {k!r}")
             setattr(self, k, v)
         return self
+
+    def _check_params(self) -> None:
+        def number(v):
+            return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+
+        checks = [("C", self.C, number(self.C) and self.C > 0, "a positive number"),
+                  ("temperature", self.temperature, number(self.temperature) and self.temperature > 0,
+                   "a positive number"),
+                  ("min_confidence", self.min_confidence, number(self.min_confidence) and 0 <= self.min_confidence < 1,
+                   "a probability in [0, 1)"),
+                  ("role_weight", self.role_weight, number(self.role_weight) and self.role_weight >= 0, "a number >= 0"),
+                  ("speaker_weight", self.speaker_weight, number(self.speaker_weight) and self.speaker_weight >= 0,
+                   "a number >= 0"),
+                  ("min_relevance", self.min_relevance,
+                   self.min_relevance is None or (number(self.min_relevance) and -1 <= self.min_relevance <= 1),
+                   "a cosine in [-1, 1] or None")]
+        for name, v, ok, want in checks:
+            if not ok:
+                raise FramingError(f"StanceScorer {name}: expected {want}, found {v!r}")
 
     # ------------------------------------------------------------------ features
     def _emb(self):
@@ -607,6 +627,7 @@ class StanceScorer:
         """
         from sklearn.linear_model import LogisticRegression
 
+        self._check_params()
         cb = load_codebook(self.codebook)
         self.codebook_ = cb
         self.frame_ids_ = cb.frame_ids
@@ -710,7 +731,7 @@ class StanceScorer:
             cos = np.clip(X[:, :d] @ self.prototypes_.T, -0.999, 0.999)
             q = (cos + 1) / 2
             z[:, self.fallback_] = np.log(q / (1 - q))[:, self.fallback_]
-        s = z / float(self.temperature or 1.0)
+        s = z / float(self.temperature)
         if self.role_weight:
             s = s + float(self.role_weight) * self._role_evidence(texts, mentions)
         return s.astype(np.float64), has

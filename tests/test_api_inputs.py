@@ -1,0 +1,81 @@
+"""Bad arguments to the Python API: one FramingError naming the parameter, never a hang or a raw library error."""
+
+from __future__ import annotations
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+
+matplotlib.use("Agg")
+
+from framing.errors import FramingError  # noqa: E402
+from framing.events import EventGrouper, align_events, group_events  # noqa: E402
+from framing.frames import compare_articles, frame_lean, frame_shares, narrative_arc  # noqa: E402
+from framing.segment import segment  # noqa: E402
+from framing.stance import StanceScorer  # noqa: E402
+
+ARTS = pd.DataFrame({"article_id": ["a", "b"], "text": ["Russia attacked Kyiv. NATO met.", "Moscow warned NATO. Kyiv replied."]})
+SCORED = pd.DataFrame({"article_id": ["a", "a", "b", "b"], "sentence_id": [0, 1, 0, 1],
+                       "western_threat": [0.9, 0.2, 0.3, 0.6], "russian_defensive": [0.1, 0.8, 0.7, 0.4],
+                       "frame": ["western_threat", "russian_defensive", "russian_defensive", "none"],
+                       "confidence": [0.9, 0.8, 0.7, 0.0]})
+
+
+@pytest.mark.parametrize("call, says", [
+    (lambda: segment(ARTS, max_chars=0), "max_chars: expected a whole number >= 1, found 0"),  # used to loop forever
+    (lambda: segment(ARTS, language="xx"), "language: expected a pysbd language code"),
+    (lambda: segment(pd.concat([ARTS, ARTS])), "article_id 'a' appears more than once"),
+    (lambda: group_events(pd.concat([ARTS, ARTS])), "article_id 'a' appears more than once"),
+    (lambda: group_events(ARTS.assign(text=[None, "x"])), "the text of article_id 'a' is"),
+    (lambda: EventGrouper(linkage="bogus").fit(ARTS), "linkage: expected one of average"),
+    (lambda: EventGrouper(date_window=-1).fit(ARTS), "date_window: expected a number of days >= 0"),
+    (lambda: align_events(segment(ARTS), threshold=-2), "threshold: expected a similarity between -1 and 1"),
+    (lambda: align_events(segment(ARTS), names_weight=-1), "names_weight: expected a weight between 0 and 1"),
+    (lambda: frame_lean(SCORED, positive="bogus"), "positive: 'bogus' is not a frame"),
+    (lambda: frame_lean(SCORED, positive="western_threat", negative="western_threat"), "two different frames"),
+    (lambda: compare_articles(SCORED, "a", "a"), "a and b are both 'a'"),
+    (lambda: compare_articles(SCORED, "a", "b", n_perm=0), "n_perm: expected a whole number >= 1, found 0"),
+    (lambda: frame_shares(SCORED, interval="bootstrap", n_boot=-1), "n_boot: expected a whole number >= 1"),
+    (lambda: frame_shares([1, 2]), "scored: expected the table from score_frames, found list"),
+    (lambda: frame_shares(SCORED.assign(frame=[np.nan, "none", "none", "none"])), "row 0 has frame nan"),
+    (lambda: narrative_arc([1]), "scored: expected the table from score_frames, found list"),
+    (lambda: StanceScorer(C=0).fit(), "StanceScorer C: expected a positive number, found 0"),
+    (lambda: StanceScorer(temperature=0).fit(), "StanceScorer temperature: expected a positive number"),
+])
+def test_bad_arguments_name_the_parameter(call, says):
+    with pytest.raises(FramingError) as exc:
+        call()
+    assert says in str(exc.value)
+    assert "\n" not in str(exc.value)
+
+
+def test_plot_helpers_refuse_a_list_and_let_the_caller_style_points():
+    from framing.plot import plot_event_lean, plot_frame_map, plot_frame_scores
+
+    with pytest.raises(FramingError, match="plot_frame_map data: expected a DataFrame, found list"):
+        plot_frame_map([1, 2])
+    ax = plot_frame_scores(SCORED, x="western_threat", y="russian_defensive", alpha=0.3)  # was a TypeError
+    assert {c.get_alpha() for c in ax.collections} == {0.3}
+    assert plot_frame_scores(SCORED.iloc[:0], x="western_threat", y="russian_defensive") is not None
+    t = pd.DataFrame({"event_id": [0, 0], "article_id": ["a", "b"], "lean": [0.1, -0.2], "label": ["x", "x"]})
+    assert plot_event_lean(t, s=80).collections[-1].get_sizes().tolist() == [80]
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+def test_event_tables_name_a_wrong_input():
+    from framing.events import event_article_table, framing_diff
+    from framing.corpus import read_articles
+
+    aligned = pd.DataFrame({"article_id": ["a"], "sentence_id": [0]})
+    with pytest.raises(FramingError, match="aligned: missing column\\(s\\) event_id"):
+        event_article_table(aligned, SCORED)
+    with pytest.raises(FramingError, match="aligned: expected the table from align_events, found list"):
+        framing_diff(SCORED.assign(text="x"), "a", "b", aligned=[1])
+    with pytest.raises(FramingError, match="scored: expected the table from framing.score_frames, found list"):
+        event_article_table(aligned, [1])
+    for bad in (123, None, [1, 2]):
+        with pytest.raises(FramingError, match="articles: expected"):
+            read_articles(bad)
