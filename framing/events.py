@@ -1063,7 +1063,7 @@ def event_summary(aligned: pd.DataFrame, *, max_chars: int | None = None) -> pd.
                 ts = [t if len(t) <= max_chars else t[: max_chars - 1] + "…" for t in ts]
             row[a] = " | ".join(ts)
         rows.append(row)
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["event_id", "label", "keywords", "n_articles", "n_sentences", *arts])
 
 
 # --------------------------------------------------------------------------- comparison tables
@@ -1193,7 +1193,9 @@ def event_article_table(aligned: pd.DataFrame, scored: pd.DataFrame, *, codebook
         row["speakers"] = "; ".join(dict.fromkeys(
             f"{s} ({act})" if isinstance(act, str) else s for s, act in zip(sp["speaker"], sp["actor"])))
         rows.append(row)
-    return pd.DataFrame(rows)
+    columns = ["event_id", "label", "keywords", "n_articles", "article_id", "n_sentences", "sentence_ids", *frame_ids,
+               "frame", "confidence", *(["lean"] if len(frame_ids) >= 2 else []), "roles", "speakers"]
+    return pd.DataFrame(rows, columns=columns)  # the columns even when there is no row
 
 
 DIFF_COLUMNS = ["event_id", "kind", "similarity", "sentence_id_a", "text_a", "frame_a", "confidence_a",

@@ -284,7 +284,7 @@ def frame_shares(scored: pd.DataFrame, *, by: str = "article_id", interval: str 
                 lo, hi = (float(v) for v in wilson_interval(hits.sum(), n, confidence))
             rows.append({by: key, "frame": lab, "n": n, "count": int(hits.sum()), "share": float(hits.mean()),
                          "ci_low": lo, "ci_high": hi})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=[by, "frame", "n", "count", "share", "ci_low", "ci_high"])
 
 
 # --------------------------------------------------------------------------- article comparison
@@ -510,4 +510,5 @@ def narrative_arc(scored: pd.DataFrame, *, by: str = "article_id", bins: int = 5
         else:
             row.update(lean=float("nan"), n_framed=0, ci_low=float("nan"), ci_high=float("nan"))
         rows.append(row)
-    return pd.DataFrame(rows)
+    columns = [by, "bin", "position", "n", *cols, *(f"share_{c}" for c in cols), "lean", "n_framed", "ci_low", "ci_high"]
+    return pd.DataFrame(rows, columns=columns)  # the columns even when there is no row

@@ -79,3 +79,16 @@ def test_event_tables_name_a_wrong_input():
     for bad in (123, None, [1, 2]):
         with pytest.raises(FramingError, match="articles: expected"):
             read_articles(bad)
+
+
+def test_empty_inputs_keep_the_output_columns():
+    from framing.events import event_article_table
+
+    empty = SCORED.iloc[:0]
+    assert list(frame_shares(empty).columns) == ["article_id", "frame", "n", "count", "share", "ci_low", "ci_high"]
+    arc = narrative_arc(empty)
+    assert len(arc) == 0 and {"lean", "ci_low", "ci_high", "share_western_threat"} <= set(arc.columns)
+    aligned = pd.DataFrame(columns=["event_id", "article_id", "sentence_id", "text", "n_articles", "shared",
+                                    "match_score", "label", "keywords"])
+    t = event_article_table(aligned, SCORED)
+    assert len(t) == 0 and {"event_id", "frame", "lean", "roles", "speakers"} <= set(t.columns)
