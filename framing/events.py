@@ -1050,8 +1050,9 @@ def event_summary(aligned: pd.DataFrame, *, max_chars: int | None = None) -> pd.
         article's sentences of the event joined by " | " (empty when the
         article leaves the event out).
     """
-    if "event_id" not in aligned.columns:
-        raise FramingError("aligned: expected the table from align_events (no 'event_id' column)")
+    _check_aligned(aligned)
+    if max_chars is not None and (isinstance(max_chars, bool) or not isinstance(max_chars, int) or max_chars < 2):
+        raise FramingError(f"max_chars: expected a whole number >= 2 or None, found {max_chars!r}")
     arts = list(dict.fromkeys(aligned["article_id"].tolist()))
     rows = []
     for e, g in aligned.groupby("event_id", sort=True):

@@ -10,7 +10,7 @@ import pytest
 matplotlib.use("Agg")
 
 from framing.errors import FramingError  # noqa: E402
-from framing.events import EventGrouper, align_events, group_events  # noqa: E402
+from framing.events import ALIGN_COLUMNS, EventGrouper, align_events, event_summary, group_events  # noqa: E402
 from framing.frames import compare_articles, frame_lean, frame_shares, narrative_arc  # noqa: E402
 from framing.segment import segment  # noqa: E402
 from framing.stance import StanceScorer  # noqa: E402
@@ -20,6 +20,13 @@ SCORED = pd.DataFrame({"article_id": ["a", "a", "b", "b"], "sentence_id": [0, 1,
                        "western_threat": [0.9, 0.2, 0.3, 0.6], "russian_defensive": [0.1, 0.8, 0.7, 0.4],
                        "frame": ["western_threat", "russian_defensive", "russian_defensive", "none"],
                        "confidence": [0.9, 0.8, 0.7, 0.0]})
+
+
+def _clusters(**params):
+    from framing.clusters import SentenceClusters
+
+    rng = np.random.default_rng(0)
+    return SentenceClusters(**params).fit(embeddings=rng.normal(size=(12, 8)).astype(np.float32))
 
 
 @pytest.mark.parametrize("call, says", [
@@ -41,6 +48,11 @@ SCORED = pd.DataFrame({"article_id": ["a", "a", "b", "b"], "sentence_id": [0, 1,
     (lambda: frame_shares(SCORED.assign(frame=[np.nan, "none", "none", "none"])), "row 0 has frame nan"),
     (lambda: narrative_arc([1]), "scored: expected the table from score_frames, found list"),
     (lambda: StanceScorer(C=0).fit(), "StanceScorer C: expected a positive number, found 0"),
+    (lambda: event_summary(pd.DataFrame(columns=ALIGN_COLUMNS), max_chars=0),
+     "max_chars: expected a whole number >= 2 or None, found 0"),
+    (lambda: _clusters(n_clusters=2.7), "n_clusters: expected a positive integer or None, found 2.7"),
+    (lambda: _clusters(n_stability=-1), "n_stability: expected a whole number >= 0"),
+    (lambda: _clusters(method="hdbscan", min_cluster_size=0), "min_cluster_size: expected a whole number >= 2"),
     (lambda: StanceScorer(temperature=0).fit(), "StanceScorer temperature: expected a positive number"),
 ])
 def test_bad_arguments_name_the_parameter(call, says):
