@@ -223,6 +223,12 @@ def add_projection(sentences, embedder=None, *, embeddings=None, x: str = "x", y
     """
     if not isinstance(sentences, pd.DataFrame):
         raise FramingError(f"sentences: expected a DataFrame, found {type(sentences).__name__}")
+    if x == y:
+        raise FramingError(f"x and y: expected two column names, found {x!r} twice")
+    for name, col in (("x", x), ("y", y)):
+        # a column of an earlier projection may be replaced; the table's own data may not
+        if col in sentences.columns and not pd.api.types.is_float_dtype(sentences[col]):
+            raise FramingError(f"{name}: column {col!r} already holds {sentences[col].dtype} data; choose another name")
     if embeddings is None:
         if "text" not in sentences.columns:
             raise FramingError("sentences: no 'text' column and no embeddings given")

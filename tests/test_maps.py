@@ -103,6 +103,12 @@ def test_add_projection_adds_columns(fake_embedder):
     assert np.allclose(out[["x", "y"]].to_numpy(), project(emb, method="pca"))
     with pytest.raises(FramingError, match="expected 5 rows"):
         add_projection(sents, embeddings=emb[:3], method="pca")
+    again = add_projection(out, embeddings=emb, method="pca")  # an earlier projection's columns may be replaced
+    assert np.allclose(again[["x", "y"]].to_numpy(), out[["x", "y"]].to_numpy())
+    with pytest.raises(FramingError, match="x: column 'text' already holds .* data; choose another name"):
+        add_projection(sents, embeddings=emb, method="pca", x="text")
+    with pytest.raises(FramingError, match="x and y: expected two column names, found 't' twice"):
+        add_projection(sents, embeddings=emb, method="pca", x="t", y="t")
 
 
 def test_errors_name_the_parameter():
