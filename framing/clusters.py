@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 from ._text import surface_forms
+from ._checks import check_whole
 from .errors import FramingError
 
 __all__ = ["SentenceClusters", "cluster_sentences", "cluster_keywords", "stability_scores"]
@@ -349,12 +350,8 @@ class SentenceClusters:
     def _check_params(self, n: int):
         if self.method not in ("kmeans", "hdbscan"):
             raise FramingError(f"method {self.method!r}: unknown; expected 'kmeans' or 'hdbscan'")
-        def whole(v):
-            return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
-
+        check_whole("n_clusters", self.n_clusters, 1, none_ok=True)
         if self.n_clusters is not None:
-            if not whole(self.n_clusters) or self.n_clusters < 1:
-                raise FramingError(f"n_clusters: expected a positive integer or None, found {self.n_clusters!r}")
             if int(self.n_clusters) > n:
                 raise FramingError(f"n_clusters: {self.n_clusters} clusters asked for only {n} sentences")
         try:
@@ -365,10 +362,8 @@ class SentenceClusters:
             raise FramingError(f"k_range: expected 2 <= min_k <= max_k, found {self.k_range!r}")
         if not 0 < self.stability_fraction <= 1:
             raise FramingError(f"stability_fraction: expected a value in (0, 1], found {self.stability_fraction!r}")
-        if not whole(self.n_stability) or self.n_stability < 0:
-            raise FramingError(f"n_stability: expected a whole number >= 0 (0 skips it), found {self.n_stability!r}")
-        if self.min_cluster_size is not None and (not whole(self.min_cluster_size) or self.min_cluster_size < 2):
-            raise FramingError(f"min_cluster_size: expected a whole number >= 2 or None, found {self.min_cluster_size!r}")
+        check_whole("n_stability", self.n_stability, 0)  # 0 skips the stability refits
+        check_whole("min_cluster_size", self.min_cluster_size, 2, none_ok=True)
         return lo, hi
 
     # ------------------------------------------------------------------ fit

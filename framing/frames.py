@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ._checks import check_whole
 from .codebook import load_codebook
 from .errors import FramingError
 from .stance import StanceScorer
@@ -234,11 +235,6 @@ def _check_scored(scored, by: str) -> None:
         raise FramingError(f"scored: row {i} has frame {scored['frame'].iloc[i]!r}; expected a frame id or 'none'")
 
 
-def _check_count(name: str, v, low: int = 1) -> None:
-    if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < low:
-        raise FramingError(f"{name}: expected a whole number >= {low}, found {v!r}")
-
-
 def _check_interval(interval: str) -> None:
     if interval not in _INTERVALS:
         raise FramingError(f"interval: expected one of {', '.join(_INTERVALS)}, found {interval!r}")
@@ -266,7 +262,7 @@ def frame_shares(scored: pd.DataFrame, *, by: str = "article_id", interval: str 
     """
     _check_scored(scored, by)
     _check_interval(interval)
-    _check_count("n_boot", n_boot)
+    check_whole("n_boot", n_boot)
     rng = np.random.default_rng(random_state)
     labels = sorted(set(scored["frame"]))
     alpha = (1 - confidence) / 2
@@ -371,7 +367,7 @@ def frame_lean(scored: pd.DataFrame, *, by: str = "article_id", positive: str | 
     """
     _check_scored(scored, by)
     _check_interval(interval)
-    _check_count("n_boot", n_boot)
+    check_whole("n_boot", n_boot)
     positive, negative = _pos_neg(scored, positive, negative)
     rng = np.random.default_rng(random_state)
     alpha = (1 - confidence) / 2
@@ -418,8 +414,8 @@ def compare_articles(scored: pd.DataFrame, a, b, *, by: str = "article_id", posi
     """
     _check_scored(scored, by)
     _check_interval(interval)
-    _check_count("n_perm", n_perm)
-    _check_count("n_boot", n_boot)
+    check_whole("n_perm", n_perm)
+    check_whole("n_boot", n_boot)
     positive, negative = _pos_neg(scored, positive, negative)
     if a == b:
         raise FramingError(f"compare_articles: a and b are both {a!r}; expected two different {by} values")

@@ -55,6 +55,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from ._checks import is_whole
 from .errors import FramingError
 
 __all__ = [
@@ -1063,7 +1064,7 @@ class NarrativeClassifier:
             raise FramingError(f"coupling: expected one of {', '.join(COUPLINGS)}, found {self.coupling!r}")
         if self.threshold is not None and not (0 < float(self.threshold) < 1):
             raise FramingError(f"threshold: expected a probability in (0, 1) or None, found {self.threshold!r}")
-        if isinstance(self.knn, bool) or not isinstance(self.knn, (int, np.integer)) or self.knn < 0:
+        if not is_whole(self.knn) or self.knn < 0:
             raise FramingError(f"knn: expected a whole number >= 0 (0 = off), found {self.knn!r}")
         if not (isinstance(self.knn_temperature, (int, float)) and self.knn_temperature > 0):
             raise FramingError(f"knn_temperature: expected a positive number, found {self.knn_temperature!r}")

@@ -29,9 +29,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import numpy as np
 import pandas as pd
 
+from ._checks import check_whole
 from .errors import FramingError
 
 __all__ = ["segment", "split_sentences", "SENTENCE_COLUMNS"]
@@ -108,8 +108,7 @@ def _segmenter(language: str):
 
 
 def _check_max_chars(max_chars) -> int:
-    if isinstance(max_chars, bool) or not isinstance(max_chars, (int, np.integer)) or max_chars < 1:
-        raise FramingError(f"max_chars: expected a whole number >= 1, found {max_chars!r}")
+    check_whole("max_chars", max_chars, 1)
     return int(max_chars)
 
 

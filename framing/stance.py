@@ -469,8 +469,7 @@ class StanceScorer:
         return self
 
     def _check_params(self) -> None:
-        def number(v):
-            return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+        from ._checks import is_number as number
 
         checks = [("C", self.C, number(self.C) and self.C > 0, "a positive number"),
                   ("temperature", self.temperature, number(self.temperature) and self.temperature > 0,

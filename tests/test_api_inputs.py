@@ -50,7 +50,7 @@ def _clusters(**params):
     (lambda: StanceScorer(C=0).fit(), "StanceScorer C: expected a positive number, found 0"),
     (lambda: event_summary(pd.DataFrame(columns=ALIGN_COLUMNS), max_chars=0),
      "max_chars: expected a whole number >= 2 or None, found 0"),
-    (lambda: _clusters(n_clusters=2.7), "n_clusters: expected a positive integer or None, found 2.7"),
+    (lambda: _clusters(n_clusters=2.7), "n_clusters: expected a whole number >= 1 or None, found 2.7"),
     (lambda: _clusters(n_stability=-1), "n_stability: expected a whole number >= 0"),
     (lambda: _clusters(method="hdbscan", min_cluster_size=0), "min_cluster_size: expected a whole number >= 2"),
     (lambda: StanceScorer(temperature=0).fit(), "StanceScorer temperature: expected a positive number"),

@@ -1,0 +1,25 @@
+"""Argument checks shared by the pipeline steps: a wrong value is one FramingError line naming it."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .errors import FramingError
+
+
+def is_whole(v) -> bool:
+    """An int (numpy's too), not a bool."""
+    return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+
+
+def is_number(v) -> bool:
+    """An int or a float (numpy's too), not a bool."""
+    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+
+
+def check_whole(name: str, v, low: int = 1, *, none_ok: bool = False) -> None:
+    """Raise unless ``v`` is a whole number >= ``low`` (or None, with ``none_ok``)."""
+    if none_ok and v is None:
+        return
+    if not is_whole(v) or v < low:
+        raise FramingError(f"{name}: expected a whole number >= {low}{' or None' if none_ok else ''}, found {v!r}")
