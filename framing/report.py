@@ -8,7 +8,7 @@ tables (:class:`FramingRun`); :func:`build_report` writes them as
 ``DIR/sentences.csv``
     the sentence table, one score column per frame, ``frame``, ``confidence``;
 ``DIR/articles.csv``
-    per-article frame shares and lean with 95% Wilson intervals, and pairwise tests;
+    per-article frame shares and lean with 95% Wilson intervals;
 ``DIR/figures/*.png``
     every figure of the page;
 ``DIR/manifest.json``
@@ -258,17 +258,14 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise FramingError(f"--out {out}: expected a folder for the report, found a file")
-    if run is None:
-        from .codebook import load_codebook
+    from .codebook import load_codebook
 
-        cb = load_codebook(codebook)  # before reading and embedding: a codebook the report cannot use fails fast
-        if len(cb.frames) < 2:
-            raise FramingError(f"codebook {cb.id!r}: has one frame ({cb.frame_ids[0]!r}); the report compares "
-                               "frames and needs at least two (add the frame it is opposed to)")
+    cb = run.codebook if run is not None else load_codebook(codebook)
+    if len(cb.frames) < 2:  # checked before reading and embedding anything
+        raise FramingError(f"codebook {cb.id!r}: has one frame ({cb.frame_ids[0]!r}); the report compares "
+                           "frames and needs at least two (add the frame it is opposed to)")
+    if run is None:
         run = run_pipeline(source, codebook=cb, model=model, cache=cache)
-    elif len(run.frame_ids) < 2:
-        raise FramingError(f"codebook {run.codebook.id!r}: has one frame ({run.frame_ids[0]!r}); the report "
-                           "compares frames and needs at least two (add the frame it is opposed to)")
     figdir = out / "figures"
     figures: dict[str, bytes] = {}
     sections: list[dict] = []

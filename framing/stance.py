@@ -389,7 +389,7 @@ class StanceScorer:
     min_relevance : float or None
         A sentence whose cosine to every exemplar of the codebook is below
         this gets ``none``: it is not about what the codebook is about, even
-        if it names an actor ("The weather in Moscow was mild", "Biden
+        if it names an actor ("The weather in Brussels was mild", "Biden
         signed the farm bill"). Without it the scorer gave a frame to 99% of
         such sentences in climate articles and US news (see
         ``benchmarks/bench_stance.py``), because which actor is named leans
