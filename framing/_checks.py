@@ -17,6 +17,21 @@ def is_number(v) -> bool:
     return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
 
 
+def check_rows(df, key: list, what: str, *, text: bool = True) -> None:
+    """Every ``text`` a string (with ``text``) and every ``key`` unique: one line instead of wrong numbers later."""
+    if text:
+        bad = df["text"].map(lambda t: not isinstance(t, str)).to_numpy()
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            row = ", ".join(f"{k} {df[k].iloc[i]!r}" for k in key)
+            raise FramingError(f"{what}: the text of {row} is {df['text'].iloc[i]!r}; expected a string")
+    dup = df.duplicated(key).to_numpy()
+    if dup.any():
+        i = int(np.flatnonzero(dup)[0])
+        row = ", ".join(f"{k} {df[k].iloc[i]!r}" for k in key)
+        raise FramingError(f"{what}: {row} appears more than once; expected one row each")
+
+
 def check_whole(name: str, v, low: int = 1, *, none_ok: bool = False) -> None:
     """Raise unless ``v`` is a whole number >= ``low`` (or None, with ``none_ok``)."""
     if none_ok and v is None:

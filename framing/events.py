@@ -30,6 +30,7 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
+from ._checks import check_rows, check_whole
 from ._text import surface_forms
 from .errors import FramingError
 
@@ -111,22 +112,8 @@ def _check_articles(articles) -> pd.DataFrame:
             raise FramingError(f"articles: missing column {col!r}; expected the article table from framing.read_articles")
     if len(articles) == 0:
         raise FramingError("articles: the table is empty; expected at least one article")
-    _check_text_and_ids(articles, ["article_id"], "articles")
+    check_rows(articles, ["article_id"], "articles")
     return articles.reset_index(drop=True)
-
-
-def _check_text_and_ids(df: pd.DataFrame, key: list, what: str) -> None:
-    """Every ``text`` a string, every ``key`` unique: one clear line instead of wrong numbers later."""
-    bad = df["text"].map(lambda t: not isinstance(t, str))
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        row = ", ".join(f"{k} {df[k].iloc[i]!r}" for k in key)
-        raise FramingError(f"{what}: the text of {row} is {df['text'].iloc[i]!r}; expected a string")
-    dup = df.duplicated(key)
-    if dup.any():
-        i = int(np.flatnonzero(dup.to_numpy())[0])
-        row = ", ".join(f"{k} {df[k].iloc[i]!r}" for k in key)
-        raise FramingError(f"{what}: {row} appears more than once; expected one row each")
 
 
 def _check_sentences(sentences) -> pd.DataFrame:
@@ -135,7 +122,7 @@ def _check_sentences(sentences) -> pd.DataFrame:
     missing = [c for c in ("article_id", "sentence_id", "text") if c not in sentences.columns]
     if missing:
         raise FramingError(f"sentences: missing column(s) {', '.join(missing)}; expected the table from framing.segment")
-    _check_text_and_ids(sentences, ["article_id", "sentence_id"], "sentences")
+    check_rows(sentences, ["article_id", "sentence_id"], "sentences")
     return sentences.reset_index(drop=True)
 
 
@@ -1051,8 +1038,7 @@ def event_summary(aligned: pd.DataFrame, *, max_chars: int | None = None) -> pd.
         article leaves the event out).
     """
     _check_aligned(aligned)
-    if max_chars is not None and (isinstance(max_chars, bool) or not isinstance(max_chars, int) or max_chars < 2):
-        raise FramingError(f"max_chars: expected a whole number >= 2 or None, found {max_chars!r}")
+    check_whole("max_chars", max_chars, 2, none_ok=True)
     arts = list(dict.fromkeys(aligned["article_id"].tolist()))
     rows = []
     for e, g in aligned.groupby("event_id", sort=True):

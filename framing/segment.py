@@ -31,7 +31,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from ._checks import check_whole
+from ._checks import check_rows, check_whole
 from .errors import FramingError
 
 __all__ = ["segment", "split_sentences", "SENTENCE_COLUMNS"]
@@ -305,10 +305,7 @@ def segment(articles, *, language: str = "en", max_chars: int = 2000, n_jobs: in
             raise FramingError(f"articles table: missing column {col!r}; expected article_id and text")
     _check_max_chars(max_chars)
     _segmenter(language)  # an unknown language fails here, once, not in every worker
-    dup = articles["article_id"][articles["article_id"].duplicated()]
-    if len(dup):
-        raise FramingError(f"articles table: article_id {dup.iloc[0]!r} appears more than once; expected one row per "
-                           "article (framing.read_articles renames clashing ids)")
+    check_rows(articles, ["article_id"], "articles table", text=False)  # texts are checked article by article
     ids, texts = articles["article_id"].tolist(), articles["text"].tolist()
     total = sum(len(t) for t in texts if isinstance(t, str))
     workers = min(_n_workers(n_jobs, total), max(1, len(texts)))
