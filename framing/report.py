@@ -357,7 +357,8 @@ def _overview_block(run: FramingRun, arts: pd.DataFrame, shares: pd.DataFrame, *
             cmp_table["p_holm"] = _holm(cmp_table["p_value"].to_numpy())
             few = (cmp_table[["n_a", "n_b"]].min(axis=1) < FEW_FRAMED)
             cmp_table["note"] = np.where(few, f"fewer than {FEW_FRAMED} framed sentences on a side", "")
-            which = (f"All {len(all_pairs)} pairs of articles." if len(shown) == len(all_pairs) else
+            which = ("The one pair of articles." if len(all_pairs) == 1 else
+                     f"All {len(all_pairs)} pairs of articles." if len(shown) == len(all_pairs) else
                      f"The first {len(shown)} of {len(all_pairs)} pairs of articles (sentences.csv has everything "
                      "to compare the others with framing.frames.compare_articles).")
             sections.append(_section(
