@@ -17,6 +17,16 @@ def is_number(v) -> bool:
     return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
 
 
+def set_params(est, params: dict):
+    """scikit-learn's ``set_params`` for framing's estimators (flat parameters, those of ``get_params``)."""
+    known = est.get_params()
+    for k, v in params.items():
+        if k not in known:
+            raise FramingError(f"{type(est).__name__}: unknown parameter {k!r}; expected one of {', '.join(known)}")
+        setattr(est, k, v)
+    return est
+
+
 def check_rows(df, key: list, what: str, *, text: bool = True) -> None:
     """Every ``text`` a string (with ``text``) and every ``key`` unique: one line instead of wrong numbers later."""
     if text:

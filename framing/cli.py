@@ -196,19 +196,16 @@ def _check_outputs(args) -> None:
     for flag, path in files:
         if path is None:
             continue
-        is_dir_arg = args.command == "report" and flag == "--out"
-        if is_dir_arg:
+        if args.command == "report" and flag == "--out":  # a folder to create
             if os.path.exists(path) and not os.path.isdir(path):
                 raise FramingError(f"{flag} {path}: expected a folder for the report, found a file")
             parent = path
-            while parent and not os.path.exists(parent):
-                parent = os.path.dirname(parent.rstrip(os.sep))
         else:
             if os.path.isdir(path):
                 raise FramingError(f"{flag} {path}: expected a file to write, found a folder")
             parent = os.path.dirname(os.path.abspath(path))
-            while parent and not os.path.exists(parent):
-                parent = os.path.dirname(parent)
+        while parent and not os.path.exists(parent):  # the nearest existing ancestor
+            parent = os.path.dirname(parent.rstrip(os.sep))
         parent = parent or "."
         if not os.path.isdir(parent):
             raise FramingError(f"{flag} {path}: cannot create it, {parent} is a file, not a folder")

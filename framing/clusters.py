@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from ._text import surface_forms
-from ._checks import check_whole
+from ._checks import check_whole, set_params
 from .errors import FramingError
 
 __all__ = ["SentenceClusters", "cluster_sentences", "cluster_keywords", "stability_scores"]
@@ -336,11 +336,7 @@ class SentenceClusters:
         return {p: getattr(self, p) for p in self._PARAMS}
 
     def set_params(self, **params):
-        for k, v in params.items():
-            if k not in self._PARAMS:
-                raise FramingError(f"SentenceClusters: unknown parameter {k!r}; expected one of {', '.join(self._PARAMS)}")
-            setattr(self, k, v)
-        return self
+        return set_params(self, params)
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())

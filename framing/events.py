@@ -30,7 +30,7 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-from ._checks import check_rows, check_whole
+from ._checks import check_rows, check_whole, set_params
 from ._text import surface_forms
 from .errors import FramingError
 
@@ -567,11 +567,7 @@ class EventGrouper:
                 "embedder": self.embedder}  # as given, so that sklearn.base.clone keeps a working embedder
 
     def set_params(self, **params):
-        for k, v in params.items():
-            if k not in self.get_params():
-                raise FramingError(f"EventGrouper: unknown parameter {k!r}")
-            setattr(self, k, v)
-        return self
+        return set_params(self, params)
 
     def _params(self):
         t = DEFAULT_THRESHOLD if self.threshold is None else float(self.threshold)

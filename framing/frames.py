@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._checks import check_whole
+from ._checks import check_whole, set_params
 from .codebook import load_codebook
 from .errors import FramingError
 from .stance import StanceScorer
@@ -70,12 +70,7 @@ class PrototypeScorer:
                 "min_margin": self.min_margin}
 
     def set_params(self, **params):
-        for k, v in params.items():
-            if k not in self.get_params():
-                raise FramingError(f"PrototypeScorer: unknown parameter {k!r}; expected one of "
-                                   f"{', '.join(self.get_params())}")
-            setattr(self, k, v)
-        return self
+        return set_params(self, params)
 
     def fit(self, X=None, y=None):
         from .embed import get_embedder
@@ -218,6 +213,13 @@ def wilson_interval(k, n, confidence: float = 0.95) -> tuple[np.ndarray, np.ndar
     lo = np.where(n > 0, np.clip(centre - half, 0, 1), np.nan)
     hi = np.where(n > 0, np.clip(centre + half, 0, 1), np.nan)
     return lo, hi
+
+
+def _wilson_lean(frames: np.ndarray, positive, negative, confidence: float = 0.95) -> tuple[int, float, float]:
+    """Framed sentences and the Wilson interval of the lean (``2p - 1``, ``p`` the positive share of them)."""
+    k, m = int((frames == positive).sum()), int(np.isin(frames, [positive, negative]).sum())
+    lo, hi = wilson_interval(k, m, confidence)
+    return m, float(2 * lo - 1), float(2 * hi - 1)
 
 
 _INTERVALS = ("wilson", "bootstrap")
@@ -374,15 +376,12 @@ def frame_lean(scored: pd.DataFrame, *, by: str = "article_id", positive: str | 
     rows = []
     for key, grp in scored.groupby(by, sort=True):
         f = grp["frame"].to_numpy()
-        k, m = int((f == positive).sum()), int(np.isin(f, [positive, negative]).sum())
+        m, lo, hi = _wilson_lean(f, positive, negative, confidence)
         if interval == "bootstrap":
             boot = _boot_lean(f, positive, negative, n_boot, rng)
             ok = boot[~np.isnan(boot)]
             lo = float(np.quantile(ok, alpha)) if len(ok) else float("nan")
             hi = float(np.quantile(ok, 1 - alpha)) if len(ok) else float("nan")
-        else:
-            plo, phi = wilson_interval(k, m, confidence)
-            lo, hi = float(2 * plo - 1), float(2 * phi - 1)
         rows.append({by: key, "n": len(f), "n_framed": m, "lean": _lean(f, positive, negative),
                      "ci_low": lo, "ci_high": hi})
     return pd.DataFrame(rows, columns=[by, "n", "n_framed", "lean", "ci_low", "ci_high"])
@@ -500,9 +499,8 @@ def narrative_arc(scored: pd.DataFrame, *, by: str = "article_id", bins: int = 5
             row[f"share_{c}"] = float((grp["frame"] == c).mean()) if "frame" in grp else float("nan")
         if len(cols) >= 2 and "frame" in grp:
             f = grp["frame"].to_numpy()
-            k, m = int((f == cols[0]).sum()), int(np.isin(f, cols[:2]).sum())
-            lo, hi = wilson_interval(k, m)
-            row.update(lean=_lean(f, cols[0], cols[1]), n_framed=m, ci_low=float(2 * lo - 1), ci_high=float(2 * hi - 1))
+            m, lo, hi = _wilson_lean(f, cols[0], cols[1])
+            row.update(lean=_lean(f, cols[0], cols[1]), n_framed=m, ci_low=lo, ci_high=hi)
         else:
             row.update(lean=float("nan"), n_framed=0, ci_low=float("nan"), ci_high=float("nan"))
         rows.append(row)

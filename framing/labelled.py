@@ -55,7 +55,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from ._checks import is_whole
+from ._checks import is_whole, set_params
 from .errors import FramingError
 
 __all__ = [
@@ -956,16 +956,6 @@ def _knn_vote(Q: np.ndarray, R: np.ndarray, targets, k: int, temperature: float)
     return [np.einsum("ik,ikj->ij", w, np.asarray(Y, dtype=np.float64)[idx]) for Y in targets]
 
 
-def _set_params(est, params: dict):
-    """scikit-learn's ``set_params`` for the estimators here (no nested parameters)."""
-    known = est.get_params()
-    for k, v in params.items():
-        if k not in known:
-            raise FramingError(f"{type(est).__name__}: unknown parameter {k!r}; expected one of {', '.join(known)}")
-        setattr(est, k, v)
-    return est
-
-
 class NarrativeClassifier:
     """Multi-label narrative classifier over the two-level taxonomy.
 
@@ -1052,7 +1042,7 @@ class NarrativeClassifier:
                                                "random_state")}
 
     def set_params(self, **params):
-        return _set_params(self, params)
+        return set_params(self, params)
 
     def _check_params(self):
         bad = [p for p in self.pooling if p not in POOLINGS]
@@ -1513,7 +1503,7 @@ class RoleClassifier:
         return {k: getattr(self, k) for k in ("embedder", "taxonomy", "features", "C", "threshold", "class_weight")}
 
     def set_params(self, **params):
-        return _set_params(self, params)
+        return set_params(self, params)
 
     def fit(self, articles, mentions: pd.DataFrame, *, features: np.ndarray | None = None):
         """Learn from mentions with roles (a table as read by :func:`read_role_labels`).

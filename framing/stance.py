@@ -462,11 +462,9 @@ class StanceScorer:
         return p
 
     def set_params(self, **params):
-        for k, v in params.items():
-            if k not in self._PARAMS + ("codebook", "embedder"):
-                raise FramingError(f"StanceScorer: unknown parameter {k!r}")
-            setattr(self, k, v)
-        return self
+        from ._checks import set_params
+
+        return set_params(self, params)
 
     def _check_params(self) -> None:
         from ._checks import is_number as number
