@@ -5,14 +5,17 @@ Three tables from a sentence table and a codebook's actors:
 * :func:`actor_mentions` — every mention of a codebook actor (through its
   aliases) with the **role** the sentence casts it in: ``aggressor``
   (agent of an attack, threat, provocation, escalation: "Russia conducted
-  missile strikes", "NATO's provocations", "the threat posed by the
-  Kremlin"), ``victim`` (its target: "strikes against Kyiv", "a threat to
-  Europe", "X was attacked"), ``defender`` (agent of defence, protection,
+  missile strikes", "Russia launched drones at Kyiv", "NATO's provocations",
+  "the threat posed by the Kremlin"; a weapon counts only when fired or
+  launched, not when sent or supplied), ``victim`` (its target: "strikes
+  against Kyiv", "a threat to Europe", "X was attacked"), ``defender`` (agent of defence, protection,
   deterrence or support, or of a *denied* aggression: "Moscow has no desire
   to attack Europe") or ``neutral``.
 * :func:`speakers` — who a quote or a piece of reported speech is
   attributed to ("…,” stated Russian foreign minister Sergei Lavrov",
   "Lavrov said that…", "according to the Kremlin") and which actor that is.
+  The speaker of a reported attack is not its agent: in "Kyiv said Russia
+  had fired 40 missiles" Russia is the aggressor and Kyiv neutral.
 
 The role rules are a light, dependency-free heuristic over clauses and
 trigger words (no parser: spaCy's English models are not installable from
@@ -67,6 +70,12 @@ _AGG = (
     "war crime", "incursion", "offensive", "endanger", "risk", "danger", "consequence",
 )
 _TARGET_NOUN = {"target", "targets", "victim", "victims"}
+# Weapons count as an attack only when fired or launched ("launched drones at Kyiv"): a weapon that is
+# sent, supplied or delivered ("Germany sends missiles to Ukraine") is aid, not an attack.
+_FIRE = {"launched", "launches", "launch", "launching", "fired", "fires", "fire", "firing", "dropped", "drops",
+         "rained", "hurled", "unleashed", "unleashes", "lobbed"}
+_WEAPON = ("missile", "drone", "rocket", "munition", "artillery", "warhead", "projectile", "grenade", "icbm",
+           "cruise", "ballistic", "oreshnik", "kinzhal", "iskander", "shahed", "himars", "atacms", "storm")
 # Verbs whose object noun makes their subject the agent: "conducted strikes", "posed a threat".
 _DO = {"conducted", "conducts", "conduct", "launched", "launches", "launch", "carried", "carries", "made", "makes",
        "undertaken", "undertook", "undertakes", "issued", "issues", "posed", "poses", "pose", "staged", "stages",
@@ -108,6 +117,7 @@ _SAY = (r"said|says|say|stated|states|told|tells|added|adds|warned|warns|wrote|w
         r"announced|announces|stressed|stresses|asserted|asserts|suggested|suggests|explained|explains|"
         r"remarked|remarks|posted|tweeted|replied|responded|denied|denies|accused|accuses|acknowledged|"
         r"confirmed|confirms|believes|believed|urged|urges|called|calls|threatened|threatens")
+_REPORT = re.compile(r"(?:" + _SAY + r"|accus\w*|blam\w*|alleg\w*|insist\w*|fear\w*|think|thinks|thought)")
 _OPEN_Q = "“‘\"«"
 _CLOSE_Q = "”’\"»"
 _TITLE_WORDS = (
@@ -234,11 +244,25 @@ def _tokens(text: str, a: int, b: int) -> list[tuple[str, int, int]]:
     return [(m.group(0), a + m.start(), a + m.end()) for m in _TOKEN.finditer(text[a:b])]
 
 
+_PREP = _TO_TARGET | {"by", "from", "of", "with", "for", "between", "among", "in", "near", "across", "inside",
+                      "within", "about", "around"}
+
+
+def _in_phrase(words: list, i: int) -> bool:
+    """Whether the word at i opens no clause of its own: it follows a preposition ("actions in Ukraine")."""
+    j = i - 1 if i >= 1 and words[i - 1] != "the" else i - 2
+    return j >= 0 and words[j] in _PREP
+
+
 def _role_in_clause(toks, mi: tuple[int, int], others: list[tuple[int, int]]) -> str:
     """Role of the mention covering tokens mi[0]..mi[1]-1 in one clause."""
     i0, i1 = mi
     words = [t[0].lower().strip("’'") for t in toks]
     agg = [k for k, w in enumerate(words) if _stem_match(w, _AGG)]
+    # "fired missiles", "launched a wave of drones": the weapon after a firing verb is the attack
+    fired = {k for k, w in enumerate(words) if _stem_match(w, _WEAPON)
+             and any(words[j] in _FIRE for j in range(max(0, k - 4), k)) and k not in agg}
+    agg = sorted(set(agg) | fired)
     dfn = [k for k, w in enumerate(words) if _stem_match(w, _DEF)]
 
     def negated(k):
@@ -279,13 +303,17 @@ def _role_in_clause(toks, mi: tuple[int, int], others: list[tuple[int, int]]) ->
     # 4. subject: the first actor of the clause before a trigger, not inside a prepositional phrase
     if i0 >= 1 and words[i0 - 1] in _TO_TARGET | {"by", "from", "of", "with", "for", "between", "among"}:
         return "neutral"
-    if any(a < i0 for a, _ in others):
-        # another actor earlier in the clause is the subject
-        subj_first = False
-    else:
-        subj_first = True
+    before = [b for a, b in others if a < i0]
+    # another actor earlier in the clause is the subject, unless a verb of saying or accusing
+    # starts a new clause after it ("Kyiv said Russia had fired ...", "Ukraine accused Russia of ...")
+    subj_first = not before or any(_REPORT.fullmatch(words[j]) for j in range(max(before), i0))
     if subj_first:
         later = [k for k in agg + dfn if k >= i1 and k - i1 <= 10]
+        # an actor after a verb of saying, between the mention and the trigger, is the subject of the
+        # reported clause ("Kyiv said Russia had fired"): the mention is the speaker, not the agent
+        if later and any(i1 <= a and b <= min(later) and not _in_phrase(words, a)
+                         and any(_REPORT.fullmatch(words[j]) for j in range(i1, a)) for a, b in others):
+            later = []
         if later:
             k = min(later)
             if k in agg:
@@ -294,7 +322,7 @@ def _role_in_clause(toks, mi: tuple[int, int], others: list[tuple[int, int]]) ->
                 # "the alliance could become a 'next target' of Russian aggression"
                 if words[k] in _TARGET_NOUN:
                     return "victim"
-                if _verbal(words, k, i1) or any(words[j] in _DO for j in range(max(i1, k - 3), k)):
+                if k in fired or _verbal(words, k, i1) or any(words[j] in _DO for j in range(max(i1, k - 3), k)):
                     return "aggressor"
                 # a noun the subject does not do: "NATO members underestimate the risks"
                 return "neutral"
