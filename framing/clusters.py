@@ -383,6 +383,7 @@ class SentenceClusters:
         if isinstance(sentences, np.ndarray) and sentences.ndim == 2 and embeddings is None:
             sentences, embeddings = None, sentences  # fit(X) with vectors, as scikit-learn callers do
         sents = _check_sentences(sentences)
+        index = sentences.index if isinstance(sentences, (pd.DataFrame, pd.Series)) else None
         if embeddings is None:
             if sents is None:
                 raise FramingError("fit: pass sentences, embeddings, or both")
@@ -398,6 +399,8 @@ class SentenceClusters:
 
         with threadpool_limits(limits=self.n_threads):
             self._fit(sents, emb, lo, hi)
+        if index is not None:
+            self.sentences_.index = index  # the caller's index, so the result joins back onto their table
         return self
 
     def _fit(self, sents, emb: np.ndarray, lo: int, hi: int):
@@ -570,7 +573,7 @@ class SentenceClusters:
         return (emb @ self.centroids_.T).argmax(axis=1).astype(np.int64)
 
     def transform(self, sentences, *, embeddings=None) -> pd.DataFrame:
-        """The sentence table of new sentences with ``cluster`` and ``centrality`` (nearest centroid)."""
+        """The sentence table of new sentences with ``cluster`` and ``centrality`` (nearest centroid), on the caller's index."""
         self._check_fitted()
         sents = _check_sentences(sentences)
         if embeddings is None:
@@ -583,6 +586,8 @@ class SentenceClusters:
         out["cluster"] = lab
         cen = np.einsum("ij,ij->i", emb, self.centroids_[lab]) if self.n_clusters_ else np.full(len(emb), np.nan)
         out["centrality"] = np.round(cen.astype(np.float64), 6)
+        if isinstance(sentences, (pd.DataFrame, pd.Series)):
+            out.index = sentences.index
         return out
 
 
@@ -603,7 +608,8 @@ def cluster_sentences(sentences, embedder=None, *, embeddings=None, **params) ->
     Returns
     -------
     DataFrame
-        The sentence table with ``cluster`` and ``centrality``. For the
+        The sentence table with ``cluster`` and ``centrality``, on the
+        index of the table given (a list gets 0…n−1). For the
         cluster table, keywords and stability, fit :class:`SentenceClusters`
         and read its ``clusters_``.
     """

@@ -168,11 +168,14 @@ def score_frames(sentences, codebook=None, embedder=None, *, embeddings=None, me
     -------
     pandas.DataFrame
         The input columns, then one score column per frame id, then
-        ``frame`` (a frame id or ``"none"``) and ``confidence`` (0–1).
+        ``frame`` (a frame id or ``"none"``) and ``confidence`` (0–1), on
+        the input's index.
     """
     from .embed import get_embedder
 
-    sentences = _check_sentences(sentences).reset_index(drop=True)
+    sentences = _check_sentences(sentences)
+    index = sentences.index
+    sentences = sentences.reset_index(drop=True)
     emb = get_embedder(embedder)
     if embeddings is None:
         embeddings = emb.encode(sentences["text"].tolist())
@@ -185,7 +188,10 @@ def score_frames(sentences, codebook=None, embedder=None, *, embeddings=None, me
         if not callable(getattr(method, "score", None)):
             raise FramingError(f"method: expected a name or a fitted scorer with .score(), found {type(method).__name__}")
         scorer = method
-    return scorer.score(sentences, embeddings)
+    out = scorer.score(sentences, embeddings)
+    if len(out) == len(index):
+        out.index = index  # the caller's index, so the scores join back onto their table
+    return out
 
 
 def _z(confidence: float) -> float:

@@ -104,3 +104,26 @@ def test_empty_inputs_keep_the_output_columns():
                                     "match_score", "label", "keywords"])
     t = event_article_table(aligned, SCORED)
     assert len(t) == 0 and {"event_id", "frame", "lean", "roles", "speakers"} <= set(t.columns)
+
+
+def test_tables_of_the_same_rows_keep_the_callers_index(fake_embedder):
+    """score_frames, SentenceClusters and add_projection return one row per input row, on its index."""
+    from framing.clusters import SentenceClusters, cluster_sentences
+    from framing.frames import score_frames
+    from framing.maps import add_projection
+
+    texts = ["Russia attacked Kyiv.", "NATO defends Europe.", "Moscow blames the West.", "Ukraine needs aid.",
+             "The Kremlin warns NATO.", "Europe fears escalation."]
+    s = pd.DataFrame({"text": texts}, index=[10, 11, 12, 20, 21, 22])
+    emb = fake_embedder.encode(texts)
+    scored = score_frames(s, method="prototype", embedder=fake_embedder)
+    assert scored.index.tolist() == s.index.tolist()
+    joined = s.join(scored[["frame"]])  # the reason for the contract: the result joins back
+    assert joined["frame"].notna().all()
+    model = SentenceClusters(n_clusters=2, random_state=0).fit(s, embeddings=emb)
+    assert model.sentences_.index.tolist() == s.index.tolist()
+    assert model.transform(s.iloc[::-1], embeddings=emb[::-1]).index.tolist() == s.index[::-1].tolist()
+    assert cluster_sentences(s, embeddings=emb, n_clusters=2).index.tolist() == s.index.tolist()
+    assert add_projection(s, embeddings=emb, method="pca").index.tolist() == s.index.tolist()
+    # a list has no index of its own: 0..n-1
+    assert score_frames(texts, method="prototype", embedder=fake_embedder).index.tolist() == list(range(6))
