@@ -355,3 +355,21 @@ def _segment_parallel(ids: list, texts: list, language: str, max_chars: int, wor
         for f in futures:
             rows.extend(f.result())
     return rows
+
+
+class _CallableModule(type(re)):
+    """This module, callable as its own :func:`segment`.
+
+    Python binds ``framing.segment`` to this *module* the first time any code
+    imports it (``run_pipeline`` does), which would hide the package's
+    ``framing.segment`` *function*. Calling the module calls the function, so
+    ``framing.segment(articles)`` works whichever of the two the name holds.
+    """
+
+    def __call__(self, *args, **kwargs):
+        return segment(*args, **kwargs)
+
+
+import sys as _sys  # noqa: E402
+
+_sys.modules[__name__].__class__ = _CallableModule

@@ -123,3 +123,16 @@ def test_bad_text_in_a_worker_is_one_clear_error():
     bad = pd.DataFrame({"article_id": ["a", "b"], "text": ["Fine text. Here.", 42]})
     with pytest.raises(FramingError, match="article 'b': text must be a string"):
         segment(bad, n_jobs=2)
+
+
+def test_framing_segment_stays_callable_after_the_module_is_imported(seeds_dir):
+    """Importing framing.segment (run_pipeline, events do) binds the package name to the module; it must still segment."""
+    import subprocess
+    import sys
+
+    code = ("import framing, framing.events, framing.segment as m; "
+            "a = framing.read_articles(%r); "
+            "assert framing.segment is m; "
+            "print(len(framing.segment(a)), len(m.segment(a)))" % str(seeds_dir))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out[0] == out[1] and int(out[0]) > 10
