@@ -17,7 +17,7 @@ A codebook is a TOML file::
     # Optional: the roles this frame casts actors in (actor ids).
     roles = { aggressor = ["russia"], victim = ["ukraine"], defender = ["nato_west"] }
 
-    [[frames]]                         # at least two frames: a sentence is scored as a choice between them
+    [[frames]]                         # usually two or more: a sentence is scored as a choice between them
     id = "russian_defensive"
     ...
 
@@ -31,9 +31,26 @@ A codebook is a TOML file::
     id = "nato_west"
     ...
 
+How aliases match (:func:`framing.actors.find_mentions`): at word
+boundaries, longest first; an acronym (``NATO``, ``US``) only as written; an
+alias's first capitalised word (its name) as written or in capitals, never in
+lower case ("western Ukraine" is not ``West``); the other words in any case
+("Russian foreign minister" matches ``Russian Foreign Minister``). So write
+a lower-case alias in lower case ("transport secretary") when the texts do.
+The stance scorer reads the roles of actors, so a sentence that names no
+actor gets the frame ``none``; an exemplar without an actor mention teaches
+little.
+
+A codebook needs at least one frame. With one frame (give it ``contrast``
+sentences) the scorer is a detector of that frame; comparisons of frames,
+the lean and the report need two or more.
+
 Loading validates everything once; an error names the file, the frame or
 actor, and the problem, e.g. ``codebook 'x.toml': frame 'western_threat' has
-no exemplars``.
+no exemplars``. It refuses frame ids that would overwrite a column of the
+tables (``start``, ``source``, ...), an alias under two actors, an exemplar
+in two frames, and an actor that one frame casts as aggressor and also as
+victim or defender.
 """
 
 from __future__ import annotations
@@ -59,7 +76,11 @@ __all__ = [
 DEFAULT_CODEBOOK = "western-threat-vs-russian-defensive"
 ROLE_NAMES = ("aggressor", "defender", "victim")
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-_RESERVED = {"none", "frame", "confidence", "text", "article_id", "sentence_id", "lean"}
+# Column names of the tables a frame id becomes a column of (sentences, articles, maps, clusters, events):
+# a frame called "start" would overwrite the sentence offsets.
+_RESERVED = {"none", "frame", "confidence", "text", "article_id", "sentence_id", "lean", "start", "end",
+             "paragraph", "is_quote", "title", "source", "date", "x", "y", "cluster", "centrality", "event_id",
+             "relevance", "n", "count", "share", "ci_low", "ci_high"}
 
 
 @dataclass(frozen=True)
@@ -204,7 +225,7 @@ def _parse_actor(raw, where: str, i: int) -> Actor:
         raise FramingError(f"{where}: actor {aid!r} has unknown key(s) {', '.join(sorted(unknown))}; expected id, label, aliases, camp")
     camp = raw.get("camp")
     if camp is not None and not isinstance(camp, str):
-        raise FramingError(f"{where}: actor {aid!r}: camp must be a string")
+        raise FramingError(f"{where}: actor {aid!r}: camp must be a string, found {type(camp).__name__} {camp!r}")
     return Actor(id=aid, label=str(label), aliases=aliases, camp=camp)
 
 
@@ -231,6 +252,13 @@ def parse_codebook(data: dict, where: str = "codebook") -> Codebook:
     dup = {x for x in actor_ids if actor_ids.count(x) > 1}
     if dup:
         raise FramingError(f"{where}: actor id {sorted(dup)[0]!r} appears more than once")
+    owner: dict[str, str] = {}
+    for a in actors:
+        for alias in dict.fromkeys(a.aliases):
+            if alias in owner and owner[alias] != a.id:
+                raise FramingError(f"{where}: alias {alias!r} belongs to actors {owner[alias]!r} and {a.id!r}; "
+                                   "expected each alias under one actor")
+            owner[alias] = a.id
     frames = []
     seen = set()
     for i, raw in enumerate(frames_raw):
@@ -272,9 +300,23 @@ def parse_codebook(data: dict, where: str = "codebook") -> Codebook:
                 if a not in actor_ids:
                     raise FramingError(f"{fw}: roles.{role} names actor {a!r}, which is not in [[actors]]")
             roles[role] = ids
+        # victim and defender together is a frame's normal picture (Ukraine in the Western frame); the
+        # aggressor of a frame cannot also be its victim or defender
+        both = next((a for a in roles.get("aggressor", []) if any(a in ids for r, ids in roles.items()
+                                                                  if r != "aggressor")), None)
+        if both is not None:
+            other = next(r for r, ids in roles.items() if r != "aggressor" and both in ids)
+            raise FramingError(f"{fw}: actor {both!r} is both aggressor and {other}; expected one side")
         label = _opt_str(raw, "label", fid, fw)
         frames.append(Frame(id=fid, label=label, description=" ".join(desc.split()),
                             exemplars=exemplars, contrast=contrast, roles=roles))
+    where_from: dict[str, str] = {}
+    for f in frames:
+        for t in f.exemplars:
+            if t in where_from and where_from[t] != f.id:
+                raise FramingError(f"{where}: exemplar {t[:60]!r} is in frames {where_from[t]!r} and {f.id!r}; "
+                                   "an exemplar teaches one frame")
+            where_from[t] = f.id
     cid = data.get("id", "codebook")
     return Codebook(
         id=str(cid),

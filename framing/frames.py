@@ -248,12 +248,18 @@ def _check_interval(interval: str) -> None:
         raise FramingError(f"interval: expected one of {', '.join(_INTERVALS)}, found {interval!r}")
 
 
-def frame_shares(scored: pd.DataFrame, *, by: str = "article_id", interval: str = "wilson", n_boot: int = 1000,
-                 confidence: float = 0.95, random_state: int = 0) -> pd.DataFrame:
+def frame_shares(scored: pd.DataFrame, *, by: str = "article_id", frames=None, interval: str = "wilson",
+                 n_boot: int = 1000, confidence: float = 0.95, random_state: int = 0) -> pd.DataFrame:
     """Share of sentences in each frame per group, with confidence intervals.
 
     Parameters
     ----------
+    frames : list of str, optional
+        The labels to report, in this order. Default: every frame of the
+        table (its score columns) and ``none``, whether or not a sentence got
+        it, plus any other label present, sorted. A frame no sentence of a
+        group got has a row with share 0 and an honest interval (0 of 5
+        sentences is 0–0.43, not 0–0).
     interval : {"wilson", "bootstrap"}
         ``"wilson"`` (default): the Wilson score interval of the proportion,
         which stays honest for short articles and for shares of 0 or 1.
@@ -265,14 +271,22 @@ def frame_shares(scored: pd.DataFrame, *, by: str = "article_id", interval: str 
     -------
     pandas.DataFrame
         One row per (group, frame): ``by``, ``frame``, ``n`` (sentences in the
-        group), ``count``, ``share``, ``ci_low``, ``ci_high``. ``frame`` covers
-        every label present, ``none`` included.
+        group), ``count``, ``share``, ``ci_low``, ``ci_high``.
     """
     _check_scored(scored, by)
     _check_interval(interval)
     check_whole("n_boot", n_boot)
     rng = np.random.default_rng(random_state)
-    labels = sorted(set(scored["frame"]))
+    if frames is not None:
+        labels = [frames] if isinstance(frames, str) else list(frames)
+        if not labels or not all(isinstance(f, str) for f in labels):
+            raise FramingError(f"frames: expected frame ids (str), found {frames!r}")
+    else:
+        try:
+            known = _frame_columns(scored)
+        except FramingError:  # a table with a frame label but no score columns
+            known = []
+        labels = sorted(set(scored["frame"]) | set(known) | {"none"})
     alpha = (1 - confidence) / 2
     rows = []
     for key, grp in scored.groupby(by, sort=True):

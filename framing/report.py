@@ -78,7 +78,7 @@ class FramingRun:
         """Frame shares with 95% Wilson intervals (see :func:`framing.frames.frame_shares`)."""
         from .frames import frame_shares
 
-        return frame_shares(self.sentences, by=by, interval=INTERVAL)
+        return frame_shares(self.sentences, by=by, frames=sorted(self.frame_ids + ["none"]), interval=INTERVAL)
 
     def manifest(self) -> dict:
         return run_manifest(self)

@@ -54,3 +54,20 @@ def test_default_codebook_has_mirrored_frames():
         assert len(f.contrast) == len(f.exemplars) > 0
     camps = {a.camp for a in cb.actors}
     assert {"russia", "west"} <= camps
+
+
+@pytest.mark.parametrize("change, says", [
+    (lambda d: d["frames"][0].update(id="start"), "reserved"),
+    (lambda d: d["frames"][1].update(id="source"), "reserved"),
+    (lambda d: d["actors"][1]["aliases"].append(d["actors"][0]["aliases"][0]), "belongs to actors"),
+    (lambda d: d["frames"][1]["exemplars"].append(d["frames"][0]["exemplars"][0]), "is in frames"),
+    (lambda d: d["frames"][0].update(roles={"aggressor": ["a"], "victim": ["a"]}), "both aggressor and victim"),
+])
+def test_contradictory_codebooks_are_refused(change, says):
+    d = {"frames": [{"id": "one", "exemplars": ["A attacked B."], "roles": {"victim": ["b"], "defender": ["b"]}},
+                    {"id": "two", "exemplars": ["B attacked A."]}],
+         "actors": [{"id": "a", "aliases": ["Alpha"]}, {"id": "b", "aliases": ["Beta"]}]}
+    assert load_codebook(d).frame_ids == ["one", "two"]  # victim and defender together are fine
+    change(d)
+    with pytest.raises(FramingError, match=says):
+        load_codebook(d)

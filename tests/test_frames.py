@@ -327,3 +327,18 @@ def test_fitted_default_scorer_is_cached_as_data(real_embedder, session_cache, s
         f.write_bytes(b"garbage")
     c = fitted_scorer(None, real_embedder)
     pd.testing.assert_frame_equal(a.score(seed_sentences), c.score(seed_sentences))
+
+
+def test_a_frame_no_sentence_got_has_a_share_of_zero_with_an_honest_interval():
+    scored = pd.DataFrame({"article_id": ["a"] * 5, "text": list("vwxyz"),
+                           "west": [0.9, 0.8, 0.7, 0.2, 0.1], "east": [0.1, 0.2, 0.3, 0.1, 0.2],
+                           "talks": [0.0, 0.0, 0.0, 0.0, 0.0],
+                           "frame": ["west", "west", "west", "none", "none"], "confidence": [0.9] * 5})
+    sh = frame_shares(scored).set_index("frame")
+    assert set(sh.index) == {"west", "east", "talks", "none"}  # every frame of the table, assigned or not
+    assert sh.loc["talks", "share"] == 0 and sh.loc["talks", "count"] == 0
+    assert sh.loc["talks", "ci_high"] == pytest.approx(0.4345, abs=1e-4)  # Wilson 0 of 5, not [0, 0]
+    only = frame_shares(scored, frames=["east", "west"])
+    assert only["frame"].tolist() == ["east", "west"]
+    with pytest.raises(FramingError, match="frames"):
+        frame_shares(scored, frames=[1, 2])
