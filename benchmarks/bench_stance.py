@@ -28,9 +28,14 @@ stance [default]
     :class:`framing.stance.StanceScorer` with its defaults, each labelled
     sentence scored on its own.
 stance, no relevance gate
-    ablation: ``min_relevance=None`` (before it existed, every sentence naming
-    an actor could get a frame); the last lines of the output show what the
+    ablation: ``min_relevance=None, min_masked_relevance=None`` (before they
+    existed, every sentence naming an actor could get a frame); the last lines of the output show what the
     gate is for: off-topic sentences that name an actor.
+stance, no masked gate
+    ablation: ``min_masked_relevance=None``, the relevance test with actor
+    names masked turned off (before it existed, an on-topic sentence with no
+    stance that names an actor, "NATO headquarters opened a new cafeteria",
+    got a frame: the names alone made it look relevant).
 stance, no roles
     ablation: the same without the agent/patient role evidence.
 stance + context (opt-in)
@@ -198,9 +203,12 @@ def main() -> int:
     st = StanceScorer(embedder=emb).fit()
     P, has = st.predict_proba(texts, S)
     add("stance [default]", np.array(st.frame_ids_)[P.argmax(1)], *st._assign(P, has))
-    stg = StanceScorer(embedder=emb, min_relevance=None).fit()
+    stg = StanceScorer(embedder=emb, min_relevance=None, min_masked_relevance=None).fit()
     Pg, hasg = stg.predict_proba(texts, S)
     add("stance, no relevance gate", np.array(stg.frame_ids_)[Pg.argmax(1)], *stg._assign(Pg, hasg))
+    stm = StanceScorer(embedder=emb, min_masked_relevance=None).fit()
+    Pm, hasm = stm.predict_proba(texts, S)
+    add("stance, no masked gate", np.array(stm.frame_ids_)[Pm.argmax(1)], *stm._assign(Pm, hasm))
     st0 = StanceScorer(embedder=emb, role_weight=0.0).fit()
     P0, has0 = st0.predict_proba(texts, S)
     add("stance, no roles", np.array(st0.frame_ids_)[P0.argmax(1)], *st0._assign(P0, has0))
@@ -253,7 +261,7 @@ def main() -> int:
     moved = sign * (wt[:, 0] - wt[:, 1])
     print(f"minimal pairs flipped the right way: {(moved > 0).sum()}/{len(PAIRS)} "
           f"(P(western_threat) moves: {', '.join(f'{v:+.2f}' for v in moved)})")
-    off_topic(emb, {"stance [default]": st, "stance, no relevance gate": stg})
+    off_topic(emb, {"stance [default]": st, "stance, no masked gate": stm, "stance, no relevance gate": stg})
     return 0
 
 

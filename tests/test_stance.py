@@ -47,8 +47,9 @@ def test_scores_equal_the_separate_feature_and_role_paths(scorer):
     E = scorer.role_evidence(TEXTS)
     assert E.any() and X.shape[1] > SpanFakeEmbedder.dim  # mention features and role evidence are both in play
     want = (X @ scorer.coef_.T + scorer.intercept_) / scorer.temperature + scorer.role_weight * E
-    # eligible = mentions an actor and is about the codebook's topic
-    np.testing.assert_array_equal(has, has2 & (scorer.relevance(TEXTS) >= scorer.min_relevance))
+    # eligible = mentions an actor and is about the codebook's topic, with and without its actor names
+    np.testing.assert_array_equal(has, has2 & (scorer.relevance(TEXTS) >= scorer.min_relevance)
+                                  & (scorer.masked_relevance(TEXTS) >= scorer.min_masked_relevance))
     np.testing.assert_allclose(s, want, rtol=1e-6, atol=1e-6)
     assert not has[TEXTS.index("The weather was fine west of the river.")]
 
@@ -104,6 +105,50 @@ def test_a_cached_fitted_model_is_keyed_by_the_matching_rules(tmp_path, monkeypa
     assert len(list((tmp_path / "stance-models").glob("*.json"))) == 2
 
 
+def test_masked_relevance_is_the_cosine_with_every_actor_mention_replaced(scorer):
+    text = "Sergei Lavrov said NATO headquarters opened a new cafeteria in Brussels."
+    masked = stance._mask(text, load_codebook(None))
+    assert "Lavrov" not in masked and "NATO" not in masked and masked.count(stance.MASK) == 3
+    assert masked.endswith("headquarters opened a new cafeteria in " + stance.MASK + ".")
+    emb = SpanFakeEmbedder()
+    ex = [stance._mask(t, load_codebook(None)) for f in load_codebook(None).frames for t in f.exemplars]
+    want = (emb.encode([masked]) @ emb.encode(ex).T).max()
+    assert scorer.masked_relevance([text])[0] == pytest.approx(want, abs=1e-5)
+    # a sentence without mentions is its own masked text
+    plain = "The weather was fine west of the river."
+    assert stance._mask(plain, None) == plain
+
+
+def test_the_masked_gate_only_removes_frames(scorer):
+    """min_masked_relevance adds a condition: every sentence it leaves framed has the same frame without it."""
+    off = StanceScorer(embedder=SpanFakeEmbedder(), min_masked_relevance=None).fit()
+    high = StanceScorer(embedder=SpanFakeEmbedder(), min_masked_relevance=0.99).fit()
+    a, b, c = scorer.predict(TEXTS), off.predict(TEXTS), high.predict(TEXTS)
+    assert ((a == b) | (a == "none")).all()
+    assert (c == "none").all() and (b != "none").any()
+    with pytest.raises(FramingError, match="min_masked_relevance"):
+        StanceScorer(embedder=SpanFakeEmbedder(), min_masked_relevance="high").fit()
+
+
+@pytest.mark.slow
+def test_on_topic_sentences_without_a_stance_get_no_frame(real_embedder):
+    """Naming NATO is not taking a side: the masked gate catches what the plain relevance gate lets through."""
+    sc = StanceScorer(embedder=real_embedder).fit()
+    plain = StanceScorer(embedder=real_embedder, min_masked_relevance=None).fit()
+    neutral = ["NATO headquarters opened a new cafeteria.", "Russia's parliament will meet on Tuesday.",
+               "The Kremlin published the schedule of Putin's visits.", "NATO's press office moved to a new building."]
+    on = ["Russia launched a massive missile attack on Ukrainian cities.", "NATO expansion threatens Russia's security.",
+          "Sergei Lavrov reiterated that Moscow has no desire to attack Europe.",
+          "The West provoked the war by arming Kyiv, the Kremlin said."]
+    assert (sc.relevance(neutral) >= sc.min_relevance).all()  # on topic by the plain gate ...
+    assert (plain.predict(neutral) != "none").all()  # ... so it framed them
+    assert (sc.masked_relevance(neutral) < sc.min_masked_relevance).all()
+    assert (sc.predict(neutral) == "none").all()
+    assert (sc.masked_relevance(on) >= sc.min_masked_relevance).all()
+    np.testing.assert_array_equal(sc.predict(on), plain.predict(on))
+    assert (sc.predict(on) != "none").all()
+
+
 @pytest.mark.slow
 def test_off_topic_sentences_that_name_an_actor_get_no_frame(real_embedder):
     """The relevance gate: naming an actor is not taking a stance in the codebook's conflict."""
@@ -115,8 +160,8 @@ def test_off_topic_sentences_that_name_an_actor_get_no_frame(real_embedder):
     assert (sc.relevance(off) < sc.min_relevance).all() and (sc.relevance(on) >= sc.min_relevance).all()
     assert (sc.predict(off) == "none").all()
     assert (sc.predict(on) != "none").all()
-    ungated = StanceScorer(embedder=real_embedder, min_relevance=None).fit()
-    assert (ungated.predict(off) != "none").sum() >= 3  # what the gate is for
+    ungated = StanceScorer(embedder=real_embedder, min_relevance=None, min_masked_relevance=None).fit()
+    assert (ungated.predict(off) != "none").sum() >= 3  # what the gates are for
 
 
 def test_a_model_saved_before_the_relevance_gate_loads_with_the_gate_off(tmp_path, scorer):
@@ -125,14 +170,39 @@ def test_a_model_saved_before_the_relevance_gate_loads_with_the_gate_off(tmp_pat
     path = scorer.save(tmp_path / "m")
     card = json.loads(path.read_text())
     card["format"] = "framing.stance/v2"
-    del card["params"]["min_relevance"]
+    del card["params"]["min_relevance"], card["params"]["min_masked_relevance"]
     path.write_text(json.dumps(card))
     with np.load(tmp_path / "m.npz") as z:
-        arrays = {k: z[k] for k in z.files if k != "exemplars"}
+        arrays = {k: z[k] for k in z.files if k not in ("exemplars", "masked_exemplars")}
     np.savez(tmp_path / "m.npz", **arrays)
     old = StanceScorer.load(path, embedder=SpanFakeEmbedder())
-    assert old.min_relevance is None
-    ungated = StanceScorer(embedder=SpanFakeEmbedder(), min_relevance=None).fit()
+    assert old.min_relevance is None and old.min_masked_relevance is None
+    ungated = StanceScorer(embedder=SpanFakeEmbedder(), min_relevance=None, min_masked_relevance=None).fit()
     np.testing.assert_array_equal(old.predict(TEXTS), ungated.predict(TEXTS))
     with pytest.raises(FramingError, match="no exemplar vectors"):
         old.relevance(TEXTS)
+
+
+def test_a_v3_model_loads_without_the_masked_gate(tmp_path, scorer):
+    """A model saved before min_masked_relevance keeps its plain relevance gate and gets no masked one."""
+    import json
+
+    path = scorer.save(tmp_path / "m")
+    assert json.loads(path.read_text())["format"] == stance.FORMAT
+    card = json.loads(path.read_text())
+    card["format"] = "framing.stance/v3"
+    del card["params"]["min_masked_relevance"]
+    path.write_text(json.dumps(card))
+    with np.load(tmp_path / "m.npz") as z:
+        arrays = {k: z[k] for k in z.files if k != "masked_exemplars"}
+    np.savez(tmp_path / "m.npz", **arrays)
+    old = StanceScorer.load(path, embedder=SpanFakeEmbedder())
+    assert old.min_relevance == scorer.min_relevance and old.min_masked_relevance is None
+    v3 = StanceScorer(embedder=SpanFakeEmbedder(), min_masked_relevance=None).fit()
+    np.testing.assert_array_equal(old.predict(TEXTS), v3.predict(TEXTS))
+    with pytest.raises(FramingError, match="no masked exemplar vectors"):
+        old.masked_relevance(TEXTS)
+    # and the current format round-trips with the gate on
+    new = StanceScorer.load(scorer.save(tmp_path / "n"), embedder=SpanFakeEmbedder())
+    assert new.min_masked_relevance == scorer.min_masked_relevance is not None
+    np.testing.assert_array_equal(new.predict(TEXTS), scorer.predict(TEXTS))
