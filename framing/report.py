@@ -235,6 +235,31 @@ def frames_csv(input_path, out_path, *, codebook=None, model=None, cache: bool =
     return len(scored)
 
 
+def _check_run_matches(run: FramingRun, source, codebook, model) -> None:
+    """build_report(..., run=run): the source, codebook and model given must be the run's own."""
+    from dataclasses import replace
+
+    from .codebook import load_codebook
+    from .corpus import read_articles
+
+    if codebook is not None:
+        cb = load_codebook(codebook)
+        if replace(cb, path=None) != replace(run.codebook, path=None):
+            raise FramingError(f"codebook {cb.id!r}: the run was scored with codebook {run.codebook.id!r}; "
+                               "pass the codebook to run_pipeline, or leave it out here")
+    if model is not None:
+        mid = getattr(run.embedder, "model_id", None)
+        if mid is not None and str(model) != str(mid):
+            raise FramingError(f"model {model!r}: the run was embedded with {mid!r}; leave model out when passing run=")
+    if source is not None:
+        ids = set(read_articles(source)["article_id"])
+        have = set(run.articles["article_id"])
+        if ids != have:
+            extra = sorted(map(str, ids - have))[:3] or sorted(map(str, have - ids))[:3]
+            raise FramingError(f"source: holds {len(ids)} articles and the run {len(have)}, and they differ "
+                               f"(e.g. {', '.join(extra)}); pass source=None with run=, or run the pipeline on it")
+
+
 def build_report(source, out="reports/latest", *, codebook=None, model=None, cache: bool = True,
                  events: bool = True, run: FramingRun | None = None) -> dict:
     """Run the pipeline and write the report folder.
@@ -247,7 +272,10 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
     events : bool
         Include the "same events" section.
     run : FramingRun, optional
-        Reuse a run computed before (e.g. in a notebook).
+        Reuse a run computed before (e.g. in a notebook). Then ``source``
+        may be ``None``; if given, it must hold the run's articles, and a
+        ``codebook`` or ``model`` given must be the run's (an error says
+        which differs, instead of a report of something else).
 
     Returns
     -------
@@ -260,6 +288,8 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
         raise FramingError(f"--out {out}: expected a folder for the report, found a file")
     from .codebook import load_codebook
 
+    if run is not None:
+        _check_run_matches(run, source, codebook, model)
     cb = run.codebook if run is not None else load_codebook(codebook)
     if len(cb.frames) < 2:  # checked before reading and embedding anything
         raise FramingError(f"codebook {cb.id!r}: has one frame ({cb.frame_ids[0]!r}); the report compares "

@@ -823,3 +823,18 @@ def test_report_tables_byte_identical_across_runs_and_file_order(tmp_path, seeds
     assert params["random_state"] == 42 and params["interval"] == "wilson" and params["n_perm"] > 0
     if "clusters" in params:  # the discovered-groups section records its own seed
         assert params["clusters"]["random_state"] == params["random_state"]
+
+
+def test_report_of_a_run_refuses_another_source_or_codebook(tmp_path, fake_everywhere):
+    """build_report(..., run=run) with a source or codebook that is not the run's: an error, not a wrong report."""
+    from framing.report import build_report, run_pipeline
+
+    arts = pd.DataFrame({"article_id": ["a", "b"], "text": [SENTENCE_A + " " + SENTENCE_B, SENTENCE_B + " NATO replied."]})
+    run = run_pipeline(arts, embedder=fake_everywhere)
+    other_cb = {"frames": [{"id": "labour", "exemplars": ["Workers strike."]}, {"id": "capital", "exemplars": ["Bosses cut pay."]}],
+                "actors": []}
+    with pytest.raises(FramingError, match="codebook .*the run was scored with"):
+        build_report(arts, tmp_path / "r1", run=run, codebook=other_cb)
+    with pytest.raises(FramingError, match="source: holds 1 articles and the run 2"):
+        build_report(arts.iloc[:1], tmp_path / "r2", run=run)
+    assert not (tmp_path / "r1").exists() and not (tmp_path / "r2").exists()  # refused before writing anything
