@@ -614,30 +614,62 @@ def _events_block(run: FramingRun):
             "from each sentence's wording by rules, separately from the frame, so a row can pair a frame with "
             "roles that point the other way), and whose voice it quotes.",
             "event_heatmap.png", multi[keep].round(3)))
-    # the framing diff of the first pair of articles in the same story
+    # the framing diff of the most comparable pair of articles in one story
     n_pairs = int(sum(len(g) * (len(g) - 1) // 2 for _, g in groups.groupby("event_id")))
-    for _, g in groups.groupby("event_id", sort=True):
-        ids = g["article_id"].tolist()
-        if len(ids) >= 2:
-            a, b = ids[0], ids[1]
-            diff = framing_diff(run.sentences, a, b, aligned=aligned, embeddings=run.embeddings,
-                                codebook=run.codebook)
-            fig = _figure(12, 1.2 + 0.45 * min(len(diff), 30))
-            plot_framing_diff(diff, a_label=a, b_label=b, ax=fig.subplots(),
-                              palette=frame_palette(run.frame_ids + ["none"]))
-            figures["framing_diff.png"] = _png(fig)
-            cols = ["event_id", "kind", "text_a", "frame_a", "text_b", "frame_b", "similarity"]
-            out.append(_section(
-                f"Framing diff: {a} vs {b}",
-                "Aligned sentence pairs side by side, coloured by frame (dashed: the two articles frame the pair "
-                "differently), then the sentences only one side has. similarity: how alike the two sentences "
-                "are once what all these sentences share is taken away (0 = no more alike than any two of "
-                "them); pairs below 0.12, where two sentences would not seed an event, are listed as unpaired. "
-                + (f"The report shows the diff of one pair of articles ({n_pairs} pairs share a story); "
-                   "framing.events.framing_diff gives any other." if n_pairs > 1 else ""),
-                "framing_diff.png", diff[cols].round(3)))
-            break
+    pair = _diff_pair(groups, aligned, run.articles)
+    if pair is not None:
+        a, b = pair
+        diff = framing_diff(run.sentences, a, b, aligned=aligned, embeddings=run.embeddings,
+                            codebook=run.codebook)
+        fig = _figure(12, 1.2 + 0.45 * min(len(diff), 30))
+        plot_framing_diff(diff, a_label=a, b_label=b, ax=fig.subplots(),
+                          palette=frame_palette(run.frame_ids + ["none"]))
+        figures["framing_diff.png"] = _png(fig)
+        cols = ["event_id", "kind", "text_a", "frame_a", "text_b", "frame_b", "similarity"]
+        out.append(_section(
+            f"Framing diff: {a} vs {b}",
+            "Aligned sentence pairs side by side, coloured by frame (dashed: the two articles frame the pair "
+            "differently), then the sentences only one side has. similarity: how alike the two sentences "
+            "are once what all these sentences share is taken away (0 = no more alike than any two of "
+            "them); pairs below 0.12, where two sentences would not seed an event, are listed as unpaired. "
+            + (f"The report shows the diff of one pair of articles ({n_pairs} pairs share a story): the "
+               "pair that reports the most events in common, from two outlets when the sources are known; "
+               "framing.events.framing_diff gives any other." if n_pairs > 1 else ""),
+            "framing_diff.png", diff[cols].round(3)))
     return out, figures, {}
+
+
+def _diff_pair(groups: pd.DataFrame, aligned: pd.DataFrame, articles: pd.DataFrame):
+    """The pair of articles of one story to show in the diff, or None.
+
+    Preferred, in order: two different known outlets (a comparison across
+    sides, not an outlet with itself), the most events both report, the
+    earlier story and articles (a reproducible tie-break).
+    """
+    from collections import Counter
+
+    story = dict(zip(groups["article_id"], groups["event_id"]))
+    order = {a: i for i, a in enumerate(groups["article_id"])}
+    src = {}
+    if "source" in articles.columns:
+        src = {a: str(s).strip().lower() for a, s in zip(articles["article_id"], articles["source"])
+               if isinstance(s, str) and s.strip()}
+    together: Counter = Counter()
+    for _, members in aligned.groupby("event_id", sort=False)["article_id"]:
+        ids = sorted(set(members), key=order.get)
+        for i, a in enumerate(ids):
+            for b in ids[i + 1:]:
+                together[(a, b)] += 1
+    best, best_key = None, None
+    for _, g in groups.groupby("event_id", sort=True):
+        ids = sorted(g["article_id"], key=order.get)
+        for i, a in enumerate(ids):
+            for b in ids[i + 1:]:
+                other_outlet = a in src and b in src and src[a] != src[b]
+                key = (other_outlet, together[(a, b)])
+                if best_key is None or key > best_key:
+                    best, best_key = (a, b), key
+    return best
 
 
 def _plot_clusters(ctable: pd.DataFrame, ax, frame_ids) -> None:

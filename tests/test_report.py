@@ -1,0 +1,31 @@
+"""Report helpers that need no model: which article pair the framing diff shows."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from framing.report import _diff_pair
+
+
+def _tables(sources):
+    groups = pd.DataFrame({"article_id": ["a1", "a2", "b1", "b2", "b3"], "event_id": [0, 0, 1, 1, 1]})
+    # aligned events: b2 and b3 report two events together, b1 and b3 one, a1 and a2 one
+    aligned = pd.DataFrame({"event_id": [0, 0, 1, 1, 2, 2, 3, 3],
+                            "article_id": ["a1", "a2", "b2", "b3", "b2", "b3", "b1", "b3"]})
+    articles = pd.DataFrame({"article_id": groups["article_id"], "source": sources})
+    return groups, aligned, articles
+
+
+def test_diff_shows_the_pair_with_most_events_in_common():
+    assert _diff_pair(*_tables([None] * 5)) == ("b2", "b3")
+
+
+def test_diff_prefers_two_outlets_over_an_outlet_with_itself():
+    # b2 and b3 share most events but come from one outlet; b1-b3 crosses outlets
+    assert _diff_pair(*_tables(["X", "X", "Left", "Right", "right "])) == ("b1", "b3")
+
+
+def test_no_pair_when_every_story_has_one_article():
+    groups = pd.DataFrame({"article_id": ["a", "b"], "event_id": [0, 1]})
+    aligned = pd.DataFrame({"event_id": [0, 1], "article_id": ["a", "b"]})
+    assert _diff_pair(groups, aligned, pd.DataFrame({"article_id": ["a", "b"]})) is None
