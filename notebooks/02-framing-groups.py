@@ -118,9 +118,10 @@ pd.Series({m: (probe["expected"] == f).mean() for m, f in checks.items()}, name=
 #
 # Now the seed articles. With the stance method, `none` means that the sentence names no codebook
 # actor, that it is off the codebook's topic (its cosine to every exemplar is below 0.33,
-# `min_relevance`), or that the best frame's probability (`confidence`) is below the abstention
-# threshold (0.55 for two frames); both thresholds were chosen on labelled news sentences. Low
-# `confidence` marks a near tie. The
+# `min_relevance`, or, with the actors' names replaced by "someone", below 0.31,
+# `min_masked_relevance`), or that the best frame's probability (`confidence`) is below the
+# abstention threshold (0.55 for two frames); the thresholds were chosen on labelled news
+# sentences. Low `confidence` marks a near tie. The
 # plane of the two frame scores shows both: points near the dashed diagonal score alike on both
 # frames.
 
