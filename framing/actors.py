@@ -140,8 +140,8 @@ _RE_POSS_CLAIM = re.compile(_NP + r"[’']s\s+(?:assertion|statement|claim|remar
 # --------------------------------------------------------------------------- mentions
 
 
-# Bump when the matching rules change: a fitted stance model cached on disk depends on them.
-MATCH_VERSION = "alias-case/v2"
+# Bump when the matching, role or speaker rules change: a fitted stance model cached on disk depends on them.
+MATCH_VERSION = "alias-case/v2;roles/v2;speakers/v2"
 
 
 def _word_regex(word: str, protected: bool) -> str:

@@ -137,7 +137,15 @@ _SPEECH = (r"said|says|say|stated|states|told|tells|warned|warns|claimed|claims|
            r"believes|believed|thinks|thought|asserted|asserts|commented|remarked|replied|responded|tweeted|"
            r"posted|suggested|suggests|told reporters|has said|had said|has warned|has claimed")
 _SPEAKER_AFTER = re.compile(r"^(?:['’]s)?(?:\s+[A-Z][\w.’'-]*){0,3}(?:\s*,[^,]{0,60},)?\s+(?:" + _SPEECH + r")\b")
-_SPEAKER_BEFORE = re.compile(r"(?:according to|said|says|told|stated|warned|claimed)\s+(?:the\s+)?(?:[A-Z][\w.’'-]*\s+){0,3}$", re.I)
+# "according to X": X is the source whatever follows. "said X" only when X ends the clause (", said Russia's
+# foreign ministry."): in "Officials said Russia attacked Kharkiv" Russia is what is reported, not who speaks.
+# Only the verbs ignore case: a name starts with a capital. "told X": X is the listener, never the speaker.
+_TITLE = (r"(?i:spokes\w+|minister|ministry|secretary|officials?|ambassador|president|chief|head|adviser|advisor|"
+          r"press|foreign|defen[cs]e|deputy|prime|general|envoy|agency|service)")
+_NAME_OR_TITLE = r"(?:[A-Z][\w.’'-]*|" + _TITLE + r")"
+_SPEAKER_ACCORDING = re.compile(r"(?i:according\s+to)\s+(?:[Tt]he\s+)?(?:" + _NAME_OR_TITLE + r"\s+){0,6}$")
+_SPEAKER_INVERTED = re.compile(r"(?i:said|says|stated|warned|claimed)\s+(?:[Tt]he\s+)?(?:" + _NAME_OR_TITLE + r"\s+){0,6}$")
+_CLAUSE_ENDS = re.compile(r"^(?:['’]s)?(?:\s+" + _NAME_OR_TITLE + r"){0,6}\s*(?:[.,;:!?”\"’)]|$)")
 
 
 def _encode(emb, texts: list[str], spans) -> np.ndarray:
@@ -182,7 +190,9 @@ def _with_speakers(text: str, mentions) -> list[tuple[int, int, str, bool]]:
     """``(start, end, actor_id, is_speaker)`` from :func:`framing.actors.find_mentions` tuples of ``text``."""
     out = []
     for aid, _, a, b in mentions:
-        speaker = bool(_SPEAKER_AFTER.match(text[b : b + 90])) or bool(_SPEAKER_BEFORE.search(text[max(0, a - 60) : a]))
+        before = text[max(0, a - 60) : a]
+        speaker = bool(_SPEAKER_AFTER.match(text[b : b + 90]) or _SPEAKER_ACCORDING.search(before)
+                       or (_SPEAKER_INVERTED.search(before) and _CLAUSE_ENDS.match(text[b : b + 120])))
         out.append((a, b, aid, speaker))
     return out
 
@@ -240,6 +250,22 @@ def mention_table(sentences, codebook=None) -> pd.DataFrame:
         for a, b, aid, sp in find_mentions(t, cb):
             rows.append((i, a, b, t[a:b], aid, camp[aid], sp))
     return pd.DataFrame(rows, columns=["row", "start", "end", "mention", "actor", "camp", "is_speaker"])
+
+
+def _warn_actorless_exemplars(cb: Codebook) -> None:
+    """Warn about exemplars that name no actor: with ``require_actor`` such a sentence is scored ``none``."""
+    import warnings
+
+    from .actors import find_mentions as actor_mentions_in
+
+    for f in cb.frames:
+        bare = [t for t in f.exemplars if not actor_mentions_in(t, cb)]
+        if bare:
+            warnings.warn(
+                f"codebook {cb.id!r}: frame {f.id!r}: {len(bare)} of {len(f.exemplars)} exemplars name no actor of "
+                f"the codebook (e.g. {bare[0][:60]!r}); a sentence that names no actor is scored 'none' "
+                "(require_actor=True), so add the actors' aliases as the texts write them (case matters: "
+                "see framing.codebook)", UserWarning, stacklevel=3)
 
 
 def _texts(sentences) -> list[str]:
@@ -675,6 +701,8 @@ class StanceScorer:
         self.codebook_ = cb
         self.frame_ids_ = cb.frame_ids
         self.camps_ = self._camps(cb)
+        if self.require_actor and self.camps_:  # the actor requirement applies (see score)
+            _warn_actorless_exemplars(cb)
         emb = self._emb()
         protos, vecs = [], []
         for f in cb.frames:

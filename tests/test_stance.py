@@ -206,3 +206,33 @@ def test_a_v3_model_loads_without_the_masked_gate(tmp_path, scorer):
     new = StanceScorer.load(scorer.save(tmp_path / "n"), embedder=SpanFakeEmbedder())
     assert new.min_masked_relevance == scorer.min_masked_relevance is not None
     np.testing.assert_array_equal(new.predict(TEXTS), scorer.predict(TEXTS))
+
+
+@pytest.mark.parametrize("text, speakers, not_speakers", [
+    ("Officials said Russia attacked Kharkiv overnight.", [], ["Russia"]),  # what is reported, not who speaks
+    ("Okafor told the crowd that NATO had chosen war.", [], ["NATO"]),  # lower case is not a name
+    ("“We will respond,” said Russia's foreign ministry spokeswoman Maria Zakharova.", ["Russia"], []),
+    ("“We will respond,” said Russian Foreign Minister Sergei Lavrov.", ["Sergei Lavrov"], []),
+    ("According to the Kremlin, the strikes were defensive.", ["the Kremlin"], []),
+    ("Moscow said NATO is provoking a war.", ["Moscow"], ["NATO"]),
+])
+def test_speaker_flags_follow_who_speaks(text, speakers, not_speakers):
+    from framing.stance import find_mentions as stance_mentions
+
+    flags = {text[a:b]: sp for a, b, _, sp in stance_mentions(text)}
+    assert all(flags[s] for s in speakers), flags
+    assert not any(flags[s] for s in not_speakers), flags
+
+
+def test_fit_warns_about_exemplars_that_name_no_actor(fake_embedder):
+    cb = {"frames": [{"id": "labour", "exemplars": ["The Union defends workers.", "Pay must rise."]},
+                     {"id": "capital", "exemplars": ["The Company protects jobs.", "The Union blocks trains."]}],
+          "actors": [{"id": "union", "aliases": ["the Union"]}, {"id": "firm", "aliases": ["the Company"]}]}
+    with pytest.warns(UserWarning, match="frame 'labour': 1 of 2 exemplars name no actor"):
+        stance.StanceScorer(codebook=cb, embedder=fake_embedder).fit()
+    cb["frames"][0]["exemplars"][1] = "Pay at the Company must rise."
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # every exemplar names an actor: no warning
+        stance.StanceScorer(codebook=cb, embedder=fake_embedder).fit()
