@@ -552,6 +552,8 @@ class SentenceClusters:
             for f in shares.columns:
                 table[f"share_{f}"] = shares[f].to_numpy()
         self.clusters_ = table.reset_index(drop=True)
+        if sents is not None and sents.attrs.get("frames"):
+            self.clusters_.attrs["frames"] = list(sents.attrs["frames"])  # the codebook order, for the plot colours
 
     # ------------------------------------------------------------------ use
     def _check_fitted(self):

@@ -1227,7 +1227,7 @@ def framing_diff(scored: pd.DataFrame, a, b, *, aligned: pd.DataFrame | None = N
 
     if not isinstance(scored, pd.DataFrame):
         raise FramingError("scored: expected the table from framing.score_frames")
-    _frame_columns(scored, codebook)
+    fcols = _frame_columns(scored, codebook)
     ids = set(scored["article_id"])
     for x, name in ((a, "a"), (b, "b")):
         if x not in ids:
@@ -1277,6 +1277,7 @@ def framing_diff(scored: pd.DataFrame, a, b, *, aligned: pd.DataFrame | None = N
     out = pd.DataFrame(rows, columns=DIFF_COLUMNS)
     for c in ("sentence_id_a", "sentence_id_b"):
         out[c] = out[c].astype("Int64")
+    out.attrs["frames"] = list(scored.attrs.get("frames") or fcols)  # codebook order, for the plot colours
     return out
 
 

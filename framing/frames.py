@@ -191,6 +191,10 @@ def score_frames(sentences, codebook=None, embedder=None, *, embeddings=None, me
     out = scorer.score(sentences, embeddings)
     if len(out) == len(index):
         out.index = index  # the caller's index, so the scores join back onto their table
+    try:  # the codebook's frame order, which keeps each frame's colour in every figure (framing.plot)
+        out.attrs["frames"] = _frame_columns(out)
+    except FramingError:
+        pass
     return out
 
 
@@ -277,16 +281,17 @@ def frame_shares(scored: pd.DataFrame, *, by: str = "article_id", frames=None, i
     _check_interval(interval)
     check_whole("n_boot", n_boot)
     rng = np.random.default_rng(random_state)
+    try:
+        known = _frame_columns(scored)
+    except FramingError:  # a table with a frame label but no score columns
+        known = []
     if frames is not None:
         labels = [frames] if isinstance(frames, str) else list(frames)
         if not labels or not all(isinstance(f, str) for f in labels):
             raise FramingError(f"frames: expected frame ids (str), found {frames!r}")
     else:
-        try:
-            known = _frame_columns(scored)
-        except FramingError:  # a table with a frame label but no score columns
-            known = []
         labels = sorted(set(scored["frame"]) | set(known) | {"none"})
+    order = list(scored.attrs.get("frames") or known)
     alpha = (1 - confidence) / 2
     rows = []
     for key, grp in scored.groupby(by, sort=True):
@@ -302,7 +307,10 @@ def frame_shares(scored: pd.DataFrame, *, by: str = "article_id", frames=None, i
                 lo, hi = (float(v) for v in wilson_interval(hits.sum(), n, confidence))
             rows.append({by: key, "frame": lab, "n": n, "count": int(hits.sum()), "share": float(hits.mean()),
                          "ci_low": lo, "ci_high": hi})
-    return pd.DataFrame(rows, columns=[by, "frame", "n", "count", "share", "ci_low", "ci_high"])
+    out = pd.DataFrame(rows, columns=[by, "frame", "n", "count", "share", "ci_low", "ci_high"])
+    if order:
+        out.attrs["frames"] = order  # the codebook's frame order, for the plot colours
+    return out
 
 
 # --------------------------------------------------------------------------- article comparison

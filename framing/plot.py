@@ -50,19 +50,25 @@ def frame_palette(frames) -> dict:
     return out
 
 
-# The bundled codebook's frames keep their codebook order (and so their colours:
-# Western threat red, Russian defensive blue) in every figure; other frames
-# follow alphabetically, so a frame's colour never depends on which rows a table has.
+# Frames keep their codebook order, and so their colours (first frame red, second blue, ...), in
+# every figure, whichever rows a table has. The order comes from the table's ``attrs["frames"]``, which
+# score_frames, frame_shares, framing_diff and SentenceClusters set (pandas keeps attrs through copies,
+# filters and concat, not through merge). Without it, the bundled codebook's frames keep their order and
+# other frames follow alphabetically.
 _KNOWN_ORDER = ("western_threat", "russian_defensive")
 
 
-def _frame_order(values, order=None):
+def _frame_order(values, order=None, data=None):
     if order is not None:
         return list(order)
     vals = [v for v in dict.fromkeys(values) if isinstance(v, str)]
-    # one bundled frame brings the other: Russian defensive stays blue in a table without Western threat
-    known = list(_KNOWN_ORDER) if any(f in vals for f in _KNOWN_ORDER) else []
-    rest = sorted(v for v in vals if v != "none" and v not in _KNOWN_ORDER)
+    hint = [f for f in (getattr(data, "attrs", None) or {}).get("frames", ()) if isinstance(f, str) and f != "none"]
+    if hint:
+        known = hint
+    else:
+        # one bundled frame brings the other: Russian defensive stays blue in a table without Western threat
+        known = list(_KNOWN_ORDER) if any(f in vals for f in _KNOWN_ORDER) else []
+    rest = sorted(v for v in vals if v != "none" and v not in known)
     return known + rest + (["none"] if "none" in vals else [])
 
 
@@ -88,7 +94,7 @@ def plot_frame_map(data: pd.DataFrame, *, x: str = "x", y: str = "y", hue: str =
     """
     _need(data, [x, y, hue], "plot_frame_map data")
     ax = _axes(ax)
-    order = _frame_order(data[hue], hue_order)
+    order = _frame_order(data[hue], hue_order, data)
     palette = palette or frame_palette(order)
     styles = list(dict.fromkeys(data[style])) if style in data.columns else [None]
     artists = []
@@ -200,7 +206,7 @@ def plot_frame_shares(data: pd.DataFrame, *, x: str = "share", y: str = "article
     _need(data, [x, y, hue], "plot_frame_shares data")
     ax = _axes(ax)
     groups = list(dict.fromkeys(data[y]))
-    order = _frame_order(data[hue], hue_order)
+    order = _frame_order(data[hue], hue_order, data)
     palette = palette or frame_palette(order)
     h = 0.8 / max(len(order), 1)
     for j, fr in enumerate(order):
@@ -281,7 +287,7 @@ def plot_cluster_keywords(data: pd.DataFrame, *, x: str = "size", n_words: int =
     ax = _axes(ax)
     pos = np.arange(len(data))
     if "dominant_frame" in data.columns:
-        palette = palette or frame_palette(_frame_order(data["dominant_frame"]))
+        palette = palette or frame_palette(_frame_order(data["dominant_frame"], data=data))
         colours = [palette.get(f, _NONE_COLOUR) if c != -1 else _NONE_COLOUR
                    for f, c in zip(data["dominant_frame"], data["cluster"])]
     else:
@@ -426,7 +432,7 @@ def plot_framing_diff(diff: pd.DataFrame, *, a_label: str | None = None, b_label
     if max_rows is not None:
         rows = rows.head(max_rows)
     frames = [f for f in list(rows["frame_a"]) + list(rows["frame_b"]) if isinstance(f, str)]
-    palette = palette or frame_palette(_frame_order(frames))
+    palette = palette or frame_palette(_frame_order(frames, data=diff))
 
     def box(x, y, text, frame, ha):
         if not isinstance(text, str):

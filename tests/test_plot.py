@@ -86,3 +86,31 @@ def test_a_frame_keeps_its_colour_whichever_frames_a_table_has():
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+def test_a_custom_codebooks_frames_keep_their_colours_across_figures(fake_embedder):
+    """Codebook order, not the alphabet or the rows present, gives each frame its colour in every helper."""
+    import matplotlib.colors as mcolors
+    import matplotlib.pyplot as plt
+
+    from framing.frames import frame_shares, score_frames
+    from framing.plot import frame_palette, plot_frame_shares
+
+    cb = {"frames": [{"id": "workers", "exemplars": ["The Union defends workers at the Company."]},
+                     {"id": "disruption", "exemplars": ["The Union strike at the Company hurts commuters."]},
+                     {"id": "talks", "exemplars": ["The Union and the Company resume talks."]}],
+          "actors": [{"id": "union", "aliases": ["the Union", "The Union"]}, {"id": "firm", "aliases": ["the Company"]}]}
+    s = pd.DataFrame({"article_id": ["a"] * 3 + ["b"] * 3,
+                      "text": ["The Union defends workers at the Company.", "The Union marches.",
+                               "The Union strike at the Company hurts commuters.", "The Union and the Company resume talks.",
+                               "The Company cuts pay.", "The Union strike at the Company hurts commuters."]})
+    scored = score_frames(s, codebook=cb, embedder=fake_embedder, method="prototype")
+    assert scored.attrs["frames"] == ["workers", "disruption", "talks"]
+    shares = frame_shares(scored)
+    assert shares.attrs["frames"] == ["workers", "disruption", "talks"]
+    fig, ax = plt.subplots()
+    plot_frame_shares(shares[shares["frame"] != "workers"], ax=ax)  # the first frame absent from the rows
+    colours = {t.get_text(): mcolors.to_hex(h.get_facecolor()) for h, t in
+               zip(ax.get_legend().legend_handles, ax.get_legend().get_texts())}
+    plt.close(fig)
+    assert colours["disruption"] == mcolors.to_hex(frame_palette(["workers", "disruption"])["disruption"])
