@@ -130,9 +130,60 @@ def run_pipeline(source, *, codebook=None, model=None, embedder=None, cache: boo
     kwargs = {} if method is None else {"method": method}
     scored = score_frames(sentences, codebook=cb, embedder=emb, embeddings=vectors, **kwargs)
     params = {"codebook": cb.id, "random_state": RANDOM_STATE, "interval": INTERVAL, "n_perm": N_PERM,
-              "method": _method_name(method)}
+              "method": _method_name(method), "scoring": _scoring_params(method)}
     return FramingRun(articles=articles, sentences=scored, embeddings=vectors, codebook=cb, embedder=emb,
                       params=params)
+
+
+def _plain(params: dict) -> dict:
+    """JSON-ready parameters: numbers, strings, booleans and None as they are, objects by their type name."""
+    def conv(v):
+        if v is None or isinstance(v, (bool, int, float, str)):
+            return v
+        if isinstance(v, (list, tuple)):
+            return [conv(x) for x in v]
+        if isinstance(v, dict):
+            return {str(k): conv(x) for k, x in v.items()}
+        return type(v).__name__
+
+    return {k: conv(v) for k, v in sorted(params.items()) if k not in ("embedder", "codebook")}
+
+
+def _scoring_params(method) -> dict:
+    """The scorer's parameters: a scorer object's own, or the defaults of the named method."""
+    if method is not None and not isinstance(method, str):
+        return _plain(method.get_params()) if callable(getattr(method, "get_params", None)) else {}
+    name = _method_name(method)
+    if name == "stance":
+        from .stance import StanceScorer
+
+        return _plain(StanceScorer().get_params())
+    if name == "prototype":
+        from .frames import PrototypeScorer
+
+        return _plain(PrototypeScorer().get_params())
+    return {}
+
+
+def _step_parameters() -> dict:
+    """The parameters of the report's later steps (the report runs each with its defaults)."""
+    import inspect
+
+    from .clusters import SentenceClusters
+    from .events import EventGrouper, align_events
+    from .maps import project
+
+    def keywords(f, drop=()):
+        return {k: p.default for k, p in inspect.signature(f).parameters.items()
+                if p.kind is p.KEYWORD_ONLY and p.default is not p.empty and k not in drop}
+
+    from .events import DEFAULT_THRESHOLD, DEFAULT_WEIGHTS
+
+    events = {**EventGrouper().get_params(), "threshold": DEFAULT_THRESHOLD, "weights": dict(DEFAULT_WEIGHTS)}
+    return {"events": _plain(events),
+            "alignment": _plain(keywords(align_events, ("embeddings", "embedder", "codebook", "by"))),
+            "clusters": _plain(SentenceClusters(random_state=RANDOM_STATE).get_params()),
+            "map": _plain({**keywords(project, ("cache", "cache_dir")), "random_state": RANDOM_STATE})}
 
 
 def _method_name(method) -> str:
@@ -176,16 +227,36 @@ def _versions() -> dict:
 
 
 def run_manifest(run: FramingRun) -> dict:
-    """Model, versions, parameters, seeds and input hashes of a run (JSON-ready)."""
-    cb_hash = None
-    if getattr(run.codebook, "path", None) and Path(run.codebook.path).is_file():
-        cb_hash = hashlib.sha256(Path(run.codebook.path).read_bytes()).hexdigest()
+    """Model, versions, parameters, seeds and input hashes of a run (JSON-ready).
+
+    The codebook's ``sha256`` is of its content as used (frames, exemplars,
+    actors: a codebook extended with ``with_actors`` or given as a dict has
+    its own); ``file`` and ``file_sha256`` name the TOML file it was read
+    from, when it is that file's content unchanged.
+    """
+    import dataclasses
+    import json
+
+    from .codebook import load_codebook
+
+    cb = dataclasses.replace(run.codebook, path=None)
+    content = json.dumps(dataclasses.asdict(cb), sort_keys=True, ensure_ascii=False, default=list)
+    book = {"id": run.codebook.id, "sha256": hashlib.sha256(content.encode("utf-8")).hexdigest(),
+            "frames": run.frame_ids}
+    path = getattr(run.codebook, "path", None)
+    if path and Path(path).is_file():
+        try:
+            same = dataclasses.replace(load_codebook(path), path=None) == cb
+        except FramingError:
+            same = False
+        if same:
+            book.update(file=Path(path).name, file_sha256=hashlib.sha256(Path(path).read_bytes()).hexdigest())
     info = run.embedder.info() if hasattr(run.embedder, "info") else {"model": type(run.embedder).__name__}
     return {
         "framing_version": _versions()["framing"],
         "embedder": info,
-        "codebook": {"id": run.codebook.id, "sha256": cb_hash, "frames": run.frame_ids},
-        "parameters": run.params,
+        "codebook": book,
+        "parameters": {**run.params, "steps": _step_parameters()},
         "versions": _versions(),
         "inputs": [
             {"article_id": a, "sha256": hashlib.sha256(t.encode("utf-8")).hexdigest()}

@@ -73,6 +73,11 @@ def test_manifest_records_model_versions_and_seeds(report_dir):
     m = json.loads((report_dir / "manifest.json").read_text())
     assert m["embedder"]["model"].startswith("sentence-transformers/all-MiniLM-L6-v2@")
     assert m["codebook"]["id"] == "western-threat-vs-russian-defensive" and len(m["codebook"]["sha256"]) == 64
+    assert m["codebook"]["file"] == "western-threat-vs-russian-defensive.toml" and len(m["codebook"]["file_sha256"]) == 64
+    # the parameters that decide the tables: the scorer's and every later step's
+    assert m["parameters"]["scoring"]["min_relevance"] == 0.33
+    assert {"events", "alignment", "clusters", "map"} <= set(m["parameters"]["steps"])
+    assert isinstance(m["parameters"]["steps"]["events"]["threshold"], float)
     assert m["parameters"]["random_state"] == 42
     assert m["versions"]["sentence-transformers"]
     assert len(m["inputs"]) == 2

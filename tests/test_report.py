@@ -29,3 +29,18 @@ def test_no_pair_when_every_story_has_one_article():
     groups = pd.DataFrame({"article_id": ["a", "b"], "event_id": [0, 1]})
     aligned = pd.DataFrame({"event_id": [0, 1], "article_id": ["a", "b"]})
     assert _diff_pair(groups, aligned, pd.DataFrame({"article_id": ["a", "b"]})) is None
+
+
+def test_manifest_codebook_hash_is_of_the_codebook_used(fake_embedder):
+    """A codebook extended in Python gets its own hash, and no claim to be the file it came from."""
+    from framing.codebook import load_codebook
+    from framing.report import run_manifest, run_pipeline
+
+    arts = pd.DataFrame({"article_id": ["a"], "text": ["Russia conducted missile strikes against Kyiv."]})
+    cb = load_codebook(None)
+    more = cb.with_actors({"id": "hungary", "label": "Hungary", "aliases": ["Orban"]})
+    m1 = run_manifest(run_pipeline(arts, codebook=cb, embedder=fake_embedder, method="prototype"))
+    m2 = run_manifest(run_pipeline(arts, codebook=more, embedder=fake_embedder, method="prototype"))
+    assert m1["codebook"]["sha256"] != m2["codebook"]["sha256"]
+    assert "file_sha256" in m1["codebook"] and "file_sha256" not in m2["codebook"]
+    assert m1["parameters"]["method"] == "prototype" and "min_score" in m1["parameters"]["scoring"]
