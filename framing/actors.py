@@ -52,7 +52,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from .codebook import load_codebook
+from .codebook import load_codebook, warn_if_default_for
 from .errors import FramingError
 
 __all__ = ["actor_mentions", "speakers", "find_mentions", "sentence_roles", "ROLES", "MENTION_COLUMNS",
@@ -385,6 +385,7 @@ def actor_mentions(sentences, codebook=None) -> pd.DataFrame:
         the table has a ``start`` column, else in the sentence), ``role``
         (one of :data:`ROLES`).
     """
+    codebook = warn_if_default_for(sentences, codebook, "actor_mentions")
     sentences = _check_sentences(sentences)
     rows = []
     has_start = "start" in sentences.columns
@@ -459,6 +460,7 @@ def speakers(sentences, codebook=None, *, carry: int = 3) -> pd.DataFrame:
         ``reported`` for "X said that…"), ``cue`` (the matched words).
         One row per attributed sentence.
     """
+    codebook = warn_if_default_for(sentences, codebook, "speakers")
     sentences = _check_sentences(sentences)
     quote = sentences["is_quote"].astype(bool).tolist() if "is_quote" in sentences.columns else [False] * len(sentences)
     found: dict[int, tuple] = {}

@@ -364,6 +364,24 @@ def _read_toml(path: Path) -> dict:
         raise FramingError(f"codebook '{path}': invalid TOML ({exc})") from None
 
 
+def warn_if_default_for(table, codebook, what: str):
+    """``codebook`` as given; a warning when it is ``None`` but ``table`` was scored with another codebook.
+
+    :func:`framing.frames.score_frames` records the codebook's id in the
+    table's ``attrs["codebook"]``. A later step that takes ``codebook=None``
+    would use the bundled codebook's actors and frames on a table scored with
+    the user's own: the warning says so, instead of silently empty roles.
+    """
+    import warnings
+
+    used = (getattr(table, "attrs", None) or {}).get("codebook") if codebook is None else None
+    if used and used != DEFAULT_CODEBOOK:
+        warnings.warn(f"{what}: the table was scored with codebook {used!r} but no codebook= was given, so the "
+                      f"bundled {DEFAULT_CODEBOOK!r} is used (its actors and frames); pass codebook=",
+                      UserWarning, stacklevel=3)
+    return codebook
+
+
 def load_codebook(codebook=None) -> Codebook:
     """Load and validate a codebook.
 

@@ -32,6 +32,7 @@ import pandas as pd
 
 from ._checks import check_rows, check_whole, set_params
 from ._text import surface_forms
+from .codebook import warn_if_default_for
 from .errors import FramingError
 
 __all__ = [
@@ -949,6 +950,7 @@ def align_events(sentences, *, embeddings=None, embedder=None, codebook=None, th
         is most central and uses most of the keywords) and ``keywords`` (the
         words and names the event's articles share first). See :func:`event_summary` for the wide view.
     """
+    codebook = warn_if_default_for(sentences, codebook, "align_events")
     sentences = _check_sentences(sentences)
     for name, v in (("threshold", threshold), ("mutual_threshold", mutual_threshold)):
         if not (isinstance(v, (int, float)) and -1 <= v <= 1):
@@ -1142,6 +1144,7 @@ def event_article_table(aligned: pd.DataFrame, scored: pd.DataFrame, *, codebook
         ukraine: victim", actors in order of mentions, each with its most
         frequent non-neutral role) and ``speakers`` ("Sergei Lavrov (russia)").
     """
+    codebook = warn_if_default_for(scored, codebook, "event_article_table")
     from .actors import actor_mentions, speakers
 
     frame_ids = _frame_columns(scored, codebook)
@@ -1227,6 +1230,7 @@ def framing_diff(scored: pd.DataFrame, a, b, *, aligned: pd.DataFrame | None = N
 
     if not isinstance(scored, pd.DataFrame):
         raise FramingError("scored: expected the table from framing.score_frames")
+    codebook = warn_if_default_for(scored, codebook, "framing_diff")
     fcols = _frame_columns(scored, codebook)
     ids = set(scored["article_id"])
     for x, name in ((a, "a"), (b, "b")):
@@ -1236,6 +1240,7 @@ def framing_diff(scored: pd.DataFrame, a, b, *, aligned: pd.DataFrame | None = N
         raise FramingError(f"a and b: expected two different articles, found {a!r} twice")
     mask = scored["article_id"].isin([a, b]).to_numpy()
     two = scored[mask].reset_index(drop=True)
+    two.attrs.pop("codebook", None)  # warned about above, once
     emb = None
     if embeddings is not None:
         emb = _check_matrix(embeddings, len(scored), "embeddings")[mask]

@@ -195,6 +195,9 @@ def score_frames(sentences, codebook=None, embedder=None, *, embeddings=None, me
         out.attrs["frames"] = _frame_columns(out)
     except FramingError:
         pass
+    # which codebook scored the table: later steps warn when they would fall back to the bundled one
+    used = getattr(scorer, "codebook_", None)
+    out.attrs["codebook"] = used.id if used is not None else load_codebook(codebook).id
     return out
 
 

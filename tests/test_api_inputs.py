@@ -127,3 +127,30 @@ def test_tables_of_the_same_rows_keep_the_callers_index(fake_embedder):
     assert add_projection(s, embeddings=emb, method="pca").index.tolist() == s.index.tolist()
     # a list has no index of its own: 0..n-1
     assert score_frames(texts, method="prototype", embedder=fake_embedder).index.tolist() == list(range(6))
+
+
+def test_later_steps_warn_when_they_fall_back_to_the_bundled_codebook(fake_embedder):
+    """A table scored with the user's codebook, then a step called without codebook=: a warning, not silence."""
+    import warnings
+
+    from framing.actors import actor_mentions
+    from framing.frames import score_frames
+
+    cb = {"id": "strike", "frames": [{"id": "labour", "exemplars": ["The Union defends workers."]},
+                                     {"id": "capital", "exemplars": ["The Company protects jobs."]}],
+          "actors": [{"id": "union", "aliases": ["the Union", "The Union"]}, {"id": "firm", "aliases": ["the Company"]}]}
+    s = pd.DataFrame({"article_id": ["a", "a", "b"], "sentence_id": [0, 1, 0],
+                      "text": ["The Union defends workers.", "Talks go on.", "The Company protects jobs."]})
+    scored = score_frames(s, codebook=cb, embedder=fake_embedder, method="prototype")
+    assert scored.attrs["codebook"] == "strike"
+    with pytest.warns(UserWarning, match="scored with codebook 'strike' but no codebook= was given"):
+        actor_mentions(scored)
+    with pytest.warns(UserWarning, match="framing_diff: the table was scored with codebook 'strike'"):
+        from framing.events import framing_diff
+
+        framing_diff(scored, "a", "b", embeddings=fake_embedder.encode(scored["text"].tolist()))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert set(actor_mentions(scored, cb)["actor"]) == {"union", "firm"}  # the codebook given: no warning
+        default = score_frames(s, embedder=fake_embedder, method="prototype")
+        actor_mentions(default)  # scored with the bundled codebook: nothing to warn about
