@@ -118,6 +118,9 @@ class PrototypeScorer:
             out[fid] = scores[:, j].astype(np.float64).round(6)
         out["frame"] = labels
         out["confidence"] = np.round(conf.astype(np.float64), 6)
+        # the same column as the stance scorer's: below min_score is off topic, below min_margin a near tie
+        off = scores.max(axis=1) < self.min_score
+        out["none_reason"] = np.where(labels != NONE, "", np.where(off, "off topic", "low confidence"))
         return out
 
 
@@ -168,8 +171,11 @@ def score_frames(sentences, codebook=None, embedder=None, *, embeddings=None, me
     -------
     pandas.DataFrame
         The input columns, then one score column per frame id, then
-        ``frame`` (a frame id or ``"none"``) and ``confidence`` (0–1), on
-        the input's index.
+        ``frame`` (a frame id or ``"none"``), ``confidence`` (0–1) and
+        ``none_reason`` (why a sentence got ``none``: "no actor", "off
+        topic", "off topic without names" or "low confidence"; empty for a
+        framed sentence), on the input's index. A scorer object of your own
+        gives the columns its ``score`` returns.
     """
     from .embed import get_embedder
 

@@ -395,7 +395,8 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
         run.params.update(params)
 
     # ---- sentences
-    show = run.sentences[["article_id", "sentence_id", "text", "frame", "confidence"]].copy()
+    cols = ["article_id", "sentence_id", "text", "frame", "confidence"]
+    show = run.sentences[cols + (["none_reason"] if "none_reason" in run.sentences.columns else [])].copy()
     sections.append(_sentences_section(show, run.frame_ids))
 
     # ---- write
@@ -634,15 +635,25 @@ def _sentences_section(show: pd.DataFrame, frame_ids) -> dict:
     from .plot import frame_palette
 
     pal = frame_palette(list(frame_ids) + ["none"])
+    reasons = show["none_reason"] if "none_reason" in show.columns else pd.Series("", index=show.index)
     rows = []
-    for r in show.itertuples(index=False):
+    for r, why in zip(show.itertuples(index=False), reasons):
         colour = pal.get(r.frame, "#999")
+        why = f" <small>({html.escape(str(why))})</small>" if isinstance(why, str) and why else ""
         rows.append(f"<tr><td>{html.escape(str(r.article_id))}</td><td>{r.sentence_id}</td>"
                     f"<td>{html.escape(r.text)}</td><td><span class='frame' style='background:{colour}'>"
-                    f"{html.escape(r.frame)}</span></td><td>{r.confidence:.2f}</td></tr>")
+                    f"{html.escape(r.frame)}</span>{why}</td><td>{r.confidence:.2f}</td></tr>")
     table = ("<table><tr><th>article</th><th>#</th><th>sentence</th><th>frame</th><th>confidence</th></tr>"
              + "".join(rows) + "</table>")
-    return {"title": "Sentences", "note": "Every sentence with its frame; full scores in sentences.csv.",
+    counts = reasons[reasons.astype(str) != ""].value_counts()
+    why = ""
+    if len(counts):
+        why = (f" Of the {int(counts.sum())} sentences with no frame: "
+               + ", ".join(f"{n} {k}" for k, n in counts.items())
+               + " (no actor: names no codebook actor; off topic: below min_relevance; off topic without "
+               "names: below min_masked_relevance once the actors' names are masked; low confidence: the "
+               "best frame is below min_confidence).")
+    return {"title": "Sentences", "note": "Every sentence with its frame; full scores in sentences.csv." + why,
             "figure": None, "table": table}
 
 

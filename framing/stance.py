@@ -98,6 +98,8 @@ __all__ = ["StanceScorer", "find_mentions", "mention_table", "fitted_scorer", "F
 FORMAT = "framing.stance/v4"
 _FORMATS = ("framing.stance/v1", "framing.stance/v2", "framing.stance/v3", FORMAT)
 NONE = "none"
+# Why a sentence got "none" (the ``none_reason`` column of StanceScorer.score); index 0 is "may be framed".
+NONE_REASONS = ("", "no actor", "off topic", "off topic without names", "low confidence")
 
 # Six minimal pairs (written for this toolkit): the same topic and actors with the stance flipped,
 # and the frame of the first sentence. A stance-aware scorer must move its score the right way
@@ -782,13 +784,19 @@ class StanceScorer:
         a codebook with actors) and reaches ``min_relevance`` and
         ``min_masked_relevance`` (when set).
         """
+        s, codes = self._decision(texts, embeddings)
+        return s, codes == 0
+
+    def _decision(self, texts, embeddings=None) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`decision_function` with, instead of the eligible mask, why a sentence is not eligible
+        (an index into :data:`NONE_REASONS`; 0 = eligible)."""
         self._check_fitted()
         texts = list(texts)
         if len(texts) > _CHUNK:
             # the feature matrix is (n, d * (1 + camps)) float32: ~0.8 GB for 100k sentences at once
             if embeddings is not None and len(embeddings) != len(texts):
                 raise FramingError(f"embeddings: expected {len(texts)} rows (one per text), found {len(embeddings)}")
-            parts = [self.decision_function(texts[i:i + _CHUNK], None if embeddings is None else embeddings[i:i + _CHUNK])
+            parts = [self._decision(texts[i:i + _CHUNK], None if embeddings is None else embeddings[i:i + _CHUNK])
                      for i in range(0, len(texts), _CHUNK)]
             return np.vstack([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
         from .embed import preprocess
@@ -799,7 +807,7 @@ class StanceScorer:
         if X.shape[1] != self.n_features_:
             raise FramingError(f"StanceScorer: features have {X.shape[1]} columns, the model expects "
                                f"{self.n_features_}; was it fitted with another embedder or codebook?")
-        has = self._eligible(X, has, texts, mentions)
+        codes = self._eligible(X, has, texts, mentions)
         z = X @ self.coef_.T + self.intercept_
         if self.fallback_.any():
             d = self.prototypes_.shape[1]
@@ -809,7 +817,7 @@ class StanceScorer:
         s = z / float(self.temperature)
         if self.role_weight:
             s = s + float(self.role_weight) * self._role_evidence(texts, mentions)
-        return s.astype(np.float64), has
+        return s.astype(np.float64), codes
 
     def predict_proba(self, texts, embeddings=None, *, groups=None, order=None) -> tuple[np.ndarray, np.ndarray]:
         """Per-frame probabilities (n, n_frames) and the eligible mask (n,) of :meth:`decision_function`.
@@ -830,28 +838,37 @@ class StanceScorer:
         order : sequence, length n, optional
             Position within the article (``sentence_id``); default: row order.
         """
+        P, codes = self._proba(texts, embeddings, groups=groups, order=order)
+        return P, codes == 0
+
+    def _proba(self, texts, embeddings=None, *, groups=None, order=None) -> tuple[np.ndarray, np.ndarray]:
         texts = list(texts)
-        s, has = self.decision_function(texts, embeddings)
+        s, codes = self._decision(texts, embeddings)
         if groups is not None and self.context_weight and self.context_window and s.shape[1] > 1:
-            s = s + float(self.context_weight) * _context_scores(s, has, groups, order, int(self.context_window))
+            s = s + float(self.context_weight) * _context_scores(s, codes == 0, groups, order, int(self.context_window))
         if s.shape[1] == 1:
-            return 1.0 / (1.0 + np.exp(-s)), has
+            return 1.0 / (1.0 + np.exp(-s)), codes
         s = s - s.max(axis=1, keepdims=True)
         P = np.exp(s)
-        return P / P.sum(axis=1, keepdims=True), has
+        return P / P.sum(axis=1, keepdims=True), codes
 
     def _eligible(self, X: np.ndarray, has: np.ndarray, texts=None, mentions=None) -> np.ndarray:
-        """Mentions an actor (when required) and is about the codebook's topic (``min_relevance``,
-        ``min_masked_relevance``, when set); ``texts`` preprocessed, ``mentions`` from ``_mentions_once``."""
-        ok = has.copy() if (self.require_actor and self.camps_) else np.ones(len(X), dtype=bool)
+        """Why each sentence may not get a frame, as an index into :data:`NONE_REASONS` (0: it may).
+
+        It must mention an actor (when required) and be about the codebook's
+        topic (``min_relevance``, ``min_masked_relevance``, when set), checked
+        in that order; ``texts`` preprocessed, ``mentions`` from ``_mentions_once``."""
+        codes = np.zeros(len(X), dtype=np.int8)
+        if self.require_actor and self.camps_:
+            codes[~has] = 1
         if self.min_relevance is not None and getattr(self, "exemplars_", None) is not None:
-            ok &= self._relevance(X) >= float(self.min_relevance)
+            codes[(codes == 0) & (self._relevance(X) < float(self.min_relevance))] = 2
         if (self.min_masked_relevance is not None and texts is not None
-                and getattr(self, "masked_exemplars_", None) is not None and ok.any()):
-            rows = np.flatnonzero(ok)  # only the rows still in play are encoded again
+                and getattr(self, "masked_exemplars_", None) is not None and (codes == 0).any()):
+            rows = np.flatnonzero(codes == 0)  # only the rows still in play are encoded again
             masked = [_mask(texts[i], self._codebook(), mentions[i][0] if mentions is not None else None) for i in rows]
-            ok[rows] = self._masked_relevance(masked) >= float(self.min_masked_relevance)
-        return ok
+            codes[rows[self._masked_relevance(masked) < float(self.min_masked_relevance)]] = 3
+        return codes
 
     def _masked_relevance(self, masked: list[str]) -> np.ndarray:
         if not masked:
@@ -907,15 +924,19 @@ class StanceScorer:
 
     def predict(self, texts, embeddings=None) -> np.ndarray:
         """Frame id or ``"none"`` per text."""
-        P, has = self.predict_proba(_texts(texts), embeddings)
-        return self._assign(P, has)[0]
+        P, codes = self._proba(_texts(texts), embeddings)
+        return self._assign(P, codes == 0)[0]
 
     def score(self, sentences: pd.DataFrame, embeddings=None) -> pd.DataFrame:
-        """The sentence table plus one probability column per frame, ``frame`` and ``confidence``.
+        """The sentence table plus one probability column per frame, ``frame``, ``confidence`` and ``none_reason``.
 
-        With an ``article_id`` column, neighbouring sentences of the same
-        article (ordered by ``sentence_id`` when present) give context, see
-        :meth:`predict_proba`.
+        ``none_reason`` says why a sentence got ``none`` (one of
+        :data:`NONE_REASONS`: it names no codebook actor, it is off the
+        codebook's topic, it is off topic once the actors' names are masked,
+        or the best frame's probability is below ``min_confidence``), and is
+        empty for a framed sentence. With an ``article_id`` column,
+        neighbouring sentences of the same article (ordered by
+        ``sentence_id`` when present) give context, see :meth:`predict_proba`.
         """
         texts = _texts(sentences)
         groups = order = None
@@ -923,13 +944,15 @@ class StanceScorer:
             groups = sentences["article_id"].to_numpy()
             if "sentence_id" in sentences.columns:
                 order = sentences["sentence_id"].to_numpy()
-        P, has = self.predict_proba(texts, embeddings, groups=groups, order=order)
-        labels, conf = self._assign(P, has)
+        P, codes = self._proba(texts, embeddings, groups=groups, order=order)
+        labels, conf = self._assign(P, codes == 0)
         out = sentences.copy() if isinstance(sentences, pd.DataFrame) else pd.DataFrame({"text": texts})
         for j, fid in enumerate(self.frame_ids_):
             out[fid] = P[:, j].astype(np.float64).round(6)
         out["frame"] = labels
         out["confidence"] = np.round(conf.astype(np.float64), 6)
+        reason = np.where(codes == 0, len(NONE_REASONS) - 1, codes)  # eligible but unframed: low confidence
+        out["none_reason"] = np.where(labels == NONE, np.array(NONE_REASONS, dtype=object)[reason], "")
         return out
 
     # ------------------------------------------------------------------ save / load

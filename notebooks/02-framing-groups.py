@@ -121,7 +121,7 @@ pd.Series({m: (probe["expected"] == f).mean() for m, f in checks.items()}, name=
 # `min_relevance`, or, with the actors' names replaced by "someone", below 0.31,
 # `min_masked_relevance`), or that the best frame's probability (`confidence`) is below the
 # abstention threshold (0.55 for two frames); the thresholds were chosen on labelled news
-# sentences. Low `confidence` marks a near tie. The
+# sentences. The `none_reason` column says which of these it was. Low `confidence` marks a near tie. The
 # plane of the two frame scores shows both: points near the dashed diagonal score alike on both
 # frames.
 

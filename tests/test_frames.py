@@ -45,11 +45,11 @@ SENTS = pd.DataFrame({
 
 def test_three_frame_codebook_end_to_end(fake_embedder):
     out = score_frames(SENTS, THREE, fake_embedder)
-    assert list(out.columns[-5:]) == ["military", "economy", "diplomacy", "frame", "confidence"]
+    assert list(out.columns[-6:]) == ["military", "economy", "diplomacy", "frame", "confidence", "none_reason"]
     assert set(out["frame"]) <= {"military", "economy", "diplomacy", NONE}
     assert out["confidence"].between(0, 1).all()
     # no codebook actor in the sentence: abstain
-    assert out.loc[3, "frame"] == NONE and out.loc[3, "confidence"] == 0
+    assert out.loc[3, "frame"] == NONE and out.loc[3, "confidence"] == 0 and out.loc[3, "none_reason"] == "no actor"
     assert out.loc[0, "frame"] == "military"
     scores = out[["military", "economy", "diplomacy"]]
     assert scores.loc[5].idxmax() == "economy"

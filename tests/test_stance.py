@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from framing import actors, stance
@@ -236,3 +237,21 @@ def test_fit_warns_about_exemplars_that_name_no_actor(fake_embedder):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # every exemplar names an actor: no warning
         stance.StanceScorer(codebook=cb, embedder=fake_embedder).fit()
+
+
+@pytest.mark.slow
+def test_none_reason_says_why_a_sentence_got_none():
+    """Each of the stance scorer's reasons for 'none', with the real model; framed sentences have none."""
+    from framing.frames import score_frames
+
+    s = pd.DataFrame({"text": ["Prices rose again in the spring.",  # names no actor
+                               "The weather in Brussels was mild.",  # off topic (names an actor)
+                               "NATO headquarters opened a new cafeteria.",  # on topic only through the name
+                               "Russia launched missile strikes on Kyiv overnight."]})
+    out = score_frames(s)
+    assert out["none_reason"].tolist()[:3] == ["no actor", "off topic", "off topic without names"]
+    assert out["frame"].iloc[3] == "western_threat" and out["none_reason"].iloc[3] == ""
+    assert ((out["frame"] == "none") == (out["none_reason"] != "")).all()
+    strict = stance.StanceScorer(min_confidence=0.9999).fit()
+    low = strict.score(s.iloc[[3]])
+    assert low["frame"].iloc[0] == "none" and low["none_reason"].iloc[0] == "low confidence"
