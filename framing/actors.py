@@ -456,7 +456,7 @@ def speakers(sentences, codebook=None, *, carry: int = 3) -> pd.DataFrame:
     pandas.DataFrame
         Columns :data:`SPEAKER_COLUMNS`: ``article_id``, ``sentence_id``,
         ``speaker`` (the phrase as written, without a leading article),
-        ``actor`` (actor id or None), ``kind`` (``direct`` for quotes,
+        ``actor`` (actor id; missing, NaN, for a speaker who is no codebook actor), ``kind`` (``direct`` for quotes,
         ``reported`` for "X said that…"), ``cue`` (the matched words).
         One row per attributed sentence.
     """

@@ -75,10 +75,19 @@ class FramingRun:
         return list(self.codebook.frame_ids)
 
     def shares(self, by: str = "article_id") -> pd.DataFrame:
-        """Frame shares with 95% Wilson intervals (see :func:`framing.frames.frame_shares`)."""
+        """Frame shares with 95% Wilson intervals (see :func:`framing.frames.frame_shares`).
+
+        ``by`` is a column of the sentence table or of the article table
+        (``source``, ``date``, or any column of your own): ``run.shares(by="source")``
+        gives the shares per outlet. Sentences of articles without a value are left out.
+        """
         from .frames import frame_shares
 
-        return frame_shares(self.sentences, by=by, frames=sorted(self.frame_ids + ["none"]), interval=INTERVAL)
+        sents = self.sentences
+        if by not in sents.columns and by in self.articles.columns:
+            sents = sents.merge(self.articles[["article_id", by]], on="article_id", how="left", validate="many_to_one")
+            sents.attrs = dict(self.sentences.attrs)
+        return frame_shares(sents, by=by, frames=sorted(self.frame_ids + ["none"]), interval=INTERVAL)
 
     def manifest(self) -> dict:
         return run_manifest(self)

@@ -44,3 +44,18 @@ def test_manifest_codebook_hash_is_of_the_codebook_used(fake_embedder):
     assert m1["codebook"]["sha256"] != m2["codebook"]["sha256"]
     assert "file_sha256" in m1["codebook"] and "file_sha256" not in m2["codebook"]
     assert m1["parameters"]["method"] == "prototype" and "min_score" in m1["parameters"]["scoring"]
+
+
+def test_run_shares_by_an_article_column(fake_embedder):
+    """run.shares(by='source') groups by the article table's column: shares per outlet."""
+    from framing.report import run_pipeline
+
+    arts = pd.DataFrame({"article_id": ["a", "b", "c"], "source": ["Left", "Right", "Left"],
+                         "text": ["Russia conducted missile strikes against Kyiv.", "NATO provoked Russia.",
+                                  "Moscow has no desire to attack Europe. Kyiv was shelled."]})
+    run = run_pipeline(arts, embedder=fake_embedder, method="prototype")
+    by_source = run.shares(by="source")
+    assert set(by_source["source"]) == {"Left", "Right"}
+    n = by_source.groupby("source")["n"].first()
+    per_article = run.sentences.groupby("article_id").size()
+    assert n["Left"] == per_article["a"] + per_article["c"] and n["Right"] == per_article["b"]
