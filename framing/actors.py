@@ -20,7 +20,11 @@ Three tables from a sentence table and a codebook's actors:
 The role rules are a light, dependency-free heuristic over clauses and
 trigger words (no parser: spaCy's English models are not installable from
 the package registry here). They read English news syntax, they are not a
-grammar; see ``tests/test_actors.py`` for what they are checked on.
+grammar; see ``tests/test_actors.py`` for what they are checked on. Their
+trigger words are the vocabulary of conflict (attack, strike, threat,
+invade, defend, protect, deter...): on other topics (a labour dispute, say)
+most mentions come out ``neutral``, and the roles add little. The stance
+scorer still learns each frame from your codebook's exemplars.
 
 Mention matching (:func:`find_mentions`, the one matcher of the package:
 :mod:`framing.stance` uses it too): aliases match at word boundaries,

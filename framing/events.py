@@ -1181,7 +1181,9 @@ def event_article_table(aligned: pd.DataFrame, scored: pd.DataFrame, *, codebook
         rows.append(row)
     columns = ["event_id", "label", "keywords", "n_articles", "article_id", "n_sentences", "sentence_ids", *frame_ids,
                "frame", "confidence", *(["lean"] if len(frame_ids) >= 2 else []), "roles", "speakers"]
-    return pd.DataFrame(rows, columns=columns)  # the columns even when there is no row
+    out = pd.DataFrame(rows, columns=columns)  # the columns even when there is no row
+    out.attrs["frames"] = list(frame_ids)  # the lean's ends and the colours, for framing.plot
+    return out
 
 
 DIFF_COLUMNS = ["event_id", "kind", "similarity", "sentence_id_a", "text_a", "frame_a", "confidence_a",

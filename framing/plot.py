@@ -481,8 +481,8 @@ def plot_framing_diff(diff: pd.DataFrame, *, a_label: str | None = None, b_label
 
 
 def plot_event_heatmap(table: pd.DataFrame, *, value: str = "lean", row: str = "event_id", col: str = "article_id",
-                       label: str | None = "keywords", cmap: str = "RdBu_r", annotate: bool = True, ax=None,
-                       **kwargs):
+                       label: str | None = "keywords", cmap: str = "RdBu_r", annotate: bool = True, frames=None,
+                       ax=None, **kwargs):
     """Event x article heatmap of how each article leans on each event.
 
     Parameters
@@ -496,6 +496,10 @@ def plot_event_heatmap(table: pd.DataFrame, *, value: str = "lean", row: str = "
         Column naming the events on the y axis (``keywords`` or ``label``).
     annotate : bool
         Write the article's lean frame (``frame`` column) in each cell.
+    frames : (str, str), optional
+        The frames at the two ends of the lean (positive, negative), named on
+        the colour bar; default the first two of ``table.attrs["frames"]``
+        (set by :func:`framing.events.event_article_table`).
     **kwargs
         Passed to ``Axes.imshow`` (``vmin``, ``vmax``, ``cmap``…).
 
@@ -528,9 +532,14 @@ def plot_event_heatmap(table: pd.DataFrame, *, value: str = "lean", row: str = "
                 if isinstance(f, str):
                     v = grid.iat[i, j]
                     dark = isinstance(v, (int, float)) and np.isfinite(v) and abs(v) > 0.5 * (im.norm.vmax or 1)
-                    # a long frame id breaks at its underscores rather than being cut ("russian\ndefensive")
-                    shown = f if len(f) <= 14 else "\n".join(_short(w, 14) for w in f.split("_", 2))
+                    # a frame id's words on one line when short, one per line when long ("russian\ndefensive")
+                    words = [w for w in f.split("_") if w]
+                    shown = " ".join(words) if len(f) <= 10 else "\n".join(_short(w, 14) for w in words[:3])
                     ax.text(j, i, shown, ha="center", va="center", fontsize=6,
                             color="white" if dark else "#222")
-    ax.figure.colorbar(im, ax=ax, fraction=0.04, pad=0.02, label=value)
+    ends = list(frames) if frames is not None else list((getattr(table, "attrs", None) or {}).get("frames", ()))
+    bar = value
+    if value == "lean" and len(ends) >= 2:
+        bar = f"lean: + {ends[0]} / − {ends[1]}"
+    ax.figure.colorbar(im, ax=ax, fraction=0.04, pad=0.02, label=bar)
     return ax

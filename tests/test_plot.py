@@ -114,3 +114,25 @@ def test_a_custom_codebooks_frames_keep_their_colours_across_figures(fake_embedd
                zip(ax.get_legend().legend_handles, ax.get_legend().get_texts())}
     plt.close(fig)
     assert colours["disruption"] == mcolors.to_hex(frame_palette(["workers", "disruption"])["disruption"])
+
+
+def test_event_heatmap_names_the_frames_at_the_ends_of_the_lean():
+    import matplotlib.pyplot as plt
+
+    from framing.plot import plot_event_heatmap
+
+    t = pd.DataFrame({"event_id": [0, 0, 1], "article_id": ["a", "b", "a"], "lean": [0.8, -0.5, 0.1],
+                      "keywords": ["strike", "strike", "talks"],
+                      "frame": ["workers_rights", "economic_disruption", "none"]})
+    t.attrs["frames"] = ["workers_rights", "economic_disruption", "talks"]
+    fig, ax = plt.subplots()
+    plot_event_heatmap(t, ax=ax)
+    bar = fig.axes[-1].get_ylabel()
+    cells = [x.get_text() for x in ax.texts]
+    plt.close(fig)
+    assert bar == "lean: + workers_rights / − economic_disruption"
+    assert "workers\nrights" in cells and "economic\ndisruption" in cells  # long ids break at every underscore
+    fig, ax = plt.subplots()
+    plot_event_heatmap(t, ax=ax, frames=("economic_disruption", "workers_rights"))
+    assert fig.axes[-1].get_ylabel() == "lean: + economic_disruption / − workers_rights"
+    plt.close(fig)
