@@ -457,7 +457,7 @@ class StanceScorer:
         on-topic sentences without a stance (SemEval EN-train and AllSides
         sentences naming an actor; not in the repository) it lowers the
         share given a frame from 0.72 to 0.50; raising ``min_relevance`` to
-        the same cost in labelled sentences only gets to 0.65. It costs one
+        the same cost in labelled sentences only gets to 0.66. It costs one
         more encoding pass over the sentences that name an actor. ``None``
         turns it off.
     residual : bool
