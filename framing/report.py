@@ -85,6 +85,9 @@ class FramingRun:
 
         sents = self.sentences
         if by not in sents.columns and by in self.articles.columns:
+            if self.articles[by].isna().all():
+                raise FramingError(f"by={by!r}: no article has a {by}; read the articles from a CSV or JSONL file "
+                                   f"with a {by!r} column")
             sents = sents.merge(self.articles[["article_id", by]], on="article_id", how="left", validate="many_to_one")
             sents.attrs = dict(self.sentences.attrs)
         return frame_shares(sents, by=by, frames=sorted(self.frame_ids + ["none"]), interval=INTERVAL)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
+from framing.errors import FramingError
 from framing.report import _diff_pair
 
 
@@ -59,3 +61,6 @@ def test_run_shares_by_an_article_column(fake_embedder):
     n = by_source.groupby("source")["n"].first()
     per_article = run.sentences.groupby("article_id").size()
     assert n["Left"] == per_article["a"] + per_article["c"] and n["Right"] == per_article["b"]
+    bare = run_pipeline(arts.drop(columns="source"), embedder=fake_embedder, method="prototype")
+    with pytest.raises(FramingError, match="no article has a source"):
+        bare.shares(by="source")
