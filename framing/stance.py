@@ -456,8 +456,8 @@ class StanceScorer:
         sentences that pass ``min_relevance``). On 105 hand-labelled
         on-topic sentences without a stance (SemEval EN-train and AllSides
         sentences naming an actor; not in the repository) it lowers the
-        share given a frame from 0.72 to 0.50; raising ``min_relevance`` to
-        the same cost in labelled sentences only gets to 0.66. It costs one
+        share given a frame from 0.76 to 0.53; raising ``min_relevance`` to
+        the same cost in labelled sentences only gets to 0.68. It costs one
         more encoding pass over the sentences that name an actor. ``None``
         turns it off.
     residual : bool
