@@ -230,29 +230,39 @@ def plot_frame_shares(data: pd.DataFrame, *, x: str = "share", y: str = "article
 
 
 def plot_narrative_arc(data: pd.DataFrame, *, x: str = "position", y: str = "lean", hue: str = "article_id",
-                       ax=None, **kwargs):
+                       bands: bool | None = None, ax=None, **kwargs):
     """Frame lean along each article, from its first sentence (0) to its last (1).
 
     Parameters
     ----------
     data : DataFrame
         The output of :func:`framing.frames.narrative_arc`, with ``x``, ``y``
-        and ``hue`` columns; ``ci_low``/``ci_high`` are drawn as a band when present.
+        and ``hue`` columns.
+    bands : bool, optional
+        Draw ``ci_low``/``ci_high`` as a band around each line. Default: when
+        there are at most three articles (more bands overlap into a blur;
+        plot a few articles at a time to see theirs).
     **kwargs
         Passed to ``Axes.plot``.
     """
     _need(data, [x, y, hue], "plot_narrative_arc data")
     ax = _axes(ax)
-    for i, (key, grp) in enumerate(data.groupby(hue, sort=False)):
+    groups = list(data.groupby(hue, sort=False))
+    if bands is None:
+        bands = len(groups) <= 3
+    for i, (key, grp) in enumerate(groups):
         grp = grp.sort_values(x)
         colour = _PALETTE[(i + 3) % len(_PALETTE)]
         ax.plot(grp[x], grp[y], marker=_MARKERS[i % len(_MARKERS)], ms=3, color=colour, label=_short(str(key), 40), **kwargs)
-        if {"ci_low", "ci_high"} <= set(grp.columns):
+        if bands and {"ci_low", "ci_high"} <= set(grp.columns):
             ax.fill_between(grp[x], grp["ci_low"], grp["ci_high"], color=colour, alpha=0.15, lw=0)
     ax.axhline(0, color="#888", lw=0.8, ls="--")
     ax.set_xlabel("position in article")
     ax.set_ylabel(y)
-    ax.legend(fontsize=8, frameon=False)
+    if len(groups) > 3:  # beside the axes, not over the lines
+        ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
+    else:
+        ax.legend(fontsize=8, frameon=False)
     return ax
 
 

@@ -487,10 +487,15 @@ def _overview_block(run: FramingRun, arts: pd.DataFrame, shares: pd.DataFrame, *
         fig = _figure(7.5, 3.6)
         plot_narrative_arc(arc, ax=fig.subplots())
         figures["narrative_arc.png"] = _png(fig)
+        n_arts = arc["article_id"].nunique()
+        bands = ("The bands are 95% intervals; a bin with one or two framed sentences has a band from about −1 "
+                 "to +1, and its swing says little." if n_arts <= 3 else
+                 f"With {n_arts} articles the 95% intervals are not drawn (they would overlap into a blur): "
+                 "a bin with one or two framed sentences says little; framing.plot.plot_narrative_arc on a few "
+                 "articles of the table draws them.")
         sections.append(_section("Narrative arc",
                                  "Lean along each article, from its first sentence (0) to its last (1), in five "
-                                 "bins: where the framing shifts. The bands are 95% intervals; a bin with one or two "
-                                 "framed sentences has a band from about −1 to +1, and its swing says little.",
+                                 "bins: where the framing shifts. " + bands,
                                  "narrative_arc.png", None))
 
     # ---- frame map

@@ -136,3 +136,22 @@ def test_event_heatmap_names_the_frames_at_the_ends_of_the_lean():
     plot_event_heatmap(t, ax=ax, frames=("economic_disruption", "workers_rights"))
     assert fig.axes[-1].get_ylabel() == "lean: + economic_disruption / − workers_rights"
     plt.close(fig)
+
+
+def test_narrative_arc_draws_bands_for_a_few_articles_only():
+    import matplotlib.pyplot as plt
+    from matplotlib.collections import PolyCollection
+
+    from framing.plot import plot_narrative_arc
+
+    def arc(n):
+        rows = [{"article_id": f"a{k}", "position": p, "lean": 0.1 * k, "ci_low": -0.5, "ci_high": 0.5}
+                for k in range(n) for p in (0.0, 0.5, 1.0)]
+        return pd.DataFrame(rows)
+
+    for n, expect, forced in ((2, 2, None), (6, 0, None), (6, 6, True)):
+        fig, ax = plt.subplots()
+        plot_narrative_arc(arc(n), ax=ax, bands=forced)
+        assert sum(isinstance(c, PolyCollection) for c in ax.collections) == expect
+        assert len(ax.get_lines()) == n + 1  # one line per article and the zero line
+        plt.close(fig)
