@@ -50,7 +50,10 @@ def _cmd_frames(args) -> int:
 def _cmd_events(args) -> int:
     from .events import events_csv
 
-    info = events_csv(args.paths, args.out, model=args.model, cache=not args.no_cache, threshold=args.threshold)
+    extra = {} if args.source_penalty is None else {"source_penalty": args.source_penalty}
+    window = None if args.date_window < 0 else args.date_window
+    info = events_csv(args.paths, args.out, model=args.model, cache=not args.no_cache, threshold=args.threshold,
+                      date_window=window, **extra)
     print(f"wrote {args.out} ({_n(info['n_articles'], 'article')}, {_n(info['n_events'], 'event')})")
     return 0
 
@@ -130,6 +133,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="OUT.csv")
     p.add_argument("--threshold", type=float, default=None, metavar="D",
                    help="cosine distance at which to cut the event tree (default: tuned on AllSides roundups)")
+    p.add_argument("--date-window", type=float, default=3.0, metavar="DAYS",
+                   help="articles dated more than DAYS apart are pushed apart (softly: a clear match still "
+                        "joins); -1 ignores dates (default: 3)")
+    p.add_argument("--source-penalty", type=float, default=None, metavar="P",
+                   help="pushes apart two articles of one outlet, when there are several outlets; 0 turns it "
+                        "off, for an outlet that runs several articles on one event (default: 0.2)")
     _add_model_args(p, codebook=False)
     p.set_defaults(func=_cmd_events)
 
@@ -240,10 +249,11 @@ def main(argv=None) -> int:
 
 def _notes(caught) -> None:
     from .corpus import ReadWarning
+    from .errors import FramingWarning
 
     seen = set()
     for w in caught:
-        if issubclass(w.category, ReadWarning) and str(w.message) not in seen:
+        if issubclass(w.category, (ReadWarning, FramingWarning)) and str(w.message) not in seen:
             seen.add(str(w.message))
             print(f"framing: note: {w.message}", file=sys.stderr)
 

@@ -61,7 +61,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable
 
-from .errors import FramingError
+from .errors import FramingError, FramingWarning
 
 __all__ = [
     "Codebook",
@@ -378,7 +378,7 @@ def warn_if_default_for(table, codebook, what: str):
     if used and used != DEFAULT_CODEBOOK:
         warnings.warn(f"{what}: the table was scored with codebook {used!r} but no codebook= was given, so the "
                       f"bundled {DEFAULT_CODEBOOK!r} is used (its actors and frames); pass codebook=",
-                      UserWarning, stacklevel=3)
+                      FramingWarning, stacklevel=3)
     return codebook
 
 

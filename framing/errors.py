@@ -13,6 +13,10 @@ class FramingError(Exception):
     """A user-facing error: bad input, bad configuration, missing model."""
 
 
+class FramingWarning(UserWarning):
+    """Something the user should know that does not stop the work (the CLI prints it as a note)."""
+
+
 class MissingExtraError(FramingError, ImportError):
     """An optional dependency is not installed; the message names the pip extra."""
 

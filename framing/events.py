@@ -33,7 +33,7 @@ import pandas as pd
 from ._checks import check_rows, check_whole, set_params
 from ._text import surface_forms
 from .codebook import warn_if_default_for
-from .errors import FramingError
+from .errors import FramingError, FramingWarning
 
 __all__ = [
     "EventGrouper",
@@ -232,13 +232,52 @@ def _title_lead_body(articles: pd.DataFrame, sentences: pd.DataFrame | None = No
     return titles, leads, bodies
 
 
-def _days(dates) -> np.ndarray:
-    d = pd.to_datetime(pd.Series(list(dates), dtype=object), errors="coerce", utc=True)
-    out = np.full(len(d), np.nan)
-    ok = d.notna().to_numpy()
-    if ok.any():
-        epoch = pd.Timestamp("1970-01-01", tz="UTC")
-        out[ok] = ((d[ok] - epoch) / pd.Timedelta(days=1)).to_numpy(dtype=float)
+def _one_day(v) -> float:
+    """Days since 1970-01-01 (UTC) of one date value; nan when missing, raises ValueError when not a date."""
+    import datetime as dt
+    import warnings
+
+    if v is None or (isinstance(v, str) and not v.strip()):
+        return np.nan
+    if isinstance(v, (bool, np.bool_)):
+        raise ValueError(v)
+    if isinstance(v, (int, float, np.integer, np.floating)):
+        if np.isnan(v):
+            return np.nan
+        x = float(v)  # a Unix timestamp, in seconds (or milliseconds when it is that large)
+        if not 1e8 <= abs(x) < 1e14:
+            raise ValueError(v)
+        return (x / 1000 if abs(x) >= 1e11 else x) / 86400.0
+    if isinstance(v, (pd.Timestamp, dt.datetime, dt.date, np.datetime64)):
+        t = pd.Timestamp(v)
+    else:
+        with warnings.catch_warnings():  # pandas' format-inference warnings: each value is parsed on its own
+            warnings.simplefilter("ignore")
+            t = pd.Timestamp(pd.to_datetime(str(v).strip()))
+    if pd.isna(t):
+        return np.nan
+    t = t.tz_localize("UTC") if t.tzinfo is None else t.tz_convert("UTC")
+    return (t - pd.Timestamp("1970-01-01", tz="UTC")) / pd.Timedelta(days=1)
+
+
+def _days(dates, ids=None) -> np.ndarray:
+    """Days since 1970 per value (any mix of ISO dates, times, "June 5, 2026", Unix timestamps);
+    nan when missing, and a note naming the values that are not dates."""
+    import warnings
+
+    vals = list(dates)
+    out = np.full(len(vals), np.nan)
+    bad = []
+    for i, v in enumerate(vals):
+        try:
+            out[i] = _one_day(v)
+        except (ValueError, TypeError, OverflowError):
+            bad.append(i)
+    if bad:
+        ids = list(ids) if ids is not None else list(range(len(vals)))
+        shown = ", ".join(f"{vals[i]!r} ({ids[i]})" for i in bad[:3]) + (", ..." if len(bad) > 3 else "")
+        warnings.warn(f"{len(bad)} date{'s' if len(bad) > 1 else ''} not understood, treated as unknown: {shown}",
+                      FramingWarning, stacklevel=3)
     return out
 
 
@@ -286,7 +325,7 @@ def article_features(articles, *, embedder=None, embeddings=None, sentences=None
         feats[k] = _check_matrix(v, n, f"embeddings[{k!r}]")
     feats["names"] = [named_things(t) for t in articles["text"].astype(str)]
     feats["texts"] = articles["text"].astype(str).tolist()
-    feats["days"] = _days(articles["date"]) if "date" in articles.columns else np.full(n, np.nan)
+    feats["days"] = _days(articles["date"], articles["article_id"]) if "date" in articles.columns else np.full(n, np.nan)
     feats["sources"] = ([None if pd.isna(x) or not str(x).strip() else str(x).strip().lower()
                          for x in articles["source"]] if "source" in articles.columns else [None] * n)
     return feats
@@ -432,7 +471,8 @@ def _combine(sims: dict, weights: dict, days: np.ndarray, date_window: float | N
         far = far > date_window
         np.subtract(s, date_penalty, out=s, where=far)
         del far
-    if source_penalty and sources is not None:
+    # one outlet (a single paper's archive) has no other outlet to prefer: no penalty then
+    if source_penalty and sources is not None and len({x for x in sources if x is not None}) > 1:
         src = np.array([x if x is not None else "" for x in sources], dtype=object)
         same = (src[:, None] == src[None, :]) & (src[:, None] != "")
         np.fill_diagonal(same, False)
@@ -512,7 +552,9 @@ class EventGrouper:
         Subtracted from the similarity of two articles from the same
         outlet (``source`` column, compared case-insensitively; unknown
         outlets are never penalised); default :data:`DEFAULT_SOURCE_PENALTY`.
-        Set 0 when one outlet often runs several articles on one event.
+        It applies only when the articles come from two or more outlets (a
+        single paper's archive is not penalised). Set 0 when one outlet
+        often runs several articles on one event.
     mutual_neighbors : int or None
         Two articles that are each among the other's ``mutual_neighbors``
         most similar articles (after scaling and penalties) get
@@ -1288,8 +1330,11 @@ def framing_diff(scored: pd.DataFrame, a, b, *, aligned: pd.DataFrame | None = N
     return out
 
 
-def events_csv(paths, out, *, model=None, cache: bool = True, threshold: float | None = None) -> dict:
+def events_csv(paths, out, *, model=None, cache: bool = True, threshold: float | None = None,
+               date_window: float | None = 3.0, source_penalty: float = DEFAULT_SOURCE_PENALTY) -> dict:
     """Read articles, group them into events and write the table of :func:`group_events` as CSV.
+
+    ``threshold``, ``date_window`` and ``source_penalty`` are those of :class:`EventGrouper`.
 
     Returns
     -------
@@ -1303,7 +1348,8 @@ def events_csv(paths, out, *, model=None, cache: bool = True, threshold: float |
 
     articles = read_articles(paths)
     embedder = Embedder(model, cache=cache)
-    table = group_events(articles, embedder=embedder, threshold=threshold)
+    table = group_events(articles, embedder=embedder, threshold=threshold, date_window=date_window,
+                         source_penalty=source_penalty)
     from .cache import atomic_write_bytes
 
     if os.path.isdir(os.fspath(out)):

@@ -91,7 +91,7 @@ import numpy as np
 import pandas as pd
 
 from .codebook import Codebook, load_codebook
-from .errors import FramingError
+from .errors import FramingError, FramingWarning
 
 __all__ = ["StanceScorer", "find_mentions", "mention_table", "fitted_scorer", "FORMAT", "MINIMAL_PAIRS"]
 
@@ -267,7 +267,7 @@ def _warn_actorless_exemplars(cb: Codebook) -> None:
                 f"codebook {cb.id!r}: frame {f.id!r}: {len(bare)} of {len(f.exemplars)} exemplars name no actor of "
                 f"the codebook (e.g. {bare[0][:60]!r}); a sentence that names no actor is scored 'none' "
                 "(require_actor=True), so add the actors' aliases as the texts write them (case matters: "
-                "see framing.codebook)", UserWarning, stacklevel=3)
+                "see framing.codebook)", FramingWarning, stacklevel=3)
 
 
 def _texts(sentences) -> list[str]:

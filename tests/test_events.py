@@ -118,6 +118,32 @@ def test_same_outlet_penalty_splits_only_known_same_outlets(synthetic, fake_embe
     assert len(set(EventGrouper(**kw, source_penalty=1.0).fit(arts).labels_)) == 1
 
 
+def test_one_outlet_is_not_penalised(synthetic, fake_embedder):
+    """A single paper's archive: the same-outlet penalty would split every event, so it is off."""
+    arts = synthetic.copy()
+    kw = {"embedder": fake_embedder, "threshold": 0.8, "neighbors": None}
+    arts["source"] = "Reuters"
+    one = EventGrouper(**kw, source_penalty=1.0).fit(arts)
+    off = EventGrouper(**kw, source_penalty=0.0).fit(arts)
+    assert np.array_equal(one.similarity_, off.similarity_) and np.array_equal(one.labels_, off.labels_)
+    arts.loc[arts.index[0], "source"] = "AP"  # two outlets: the penalty is back
+    assert not np.array_equal(EventGrouper(**kw, source_penalty=1.0).fit(arts).similarity_, off.similarity_)
+
+
+def test_dates_in_mixed_formats_are_read_and_the_rest_named():
+    """ISO dates, times, written-out dates and Unix seconds mix in one column; what is not a date is named."""
+    from framing.errors import FramingWarning
+    from framing.events import _days
+
+    vals = ["2026-06-05", "June 5, 2026", "2026-06-05T10:00:00Z", "2026-06-05 10:00", 1780617600, None, "",
+            "yesterday", "2026-13-45"]
+    with pytest.warns(FramingWarning, match=r"2 dates not understood.*'yesterday' \(h\), '2026-13-45' \(i\)"):
+        d = _days(vals, list("abcdefghi"))
+    day = d[0]
+    assert day == d[1] == d[4] and d[2] == d[3] == pytest.approx(day + 10 / 24)
+    assert np.isnan(d[5:]).all()
+
+
 def test_mutual_bonus_only_touches_mutual_neighbours():
     from framing.events import _mutual_bonus
 
@@ -355,6 +381,31 @@ def test_cli_events_writes_the_promised_columns(tmp_path, seeds_dir):
     df = pd.read_csv(out)
     assert {"article_id", "event_id"} <= set(df.columns)
     assert len(df) == 2 and df["event_id"].nunique() == 1  # the two seeds tell one story
+
+
+def test_cli_events_date_and_outlet_options(tmp_path, fake_embedder, monkeypatch, capsys):
+    """--date-window -1 ignores dates, --source-penalty reaches the grouper, and a bad date is a note."""
+    import framing.events
+    from framing.cli import main
+
+    seen = {}
+    real = framing.events.group_events
+
+    def spy(articles, **kw):
+        seen.update(kw)
+        return real(articles, **{**kw, "embedder": fake_embedder})
+
+    monkeypatch.setattr(framing.events, "group_events", spy)
+    csv = tmp_path / "a.csv"
+    pd.DataFrame({"article_id": ["a", "b"], "text": ["Russia attacked Kyiv.", "Kyiv was attacked by Russia."],
+                  "date": ["2026-06-05", "soon"]}).to_csv(csv, index=False)
+    out = tmp_path / "e.csv"
+    assert main(["events", str(csv), "--out", str(out), "--date-window", "-1", "--source-penalty", "0"]) == 0
+    assert seen["date_window"] is None and seen["source_penalty"] == 0.0
+    assert "framing: note: 1 date not understood, treated as unknown: 'soon' (b)" in capsys.readouterr().err
+    seen.clear()
+    assert main(["events", str(csv), "--out", str(out)]) == 0
+    assert seen["date_window"] == 3.0 and seen["source_penalty"] == 0.2  # the documented defaults
 
 
 def test_cli_events_bad_path_is_one_line(tmp_path, capsys):
