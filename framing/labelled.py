@@ -55,8 +55,8 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from ._checks import is_whole, set_params
-from .errors import FramingError
+from ._checks import check_whole, is_whole, set_params
+from .errors import FramingError, FramingWarning
 
 __all__ = [
     "Taxonomy",
@@ -86,8 +86,8 @@ NARRATIVE_COLUMNS = ["article_id", "narratives", "subnarratives"]
 ROLE_COLUMNS = ["article_id", "entity", "start", "end", "main_role", "fine_roles"]
 MENTION_COLUMNS = ["article_id", "entity", "start", "end"]
 OTHER = "Other"
-MODEL_FORMAT = 2  # 2: narratives models carry the neighbour-voting arrays (knn_*)
-READABLE_FORMATS = (1, 2)  # a version-1 narratives model loads with knn=0, which is what it did
+MODEL_FORMAT = 3  # 2: narratives models carry the neighbour-voting arrays (knn_*); 3: the JSON's own hash
+READABLE_FORMATS = (1, 2, 3)  # a version-1 narratives model loads with knn=0, which is what it did
 DEFAULT_TAXONOMY = "semeval2025-t10"
 
 PathLike = "str | os.PathLike"
@@ -500,7 +500,8 @@ def align_mentions(docs: pd.DataFrame, mentions: pd.DataFrame, *, window: int = 
     A few annotations are shifted by one or two characters. A mention whose
     span does not hold the entity is moved to the nearest occurrence of the
     entity within ``window`` characters; one that cannot be found keeps its
-    offsets. Adds a boolean column ``aligned`` (the span now holds the entity).
+    offsets. Adds boolean columns ``aligned`` (the span now holds the
+    entity) and ``realigned`` (it was moved to do so).
 
     Raises
     ------
@@ -509,14 +510,14 @@ def align_mentions(docs: pd.DataFrame, mentions: pd.DataFrame, *, window: int = 
     """
     texts = dict(zip(docs["article_id"], docs["text"]))
     out = mentions.copy()
-    starts, ends, ok = [], [], []
+    starts, ends, ok, moved = [], [], [], []
     for r in mentions.itertuples(index=False):
         if r.article_id not in texts:
             raise FramingError(f"mentions: article {r.article_id!r} is not among the documents")
         t = texts[r.article_id]
         s, e, ent = int(r.start), int(r.end), str(r.entity)
         if t[s:e] == ent:
-            starts.append(s), ends.append(e), ok.append(True)
+            starts.append(s), ends.append(e), ok.append(True), moved.append(False)
             continue
         best = None
         for d in sorted(range(-window, window + 1), key=abs):
@@ -524,11 +525,26 @@ def align_mentions(docs: pd.DataFrame, mentions: pd.DataFrame, *, window: int = 
                 best = s + d
                 break
         if best is None:
-            starts.append(s), ends.append(e), ok.append(False)
+            starts.append(s), ends.append(e), ok.append(False), moved.append(False)
         else:
-            starts.append(best), ends.append(best + len(ent)), ok.append(True)
-    out["start"], out["end"], out["aligned"] = starts, ends, ok
+            starts.append(best), ends.append(best + len(ent)), ok.append(True), moved.append(True)
+    out["start"], out["end"], out["aligned"], out["realigned"] = starts, ends, ok, moved
     return out
+
+
+def _note_alignment(men: pd.DataFrame, path) -> None:
+    """A note for mentions whose offsets were repaired or do not hold the entity at all."""
+    import warnings
+
+    bad = men[~men["aligned"]]
+    if len(bad):
+        r = bad.iloc[0]
+        warnings.warn(f"{path}: {len(bad)} mention(s) whose offsets do not hold the entity, used as given "
+                      f"(first: {r.entity!r} at {r.start}-{r.end} in {r.article_id})", FramingWarning, stacklevel=3)
+    n = int(men["realigned"].sum())
+    if n:
+        warnings.warn(f"{path}: {n} mention(s) shifted by a few characters were moved onto their entity",
+                      FramingWarning, stacklevel=3)
 
 
 # =========================================================================== scoring
@@ -831,6 +847,12 @@ def _arrays_digest(arrays: dict) -> str:
     return h.hexdigest()
 
 
+def _doc_digest(doc: dict) -> str:
+    """sha256 of the model file's content (labels, thresholds, parameters, the arrays' hash), its own hash left out."""
+    body = {k: v for k, v in doc.items() if k != "model_sha256"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()
+
+
 def _framing_version() -> str:
     from . import __version__
 
@@ -851,6 +873,7 @@ def _save(path, kind: str, meta: dict, arrays: dict) -> Path:
         "arrays_sha256": _arrays_digest(arrays),
         **meta,
     }
+    doc["model_sha256"] = _doc_digest(doc)
     from .cache import atomic_write_bytes
 
     buf = io.BytesIO()
@@ -889,6 +912,11 @@ def _load(path, kind: str) -> tuple[dict, dict]:
             f"{p}: model format version {doc.get('format_version')!r}, this framing {_framing_version()} reads "
             f"versions {', '.join(map(str, READABLE_FORMATS))}; re-train the model with this version"
         )
+    # From format 3 the file carries a hash of its own content: an edited label list or threshold is refused
+    # like edited arrays (formats 1 and 2 predate it and load unchecked).
+    if doc.get("format_version", 0) >= 3 and doc.get("model_sha256") != _doc_digest(doc):
+        raise FramingError(f"{p}: the model file's content does not match its hash (edited by hand or damaged: "
+                           "labels, thresholds or parameters); refusing to load, re-train or restore it")
     if not isinstance(doc.get("arrays"), str) or Path(doc["arrays"]).name != doc["arrays"]:
         raise FramingError(f"{p}: 'arrays' must be a file name next to the model, found {doc.get('arrays')!r}")
     npz = p.with_name(doc["arrays"])
@@ -909,10 +937,14 @@ def _check_embedder_matches(doc: dict, embedder, where) -> None:
     want = doc.get("embedder", {})
     got = _embedder_identity(embedder)
     if want.get("fingerprint") != got["fingerprint"]:
-        raise FramingError(
-            f"{where}: trained with embedding model {want.get('model_id')!r}, but the embedder is "
-            f"{got['model_id']!r}; pass the same model (--model) or re-train"
-        )
+        if want.get("model_id") == got["model_id"]:  # the same model through another backend or preprocessing
+            a, b = str(want.get("fingerprint")), got["fingerprint"]
+            diff = [f"{x} (trained) vs {y}" for x, y in zip(a.split("|"), b.split("|")) if x != y] or [f"{a} vs {b}"]
+            what = f"the same model {got['model_id']!r}, but {'; '.join(diff)}"
+        else:
+            what = f"embedding model {want.get('model_id')!r}, but the embedder is {got['model_id']!r}"
+        raise FramingError(f"{where}: trained with {what}; use the embedder it was trained with "
+                           "(--embedder on the command line) or re-train")
 
 
 # =========================================================================== narratives
@@ -1666,6 +1698,13 @@ def _baseline_predict(Xtr, Ytr_c, Ytr_f, Xte, coarse, fine, threshold=0.45, C=1.
     return out
 
 
+def _check_splits(n_splits, n: int, what: str) -> None:
+    """Cross-validation needs 2 <= n_splits <= the number of articles (or groups)."""
+    check_whole("n_splits", n_splits, 2)
+    if n_splits > n:
+        raise FramingError(f"n_splits: {n_splits} folds need at least {n_splits} {what}, found {n}")
+
+
 def cross_val_narratives(articles, labels: pd.DataFrame, *, n_splits: int = 5, random_state: int = 0,
                          embedder=None, baseline: bool = False, **params) -> pd.DataFrame:
     """Out-of-fold narrative predictions for every labelled article.
@@ -1694,6 +1733,7 @@ def cross_val_narratives(articles, labels: pd.DataFrame, *, n_splits: int = 5, r
         missing = sorted(set(labs["article_id"]) - set(docs.index))
         raise FramingError(f"labels: {len(missing)} labelled article(s) have no document, e.g. {missing[0]!r}")
     docs = docs.reset_index()
+    _check_splits(n_splits, len(docs), "labelled articles")
     emb = get_embedder(embedder)
     pooling = ("mean", "max") if baseline else params.get("pooling", ("mean", "max", "sim"))
     tax = load_taxonomy(params.get("taxonomy"))
@@ -1735,11 +1775,12 @@ def cross_val_roles(articles, mentions: pd.DataFrame, *, n_splits: int = 5, rand
     docs = _check_docs(articles)
     _check_label_table(mentions, ROLE_COLUMNS, "mentions")
     mentions = mentions.reset_index(drop=True)
+    _check_splits(n_splits, mentions["article_id"].nunique(), "articles with mentions")
     emb = get_embedder(embedder)
     X = None if baseline else mention_features(docs, mentions, emb, features=params.get("features", "auto"))
     groups = mentions["article_id"].to_numpy()
     pieces = []
-    splitter = GroupKFold(n_splits=min(n_splits, len(set(groups))))
+    splitter = GroupKFold(n_splits=n_splits)
     for fold, (tr, te) in enumerate(splitter.split(np.zeros(len(mentions)), groups=groups)):
         test = mentions.iloc[te]
         if baseline:
@@ -1790,10 +1831,11 @@ def fit_roles_files(docs, labels, model_out, *, embedder=None, **params) -> dict
     """``framing roles fit``: read, align offsets, fit, save. Returns a summary dict."""
     d = read_documents(docs)
     men = align_mentions(d, read_role_labels(labels, params.get("taxonomy")))
+    _note_alignment(men, labels)
     model = RoleClassifier(embedder, **params).fit(d, men)
     path = model.save(model_out)
-    return {"path": str(path), "n_mentions": len(men), "n_realigned_or_unmatched": int((~men["aligned"]).sum()),
-            "features": model.features_}
+    return {"path": str(path), "n_mentions": len(men), "n_realigned": int(men["realigned"].sum()),
+            "n_unmatched": int((~men["aligned"]).sum()), "features": model.features_}
 
 
 def predict_roles_files(model, docs, mentions, out, *, embedder=None) -> int:
@@ -1802,6 +1844,7 @@ def predict_roles_files(model, docs, mentions, out, *, embedder=None) -> int:
     d = read_documents(docs)
     men = read_role_labels(mentions, mentions_only=True)
     aligned = align_mentions(d, men)
+    _note_alignment(aligned, mentions)
     pred = m.predict(d, aligned)
     # write the offsets as given, so that the output lines up with the input
     pred["start"], pred["end"], pred["entity"] = men["start"].to_numpy(), men["end"].to_numpy(), men["entity"].to_numpy()

@@ -354,6 +354,15 @@ def test_role_classifier_context_features(docs, roles, fake_embedder):
     assert base.groupby("fold").main_role.nunique().max() == 1
 
 
+@pytest.mark.parametrize("n_splits, says", [(1, "whole number >= 2"), (0, "whole number >= 2"), (2.5, ">= 2"),
+                                             (99, "99 folds need at least 99")])
+def test_cross_validation_refuses_impossible_folds(docs, narr, roles, fake_embedder, n_splits, says):
+    with pytest.raises(FramingError, match=f"n_splits: .*{says}"):
+        cross_val_narratives(docs, narr, n_splits=n_splits, embedder=fake_embedder)
+    with pytest.raises(FramingError, match=f"n_splits: .*{says}"):
+        cross_val_roles(docs, roles, n_splits=n_splits, embedder=fake_embedder)
+
+
 # --------------------------------------------------------------------------- saved models
 
 
@@ -445,6 +454,14 @@ def test_other_embedding_model_is_refused(saved_model, fake_embedder):
     with pytest.raises(FramingError, match="trained with embedding model 'fake/hashed-bow-64'.*someone/else"):
         NarrativeClassifier.load(saved_model[1], Other())
 
+    class SameModelOtherBackend(Other):
+        model_id = "fake/hashed-bow-64"
+        fingerprint = "fake/hashed-bow-64|torch"
+
+    # the same model id through another backend: the message says what differs, and names --embedder
+    with pytest.raises(FramingError, match=r"same model 'fake/hashed-bow-64', but test \(trained\) vs torch.*--embedder"):
+        NarrativeClassifier.load(saved_model[1], SameModelOtherBackend())
+
 
 def test_wrong_kind_is_refused(saved_model, fake_embedder):
     with pytest.raises(FramingError, match="is a narratives model, expected a roles model"):
@@ -505,3 +522,39 @@ def test_role_token_features_with_real_model(docs, roles):
     assert X.shape == (len(roles), 768) and np.isfinite(X).all()
     # the mention half differs between two mentions of one sentence-free article pair
     assert not np.allclose(X[0, :384], X[1, :384])
+
+
+@pytest.mark.parametrize("edit", [
+    lambda d: d.update(threshold_coarse=7),  # out of range
+    lambda d: d.__setitem__("coarse_labels", d["coarse_labels"][::-1]),  # labels swapped
+    lambda d: d["params"].update(C=123.0),
+])
+def test_edited_model_json_is_refused(saved_model, tmp_path, fake_embedder, edit):
+    """The model file hashes its own content, not just the arrays: a hand edit is refused, not used."""
+    p = _copy(saved_model[1], tmp_path)
+    doc = json.loads(p.read_text())
+    assert doc["format_version"] == MODEL_FORMAT >= 3 and len(doc["model_sha256"]) == 64
+    NarrativeClassifier.load(p, fake_embedder)  # untouched: loads
+    edit(doc)
+    p.write_text(json.dumps(doc))
+    with pytest.raises(FramingError, match="content does not match its hash"):
+        NarrativeClassifier.load(p, fake_embedder)
+
+
+def test_mentions_off_their_entity_are_repaired_or_named():
+    """A shifted span is moved onto its entity; one that holds no entity is used as given, with a note naming it."""
+    from framing.errors import FramingWarning
+    from framing.labelled import _note_alignment, align_mentions
+
+    docs = pd.DataFrame({"article_id": ["a.txt"], "text": ["NATO met. Moscow replied."]})
+    men = pd.DataFrame({"article_id": ["a.txt"] * 3, "entity": ["NATO", "Moscow", "Kremlin"],
+                        "start": [0, 12, 0], "end": [4, 18, 7]})
+    out = align_mentions(docs, men)
+    assert out["aligned"].tolist() == [True, True, False] and out["realigned"].tolist() == [False, True, False]
+    assert (out["start"].iloc[1], out["end"].iloc[1]) == (10, 16)  # moved two characters back, onto "Moscow"
+    with pytest.warns(FramingWarning) as got:
+        _note_alignment(out, "labels.txt")
+    said = [str(w.message) for w in got]
+    assert any("1 mention(s) whose offsets do not hold the entity" in m and "'Kremlin' at 0-7 in a.txt" in m
+               for m in said)
+    assert any("1 mention(s) shifted by a few characters" in m for m in said)
