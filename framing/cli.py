@@ -212,6 +212,8 @@ def _check_outputs(args) -> None:
         else:
             if os.path.isdir(path):
                 raise FramingError(f"{flag} {path}: expected a file to write, found a folder")
+            if str(path).endswith(("/", os.sep)):  # "out/" names a folder, not the file to write
+                raise FramingError(f"{flag} {path}: expected a file name, found a folder path (ends with /)")
             parent = os.path.dirname(os.path.abspath(path))
         while parent and not os.path.exists(parent):  # the nearest existing ancestor
             parent = os.path.dirname(parent.rstrip(os.sep))

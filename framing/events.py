@@ -615,7 +615,7 @@ class EventGrouper:
     def _params(self):
         t = DEFAULT_THRESHOLD if self.threshold is None else float(self.threshold)
         if not 0.0 < t < 2.0:
-            raise FramingError(f"threshold: expected a cosine distance between 0 and 2, found {t}")
+            raise FramingError(f"threshold: expected a cosine distance above 0 and below 2, found {t}")
         w = dict(DEFAULT_WEIGHTS if self.weights is None else self.weights)
         unknown = set(w) - set(CHANNELS)
         if unknown:

@@ -1287,12 +1287,20 @@ class NarrativeClassifier:
         -------
         pandas.DataFrame
             Columns :data:`NARRATIVE_COLUMNS`, one row per article, in input
-            order; ``["Other"]`` when no narrative applies.
+            order; ``["Other"]`` when no narrative applies, and always for
+            an article with no text.
         """
         pc, pf = self.predict_proba(articles, features=features)
         Dc, Df = self._decode(pc.to_numpy(), pf.to_numpy(), self.threshold_coarse_, self.threshold_fine_)
+        empty = set()
+        if features is None:  # an empty document carries no narrative, whatever its neighbours vote
+            docs = _check_docs(articles)
+            empty = set(docs.loc[docs["text"].astype(str).str.strip() == "", "article_id"])
         rows = []
         for i, aid in enumerate(pc.index):
+            if aid in empty:
+                rows.append({"article_id": aid, "narratives": [OTHER], "subnarratives": [OTHER]})
+                continue
             rows.append({"article_id": aid,
                          "narratives": [self.coarse_labels_[j] for j in np.where(Dc[i])[0]],
                          "subnarratives": [self.fine_labels_[j] for j in np.where(Df[i])[0]]})

@@ -121,6 +121,7 @@ def test_missing_path_is_one_line_exit_2(tmp_path, capsys):
     (["report", "{src}", "--out", "{file}"], "--out {file}: expected a folder for the report, found a file"),
     (["report", "{src}", "--out", "{file}/sub"], "--out {file}/sub: cannot create it, {file} is a file, not a folder"),
     (["frames", "{src}", "--out", "{file}/o.csv"], "--out {file}/o.csv: cannot create it, {file} is a file, not a folder"),
+    (["events", "{src}", "--out", "{dir}/new/"], "--out {dir}/new/: expected a file name, found a folder path (ends with /)"),
 ])
 def test_an_output_path_that_cannot_be_written_is_one_line_exit_2(tmp_path, capsys, argv, says):
     src = tmp_path / "in.csv"

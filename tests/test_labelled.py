@@ -558,3 +558,13 @@ def test_mentions_off_their_entity_are_repaired_or_named():
     assert any("1 mention(s) whose offsets do not hold the entity" in m and "'Kremlin' at 0-7 in a.txt" in m
                for m in said)
     assert any("1 mention(s) shifted by a few characters" in m for m in said)
+
+
+def test_an_empty_document_is_always_other(saved_model, docs):
+    model, _ = saved_model
+    more = pd.concat([docs, pd.DataFrame({"article_id": ["empty.txt", "blank.txt"], "text": ["", "  \n "]})],
+                     ignore_index=True)
+    pred = model.predict(more).set_index("article_id")
+    for aid in ("empty.txt", "blank.txt"):
+        assert pred.loc[aid, "narratives"] == ["Other"] and pred.loc[aid, "subnarratives"] == ["Other"]
+    assert (pred.loc[docs["article_id"], "narratives"].map(len) >= 1).all()
