@@ -912,13 +912,13 @@ def _load(path, kind: str) -> tuple[dict, dict]:
             f"{p}: model format version {doc.get('format_version')!r}, this framing {_framing_version()} reads "
             f"versions {', '.join(map(str, READABLE_FORMATS))}; re-train the model with this version"
         )
+    if not isinstance(doc.get("arrays"), str) or Path(doc["arrays"]).name != doc["arrays"]:
+        raise FramingError(f"{p}: 'arrays' must be a file name next to the model, found {doc.get('arrays')!r}")
     # From format 3 the file carries a hash of its own content: an edited label list or threshold is refused
     # like edited arrays (formats 1 and 2 predate it and load unchecked).
     if doc.get("format_version", 0) >= 3 and doc.get("model_sha256") != _doc_digest(doc):
         raise FramingError(f"{p}: the model file's content does not match its hash (edited by hand or damaged: "
                            "labels, thresholds or parameters); refusing to load, re-train or restore it")
-    if not isinstance(doc.get("arrays"), str) or Path(doc["arrays"]).name != doc["arrays"]:
-        raise FramingError(f"{p}: 'arrays' must be a file name next to the model, found {doc.get('arrays')!r}")
     npz = p.with_name(doc["arrays"])
     try:
         with np.load(npz, allow_pickle=False) as z:
