@@ -145,8 +145,9 @@ _SPEAKER_AFTER = re.compile(r"^(?:['’]s)?(?:\s+[A-Z][\w.’'-]*){0,3}(?:\s*,[^
 _TITLE = (r"(?i:spokes\w+|minister|ministry|secretary|officials?|ambassador|president|chief|head|adviser|advisor|"
           r"press|foreign|defen[cs]e|deputy|prime|general|envoy|agency|service)")
 _NAME_OR_TITLE = r"(?:[A-Z][\w.’'-]*|" + _TITLE + r")"
-_SPEAKER_ACCORDING = re.compile(r"(?i:according\s+to)\s+(?:[Tt]he\s+)?(?:" + _NAME_OR_TITLE + r"\s+){0,6}$")
-_SPEAKER_INVERTED = re.compile(r"(?i:said|says|stated|warned|claimed)\s+(?:[Tt]he\s+)?(?:" + _NAME_OR_TITLE + r"\s+){0,6}$")
+_BEFORE_MENTION = r"\s+(?:[Tt]he\s+)?(?:" + _NAME_OR_TITLE + r"\s+){0,6}$"  # the words between the verb and the mention
+_SPEAKER_ACCORDING = re.compile(r"(?i:according\s+to)" + _BEFORE_MENTION)
+_SPEAKER_INVERTED = re.compile(r"(?i:said|says|stated|warned|claimed)" + _BEFORE_MENTION)
 _CLAUSE_ENDS = re.compile(r"^(?:['’]s)?(?:\s+" + _NAME_OR_TITLE + r"){0,6}\s*(?:[.,;:!?”\"’)]|$)")
 
 
