@@ -690,15 +690,18 @@ def group_events(articles, *, embedder=None, embeddings=None, threshold: float |
     -------
     pandas.DataFrame
         One row per article, in input order: ``article_id``, ``event_id``
-        (from 0), ``event_size``, ``cohesion``, and ``title`` when present.
+        (from 0), ``event_size``, ``cohesion``, and ``title``, ``source``
+        and ``date`` when the articles have them (the values the grouping
+        used, so a reader can check a merge or a split).
     """
     articles = _check_articles(articles)
     g = EventGrouper(threshold=threshold, weights=weights, date_window=date_window, neighbors=neighbors,
                      embedder=embedder, date_penalty=date_penalty, source_penalty=source_penalty,
                      mutual_neighbors=mutual_neighbors, mutual_bonus=mutual_bonus)
     out = g.fit(articles, embeddings=embeddings, sentences=sentences).table()
-    if "title" in articles.columns:
-        out["title"] = articles["title"].tolist()
+    for col in ("title", "source", "date"):
+        if col in articles.columns and (col == "title" or articles[col].notna().any()):
+            out[col] = articles[col].tolist()
     return out
 
 

@@ -1147,6 +1147,11 @@ class NarrativeClassifier:
         if len(ids) < 2:
             raise FramingError(f"articles: need at least 2 labelled articles to learn from, found {len(ids)}")
         Yc, Yf = self._targets(labels, ids)
+        if not Yc.any():  # no article carries a narrative (Yc has no "Other" column)
+            import warnings
+
+            warnings.warn(f"labels: all {len(ids)} training articles are 'Other'; the model can only predict 'Other'",
+                          FramingWarning, stacklevel=2)
         self.embedder_ = _embedder_identity(emb)
         if self.threshold is None:
             self.threshold_coarse_, self.threshold_fine_, self.inner_scores_ = self._tune(X, Yc, Yf)
@@ -1817,7 +1822,10 @@ def fit_narratives_files(docs, labels, model_out, *, embedder=None, **params) ->
     lab = read_narrative_labels(labels, params.get("taxonomy"))
     d = d[d["article_id"].isin(set(lab["article_id"]))]
     if d.empty:
-        raise FramingError(f"{labels}: none of its articles is among the documents in {docs}")
+        first = str(lab["article_id"].iloc[0]) if len(lab) else ""
+        hint = (f" (an id is the file name with .txt, e.g. {first + '.txt'!r})"
+                 if first and not first.endswith(".txt") else "")
+        raise FramingError(f"{labels}: none of its articles is among the documents in {docs}{hint}")
     missing = sorted(set(lab["article_id"]) - set(d["article_id"]))
     if missing:
         raise FramingError(f"{labels}: {len(missing)} labelled article(s) have no .txt in {docs}, e.g. {missing[0]!r}")

@@ -402,6 +402,8 @@ def test_cli_events_date_and_outlet_options(tmp_path, fake_embedder, monkeypatch
     out = tmp_path / "e.csv"
     assert main(["events", str(csv), "--out", str(out), "--date-window", "-1", "--source-penalty", "0"]) == 0
     assert seen["date_window"] is None and seen["source_penalty"] == 0.0
+    written = pd.read_csv(out)
+    assert written["date"].tolist() == ["2026-06-05", "soon"] and "source" not in written  # as given; no source
     assert "framing: note: 1 date not understood, treated as unknown: 'soon' (b)" in capsys.readouterr().err
     seen.clear()
     assert main(["events", str(csv), "--out", str(out)]) == 0

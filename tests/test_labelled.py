@@ -568,3 +568,26 @@ def test_an_empty_document_is_always_other(saved_model, docs):
     for aid in ("empty.txt", "blank.txt"):
         assert pred.loc[aid, "narratives"] == ["Other"] and pred.loc[aid, "subnarratives"] == ["Other"]
     assert (pred.loc[docs["article_id"], "narratives"].map(len) >= 1).all()
+
+
+def test_training_on_other_only_warns(docs, narr, fake_embedder):
+    from framing.errors import FramingWarning
+
+    other = narr.assign(narratives=[["Other"]] * len(narr), subnarratives=[["Other"]] * len(narr))
+    with pytest.warns(FramingWarning, match="all .* training articles are 'Other'"):
+        NarrativeClassifier(fake_embedder, threshold=0.4).fit(docs, other)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FramingWarning)
+        NarrativeClassifier(fake_embedder, threshold=0.4).fit(docs, narr)  # real narratives: no warning
+
+
+def test_label_ids_without_txt_get_a_hint(tmp_path):
+    from framing.labelled import fit_narratives_files
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "EN_1.txt").write_text("Russia attacked Kyiv.", encoding="utf-8")
+    (tmp_path / "labels.txt").write_text("EN_1\tOther\tOther\n", encoding="utf-8")
+    with pytest.raises(FramingError, match=r"none of its articles is among the documents .*'EN_1\.txt'"):
+        fit_narratives_files(tmp_path / "docs", tmp_path / "labels.txt", tmp_path / "m.json")
