@@ -58,11 +58,17 @@ def _cmd_events(args) -> int:
     return 0
 
 
+def _taxonomy(args) -> dict:
+    """``taxonomy=`` for the labelled tasks when --taxonomy was given (else the bundled SemEval one)."""
+    return {} if getattr(args, "taxonomy", None) is None else {"taxonomy": args.taxonomy}
+
+
 def _cmd_narratives(args) -> int:
     from . import labelled
 
     if args.action == "fit":
-        info = labelled.fit_narratives_files(args.docs, args.labels, args.model_out, embedder=args.embedder)
+        info = labelled.fit_narratives_files(args.docs, args.labels, args.model_out, embedder=args.embedder,
+                                             **_taxonomy(args))
         print(f"wrote {info['path']} ({_n(info['n_articles'], 'article')}; thresholds coarse "
               f"{info['threshold_coarse']:.2f}, fine {info['threshold_fine']:.2f})")
     else:
@@ -75,7 +81,8 @@ def _cmd_roles(args) -> int:
     from . import labelled
 
     if args.action == "fit":
-        info = labelled.fit_roles_files(args.docs, args.labels, args.model_out, embedder=args.embedder)
+        info = labelled.fit_roles_files(args.docs, args.labels, args.model_out, embedder=args.embedder,
+                                        **_taxonomy(args))
         print(f"wrote {info['path']} ({info['n_mentions']} mentions, {info['features']} features)")
     else:
         n = labelled.predict_roles_files(args.model_in, args.docs, args.mentions, args.out, embedder=args.embedder)
@@ -86,7 +93,7 @@ def _cmd_roles(args) -> int:
 def _cmd_score(args) -> int:
     from .labelled import score_files
 
-    s = score_files(args.task, args.gold, args.pred)
+    s = score_files(args.task, args.gold, args.pred, **_taxonomy(args))
     if args.task == "narratives":
         print(f"samples-F1 coarse\t{s['f1_coarse']:.4f}\t(sd {s['f1_coarse_std']:.3f})")
         print(f"samples-F1 fine\t{s['f1_fine']:.4f}\t(sd {s['f1_fine_std']:.3f})")
@@ -144,6 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_events)
 
     emb_help = "the sentence-transformers model (default: the bundled all-MiniLM-L6-v2); must match the model's"
+    tax_help = "a label taxonomy JSON of your own (default: the bundled SemEval-2025 Task 10 one)"
     p = sub.add_parser("narratives", help="learn or predict SemEval-style narratives (subtask 2 format)")
     nsub = p.add_subparsers(dest="action", metavar="ACTION")
     nsub.required = True
@@ -153,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--labels", required=True, metavar="FILE", help="article_id<TAB>narratives<TAB>subnarratives")
     q.add_argument("--model", dest="model_out", required=True, metavar="OUT", help="model file to write (.json)")
     q.add_argument("--embedder", default=None, metavar="NAME|PATH", help=emb_help)
+    q.add_argument("--taxonomy", default=None, metavar="FILE", help=tax_help)
     q = nsub.add_parser("predict", help="predict narratives for a folder of articles",
                         description="Write one line per .txt in DIR, in the subtask-2 format.")
     q.add_argument("--model", dest="model_in", required=True, metavar="FILE")
@@ -171,6 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="article_id<TAB>entity<TAB>start<TAB>end<TAB>main_role<TAB>fine_role...")
     q.add_argument("--model", dest="model_out", required=True, metavar="OUT")
     q.add_argument("--embedder", default=None, metavar="NAME|PATH", help=emb_help)
+    q.add_argument("--taxonomy", default=None, metavar="FILE", help=tax_help)
     q = rsub.add_parser("predict", help="predict roles for entity mentions",
                         description="Read mentions (first four subtask-1 columns) and write them with a main role "
                                     "and fine roles, in the subtask-1 format.")
@@ -187,6 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("task", choices=["narratives", "roles"])
     p.add_argument("--gold", required=True, metavar="FILE")
     p.add_argument("--pred", required=True, metavar="FILE")
+    p.add_argument("--taxonomy", default=None, metavar="FILE", help=tax_help)
     p.set_defaults(func=_cmd_score)
 
     return parser

@@ -591,3 +591,21 @@ def test_label_ids_without_txt_get_a_hint(tmp_path):
     (tmp_path / "labels.txt").write_text("EN_1\tOther\tOther\n", encoding="utf-8")
     with pytest.raises(FramingError, match=r"none of its articles is among the documents .*'EN_1\.txt'"):
         fit_narratives_files(tmp_path / "docs", tmp_path / "labels.txt", tmp_path / "m.json")
+
+
+def test_cli_taxonomy_option_reaches_the_label_readers(tmp_path, fake_everywhere, capsys):
+    """--taxonomy FILE replaces the bundled label names: a taxonomy without a narrative the labels use is refused."""
+    bundled = json.loads((Path(__file__).parent.parent / "data" / "labels" / "semeval2025-t10.json").read_text())
+    full, short = tmp_path / "full.json", tmp_path / "short.json"
+    full.write_text(json.dumps(bundled), encoding="utf-8")
+    cut = dict(bundled, narratives={k: v for k, v in bundled["narratives"].items()
+                                    if k != "URW: Negative Consequences for the West"})
+    short.write_text(json.dumps(cut), encoding="utf-8")
+    args = ["narratives", "fit", "--docs", str(FIX / "raw-documents"), "--labels", str(FIX / "subtask-2-annotations.txt"),
+            "--model", str(tmp_path / "m.json")]
+    assert cli.main(args + ["--taxonomy", str(full)]) == 0
+    capsys.readouterr()
+    assert cli.main(args + ["--taxonomy", str(short)]) == 2
+    assert "unknown narrative 'URW: Negative Consequences for the West'" in capsys.readouterr().err
+    gold = str(FIX / "subtask-2-annotations.txt")
+    assert cli.main(["score", "narratives", "--gold", gold, "--pred", gold, "--taxonomy", str(short)]) == 2
