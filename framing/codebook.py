@@ -114,7 +114,8 @@ class Codebook:
     description: str
     frames: tuple[Frame, ...]
     actors: tuple[Actor, ...] = ()
-    path: str | None = None
+    # where it was read from; not part of equality: two codebooks are the same when their content is
+    path: str | None = field(default=None, compare=False)
 
     @property
     def frame_ids(self) -> list[str]:

@@ -182,14 +182,12 @@ def _step_parameters() -> dict:
     import inspect
 
     from .clusters import SentenceClusters
-    from .events import EventGrouper, align_events
+    from .events import DEFAULT_THRESHOLD, DEFAULT_WEIGHTS, EventGrouper, align_events
     from .maps import project
 
     def keywords(f, drop=()):
         return {k: p.default for k, p in inspect.signature(f).parameters.items()
                 if p.kind is p.KEYWORD_ONLY and p.default is not p.empty and k not in drop}
-
-    from .events import DEFAULT_THRESHOLD, DEFAULT_WEIGHTS
 
     events = {**EventGrouper().get_params(), "threshold": DEFAULT_THRESHOLD, "weights": dict(DEFAULT_WEIGHTS)}
     return {"events": _plain(events),
@@ -251,14 +249,15 @@ def run_manifest(run: FramingRun) -> dict:
 
     from .codebook import load_codebook
 
-    cb = dataclasses.replace(run.codebook, path=None)
-    content = json.dumps(dataclasses.asdict(cb), sort_keys=True, ensure_ascii=False, default=list)
+    cb = run.codebook
+    # the content alone: "path" is always null here, so the same codebook from any file has one hash
+    content = json.dumps({**dataclasses.asdict(cb), "path": None}, sort_keys=True, ensure_ascii=False, default=list)
     book = {"id": run.codebook.id, "sha256": hashlib.sha256(content.encode("utf-8")).hexdigest(),
             "frames": run.frame_ids}
     path = getattr(run.codebook, "path", None)
     if path and Path(path).is_file():
         try:
-            same = dataclasses.replace(load_codebook(path), path=None) == cb
+            same = load_codebook(path) == cb  # equality ignores where a codebook was read from
         except FramingError:
             same = False
         if same:
@@ -320,14 +319,12 @@ def frames_csv(input_path, out_path, *, codebook=None, model=None, cache: bool =
 
 def _check_run_matches(run: FramingRun, source, codebook, model) -> None:
     """build_report(..., run=run): the source, codebook and model given must be the run's own."""
-    from dataclasses import replace
-
     from .codebook import load_codebook
     from .corpus import read_articles
 
     if codebook is not None:
         cb = load_codebook(codebook)
-        if replace(cb, path=None) != replace(run.codebook, path=None):
+        if cb != run.codebook:  # content, not the file it came from
             raise FramingError(f"codebook {cb.id!r}: the run was scored with codebook {run.codebook.id!r}; "
                                "pass the codebook to run_pipeline, or leave it out here")
     if model is not None:
