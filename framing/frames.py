@@ -348,13 +348,13 @@ def _frame_columns(scored: pd.DataFrame, frames=None) -> list[str]:
 
 
 def _pos_neg(scored: pd.DataFrame, positive, negative) -> tuple[str, str]:
+    """The two frames of a lean (default: the first two of the table); ``scored`` passed :func:`_check_scored`."""
+    frames = _frame_columns(scored)
     if positive is None or negative is None:
-        cols = _frame_columns(scored)
-        if len(cols) < 2:
-            raise FramingError(f"lean: needs two frames; scored has {cols}; pass positive= and negative=")
-        positive = cols[0] if positive is None else positive
-        negative = cols[1] if negative is None else negative
-    frames = _frame_columns(scored) if "frame" in scored.columns else []
+        if len(frames) < 2:
+            raise FramingError(f"lean: needs two frames; scored has {frames}; pass positive= and negative=")
+        positive = frames[0] if positive is None else positive
+        negative = frames[1] if negative is None else negative
     for name, f in (("positive", positive), ("negative", negative)):
         if f not in frames:
             raise FramingError(f"{name}: {f!r} is not a frame of the scored table; frames are {', '.join(frames)}")
@@ -413,12 +413,14 @@ def frame_lean(scored: pd.DataFrame, *, by: str = "article_id", positive: str | 
     rows = []
     for key, grp in scored.groupby(by, sort=True):
         f = grp["frame"].to_numpy()
-        m, lo, hi = _wilson_lean(f, positive, negative, confidence)
         if interval == "bootstrap":
+            m = int(np.isin(f, [positive, negative]).sum())
             boot = _boot_lean(f, positive, negative, n_boot, rng)
             ok = boot[~np.isnan(boot)]
             lo = float(np.quantile(ok, alpha)) if len(ok) else float("nan")
             hi = float(np.quantile(ok, 1 - alpha)) if len(ok) else float("nan")
+        else:
+            m, lo, hi = _wilson_lean(f, positive, negative, confidence)
         rows.append({by: key, "n": len(f), "n_framed": m, "lean": _lean(f, positive, negative),
                      "ci_low": lo, "ci_high": hi})
     return pd.DataFrame(rows, columns=[by, "n", "n_framed", "lean", "ci_low", "ci_high"])
