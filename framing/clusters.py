@@ -105,8 +105,9 @@ def _centroids(emb: np.ndarray, labels: np.ndarray, ids) -> np.ndarray:
     mask = np.isin(labels, list(ids))
     rows = np.array([pos[c] for c in labels[mask]], dtype=np.int64)
     ind = sp.csr_matrix((np.ones(len(rows), np.float32), (rows, np.flatnonzero(mask))), shape=(len(ids), len(emb)))
-    cent = np.asarray(ind @ emb, dtype=np.float32)
-    return cent / np.maximum(np.linalg.norm(cent, axis=1, keepdims=True), 1e-12)
+    from .embed import unit_rows
+
+    return unit_rows(np.asarray(ind @ emb, dtype=np.float32))
 
 
 def _fit_kmeans(X: np.ndarray, k: int, random_state: int, minibatch_above: int, n_init: int | None = None) -> np.ndarray:

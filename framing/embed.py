@@ -58,6 +58,11 @@ _verified: set[str] = set()
 _lock = threading.Lock()
 
 
+def unit_rows(X: np.ndarray) -> np.ndarray:
+    """The rows of ``X`` scaled to unit length (a zero row stays zero); the dtype is kept."""
+    return X / np.maximum(np.linalg.norm(X, axis=1, keepdims=True), 1e-12)
+
+
 def preprocess(text: str) -> str:
     """The text the model sees: whitespace runs (newlines included) collapsed to one space."""
     return " ".join(str(text).split())

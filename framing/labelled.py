@@ -967,8 +967,9 @@ def _samples_f1_matrix(Y: np.ndarray, P: np.ndarray) -> float:
 
 
 def _unit_rows(X: np.ndarray) -> np.ndarray:
-    X = np.asarray(X, dtype=np.float64)
-    return X / np.maximum(np.linalg.norm(X, axis=1, keepdims=True), 1e-12)
+    from .embed import unit_rows
+
+    return unit_rows(np.asarray(X, dtype=np.float64))
 
 
 def _knn_vote(Q: np.ndarray, R: np.ndarray, targets, k: int, temperature: float) -> list[np.ndarray]:

@@ -697,7 +697,7 @@ class StanceScorer:
         """
         from sklearn.linear_model import LogisticRegression
 
-        from .embed import preprocess
+        from .embed import preprocess, unit_rows
 
         self._check_params()
         cb = load_codebook(self.codebook)
@@ -710,14 +710,14 @@ class StanceScorer:
         protos, vecs = [], []
         for f in cb.frames:
             E = np.asarray(emb.encode(list(f.exemplars)), dtype=np.float32)
-            vecs.append(E / np.maximum(np.linalg.norm(E, axis=1, keepdims=True), 1e-12))
+            vecs.append(unit_rows(E))
             v = E.mean(axis=0)
             protos.append(v / (np.linalg.norm(v) or 1.0))
         self.prototypes_ = np.vstack(protos)
         self.exemplars_ = np.vstack(vecs)
         ex = [_mask(preprocess(t), cb) for f in cb.frames for t in f.exemplars]
         E = np.asarray(emb.encode(ex), dtype=np.float32) if ex else np.zeros((0, self.exemplars_.shape[1]), np.float32)
-        self.masked_exemplars_ = E / np.maximum(np.linalg.norm(E, axis=1, keepdims=True), 1e-12)
+        self.masked_exemplars_ = unit_rows(E)
 
         parts = []  # (X, per-frame target matrix with -1 = not used)
         k = len(self.frame_ids_)
@@ -872,10 +872,12 @@ class StanceScorer:
         return codes
 
     def _masked_relevance(self, masked: list[str]) -> np.ndarray:
+        from .embed import unit_rows
+
         if not masked:
             return np.zeros(0)
         M = np.asarray(self._emb().encode(masked), dtype=np.float32)
-        M = M / np.maximum(np.linalg.norm(M, axis=1, keepdims=True), 1e-12)
+        M = unit_rows(M)
         return (M @ self.masked_exemplars_.T).max(axis=1)
 
     def masked_relevance(self, texts) -> np.ndarray:
