@@ -260,17 +260,68 @@ def _one_day(v) -> float:
     return (t - pd.Timestamp("1970-01-01", tz="UTC")) / pd.Timedelta(days=1)
 
 
+# "05/06/2026", "5.6.26", "05-06-2026 10:00": day and month in an order the value does not say
+_NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})(?!\d)(.*)$", re.S)
+
+
+def _numeric_order(vals) -> tuple[bool, str | None]:
+    """Whether the column's numeric dates put the day first, and a note when that is a guess.
+
+    The column decides, not each value: one "13/06/2026" shows that "05/06/2026" beside it is the
+    5th of June. Dotted dates ("05.06.2026") are day-first by convention. With no such evidence the
+    values are read month-first (pandas' and the US order), and the note says so."""
+    first_gt, second_gt, dotted, ambiguous = [], [], 0, []
+    for v in vals:
+        m = _NUMERIC_DATE.match(v) if isinstance(v, str) else None
+        if not m:
+            continue
+        a, b = int(m.group(1)), int(m.group(3))
+        dotted += m.group(2) == "."
+        if a > 12 >= b:
+            first_gt.append(v)
+        elif b > 12 >= a:
+            second_gt.append(v)
+        elif a != b:
+            ambiguous.append(v)
+    if first_gt and second_gt:
+        return True, (f"numeric dates in both orders ({first_gt[0]!r}, {second_gt[0]!r}); each is read in the order "
+                      "its numbers allow, and ones like " + (repr(ambiguous[0]) if ambiguous else "'05/06/2026'")
+                      + " day first; write ISO dates (2026-06-05) to be sure")
+    if first_gt or second_gt:
+        return bool(first_gt), None
+    if ambiguous and not dotted:
+        return False, (f"{len(ambiguous)} numeric date{'s' if len(ambiguous) > 1 else ''} such as {ambiguous[0]!r} "
+                       "could be day or month first; read month first (the US order). Write ISO dates "
+                       "(2026-06-05) or written-out months to be sure")
+    return dotted > 0, None
+
+
+def _reorder_numeric(v, dayfirst: bool):
+    """An ISO string for a numeric date (in the column's order, or the only order its numbers allow)."""
+    m = _NUMERIC_DATE.match(v) if isinstance(v, str) else None
+    if not m:
+        return v
+    a, b, y, rest = int(m.group(1)), int(m.group(3)), m.group(4), m.group(5)
+    day, month = (a, b) if (dayfirst and b <= 12) or a > 12 else (b, a)
+    year = int(y) + (2000 if len(y) == 2 else 0)
+    return f"{year:04d}-{month:02d}-{day:02d}{rest}"
+
+
 def _days(dates, ids=None) -> np.ndarray:
-    """Days since 1970 per value (any mix of ISO dates, times, "June 5, 2026", Unix timestamps);
-    nan when missing, and a note naming the values that are not dates."""
+    """Days since 1970 per value (any mix of ISO dates, times, "June 5, 2026", "05/06/2026", Unix
+    timestamps); nan when missing, and a note naming the values that are not dates. Numeric dates
+    take their day/month order from the column (see :func:`_numeric_order`)."""
     import warnings
 
     vals = list(dates)
+    dayfirst, guess = _numeric_order(vals)
+    if guess:
+        warnings.warn(guess, FramingWarning, stacklevel=3)
     out = np.full(len(vals), np.nan)
     bad = []
     for i, v in enumerate(vals):
         try:
-            out[i] = _one_day(v)
+            out[i] = _one_day(_reorder_numeric(v, dayfirst))
         except (ValueError, TypeError, OverflowError):
             bad.append(i)
     if bad:

@@ -559,3 +559,25 @@ def test_memory_lean_similarity_steps_give_the_plain_formulas_bit_for_bit():
     assert np.array_equal(_combine(lambda k: sims[k].copy(), w, days, 3.0, **kw), from_dict)
     plain = sum(w[k] * sims[k] for k in CHANNELS if w[k]) / sum(w.values())
     assert np.array_equal(_combine(sims, w, days, None, neighbors=0, mutual_neighbors=0), plain)
+
+
+def test_numeric_dates_take_their_order_from_the_column():
+    """"05/06/2026" is the 5th of June beside "13/06/2026" and the 6th of May beside "05/13/2026"; with
+    no evidence it is read month first and a note says so; dotted dates are day first."""
+    import warnings
+
+    from framing.errors import FramingWarning
+    from framing.events import _days
+
+    iso = _days(["2026-06-05", "2026-05-06", "2026-06-13"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the column settles the order: no note
+        assert np.array_equal(_days(["05/06/2026", "13/06/2026"]), iso[[0, 2]])
+        assert np.array_equal(_days(["05/06/2026", "05/13/2026"]), [iso[1], iso[1] + 7])
+        assert np.array_equal(_days(["05.06.2026", "2026-06-05"]), iso[[0, 0]])
+    with pytest.warns(FramingWarning, match=r"'5/6/26 10:00' could be day or month first; read month first"):
+        d = _days(["5/6/26 10:00", "2026-01-01"])
+    assert d[0] == pytest.approx(iso[1] + 10 / 24)
+    with pytest.warns(FramingWarning, match="numeric dates in both orders"):
+        d = _days(["13/06/2026", "06/14/2026", "05/06/2026"])
+    assert np.array_equal(d, [iso[2], iso[2] + 1, iso[0]])
