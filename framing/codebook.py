@@ -365,6 +365,97 @@ def _read_toml(path: Path) -> dict:
         raise FramingError(f"codebook '{path}': invalid TOML ({exc})") from None
 
 
+def _parse_file(path: Path) -> Codebook:
+    """Parse a TOML codebook; a semantic error also names the line it points at."""
+    where = f"codebook '{path.name}'"
+    try:
+        return parse_codebook(_read_toml(path), where)
+    except FramingError as exc:
+        msg = str(exc)
+        if not msg.startswith(where + ": "):
+            raise
+        try:
+            line = _error_line(path.read_bytes().decode("utf-8-sig"), msg[len(where) + 2:])
+        except (OSError, UnicodeDecodeError):  # pragma: no cover - it was just read
+            line = None
+        if line is None:
+            raise
+        raise FramingError(f"{where}, line {line}: {msg[len(where) + 2:]}") from None
+
+
+def _error_line(text: str, problem: str) -> int | None:
+    """The 1-based line of ``text`` (a TOML codebook) that ``problem`` (a parse_codebook message) is about.
+
+    Heuristic but conservative: the block of the frame or actor the message names
+    (``frame 'x'``, ``actors[2]``), then within it the key or value it names; ``None``
+    when nothing matches, and the message goes out without a line."""
+    import re
+
+    lines = text.splitlines()
+
+    def blocks(kind):  # (header line index, end) of each [[frames]] / [[actors]] table, in order
+        heads = [i for i, ln in enumerate(lines) if re.match(r"\s*\[\[\s*" + kind + r"\s*\]\]", ln)]
+        tops = [i for i, ln in enumerate(lines) if re.match(r"\s*\[\[?\s*[A-Za-z_]+\s*\]\]?\s*(#.*)?$", ln)]
+        out = []
+        for h in heads:
+            end = next((t for t in tops if t > h), len(lines))
+            out.append((h, end))
+        return out
+
+    def find(pattern, lo=0, hi=None, last=False):
+        hits = [i for i in range(lo, len(lines) if hi is None else hi) if re.search(pattern, lines[i])]
+        return (hits[-1] if last else hits[0]) if hits else None
+
+    def quoted(value):  # the value as TOML writes it, in either quote style
+        return "(?:\"" + re.escape(value) + "|'" + re.escape(value) + ")"
+
+    def by_id(kind, ident):
+        for h, end in blocks(kind):
+            if find(r"^\s*id\s*=\s*" + quoted(ident) + r"[\"']", h, end) is not None:
+                return h, end
+        return None
+
+    m = re.match(r"(frame|actor)(?: id)? '([^']*)' appears more than once", problem)
+    if m:  # the second table with that id
+        kind = "frames" if m.group(1) == "frame" else "actors"
+        hits = [h for h, end in blocks(kind) if find(r"^\s*id\s*=\s*" + quoted(m.group(2)), h, end) is not None]
+        return find(r"^\s*id\s*=", hits[-1], len(lines)) + 1 if len(hits) > 1 else None
+    block = None
+    m = re.match(r"(frames|actors)\[(\d+)\]", problem)
+    if m:
+        bl = blocks(m.group(1))
+        k = int(m.group(2))
+        block = bl[k] if k < len(bl) else None
+    else:
+        m = re.match(r"(frame|actor)(?: id)? '([^']*)'", problem)
+        if m:
+            block = by_id("frames" if m.group(1) == "frame" else "actors", m.group(2))
+    if block is not None:
+        h, end = block
+        rest = problem[m.end():]
+        key = re.search(r"\b(exemplars|contrast|roles|description|label|aliases|camp)\b", rest)
+        named = re.search(r"(?:unknown key\(s\)|unknown role) '?([A-Za-z_]+)", rest)
+        actor = re.search(r"names actor '([^']*)'|actor '([^']*)' is both", rest)
+        if named:
+            i = find(r"^\s*" + re.escape(named.group(1)) + r"\s*=", h, end)
+            if i is None:
+                i = find(r"\b" + re.escape(named.group(1)) + r"\s*=", h, end)
+        elif actor:
+            i = find(quoted(actor.group(1) or actor.group(2)), h, end)
+        elif key and not rest.lstrip().startswith("has no"):
+            i = find(r"^\s*(\[\s*frames\.)?" + key.group(1) + r"\b", h, end)
+        elif re.match(r"(frames|actors)\[\d+\] has id|frame '[^']*' is reserved", problem):
+            i = find(r"^\s*id\s*=", h, end)
+        else:
+            i = None
+        return (i if i is not None else h) + 1
+    m = re.match(r"(?:alias|exemplar) (['\"])(.*?)\1 ", problem)  # the second place it appears
+    if m:
+        i = find(re.escape(m.group(2)[:40]), last=True)
+        return None if i is None else i + 1
+    return None
+
+
 def warn_if_default_for(table, codebook, what: str):
     """``codebook`` as given; a warning when it is ``None`` but ``table`` was scored with another codebook.
 
@@ -409,13 +500,11 @@ def load_codebook(codebook=None) -> Codebook:
             raise FramingError(f"codebook '{name}': is a directory; expected a TOML file")
         if not p.is_file():
             raise FramingError(f"codebook '{name}': no such file")
-        cb = parse_codebook(_read_toml(p), f"codebook '{p.name}'")
-        return replace(cb, path=str(p))
+        return replace(_parse_file(p), path=str(p))
     for d in _search_dirs():
         f = d / f"{name}.toml"
         if f.is_file():
-            cb = parse_codebook(_read_toml(f), f"codebook '{f.name}'")
-            return replace(cb, path=str(f))
+            return replace(_parse_file(f), path=str(f))
     raise FramingError(
         f"codebook {name!r}: not a file and not a bundled codebook; bundled: {', '.join(list_codebooks()) or 'none'}"
     )

@@ -71,3 +71,52 @@ def test_contradictory_codebooks_are_refused(change, says):
     change(d)
     with pytest.raises(FramingError, match=says):
         load_codebook(d)
+
+
+_TOML = '''id = "mine"
+
+[[frames]]
+id = "threat"
+label = "Threat"
+exemplars = [
+  "Alpha attacked Beta.",
+  "Alpha threatened Beta.",
+]
+roles = { aggressor = ["alpha"], victim = ["beta"] }
+
+[[frames]]
+id = "defence"
+exemplars = ["Beta provoked Alpha."]
+
+[[actors]]
+id = "alpha"
+aliases = ["Alpha", "the Alphans"]
+
+[[actors]]
+id = "beta"
+aliases = ["Beta"]
+'''
+
+
+@pytest.mark.parametrize("old, new, line, says", [
+    ('label = "Threat"', 'label = "Threat"\ncolour = "red"', 6, "unknown key(s) colour"),
+    ("roles = { aggressor", "roles = { attacker", 10, "unknown role 'attacker'"),
+    ('aggressor = ["alpha"]', 'aggressor = ["gamma"]', 10, "names actor 'gamma'"),
+    ('victim = ["beta"]', 'victim = ["alpha"]', 10, "'alpha' is both aggressor and victim"),
+    ('id = "defence"', 'id = "threat"', 13, "frame 'threat' appears more than once"),
+    ('id = "beta"', 'id = "Beta"', 21, "actors[1] has id 'Beta'"),
+    ('aliases = ["Beta"]', 'aliases = ["Beta", "the Alphans"]', 22, "alias 'the Alphans' belongs to actors"),
+    ('["Beta provoked Alpha."]', '["Alpha attacked Beta."]', 14, "is in frames 'threat' and 'defence'"),
+])
+def test_a_codebook_file_error_names_its_line(tmp_path, old, new, line, says):
+    """A mistake in a TOML codebook is reported with the line it is on (the line of the duplicate,
+    for something that appears twice)."""
+    p = tmp_path / "mine.toml"
+    p.write_text(_TOML, encoding="utf-8")
+    assert load_codebook(p).frame_ids == ["threat", "defence"]
+    assert _TOML.count(old) == 1
+    p.write_text(_TOML.replace(old, new), encoding="utf-8")
+    with pytest.raises(FramingError) as exc:
+        load_codebook(p)
+    msg = str(exc.value)
+    assert msg.startswith(f"codebook 'mine.toml', line {line}: ") and says in msg, msg
