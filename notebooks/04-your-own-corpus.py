@@ -96,7 +96,7 @@ my_codebook.frames_table()
 
 # %% [markdown]
 # `load_codebook` validates the file once and names the problem when something is off, e.g.
-# `codebook '...toml': frame 'cost_at_home' has no exemplars`.
+# `codebook 'threat-vs-cost.toml', line 19: frame 'cost_at_home' has no exemplars` (the line of that frame's table).
 
 # %%
 try:
