@@ -248,8 +248,10 @@ def _tokens(text: str, a: int, b: int) -> list[tuple[str, int, int]]:
     return [(m.group(0), a + m.start(), a + m.end()) for m in _TOKEN.finditer(text[a:b])]
 
 
-_PREP = _TO_TARGET | {"by", "from", "of", "with", "for", "between", "among", "in", "near", "across", "inside",
-                      "within", "about", "around"}
+# a mention right after one of these is not the subject of its clause (rule 4 of _role_in_clause) ...
+_NOT_SUBJECT_AFTER = _TO_TARGET | {"by", "from", "of", "with", "for", "between", "among"}
+# ... and, with these too, it opens no clause of its own (_in_phrase, for the speaker of reported attacks)
+_PREP = _NOT_SUBJECT_AFTER | {"in", "near", "across", "inside", "within", "about", "around"}
 
 
 def _in_phrase(words: list, i: int) -> bool:
@@ -305,7 +307,7 @@ def _role_in_clause(toks, mi: tuple[int, int], others: list[tuple[int, int]]) ->
     if len(after) >= 2 and words[after[0]] in _BE and after[1] in agg and words[after[1]].endswith("ed"):
         return "victim"
     # 4. subject: the first actor of the clause before a trigger, not inside a prepositional phrase
-    if i0 >= 1 and words[i0 - 1] in _TO_TARGET | {"by", "from", "of", "with", "for", "between", "among"}:
+    if i0 >= 1 and words[i0 - 1] in _NOT_SUBJECT_AFTER:
         return "neutral"
     before = [b for a, b in others if a < i0]
     # another actor earlier in the clause is the subject, unless a verb of saying or accusing
