@@ -36,6 +36,11 @@ stance, no masked gate
     names masked turned off (before it existed, an on-topic sentence with no
     stance that names an actor, "NATO headquarters opened a new cafeteria",
     got a frame: the names alone made it look relevant).
+stance, no neutral test
+    ablation: ``neutral_margin=None``, the comparison with the codebook's
+    ``[neutral]`` exemplars turned off (before it existed, on-topic
+    reporting without a stance, "Biden and Putin will meet in Geneva", was
+    often framed).
 stance, no roles
     ablation: the same without the agent/patient role evidence.
 stance + context (opt-in)
@@ -209,6 +214,9 @@ def main() -> int:
     stm = StanceScorer(embedder=emb, min_masked_relevance=None).fit()
     Pm, hasm = stm.predict_proba(texts, S)
     add("stance, no masked gate", np.array(stm.frame_ids_)[Pm.argmax(1)], *stm._assign(Pm, hasm))
+    stn = StanceScorer(embedder=emb, neutral_margin=None).fit()
+    Pn, hasn = stn.predict_proba(texts, S)
+    add("stance, no neutral test", np.array(stn.frame_ids_)[Pn.argmax(1)], *stn._assign(Pn, hasn))
     st0 = StanceScorer(embedder=emb, role_weight=0.0).fit()
     P0, has0 = st0.predict_proba(texts, S)
     add("stance, no roles", np.array(st0.frame_ids_)[P0.argmax(1)], *st0._assign(P0, has0))
@@ -261,7 +269,8 @@ def main() -> int:
     moved = sign * (wt[:, 0] - wt[:, 1])
     print(f"minimal pairs flipped the right way: {(moved > 0).sum()}/{len(PAIRS)} "
           f"(P(western_threat) moves: {', '.join(f'{v:+.2f}' for v in moved)})")
-    off_topic(emb, {"stance [default]": st, "stance, no masked gate": stm, "stance, no relevance gate": stg})
+    off_topic(emb, {"stance [default]": st, "stance, no neutral test": stn, "stance, no masked gate": stm,
+                    "stance, no relevance gate": stg})
     return 0
 
 

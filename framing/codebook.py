@@ -31,6 +31,9 @@ A codebook is a TOML file::
     id = "nato_west"
     ...
 
+    [neutral]                          # optional: on-topic sentences that carry no frame
+    exemplars = ["The summit will take place in Vilnius on 11 July.", ...]
+
 How aliases match (:func:`framing.actors.find_mentions`): at word
 boundaries, longest first; an acronym (``NATO``, ``US``) only as written; an
 alias's first capitalised word (its name) as written or in capitals, never in
@@ -40,6 +43,14 @@ a lower-case alias in lower case ("transport secretary") when the texts do.
 The stance scorer reads the roles of actors, so a sentence that names no
 actor gets the frame ``none``; an exemplar without an actor mention teaches
 little.
+
+``[neutral]`` exemplars are sentences about the codebook's topic that take
+no side: schedules, talks, visits, troop rotations, court dates, figures.
+The stance scorer gives ``none`` to a sentence that is clearly closer to
+them than to every frame's exemplars and contrast sentences (its
+``neutral_margin``), so that on-topic reporting without a stance is not
+pushed into a frame. Write them about the same actors as the frames, in the
+style of the texts.
 
 A codebook needs at least one frame. With one frame (give it ``contrast``
 sentences) the scorer is a detector of that frame; comparisons of frames,
@@ -114,6 +125,8 @@ class Codebook:
     description: str
     frames: tuple[Frame, ...]
     actors: tuple[Actor, ...] = ()
+    # on-topic sentences without a stance ([neutral] exemplars)
+    neutral: tuple[str, ...] = ()
     # where it was read from; not part of equality: two codebooks are the same when their content is
     path: str | None = field(default=None, compare=False)
 
@@ -234,9 +247,9 @@ def parse_codebook(data: dict, where: str = "codebook") -> Codebook:
     """Validate a codebook given as a dict (the parsed TOML)."""
     if not isinstance(data, dict):
         raise FramingError(f"{where}: expected a table at the top level")
-    unknown = set(data) - {"id", "label", "description", "version", "frames", "actors"}
+    unknown = set(data) - {"id", "label", "description", "version", "frames", "actors", "neutral"}
     if unknown:
-        raise FramingError(f"{where}: unknown top-level key(s) {', '.join(sorted(unknown))}; expected id, label, description, version, frames, actors")
+        raise FramingError(f"{where}: unknown top-level key(s) {', '.join(sorted(unknown))}; expected id, label, description, version, frames, actors, neutral")
     frames_raw = data.get("frames")
     if frames_raw is not None and not isinstance(frames_raw, list):
         raise FramingError(f"{where}: frames must be a list of tables ([[frames]]), found {type(frames_raw).__name__}")
@@ -318,6 +331,11 @@ def parse_codebook(data: dict, where: str = "codebook") -> Codebook:
                 raise FramingError(f"{where}: exemplar {t[:60]!r} is in frames {where_from[t]!r} and {f.id!r}; "
                                    "an exemplar teaches one frame")
             where_from[t] = f.id
+    neutral = _parse_neutral(data.get("neutral"), where)
+    for t in neutral:
+        if t in where_from:
+            raise FramingError(f"{where}: neutral exemplar {t[:60]!r} is also an exemplar of frame {where_from[t]!r}; "
+                               "a neutral exemplar carries no frame")
     cid = data.get("id", "codebook")
     return Codebook(
         id=str(cid),
@@ -325,7 +343,24 @@ def parse_codebook(data: dict, where: str = "codebook") -> Codebook:
         description=" ".join(str(data.get("description", "")).split()),
         frames=tuple(frames),
         actors=actors,
+        neutral=neutral,
     )
+
+
+def _parse_neutral(raw, where: str) -> tuple[str, ...]:
+    """The ``[neutral]`` table's exemplars (``()`` when there is no such table)."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        raise FramingError(f"{where}: neutral must be a table ([neutral] with exemplars = [...]), "
+                           f"found {type(raw).__name__}")
+    unknown = set(raw) - {"description", "exemplars"}
+    if unknown:
+        raise FramingError(f"{where}: neutral has unknown key(s) {', '.join(sorted(unknown))}; "
+                           "expected description, exemplars")
+    if "description" in raw:
+        _opt_str(raw, "description", "", f"{where}: neutral")
+    return _str_list(raw.get("exemplars"), f"{where}: neutral", "exemplars")
 
 
 # --------------------------------------------------------------------------- finding
@@ -420,6 +455,19 @@ def _error_line(text: str, problem: str) -> int | None:
         kind = "frames" if m.group(1) == "frame" else "actors"
         hits = [h for h, end in blocks(kind) if find(r"^\s*id\s*=\s*" + quoted(m.group(2)), h, end) is not None]
         return find(r"^\s*id\s*=", hits[-1], len(lines)) + 1 if len(hits) > 1 else None
+    if problem.startswith("neutral"):  # the [neutral] table: the key or exemplar named, else its header
+        h = find(r"^\s*\[\s*neutral\s*\]")
+        if h is None:
+            return None
+        named = re.search(r"unknown key\(s\) ([A-Za-z_]+)", problem)
+        text = re.match(r"neutral exemplar (['\"])(.*?)\1 ", problem)
+        if named:
+            i = find(r"^\s*" + re.escape(named.group(1)) + r"\s*=", h)
+        elif text:
+            i = find(re.escape(text.group(2)[:40]), h)
+        else:
+            i = find(r"^\s*exemplars\s*=", h)
+        return (i if i is not None else h) + 1
     block = None
     m = re.match(r"(frames|actors)\[(\d+)\]", problem)
     if m:

@@ -173,8 +173,8 @@ def score_frames(sentences, codebook=None, embedder=None, *, embeddings=None, me
         The input columns, then one score column per frame id, then
         ``frame`` (a frame id or ``"none"``), ``confidence`` (0–1) and
         ``none_reason`` (why a sentence got ``none``: "no actor", "off
-        topic", "off topic without names" or "low confidence"; empty for a
-        framed sentence), on the input's index. A scorer object of your own
+        topic", "off topic without names", "neutral" or "low confidence";
+        empty for a framed sentence), on the input's index. A scorer object of your own
         gives the columns its ``score`` returns.
     """
     from .embed import get_embedder

@@ -665,7 +665,8 @@ def _sentences_section(show: pd.DataFrame, frame_ids) -> dict:
         why = (f" Of the {int(counts.sum())} sentences with no frame: "
                + ", ".join(f"{n} {k}" for k, n in counts.items())
                + " (no actor: names no codebook actor; off topic: below min_relevance; off topic without "
-               "names: below min_masked_relevance once the actors' names are masked; low confidence: the "
+               "names: below min_masked_relevance once the actors' names are masked; neutral: closer to the "
+               "codebook's neutral exemplars than to any frame's, by more than neutral_margin; low confidence: the "
                "best frame is below min_confidence).")
     return {"title": "Sentences", "note": "Every sentence with its frame; full scores in sentences.csv." + why,
             "figure": None, "table": table}

@@ -120,3 +120,47 @@ def test_a_codebook_file_error_names_its_line(tmp_path, old, new, line, says):
         load_codebook(p)
     msg = str(exc.value)
     assert msg.startswith(f"codebook 'mine.toml', line {line}: ") and says in msg, msg
+
+
+def test_neutral_exemplars_are_read_from_a_neutral_table(tmp_path):
+    p = tmp_path / "mine.toml"
+    p.write_text(_TOML + '\n[neutral]\nexemplars = ["Alpha and  Beta will meet on Tuesday.", "Beta held talks."]\n',
+                 encoding="utf-8")
+    cb = load_codebook(p)
+    assert cb.neutral == ("Alpha and Beta will meet on Tuesday.", "Beta held talks.")  # whitespace collapsed
+    assert cb.frame_ids == ["threat", "defence"]
+    plain = load_codebook(_cb([_frame()]))
+    assert plain.neutral == ()
+    assert load_codebook(dict(_cb([_frame()]), neutral={"exemplars": ["They met."]})) != plain
+
+
+def test_the_default_codebook_has_neutral_exemplars_apart_from_its_frames():
+    cb = load_codebook()
+    assert len(cb.neutral) >= 20
+    framed = {t for f in cb.frames for t in f.exemplars + f.contrast}
+    assert not framed & set(cb.neutral)
+
+
+@pytest.mark.parametrize("neutral, says", [
+    (["They met."], "neutral must be a table"),
+    ({"exemplars": ["They met."], "label": "x"}, "neutral has unknown key(s) label"),
+    ({"exemplars": "They met."}, "neutral: exemplars must be a list"),
+    ({"exemplars": ["Russia attacked Kyiv."]}, "is also an exemplar of frame 'threat'"),
+])
+def test_malformed_neutral_tables_are_refused(neutral, says):
+    with pytest.raises(FramingError) as exc:
+        load_codebook(dict(_cb([_frame()]), neutral=neutral))
+    assert says in str(exc.value) and "\n" not in str(exc.value)
+
+
+@pytest.mark.parametrize("extra, line, says", [
+    ('[neutral]\nexemplars = ["They met."]\nlabel = "x"\n', 26, "neutral has unknown key(s) label"),
+    ('[neutral]\nexemplars = [\n  "They met.",\n  "Alpha attacked Beta.",\n]\n', 27, "is also an exemplar"),
+])
+def test_a_neutral_table_error_names_its_line(tmp_path, extra, line, says):
+    p = tmp_path / "mine.toml"
+    p.write_text(_TOML + "\n" + extra, encoding="utf-8")
+    with pytest.raises(FramingError) as exc:
+        load_codebook(p)
+    msg = str(exc.value)
+    assert msg.startswith(f"codebook 'mine.toml', line {line}: ") and says in msg, msg

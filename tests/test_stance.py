@@ -48,9 +48,11 @@ def test_scores_equal_the_separate_feature_and_role_paths(scorer):
     E = scorer.role_evidence(TEXTS)
     assert E.any() and X.shape[1] > SpanFakeEmbedder.dim  # mention features and role evidence are both in play
     want = (X @ scorer.coef_.T + scorer.intercept_) / scorer.temperature + scorer.role_weight * E
-    # eligible = mentions an actor and is about the codebook's topic, with and without its actor names
+    # eligible = mentions an actor, is about the codebook's topic, with and without its actor names, and does
+    # not read like its neutral exemplars
     np.testing.assert_array_equal(has, has2 & (scorer.relevance(TEXTS) >= scorer.min_relevance)
-                                  & (scorer.masked_relevance(TEXTS) >= scorer.min_masked_relevance))
+                                  & (scorer.masked_relevance(TEXTS) >= scorer.min_masked_relevance)
+                                  & (scorer.neutrality(TEXTS) <= scorer.neutral_margin))
     np.testing.assert_allclose(s, want, rtol=1e-6, atol=1e-6)
     assert not has[TEXTS.index("The weather was fine west of the river.")]
 
@@ -135,7 +137,7 @@ def test_the_masked_gate_only_removes_frames(scorer):
 def test_on_topic_sentences_without_a_stance_get_no_frame(real_embedder):
     """Naming NATO is not taking a side: the masked gate catches what the plain relevance gate lets through."""
     sc = StanceScorer(embedder=real_embedder).fit()
-    plain = StanceScorer(embedder=real_embedder, min_masked_relevance=None).fit()
+    plain = StanceScorer(embedder=real_embedder, min_masked_relevance=None, neutral_margin=None).fit()
     neutral = ["NATO headquarters opened a new cafeteria.", "Russia's parliament will meet on Tuesday.",
                "The Kremlin published the schedule of Putin's visits.", "NATO's press office moved to a new building."]
     on = ["Russia launched a massive missile attack on Ukrainian cities.", "NATO expansion threatens Russia's security.",
@@ -171,14 +173,16 @@ def test_a_model_saved_before_the_relevance_gate_loads_with_the_gate_off(tmp_pat
     path = scorer.save(tmp_path / "m")
     card = json.loads(path.read_text())
     card["format"] = "framing.stance/v2"
-    del card["params"]["min_relevance"], card["params"]["min_masked_relevance"]
+    del card["params"]["min_relevance"], card["params"]["min_masked_relevance"], card["params"]["neutral_margin"]
     path.write_text(json.dumps(card))
     with np.load(tmp_path / "m.npz") as z:
-        arrays = {k: z[k] for k in z.files if k not in ("exemplars", "masked_exemplars")}
+        arrays = {k: z[k] for k in z.files
+                  if k not in ("exemplars", "masked_exemplars", "masked_contrast", "masked_neutral")}
     np.savez(tmp_path / "m.npz", **arrays)
     old = StanceScorer.load(path, embedder=SpanFakeEmbedder())
     assert old.min_relevance is None and old.min_masked_relevance is None
-    ungated = StanceScorer(embedder=SpanFakeEmbedder(), min_relevance=None, min_masked_relevance=None).fit()
+    ungated = StanceScorer(embedder=SpanFakeEmbedder(), min_relevance=None, min_masked_relevance=None,
+                           neutral_margin=None).fit()
     np.testing.assert_array_equal(old.predict(TEXTS), ungated.predict(TEXTS))
     with pytest.raises(FramingError, match="no exemplar vectors"):
         old.relevance(TEXTS)
@@ -192,14 +196,14 @@ def test_a_v3_model_loads_without_the_masked_gate(tmp_path, scorer):
     assert json.loads(path.read_text())["format"] == stance.FORMAT
     card = json.loads(path.read_text())
     card["format"] = "framing.stance/v3"
-    del card["params"]["min_masked_relevance"]
+    del card["params"]["min_masked_relevance"], card["params"]["neutral_margin"]
     path.write_text(json.dumps(card))
     with np.load(tmp_path / "m.npz") as z:
-        arrays = {k: z[k] for k in z.files if k != "masked_exemplars"}
+        arrays = {k: z[k] for k in z.files if k not in ("masked_exemplars", "masked_contrast", "masked_neutral")}
     np.savez(tmp_path / "m.npz", **arrays)
     old = StanceScorer.load(path, embedder=SpanFakeEmbedder())
     assert old.min_relevance == scorer.min_relevance and old.min_masked_relevance is None
-    v3 = StanceScorer(embedder=SpanFakeEmbedder(), min_masked_relevance=None).fit()
+    v3 = StanceScorer(embedder=SpanFakeEmbedder(), min_masked_relevance=None, neutral_margin=None).fit()
     np.testing.assert_array_equal(old.predict(TEXTS), v3.predict(TEXTS))
     with pytest.raises(FramingError, match="no masked exemplar vectors"):
         old.masked_relevance(TEXTS)
@@ -207,6 +211,105 @@ def test_a_v3_model_loads_without_the_masked_gate(tmp_path, scorer):
     new = StanceScorer.load(scorer.save(tmp_path / "n"), embedder=SpanFakeEmbedder())
     assert new.min_masked_relevance == scorer.min_masked_relevance is not None
     np.testing.assert_array_equal(new.predict(TEXTS), scorer.predict(TEXTS))
+
+
+NEUTRAL_CB = {
+    "frames": [{"id": "hawk", "exemplars": ["Russia attacked Ukraine with missiles.", "Russia threatens NATO."],
+                "contrast": ["Ukraine attacked Russia with missiles.", "NATO threatens Russia."]},
+               {"id": "dove", "exemplars": ["NATO provoked Russia by expanding.", "Ukraine shelled Russia."]}],
+    "actors": [{"id": "russia", "aliases": ["Russia"]}, {"id": "nato", "aliases": ["NATO", "Ukraine"]}],
+    "neutral": {"exemplars": ["Russia and NATO will meet in Geneva on Tuesday for talks.",
+                              "Ukraine will hold a summit in Kyiv next month."]},
+}
+NEUTRAL_TEXTS = ["Russia and NATO will meet in Geneva for talks on Tuesday.", "Russia attacked Ukraine again.",
+                 "NATO will hold talks in Geneva next month.", "NATO provoked Russia again by expanding."]
+
+
+def test_neutrality_is_the_nearest_neutral_minus_the_nearest_frame_sentence():
+    """Masked cosines: nearest [neutral] exemplar minus nearest frame exemplar or contrast sentence."""
+    cb = load_codebook(NEUTRAL_CB)
+    sc = StanceScorer(codebook=cb, embedder=SpanFakeEmbedder()).fit()
+    emb = SpanFakeEmbedder()
+    enc = lambda ts: emb.encode([stance._mask(t, cb) for t in ts])  # noqa: E731
+    stance_side = [t for f in cb.frames for t in f.exemplars + f.contrast]
+    M = enc(NEUTRAL_TEXTS)
+    want = (M @ enc(cb.neutral).T).max(axis=1) - (M @ enc(stance_side).T).max(axis=1)
+    got = sc.neutrality(NEUTRAL_TEXTS)
+    np.testing.assert_allclose(got, want, atol=1e-5)
+    assert got[0] > 0 > got[1]  # the meeting reads neutral, the attack does not
+
+
+def test_the_neutral_test_only_removes_frames_and_says_so():
+    cb = load_codebook(NEUTRAL_CB)
+    kw = dict(codebook=cb, embedder=SpanFakeEmbedder(), min_relevance=None, min_masked_relevance=None,
+              min_confidence=0.0)  # only the neutral test leaves a sentence unframed
+    on, off = StanceScorer(**kw).fit(), StanceScorer(**kw, neutral_margin=None).fit()
+    a, b = on.predict(NEUTRAL_TEXTS), off.predict(NEUTRAL_TEXTS)
+    assert ((a == b) | (a == "none")).all()
+    assert (b != "none").all() and a[0] == "none" and a[1] != "none"
+    out = on.score(pd.DataFrame({"text": NEUTRAL_TEXTS}))
+    assert out["none_reason"].iloc[0] == "neutral" and out["none_reason"].iloc[1] == ""
+    # a margin nothing can exceed turns it off; one everything exceeds leaves nothing framed
+    on.neutral_margin = 2.0
+    np.testing.assert_array_equal(on.predict(NEUTRAL_TEXTS), b)
+    on.neutral_margin = -2.0
+    assert (on.predict(NEUTRAL_TEXTS) == "none").all()
+    with pytest.raises(FramingError, match="neutral_margin"):
+        StanceScorer(codebook=cb, embedder=SpanFakeEmbedder(), neutral_margin="wide").fit()
+
+
+def test_a_codebook_without_neutral_exemplars_has_no_neutral_test():
+    cb = dict(NEUTRAL_CB)
+    del cb["neutral"]
+    sc = StanceScorer(codebook=cb, embedder=SpanFakeEmbedder()).fit()
+    off = StanceScorer(codebook=cb, embedder=SpanFakeEmbedder(), neutral_margin=None).fit()
+    assert sc.masked_neutral_.shape[0] == 0
+    np.testing.assert_array_equal(sc.predict(NEUTRAL_TEXTS), off.predict(NEUTRAL_TEXTS))
+    with pytest.raises(FramingError, match=r"no neutral exemplars.*\[neutral\]"):
+        sc.neutrality(NEUTRAL_TEXTS)
+
+
+def test_a_v4_model_loads_without_the_neutral_test(tmp_path):
+    import json
+
+    cb = load_codebook(NEUTRAL_CB)
+    sc = StanceScorer(codebook=cb, embedder=SpanFakeEmbedder(), min_relevance=None, min_masked_relevance=None).fit()
+    new = StanceScorer.load(sc.save(tmp_path / "n"), codebook=cb, embedder=SpanFakeEmbedder())
+    np.testing.assert_array_equal(new.masked_neutral_, sc.masked_neutral_)
+    np.testing.assert_array_equal(new.predict(NEUTRAL_TEXTS), sc.predict(NEUTRAL_TEXTS))
+    assert new.predict(NEUTRAL_TEXTS)[0] == "none"
+    path = sc.save(tmp_path / "m")
+    card = json.loads(path.read_text())
+    card["format"] = "framing.stance/v4"
+    del card["params"]["neutral_margin"]
+    path.write_text(json.dumps(card))
+    with np.load(tmp_path / "m.npz") as z:
+        arrays = {k: z[k] for k in z.files if k not in ("masked_contrast", "masked_neutral")}
+    np.savez(tmp_path / "m.npz", **arrays)
+    old = StanceScorer.load(path, codebook=cb, embedder=SpanFakeEmbedder())
+    assert old.neutral_margin is None and old.min_masked_relevance is None
+    off = StanceScorer(codebook=cb, embedder=SpanFakeEmbedder(), min_relevance=None, min_masked_relevance=None,
+                       neutral_margin=None).fit()
+    np.testing.assert_array_equal(old.predict(NEUTRAL_TEXTS), off.predict(NEUTRAL_TEXTS))
+
+
+@pytest.mark.slow
+def test_on_topic_reporting_without_a_stance_reads_neutral(real_embedder):
+    """Meetings, talks and visits (not from any labelled set) get 'none' because of the neutral exemplars."""
+    sc = StanceScorer(embedder=real_embedder).fit()
+    off = StanceScorer(embedder=real_embedder, neutral_margin=None).fit()
+    neutral = ["NATO leaders will gather in Washington in July for the alliance's 75th anniversary summit.",
+               "Russian and Ukrainian negotiators will hold a second round of talks on Monday.",
+               "Zelensky will travel to Brussels on Thursday to meet EU leaders."]
+    on = ["Russia launched a massive missile attack on Ukrainian cities.", "NATO expansion threatens Russia's security.",
+          "Sergei Lavrov reiterated that Moscow has no desire to attack Europe.",
+          "The West provoked the war by arming Kyiv, the Kremlin said."]
+    assert (off.predict(neutral) != "none").all()  # the other tests let them through ...
+    assert (sc.neutrality(neutral) > sc.neutral_margin).all()
+    assert (sc.score(pd.DataFrame({"text": neutral}))["none_reason"] == "neutral").all()  # ... this one does not
+    assert (sc.neutrality(on) < 0).all()
+    np.testing.assert_array_equal(sc.predict(on), off.predict(on))
+    assert (sc.predict(on) != "none").all()
 
 
 @pytest.mark.parametrize("text, speakers, not_speakers", [
