@@ -492,7 +492,7 @@ def _error_line(text: str, problem: str) -> int | None:
             i = find(quoted(actor.group(1) or actor.group(2)), h, end)
         elif key and not rest.lstrip().startswith("has no"):
             i = find(r"^\s*(\[\s*frames\.)?" + key.group(1) + r"\b", h, end)
-        elif re.match(r"(frames|actors)\[\d+\] has id|frame '[^']*' is reserved", problem):
+        elif re.match(r"(frames|actors)\[\d+\] has id|frame id '[^']*' is reserved", problem):
             i = find(r"^\s*id\s*=", h, end)
         else:
             i = None

@@ -15,6 +15,9 @@ The article table has one row per article and the columns
 ``source``, ``date``
     optional metadata (``None`` when absent).
 
+Any other columns of a CSV, JSONL or DataFrame (a URL, the outlet's leaning,
+...) follow these, as read, so that ``run.shares(by="leaning")`` can use them.
+
 Anything that cannot be read raises :class:`framing.errors.FramingError` with
 a one-line message naming the file. Files that are skipped (empty, unknown
 extension) are counted in a :class:`ReadWarning`.
@@ -289,7 +292,10 @@ def _frame_from_table(df: pd.DataFrame, stem: str, where: str) -> pd.DataFrame:
             out[col] = None
     if "title" not in df.columns:
         out["title"] = [split_title(t) for t in texts]
-    return out[ARTICLE_COLUMNS]
+    extra = [c for c in df.columns if c not in ARTICLE_COLUMNS and c != id_col]
+    for col in extra:  # the user's own metadata (url, outlet leaning, ...), kept as read
+        out[col] = df[col].to_numpy()
+    return out[ARTICLE_COLUMNS + extra]
 
 
 # --------------------------------------------------------------------------- paths
@@ -399,7 +405,8 @@ def read_articles(source, *, skip_empty: bool = True) -> pd.DataFrame:
         A directory is searched recursively for ``.txt``, ``.md``, ``.html``,
         ``.csv``, ``.tsv``, ``.jsonl`` and ``.json`` files (hidden files are
         ignored). A CSV/JSONL/DataFrame needs a ``text`` column and may have
-        ``article_id`` (or ``id``), ``title``, ``source`` and ``date``.
+        ``article_id`` (or ``id``), ``title``, ``source`` and ``date``; other
+        columns are kept after these.
     skip_empty : bool
         Skip articles whose text is empty or whitespace only (with a
         :class:`ReadWarning`) instead of raising.
@@ -407,7 +414,8 @@ def read_articles(source, *, skip_empty: bool = True) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        The article table, columns :data:`ARTICLE_COLUMNS`, in input order.
+        The article table, columns :data:`ARTICLE_COLUMNS` and then any
+        others of the input, in input order.
         Exact duplicates are dropped and clashing ids get a ``#2`` suffix,
         with a :class:`ReadWarning` saying how many.
 
@@ -456,4 +464,4 @@ def read_articles(source, *, skip_empty: bool = True) -> pd.DataFrame:
         raise FramingError("no readable articles: every input was empty or skipped")
     for col in ("title", "source", "date"):
         df[col] = df[col].astype(object).where(df[col].notna(), None)
-    return df[ARTICLE_COLUMNS].reset_index(drop=True)
+    return df[ARTICLE_COLUMNS + [c for c in df.columns if c not in ARTICLE_COLUMNS]].reset_index(drop=True)

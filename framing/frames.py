@@ -248,8 +248,13 @@ def _check_scored(scored, by: str) -> None:
     """The scored sentence table with a grouping column and a ``frame`` label on every row."""
     if not isinstance(scored, pd.DataFrame):
         raise FramingError(f"scored: expected the table from score_frames, found {type(scored).__name__}")
-    if by not in scored.columns or "frame" not in scored.columns:
-        raise FramingError(f"scored: expected columns {by!r} and 'frame' (from score_frames)")
+    if "frame" not in scored.columns:
+        raise FramingError("scored: no 'frame' column; expected the table from score_frames")
+    if by not in scored.columns:
+        hint = ("; the sentence table has no article metadata: merge it in first, e.g. "
+                f"scored.merge(articles[['article_id', {by!r}]], on='article_id'), or use run.shares(by={by!r})"
+                if "article_id" in scored.columns else "")
+        raise FramingError(f"scored: no column {by!r} to group by{hint}")
     bad = scored["frame"].map(lambda f: not isinstance(f, str))
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])

@@ -179,3 +179,32 @@ def test_decode_arbitrary_bytes_gives_text_or_framing_error(data):
         assert str(exc).startswith("x: ")
     else:
         assert "\r" not in text and "\x00" not in text
+
+
+def test_extra_columns_are_kept_and_usable_for_shares(tmp_path, fake_embedder):
+    """A CSV/JSONL column of the user's own (a URL, the outlet's leaning) follows the standard columns,
+    as read, and run.shares(by=...) can group by it; 'id' becomes article_id and is not repeated."""
+    from framing.report import run_pipeline
+
+    pd.DataFrame({"id": ["x1", "x2"], "text": ["Russia attacked Kyiv.", "NATO provoked Russia."],
+                  "url": ["https://a.example/1", "https://b.example/2"], "leaning": ["west", "east"]}).to_csv(
+        tmp_path / "t.csv", index=False)
+    (tmp_path / "t.jsonl").write_text('{"text": "Moscow warned Europe.", "leaning": "west", "n_words": 3}\n',
+                                      encoding="utf-8")
+    df = read_articles([tmp_path / "t.csv", tmp_path / "t.jsonl"])
+    assert list(df.columns) == ARTICLE_COLUMNS + ["url", "leaning", "n_words"]
+    assert df["leaning"].tolist() == ["west", "east", "west"] and df["url"].iloc[0] == "https://a.example/1"
+    assert pd.isna(df["url"].iloc[2]) and df["n_words"].iloc[2] == 3
+    run = run_pipeline(tmp_path / "t.csv", embedder=fake_embedder, method="prototype")
+    shares = run.shares(by="leaning")
+    assert set(shares["leaning"]) == {"west", "east"} and shares.groupby("leaning")["n"].first().sum() == len(run.sentences)
+
+
+def test_grouping_by_an_article_column_on_the_sentence_table_says_how(fake_embedder):
+    from framing.frames import frame_lean
+    from framing.report import run_pipeline
+
+    arts = pd.DataFrame({"text": ["Russia attacked Kyiv.", "NATO provoked Russia."], "source": ["A", "B"]})
+    run = run_pipeline(arts, embedder=fake_embedder, method="prototype")
+    with pytest.raises(FramingError, match=r"no column 'source' to group by; .*merge it in first.*run\.shares"):
+        frame_lean(run.sentences, by="source")
