@@ -97,23 +97,37 @@ def plot_frame_map(data: pd.DataFrame, *, x: str = "x", y: str = "y", hue: str =
     order = _frame_order(data[hue], hue_order, data)
     palette = palette or frame_palette(order)
     styles = list(dict.fromkeys(data[style])) if style in data.columns else [None]
+    if len(styles) > 2 * len(_MARKERS):
+        import warnings
+
+        from .errors import FramingWarning
+
+        warnings.warn(f"plot_frame_map: {len(styles)} values of {style!r} but {2 * len(_MARKERS)} marker shapes "
+                      "(filled and hollow), so markers repeat; pass style='source' or plot fewer articles",
+                      FramingWarning, stacklevel=2)
     artists = []
     for si, st in enumerate(styles):
         sub_s = data if st is None else data[data[style] == st]
+        hollow = (si // len(_MARKERS)) % 2 == 1  # the 11th to 20th article: the same shapes, hollow
         for fr in order:
             sub = sub_s[sub_s[hue] == fr]
             if sub.empty:
                 continue
-            look = {"edgecolors": "white", "linewidths": 0.5, "alpha": 0.9, **kwargs}  # the caller's keywords win
-            art = ax.scatter(sub[x], sub[y], s=s, c=palette.get(fr, _NONE_COLOUR), marker=_MARKERS[si % len(_MARKERS)],
-                             **look)
+            colour = palette.get(fr, _NONE_COLOUR)
+            if hollow:
+                look = {"facecolors": "none", "edgecolors": colour, "linewidths": 1.2, "alpha": 0.9, **kwargs}
+                art = ax.scatter(sub[x], sub[y], s=s, marker=_MARKERS[si % len(_MARKERS)], **look)
+            else:
+                look = {"edgecolors": "white", "linewidths": 0.5, "alpha": 0.9, **kwargs}  # the caller's keywords win
+                art = ax.scatter(sub[x], sub[y], s=s, c=colour, marker=_MARKERS[si % len(_MARKERS)], **look)
             art._framing_rows = sub  # for the hover tooltips
             artists.append(art)
     from matplotlib.lines import Line2D
 
     handles = [Line2D([], [], ls="", marker="o", color=palette.get(f, _NONE_COLOUR), label=f) for f in order]
     if styles != [None] and len(styles) > 1:
-        handles += [Line2D([], [], ls="", marker=_MARKERS[i % len(_MARKERS)], color="#444", label=_short(str(st), 28))
+        handles += [Line2D([], [], ls="", marker=_MARKERS[i % len(_MARKERS)], color="#444", label=_short(str(st), 28),
+                           markerfacecolor="none" if (i // len(_MARKERS)) % 2 else "#444")
                     for i, st in enumerate(styles)]
     ax.legend(handles=handles, fontsize=8, loc="best", frameon=False)
     ax.set_xticks([])

@@ -155,3 +155,35 @@ def test_narrative_arc_draws_bands_for_a_few_articles_only():
         assert sum(isinstance(c, PolyCollection) for c in ax.collections) == expect
         assert len(ax.get_lines()) == n + 1  # one line per article and the zero line
         plt.close(fig)
+
+
+def test_frame_map_tells_up_to_twenty_articles_apart_then_warns():
+    """Ten marker shapes, filled for the first ten articles and hollow for the next ten: no two of 20
+    articles look alike; beyond that markers repeat and a note says so."""
+    import warnings
+
+    import matplotlib.pyplot as plt
+
+    from framing.errors import FramingWarning
+    from framing.plot import plot_frame_map
+
+    def table(n):
+        return pd.DataFrame({"x": np.arange(n, dtype=float), "y": np.zeros(n), "frame": ["western_threat"] * n,
+                             "article_id": [f"a{i:02d}" for i in range(n)]})
+
+    fig, ax = plt.subplots()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FramingWarning)
+        plot_frame_map(table(20), ax=ax)
+    looks = set()
+    for c in ax.collections:
+        filled = len(c.get_facecolors()) > 0 and c.get_facecolors()[0][3] > 0
+        looks.add((c.get_paths()[0].vertices.round(3).tobytes(), filled))
+    assert len(ax.collections) == 20 and len(looks) == 20
+    legend = [h for h in ax.get_legend().legend_handles if h.get_label().startswith("a")]
+    assert len(legend) == 20 and legend[10].get_markerfacecolor() == "none" and legend[0].get_markerfacecolor() != "none"
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    with pytest.warns(FramingWarning, match="21 values of 'article_id' but 20 marker shapes"):
+        plot_frame_map(table(21), ax=ax)
+    plt.close(fig)
