@@ -6,14 +6,19 @@ Three tables from a sentence table and a codebook's actors:
   aliases) with the **role** the sentence casts it in: ``aggressor``
   (agent of an attack, threat, provocation, escalation: "Russia conducted
   missile strikes", "Russia launched drones at Kyiv", "NATO's provocations",
-  "the threat posed by the Kremlin"; a weapon counts only when fired or
-  launched, not when sent or supplied), ``victim`` (its target: "strikes
+  "the threat posed by the Kremlin", "Putin is waging war on civilians",
+  "Moscow stepped up its campaign against Europe", "Russian drones crossed
+  into Estonian airspace"; quantity phrases such as "a wave of" are looked
+  through: "Russia launched a wave of attack drones"; a weapon counts only
+  when fired or launched, not when sent or supplied), ``victim`` (its target: "strikes
   against Kyiv", "a threat to Europe", "X was attacked"), ``defender`` (agent of defence, protection,
   deterrence or support, or of a *denied* aggression: "Moscow has no desire
   to attack Europe") or ``neutral``.
 * :func:`speakers` — who a quote or a piece of reported speech is
   attributed to ("…,” stated Russian foreign minister Sergei Lavrov",
-  "Lavrov said that…", "according to the Kremlin") and which actor that is.
+  "Lavrov said that…", "…, EU foreign policy chief Kaja Kallas said.",
+  "according to the Kremlin") and which actor that is; a quote sentence
+  without attribution takes its paragraph's nearest speaker.
   The speaker of a reported attack is not its agent: in "Kyiv said Russia
   had fired 40 missiles" Russia is the aggressor and Kyiv neutral.
 
@@ -73,6 +78,13 @@ _AGG = (
     "hostilit", "atrocit", "shoot", "buildup", "build-up", "blackmail", "terror", "raid", "assault", "hit ",
     "war crime", "incursion", "offensive", "endanger", "risk", "danger", "consequence",
 )
+# Whole words (not stems: "war" would match "warn", "campaign" a political one): "waging war on civilians",
+# "a hybrid campaign against Europe" (a campaign counts only when it is against someone).
+_AGG_WORDS = {"war", "wars", "warfare"}
+_CAMPAIGN = {"campaign", "campaigns"}
+# Crossing into a country's airspace is an incursion: "Russian drones crossed into Estonian airspace".
+_CROSS = {"crossed", "crosses", "cross", "crossing", "entered", "enters", "entering", "penetrated", "intruded",
+          "strayed", "flew"}
 _TARGET_NOUN = {"target", "targets", "victim", "victims"}
 # Weapons count as an attack only when fired or launched ("launched drones at Kyiv"): a weapon that is
 # sent, supplied or delivered ("Germany sends missiles to Ukraine") is aid, not an attack.
@@ -85,7 +97,40 @@ _DO = {"conducted", "conducts", "conduct", "launched", "launches", "launch", "ca
        "undertaken", "undertook", "undertakes", "issued", "issues", "posed", "poses", "pose", "staged", "stages",
        "mounted", "unleashed", "waged", "wages", "wage", "committed", "commits", "ordered", "orders", "stepped",
        "intensified", "escalated", "sent", "sends", "fired", "fires", "continued", "continues", "began", "begins",
-       "started", "starts", "resumed", "threatened", "represents", "represent", "is", "are", "was", "were"}
+       "started", "starts", "resumed", "threatened", "represents", "represent", "is", "are", "was", "were",
+       "waging", "conducting", "launching", "carrying", "staging", "mounting", "unleashing", "stepping",
+       "intensifying", "escalating", "delivered", "delivers", "deliver", "delivering"}
+# Words skipped when looking back from an attack word for its verb: articles, possessives and quantity phrases
+# ("launched a wave of attack drones", "stepped up its hybrid campaign", "carried out a massive strike").
+_FILLER = {"a", "an", "the", "its", "their", "his", "her", "our", "another", "new", "fresh", "massive", "large",
+           "huge", "major", "heavy", "up", "out"}
+_QUANTITY = {"wave", "waves", "barrage", "barrages", "series", "volley", "volleys", "salvo", "salvos", "swarm",
+             "swarms", "spate", "string", "number", "dozens", "hundreds", "round", "rounds"}
+
+
+def _window(words: list, k: int, lo: int, n: int) -> list:
+    """Up to n words before position k (not before lo), not counting the :data:`_FILLER` words and quantity
+    phrases ("a wave of") between."""
+    out, j = [], k - 1
+    while j >= lo and len(out) < n:
+        w = words[j]
+        if not (w in _FILLER or w in _QUANTITY and j + 1 < k and words[j + 1] == "of"
+                or w == "of" and j >= 1 and words[j - 1] in _QUANTITY):
+            out.append(j)
+        j -= 1
+    return out
+
+
+def _done_by_subject(words: list, k: int, lo: int) -> bool:
+    """Whether a verb of doing ("conducted", "waging", "posed") governs the attack noun at k.
+
+    A form of "to be" counts only right before the noun ("NATO is a threat") and never for a war or campaign
+    ("Ukraine is winning the war").
+    """
+    for j in _window(words, k, lo, 3):
+        if words[j] in _DO and not (words[j] in _BE and (k - j > 3 or words[k] in _AGG_WORDS | _CAMPAIGN)):
+            return True
+    return False
 _AUX = {"to", "will", "would", "could", "can", "may", "might", "must", "has", "have", "had", "did", "does", "do",
         "shall", "should", "again", "also", "then", "reportedly", "allegedly"}
 
@@ -97,7 +142,7 @@ def _verbal(words: list, k: int, subj_end: int) -> bool:
         return True
     if w.startswith(("threat", "aggress", "invasion", "provocation", "escalation", "hostilit", "atrocit", "risk",
                      "danger", "consequence", "buildup", "build-up", "incursion", "occupation", "annexation",
-                     "offensive")):
+                     "offensive", "war", "campaign")):
         return False
     prev = words[k - 1] if k >= 1 else ""
     return k == subj_end or prev in _AUX or prev.endswith("ly")
@@ -124,18 +169,31 @@ _SAY = (r"said|says|say|stated|states|told|tells|added|adds|warned|warns|wrote|w
 _REPORT = re.compile(r"(?:" + _SAY + r"|accus\w*|blam\w*|alleg\w*|insist\w*|fear\w*|think|thinks|thought)")
 _OPEN_Q = "“‘\"«"
 _CLOSE_Q = "”’\"»"
+# Lower-case words that may stand inside or before a speaker's name ("EU foreign policy chief Kaja Kallas",
+# "Narva resident Svetlana Ivanova", "military analyst Andrei Klintsevich", "the official said").
 _TITLE_WORDS = (
-    "of", "for", "and", "de", "von", "der", "foreign", "defense", "defence", "prime", "deputy", "minister",
-    "secretary", "general", "spokesman", "spokeswoman", "spokesperson", "president", "chancellor", "ambassador",
-    "official", "officials", "chief", "head", "leader", "press", "state", "national", "security", "adviser",
-    "advisor", "army", "military", "top", "former",
+    "foreign", "defense", "defence", "prime", "deputy", "minister", "ministry", "secretary", "general", "spokesman",
+    "spokeswoman", "spokesperson", "president", "vice", "chancellor", "ambassador", "envoy", "official",
+    "officials", "chief", "head", "leader", "leaders", "press", "state", "national", "security", "adviser",
+    "advisor", "army", "military", "top", "former", "senior", "acting", "policy", "affairs", "interior", "energy",
+    "economy", "finance", "trade", "intelligence", "regional", "governor", "mayor", "commander", "commissioner",
+    "representative", "director", "resident", "residents", "expert", "experts", "analyst", "analysts",
+    "economist", "historian", "professor", "researcher", "lawmaker", "senator", "member", "opposition",
+    "activist", "activists", "correspondent", "journalist", "officer", "diplomat", "diplomats",
 )
+# Words that join name words but never start or end a speaker phrase ("Secretary of State", "von der Leyen").
+_CONNECT = r"(?:of|for|and|de|von|der|van|da)"
 _NP_WORD = r"(?:[A-Z][\w’'.\-]*|U\.S\.|" + "|".join(_TITLE_WORDS) + r")(?![\w])"
-# A speaker phrase: an optional article, then capitalised words and title words ("Russian foreign minister Sergei Lavrov").
-_NP = r"((?:the\s+|a\s+)?" + _NP_WORD + r"(?:[\s\-]+" + _NP_WORD + r")*)"
+# A speaker phrase: an optional article, then capitalised words and title words ("Russian foreign minister Sergei
+# Lavrov"), joined by spaces, hyphens or a connector.
+_NP = r"((?:the\s+|a\s+)?" + _NP_WORD + r"(?:[\s\-]+(?:" + _CONNECT + r"[\s\-]+){0,2}" + _NP_WORD + r")*)"
 _RE_QUOTE_VERB_SPEAKER = re.compile(r"[,!?.…]?\s*[" + _CLOSE_Q + r"]\s*,?\s*(?:" + _SAY + r")\s+" + _NP)
 _RE_QUOTE_SPEAKER_VERB = re.compile(r"[,!?.…]?\s*[" + _CLOSE_Q + r"]\s*,?\s*" + _NP + r"\s+(?:" + _SAY + r")\b")
 _RE_SPEAKER_VERB = re.compile(r"^(?:[A-Z][\w\s,’'\-]{0,40}?,\s+)?" + _NP + r"(?:,[^,]{3,80},)?\s+(?:has\s+|have\s+|had\s+)?(?:" + _SAY + r")\b")
+# "…, military analyst Andrei Klintsevich said." at the end of a sentence of any length (a short tail such as
+# "in a statement" or "told reporters" may follow the verb)
+_RE_TRAILING = re.compile(r",\s+" + _NP + r"\s+(?:has\s+|have\s+|had\s+)?(?:" + _SAY + r")\b[^,;:" + _OPEN_Q + _CLOSE_Q
+                          + r"]{0,60}$")
 _RE_ACCORDING = re.compile(r"\b[Aa]ccording to\s+" + _NP)
 _RE_ISSUED_BY = re.compile(r"\b(?:statement|remarks|comments|warning|message)s?\s+(?:issued|made|released|posted)\s+by\s+" + _NP)
 _RE_POSS_CLAIM = re.compile(_NP + r"[’']s\s+(?:assertion|statement|claim|remarks|warning|comments|message|words|call)s?\b")
@@ -145,7 +203,7 @@ _RE_POSS_CLAIM = re.compile(_NP + r"[’']s\s+(?:assertion|statement|claim|remar
 
 
 # Bump when the matching, role or speaker rules change: a fitted stance model cached on disk depends on them.
-MATCH_VERSION = "alias-case/v2;roles/v2;speakers/v2"
+MATCH_VERSION = "alias-case/v2;roles/v3;speakers/v3"
 
 
 def _word_regex(word: str, protected: bool) -> str:
@@ -264,10 +322,13 @@ def _role_in_clause(toks, mi: tuple[int, int], others: list[tuple[int, int]]) ->
     """Role of the mention covering tokens mi[0]..mi[1]-1 in one clause."""
     i0, i1 = mi
     words = [t[0].lower().strip("’'") for t in toks]
-    agg = [k for k, w in enumerate(words) if _stem_match(w, _AGG)]
+    agg = [k for k, w in enumerate(words) if _stem_match(w, _AGG)
+           or (w in _AGG_WORDS and words[k + 1:k + 2] not in (["effort"], ["efforts"]))  # not "its war effort"
+           or (w in _CAMPAIGN and k + 1 < len(words) and words[k + 1] in {"against", "on"})
+           or (w in _CROSS and "airspace" in words[k + 1:k + 5])]
     # "fired missiles", "launched a wave of drones": the weapon after a firing verb is the attack
     fired = {k for k, w in enumerate(words) if _stem_match(w, _WEAPON)
-             and any(words[j] in _FIRE for j in range(max(0, k - 4), k)) and k not in agg}
+             and any(words[j] in _FIRE for j in _window(words, k, 0, 4)) and k not in agg}
     agg = sorted(set(agg) | fired)
     dfn = [k for k, w in enumerate(words) if _stem_match(w, _DEF)]
 
@@ -328,7 +389,7 @@ def _role_in_clause(toks, mi: tuple[int, int], others: list[tuple[int, int]]) ->
                 # "the alliance could become a 'next target' of Russian aggression"
                 if words[k] in _TARGET_NOUN:
                     return "victim"
-                if k in fired or _verbal(words, k, i1) or any(words[j] in _DO for j in range(max(i1, k - 3), k)):
+                if k in fired or _verbal(words, k, i1) or _done_by_subject(words, k, i1):
                     return "aggressor"
                 # a noun the subject does not do: "NATO members underestimate the risks"
                 return "neutral"
@@ -407,38 +468,37 @@ def actor_mentions(sentences, codebook=None) -> pd.DataFrame:
 # --------------------------------------------------------------------------- speakers
 
 
-def _clean_speaker(s: str) -> str:
-    s = re.sub(r"\s+", " ", s).strip(" ,.")
-    s = re.sub(r"^(?:the|a)\s+", "", s, flags=re.I)
-    return s
-
-
 _PRONOUNS = {"this", "that", "it", "these", "those", "there", "he", "she", "they", "his", "her", "their", "its",
              "we", "i", "you", "our", "my", "your", "some", "many", "one", "such"}
+# Capitalised words that open a sentence or clause but are nobody's name ("And Lavrov said" -> "Lavrov").
+_LEAD_FUNCTION = {"the", "a", "an", "and", "but", "or", "so", "yet", "then", "also", "meanwhile", "however", "still",
+                  "now", "moreover", "instead", "being", "having"}
+
+
+def _clean_speaker(s: str) -> str:
+    """The speaker phrase without spacing, punctuation or leading function words; "" when it names nobody."""
+    s = re.sub(r"\s+", " ", s).strip(" ,.")
+    words = s.split(" ")
+    while words and words[0].lower() in _LEAD_FUNCTION:
+        words = words[1:]
+    if not words or words[0].lower() in _PRONOUNS:
+        return ""
+    return " ".join(words)
 
 
 def _speaker_in(text: str, is_quote: bool):
     """(speaker, kind, cue) for one sentence, or None."""
     has_q = any(c in text for c in "“”«»\"") or re.search(r"(?:^|\s)‘|’(?:\s|$|[,.!?])", text)
+    rules = []
     if has_q:
-        for rx in (_RE_QUOTE_VERB_SPEAKER, _RE_QUOTE_SPEAKER_VERB):
-            m = rx.search(text)
-            if m:
-                return _clean_speaker(m.group(1)), "direct", m.group(0).strip()
-    m = _RE_ACCORDING.search(text)
-    if m:
-        return _clean_speaker(m.group(1)), "direct" if is_quote else "reported", m.group(0).strip()
-    m = _RE_ISSUED_BY.search(text)
-    if m:
-        return _clean_speaker(m.group(1)), "reported", m.group(0).strip()
-    m = _RE_POSS_CLAIM.search(text)
-    if m and m.group(1).split()[0].lower() not in _PRONOUNS:
-        return _clean_speaker(m.group(1)), "reported", m.group(0).strip()
-    m = _RE_SPEAKER_VERB.search(text)
-    if m:
-        sp = _clean_speaker(m.group(1))
-        if sp and sp.split()[0].lower() not in _PRONOUNS:
-            return sp, "direct" if is_quote else "reported", m.group(0).strip()
+        rules += [(_RE_QUOTE_VERB_SPEAKER, "direct"), (_RE_QUOTE_SPEAKER_VERB, "direct")]
+    rules += [(_RE_ACCORDING, None), (_RE_ISSUED_BY, "reported"), (_RE_POSS_CLAIM, "reported"),
+              (_RE_SPEAKER_VERB, None), (_RE_TRAILING, None)]
+    for rx, kind in rules:
+        m = rx.search(text)
+        sp = _clean_speaker(m.group(1)) if m else ""
+        if sp:
+            return sp, kind or ("direct" if is_quote else "reported"), m.group(0).strip()
     return None
 
 
@@ -453,9 +513,14 @@ def speakers(sentences, codebook=None, *, carry: int = 3) -> pd.DataFrame:
         Maps a speaker to an actor through the aliases inside the speaker
         phrase ("Russian foreign minister Sergei Lavrov" -> ``russia``).
     carry : int
-        A quotation running over several sentences without attribution gets
-        the speaker of the attributed sentence that closes it, up to this
-        many sentences back, within the same article.
+        A quote sentence without an attribution of its own gets the speaker
+        of the nearest attributed sentence in the same paragraph, up to this
+        many sentences away: the one before it first (in "“A,” X said. “B.”"
+        B is X's), through quote sentences only; else the attributed quote
+        after it ("“A.” “B,” X said.": A is X's). Never across a paragraph
+        break (the ``paragraph`` column of :func:`framing.segment.segment`;
+        without that column, the whole article counts as one paragraph) and
+        never over another attributed sentence.
 
     Returns
     -------
@@ -475,14 +540,29 @@ def speakers(sentences, codebook=None, *, carry: int = 3) -> pd.DataFrame:
         if r is not None:
             found[i] = r
     aids = sentences["article_id"].tolist()
-    for i in sorted(found):
-        sp, kind, cue = found[i]
-        if kind != "direct":
+    paras = sentences["paragraph"].tolist() if "paragraph" in sentences.columns else [0] * len(sentences)
+    n = len(sentences)
+
+    def same(i, j):
+        return 0 <= j < n and abs(i - j) <= carry and aids[j] == aids[i] and paras[j] == paras[i]
+
+    own = set(found)
+    for i in range(n):  # in order, so that "“A,” X said. “B.” “C.”" hands X on to C through B
+        if not quote[i] or i in found:
             continue
         j = i - 1
-        while j >= 0 and i - j <= carry and aids[j] == aids[i] and quote[j] and j not in found:
-            found[j] = (sp, "direct", f"(quote continued; {cue})")
+        while same(i, j) and j not in found and quote[j]:
             j -= 1
+        if same(i, j) and j in found:
+            sp, _, cue = found[j]
+            found[i] = (sp, "direct", cue if cue.startswith("(quote continued") else f"(quote continued; {cue})")
+            continue
+        j = i + 1
+        while same(i, j) and j not in own and quote[j]:
+            j += 1
+        if same(i, j) and j in own and found[j][1] == "direct":
+            sp, _, cue = found[j]
+            found[i] = (sp, "direct", f"(quote continued; {cue})")
     rows = []
     for i in sorted(found):
         sp, kind, cue = found[i]

@@ -200,3 +200,106 @@ def test_actors_and_stance_find_the_same_mentions(seed_sentences):
         (i, s, e, actor) for i, m in enumerate(ours) for s, e, actor in m]
     # roles are read on the same mentions
     assert [[(r[2], r[3], r[0]) for r in sentence_roles(t, cb)] for t in texts] == ours
+
+
+# --------------------------------------------------------------------------- audit fixes (roles/v3, speakers/v3)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a quantity phrase between the firing verb and the weapon or attack word
+    ("Russia launched a wave of attack drones at Kharkiv overnight, killing seven civilians.", {("Russia", "aggressor")}),
+    ("Russian forces carried out a massive strike on Kyiv.", {("Russian forces", "aggressor"), ("Kyiv", "victim")}),
+    ("The Russian armed forces on Friday delivered a massive strike on energy facilities.", {("Russian", "aggressor")}),
+    # waging war, a campaign against someone, crossing into airspace
+    ("Putin is waging war on civilians, deliberately and without shame.", {("Putin", "aggressor")}),
+    ("Russia is waging war on Ukraine.", {("Russia", "aggressor"), ("Ukraine", "victim")}),
+    ("Moscow has stepped up its hybrid campaign against Europe.", {("Moscow", "aggressor"), ("Europe", "victim")}),
+    ("Russian drones crossed into Estonian airspace on Monday.", {("Russian", "aggressor")}),
+    ("Russian drones crossed into NATO airspace.", {("Russian", "aggressor"), ("NATO", "victim")}),
+])
+def test_roles_plain_aggression(text, expected):
+    assert expected <= _roles(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Ukraine is winning the war.", {("Ukraine", "neutral")}),  # a war is not waged by "is"
+    ("Europe must support Ukraine's war effort.", {("Ukraine", "neutral")}),
+    ("Russia launched a new election campaign.", {("Russia", "neutral")}),  # a campaign against no one
+    ("Germany sends a wave of missiles to Ukraine.", {("Germany", "neutral"), ("Ukraine", "neutral")}),
+])
+def test_roles_words_of_war_that_are_not_aggression(text, expected):
+    assert expected <= _roles(text)
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Zelensky called the attack “terror” and urged allies to send more air-defence systems.", "Zelensky"),
+    ("“Every tanker we stop is money that will not pay for missiles,” said EU foreign policy chief Kaja Kallas.",
+     "EU foreign policy chief Kaja Kallas"),
+    ("“Moscow is using energy as a weapon,” EU foreign policy chief Kaja Kallas said.",
+     "EU foreign policy chief Kaja Kallas"),
+    ("“We want peace with our neighbours,” said Narva resident Svetlana Ivanova, 54.",
+     "Narva resident Svetlana Ivanova"),
+    ("The alliance invented the Russian threat to justify record military spending, Lavrov said.", "Lavrov"),
+    ("The Kremlin's threats will not divide this alliance, U.S. Secretary of State Marco Rubio said.",
+     "U.S. Secretary of State Marco Rubio"),
+    ("Kiev's own officials admit that the regime diverts electricity to arms factories, military analyst Andrei "
+     "Klintsevich said.", "military analyst Andrei Klintsevich"),
+    ("But Senate Minority Leader Mitch McConnell said that the pipeline is what divides.",
+     "Senate Minority Leader Mitch McConnell"),
+])
+def test_speaker_names(text, speaker):
+    sp = speakers(pd.DataFrame({"text": [text], "is_quote": ["“" in text]}))
+    assert sp["speaker"].tolist() == [speaker]
+
+
+def test_speaker_is_never_a_function_word():
+    texts = ["Zelensky called the attack “terror” and urged allies to help.",
+             "She condemned him, saying that “people shouldn’t be fooled,” and accused him of betrayal.",
+             "Johnson demands Putin ‘steps back from the brink’ and says an invasion will be resisted."]
+    sp = speakers(pd.DataFrame({"text": texts, "is_quote": [True] * 3}))
+    assert not set(sp["speaker"].str.lower()) & {"and", "the", "of", "a", "but"}
+
+
+def _para_table(rows):
+    return pd.DataFrame([{"article_id": "a", "sentence_id": i, "paragraph": p, "text": t, "is_quote": "“" in t}
+                         for i, (p, t) in enumerate(rows)])
+
+
+def test_continued_quote_takes_the_speaker_before_it_in_its_paragraph():
+    s = _para_table([
+        (0, "NATO on Wednesday decided to deploy a permanent brigade in Estonia."),
+        (1, "“NATO is turning the Baltic states into a military base against Russia,” Kremlin spokesman Dmitry "
+            "Peskov said."),
+        (1, "“Russia will take all necessary measures to ensure its security.”"),
+        (2, "Foreign Minister Sergei Lavrov said Russia has no intention of attacking any NATO country."),
+        (2, "The alliance invented the Russian threat to justify record military spending, Lavrov said."),
+    ])
+    sp = speakers(s).set_index("sentence_id")
+    assert sp.loc[2, "speaker"] == "Kremlin spokesman Dmitry Peskov"  # not Lavrov, across the paragraph break
+    assert sp.loc[2, "kind"] == "direct" and sp.loc[2, "cue"].startswith("(quote continued")
+    assert sp.loc[4, "speaker"] == "Lavrov"
+
+
+def test_a_quote_after_x_said_is_x_s_and_a_quote_before_takes_the_next_speaker():
+    s = _para_table([
+        (0, "“This is pure terror against sleeping families,” President Volodymyr Zelensky said."),
+        (0, "“Russia wants to break our will, and it will fail.”"),
+        (0, "“We will rebuild.”"),
+        (1, "“We are ready.”"),
+        (1, "“Every air-defence system we send saves lives,” German Defence Minister Boris Pistorius said."),
+        (2, "“Nobody answered.”"),  # alone in its paragraph: no one to take it from
+    ])
+    sp = speakers(s).set_index("sentence_id")["speaker"]
+    assert sp[[0, 1, 2]].tolist() == ["President Volodymyr Zelensky"] * 3
+    assert sp[[3, 4]].tolist() == ["German Defence Minister Boris Pistorius"] * 2
+    assert 5 not in sp.index
+
+
+def test_carry_never_passes_another_speaker():
+    s = _para_table([
+        (0, "“A threat,” Peskov said."),
+        (0, "“Lies,” Rutte said."),
+        (0, "“Nonsense.”"),
+    ])
+    sp = speakers(s).set_index("sentence_id")["speaker"]
+    assert sp[2] == "Rutte"
