@@ -1103,6 +1103,14 @@ def align_events(sentences, *, embeddings=None, embedder=None, codebook=None, th
         labels[e] = texts[_label_sentence(g, sim, texts, words)]
         keys[e] = ", ".join(words)
     n_art = {e: len(set(arts[g])) for e, g in enumerate(order)}
+    big = max(order, key=len)
+    if len(uniq) > 2 and len(big) > max(20, 0.25 * n):  # one "event" swallowed a good part of several articles
+        import warnings
+
+        warnings.warn(f"align_events: one event holds {len(big)} of {n} sentences, from {len(set(arts[big]))} of "
+                      f"{len(uniq)} articles: these articles probably tell several stories. Group them first "
+                      "(group_events) and pass by='event_id' with the event ids merged into the sentence table",
+                      FramingWarning, stacklevel=2)
     out = pd.DataFrame({
         "event_id": event,
         "article_id": arts,

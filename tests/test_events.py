@@ -581,3 +581,24 @@ def test_numeric_dates_take_their_order_from_the_column():
     with pytest.warns(FramingWarning, match="numeric dates in both orders"):
         d = _days(["13/06/2026", "06/14/2026", "05/06/2026"])
     assert np.array_equal(d, [iso[2], iso[2] + 1, iso[0]])
+
+
+def test_align_events_warns_when_one_event_swallows_several_articles():
+    """Aligning many stories at once without by= makes one giant "event"; a note says to group first."""
+    import warnings
+
+    from framing.errors import FramingWarning
+
+    rng = np.random.default_rng(0)
+    s = pd.DataFrame([{"article_id": f"a{a}", "sentence_id": i,
+                       "text": f"Russia, NATO and Kyiv traded blame over Oreshnik number {i}."}
+                      for a in range(3) for i in range(10)])
+    e = 0.3 * rng.normal(size=(30, 16)) + rng.normal(size=16)
+    e = (e / np.linalg.norm(e, axis=1, keepdims=True)).astype("float32")
+    with pytest.warns(FramingWarning, match=r"one event holds 30 of 30 sentences, from 3 of 3 articles.*by='event_id'"):
+        al = align_events(s, embeddings=e, names_weight=1.0)
+    assert al["event_id"].nunique() == 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FramingWarning)
+        al = align_events(s.assign(story=s["article_id"]), embeddings=e, names_weight=1.0, by="story")
+    assert al["event_id"].nunique() == 30
