@@ -71,6 +71,11 @@ group_events(run.articles, embedder=run.embedder)
 # article reports.
 #
 # `event_summary` is the wide view: one row per event, one column per article.
+#
+# The two seeds tell one story. On a corpus of several stories, align within each story: merge the
+# event ids of `group_events` into the sentence table and pass `by`, e.g.
+# `align_events(sents.merge(events[["article_id", "event_id"]], on="article_id"), by="event_id", ...)`.
+# Without it, sentences of unrelated stories end up in one "event" (a note says so).
 
 # %%
 aligned = align_events(run.sentences, embeddings=run.embeddings, codebook=run.codebook)
