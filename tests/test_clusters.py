@@ -275,3 +275,14 @@ def test_warns_when_k_hits_the_top_of_the_range():
     with pytest.warns(UserWarning, match="widen k_range"):
         model = SentenceClusters(k_range=(2, 4), n_stability=0).fit(embeddings=x)
     assert model.n_clusters_ == 4
+
+
+def test_cluster_keywords_skip_the_verbs_of_attribution():
+    """In a cluster of quotes "said" is the most frequent word; it says nothing about the cluster."""
+    texts = ["Lavrov said NATO lied.", "Said Lavrov: NATO lied again.", "Peskov said NATO lied, officials told reporters.",
+             "Grain prices rose, according to traders.", "Grain exports fell, traders said."]
+    kw = cluster_keywords(texts, [0, 0, 0, 1, 1], n_words=10)
+    words = set(kw["word"])
+    assert {"NATO", "lied", "grain", "traders"} <= words
+    assert not words & {"said", "Said", "told", "according"}
+    assert "said" in set(cluster_keywords(texts, [0, 0, 0, 1, 1], n_words=10, stop_words=None)["word"])
