@@ -540,30 +540,49 @@ def plot_event_heatmap(table: pd.DataFrame, *, value: str = "lean", row: str = "
     kwargs.setdefault("vmax", lim)
     im = ax.imshow(np.ma.masked_invalid(vals), cmap=cmap, aspect="auto", **kwargs)
     ax.set_xticks(range(grid.shape[1]))
-    ax.set_xticklabels([_short(c, 28) for c in grid.columns], rotation=20, ha="right", fontsize=8)
+    ax.set_xticklabels([_short(c, 28) for c in grid.columns], rotation=20 if grid.shape[1] <= 6 else 60, ha="right",
+                       fontsize=8)
     names = grid.index.tolist()
     if label and label in table.columns:
         lab = table.drop_duplicates(row).set_index(row)[label]
         names = [f"{e}: {_short(lab.get(e, ''), 40)}" for e in grid.index]
     ax.set_yticks(range(grid.shape[0]))
     ax.set_yticklabels(names, fontsize=7)
+    short_for = {}
     if annotate and "frame" in table.columns:
         fr = table.pivot_table(index=row, columns=col, values="frame", aggfunc="first", sort=False)
         fr = fr.reindex(index=grid.index, columns=grid.columns)
+        present = [f for f in dict.fromkeys(fr.to_numpy().ravel().tolist()) if isinstance(f, str)]
+
+        def spelled(f):  # a frame id's words on one line when short, one per line when long ("russian\ndefensive")
+            words = [w for w in f.split("_") if w]
+            return " ".join(words) if len(f) <= 10 else "\n".join(_short(w, 14) for w in words[:3])
+
+        # a cell's width in points, against the text's (about 0.6 of the font size per character)
+        bbox = ax.get_position()
+        cell_pt = bbox.width * ax.figure.get_figwidth() * 72 / max(grid.shape[1], 1)
+        widest = max((len(line) for f in present for line in spelled(f).split("\n")), default=0)
+        if widest * 0.6 * 6 > 0.95 * cell_pt:  # too narrow: initials ("WT"), named on the colour bar
+            initials = {f: "".join(w[0] for w in f.split("_") if w).upper() or f[:2] for f in present}
+            if len(set(initials.values())) < len(initials):
+                initials = {f: f[:3] for f in present}
+            short_for = initials if max(map(len, initials.values()), default=0) * 0.6 * 6 <= cell_pt else {}
+            show = short_for.get if short_for else None
+        else:
+            show = spelled
         for i in range(grid.shape[0]):
             for j in range(grid.shape[1]):
                 f = fr.iat[i, j]
-                if isinstance(f, str):
+                if isinstance(f, str) and show is not None:
                     v = grid.iat[i, j]
                     dark = isinstance(v, (int, float)) and np.isfinite(v) and abs(v) > 0.5 * (im.norm.vmax or 1)
-                    # a frame id's words on one line when short, one per line when long ("russian\ndefensive")
-                    words = [w for w in f.split("_") if w]
-                    shown = " ".join(words) if len(f) <= 10 else "\n".join(_short(w, 14) for w in words[:3])
-                    ax.text(j, i, shown, ha="center", va="center", fontsize=6,
+                    ax.text(j, i, show(f), ha="center", va="center", fontsize=6,
                             color="white" if dark else "#222")
     ends = list(frames) if frames is not None else list((getattr(table, "attrs", None) or {}).get("frames", ()))
     bar = value
     if value == "lean" and len(ends) >= 2:
         bar = f"lean: + {ends[0]} / − {ends[1]}"
+    if short_for:
+        bar += "\ncells: " + ", ".join(f"{v} {k}" for k, v in short_for.items())
     ax.figure.colorbar(im, ax=ax, fraction=0.04, pad=0.02, label=bar)
     return ax

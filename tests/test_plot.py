@@ -187,3 +187,28 @@ def test_frame_map_tells_up_to_twenty_articles_apart_then_warns():
     with pytest.warns(FramingWarning, match="21 values of 'article_id' but 20 marker shapes"):
         plot_frame_map(table(21), ax=ax)
     plt.close(fig)
+
+
+def test_event_heatmap_cells_too_narrow_for_frame_names_show_initials():
+    """13 articles in a small subplot: 'western threat' does not fit a cell, so cells show 'WT' and the
+    colour bar says what the initials stand for; wide cells keep the words."""
+    import matplotlib.pyplot as plt
+
+    from framing.plot import plot_event_heatmap
+
+    arts = [f"a{i:02d}" for i in range(13)]
+    t = pd.DataFrame({"event_id": [0] * 13, "article_id": arts, "lean": np.linspace(-1, 1, 13),
+                      "frame": ["western_threat" if v > 0 else "russian_defensive" for v in np.linspace(-1, 1, 13)]})
+    t.attrs["frames"] = ["western_threat", "russian_defensive"]
+    fig, axes = plt.subplots(1, 3, figsize=(9, 3))
+    plot_event_heatmap(t, ax=axes[0])
+    cells = {x.get_text() for x in axes[0].texts}
+    bar = fig.axes[-1].get_ylabel()
+    plt.close(fig)
+    assert cells == {"WT", "RD"}
+    assert bar.endswith("cells: RD russian_defensive, WT western_threat") or bar.endswith(
+        "cells: WT western_threat, RD russian_defensive")
+    fig, ax = plt.subplots(figsize=(8, 3))
+    plot_event_heatmap(t.iloc[:2], ax=ax)
+    assert {x.get_text() for x in ax.texts} == {"russian\ndefensive"} and "cells:" not in fig.axes[-1].get_ylabel()
+    plt.close(fig)
