@@ -149,6 +149,11 @@ def plot_frame_scores(data: pd.DataFrame, *, x: str, y: str, hue: str = "frame",
 
     Points near the dashed diagonal score alike on both frames: that is where
     the method is unsure. Hover tooltips work as in :func:`plot_frame_map`.
+    The default scorer's scores are probabilities over the codebook's frames:
+    with a two-frame codebook they sum to 1, so every point lies on one line
+    (from top left to bottom right) and its position along it is the
+    confidence; the plot is most telling with three or more frames, or with
+    the ``prototype`` method's cosines.
 
     Parameters
     ----------
