@@ -34,7 +34,8 @@ def _cmd_report(args) -> int:
     from .report import build_report
 
     result = build_report(args.paths, out=args.out, codebook=args.codebook, model=args.model,
-                          cache=not args.no_cache, events=not args.no_events)
+                          cache=not args.no_cache, events=not args.no_events,
+                          command=["framing", *getattr(args, "argv", [])])
     print(f"wrote {result['html']} ({_n(result['n_articles'], 'article')}, {_n(result['n_sentences'], 'sentence')})")
     return 0
 
@@ -118,7 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="write an HTML/CSV/PNG report for a set of articles",
                        description="Read articles, split sentences, score frames, line up shared events and write "
                                    "DIR/report.html, DIR/sentences.csv, DIR/articles.csv, DIR/figures/*.png and "
-                                   "DIR/manifest.json.")
+                                   "DIR/manifest.json (and DIR/outlets.csv when the articles come from two or "
+                                   "more sources).")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files, directories, globs, CSV or JSONL")
     p.add_argument("--out", default="reports/latest", metavar="DIR", help="output folder (default: reports/latest)")
     p.add_argument("--no-events", action="store_true", help="skip the same-events section")
@@ -240,6 +242,7 @@ def main(argv=None) -> int:
     """Run the ``framing`` command; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # recorded in the report's manifest
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:

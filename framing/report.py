@@ -8,11 +8,18 @@ tables (:class:`FramingRun`); :func:`build_report` writes them as
 ``DIR/sentences.csv``
     the sentence table, one score column per frame, ``frame``, ``confidence``;
 ``DIR/articles.csv``
-    per-article frame shares and lean with 95% Wilson intervals;
+    per-article frame shares and lean with 95% Wilson intervals (and the
+    article's ``source`` and ``date`` when the articles have them);
+``DIR/outlets.csv``
+    the same per outlet (``source``), when the articles come from two or more;
 ``DIR/figures/*.png``
     every figure of the page;
 ``DIR/manifest.json``
-    model, versions, parameters and seeds of the run.
+    model, versions, parameters and seeds of the run; the inputs as given,
+    a hash of the articles, the command line, the time (UTC) and the git
+    commit of a framing checkout: what it takes to run it again. The time
+    is only here: the tables and the page of two runs on one input are the
+    same bytes.
 
 Every file is written to a temporary name and renamed into place, so an
 interrupted run never leaves a half-written file behind.
@@ -36,7 +43,8 @@ import pandas as pd
 from .cache import atomic_write_bytes
 from .errors import FramingError
 
-__all__ = ["FramingRun", "run_pipeline", "build_report", "frames_csv", "article_table", "run_manifest"]
+__all__ = ["FramingRun", "run_pipeline", "build_report", "frames_csv", "article_table", "outlet_table",
+           "article_labels", "run_manifest"]
 
 RANDOM_STATE = 42
 INTERVAL = "wilson"  # confidence intervals of shares and leans; Newcombe's for the differences
@@ -61,6 +69,9 @@ class FramingRun:
     embedder : Embedder
     params : dict
         Parameters and seeds, recorded in the manifest.
+    inputs : list of str or None
+        The paths (files, folders, globs) the articles were read from, as
+        given (a relative path stays relative); None for a table.
     """
 
     articles: pd.DataFrame
@@ -69,6 +80,7 @@ class FramingRun:
     codebook: object
     embedder: object
     params: dict = field(default_factory=dict)
+    inputs: list | None = None
 
     @property
     def frame_ids(self) -> list[str]:
@@ -144,7 +156,16 @@ def run_pipeline(source, *, codebook=None, model=None, embedder=None, cache: boo
     params = {"codebook": cb.id, "random_state": RANDOM_STATE, "interval": INTERVAL, "n_perm": N_PERM,
               "method": _method_name(method), "scoring": _scoring_params(method)}
     return FramingRun(articles=articles, sentences=scored, embeddings=vectors, codebook=cb, embedder=emb,
-                      params=params)
+                      params=params, inputs=_input_paths(source))
+
+
+def _input_paths(source) -> list | None:
+    """The paths a source names, as given (never resolved: a manifest must not carry this machine's paths)."""
+    if isinstance(source, (str, os.PathLike)):
+        return [os.fspath(source)]
+    if isinstance(source, (list, tuple)) and all(isinstance(p, (str, os.PathLike)) for p in source):
+        return [os.fspath(p) for p in source]
+    return None
 
 
 def _plain(params: dict) -> dict:
@@ -208,18 +229,86 @@ def _method_name(method) -> str:
 # --------------------------------------------------------------------------- tables
 
 
+def _has(articles: pd.DataFrame, col: str) -> bool:
+    """Whether some article has a value in ``col``."""
+    return col in articles.columns and bool(articles[col].notna().any())
+
+
+def _sources(articles: pd.DataFrame) -> dict:
+    """``article_id -> outlet`` (its ``source``, stripped) for the articles that have one."""
+    if "source" not in articles.columns:
+        return {}
+    return {a: str(s).strip() for a, s in zip(articles["article_id"], articles["source"])
+            if pd.notna(s) and str(s).strip()}
+
+
+def article_labels(articles: pd.DataFrame) -> dict:
+    """``article_id -> label`` for tables and figures: ``"a07 · Atlantic Herald"`` when the article
+    has a source, else its id."""
+    src = _sources(articles)
+    return {a: f"{a} · {src[a]}" if a in src else str(a) for a in articles["article_id"]}
+
+
+def _share_columns(base: pd.DataFrame, key: str, shares: pd.DataFrame, frame_ids) -> pd.DataFrame:
+    for fid in list(frame_ids) + ["none"]:
+        sub = shares[shares["frame"] == fid].set_index(key)
+        base[f"share_{fid}"] = base[key].map(sub["share"]).fillna(0.0).round(4)
+        base[f"share_{fid}_low"] = base[key].map(sub["ci_low"]).fillna(0.0).round(4)
+        base[f"share_{fid}_high"] = base[key].map(sub["ci_high"]).fillna(0.0).round(4)
+    return base
+
+
 def article_table(run: FramingRun) -> pd.DataFrame:
-    """Per-article summary: ``article_id, title, n_sentences``, then ``share_<frame>`` with
-    ``share_<frame>_low/high`` (95% Wilson interval) for each frame and ``none``."""
+    """Per-article summary: ``article_id, title`` (then ``source`` and ``date`` when some article
+    has them), ``n_sentences``, then ``share_<frame>`` with ``share_<frame>_low/high`` (95% Wilson
+    interval) for each frame and ``none``."""
     shares = run.shares()
     n = run.sentences.groupby("article_id").size()
-    base = run.articles[["article_id", "title"]].copy()
+    cols = ["article_id", "title"] + [c for c in ("source", "date") if _has(run.articles, c)]
+    base = run.articles[cols].copy()
     base["n_sentences"] = base["article_id"].map(n).fillna(0).astype(int)
-    for fid in run.frame_ids + ["none"]:
-        sub = shares[shares["frame"] == fid].set_index("article_id")
-        base[f"share_{fid}"] = base["article_id"].map(sub["share"]).fillna(0.0).round(4)
-        base[f"share_{fid}_low"] = base["article_id"].map(sub["ci_low"]).fillna(0.0).round(4)
-        base[f"share_{fid}_high"] = base["article_id"].map(sub["ci_high"]).fillna(0.0).round(4)
+    return _share_columns(base, "article_id", shares, run.frame_ids)
+
+
+def _outlet_sentences(run: FramingRun) -> pd.DataFrame:
+    """The sentences of the articles with a source, with a ``source`` column (the outlet, stripped)."""
+    src = _sources(run.articles)
+    sents = run.sentences.drop(columns=["source"], errors="ignore")
+    sents = sents[sents["article_id"].isin(list(src))].assign(source=lambda d: d["article_id"].map(src))
+    sents.attrs = dict(run.sentences.attrs)
+    return sents
+
+
+def outlet_table(run: FramingRun) -> pd.DataFrame:
+    """Per-outlet summary, pooling the sentences of each outlet's articles.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per ``source`` (sorted): ``source, n_articles, n_sentences``,
+        ``share_<frame>`` with ``share_<frame>_low/high`` (95% Wilson
+        interval) for each frame and ``none``, then ``n_framed``, ``lean``,
+        ``lean_low``, ``lean_high`` (see :func:`framing.frames.frame_lean`).
+        Articles without a source are left out. The intervals treat the
+        sentences as independent; sentences of one article are not, so they
+        are too narrow for an outlet with few articles.
+    """
+    from .frames import frame_lean, frame_shares
+
+    src = _sources(run.articles)
+    if not src:
+        raise FramingError("outlet_table: no article has a source; read the articles from a CSV or JSONL file "
+                           "with a 'source' column")
+    sents = _outlet_sentences(run)
+    shares = frame_shares(sents, by="source", frames=sorted(run.frame_ids + ["none"]), interval=INTERVAL)
+    base = pd.DataFrame({"source": sorted(set(src.values()))})
+    base["n_articles"] = base["source"].map(pd.Series(list(src.values())).value_counts()).astype(int)
+    base["n_sentences"] = base["source"].map(sents.groupby("source").size()).fillna(0).astype(int)
+    base = _share_columns(base, "source", shares, run.frame_ids)
+    if len(run.frame_ids) >= 2:
+        lean = frame_lean(sents, by="source", interval=INTERVAL)
+        base = base.merge(lean[["source", "n_framed", "lean", "ci_low", "ci_high"]].rename(
+            columns={"ci_low": "lean_low", "ci_high": "lean_high"}).round(4), on="source", how="left")
     return base
 
 
@@ -236,8 +325,45 @@ def _versions() -> dict:
     return out
 
 
-def run_manifest(run: FramingRun) -> dict:
-    """Model, versions, parameters, seeds and input hashes of a run (JSON-ready).
+def _git_commit() -> dict | None:
+    """``{"commit", "dirty"}`` of the framing package's git checkout, or None (an installed package,
+    no git, or any failure: this is a courtesy, not a requirement)."""
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    if not (root / ".git").exists():
+        return None
+    try:
+        head = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
+                              timeout=5)
+        if head.returncode != 0:
+            return None
+        status = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no", "--",
+                                 "framing"], capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return {"commit": head.stdout.strip(),
+            "dirty": bool(status.stdout.strip()) if status.returncode == 0 else None}
+
+
+def _articles_sha256(articles: pd.DataFrame) -> str:
+    """One hash of the articles as read: ids, titles, texts, sources and dates, in order."""
+    cols = [c for c in ("article_id", "title", "text", "source", "date") if c in articles.columns]
+    rows = [[None if pd.isna(v) else str(v) for v in r] for r in articles[cols].itertuples(index=False)]
+    return hashlib.sha256(json.dumps([cols, rows], ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def run_manifest(run: FramingRun, *, command=None, timestamp: bool = True) -> dict:
+    """Model, versions, parameters, seeds and inputs of a run (JSON-ready).
+
+    ``input`` holds the paths the articles were read from, as given
+    (``paths``; None for a table), and ``articles_sha256``, one hash of the
+    articles as read (ids, titles, texts, sources, dates); ``inputs`` has
+    one hash per article text. ``command`` is the command line (the CLI
+    passes it; None from Python), ``created_utc`` the time of the run
+    (left out with ``timestamp=False``), ``framing_git`` the commit of a
+    framing git checkout and whether ``framing/`` differs from it (absent
+    for an installed package).
 
     The codebook's ``sha256`` is of its content as used (frames, exemplars,
     actors: a codebook extended with ``with_actors`` or given as a dict has
@@ -274,7 +400,18 @@ def run_manifest(run: FramingRun) -> dict:
             for a, t in zip(run.articles["article_id"], run.articles["text"])
         ],
         "n_sentences": int(len(run.sentences)),
+        "input": {"paths": None if run.inputs is None else [str(p) for p in run.inputs],
+                  "articles_sha256": _articles_sha256(run.articles)},
+        "command": None if command is None else [str(a) for a in command],
+        **({"created_utc": _utc_now()} if timestamp else {}),
+        **({"framing_git": git} if (git := _git_commit()) else {}),
     }
+
+
+def _utc_now() -> str:
+    from datetime import datetime, timezone
+
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # --------------------------------------------------------------------------- writing
@@ -341,7 +478,7 @@ def _check_run_matches(run: FramingRun, source, codebook, model) -> None:
 
 
 def build_report(source, out="reports/latest", *, codebook=None, model=None, cache: bool = True,
-                 events: bool = True, run: FramingRun | None = None) -> dict:
+                 events: bool = True, run: FramingRun | None = None, command=None) -> dict:
     """Run the pipeline and write the report folder.
 
     Parameters
@@ -356,12 +493,16 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
         may be ``None``; if given, it must hold the run's articles, and a
         ``codebook`` or ``model`` given must be the run's (an error says
         which differs, instead of a report of something else).
+    command : list of str, optional
+        The command line that asked for the report, recorded in the
+        manifest (``framing report`` passes its own).
 
     Returns
     -------
     dict
-        ``html``, ``sentences``, ``articles``, ``manifest`` (paths), ``figures`` (list of paths),
-        ``n_articles``, ``n_sentences``.
+        ``html``, ``sentences``, ``articles``, ``manifest`` (paths), ``outlets`` (the path of
+        outlets.csv, None when the articles come from fewer than two outlets), ``figures``
+        (list of paths), ``n_articles``, ``n_sentences``.
     """
     out = Path(out)
     if out.exists() and not out.is_dir():
@@ -376,6 +517,8 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
                            "frames and needs at least two (add the frame it is opposed to)")
     if run is None:
         run = run_pipeline(source, codebook=cb, model=model, cache=cache)
+    elif run.inputs is None and source is not None:
+        run.inputs = _input_paths(source)
     figdir = out / "figures"
     figures: dict[str, bytes] = {}
     sections: list[dict] = []
@@ -393,19 +536,36 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
     # the run and the code: a warm re-run of the same input imports neither matplotlib nor scikit-learn.
     digest = _run_digest(run) if cache else None
     root = getattr(run.embedder, "cache_dir", None)
-    blocks = [("overview", lambda: _overview_block(run, shares_table, shares, cache=cache)),
-              ("clusters", lambda: _clusters_block(run))]
-    if events and len(run.articles) >= 2:
-        blocks.append(("events", lambda: _events_block(run)))
-    for name, compute in blocks:
-        secs, figs, params = _memo(name, digest, compute, root=root)
-        sections.extend(secs)
+    def block(name, compute, key=None):
+        d = digest if digest is None or key is None else hashlib.sha256(
+            (digest + json.dumps(key, sort_keys=True)).encode()).hexdigest()
+        secs, figs, params = _memo(name, d, compute, root=root)
         figures.update(figs)
+        return secs, params
+
+    # the stories (event groups) come first: the comparisons are made within them
+    story_secs, stories = [], None
+    if events and len(run.articles) >= 2:
+        story_secs, params = block("events", lambda: _events_block(run))
+        params = dict(params)
+        stories = params.pop("stories", None)
         run.params.update(params)
+    over_secs, _ = block("overview", lambda: _overview_block(run, shares_table, shares, cache=cache))
+    outlets = outlet_table(run) if len(set(_sources(run.articles).values())) >= 2 else None
+    cmp_secs = []
+    if len(run.articles) >= 2:
+        cmp_secs, _ = block("compare", lambda: _compare_block(run, stories), key=stories)
+    clu_secs, params = block("clusters", lambda: _clusters_block(run))
+    run.params.update(params)
+    sections.extend(over_secs[:1])
+    if outlets is not None:
+        sections.extend(block("outlets", lambda: _outlet_block(run, outlets))[0])
+    sections.extend(cmp_secs + over_secs[1:] + clu_secs + story_secs)
 
     # ---- sentences
     cols = ["article_id", "sentence_id", "text", "frame", "confidence"]
     show = run.sentences[cols + (["none_reason"] if "none_reason" in run.sentences.columns else [])].copy()
+    show["article_id"] = show["article_id"].map(article_labels(run.articles))
     sections.append(_sentences_section(show, run.frame_ids))
 
     # ---- write
@@ -413,7 +573,9 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
         atomic_write_bytes(figdir / name, data)
     _write_csv(run.sentences, out / "sentences.csv")
     _write_csv(arts, out / "articles.csv")
-    manifest = run_manifest(run)
+    if outlets is not None:
+        _write_csv(outlets, out / "outlets.csv")
+    manifest = run_manifest(run, command=command)
     page = _page(run, sections, figures, manifest)
     atomic_write_bytes(out / "report.html", page.encode("utf-8"))
     atomic_write_bytes(out / "manifest.json", json.dumps(manifest, indent=1, sort_keys=True).encode("utf-8"))
@@ -422,6 +584,7 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
         "sentences": out / "sentences.csv",
         "articles": out / "articles.csv",
         "manifest": out / "manifest.json",
+        "outlets": None if outlets is None else out / "outlets.csv",
         "figures": [figdir / n for n in figures],
         "n_articles": int(len(run.articles)),
         "n_sentences": int(len(run.sentences)),
@@ -439,50 +602,28 @@ def _overview_block(run: FramingRun, arts: pd.DataFrame, shares: pd.DataFrame, *
     figures: dict[str, bytes] = {}
     order = run.frame_ids + ["none"]
     palette = frame_palette(order)  # codebook order, so colours are stable across runs
+    labels = article_labels(run.articles)
     fig = _figure(7.5, 0.9 + 0.6 * len(arts) * max(1, len(run.frame_ids)))
-    plot_frame_shares(shares, ax=fig.subplots(), hue_order=order, palette=palette)
+    plot_frame_shares(shares.assign(article_id=shares["article_id"].map(labels)), ax=fig.subplots(),
+                      hue_order=order, palette=palette)
     figures["frame_shares.png"] = _png(fig)
+    show = arts.drop(columns=[c for c in arts.columns if c.endswith(("_low", "_high"))] + ["source"],
+                     errors="ignore")
     sections.append(_section("Frame shares per article",
                              "Share of each article's sentences in each frame, with 95% Wilson intervals "
-                             "(wide for short articles).", "frame_shares.png",
-                             arts.drop(columns=[c for c in arts.columns if c.endswith(("_low", "_high"))])))
+                             "(wide for short articles)"
+                             + ("; each article is named by its id and outlet (source)." if _sources(run.articles)
+                                else "."), "frame_shares.png",
+                             show.assign(article_id=show["article_id"].map(labels))))
 
-    # ---- lean and comparison
+    # ---- lean along the articles (the comparisons are their own block, made within stories)
     if len(run.frame_ids) >= 2:
-        from .frames import compare_articles, narrative_arc
+        from .frames import narrative_arc
         from .plot import plot_narrative_arc
 
-        first, second = run.codebook.frames[0], run.codebook.frames[1]
-        note = (f"Lean = (sentences in {first.id} − sentences in {second.id}) / framed sentences: +1 is all "
-                f"{first.label}, −1 all {second.label}.")
-        if len(run.frame_ids) > 2:
-            rest = ", ".join(f.id for f in run.codebook.frames[2:])
-            note += (f" The lean compares the codebook's first two frames only: sentences in {rest} are left out "
-                     "of it (their shares are in the table above).")
-        ids = arts["article_id"].tolist()
-        if len(ids) >= 2:
-            all_pairs = [(a, b) for i, a in enumerate(ids) for b in ids[i + 1:]]
-            shown = all_pairs[:MAX_PAIRS]
-            cmp_table = pd.concat([compare_articles(run.sentences, a, b, n_perm=N_PERM, random_state=RANDOM_STATE)
-                                   for a, b in shown], ignore_index=True)
-            cmp_table["p_holm"] = _holm(cmp_table["p_value"].to_numpy())
-            few = (cmp_table[["n_a", "n_b"]].min(axis=1) < FEW_FRAMED)
-            cmp_table["note"] = np.where(few, f"fewer than {FEW_FRAMED} framed sentences on a side", "")
-            which = ("The one pair of articles." if len(all_pairs) == 1 else
-                     f"All {len(all_pairs)} pairs of articles." if len(shown) == len(all_pairs) else
-                     f"The first {len(shown)} of {len(all_pairs)} pairs of articles (sentences.csv has everything "
-                     "to compare the others with framing.frames.compare_articles).")
-            sections.append(_section(
-                "Do the articles differ?",
-                f"{which} {note} diff = lean_a − lean_b, with a 95% interval (Newcombe's score interval, sound "
-                f"for short articles); p_value from a permutation test of the framed sentences ({N_PERM} "
-                "re-splits, seeded); p_holm adjusts it for the number of pairs in the table (Holm). A "
-                "difference is worth reading when p_holm is small and the interval excludes 0; with few "
-                "framed sentences (see note) trust the p-value over the interval.",
-                None, cmp_table.round(4)))
         arc = narrative_arc(run.sentences)
         fig = _figure(7.5, 3.6)
-        plot_narrative_arc(arc, ax=fig.subplots())
+        plot_narrative_arc(arc.assign(article_id=arc["article_id"].map(labels)), ax=fig.subplots())
         figures["narrative_arc.png"] = _png(fig)
         n_arts = arc["article_id"].nunique()
         bands = ("The bands are 95% intervals; a bin with one or two framed sentences has a band from about −1 "
@@ -500,15 +641,167 @@ def _overview_block(run: FramingRun, arts: pd.DataFrame, shares: pd.DataFrame, *
     from .plot import plot_frame_map
 
     xy = project(run.embeddings, random_state=RANDOM_STATE, cache=cache)
-    mapped = run.sentences.assign(x=xy[:, 0], y=xy[:, 1])
+    mapped = run.sentences.assign(x=xy[:, 0], y=xy[:, 1], article_id=run.sentences["article_id"].map(labels))
+    src = _sources(run.articles)
+    # every article from a known outlet, two or more outlets: one marker per outlet (few, and what is compared)
+    by_outlet = len(src) == len(run.articles) and len(set(src.values())) >= 2
+    if by_outlet:
+        mapped["source"] = run.sentences["article_id"].map(src).to_numpy()
     fig = _figure(7.5, 5.5)
-    plot_frame_map(mapped, ax=fig.subplots(), interactive=False, hue_order=order, palette=palette)
+    plot_frame_map(mapped, ax=fig.subplots(), interactive=False, hue_order=order, palette=palette,
+                   style="source" if by_outlet else "article_id")
     figures["frame_map.png"] = _png(fig)
     sections.append(_section("Frame map",
                              "Every sentence placed by meaning (UMAP of the sentence embeddings, seeded): colour "
-                             "is the frame, the marker is the article. Nearby sentences talk about the same thing; "
+                             f"is the frame, the marker is the {'outlet' if by_outlet else 'article'}. Nearby sentences talk about the same thing; "
                              "colour shows how they are framed.", "frame_map.png", None))
     return sections, figures, {}
+
+
+def _interval_cell(v, lo, hi) -> str:
+    """``0.52 [0.31, 0.71]`` for an HTML table; a dash when missing."""
+    if pd.isna(v):
+        return "—"
+    return f"{_fmt(v)} [{_fmt(lo)}, {_fmt(hi)}]"
+
+
+def _outlet_block(run: FramingRun, outlets: pd.DataFrame):
+    """The per-outlet section: the shares as bars and the table as the page shows it (each share and the
+    lean with its interval in one cell)."""
+    from .frames import frame_shares
+    from .plot import frame_palette, plot_frame_shares
+
+    order = run.frame_ids + ["none"]
+    shares = frame_shares(_outlet_sentences(run), by="source", frames=sorted(order), interval=INTERVAL)
+    fig = _figure(7.5, 0.9 + 0.6 * len(outlets) * max(1, len(run.frame_ids)))
+    plot_frame_shares(shares, y="source", ax=fig.subplots(), hue_order=order, palette=frame_palette(order))
+    show = outlets[["source", "n_articles", "n_sentences"]].copy()
+    for fid in run.frame_ids + ["none"]:
+        show[f"share_{fid}"] = [_interval_cell(v, lo, hi) for v, lo, hi in zip(
+            outlets[f"share_{fid}"], outlets[f"share_{fid}_low"], outlets[f"share_{fid}_high"])]
+    if "lean" in outlets.columns:
+        show["n_framed"] = outlets["n_framed"]
+        show["lean"] = [_interval_cell(v, lo, hi) for v, lo, hi in
+                        zip(outlets["lean"], outlets["lean_low"], outlets["lean_high"])]
+    first, second = run.codebook.frames[0], run.codebook.frames[1]
+    section = _section(
+        "Frame shares per outlet",
+        f"The sentences of each outlet's articles pooled (the source column; {len(outlets)} outlets, written to "
+        f"outlets.csv): shares and lean (+1 all {first.label}, −1 all {second.label}) with 95% Wilson intervals "
+        "in brackets. The intervals treat sentences as independent; sentences of one article are not, so they "
+        "are too narrow for an outlet with few articles, and an outlet that covered other stories is measured "
+        "on other material.", "outlet_shares.png", show)
+    return [section], {"outlet_shares.png": _png(fig)}, {}
+
+
+def _comparisons(run: FramingRun, stories: dict | None = None) -> dict:
+    """The comparisons of "Do the articles differ?" and "Do the outlets differ?".
+
+    ``stories`` maps article_id to its story (the events block's grouping).
+    With two or more stories, articles are compared within their story
+    only; otherwise every pair. At most ``MAX_PAIRS`` article pairs are
+    tested (in story, then article order). With two or more outlets, every
+    pair of outlets too, each outlet's sentences pooled. ``p_holm`` adjusts
+    over every comparison made, both tables together.
+
+    Returns
+    -------
+    dict
+        ``articles`` (``story`` when by story, then the columns of
+        :func:`framing.frames.compare_articles`, ``p_holm``, ``note``),
+        ``outlets`` (the same without ``story``; empty with fewer than two
+        outlets), ``n_pairs`` (pairs that could be compared; ``articles`` may
+        hold fewer), ``by_story``, ``n_stories``, ``n_multi`` (stories with
+        two or more articles).
+    """
+    from .frames import compare_articles
+
+    ids = run.articles["article_id"].tolist()
+    by_story = stories is not None and len(set(stories.values())) > 1
+    members: dict = {}
+    if by_story:
+        for a in ids:
+            members.setdefault(stories.get(a), []).append(a)
+        pairs = [(st, a, b) for st in sorted(k for k in members if k is not None)
+                 for i, a in enumerate(members[st]) for b in members[st][i + 1:]]
+    else:
+        pairs = [(None, a, b) for i, a in enumerate(ids) for b in ids[i + 1:]]
+    shown = pairs[:MAX_PAIRS]
+
+    def test(scored, a, b, by="article_id"):
+        return compare_articles(scored, a, b, by=by, n_perm=N_PERM, random_state=RANDOM_STATE)
+
+    cols = ["a", "b", "n_a", "n_b", "lean_a", "lean_b", "diff", "ci_low", "ci_high", "p_value"]
+    arts = (pd.concat([test(run.sentences, a, b) for _, a, b in shown], ignore_index=True) if shown
+            else pd.DataFrame(columns=cols))
+    outlets = sorted(set(_sources(run.articles).values()))
+    outs = pd.DataFrame(columns=cols)
+    if len(outlets) >= 2:
+        sents = _outlet_sentences(run)
+        outs = pd.concat([test(sents, a, b, by="source") for i, a in enumerate(outlets) for b in outlets[i + 1:]],
+                         ignore_index=True)
+    p_holm = _holm(np.concatenate([arts["p_value"].to_numpy(dtype=float), outs["p_value"].to_numpy(dtype=float)]))
+    for df, p in ((arts, p_holm[:len(arts)]), (outs, p_holm[len(arts):])):
+        df["p_holm"] = p
+        few = df[["n_a", "n_b"]].astype(float).min(axis=1) < FEW_FRAMED
+        df["note"] = np.where(few, f"fewer than {FEW_FRAMED} framed sentences on a side", "")
+    if by_story:
+        arts.insert(0, "story", [st for st, _, _ in shown])
+    return {"articles": arts, "outlets": outs, "n_pairs": len(pairs), "by_story": by_story,
+            "n_stories": len(set(stories.values())) if stories else 1,
+            "n_multi": sum(1 for k, m in members.items() if k is not None and len(m) > 1)}
+
+
+def _compare_block(run: FramingRun, stories: dict | None = None):
+    """"Do the articles differ?" (and the outlets): permutation tests of the lean, Holm over those made."""
+    c = _comparisons(run, stories)
+    arts, outs, n_pairs = c["articles"], c["outlets"], c["n_pairs"]
+    labels = article_labels(run.articles)
+    first, second = run.codebook.frames[0], run.codebook.frames[1]
+    lean_note = (f"Lean = (sentences in {first.id} − sentences in {second.id}) / framed sentences: +1 is all "
+                 f"{first.label}, −1 all {second.label}.")
+    if len(run.frame_ids) > 2:
+        rest = ", ".join(f.id for f in run.codebook.frames[2:])
+        lean_note += (f" The lean compares the codebook's first two frames only: sentences in {rest} are left out "
+                      "of it (their shares are in the table above).")
+    n_tests = len(arts) + len(outs)
+    tests = (f"p_value from a permutation test of the framed sentences ({N_PERM} re-splits, seeded); p_holm "
+             f"adjusts it for the {n_tests} comparison{'s' if n_tests != 1 else ''} made"
+             + (", the article pairs and the outlet pairs together" if len(outs) and len(arts) else "")
+             + " (Holm). A difference is worth reading when p_holm is small and the interval excludes 0; with few "
+               "framed sentences (see note) trust the p-value over the interval.")
+    if c["by_story"]:
+        n_st = c["n_stories"]
+        which = (f"Pairs of articles in the same story ({n_pairs} pair{'s' if n_pairs != 1 else ''} in "
+                 f"{c['n_multi']} of the {n_st} stories of 'Same events, side by side'): articles about different "
+                 "events are not compared, since a difference between them would say as much about the events "
+                 "as about their framing.")
+        if not n_pairs:
+            which = (f"No two articles share a story (the {n_st} stories of 'Same events, side by side' have one "
+                     "article each), so no pair of articles is compared.")
+    else:
+        which = ("The one pair of articles." if n_pairs == 1 else f"All {n_pairs} pairs of articles"
+                 + (" (the articles form one story)." if stories is not None else "."))
+    if len(arts) < n_pairs:
+        which += (f" The first {len(arts)} of the {n_pairs} pairs are tested and shown (sentences.csv has "
+                  "everything to compare the others with framing.frames.compare_articles).")
+    sections = []
+    if len(arts):
+        t = arts.assign(a=arts["a"].map(labels), b=arts["b"].map(labels))
+        sections.append(_section("Do the articles differ?", f"{which} {lean_note} diff = lean_a − lean_b, with a "
+                                 "95% interval (Newcombe's score interval, sound for short articles); " + tests,
+                                 None, t.round(4)))
+    else:
+        sections.append(_section("Do the articles differ?", which, None, None))
+    if len(outs):
+        sections.append(_section(
+            "Do the outlets differ?",
+            f"Every pair of the {outs[['a', 'b']].stack().nunique()} outlets (the source column), each outlet's "
+            f"framed sentences pooled over its articles. {lean_note} diff = lean_a − lean_b with Newcombe's 95% "
+            "interval; " + tests + " An outlet that covered other stories than another is compared on other "
+            "material, and sentences of one article are not independent: read a small p-value here with the "
+            "story pairs above, which compare like with like.", None, outs.round(4)))
+    return sections, {}, {}
 
 
 def _clusters_block(run: FramingRun):
@@ -685,8 +978,12 @@ def _events_block(run: FramingRun):
     aligned = align_events(sents, embeddings=run.embeddings, codebook=run.codebook, by="story_id")
     table = event_article_table(aligned, run.sentences, codebook=run.codebook)
     summary = event_summary(aligned, max_chars=160)
-    shared = summary[summary["n_articles"] > 1]
+    labels = article_labels(run.articles)
+    shared = summary[summary["n_articles"] > 1].rename(columns=labels)
     n_stories = groups["event_id"].nunique()
+    no_dates = ("" if _has(run.articles, "date") else
+                " No article has a date: stories on one topic a few days apart may be merged into one (dates "
+                "help keep them apart; read the articles from a CSV or JSONL file with a date column).")
     out.append(_section(
         "Same events, side by side",
         f"The {len(run.articles)} articles form {n_stories} "
@@ -694,10 +991,11 @@ def _events_block(run: FramingRun):
         "and dates; the groups `framing events` writes as event_id). Within each story, sentences that report "
         "the same event or claim are lined up: "
         f"{len(shared)} events are reported by several articles; {int((summary['n_articles'] == 1).sum())} "
-        "sentences appear in one article only (what the others leave out, listed in the diff below).",
+        "sentences appear in one article only (what the others leave out, listed in the diff below)." + no_dates,
         None, shared.drop(columns=["n_sentences"], errors="ignore")))
     multi = table[table["event_id"].isin(shared["event_id"])]
     if not multi.empty:
+        multi = multi.assign(article_id=multi["article_id"].map(labels))
         fig = _figure(7.5, 1.0 + 0.42 * multi["event_id"].nunique())
         plot_event_heatmap(multi, ax=fig.subplots())
         figures["event_heatmap.png"] = _png(fig)
@@ -713,35 +1011,48 @@ def _events_block(run: FramingRun):
             "event_heatmap.png", multi[keep].round(3)))
     # the framing diff of the most comparable pair of articles in one story
     n_pairs = int(sum(len(g) * (len(g) - 1) // 2 for _, g in groups.groupby("event_id")))
-    pair = _diff_pair(groups, aligned, run.articles)
+    from .frames import frame_lean
+
+    leans = frame_lean(run.sentences, interval=INTERVAL).set_index("article_id")["lean"]
+    pair = _diff_pair(groups, aligned, run.articles, lean=leans.to_dict())
     if pair is not None:
         a, b = pair
         diff = framing_diff(run.sentences, a, b, aligned=aligned, embeddings=run.embeddings,
                             codebook=run.codebook)
         fig = _figure(12, 1.2 + 0.45 * min(len(diff), 30))
-        plot_framing_diff(diff, a_label=a, b_label=b, ax=fig.subplots(),
+        plot_framing_diff(diff, a_label=labels[a], b_label=labels[b], ax=fig.subplots(),
                           palette=frame_palette(run.frame_ids + ["none"]))
         figures["framing_diff.png"] = _png(fig)
         cols = ["event_id", "kind", "text_a", "frame_a", "text_b", "frame_b", "similarity"]
+        lean_of = ", ".join(f"{labels[x]} {leans.get(x, float('nan')):+.2f}" for x in (a, b))
+        cross = len({_sources(run.articles).get(x) for x in (a, b)} - {None}) == 2
         out.append(_section(
-            f"Framing diff: {a} vs {b}",
+            f"Framing diff: {labels[a]} vs {labels[b]}",
             "Aligned sentence pairs side by side, coloured by frame (dashed: the two articles frame the pair "
             "differently), then the sentences only one side has. similarity: how alike the two sentences "
             "are once what all these sentences share is taken away (0 = no more alike than any two of "
             "them); pairs below 0.12, where two sentences would not seed an event, are listed as unpaired. "
-            + (f"The report shows the diff of one pair of articles ({n_pairs} pairs share a story): the "
-               "pair that reports the most events in common, from two outlets when the sources are known; "
-               "framing.events.framing_diff gives any other." if n_pairs > 1 else ""),
+            + (f"The report shows the diff of one pair of articles ({n_pairs} pairs share a story): of the pairs "
+               "in one story that report at least one event in common"
+               + (", from two different outlets" if cross else "")
+               + ", the pair whose leans differ most (the sharpest contrast; ties go to the pair with more "
+               f"events in common). Leans: {lean_of}. framing.events.framing_diff gives any other pair."
+               if n_pairs > 1 else ""),
             "framing_diff.png", diff[cols].round(3)))
-    return out, figures, {}
+    stories = {str(a): int(e) for a, e in zip(groups["article_id"], groups["event_id"])}
+    return out, figures, {"stories": stories}
 
 
-def _diff_pair(groups: pd.DataFrame, aligned: pd.DataFrame, articles: pd.DataFrame):
+def _diff_pair(groups: pd.DataFrame, aligned: pd.DataFrame, articles: pd.DataFrame, lean: dict | None = None):
     """The pair of articles of one story to show in the diff, or None.
 
     Preferred, in order: two different known outlets (a comparison across
-    sides, not an outlet with itself), the most events both report, the
-    earlier story and articles (a reproducible tie-break).
+    sides, not an outlet with itself), at least one event both report (a
+    diff with nothing aligned shows little), the largest difference of
+    ``lean`` (``article_id -> lean``; an article without one comes last),
+    the most events both report, the earlier story and articles (a
+    reproducible tie-break). Without ``lean``, the most events both report
+    decides.
     """
     from collections import Counter
 
@@ -763,7 +1074,11 @@ def _diff_pair(groups: pd.DataFrame, aligned: pd.DataFrame, articles: pd.DataFra
         for i, a in enumerate(ids):
             for b in ids[i + 1:]:
                 other_outlet = a in src and b in src and src[a] != src[b]
-                key = (other_outlet, together[(a, b)])
+                contrast = -1.0
+                if lean is not None:
+                    la, lb = lean.get(a, np.nan), lean.get(b, np.nan)
+                    contrast = -1.0 if pd.isna(la) or pd.isna(lb) else round(abs(float(la) - float(lb)), 9)
+                key = (other_outlet, together[(a, b)] > 0, contrast, together[(a, b)])
                 if best_key is None or key > best_key:
                     best, best_key = (a, b), key
     return best

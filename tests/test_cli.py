@@ -69,7 +69,7 @@ def test_articles_csv_has_shares_that_sum_to_one(report_dir):
     assert (df["share_western_threat"] <= df["share_western_threat_high"]).all()
 
 
-def test_manifest_records_model_versions_and_seeds(report_dir):
+def test_manifest_records_model_versions_and_seeds(report_dir, seeds_dir):
     m = json.loads((report_dir / "manifest.json").read_text())
     assert m["embedder"]["model"].startswith("sentence-transformers/all-MiniLM-L6-v2@")
     assert m["codebook"]["id"] == "western-threat-vs-russian-defensive" and len(m["codebook"]["sha256"]) == 64
@@ -81,12 +81,28 @@ def test_manifest_records_model_versions_and_seeds(report_dir):
     assert m["parameters"]["random_state"] == 42
     assert m["versions"]["sentence-transformers"]
     assert len(m["inputs"]) == 2
+    # what it takes to run it again: the inputs and command line as given, a hash of the articles, the time
+    assert m["input"]["paths"] == [str(seeds_dir)]
+    assert m["command"][:2] == ["framing", "report"] and m["command"][-2:] == ["--out", str(report_dir)]
+    assert m["input"]["paths"] == m["command"][2:-2] and len(m["input"]["articles_sha256"]) == 64
+    assert m["created_utc"].endswith("Z")
+
+
+def test_report_of_undated_articles_says_dates_are_missing(report_dir):
+    page = (report_dir / "report.html").read_text(encoding="utf-8")
+    assert "No article has a date" in page  # the seeds are .txt files: no dates
 
 
 def test_same_input_gives_same_tables(report_dir, seeds_dir, tmp_path):
     assert main(["report", str(seeds_dir), "--out", str(tmp_path)]) == 0
-    for name in ("sentences.csv", "articles.csv"):
+    for name in ("sentences.csv", "articles.csv", "report.html"):
         assert (tmp_path / name).read_bytes() == (report_dir / name).read_bytes()
+    # the manifests differ only in the time and the --out of the command line
+    m1, m2 = (json.loads((d / "manifest.json").read_text()) for d in (report_dir, tmp_path))
+    assert m1["command"][:-1] == m2["command"][:-1]
+    for m in (m1, m2):
+        m.pop("created_utc"), m.pop("command")
+    assert m1 == m2
 
 
 def test_frames_command_keeps_input_columns(tmp_path):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -64,3 +67,210 @@ def test_run_shares_by_an_article_column(fake_embedder):
     bare = run_pipeline(arts.drop(columns="source"), embedder=fake_embedder, method="prototype")
     with pytest.raises(FramingError, match="no article has a source"):
         bare.shares(by="source")
+
+
+# --------------------------------------------------------------------------- the outlet view, comparisons, manifest
+
+_STORIES = {  # two stories, three outlets each; a third outlet only in the second story
+    "k1": ("Herald", "2026-03-10", "Russia launched drones at Kharkiv, killing seven. Russia attacked homes. "
+                                   "Kyiv called it terror."),
+    "k2": ("Novosti", "2026-03-10", "NATO provoked Russia with weapons for Kyiv. Moscow struck military targets "
+                                    "in Kharkiv. Russia has no desire to attack Europe."),
+    "k3": ("Wire", "2026-03-10", "Drones hit Kharkiv overnight, officials said. Russia said it struck military "
+                                 "targets."),
+    "s1": ("Herald", "2026-05-21", "The EU adopted sanctions against Russia's shadow fleet. Russia threatens "
+                                   "European security."),
+    "s2": ("Novosti", "2026-05-21", "Brussels sanctions hurt Europeans, Moscow said. NATO expansion provoked "
+                                    "the conflict."),
+    "s3": ("Baltic", "2026-05-20", "Sanctions on Russia's shadow fleet were agreed. Russia threatens the Baltic."),
+}
+
+
+def _outlet_articles(dates=True):
+    rows = [{"article_id": a, "title": None, "text": t, "source": s, "date": d if dates else None}
+            for a, (s, d, t) in _STORIES.items()]
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture(scope="module")
+def outlet_run():
+    from tests.conftest import FakeEmbedder
+
+    from framing.report import run_pipeline
+
+    return run_pipeline(_outlet_articles(), embedder=FakeEmbedder(), method="prototype")
+
+
+def test_article_labels_name_the_outlet_when_known():
+    from framing.report import article_labels
+
+    arts = pd.DataFrame({"article_id": ["a07", "b", "c"], "source": ["Atlantic Herald ", None, ""]})
+    assert article_labels(arts) == {"a07": "a07 · Atlantic Herald", "b": "b", "c": "c"}
+    assert article_labels(arts.drop(columns="source")) == {"a07": "a07", "b": "b", "c": "c"}
+
+
+def test_article_table_has_source_and_date_only_when_articles_have_them(outlet_run, fake_embedder):
+    from framing.report import article_table, run_pipeline
+
+    t = article_table(outlet_run)
+    assert list(t.columns[:5]) == ["article_id", "title", "source", "date", "n_sentences"]
+    assert dict(zip(t["article_id"], t["source"])) == {a: v[0] for a, v in _STORIES.items()}
+    bare = run_pipeline(_outlet_articles().assign(source=None, date=None), embedder=fake_embedder, method="prototype")
+    assert "source" not in article_table(bare).columns and "date" not in article_table(bare).columns
+
+
+def test_outlet_table_pools_each_outlets_sentences(outlet_run):
+    from framing.frames import frame_lean
+    from framing.report import outlet_table
+
+    t = outlet_table(outlet_run).set_index("source")
+    assert list(t.index) == ["Baltic", "Herald", "Novosti", "Wire"]
+    per_article = outlet_run.sentences.groupby("article_id").size()
+    assert t.loc["Herald", "n_articles"] == 2
+    assert t.loc["Herald", "n_sentences"] == per_article["k1"] + per_article["s1"]
+    shares = t[[f"share_{f}" for f in outlet_run.frame_ids + ["none"]]].sum(axis=1)
+    assert ((shares - 1).abs() < 1e-3).all()
+    assert (t["share_none_low"] <= t["share_none"]).all() and (t["share_none"] <= t["share_none_high"]).all()
+    # the lean is that of the outlet's sentences pooled
+    herald = outlet_run.sentences[outlet_run.sentences["article_id"].isin(["k1", "s1"])].assign(source="Herald")
+    herald.attrs = dict(outlet_run.sentences.attrs)
+    expected = frame_lean(herald, by="source")["lean"].iloc[0]
+    assert t.loc["Herald", "lean"] == pytest.approx(expected, abs=1e-4, nan_ok=True)
+
+
+def test_comparisons_stay_within_stories_and_holm_covers_what_was_compared(outlet_run):
+    from framing.report import _comparisons, _holm
+
+    stories = {"k1": 0, "k2": 0, "k3": 0, "s1": 1, "s2": 1, "s3": 1}
+    c = _comparisons(outlet_run, stories)
+    arts, outs = c["articles"], c["outlets"]
+    assert c["by_story"] and c["n_pairs"] == 6 and len(arts) == 6
+    assert all(stories[a] == stories[b] == st for st, a, b in zip(arts["story"], arts["a"], arts["b"]))
+    assert len(outs) == 6 and set(outs["a"]) | set(outs["b"]) == {"Baltic", "Herald", "Novosti", "Wire"}
+    # one Holm family: the article pairs and the outlet pairs made, not all 15 article pairs
+    p = np.concatenate([arts["p_value"].to_numpy(float), outs["p_value"].to_numpy(float)])
+    np.testing.assert_allclose(np.concatenate([arts["p_holm"], outs["p_holm"]]).astype(float), _holm(p))
+    # one story (or no grouping): every pair, as before
+    for one in ({a: 0 for a in stories}, None):
+        c1 = _comparisons(outlet_run, one)
+        assert not c1["by_story"] and len(c1["articles"]) == 15 and "story" not in c1["articles"].columns
+
+
+def test_comparisons_without_outlets_or_shared_stories(fake_embedder):
+    from framing.report import _compare_block, _comparisons, run_pipeline
+
+    run = run_pipeline(_outlet_articles().assign(source=None), embedder=fake_embedder, method="prototype")
+    c = _comparisons(run, {a: i for i, a in enumerate(_STORIES)})  # every article its own story
+    assert c["n_pairs"] == 0 and c["articles"].empty and c["outlets"].empty
+    sections, _, _ = _compare_block(run, {a: i for i, a in enumerate(_STORIES)})
+    assert [s["title"] for s in sections] == ["Do the articles differ?"]
+    assert "No two articles share a story" in sections[0]["note"] and sections[0]["table"] is None
+
+
+def test_diff_prefers_the_largest_lean_contrast_across_outlets():
+    groups = pd.DataFrame({"article_id": ["a", "b", "c", "d"], "event_id": [0, 0, 0, 0]})
+    # a-b share three events, a-c one, b-c one, d shares none
+    aligned = pd.DataFrame({"event_id": [0, 0, 1, 1, 2, 2, 3, 3, 4, 4],
+                            "article_id": ["a", "b", "a", "b", "a", "b", "a", "c", "b", "c"]})
+    articles = pd.DataFrame({"article_id": ["a", "b", "c", "d"], "source": ["West", "Wire", "East", "East"]})
+    lean = {"a": 0.8, "b": 0.1, "c": -0.7, "d": -1.0}
+    # a-d differ most but share no event; a-c is the sharpest contrast of the pairs that do
+    assert _diff_pair(groups, aligned, articles, lean=lean) == ("a", "c")
+    # equal contrasts: more events in common wins (a-b three, b-c one)
+    assert _diff_pair(groups, aligned, articles, lean={"a": 0.5, "b": -0.5, "c": 0.5, "d": 0.0}) == ("a", "b")
+    # an article without a lean (nothing framed) is the last choice
+    assert _diff_pair(groups, aligned, articles, lean={"a": 0.8, "b": 0.1, "c": float("nan"), "d": 0}) == ("a", "b")
+    # two outlets still come before one outlet with itself, however different
+    same = articles.assign(source=["X", "X", "X", "Y"])
+    assert _diff_pair(groups, aligned, same, lean=lean) == ("a", "d")
+
+
+def test_manifest_records_the_inputs_as_given_the_command_and_the_time(tmp_path, monkeypatch, fake_embedder):
+    import re
+
+    from framing.report import run_manifest, run_pipeline
+
+    _outlet_articles().to_json(tmp_path / "corpus.jsonl", orient="records", lines=True)
+    monkeypatch.chdir(tmp_path)
+    run = run_pipeline("corpus.jsonl", embedder=fake_embedder, method="prototype")
+    m = run_manifest(run, command=["framing", "report", "corpus.jsonl"])
+    assert m["input"]["paths"] == ["corpus.jsonl"]  # relative as given, never this machine's absolute path
+    assert str(tmp_path) not in json.dumps(m)
+    assert re.fullmatch(r"[0-9a-f]{64}", m["input"]["articles_sha256"])
+    assert m["command"] == ["framing", "report", "corpus.jsonl"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", m["created_utc"])
+    assert "created_utc" not in run_manifest(run, timestamp=False)
+    # the articles' hash follows their content, sources and dates included
+    other = run_pipeline(_outlet_articles(dates=False), embedder=fake_embedder, method="prototype")
+    m2 = run_manifest(other)
+    assert m2["input"]["articles_sha256"] != m["input"]["articles_sha256"] and m2["input"]["paths"] is None
+    assert m2["command"] is None
+    from pathlib import Path
+
+    import framing
+
+    if (Path(framing.__file__).resolve().parent.parent / ".git").exists():
+        assert re.fullmatch(r"[0-9a-f]{40}", m["framing_git"]["commit"])
+
+
+@pytest.fixture
+def fake_report_embedder(fake_embedder, monkeypatch):
+    """Every embedder the report makes is the fake one (no model load)."""
+    import os
+
+    import framing.embed
+
+    monkeypatch.setattr(framing.embed, "get_embedder",
+                        lambda e=None, **k: fake_embedder if e is None or isinstance(e, (str, os.PathLike)) else e)
+    monkeypatch.setattr(framing.embed, "Embedder", lambda *a, **k: fake_embedder)
+    return fake_embedder
+
+
+@pytest.mark.slow  # two reports (UMAP map, clusters) on six short articles, with the fake embedder
+def test_report_has_an_outlet_view_and_reruns_to_the_same_tables(tmp_path, monkeypatch, fake_report_embedder):
+    from framing.cli import main
+
+    runs = []
+    for name in ("one", "two"):  # the same command, relative paths, in two folders; computed afresh each time
+        (tmp_path / name).mkdir()
+        _outlet_articles().to_json(tmp_path / name / "corpus.jsonl", orient="records", lines=True)
+        monkeypatch.chdir(tmp_path / name)
+        assert main(["report", "corpus.jsonl", "--out", "rep", "--no-cache"]) == 0
+        runs.append(tmp_path / name / "rep")
+    one, two = runs
+    arts = pd.read_csv(one / "articles.csv")
+    assert {"source", "date"} <= set(arts.columns) and arts["source"].tolist() == [v[0] for v in _STORIES.values()]
+    outlets = pd.read_csv(one / "outlets.csv")
+    assert sorted(outlets["source"]) == ["Baltic", "Herald", "Novosti", "Wire"]
+    page = (one / "report.html").read_text(encoding="utf-8")
+    assert "Frame shares per outlet" in page and "Do the outlets differ?" in page
+    assert "<td>k1 · Herald</td>" in page and (one / "figures" / "outlet_shares.png").is_file()
+    assert "No article has a date" not in page
+    # the article pairs tested are pairs within one story: never a Kharkiv article against a sanctions one
+    import re
+
+    section = page.split("<h2>Do the articles differ?</h2>")[1].split("<h2>")[0]
+    assert "Pairs of articles in the same story" in section
+    pairs = [re.findall(r"<td>([ks]\d) · ", row) for row in re.findall(r"<tr>(.*?)</tr>", section, re.S)[1:]]
+    assert pairs and all(len(p) == 2 and p[0][0] == p[1][0] for p in pairs), pairs
+    m = json.loads((one / "manifest.json").read_text())
+    assert m["input"]["paths"] == ["corpus.jsonl"]
+    assert m["command"] == ["framing", "report", "corpus.jsonl", "--out", "rep", "--no-cache"]
+    # the tables, figures and page are the same bytes; the manifests differ only in the time
+    for name in ["report.html", "sentences.csv", "articles.csv", "outlets.csv"] + [
+            f"figures/{p.name}" for p in (one / "figures").glob("*.png")]:
+        assert (one / name).read_bytes() == (two / name).read_bytes(), name
+    m2 = json.loads((two / "manifest.json").read_text())
+    assert {k: v for k, v in m.items() if k != "created_utc"} == {k: v for k, v in m2.items() if k != "created_utc"}
+
+
+@pytest.mark.slow
+def test_report_without_dates_or_sources_says_so_and_keeps_the_old_tables(tmp_path, fake_report_embedder):
+    from framing.report import build_report
+
+    r = build_report(_outlet_articles(dates=False).assign(source=None), tmp_path / "rep", cache=False)
+    page = r["html"].read_text(encoding="utf-8")
+    assert "No article has a date" in page
+    assert r["outlets"] is None and not (tmp_path / "rep" / "outlets.csv").exists()
+    assert "Do the outlets differ?" not in page and "·" not in page.split("<h2>Sentences</h2>")[1]
+    assert list(pd.read_csv(r["articles"]).columns[:3]) == ["article_id", "title", "n_sentences"]
