@@ -119,7 +119,9 @@ pd.Series({m: (probe["expected"] == f).mean() for m, f in checks.items()}, name=
 # Now the seed articles. With the stance method, `none` means that the sentence names no codebook
 # actor, that it is off the codebook's topic (its cosine to every exemplar is below 0.33,
 # `min_relevance`, or, with the actors' names replaced by "someone", below 0.31,
-# `min_masked_relevance`), or that the best frame's probability (`confidence`) is below the
+# `min_masked_relevance`), that, names masked, it reads more like the codebook's `[neutral]`
+# exemplars (on-topic reporting without a stance: summits, talks, visits) than like any frame's
+# (`neutral_margin`), or that the best frame's probability (`confidence`) is below the
 # abstention threshold (0.55 for two frames); the thresholds were chosen on labelled news
 # sentences. The `none_reason` column says which of these it was. Low `confidence` marks a near tie. The
 # plane of the two frame scores shows both: points near the dashed diagonal score alike on both
