@@ -129,7 +129,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("frames", help="score the sentences of a CSV against a codebook",
                        description="Read a CSV with a 'text' column and write every input column, then one score "
-                                   "column per frame id, then 'frame' and 'confidence'.")
+                                   "column per frame id, then 'frame', 'confidence' and 'none_reason' (why a "
+                                   "sentence got 'none': no actor, off topic, neutral, low confidence).")
     p.add_argument("input", metavar="INPUT.csv")
     p.add_argument("--out", required=True, metavar="OUT.csv")
     _add_model_args(p)

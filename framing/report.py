@@ -434,7 +434,8 @@ def _figure(width: float, height: float):
 
 
 def frames_csv(input_path, out_path, *, codebook=None, model=None, cache: bool = True) -> int:
-    """``framing frames``: score a CSV's ``text`` column; write input columns, scores, ``frame``, ``confidence``.
+    """``framing frames``: score a CSV's ``text`` column; write input columns, scores, ``frame``, ``confidence``
+    and, when the scorer gives it (the default stance method does), ``none_reason``.
 
     Returns the number of rows written.
     """
@@ -445,11 +446,12 @@ def frames_csv(input_path, out_path, *, codebook=None, model=None, cache: bool =
 
     table = read_table(input_path)
     cb = load_codebook(codebook)
-    clash = [c for c in cb.frame_ids + ["frame", "confidence"] if c in table.columns]
+    clash = [c for c in cb.frame_ids + ["frame", "confidence", "none_reason"] if c in table.columns]
     if clash:
         raise FramingError(f"{input_path}: column {clash[0]!r} clashes with an output column; rename it")
     scored = score_frames(table, codebook=cb, embedder=get_embedder(model, cache=cache))
     cols = list(table.columns) + cb.frame_ids + ["frame", "confidence"]
+    cols += ["none_reason"] if "none_reason" in scored.columns else []
     _write_csv(scored[cols], Path(out_path))
     return len(scored)
 

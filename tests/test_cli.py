@@ -107,14 +107,18 @@ def test_same_input_gives_same_tables(report_dir, seeds_dir, tmp_path):
 
 def test_frames_command_keeps_input_columns(tmp_path):
     src = tmp_path / "in.csv"
-    pd.DataFrame({"id": [1, 2], "text": ["Russia conducted missile strikes against Kyiv.",
-                                         "Lavrov said Moscow has no desire to attack Europe."], "note": ["a", "b"]}
+    pd.DataFrame({"id": [1, 2, 3], "text": ["Russia conducted missile strikes against Kyiv.",
+                                            "Lavrov said Moscow has no desire to attack Europe.",
+                                            "The weather in Lisbon was sunny."], "note": ["a", "b", "c"]}
                  ).to_csv(src, index=False)
     out = tmp_path / "out.csv"
     assert main(["frames", str(src), "--out", str(out)]) == 0
-    df = pd.read_csv(out)
-    assert list(df.columns) == ["id", "text", "note", "western_threat", "russian_defensive", "frame", "confidence"]
-    assert df["id"].tolist() == [1, 2]
+    df = pd.read_csv(out, keep_default_na=False)
+    assert list(df.columns) == ["id", "text", "note", "western_threat", "russian_defensive", "frame", "confidence",
+                                "none_reason"]
+    assert df["id"].tolist() == [1, 2, 3]
+    assert df["frame"].iloc[2] == "none" and df["none_reason"].iloc[2] == "no actor"  # why it is none
+    assert (df["none_reason"] == "").sum() == (df["frame"] != "none").sum()
 
 
 def test_frames_without_text_column_is_one_line_exit_2(tmp_path, capsys):
