@@ -777,7 +777,8 @@ def _compare_block(run: FramingRun, stories: dict | None = None):
         which = (f"Pairs of articles in the same story ({n_pairs} pair{'s' if n_pairs != 1 else ''} in "
                  f"{c['n_multi']} of the {n_st} stories of 'Same events, side by side'): articles about different "
                  "events are not compared, since a difference between them would say as much about the events "
-                 "as about their framing.")
+                 "as about their framing. The story column numbers the stories as `framing events` numbers them "
+                 "(its event_id).")
         if not n_pairs:
             which = (f"No two articles share a story (the {n_st} stories of 'Same events, side by side' have one "
                      "article each), so no pair of articles is compared.")
@@ -990,10 +991,11 @@ def _events_block(run: FramingRun):
         "Same events, side by side",
         f"The {len(run.articles)} articles form {n_stories} "
         f"stor{'y' if n_stories == 1 else 'ies'} (articles about the same event, grouped by meaning, shared names "
-        "and dates; the groups `framing events` writes as event_id). Within each story, sentences that report "
-        "the same event or claim are lined up: "
+        "and dates; the groups `framing events` writes as its event_id). Within each story, sentences that "
+        "report the same event or claim are lined up into events (the event_id of the tables below): "
         f"{len(shared)} events are reported by several articles; {int((summary['n_articles'] == 1).sum())} "
-        "sentences appear in one article only (what the others leave out, listed in the diff below)." + no_dates,
+        "events are reported by one article only (what the others leave out; the diff below shows, for one "
+        "pair of articles, every sentence left unpaired)." + no_dates,
         None, shared.drop(columns=["n_sentences"], errors="ignore")))
     multi = table[table["event_id"].isin(shared["event_id"])]
     if not multi.empty:
