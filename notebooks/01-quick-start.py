@@ -73,7 +73,8 @@ sentences.head(8)
 # `run_pipeline` does every step at once: read, segment, embed (through an on-disk cache, so a
 # second run is fast) and score. `run.sentences` is the sentence table with **one score column
 # per frame**, the assigned `frame` (a frame id, or `none`: the sentence names no codebook actor,
-# is off the codebook's topic, or no frame is clearly ahead) and a `confidence` between 0 and 1.
+# is off the codebook's topic, reads like on-topic reporting without a stance, or no frame is
+# clearly ahead; `none_reason` says which) and a `confidence` between 0 and 1.
 # Notebook 02 explains how the scores are computed.
 
 # %%

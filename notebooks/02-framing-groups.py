@@ -124,8 +124,9 @@ pd.Series({m: (probe["expected"] == f).mean() for m, f in checks.items()}, name=
 # (`neutral_margin`), or that the best frame's probability (`confidence`) is below the
 # abstention threshold (0.55 for two frames); the thresholds were chosen on labelled news
 # sentences. The `none_reason` column says which of these it was. Low `confidence` marks a near tie. The
-# plane of the two frame scores shows both: points near the dashed diagonal score alike on both
-# frames.
+# plane of the two frame scores shows both. With two frames the scores are probabilities that sum
+# to 1, so every sentence lies on one line from top left to bottom right: the nearer the dashed
+# diagonal (the middle of that line), the closer the tie.
 
 # %%
 run = framing.run_pipeline(SEEDS)

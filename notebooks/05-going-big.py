@@ -57,8 +57,9 @@ len(texts)
 #
 # `Embedder` keeps a content-addressed cache on disk: a vector is stored under a hash of the model
 # and the text. By default it lives in `$FRAMING_CACHE` or your user cache folder; here we point
-# it at an empty folder to see a cold start. The cold time includes loading the model (importing
-# torch and reading the weights), which a warm run skips as well.
+# it at an empty folder to see a cold start. The cold time includes loading the model (with the
+# default `onnx-int8` backend: the ONNX model exported once into the cache folder, then read by
+# onnxruntime; torch is only imported for that export), which a warm run skips as well.
 
 # %%
 cold = framing.Embedder(cache_dir=CACHE)
@@ -121,8 +122,11 @@ print(f"{len(repeated)} texts, {emb.n_computed_} embedded, {time.perf_counter() 
 #
 # For tens of thousands of articles:
 #
-# - **Batching.** `Embedder(batch_size=64)` sets the texts per forward pass (raise it on a GPU,
-#   `device="cuda"`). Texts are sorted by length before batching, which saves padding.
+# - **Batching.** `Embedder(batch_size=...)` sets the texts per forward pass. The CPU default,
+#   `onnx-int8`, runs one text per pass on purpose (its activations are quantised per batch, so in
+#   larger batches a vector moves by ~1e-3 with its batch-mates) and keeps the cores busy with
+#   sentences side by side; on a GPU (`backend="torch", device="cuda"`) raise it to 64 or more.
+#   Texts are sorted by length before batching, which saves padding.
 # - **Chunks you can resume.** `encode(texts, chunk_size=2048)` computes and *writes to the cache*
 #   chunk by chunk, so an interrupted run keeps what it finished: run it again and it continues.
 #   The cache files are written atomically, so several processes can fill one cache at once
