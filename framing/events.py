@@ -702,11 +702,12 @@ class EventGrouper:
             raise FramingError("EventGrouper is not fitted yet; call fit(articles) first")
 
     def table(self) -> pd.DataFrame:
-        """``article_id``, ``event_id``, ``event_size`` and ``cohesion`` (mean similarity to the event's other articles)."""
+        """``article_id``, ``event_id``, ``event_size`` and ``cohesion`` (the article's mean combined
+        similarity to the event's other articles; NaN for an article alone in its event)."""
         self._check_fitted()
         lab = self.labels_
         size = np.bincount(lab)[lab]
-        coh = np.ones(len(lab))
+        coh = np.full(len(lab), np.nan)
         for e in np.unique(lab):
             idx = np.flatnonzero(lab == e)
             if len(idx) > 1:
@@ -741,7 +742,8 @@ def group_events(articles, *, embedder=None, embeddings=None, threshold: float |
     -------
     pandas.DataFrame
         One row per article, in input order: ``article_id``, ``event_id``
-        (from 0), ``event_size``, ``cohesion``, and ``title``, ``source``
+        (from 0), ``event_size``, ``cohesion`` (mean similarity to the
+        event's other articles; empty for an article alone), and ``title``, ``source``
         and ``date`` when the articles have them (the values the grouping
         used, so a reader can check a merge or a split).
     """

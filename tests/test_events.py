@@ -602,3 +602,15 @@ def test_align_events_warns_when_one_event_swallows_several_articles():
         warnings.simplefilter("error", FramingWarning)
         al = align_events(s.assign(story=s["article_id"]), embeddings=e, names_weight=1.0, by="story")
     assert al["event_id"].nunique() == 30
+
+
+def test_cohesion_is_empty_for_an_article_alone(synthetic, fake_embedder):
+    """An article alone in its event has no other article to be similar to: NaN, not a perfect 1.0."""
+    arts = pd.concat([synthetic, pd.DataFrame({"article_id": ["lone"], "title": ["Grain harvest"],
+                                               "text": ["Grain harvest\n\nFarmers in Kansas harvested wheat early."]})],
+                     ignore_index=True)
+    t = EventGrouper(embedder=fake_embedder, threshold=0.8, neighbors=None).fit(arts).table()
+    alone = t["event_size"] == 1
+    assert alone.any() and (~alone).any()
+    assert t.loc[alone, "cohesion"].isna().all() and t.loc[~alone, "cohesion"].notna().all()
+    assert t.loc[~alone, "cohesion"].between(-1, 1.5).all()
