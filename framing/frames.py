@@ -272,6 +272,13 @@ def frame_shares(scored: pd.DataFrame, *, by: str = "article_id", frames=None, i
 
     Parameters
     ----------
+    scored : pandas.DataFrame
+        The sentence table from :func:`score_frames` (a ``frame`` column and
+        the ``by`` column).
+    by : str
+        The column to group by: ``article_id`` (default), or any column of
+        the table. For an article column such as ``source``, merge it in from
+        the article table first, or use ``run.shares(by="source")``.
     frames : list of str, optional
         The labels to report, in this order. Default: every frame of the
         table (its score columns) and ``none``, whether or not a sentence got

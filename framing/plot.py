@@ -81,6 +81,10 @@ def plot_frame_map(data: pd.DataFrame, *, x: str = "x", y: str = "y", hue: str =
     data : DataFrame
         A scored sentence table with projection columns (see
         :func:`framing.maps.add_projection`): ``x``, ``y``, ``hue``, ``style``.
+    style : str
+        The column whose values get a marker each: ten shapes, filled for
+        the first ten values and hollow for the next ten; past twenty they
+        repeat, with a warning (``style="source"`` gives one per outlet).
     interactive : bool, optional
         Attach hover tooltips (sentence and article) with mplcursors. ``None``
         does so only under an interactive backend such as ipympl
@@ -524,7 +528,9 @@ def plot_event_heatmap(table: pd.DataFrame, *, value: str = "lean", row: str = "
     label : str or None
         Column naming the events on the y axis (``keywords`` or ``label``).
     annotate : bool
-        Write the article's lean frame (``frame`` column) in each cell.
+        Write the article's lean frame (``frame`` column) in each cell; when
+        the cells are too narrow for the frame's name, its initials ("WT"),
+        which the colour bar spells out.
     frames : (str, str), optional
         The frames at the two ends of the lean (positive, negative), named on
         the colour bar; default the first two of ``table.attrs["frames"]``

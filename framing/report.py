@@ -486,8 +486,17 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
     Parameters
     ----------
     source : paths, glob, CSV/JSONL or DataFrame
+        Anything :func:`framing.corpus.read_articles` accepts.
     out : path
         The output folder; created if needed.
+    codebook : str, path or Codebook, optional
+        The framing groups (default: the bundled Western threat vs Russian
+        defensive codebook); the report needs at least two frames.
+    model : str, optional
+        A sentence-transformers model name or folder (default: the bundled
+        all-MiniLM-L6-v2).
+    cache : bool
+        Use the on-disk embedding and report-block cache.
     events : bool
         Include the "same events" section.
     run : FramingRun, optional
