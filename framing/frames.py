@@ -440,7 +440,7 @@ def frame_lean(scored: pd.DataFrame, *, by: str = "article_id", positive: str | 
 
 def compare_articles(scored: pd.DataFrame, a, b, *, by: str = "article_id", positive: str | None = None,
                      negative: str | None = None, interval: str = "wilson", n_perm: int = 2000, n_boot: int = 2000,
-                     confidence: float = 0.95, random_state: int = 0) -> pd.DataFrame:
+                     confidence: float = 0.95, random_state: int = 0, cluster: str | None = None) -> pd.DataFrame:
     """Do two articles (or outlets, with ``by="source"``) lean differently?
 
     The effect size is the difference of lean indices ``lean(a) − lean(b)``
@@ -456,11 +456,22 @@ def compare_articles(scored: pd.DataFrame, a, b, *, by: str = "article_id", posi
     one. With a few framed sentences per side the p-value is the one to
     read: the interval is approximate there, and the two can disagree.
 
+    Comparing outlets, the sentences of one article are not independent
+    draws: an outlet with four articles is four observations, not eighty
+    sentences. ``cluster="article_id"`` makes the article the unit: the
+    permutation test re-assigns whole articles between the two sides (every
+    re-assignment when there are at most ``n_perm``, so the p-value is
+    exact, and never below one over their number), and the interval is a
+    bootstrap of articles within each side (``n_boot`` resamples; a side
+    with one article contributes no spread, so read such an interval as too
+    narrow).
+
     Returns
     -------
     pandas.DataFrame
         One row: ``a``, ``b``, ``n_a``, ``n_b`` (framed sentences), ``lean_a``,
-        ``lean_b``, ``diff``, ``ci_low``, ``ci_high``, ``p_value``.
+        ``lean_b``, ``diff``, ``ci_low``, ``ci_high``, ``p_value``; with
+        ``cluster``, also ``k_a`` and ``k_b`` (articles on each side).
     """
     _check_scored(scored, by)
     _check_interval(interval)
@@ -473,6 +484,9 @@ def compare_articles(scored: pd.DataFrame, a, b, *, by: str = "article_id", posi
     for name, key in (("a", a), ("b", b)):
         if key not in groups:
             raise FramingError(f"compare_articles: {name}={key!r} is not a value of column {by!r}")
+    if cluster is not None and cluster != by:
+        return _compare_clustered(scored, a, b, by, cluster, positive, negative, n_perm, n_boot, confidence,
+                                  random_state)
     fa = scored.loc[scored[by] == a, "frame"].to_numpy()
     fb = scored.loc[scored[by] == b, "frame"].to_numpy()
     fa = fa[np.isin(fa, [positive, negative])]
@@ -505,6 +519,60 @@ def compare_articles(scored: pd.DataFrame, a, b, *, by: str = "article_id", posi
         p_value = float((np.count_nonzero(np.abs(null) >= abs(diff) - 1e-12) + 1) / (n_perm + 1))
     return pd.DataFrame([{"a": a, "b": b, "n_a": len(fa), "n_b": len(fb), "lean_a": la, "lean_b": lb,
                           "diff": diff, "ci_low": ci[0], "ci_high": ci[1], "p_value": p_value}])
+
+
+def _compare_clustered(scored, a, b, by, cluster, positive, negative, n_perm, n_boot, confidence, random_state):
+    """compare_articles with ``cluster`` (e.g. articles within outlets) as the unit of resampling."""
+    import itertools
+    import math
+
+    if cluster not in scored.columns:
+        raise FramingError(f"compare_articles: cluster={cluster!r} is not a column of the table")
+    sides = []
+    for key in (a, b):
+        sub = scored[scored[by] == key]
+        fr = sub["frame"].to_numpy()
+        pos = pd.Series(fr == positive).groupby(sub[cluster].to_numpy(), sort=True).sum()
+        framed = pd.Series(np.isin(fr, [positive, negative])).groupby(sub[cluster].to_numpy(), sort=True).sum()
+        sides.append((pos.to_numpy(dtype=float), framed.to_numpy(dtype=float)))
+    (pa, ma), (pb, mb) = sides
+    if set(scored.loc[scored[by] == a, cluster]) & set(scored.loc[scored[by] == b, cluster]):
+        raise FramingError(f"compare_articles: some {cluster} values are on both sides ({by} {a!r} and {b!r}); "
+                           f"expected each {cluster} in one {by}")
+
+    def lean(p, m):
+        tot = m.sum(axis=-1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(tot > 0, 2 * p.sum(axis=-1) / np.where(tot > 0, tot, 1) - 1, np.nan)
+
+    la, lb = float(lean(pa, ma)), float(lean(pb, mb))
+    diff = la - lb
+    rng = np.random.default_rng(random_state)
+    alpha = (1 - confidence) / 2
+    ci, p_value = (float("nan"), float("nan")), float("nan")
+    if ma.sum() and mb.sum():
+        ia = rng.integers(0, len(pa), size=(n_boot, len(pa)))
+        ib = rng.integers(0, len(pb), size=(n_boot, len(pb)))
+        d = lean(pa[ia], ma[ia]) - lean(pb[ib], mb[ib])
+        d = d[np.isfinite(d)]
+        if len(d):
+            ci = (float(np.quantile(d, alpha)), float(np.quantile(d, 1 - alpha)))
+        P, M, k = np.concatenate([pa, pb]), np.concatenate([ma, mb]), len(pa)
+        n = len(P)
+        if math.comb(n, k) <= n_perm:  # every re-assignment of the articles: an exact test
+            combos = np.array(list(itertools.combinations(range(n), k)), dtype=np.int64)
+            extra = 0
+        else:
+            combos = np.argsort(rng.random((n_perm, n)), axis=1)[:, :k]
+            extra = 1  # the observed split, counted once
+        mask = np.zeros((len(combos), n), dtype=bool)
+        np.put_along_axis(mask, combos, True, axis=1)
+        null = lean(P * mask, M * mask) - lean(P * ~mask, M * ~mask)
+        null = null[np.isfinite(null)]  # a re-assignment that leaves a side with no framed sentence says nothing
+        p_value = float((np.count_nonzero(np.abs(null) >= abs(diff) - 1e-12) + extra) / (len(null) + extra))
+    return pd.DataFrame([{"a": a, "b": b, "n_a": int(ma.sum()), "n_b": int(mb.sum()), "lean_a": la, "lean_b": lb,
+                          "diff": diff, "ci_low": ci[0], "ci_high": ci[1], "p_value": p_value,
+                          "k_a": len(pa), "k_b": len(pb)}])
 
 
 def narrative_arc(scored: pd.DataFrame, *, by: str = "article_id", bins: int = 5, frames=None) -> pd.DataFrame:

@@ -288,10 +288,13 @@ def outlet_table(run: FramingRun) -> pd.DataFrame:
         One row per ``source`` (sorted): ``source, n_articles, n_sentences``,
         ``share_<frame>`` with ``share_<frame>_low/high`` (95% Wilson
         interval) for each frame and ``none``, then ``n_framed``, ``lean``,
-        ``lean_low``, ``lean_high`` (see :func:`framing.frames.frame_lean`).
-        Articles without a source are left out. The intervals treat the
-        sentences as independent; sentences of one article are not, so they
-        are too narrow for an outlet with few articles.
+        ``lean_low``, ``lean_high`` (see :func:`framing.frames.frame_lean`)
+        and ``lean_interval``: the lean's 95% interval resamples the outlet's
+        articles ("articles"), since its sentences are not independent
+        draws; for an outlet with one article it is the Wilson interval of
+        its sentences ("sentences (one article)"), too narrow for the
+        outlet. Articles without a source are left out. The share intervals
+        treat sentences as independent, and are too narrow in the same way.
     """
     from .frames import frame_lean, frame_shares
 
@@ -308,7 +311,25 @@ def outlet_table(run: FramingRun) -> pd.DataFrame:
     if len(run.frame_ids) >= 2:
         lean = frame_lean(sents, by="source", interval=INTERVAL)
         base = base.merge(lean[["source", "n_framed", "lean", "ci_low", "ci_high"]].rename(
-            columns={"ci_low": "lean_low", "ci_high": "lean_high"}).round(4), on="source", how="left")
+            columns={"ci_low": "lean_low", "ci_high": "lean_high"}), on="source", how="left")
+        # an outlet's articles, not its sentences, are the independent draws: resample them
+        pos, neg = run.frame_ids[0], run.frame_ids[1]
+        rng = np.random.default_rng(RANDOM_STATE)
+        unit = []
+        for i, outlet in enumerate(base["source"]):
+            g = sents[sents["source"] == outlet]
+            p = g["frame"].eq(pos).groupby(g["article_id"]).sum().to_numpy(float)
+            m = g["frame"].isin([pos, neg]).groupby(g["article_id"]).sum().to_numpy(float)
+            if len(p) < 2 or not m.sum():
+                unit.append("sentences (one article)" if len(p) < 2 else "")
+                continue
+            idx = rng.integers(0, len(p), size=(N_PERM, len(p)))
+            tot = m[idx].sum(axis=1)
+            boot = 2 * p[idx].sum(axis=1)[tot > 0] / tot[tot > 0] - 1
+            base.loc[i, ["lean_low", "lean_high"]] = np.quantile(boot, [0.025, 0.975])
+            unit.append("articles")
+        base["lean_interval"] = unit
+        base[["lean", "lean_low", "lean_high"]] = base[["lean", "lean_low", "lean_high"]].round(4)
     return base
 
 
@@ -698,10 +719,12 @@ def _outlet_block(run: FramingRun, outlets: pd.DataFrame):
     section = _section(
         "Frame shares per outlet",
         f"The sentences of each outlet's articles pooled (the source column; {len(outlets)} outlets, written to "
-        f"outlets.csv): shares and lean (+1 all {first.label}, −1 all {second.label}) with 95% Wilson intervals "
-        "in brackets. The intervals treat sentences as independent; sentences of one article are not, so they "
-        "are too narrow for an outlet with few articles, and an outlet that covered other stories is measured "
-        "on other material.", "outlet_shares.png", show)
+        f"outlets.csv): shares and lean (+1 all {first.label}, −1 all {second.label}) with 95% intervals in "
+        "brackets. The lean's interval resamples each outlet's articles, since the sentences of one article are "
+        "not independent draws (for an outlet with a single article it is the Wilson interval of its sentences, "
+        "too narrow for the outlet); the share intervals are Wilson intervals over sentences, and too narrow in "
+        "the same way. An outlet that covered other stories is measured on other material.",
+        "outlet_shares.png", show)
     return [section], {"outlet_shares.png": _png(fig)}, {}
 
 
@@ -712,8 +735,10 @@ def _comparisons(run: FramingRun, stories: dict | None = None) -> dict:
     With two or more stories, articles are compared within their story
     only; otherwise every pair. At most ``MAX_PAIRS`` article pairs are
     tested (in story, then article order). With two or more outlets, every
-    pair of outlets too, each outlet's sentences pooled. ``p_holm`` adjusts
-    over every comparison made, both tables together.
+    pair of outlets too, each outlet's sentences pooled, with the article as
+    the unit of the test and of the interval (``cluster="article_id"`` of
+    :func:`framing.frames.compare_articles`). ``p_holm`` adjusts over every
+    comparison made, both tables together.
 
     Returns
     -------
@@ -749,13 +774,19 @@ def _comparisons(run: FramingRun, stories: dict | None = None) -> dict:
     outs = pd.DataFrame(columns=cols)
     if len(outlets) >= 2:
         sents = _outlet_sentences(run)
-        outs = pd.concat([test(sents, a, b, by="source") for i, a in enumerate(outlets) for b in outlets[i + 1:]],
-                         ignore_index=True)
+        # the article is the unit: an outlet with four articles is four observations, not eighty sentences
+        outs = pd.concat([compare_articles(sents, a, b, by="source", cluster="article_id", n_perm=N_PERM,
+                                           n_boot=N_PERM, random_state=RANDOM_STATE)
+                          for i, a in enumerate(outlets) for b in outlets[i + 1:]], ignore_index=True)
     p_holm = _holm(np.concatenate([arts["p_value"].to_numpy(dtype=float), outs["p_value"].to_numpy(dtype=float)]))
     for df, p in ((arts, p_holm[:len(arts)]), (outs, p_holm[len(arts):])):
         df["p_holm"] = p
         few = df[["n_a", "n_b"]].astype(float).min(axis=1) < FEW_FRAMED
         df["note"] = np.where(few, f"fewer than {FEW_FRAMED} framed sentences on a side", "")
+    if len(outs) and "k_a" in outs.columns:
+        one = outs[["k_a", "k_b"]].astype(float).min(axis=1) < 2
+        outs["note"] = [("; ".join(x for x in (n, "one article on a side: the interval is too narrow") if x)
+                         if o else n) for n, o in zip(outs["note"], one)]
     if by_story:
         arts.insert(0, "story", [st for st, _, _ in shown])
     return {"articles": arts, "outlets": outs, "n_pairs": len(pairs), "by_story": by_story,
@@ -809,10 +840,14 @@ def _compare_block(run: FramingRun, stories: dict | None = None):
         sections.append(_section(
             "Do the outlets differ?",
             f"Every pair of the {outs[['a', 'b']].stack().nunique()} outlets (the source column), each outlet's "
-            f"framed sentences pooled over its articles. {lean_note} diff = lean_a − lean_b with Newcombe's 95% "
-            "interval; " + tests + " An outlet that covered other stories than another is compared on other "
-            "material, and sentences of one article are not independent: read a small p-value here with the "
-            "story pairs above, which compare like with like.", None, outs.round(4)))
+            f"framed sentences pooled over its articles. {lean_note} diff = lean_a − lean_b. The sentences of "
+            "one article are not independent, so here the article is the unit (k_a, k_b articles): the 95% "
+            "interval resamples articles within each outlet (too narrow when a side has one article), and "
+            f"p_value re-assigns whole articles between the two outlets (every way when there are at most "
+            f"{N_PERM}, so it cannot be smaller than the share of re-assignments as extreme as the one observed); "
+            "p_holm as above. An outlet that covered other stories than another is compared on other "
+            "material: read these beside the story pairs above, which compare like with like.",
+            None, outs.round(4)))
     return sections, {}, {}
 
 

@@ -345,3 +345,32 @@ def test_a_frame_no_sentence_got_has_a_share_of_zero_with_an_honest_interval():
     assert only["frame"].tolist() == ["east", "west"]
     with pytest.raises(FramingError, match="frames"):
         frame_shares(scored, frames=[1, 2])
+
+
+def test_comparing_outlets_with_articles_as_the_unit():
+    """Two outlets of four articles each: pooled, 80 sentences a side look overwhelming (tiny p); with
+    cluster='article_id' the test re-assigns whole articles (70 ways, exact), so p cannot go below 2/70,
+    and the leans are the pooled ones."""
+    from framing.frames import compare_articles
+
+    rows = []
+    for outlet, arts in (("A", ["a1", "a2", "a3", "a4"]), ("B", ["b1", "b2", "b3", "b4"])):
+        for k, art in enumerate(arts):
+            n_pos = 16 if outlet == "A" else 4 + 2 * (k == 0)
+            for i in range(20):
+                rows.append({"source": outlet, "article_id": art, "western_threat": 0.6, "russian_defensive": 0.4,
+                             "frame": "western_threat" if i < n_pos else "russian_defensive"})
+    t = pd.DataFrame(rows)
+    flat = compare_articles(t, "A", "B", by="source")
+    art = compare_articles(t, "A", "B", by="source", cluster="article_id")
+    assert flat["p_value"].iloc[0] < 0.001
+    p = art["p_value"].iloc[0]
+    assert p == pytest.approx(2 / 70)  # only the observed split and its mirror are as extreme
+    assert art[["lean_a", "lean_b", "diff", "n_a", "n_b"]].to_numpy()[0].tolist() == pytest.approx(
+        flat[["lean_a", "lean_b", "diff", "n_a", "n_b"]].to_numpy()[0].tolist())
+    assert art["k_a"].iloc[0] == art["k_b"].iloc[0] == 4
+    assert art["ci_low"].iloc[0] <= art["diff"].iloc[0] <= art["ci_high"].iloc[0]
+    # an article on both sides is refused
+    t.loc[t.index[0], "article_id"] = "b1"
+    with pytest.raises(FramingError, match="on both sides"):
+        compare_articles(t, "A", "B", by="source", cluster="article_id")

@@ -136,6 +136,15 @@ def test_outlet_table_pools_each_outlets_sentences(outlet_run):
     herald.attrs = dict(outlet_run.sentences.attrs)
     expected = frame_lean(herald, by="source")["lean"].iloc[0]
     assert t.loc["Herald", "lean"] == pytest.approx(expected, abs=1e-4, nan_ok=True)
+    # its interval resamples the outlet's articles: a mix of k1 and s1 lies between their own leans
+    n_art = dict(zip(t.index, t["n_articles"]))
+    assert all(t.loc[o, "lean_interval"] == ("articles" if n_art[o] > 1 else "sentences (one article)")
+               for o in t.index if t.loc[o, "n_framed"] > 0)
+    own = frame_lean(outlet_run.sentences, by="article_id").set_index("article_id")["lean"]
+    if t.loc["Herald", "lean_interval"] == "articles":
+        finite = own[["k1", "s1"]].dropna()  # an article with no framed sentence adds none to a resample
+        lo, hi = finite.min(), finite.max()
+        assert lo - 1e-4 <= t.loc["Herald", "lean_low"] <= t.loc["Herald", "lean_high"] <= hi + 1e-4
 
 
 def test_comparisons_stay_within_stories_and_holm_covers_what_was_compared(outlet_run):
@@ -150,6 +159,18 @@ def test_comparisons_stay_within_stories_and_holm_covers_what_was_compared(outle
     # one Holm family: the article pairs and the outlet pairs made, not all 15 article pairs
     p = np.concatenate([arts["p_value"].to_numpy(float), outs["p_value"].to_numpy(float)])
     np.testing.assert_allclose(np.concatenate([arts["p_holm"], outs["p_holm"]]).astype(float), _holm(p))
+    # outlets are compared with the article as the unit: k_a/k_b articles, and an exact p over their re-assignments
+    from framing.frames import compare_articles
+    from framing.report import _outlet_sentences
+
+    src = dict(zip(outlet_run.articles["article_id"], outlet_run.articles["source"]))
+    for _, r in outs.iterrows():
+        assert r["k_a"] == sum(v == r["a"] for v in src.values()) and r["k_b"] == sum(v == r["b"] for v in src.values())
+        if min(r["k_a"], r["k_b"]) == 1:
+            assert "one article on a side" in r["note"]
+        own = compare_articles(_outlet_sentences(outlet_run), r["a"], r["b"], by="source", cluster="article_id",
+                               n_perm=10_000)
+        assert r["p_value"] == pytest.approx(float(own["p_value"].iloc[0]))  # exact: the same whatever the seed
     # one story (or no grouping): every pair, as before
     for one in ({a: 0 for a in stories}, None):
         c1 = _comparisons(outlet_run, one)
