@@ -53,6 +53,17 @@ def fake_embedder():
     return FakeEmbedder()
 
 
+@pytest.fixture
+def fake_everywhere(fake_embedder, monkeypatch):
+    """Every embedder the CLI and the report make (by name or by default) is the fake one: no model load."""
+    import framing.embed
+
+    monkeypatch.setattr(framing.embed, "get_embedder",
+                        lambda e=None, **k: fake_embedder if e is None or isinstance(e, (str, os.PathLike)) else e)
+    monkeypatch.setattr(framing.embed, "Embedder", lambda *a, **k: fake_embedder)
+    return fake_embedder
+
+
 @pytest.fixture(scope="session")
 def seeds_dir():
     return SEEDS

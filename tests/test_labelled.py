@@ -55,13 +55,6 @@ def roles():
     return read_role_labels(EXAMPLES / "subtask-1-annotations.txt")
 
 
-@pytest.fixture
-def fake_everywhere(fake_embedder, monkeypatch):
-    """Make every default embedder the fake one (for the CLI)."""
-    monkeypatch.setattr(framing.embed, "get_embedder", lambda e=None, **k: fake_embedder if e is None or isinstance(e, str) else e)
-    return fake_embedder
-
-
 # --------------------------------------------------------------------------- taxonomy
 
 

@@ -234,21 +234,8 @@ def test_manifest_records_the_inputs_as_given_the_command_and_the_time(tmp_path,
         assert re.fullmatch(r"[0-9a-f]{40}", m["framing_git"]["commit"])
 
 
-@pytest.fixture
-def fake_report_embedder(fake_embedder, monkeypatch):
-    """Every embedder the report makes is the fake one (no model load)."""
-    import os
-
-    import framing.embed
-
-    monkeypatch.setattr(framing.embed, "get_embedder",
-                        lambda e=None, **k: fake_embedder if e is None or isinstance(e, (str, os.PathLike)) else e)
-    monkeypatch.setattr(framing.embed, "Embedder", lambda *a, **k: fake_embedder)
-    return fake_embedder
-
-
 @pytest.mark.slow  # two reports (UMAP map, clusters) on six short articles, with the fake embedder
-def test_report_has_an_outlet_view_and_reruns_to_the_same_tables(tmp_path, monkeypatch, fake_report_embedder):
+def test_report_has_an_outlet_view_and_reruns_to_the_same_tables(tmp_path, monkeypatch, fake_everywhere):
     from framing.cli import main
 
     runs = []
@@ -286,7 +273,7 @@ def test_report_has_an_outlet_view_and_reruns_to_the_same_tables(tmp_path, monke
 
 
 @pytest.mark.slow
-def test_report_without_dates_or_sources_says_so_and_keeps_the_old_tables(tmp_path, fake_report_embedder):
+def test_report_without_dates_or_sources_says_so_and_keeps_the_old_tables(tmp_path, fake_everywhere):
     from framing.report import build_report
 
     r = build_report(_outlet_articles(dates=False).assign(source=None), tmp_path / "rep", cache=False)

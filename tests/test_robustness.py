@@ -39,14 +39,6 @@ SENTENCE_A = "Russia conducted missile strikes against Kyiv."
 SENTENCE_B = "Lavrov said Moscow has no desire to attack Europe."
 
 
-@pytest.fixture
-def fake_everywhere(fake_embedder, monkeypatch):
-    """Every embedder the CLI makes (by name or default) is the fake one."""
-    monkeypatch.setattr(framing.embed, "get_embedder",
-                        lambda e=None, **k: fake_embedder if e is None or isinstance(e, (str, os.PathLike)) else e)
-    monkeypatch.setattr(framing.embed, "Embedder", lambda *a, **k: fake_embedder)
-    return fake_embedder
-
 
 def _cli(capsys, *args) -> tuple[int, list[str], str]:
     """Run the CLI in-process: (exit code, stderr lines, stdout)."""
