@@ -138,6 +138,9 @@ def run_pipeline(source, *, codebook=None, model=None, embedder=None, cache: boo
     # an article table is used as it is; anything else (a table missing columns too) goes through the reader
     is_table = isinstance(source, pd.DataFrame) and set(ARTICLE_COLUMNS) <= set(source.columns)
     articles = source if is_table else read_articles(source)
+    if is_table and not all(isinstance(a, str) for a in articles["article_id"]):
+        # ids are strings everywhere (read_articles makes them so; the report's cached blocks key on them)
+        articles = articles.assign(article_id=articles["article_id"].astype(str))
     cb = load_codebook(codebook)
     emb = embedder if embedder is not None else get_embedder(model, cache=cache)
     sentences = segment(articles)

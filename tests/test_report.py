@@ -282,3 +282,19 @@ def test_report_without_dates_or_sources_says_so_and_keeps_the_old_tables(tmp_pa
     assert r["outlets"] is None and not (tmp_path / "rep" / "outlets.csv").exists()
     assert "Do the outlets differ?" not in page and "·" not in page.split("<h2>Sentences</h2>")[1]
     assert list(pd.read_csv(r["articles"]).columns[:3]) == ["article_id", "title", "n_sentences"]
+
+
+def test_integer_article_ids_are_compared_like_string_ones(fake_embedder):
+    """An article table with integer ids: the ids become strings, so the story grouping (kept as JSON,
+    string keys) still finds the pairs to compare."""
+    from framing.report import _comparisons, run_pipeline
+
+    arts = _outlet_articles().reset_index(drop=True)
+    as_int = arts.assign(article_id=range(len(arts)))
+    run_s = run_pipeline(arts.assign(article_id=[str(i) for i in range(len(arts))]), embedder=fake_embedder,
+                         method="prototype")
+    run_i = run_pipeline(as_int, embedder=fake_embedder, method="prototype")
+    assert run_i.articles["article_id"].tolist() == [str(i) for i in range(len(arts))]
+    stories = {str(i): i // 3 for i in range(len(arts))}
+    ci, cs = _comparisons(run_i, stories), _comparisons(run_s, stories)
+    assert len(ci["articles"]) == len(cs["articles"]) == 6
