@@ -1002,7 +1002,8 @@ def _grow(sim: np.ndarray, arts: np.ndarray, uf: _UnionFind, threshold: float) -
 
 
 def align_events(sentences, *, embeddings=None, embedder=None, codebook=None, threshold: float = 0.15,
-                 mutual_threshold: float = 0.12, names_weight: float = 0.3, by: str | None = None) -> pd.DataFrame:
+                 mutual_threshold: float = 0.12, names_weight: float = 0.3, by: str | None = None,
+                 _in_group: bool = False) -> pd.DataFrame:
     """Line up sentences that describe the same event or claim across articles.
 
     Similarity is :func:`sentence_similarity`: embedding cosine after
@@ -1066,7 +1067,7 @@ def align_events(sentences, *, embeddings=None, embedder=None, codebook=None, th
         for _, idx in sentences.groupby(by, sort=True).indices.items():
             part = align_events(sentences.iloc[idx], embeddings=None if emb_all is None else emb_all[idx],
                                 embedder=embedder, codebook=codebook, threshold=threshold,
-                                mutual_threshold=mutual_threshold, names_weight=names_weight)
+                                mutual_threshold=mutual_threshold, names_weight=names_weight, _in_group=True)
             part["event_id"] += offset
             offset = int(part["event_id"].max()) + 1
             parts.append(part)
@@ -1106,7 +1107,8 @@ def align_events(sentences, *, embeddings=None, embedder=None, codebook=None, th
         keys[e] = ", ".join(words)
     n_art = {e: len(set(arts[g])) for e, g in enumerate(order)}
     big = max(order, key=len)
-    if len(uniq) > 2 and len(big) > max(20, 0.25 * n):  # one "event" swallowed a good part of several articles
+    # one "event" swallowed a good part of several articles (not said within a group of by=: the caller grouped)
+    if not _in_group and len(uniq) > 2 and len(big) > max(20, 0.25 * n):
         import warnings
 
         warnings.warn(f"align_events: one event holds {len(big)} of {n} sentences, from {len(set(arts[big]))} of "
