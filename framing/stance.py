@@ -1061,10 +1061,13 @@ class StanceScorer:
         from .cache import atomic_write_bytes
 
         buf = io.BytesIO()
-        np.savez(buf, coef=self.coef_, intercept=self.intercept_,
-                 prototypes=self.prototypes_, fallback=self.fallback_, exemplars=self.exemplars_,
-                 masked_exemplars=self.masked_exemplars_, masked_contrast=self.masked_contrast_,
-                 masked_neutral=self.masked_neutral_)
+        arrays = {"coef": self.coef_, "intercept": self.intercept_, "prototypes": self.prototypes_,
+                  "fallback": self.fallback_, "exemplars": getattr(self, "exemplars_", None),
+                  "masked_exemplars": getattr(self, "masked_exemplars_", None),
+                  "masked_contrast": getattr(self, "masked_contrast_", None),
+                  "masked_neutral": getattr(self, "masked_neutral_", None)}
+        # a model loaded from an older format lacks the newer arrays: they are left out (None would be pickled)
+        np.savez(buf, **{k: v for k, v in arrays.items() if v is not None})
         try:
             # temp file + rename, so a killed run never leaves a truncated model behind
             atomic_write_bytes(base.with_suffix(".npz"), buf.getvalue())

@@ -291,6 +291,10 @@ def test_a_v4_model_loads_without_the_neutral_test(tmp_path):
     off = StanceScorer(codebook=cb, embedder=SpanFakeEmbedder(), min_relevance=None, min_masked_relevance=None,
                        neutral_margin=None).fit()
     np.testing.assert_array_equal(old.predict(NEUTRAL_TEXTS), off.predict(NEUTRAL_TEXTS))
+    # saved again (now in the current format), it loads and predicts the same: no arrays it lacks are pickled
+    again = StanceScorer.load(old.save(tmp_path / "again"), codebook=cb, embedder=SpanFakeEmbedder())
+    assert again.masked_neutral_ is None and again.neutral_margin is None
+    np.testing.assert_array_equal(again.predict(NEUTRAL_TEXTS), off.predict(NEUTRAL_TEXTS))
 
 
 @pytest.mark.slow
