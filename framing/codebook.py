@@ -424,7 +424,6 @@ def _error_line(text: str, problem: str) -> int | None:
     Heuristic but conservative: the block of the frame or actor the message names
     (``frame 'x'``, ``actors[2]``), then within it the key or value it names; ``None``
     when nothing matches, and the message goes out without a line."""
-    import re
 
     lines = text.splitlines()
 
@@ -441,12 +440,12 @@ def _error_line(text: str, problem: str) -> int | None:
         hits = [i for i in range(lo, len(lines) if hi is None else hi) if re.search(pattern, lines[i])]
         return (hits[-1] if last else hits[0]) if hits else None
 
-    def quoted(value):  # the value as TOML writes it, in either quote style
-        return "(?:\"" + re.escape(value) + "|'" + re.escape(value) + ")"
+    def quoted(value):  # the value as TOML writes it, in either quote style, quotes included
+        return "(?:\"" + re.escape(value) + "\"|'" + re.escape(value) + "')"
 
     def by_id(kind, ident):
         for h, end in blocks(kind):
-            if find(r"^\s*id\s*=\s*" + quoted(ident) + r"[\"']", h, end) is not None:
+            if find(r"^\s*id\s*=\s*" + quoted(ident), h, end) is not None:
                 return h, end
         return None
 

@@ -164,3 +164,14 @@ def test_a_neutral_table_error_names_its_line(tmp_path, extra, line, says):
         load_codebook(p)
     msg = str(exc.value)
     assert msg.startswith(f"codebook 'mine.toml', line {line}: ") and says in msg, msg
+
+
+def test_a_duplicate_frame_is_found_by_its_whole_id(tmp_path):
+    """'threat' appears twice; a later 'threat_x' must not be taken for it."""
+    text = ('[[frames]]\nid = "threat"\nexemplars = ["Alpha attacked Beta."]\n\n'
+            '[[frames]]\nid = "threat"\nexemplars = ["Alpha threatened Beta."]\n\n'
+            '[[frames]]\nid = "threat_x"\nexemplars = ["Beta provoked Alpha."]\n')
+    p = tmp_path / "dup.toml"
+    p.write_text(text, encoding="utf-8")
+    with pytest.raises(FramingError, match=r"^codebook 'dup.toml', line 6: frame 'threat' appears more than once"):
+        load_codebook(p)
