@@ -521,6 +521,15 @@ def compare_articles(scored: pd.DataFrame, a, b, *, by: str = "article_id", posi
                           "diff": diff, "ci_low": ci[0], "ci_high": ci[1], "p_value": p_value}])
 
 
+def _boot_cluster_lean(pos, framed, n_boot: int, rng) -> np.ndarray:
+    """``n_boot`` leans of resampled clusters (articles): ``pos``/``framed`` are each cluster's counts of
+    sentences in the positive frame and in either frame; NaN where a resample has no framed sentence."""
+    idx = rng.integers(0, len(pos), size=(n_boot, len(pos)))
+    tot = framed[idx].sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(tot > 0, 2 * pos[idx].sum(axis=1) / np.where(tot > 0, tot, 1) - 1, np.nan)
+
+
 def _compare_clustered(scored, a, b, by, cluster, positive, negative, n_perm, n_boot, confidence, random_state):
     """compare_articles with ``cluster`` (e.g. articles within outlets) as the unit of resampling."""
     import itertools
@@ -551,9 +560,7 @@ def _compare_clustered(scored, a, b, by, cluster, positive, negative, n_perm, n_
     alpha = (1 - confidence) / 2
     ci, p_value = (float("nan"), float("nan")), float("nan")
     if ma.sum() and mb.sum():
-        ia = rng.integers(0, len(pa), size=(n_boot, len(pa)))
-        ib = rng.integers(0, len(pb), size=(n_boot, len(pb)))
-        d = lean(pa[ia], ma[ia]) - lean(pb[ib], mb[ib])
+        d = _boot_cluster_lean(pa, ma, n_boot, rng) - _boot_cluster_lean(pb, mb, n_boot, rng)
         d = d[np.isfinite(d)]
         if len(d):
             ci = (float(np.quantile(d, alpha)), float(np.quantile(d, 1 - alpha)))

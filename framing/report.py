@@ -316,8 +316,9 @@ def outlet_table(run: FramingRun) -> pd.DataFrame:
         base = base.merge(lean[["source", "n_framed", "lean", "ci_low", "ci_high"]].rename(
             columns={"ci_low": "lean_low", "ci_high": "lean_high"}), on="source", how="left")
         # an outlet's articles, not its sentences, are the independent draws: resample them
+        from .frames import _boot_cluster_lean
+
         pos, neg = run.frame_ids[0], run.frame_ids[1]
-        rng = np.random.default_rng(RANDOM_STATE)
         unit = []
         for i, outlet in enumerate(base["source"]):
             g = sents[sents["source"] == outlet]
@@ -326,10 +327,9 @@ def outlet_table(run: FramingRun) -> pd.DataFrame:
             if len(p) < 2 or not m.sum():
                 unit.append("sentences (one article)" if len(p) < 2 else "")
                 continue
-            idx = rng.integers(0, len(p), size=(N_PERM, len(p)))
-            tot = m[idx].sum(axis=1)
-            boot = 2 * p[idx].sum(axis=1)[tot > 0] / tot[tot > 0] - 1
-            base.loc[i, ["lean_low", "lean_high"]] = np.quantile(boot, [0.025, 0.975])
+            # a generator per outlet: an outlet's interval does not depend on which other outlets there are
+            boot = _boot_cluster_lean(p, m, N_PERM, np.random.default_rng(RANDOM_STATE))
+            base.loc[i, ["lean_low", "lean_high"]] = np.quantile(boot[np.isfinite(boot)], [0.025, 0.975])
             unit.append("articles")
         base["lean_interval"] = unit
         base[["lean", "lean_low", "lean_high"]] = base[["lean", "lean_low", "lean_high"]].round(4)

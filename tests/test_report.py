@@ -145,6 +145,14 @@ def test_outlet_table_pools_each_outlets_sentences(outlet_run):
         finite = own[["k1", "s1"]].dropna()  # an article with no framed sentence adds none to a resample
         lo, hi = finite.min(), finite.max()
         assert lo - 1e-4 <= t.loc["Herald", "lean_low"] <= t.loc["Herald", "lean_high"] <= hi + 1e-4
+    # an outlet's interval does not depend on the other outlets
+    from framing.report import run_pipeline
+
+    arts = _outlet_articles()
+    fewer = run_pipeline(arts[arts["source"] != "Wire"], embedder=FakeEmbedder(), method="prototype")
+    t2 = outlet_table(fewer).set_index("source")
+    cols = ["lean", "lean_low", "lean_high"]
+    pd.testing.assert_frame_equal(t2.loc[t2.index, cols], t.loc[t2.index, cols])
 
 
 def test_comparisons_stay_within_stories_and_holm_covers_what_was_compared(outlet_run):
