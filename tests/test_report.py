@@ -145,14 +145,24 @@ def test_outlet_table_pools_each_outlets_sentences(outlet_run):
         finite = own[["k1", "s1"]].dropna()  # an article with no framed sentence adds none to a resample
         lo, hi = finite.min(), finite.max()
         assert lo - 1e-4 <= t.loc["Herald", "lean_low"] <= t.loc["Herald", "lean_high"] <= hi + 1e-4
-    # an outlet's interval does not depend on the other outlets
-    from framing.report import run_pipeline
+    # an outlet's interval does not depend on the other outlets (articles that disagree, so it has a width)
+    from dataclasses import replace
 
-    arts = _outlet_articles()
-    fewer = run_pipeline(arts[arts["source"] != "Wire"], embedder=FakeEmbedder(), method="prototype")
-    t2 = outlet_table(fewer).set_index("source")
+    src = dict(zip(outlet_run.articles["article_id"], outlet_run.articles["source"]))
+    sents = outlet_run.sentences.copy()
+    first, second = outlet_run.frame_ids[:2]
+    order = sents.groupby("article_id").cumcount()
+    sents["frame"] = np.where(order % 2 == 0, first, second)  # every article half and half ...
+    sents.loc[sents["article_id"].isin(["k2", "k1"]), "frame"] = first  # ... but one of Novosti's, one of Herald's
+    sents.attrs = dict(outlet_run.sentences.attrs)
+    mixed = replace(outlet_run, sentences=sents)
+    keep = [a for a, o in src.items() if o != "Herald"]
+    fewer = replace(mixed, articles=mixed.articles[mixed.articles["article_id"].isin(keep)],
+                    sentences=sents[sents["article_id"].isin(keep)])
+    t1, t2 = outlet_table(mixed).set_index("source"), outlet_table(fewer).set_index("source")
     cols = ["lean", "lean_low", "lean_high"]
-    pd.testing.assert_frame_equal(t2.loc[t2.index, cols], t.loc[t2.index, cols])
+    assert t1.loc["Novosti", "lean_low"] < t1.loc["Novosti", "lean_high"]
+    pd.testing.assert_frame_equal(t2.loc[t2.index, cols], t1.loc[t2.index, cols])
 
 
 def test_comparisons_stay_within_stories_and_holm_covers_what_was_compared(outlet_run):
