@@ -264,43 +264,51 @@ def _one_day(v) -> float:
 _NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})(?!\d)(.*)$", re.S)
 
 
-def _numeric_order(vals) -> tuple[bool, str | None]:
-    """Whether the column's numeric dates put the day first, and a note when that is a guess.
+def _numeric_order(vals) -> tuple[dict, list]:
+    """Whether the column's numeric dates put the day first, per kind of separator, and notes for guesses.
 
     The column decides, not each value: one "13/06/2026" shows that "05/06/2026" beside it is the
-    5th of June. Dotted dates ("05.06.2026") are day-first by convention. With no such evidence the
-    values are read month-first (pandas' and the US order), and the note says so."""
-    first_gt, second_gt, dotted, ambiguous = [], [], 0, []
+    5th of June. Dotted dates ("05.06.2026") and slash/dash dates are decided apart, since they
+    usually come from different sources; with no evidence, dotted dates are read day first (their
+    convention) and the others month first (pandas' and the US order), with a note."""
+    groups: dict = {".": ([], [], []), "/": ([], [], [])}  # first > 12, second > 12, ambiguous
     for v in vals:
         m = _NUMERIC_DATE.match(v) if isinstance(v, str) else None
         if not m:
             continue
+        first_gt, second_gt, ambiguous = groups["." if m.group(2) == "." else "/"]
         a, b = int(m.group(1)), int(m.group(3))
-        dotted += m.group(2) == "."
         if a > 12 >= b:
             first_gt.append(v)
         elif b > 12 >= a:
             second_gt.append(v)
         elif a != b:
             ambiguous.append(v)
-    if first_gt and second_gt:
-        return True, (f"numeric dates in both orders ({first_gt[0]!r}, {second_gt[0]!r}); each is read in the order "
-                      "its numbers allow, and ones like " + (repr(ambiguous[0]) if ambiguous else "'05/06/2026'")
-                      + " day first; write ISO dates (2026-06-05) to be sure")
-    if first_gt or second_gt:
-        return bool(first_gt), None
-    if ambiguous and not dotted:
-        return False, (f"{len(ambiguous)} numeric date{'s' if len(ambiguous) > 1 else ''} such as {ambiguous[0]!r} "
-                       "could be day or month first; read month first (the US order). Write ISO dates "
-                       "(2026-06-05) or written-out months to be sure")
-    return dotted > 0, None
+    order, notes = {}, []
+    for sep, (first_gt, second_gt, ambiguous) in groups.items():
+        if first_gt and second_gt:
+            order[sep] = True
+            notes.append(f"numeric dates in both orders ({first_gt[0]!r}, {second_gt[0]!r}); each is read in the "
+                         "order its numbers allow, and ones like " + (repr(ambiguous[0]) if ambiguous else
+                                                                      "'05/06/2026'")
+                         + " day first; write ISO dates (2026-06-05) to be sure")
+        elif first_gt or second_gt:
+            order[sep] = bool(first_gt)
+        else:
+            order[sep] = sep == "."
+            if ambiguous and sep != ".":
+                notes.append(f"{len(ambiguous)} numeric date{'s' if len(ambiguous) > 1 else ''} such as "
+                             f"{ambiguous[0]!r} could be day or month first; read month first (the US order). Write "
+                             "ISO dates (2026-06-05) or written-out months to be sure")
+    return order, notes
 
 
-def _reorder_numeric(v, dayfirst: bool):
-    """An ISO string for a numeric date (in the column's order, or the only order its numbers allow)."""
+def _reorder_numeric(v, order: dict):
+    """An ISO string for a numeric date (in its kind's order, or the only order its numbers allow)."""
     m = _NUMERIC_DATE.match(v) if isinstance(v, str) else None
     if not m:
         return v
+    dayfirst = order["." if m.group(2) == "." else "/"]
     a, b, y, rest = int(m.group(1)), int(m.group(3)), m.group(4), m.group(5)
     day, month = (a, b) if (dayfirst and b <= 12) or a > 12 else (b, a)
     year = int(y) + (2000 if len(y) == 2 else 0)
@@ -314,14 +322,14 @@ def _days(dates, ids=None) -> np.ndarray:
     import warnings
 
     vals = list(dates)
-    dayfirst, guess = _numeric_order(vals)
-    if guess:
-        warnings.warn(guess, FramingWarning, stacklevel=3)
+    order, notes = _numeric_order(vals)
+    for note in notes:
+        warnings.warn(note, FramingWarning, stacklevel=3)
     out = np.full(len(vals), np.nan)
     bad = []
     for i, v in enumerate(vals):
         try:
-            out[i] = _one_day(_reorder_numeric(v, dayfirst))
+            out[i] = _one_day(_reorder_numeric(v, order))
         except (ValueError, TypeError, OverflowError):
             bad.append(i)
     if bad:

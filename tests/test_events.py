@@ -614,3 +614,20 @@ def test_cohesion_is_empty_for_an_article_alone(synthetic, fake_embedder):
     assert alone.any() and (~alone).any()
     assert t.loc[alone, "cohesion"].isna().all() and t.loc[~alone, "cohesion"].notna().all()
     assert t.loc[~alone, "cohesion"].between(-1, 1.5).all()
+
+
+def test_dotted_and_slash_dates_are_decided_apart():
+    """A dotted date does not silently set the order of slash dates beside it (and the reverse)."""
+    from framing.errors import FramingWarning
+    from framing.events import _days
+
+    iso = _days(["2026-06-05", "2026-08-07", "2026-07-08"])
+    with pytest.warns(FramingWarning, match="'07/08/2026' could be day or month first; read month first"):
+        d = _days(["05.06.2026", "07/08/2026"])
+    assert d[0] == iso[0] and d[1] == iso[2]
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FramingWarning)
+        d = _days(["13/06/2026", "07/08/2026", "06.08.2026"])  # slash evidence: day first; dotted: day first
+    assert d[1] == iso[1] and d[2] == _days(["2026-08-06"])[0]
