@@ -550,10 +550,10 @@ def speakers(sentences, codebook=None, *, carry: int = 3) -> pd.DataFrame:
     for i in range(n):  # in order, so that "“A,” X said. “B.” “C.”" hands X on to C through B
         if not quote[i] or i in found:
             continue
-        j = i - 1
-        while same(i, j) and j not in found and quote[j]:
+        j = i - 1  # back through quotes to the sentence that names the speaker, at most `carry` away
+        while same(i, j) and j not in own and quote[j]:
             j -= 1
-        if same(i, j) and j in found:
+        if same(i, j) and j in own:
             sp, _, cue = found[j]
             found[i] = (sp, "direct", cue if cue.startswith("(quote continued") else f"(quote continued; {cue})")
             continue

@@ -303,3 +303,18 @@ def test_carry_never_passes_another_speaker():
     ])
     sp = speakers(s).set_index("sentence_id")["speaker"]
     assert sp[2] == "Rutte"
+
+
+def test_a_speaker_is_carried_at_most_carry_sentences_from_the_attribution():
+    """Six quotes in a row after '"A threat," Peskov said.': only the next `carry` of them are his."""
+    import pandas as pd
+
+    from framing.actors import speakers
+
+    texts = ["“A threat,” Peskov said."] + [f"“We will not back down on {w}.”"
+                                            for w in ("energy", "grain", "borders", "sanctions", "weapons", "talks")]
+    sents = pd.DataFrame({"article_id": "a", "sentence_id": range(7), "text": texts, "paragraph": 0,
+                          "is_quote": [False] + [True] * 6})
+    sp = speakers(sents, carry=3)
+    assert set(sp["speaker"]) == {"Peskov"}
+    assert sorted(sp["sentence_id"]) == [0, 1, 2, 3]
