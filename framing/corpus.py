@@ -286,8 +286,11 @@ def _frame_from_table(df: pd.DataFrame, stem: str, where: str) -> pd.DataFrame:
     out["text"] = texts
     for col in ("title", "source", "date"):
         if col in df.columns:
-            out[col] = [None if (v is None or (isinstance(v, float) and pd.isna(v)) or v == "") else str(v)
-                        for v in df[col].tolist()]
+            vals = [None if (v is None or (isinstance(v, float) and pd.isna(v)) or v == "") else str(v)
+                    for v in df[col].tolist()]
+            if col == "source":  # "Herald " and "Herald" are one outlet
+                vals = [v.strip() or None if v is not None else None for v in vals]
+            out[col] = vals
         else:
             out[col] = None
     if "title" not in df.columns:

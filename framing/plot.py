@@ -119,7 +119,8 @@ def plot_frame_map(data: pd.DataFrame, *, x: str = "x", y: str = "y", hue: str =
                 continue
             colour = palette.get(fr, _NONE_COLOUR)
             if hollow:
-                look = {"facecolors": "none", "edgecolors": colour, "linewidths": 1.2, "alpha": 0.9, **kwargs}
+                # the frame's colour is the hollow marker's only trace: the caller's edge colour does not replace it
+                look = {"linewidths": 1.2, "alpha": 0.9, **kwargs, "facecolors": "none", "edgecolors": colour}
                 art = ax.scatter(sub[x], sub[y], s=s, marker=_MARKERS[si % len(_MARKERS)], **look)
             else:
                 look = {"edgecolors": "white", "linewidths": 0.5, "alpha": 0.9, **kwargs}  # the caller's keywords win

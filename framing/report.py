@@ -778,9 +778,10 @@ def _comparisons(run: FramingRun, stories: dict | None = None) -> dict:
     if len(outlets) >= 2:
         sents = _outlet_sentences(run)
         # the article is the unit: an outlet with four articles is four observations, not eighty sentences
+        outlet_pairs = [(a, b) for i, a in enumerate(outlets) for b in outlets[i + 1:]][:MAX_PAIRS]
         outs = pd.concat([compare_articles(sents, a, b, by="source", cluster="article_id", n_perm=N_PERM,
                                            n_boot=N_PERM, random_state=RANDOM_STATE)
-                          for i, a in enumerate(outlets) for b in outlets[i + 1:]], ignore_index=True)
+                          for a, b in outlet_pairs], ignore_index=True)
     p_holm = _holm(np.concatenate([arts["p_value"].to_numpy(dtype=float), outs["p_value"].to_numpy(dtype=float)]))
     for df, p in ((arts, p_holm[:len(arts)]), (outs, p_holm[len(arts):])):
         df["p_holm"] = p
@@ -840,9 +841,12 @@ def _compare_block(run: FramingRun, stories: dict | None = None):
     else:
         sections.append(_section("Do the articles differ?", which, None, None))
     if len(outs):
+        n_out = len(set(_sources(run.articles).values()))
         sections.append(_section(
             "Do the outlets differ?",
-            f"Every pair of the {outs[['a', 'b']].stack().nunique()} outlets (the source column), each outlet's "
+            (f"Every pair of the {n_out} outlets" if len(outs) == n_out * (n_out - 1) // 2 else
+             f"The first {len(outs)} of the {n_out * (n_out - 1) // 2} pairs of the {n_out} outlets")
+            + " (the source column), each outlet's "
             f"framed sentences pooled over its articles. {lean_note} diff = lean_a − lean_b. The sentences of "
             "one article are not independent, so here the article is the unit (k_a, k_b articles): the 95% "
             "interval resamples articles within each outlet (too narrow when a side has one article), and "
@@ -1075,7 +1079,8 @@ def _events_block(run: FramingRun):
                           palette=frame_palette(run.frame_ids + ["none"]))
         figures["framing_diff.png"] = _png(fig)
         cols = ["event_id", "kind", "text_a", "frame_a", "text_b", "frame_b", "similarity"]
-        lean_of = ", ".join(f"{labels[x]} {leans.get(x, float('nan')):+.2f}" for x in (a, b))
+        lean_of = ", ".join(f"{labels[x]} " + (f"{leans[x]:+.2f}" if np.isfinite(leans.get(x, np.nan))
+                                                 else "none (no framed sentence)") for x in (a, b))
         cross = len({_sources(run.articles).get(x) for x in (a, b)} - {None}) == 2
         out.append(_section(
             f"Framing diff: {labels[a]} vs {labels[b]}",

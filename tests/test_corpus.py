@@ -208,3 +208,8 @@ def test_grouping_by_an_article_column_on_the_sentence_table_says_how(fake_embed
     run = run_pipeline(arts, embedder=fake_embedder, method="prototype")
     with pytest.raises(FramingError, match=r"no column 'source' to group by; .*merge it in first.*run\.shares"):
         frame_lean(run.sentences, by="source")
+
+
+def test_sources_are_stripped_so_one_outlet_is_one_outlet():
+    df = read_articles(pd.DataFrame({"text": ["A b.", "C d.", "E f."], "source": ["Herald ", " Herald", "  "]}))
+    assert df["source"].tolist() == ["Herald", "Herald", None]
