@@ -1082,6 +1082,7 @@ def _events_block(run: FramingRun):
         lean_of = ", ".join(f"{labels[x]} " + (f"{leans[x]:+.2f}" if np.isfinite(leans.get(x, np.nan))
                                                  else "none (no framed sentence)") for x in (a, b))
         cross = len({_sources(run.articles).get(x) for x in (a, b)} - {None}) == 2
+        both = aligned.groupby("event_id")["article_id"].agg(lambda m: {a, b} <= set(m)).any()
         out.append(_section(
             f"Framing diff: {labels[a]} vs {labels[b]}",
             "Aligned sentence pairs side by side, coloured by frame (dashed: the two articles frame the pair "
@@ -1089,7 +1090,8 @@ def _events_block(run: FramingRun):
             "are once what all these sentences share is taken away (0 = no more alike than any two of "
             "them); pairs below 0.12, where two sentences would not seed an event, are listed as unpaired. "
             + (f"The report shows the diff of one pair of articles ({n_pairs} pairs share a story): of the pairs "
-               "in one story that report at least one event in common"
+               + ("in one story that report at least one event in common" if both else
+                  "in one story (none reports an event in common with another, so nothing below is aligned)")
                + (", from two different outlets" if cross else "")
                + ", the pair whose leans differ most (the sharpest contrast; ties go to the pair with more "
                f"events in common). Leans: {lean_of}. framing.events.framing_diff gives any other pair."
