@@ -288,6 +288,18 @@ def test_report_has_an_outlet_view_and_reruns_to_the_same_tables(tmp_path, monke
         assert (one / name).read_bytes() == (two / name).read_bytes(), name
     m2 = json.loads((two / "manifest.json").read_text())
     assert {k: v for k, v in m.items() if k != "created_utc"} == {k: v for k, v in m2.items() if k != "created_utc"}
+    # with the cache: a cold run and a warm one (its blocks, the stories among them, read back from JSON)
+    # write the same bytes as the runs without it
+    monkeypatch.setenv("FRAMING_CACHE", str(tmp_path / "cache"))
+    (tmp_path / "three").mkdir()
+    _outlet_articles().to_json(tmp_path / "three" / "corpus.jsonl", orient="records", lines=True)
+    monkeypatch.chdir(tmp_path / "three")
+    for out in ("cold", "warm"):
+        assert main(["report", "corpus.jsonl", "--out", out]) == 0
+    assert list((tmp_path / "cache" / "report-blocks").glob("*.npz"))  # the blocks were cached, then read
+    for out in ("cold", "warm"):
+        for name in ["report.html", "sentences.csv", "articles.csv", "outlets.csv"]:
+            assert (one / name).read_bytes() == (tmp_path / "three" / out / name).read_bytes(), (out, name)
 
 
 @pytest.mark.slow
