@@ -183,10 +183,13 @@ _TITLE_WORDS = (
 )
 # Words that join name words but never start or end a speaker phrase ("Secretary of State", "von der Leyen").
 _CONNECT = r"(?:of|for|and|de|von|der|van|da)"
-_NP_WORD = r"(?:[A-Z][\w’'.\-]*|U\.S\.|" + "|".join(_TITLE_WORDS) + r")(?![\w])"
+# A hyphen belongs to the word ("Jean-Claude"), and words are joined by white space (with an optional dash,
+# "Kyiv - Moscow"): with a hyphen allowed in both, a long hyphenated chain backtracked exponentially.
+_NP_WORD = r"(?:[A-Z][\w’'.]*(?:-[\w’'.]*)*|U\.S\.|" + "|".join(_TITLE_WORDS) + r")(?![\w])"
+_NP_SEP = r"(?:\s+(?:-\s*)?)"
 # A speaker phrase: an optional article, then capitalised words and title words ("Russian foreign minister Sergei
-# Lavrov"), joined by spaces, hyphens or a connector.
-_NP = r"((?:the\s+|a\s+)?" + _NP_WORD + r"(?:[\s\-]+(?:" + _CONNECT + r"[\s\-]+){0,2}" + _NP_WORD + r")*)"
+# Lavrov"), joined by spaces or a connector.
+_NP = r"((?:the\s+|a\s+)?" + _NP_WORD + r"(?:" + _NP_SEP + r"(?:" + _CONNECT + _NP_SEP + r"){0,2}" + _NP_WORD + r")*)"
 _RE_QUOTE_VERB_SPEAKER = re.compile(r"[,!?.…]?\s*[" + _CLOSE_Q + r"]\s*,?\s*(?:" + _SAY + r")\s+" + _NP)
 _RE_QUOTE_SPEAKER_VERB = re.compile(r"[,!?.…]?\s*[" + _CLOSE_Q + r"]\s*,?\s*" + _NP + r"\s+(?:" + _SAY + r")\b")
 _RE_SPEAKER_VERB = re.compile(r"^(?:[A-Z][\w\s,’'\-]{0,40}?,\s+)?" + _NP + r"(?:,[^,]{3,80},)?\s+(?:has\s+|have\s+|had\s+)?(?:" + _SAY + r")\b")
