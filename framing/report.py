@@ -1116,10 +1116,7 @@ def _diff_pair(groups: pd.DataFrame, aligned: pd.DataFrame, articles: pd.DataFra
 
     story = dict(zip(groups["article_id"], groups["event_id"]))
     order = {a: i for i, a in enumerate(groups["article_id"])}
-    src = {}
-    if "source" in articles.columns:
-        src = {a: str(s).strip().lower() for a, s in zip(articles["article_id"], articles["source"])
-               if isinstance(s, str) and s.strip()}
+    src = {a: s.lower() for a, s in _sources(articles).items()}
     together: Counter = Counter()
     for _, members in aligned.groupby("event_id", sort=False)["article_id"]:
         ids = sorted(set(members), key=order.get)
