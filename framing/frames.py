@@ -521,13 +521,26 @@ def compare_articles(scored: pd.DataFrame, a, b, *, by: str = "article_id", posi
                           "diff": diff, "ci_low": ci[0], "ci_high": ci[1], "p_value": p_value}])
 
 
-def _boot_cluster_lean(pos, framed, n_boot: int, rng) -> np.ndarray:
-    """``n_boot`` leans of resampled clusters (articles): ``pos``/``framed`` are each cluster's counts of
-    sentences in the positive frame and in either frame; NaN where a resample has no framed sentence."""
-    idx = rng.integers(0, len(pos), size=(n_boot, len(pos)))
-    tot = framed[idx].sum(axis=1)
+def _cluster_counts(table: pd.DataFrame, cluster: str, positive: str, negative: str):
+    """Per cluster (e.g. article), in sorted order: sentences in the positive frame, and in either frame."""
+    fr, key = table["frame"].to_numpy(), table[cluster].to_numpy()
+    pos = pd.Series(fr == positive).groupby(key, sort=True).sum()
+    framed = pd.Series(np.isin(fr, [positive, negative])).groupby(key, sort=True).sum()
+    return pos.to_numpy(dtype=float), framed.to_numpy(dtype=float)
+
+
+def _pooled_lean(pos: np.ndarray, framed: np.ndarray) -> np.ndarray:
+    """The lean of clusters pooled over the last axis; NaN where they hold no framed sentence."""
+    tot = framed.sum(axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(tot > 0, 2 * pos[idx].sum(axis=1) / np.where(tot > 0, tot, 1) - 1, np.nan)
+        return np.where(tot > 0, 2 * pos.sum(axis=-1) / np.where(tot > 0, tot, 1) - 1, np.nan)
+
+
+def _boot_cluster_lean(pos, framed, n_boot: int, rng) -> np.ndarray:
+    """``n_boot`` leans of resampled clusters (articles), from :func:`_cluster_counts`; NaN where a
+    resample has no framed sentence."""
+    idx = rng.integers(0, len(pos), size=(n_boot, len(pos)))
+    return _pooled_lean(pos[idx], framed[idx])
 
 
 def _compare_clustered(scored, a, b, by, cluster, positive, negative, n_perm, n_boot, confidence, random_state):
@@ -537,24 +550,12 @@ def _compare_clustered(scored, a, b, by, cluster, positive, negative, n_perm, n_
 
     if cluster not in scored.columns:
         raise FramingError(f"compare_articles: cluster={cluster!r} is not a column of the table")
-    sides = []
-    for key in (a, b):
-        sub = scored[scored[by] == key]
-        fr = sub["frame"].to_numpy()
-        pos = pd.Series(fr == positive).groupby(sub[cluster].to_numpy(), sort=True).sum()
-        framed = pd.Series(np.isin(fr, [positive, negative])).groupby(sub[cluster].to_numpy(), sort=True).sum()
-        sides.append((pos.to_numpy(dtype=float), framed.to_numpy(dtype=float)))
-    (pa, ma), (pb, mb) = sides
+    (pa, ma), (pb, mb) = (_cluster_counts(scored[scored[by] == key], cluster, positive, negative) for key in (a, b))
     if set(scored.loc[scored[by] == a, cluster]) & set(scored.loc[scored[by] == b, cluster]):
         raise FramingError(f"compare_articles: some {cluster} values are on both sides ({by} {a!r} and {b!r}); "
                            f"expected each {cluster} in one {by}")
 
-    def lean(p, m):
-        tot = m.sum(axis=-1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(tot > 0, 2 * p.sum(axis=-1) / np.where(tot > 0, tot, 1) - 1, np.nan)
-
-    la, lb = float(lean(pa, ma)), float(lean(pb, mb))
+    la, lb = float(_pooled_lean(pa, ma)), float(_pooled_lean(pb, mb))
     diff = la - lb
     rng = np.random.default_rng(random_state)
     alpha = (1 - confidence) / 2
@@ -574,7 +575,7 @@ def _compare_clustered(scored, a, b, by, cluster, positive, negative, n_perm, n_
             extra = 1  # the observed split, counted once
         mask = np.zeros((len(combos), n), dtype=bool)
         np.put_along_axis(mask, combos, True, axis=1)
-        null = lean(P * mask, M * mask) - lean(P * ~mask, M * ~mask)
+        null = _pooled_lean(P * mask, M * mask) - _pooled_lean(P * ~mask, M * ~mask)
         null = null[np.isfinite(null)]  # a re-assignment that leaves a side with no framed sentence says nothing
         p_value = float((np.count_nonzero(np.abs(null) >= abs(diff) - 1e-12) + extra) / (len(null) + extra))
     return pd.DataFrame([{"a": a, "b": b, "n_a": int(ma.sum()), "n_b": int(mb.sum()), "lean_a": la, "lean_b": lb,

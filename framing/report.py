@@ -316,14 +316,12 @@ def outlet_table(run: FramingRun) -> pd.DataFrame:
         base = base.merge(lean[["source", "n_framed", "lean", "ci_low", "ci_high"]].rename(
             columns={"ci_low": "lean_low", "ci_high": "lean_high"}), on="source", how="left")
         # an outlet's articles, not its sentences, are the independent draws: resample them
-        from .frames import _boot_cluster_lean
+        from .frames import _boot_cluster_lean, _cluster_counts
 
         pos, neg = run.frame_ids[0], run.frame_ids[1]
         unit = []
         for i, outlet in enumerate(base["source"]):
-            g = sents[sents["source"] == outlet]
-            p = g["frame"].eq(pos).groupby(g["article_id"]).sum().to_numpy(float)
-            m = g["frame"].isin([pos, neg]).groupby(g["article_id"]).sum().to_numpy(float)
+            p, m = _cluster_counts(sents[sents["source"] == outlet], "article_id", pos, neg)
             if len(p) < 2 or not m.sum():
                 unit.append("sentences (one article)" if len(p) < 2 else "")
                 continue
