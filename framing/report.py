@@ -289,47 +289,57 @@ def outlet_table(run: FramingRun) -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per ``source`` (sorted): ``source, n_articles, n_sentences``,
-        ``share_<frame>`` with ``share_<frame>_low/high`` (95% Wilson
-        interval) for each frame and ``none``, then ``n_framed``, ``lean``,
-        ``lean_low``, ``lean_high`` (see :func:`framing.frames.frame_lean`)
-        and ``lean_interval``: the lean's 95% interval resamples the outlet's
-        articles ("articles"), since its sentences are not independent
-        draws; for an outlet with one article it is the Wilson interval of
-        its sentences ("sentences (one article)"), too narrow for the
-        outlet. Articles without a source are left out. The share intervals
-        treat sentences as independent, and are too narrow in the same way.
+        ``share_<frame>`` with ``share_<frame>_low/high`` for each frame and
+        ``none``, then ``n_framed``, ``lean``, ``lean_low``, ``lean_high``
+        (see :func:`framing.frames.frame_lean`) and ``interval_unit``. An
+        outlet's sentences are not independent draws (those of one article
+        go together), so its 95% intervals resample its articles
+        (``interval_unit`` "articles"); for an outlet with a single article
+        they are Wilson intervals over its sentences ("sentences (one
+        article)"), too narrow for the outlet. Articles without a source
+        are left out.
     """
-    from .frames import frame_lean, frame_shares
+    from .frames import _boot_cluster_lean, _cluster_counts, frame_lean, frame_shares
 
     src = _sources(run.articles)
     if not src:
         raise FramingError("outlet_table: no article has a source; read the articles from a CSV or JSONL file "
                            "with a 'source' column")
     sents = _outlet_sentences(run)
-    shares = frame_shares(sents, by="source", frames=sorted(run.frame_ids + ["none"]), interval=INTERVAL)
+    labels = sorted(run.frame_ids + ["none"])
+    shares = frame_shares(sents, by="source", frames=labels, interval=INTERVAL)
     base = pd.DataFrame({"source": sorted(set(src.values()))})
     base["n_articles"] = base["source"].map(pd.Series(list(src.values())).value_counts()).astype(int)
     base["n_sentences"] = base["source"].map(sents.groupby("source").size()).fillna(0).astype(int)
     base = _share_columns(base, "source", shares, run.frame_ids)
-    if len(run.frame_ids) >= 2:
+    two = len(run.frame_ids) >= 2
+    if two:
         lean = frame_lean(sents, by="source", interval=INTERVAL)
         base = base.merge(lean[["source", "n_framed", "lean", "ci_low", "ci_high"]].rename(
             columns={"ci_low": "lean_low", "ci_high": "lean_high"}), on="source", how="left")
-        # an outlet's articles, not its sentences, are the independent draws: resample them
-        from .frames import _boot_cluster_lean, _cluster_counts
-
-        pos, neg = run.frame_ids[0], run.frame_ids[1]
-        unit = []
-        for i, outlet in enumerate(base["source"]):
-            p, m = _cluster_counts(sents[sents["source"] == outlet], "article_id", pos, neg)
-            if len(p) < 2 or not m.sum():
-                unit.append("sentences (one article)" if len(p) < 2 else "")
-                continue
-            # a generator per outlet: an outlet's interval does not depend on which other outlets there are
-            boot = _boot_cluster_lean(p, m, N_PERM, np.random.default_rng(RANDOM_STATE))
-            base.loc[i, ["lean_low", "lean_high"]] = np.quantile(boot[np.isfinite(boot)], [0.025, 0.975])
-            unit.append("articles")
-        base["lean_interval"] = unit
+    # the outlet's articles, not its sentences, are the independent draws: resample them
+    unit = []
+    for i, outlet in enumerate(base["source"]):
+        g = sents[sents["source"] == outlet]
+        if g["article_id"].nunique() < 2:
+            unit.append("sentences (one article)")
+            continue
+        # one generator per outlet and quantity: an outlet's intervals do not depend on the other outlets
+        counts = pd.crosstab(g["article_id"], g["frame"])  # articles (sorted) x frames
+        tot = counts.sum(axis=1).to_numpy(float)
+        for fid in run.frame_ids + ["none"]:
+            k = counts[fid].to_numpy(float) if fid in counts.columns else np.zeros(len(tot))
+            # the pooled share of resampled articles, through the lean's resampler: lean = 2 share - 1
+            boot = (_boot_cluster_lean(k, tot, N_PERM, np.random.default_rng(RANDOM_STATE)) + 1) / 2
+            base.loc[i, [f"share_{fid}_low", f"share_{fid}_high"]] = np.quantile(boot, [0.025, 0.975]).round(4)
+        if two:
+            p, m = _cluster_counts(g, "article_id", run.frame_ids[0], run.frame_ids[1])
+            if m.sum():
+                boot = _boot_cluster_lean(p, m, N_PERM, np.random.default_rng(RANDOM_STATE))
+                base.loc[i, ["lean_low", "lean_high"]] = np.quantile(boot[np.isfinite(boot)], [0.025, 0.975])
+        unit.append("articles")
+    base["interval_unit"] = unit
+    if two:
         base[["lean", "lean_low", "lean_high"]] = base[["lean", "lean_low", "lean_high"]].round(4)
     return base
 
@@ -706,6 +716,9 @@ def _outlet_block(run: FramingRun, outlets: pd.DataFrame):
 
     order = run.frame_ids + ["none"]
     shares = frame_shares(_outlet_sentences(run), by="source", frames=sorted(order), interval=INTERVAL)
+    by_outlet = outlets.set_index("source")  # the whiskers are the table's intervals (by article)
+    for end in ("low", "high"):
+        shares[f"ci_{end}"] = [by_outlet.at[o, f"share_{f}_{end}"] for o, f in zip(shares["source"], shares["frame"])]
     fig = _figure(7.5, 0.9 + 0.6 * len(outlets) * max(1, len(run.frame_ids)))
     plot_frame_shares(shares, y="source", ax=fig.subplots(), hue_order=order, palette=frame_palette(order))
     show = outlets[["source", "n_articles", "n_sentences"]].copy()
@@ -721,10 +734,10 @@ def _outlet_block(run: FramingRun, outlets: pd.DataFrame):
         "Frame shares per outlet",
         f"The sentences of each outlet's articles pooled (the source column; {len(outlets)} outlets, written to "
         f"outlets.csv): shares and lean (+1 all {first.label}, −1 all {second.label}) with 95% intervals in "
-        "brackets. The lean's interval resamples each outlet's articles, since the sentences of one article are "
-        "not independent draws (for an outlet with a single article it is the Wilson interval of its sentences, "
-        "too narrow for the outlet); the share intervals are Wilson intervals over sentences, and too narrow in "
-        "the same way. An outlet that covered other stories is measured on other material.",
+        "brackets. The intervals resample each outlet's articles, since the sentences of one article are not "
+        "independent draws (for an outlet with a single article they are Wilson intervals over its sentences, "
+        "too narrow for the outlet; outlets.csv says which in interval_unit). An outlet that covered other "
+        "stories is measured on other material.",
         "outlet_shares.png", show)
     return [section], {"outlet_shares.png": _png(fig)}, {}
 

@@ -138,13 +138,20 @@ def test_outlet_table_pools_each_outlets_sentences(outlet_run):
     assert t.loc["Herald", "lean"] == pytest.approx(expected, abs=1e-4, nan_ok=True)
     # its interval resamples the outlet's articles: a mix of k1 and s1 lies between their own leans
     n_art = dict(zip(t.index, t["n_articles"]))
-    assert all(t.loc[o, "lean_interval"] == ("articles" if n_art[o] > 1 else "sentences (one article)")
-               for o in t.index if t.loc[o, "n_framed"] > 0)
+    assert all(t.loc[o, "interval_unit"] == ("articles" if n_art[o] > 1 else "sentences (one article)")
+               for o in t.index)
     own = frame_lean(outlet_run.sentences, by="article_id").set_index("article_id")["lean"]
-    if t.loc["Herald", "lean_interval"] == "articles":
+    if t.loc["Herald", "interval_unit"] == "articles":
         finite = own[["k1", "s1"]].dropna()  # an article with no framed sentence adds none to a resample
         lo, hi = finite.min(), finite.max()
         assert lo - 1e-4 <= t.loc["Herald", "lean_low"] <= t.loc["Herald", "lean_high"] <= hi + 1e-4
+    # so do its share intervals: a resample of k1 and s1 lies between their own shares
+    if t.loc["Herald", "interval_unit"] == "articles":
+        per = outlet_run.sentences[outlet_run.sentences["article_id"].isin(["k1", "s1"])]
+        for fid in outlet_run.frame_ids + ["none"]:
+            own_share = per["frame"].eq(fid).groupby(per["article_id"]).mean()
+            assert (own_share.min() - 1e-4 <= t.loc["Herald", f"share_{fid}_low"]
+                    <= t.loc["Herald", f"share_{fid}_high"] <= own_share.max() + 1e-4), fid
     # an outlet's interval does not depend on the other outlets (articles that disagree, so it has a width)
     from dataclasses import replace
 
