@@ -335,3 +335,37 @@ def test_integer_article_ids_are_compared_like_string_ones(fake_embedder):
     stories = {str(i): i // 3 for i in range(len(arts))}
     ci, cs = _comparisons(run_i, stories), _comparisons(run_s, stories)
     assert len(ci["articles"]) == len(cs["articles"]) == 6
+
+
+def test_an_outlets_intervals_do_not_depend_on_the_other_outlets():
+    """Three outlets of five articles each with different leans: dropping one outlet leaves the others'
+    article-bootstrap intervals unchanged to the last digit (each outlet has its own seeded generator)."""
+    from framing.codebook import load_codebook
+    from framing.report import FramingRun, outlet_table
+
+    rng = np.random.default_rng(3)
+    cb = load_codebook()
+    first, second = cb.frame_ids[:2]
+    arts, sents = [], []
+    for outlet in ("A", "B", "C"):
+        for k in range(5):
+            aid = f"{outlet}{k}"
+            arts.append({"article_id": aid, "title": aid, "text": "x", "source": outlet, "date": None})
+            p = rng.uniform(0.1, 0.9)
+            for i in range(12):
+                sents.append({"article_id": aid, "sentence_id": i, first: p, second: 1 - p,
+                              "frame": rng.choice([first, second, "none"], p=[0.6 * p, 0.6 * (1 - p), 0.4])})
+    arts, sents = pd.DataFrame(arts), pd.DataFrame(sents)
+
+    def table(keep):
+        a = arts[arts["source"].isin(keep)].reset_index(drop=True)
+        s = sents[sents["article_id"].isin(a["article_id"])].reset_index(drop=True)
+        return outlet_table(FramingRun(articles=a, sentences=s, embeddings=None, codebook=cb,
+                                       embedder=None)).set_index("source")
+
+    full, fewer = table(["A", "B", "C"]), table(["B", "C"])
+    cols = [c for c in full.columns if c.endswith(("_low", "_high"))]
+    assert (full.loc["C", cols] < full.loc["C", [c.replace("_low", "").replace("_high", "") for c in cols]].to_numpy()
+            ).any()  # the intervals have a width
+    pd.testing.assert_frame_equal(full.loc[["B", "C"], cols], fewer.loc[["B", "C"], cols])
+    assert set(full["interval_unit"]) == {"articles"}
