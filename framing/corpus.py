@@ -13,7 +13,9 @@ The article table has one row per article and the columns
     BOM) or UTF-16 (with a BOM), with line endings normalised to ``\\n``.
     Character offsets everywhere in the toolkit are offsets into this string.
 ``source``, ``date``
-    optional metadata (``None`` when absent).
+    optional metadata (``None`` when absent). A text file gives them in a
+    front-matter block at its top (``---``, ``source: ...``, ``date: ...``,
+    ``---``; see :func:`_front_matter`), a table in its columns.
 
 Any other columns of a CSV, JSONL or DataFrame (a URL, the outlet's leaning,
 ...) follow these, as read, so that ``run.shares(by="leaning")`` can use them.
@@ -30,6 +32,7 @@ import glob as _glob
 import io
 import json
 import os
+import re
 import warnings
 from pathlib import Path
 from typing import Iterable, Sequence, Union
@@ -345,10 +348,47 @@ def _read_file(path: Path) -> pd.DataFrame:
         return _frame_from_table(_table_rows(path, text), path.stem, str(path))
     if ext in HTML_EXTENSIONS or (ext not in TEXT_EXTENSIONS and text.lstrip()[:15].lower().startswith(("<!doctype html", "<html"))):
         text = _html_to_text(text)
-    return pd.DataFrame(
-        [{"article_id": path.name, "title": split_title(text), "text": text, "source": None, "date": None}],
-        columns=ARTICLE_COLUMNS,
-    )
+        meta = {}
+    else:
+        meta, text = _front_matter(text)
+    row = {"article_id": path.name, "title": meta.pop("title", None) or split_title(text), "text": text,
+           "source": meta.pop("source", None), "date": meta.pop("date", None), **meta}
+    return pd.DataFrame([row], columns=ARTICLE_COLUMNS + list(meta))
+
+
+_FRONT_KEY = re.compile(r"^([A-Za-z_][\w\-]*)\s*:\s*(.*?)\s*$")
+
+
+def _front_matter(text: str) -> tuple[dict, str]:
+    """``(metadata, the rest)`` of a text file that opens with a front-matter block::
+
+        ---
+        source: Atlantic Herald
+        date: 2026-06-05
+        ---
+
+    (``key: value`` lines between two ``---`` lines, as in Markdown tools). ``title``, ``source``
+    and ``date`` fill those columns; other keys become columns of their own. A file that does
+    not open this way, or whose block holds a line that is not ``key: value``, is all text."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return {}, text
+    meta = {}
+    for i, line in enumerate(lines[1:31], 1):
+        if line.strip() == "---":
+            if not meta:
+                return {}, text
+            return meta, "\n".join(lines[i + 1:]).lstrip("\n")
+        if not line.strip():
+            continue
+        m = _FRONT_KEY.match(line)
+        if not m:
+            return {}, text
+        value = m.group(2)
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        meta[m.group(1).lower()] = value or None
+    return {}, text
 
 
 def read_table(path: PathLike) -> pd.DataFrame:

@@ -1048,7 +1048,8 @@ def _events_block(run: FramingRun):
     n_stories = groups["event_id"].nunique()
     no_dates = ("" if _has(run.articles, "date") else
                 " No article has a date: stories on one topic a few days apart may be merged into one (dates "
-                "help keep them apart; read the articles from a CSV or JSONL file with a date column).")
+                "help keep them apart: read the articles from a CSV or JSONL file with a date column, or give each "
+                "text file a front-matter block with a 'date: 2026-06-05' line; see the README).")
     out.append(_section(
         "Same events, side by side",
         f"The {len(run.articles)} articles form {n_stories} "

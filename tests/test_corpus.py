@@ -213,3 +213,19 @@ def test_grouping_by_an_article_column_on_the_sentence_table_says_how(fake_embed
 def test_sources_are_stripped_so_one_outlet_is_one_outlet():
     df = read_articles(pd.DataFrame({"text": ["A b.", "C d.", "E f."], "source": ["Herald ", " Herald", "  "]}))
     assert df["source"].tolist() == ["Herald", "Herald", None]
+
+
+def test_a_text_file_can_carry_its_outlet_and_date_in_front_matter(tmp_path):
+    """'---' / key: value / '---' at the top of a .txt gives title, source, date (and other keys as
+    columns); the text is what follows. A file that merely starts with a rule is left whole."""
+    (tmp_path / "a.txt").write_text("---\nsource: Atlantic Herald\ndate: 2026-06-05\nurl: 'https://x.example/a'\n---\n\n"
+                                    "Drones hit Kharkiv\n\nRussia launched drones at Kharkiv.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("---\nThis is not metadata.\n---\n\nBody.\n", encoding="utf-8")
+    (tmp_path / "c.txt").write_text("Plain title\n\nPlain body.\n", encoding="utf-8")
+    df = read_articles(tmp_path).set_index("article_id")
+    a = df.loc["a.txt"]
+    assert (a["source"], a["date"], a["url"]) == ("Atlantic Herald", "2026-06-05", "https://x.example/a")
+    assert a["title"] == "Drones hit Kharkiv" and a["text"] == "Drones hit Kharkiv\n\nRussia launched drones at Kharkiv.\n"
+    b = df.loc["b.txt"]
+    assert b["text"].startswith("---\nThis is not metadata.") and b["source"] is None
+    assert df.loc["c.txt", "source"] is None and pd.isna(df.loc["c.txt", "url"])
