@@ -351,6 +351,11 @@ def _read_file(path: Path) -> pd.DataFrame:
         meta = {}
     else:
         meta, text = _front_matter(text)
+        for key in ("text", "article_id"):
+            if key in meta:
+                raise FramingError(f"{path}: front-matter key {key!r} is reserved (the file name is the id and "
+                                   "what follows the block is the text); expected title, source, date or keys of "
+                                   "your own")
     row = {"article_id": path.name, "title": meta.pop("title", None) or split_title(text), "text": text,
            "source": meta.pop("source", None), "date": meta.pop("date", None), **meta}
     return pd.DataFrame([row], columns=ARTICLE_COLUMNS + list(meta))

@@ -229,3 +229,9 @@ def test_a_text_file_can_carry_its_outlet_and_date_in_front_matter(tmp_path):
     b = df.loc["b.txt"]
     assert b["text"].startswith("---\nThis is not metadata.") and b["source"] is None
     assert df.loc["c.txt", "source"] is None and pd.isna(df.loc["c.txt", "url"])
+
+
+def test_front_matter_cannot_replace_the_text_or_the_id(tmp_path):
+    (tmp_path / "a.txt").write_text("---\ntext: hello\n---\n\nBody.\n", encoding="utf-8")
+    with pytest.raises(FramingError, match=r"a\.txt: front-matter key 'text' is reserved"):
+        read_articles(tmp_path / "a.txt")
