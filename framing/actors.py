@@ -505,16 +505,70 @@ def _speaker_in(text: str, is_quote: bool):
     return None
 
 
+# Capitalised words that are titles or bodies, not a person's name: a speaker ending in one ("the President",
+# "the Foreign Ministry") is not looked up by name elsewhere in the article.
+_TITLE_WORDS = {"president", "minister", "ministry", "spokesman", "spokeswoman", "spokesperson", "secretary",
+                "chancellor", "premier", "general", "office", "government", "commission", "council", "department",
+                "agency", "army", "forces", "command", "staff", "chief", "ambassador", "governor", "mayor", "head",
+                "service", "services", "committee", "parliament", "administration", "embassy", "officials",
+                "official", "press", "statement", "kremlin", "pentagon", "alliance", "media", "report", "reports"}
+# Words that end the title phrase before a name, looking back from it ("talks with | Russian Deputy Foreign
+# Minister Sergei Ryabkov"); "of" and "to" stay inside titles ("Minister of Defence of Ukraine Rustem Umerov",
+# "Ukraine's ambassador to Germany Oleksii Makeiev").
+_TITLE_BREAK = {"and", "or", "but", "with", "by", "from", "that", "as", "while", "when", "after", "before", "for",
+                "on", "in", "at", "said", "says", "told", "tells", "asked", "met", "meets", "called", "urged",
+                "the", "a", "an", "than", "who", "which", "is", "was", "are", "were", "has", "had", "have",
+                "counterpart", "counterparts"}
+_TITLE_SPAN = 6
+
+
+def _surname(speaker: str) -> str | None:
+    """The last word of a speaker phrase when it can be a person's name ("Ryabkov"), else None."""
+    last = re.sub(r"(?:'s|’s)$", "", speaker.split(" ")[-1]).strip(",.;:")
+    if len(last) < 3 or not last[:1].isupper() or last.isupper() or last.lower() in _TITLE_WORDS:
+        return None
+    return last
+
+
+def _actor_by_title(name: str, texts: list, codebook) -> str | None:
+    """The actor named in the title phrase before ``name`` elsewhere in the article, when it is always the same.
+
+    "Russian Deputy Foreign Minister Sergei Ryabkov told reporters…" earlier
+    in the article makes a later "Ryabkov said" Russia's; a name introduced
+    with two different actors ("…Russia's and Ukraine's…") gives None.
+    """
+    rx = re.compile(r"(?<![\w])" + re.escape(name) + r"(?![\w])")
+    found = set()
+    for text in texts:
+        for m in rx.finditer(text):
+            before = re.split(r"[,;:()\[\]“”\"«»—–.!?]", text[:m.start()])[-1].split()[-_TITLE_SPAN:]
+            if not before or not before[-1][:1].isupper():
+                continue  # a title or a first name stands right before a name: not "its ally Finland"
+            k = len(before)
+            while k > 0 and before[k - 1].lower() not in _TITLE_BREAK:
+                k -= 1
+            ments = find_mentions(" ".join(before[k:]), codebook)
+            if ments:
+                found.add(ments[0][0])
+    return found.pop() if len(found) == 1 else None
+
+
 def speakers(sentences, codebook=None, *, carry: int = 3) -> pd.DataFrame:
     """Who each quote or piece of reported speech is attributed to.
 
     Parameters
     ----------
     sentences : pandas.DataFrame
-        The sentence table (``is_quote`` is used when present).
+        The sentence table (``is_quote`` and ``paragraph`` are used when
+        present). Its rows may come in any order (an event table's, say):
+        they are read in article order, by ``sentence_id``.
     codebook : str, path or Codebook, optional
-        Maps a speaker to an actor through the aliases inside the speaker
-        phrase ("Russian foreign minister Sergei Lavrov" -> ``russia``).
+        Maps a speaker to an actor: through the aliases inside the speaker
+        phrase ("Russian foreign minister Sergei Lavrov" -> ``russia``);
+        else through the title the same name carries elsewhere in the
+        article's sentences ("Russian Deputy Foreign Minister Sergei Ryabkov
+        told reporters…" makes a later "Ryabkov said" ``russia``), when that
+        title always names the same actor.
     carry : int
         A quote sentence without an attribution of its own gets the speaker
         of the nearest attributed sentence in the same paragraph, up to this
@@ -522,8 +576,9 @@ def speakers(sentences, codebook=None, *, carry: int = 3) -> pd.DataFrame:
         B is X's), through quote sentences only; else the attributed quote
         after it ("“A.” “B,” X said.": A is X's). Never across a paragraph
         break (the ``paragraph`` column of :func:`framing.segment.segment`;
-        without that column, the whole article counts as one paragraph) and
-        never over another attributed sentence.
+        without that column, the whole article counts as one paragraph),
+        never over another attributed sentence, and never over a sentence
+        missing from the table (a gap in ``sentence_id``).
 
     Returns
     -------
@@ -532,44 +587,64 @@ def speakers(sentences, codebook=None, *, carry: int = 3) -> pd.DataFrame:
         ``speaker`` (the phrase as written, without a leading article),
         ``actor`` (actor id; missing, NaN, for a speaker who is no codebook actor), ``kind`` (``direct`` for quotes,
         ``reported`` for "X said that…"), ``cue`` (the matched words).
-        One row per attributed sentence.
+        One row per attributed sentence, in article order (articles in their
+        order of first appearance, sentences by ``sentence_id``).
     """
     codebook = warn_if_default_for(sentences, codebook, "speakers")
     sentences = _check_sentences(sentences)
+    # article order as given, sentences by id: the carry rule reads neighbours in the article, not in the table
+    first = {a: k for k, a in reversed(list(enumerate(sentences["article_id"].tolist())))}
+    order = sorted(range(len(sentences)), key=lambda k: (first[sentences["article_id"].iloc[k]],
+                                                         sentences["sentence_id"].iloc[k], k))
+    sentences = sentences.iloc[order].reset_index(drop=True)
     quote = sentences["is_quote"].astype(bool).tolist() if "is_quote" in sentences.columns else [False] * len(sentences)
+    texts = sentences["text"].astype(str).tolist()
     found: dict[int, tuple] = {}
-    for i, text in enumerate(sentences["text"].astype(str).tolist()):
+    for i, text in enumerate(texts):
         r = _speaker_in(text, quote[i])
         if r is not None:
             found[i] = r
     aids = sentences["article_id"].tolist()
+    sids = sentences["sentence_id"].tolist()
     paras = sentences["paragraph"].tolist() if "paragraph" in sentences.columns else [0] * len(sentences)
     n = len(sentences)
 
-    def same(i, j):
-        return 0 <= j < n and abs(i - j) <= carry and aids[j] == aids[i] and paras[j] == paras[i]
+    def next_to(j, k):  # j and k are neighbours in one paragraph of one article (no sentence between them)
+        if not (0 <= j < n and 0 <= k < n and aids[j] == aids[k] and paras[j] == paras[k]):
+            return False
+        try:
+            return abs(int(sids[j]) - int(sids[k])) == 1
+        except (TypeError, ValueError):
+            return True  # ids that are not numbers: the table's order is the article's
 
     own = set(found)
     for i in range(n):  # in order, so that "“A,” X said. “B.” “C.”" hands X on to C through B
         if not quote[i] or i in found:
             continue
         j = i - 1  # back through quotes to the sentence that names the speaker, at most `carry` away
-        while same(i, j) and j not in own and quote[j]:
+        while i - j <= carry and next_to(j, j + 1) and j not in own and quote[j]:
             j -= 1
-        if same(i, j) and j in own:
+        if i - j <= carry and next_to(j, j + 1) and j in own:
             sp, _, cue = found[j]
             found[i] = (sp, "direct", cue if cue.startswith("(quote continued") else f"(quote continued; {cue})")
             continue
         j = i + 1
-        while same(i, j) and j not in own and quote[j]:
+        while j - i <= carry and next_to(j, j - 1) and j not in own and quote[j]:
             j += 1
-        if same(i, j) and j in own and found[j][1] == "direct":
+        if j - i <= carry and next_to(j, j - 1) and j in own and found[j][1] == "direct":
             sp, _, cue = found[j]
             found[i] = (sp, "direct", f"(quote continued; {cue})")
+    by_title: dict = {}
     rows = []
     for i in sorted(found):
         sp, kind, cue = found[i]
         ments = find_mentions(sp, codebook)
         actor = ments[0][0] if ments else None
-        rows.append((aids[i], sentences["sentence_id"].iloc[i], sp, actor, kind, cue))
+        name = _surname(sp) if actor is None else None
+        if name is not None:
+            key = (aids[i], name)
+            if key not in by_title:
+                by_title[key] = _actor_by_title(name, [t for t, a in zip(texts, aids) if a == aids[i]], codebook)
+            actor = by_title[key]
+        rows.append((aids[i], sids[i], sp, actor, kind, cue))
     return pd.DataFrame(rows, columns=SPEAKER_COLUMNS)

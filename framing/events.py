@@ -1266,8 +1266,8 @@ def event_article_table(aligned: pd.DataFrame, scored: pd.DataFrame, *, codebook
     frame_ids = _frame_columns(scored, codebook)
     df = _merge_scores(aligned, scored, frame_ids)
     ment = actor_mentions(df[["article_id", "sentence_id", "text"]], codebook)
-    spk = speakers(df[["article_id", "sentence_id", "text"] + (["is_quote"] if "is_quote" in df.columns else [])],
-                   codebook)
+    spk = speakers(df[["article_id", "sentence_id", "text"]
+                      + [c for c in ("is_quote", "paragraph") if c in df.columns]], codebook)
     ev_of = {(a, s): e for a, s, e in zip(df["article_id"], df["sentence_id"], df["event_id"])}
     ment["event_id"] = [ev_of[(a, s)] for a, s in zip(ment["article_id"], ment["sentence_id"])]
     spk["event_id"] = [ev_of[(a, s)] for a, s in zip(spk["article_id"], spk["sentence_id"])]

@@ -329,3 +329,75 @@ def test_a_long_hyphenated_chain_does_not_stall_the_speaker_patterns():
     assert _speaker_in(f"{chain} went home.", False) is None
     hit = _speaker_in("“We stay,” said Jean-Claude Juncker.", True)
     assert hit is not None and hit[0] == "Jean-Claude Juncker"
+
+
+def test_carry_reads_the_article_order_not_the_table_order():
+    """An event table lists an article's sentences out of order (event by event). The carry rule must read
+    neighbours in the article: sentence 2 follows a narration sentence, not Peskov's quote."""
+    s = _para_table([
+        (0, "“A threat,” Peskov said."),
+        (0, "Talks resumed in Geneva."),
+        (0, "“We will not back down.”"),
+        (0, "“The alliance is ready,” Rutte said."),
+        (0, "“Nobody wants a war.”"),
+    ])
+    shuffled = s.iloc[[0, 2, 1, 4, 3]].reset_index(drop=True)  # sentence 2 now sits right after Peskov's
+    sp = speakers(shuffled).set_index("sentence_id")["speaker"]
+    assert 2 not in sp.index or sp[2] == "Rutte"  # never Peskov's: the narration sentence stands between
+    assert sp[4] == "Rutte"
+    assert speakers(shuffled).equals(speakers(s))
+
+
+def test_carry_stops_at_a_sentence_missing_from_the_table():
+    s = _para_table([
+        (0, "“A threat,” Peskov said."),
+        (0, "Officials in Kyiv dismissed the claim."),
+        (0, "“We will not back down.”"),
+    ])
+    full = speakers(s).set_index("sentence_id")["speaker"]
+    assert 2 not in full.index  # the narration between them breaks the run of quotes
+    gap = speakers(s.drop(index=1)).set_index("sentence_id")["speaker"]
+    assert 2 not in gap.index  # so does a sentence the table leaves out
+
+
+def test_a_speaker_takes_the_actor_of_the_title_their_name_has_elsewhere_in_the_article():
+    s = pd.DataFrame({"article_id": ["a"] * 3 + ["b"], "sentence_id": [0, 1, 2, 0], "text": [
+        "Russian Deputy Foreign Minister Sergei Ryabkov told reporters the talks had stalled.",
+        "“Washington is not listening,” Ryabkov said.",
+        "“We will rebuild,” said Svitlana Hrynchuk.",
+        "“Washington is not listening,” Ryabkov said.",  # another article: no title for him there
+    ], "is_quote": [False, True, True, True]})
+    sp = speakers(s).set_index(["article_id", "sentence_id"])["actor"]
+    assert sp[("a", 1)] == "russia"
+    assert sp[("a", 0)] == "russia"  # "Russian Deputy Foreign Minister Sergei Ryabkov" itself names Russia
+    assert pd.isna(sp[("a", 2)])  # never introduced with a title
+    assert pd.isna(sp[("b", 0)])
+
+
+def test_a_name_introduced_as_someone_s_counterpart_or_with_two_actors_gets_no_actor():
+    s = pd.DataFrame({"article_id": "a", "sentence_id": range(6), "text": [
+        "Lavrov's counterpart Antony Blinken left the room.",
+        "“We are done here,” Blinken said.",
+        "Ukraine's envoy Olga Stefanishyna and Poland's envoy in Brussels Stefanishyna met.",
+        "“It is time,” Stefanishyna said.",
+        "A Ukrainian exchange student uses TikTok to post videos.",  # no title right before the name
+        "“Videos are free,” TikTok said.",
+    ], "is_quote": [False, True, False, True, False, True]})
+    sp = speakers(s).set_index("sentence_id")["actor"]
+    assert pd.isna(sp[1])
+    assert pd.isna(sp[3])
+    assert pd.isna(sp[5])
+
+
+def test_the_event_table_keeps_speakers_within_their_paragraphs(fake_embedder):
+    from framing.events import event_article_table
+
+    s = _para_table([
+        (0, "“A threat,” Peskov said."),
+        (1, "“We will not back down.”"),
+    ])
+    aligned = s.assign(event_id=[0, 1], label="x", keywords="x", n_articles=1, shared=False, match_score=0.0)
+    scored = s.assign(frame="none", confidence=0.0, western_threat=0.0, russian_defensive=0.0)
+    tab = event_article_table(aligned, scored).set_index("event_id")["speakers"]
+    assert tab[0] == "Peskov (russia)"
+    assert tab[1] == ""  # the quote is in the next paragraph: not Peskov's
