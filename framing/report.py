@@ -141,6 +141,10 @@ def run_pipeline(source, *, codebook=None, model=None, embedder=None, cache: boo
     if is_table and not all(isinstance(a, str) for a in articles["article_id"]):
         # ids are strings everywhere (read_articles makes them so; the report's cached blocks key on them)
         articles = articles.assign(article_id=articles["article_id"].astype(str))
+    if is_table:  # "Herald " and "Herald" are one outlet, as read_articles has it
+        clean = [s.strip() or None if isinstance(s, str) else s for s in articles["source"]]
+        if clean != articles["source"].tolist():
+            articles = articles.assign(source=pd.Series(clean, index=articles.index, dtype=object))
     cb = load_codebook(codebook)
     emb = embedder if embedder is not None else get_embedder(model, cache=cache)
     sentences = segment(articles)

@@ -235,3 +235,15 @@ def test_front_matter_cannot_replace_the_text_or_the_id(tmp_path):
     (tmp_path / "a.txt").write_text("---\ntext: hello\n---\n\nBody.\n", encoding="utf-8")
     with pytest.raises(FramingError, match=r"a\.txt: front-matter key 'text' is reserved"):
         read_articles(tmp_path / "a.txt")
+
+
+def test_an_article_table_given_to_run_pipeline_has_its_sources_stripped_too(fake_embedder):
+    from framing.corpus import ARTICLE_COLUMNS
+    from framing.report import run_pipeline
+
+    arts = pd.DataFrame({"article_id": ["a", "b", "c"], "title": None, "date": None,
+                         "text": ["Russia attacked Kyiv.", "NATO provoked Russia.", "Kyiv was hit."],
+                         "source": ["Herald ", "Herald", "  "]})[ARTICLE_COLUMNS]
+    run = run_pipeline(arts, embedder=fake_embedder, method="prototype")
+    assert run.articles["source"].tolist() == ["Herald", "Herald", None]
+    assert arts["source"].tolist() == ["Herald ", "Herald", "  "]  # the caller's table is left alone
