@@ -361,12 +361,16 @@ def _versions() -> dict:
     return out
 
 
-def _git_commit() -> dict | None:
+_RESULT_PATHS = ("framing", "data/codebooks", "data/labels", "pyproject.toml")
+
+
+def _git_commit(root=None) -> dict | None:
     """``{"commit", "dirty"}`` of the framing package's git checkout, or None (an installed package,
-    no git, or any failure: this is a courtesy, not a requirement)."""
+    no git, or any failure: this is a courtesy, not a requirement). ``dirty`` is true when a tracked file
+    the results depend on (:data:`_RESULT_PATHS`) differs from the commit."""
     import subprocess
 
-    root = Path(__file__).resolve().parent.parent
+    root = Path(root) if root is not None else Path(__file__).resolve().parent.parent
     if not (root / ".git").exists():
         return None
     try:
@@ -374,8 +378,9 @@ def _git_commit() -> dict | None:
                               timeout=5)
         if head.returncode != 0:
             return None
+        # what a run's results depend on: the code, the bundled codebooks and label lists, the pinned versions
         status = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no", "--",
-                                 "framing"], capture_output=True, text=True, timeout=5)
+                                 *_RESULT_PATHS], capture_output=True, text=True, timeout=5)
     except (OSError, subprocess.SubprocessError):
         return None
     return {"commit": head.stdout.strip(),

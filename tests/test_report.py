@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import numpy as np
 import pandas as pd
@@ -369,3 +370,28 @@ def test_an_outlets_intervals_do_not_depend_on_the_other_outlets():
             ).any()  # the intervals have a width
     pd.testing.assert_frame_equal(full.loc[["B", "C"], cols], fewer.loc[["B", "C"], cols])
     assert set(full["interval_unit"]) == {"articles"}
+
+
+def test_the_manifest_s_dirty_flag_sees_the_codebooks_and_versions_not_only_the_code(tmp_path):
+    import shutil
+    import subprocess
+
+    from framing.report import _git_commit
+
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    for rel in ("framing/x.py", "data/codebooks/c.toml", "pyproject.toml", "notes.md"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("a\n", encoding="utf-8")
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    for cmd in (["init", "-q"], ["add", "."], ["commit", "-qm", "x"]):
+        subprocess.run(["git", "-C", str(tmp_path), *cmd], check=True, env=env)
+    assert _git_commit(tmp_path)["dirty"] is False
+    (tmp_path / "notes.md").write_text("b\n", encoding="utf-8")  # does not change results
+    assert _git_commit(tmp_path)["dirty"] is False
+    for rel in ("data/codebooks/c.toml", "pyproject.toml", "framing/x.py"):
+        (tmp_path / rel).write_text("b\n", encoding="utf-8")
+        assert _git_commit(tmp_path)["dirty"] is True, rel
+        (tmp_path / rel).write_text("a\n", encoding="utf-8")
+    assert len(_git_commit(tmp_path)["commit"]) == 40
