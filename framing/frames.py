@@ -588,7 +588,9 @@ def narrative_arc(scored: pd.DataFrame, *, by: str = "article_id", bins: int = 5
 
     A sentence's position is ``sentence_id / (n − 1)`` within its article (0
     = first, 1 = last; a one-sentence article is at 0), cut into ``bins``
-    equal bins.
+    equal bins. With ``by`` another column than ``article_id`` (``"source"``,
+    say, merged in from the article table), the bins pool the sentences of
+    its articles, each placed within its own article.
 
     Returns
     -------
@@ -610,11 +612,13 @@ def narrative_arc(scored: pd.DataFrame, *, by: str = "article_id", bins: int = 5
         raise FramingError(f"narrative_arc: bins must be a positive integer, found {bins!r}")
     cols = _frame_columns(scored, frames)
     df = scored.copy()
+    # positions are within each article even when the bins are pooled by another column (an outlet, say)
+    unit = "article_id" if "article_id" in df.columns else by
     if "sentence_id" in df.columns:
-        order = df.groupby(by)["sentence_id"].rank(method="first") - 1
+        order = df.groupby(unit)["sentence_id"].rank(method="first") - 1
     else:
-        order = df.groupby(by).cumcount().astype(float)
-    size = df.groupby(by)[by].transform("size")
+        order = df.groupby(unit).cumcount().astype(float)
+    size = df.groupby(unit)[unit].transform("size")
     pos = np.where(size > 1, order / (size - 1).clip(lower=1), 0.0)
     df["bin"] = np.minimum((pos * bins).astype(int), bins - 1)
     rows = []

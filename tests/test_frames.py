@@ -244,6 +244,19 @@ def test_narrative_arc_positions():
     assert (a.loc[0, "ci_high"] - a.loc[0, "ci_low"]) < (one.loc[0, "ci_high"] - one.loc[0, "ci_low"])
 
 
+def test_narrative_arc_pooled_by_outlet_places_each_sentence_within_its_own_article():
+    """Two articles of one outlet, 10 and 30 sentences, framed only in their second halves: pooled by
+    outlet, the first half of the arc has no framed sentence (positions are not ranks in the pool)."""
+    rows = []
+    for aid, n, fr in (("a", 10, "western_threat"), ("b", 30, "russian_defensive")):
+        rows += [{"article_id": aid, "sentence_id": i, "source": "S", "western_threat": 0.0,
+                  "russian_defensive": 0.0, "frame": fr if i >= n / 2 else "none", "confidence": 1.0}
+                 for i in range(n)]
+    arc = narrative_arc(pd.DataFrame(rows), by="source", bins=2).set_index("bin")
+    assert arc.loc[0, "n_framed"] == 0 and arc.loc[1, "n_framed"] == 20
+    assert arc["n"].tolist() == [20, 20]
+
+
 # ----------------------------------------------------------------------------- integration (real model)
 
 
