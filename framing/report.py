@@ -468,6 +468,54 @@ def _png(fig) -> bytes:
     return buf.getvalue()
 
 
+_ARC_PANELS = 24  # up to this many articles the arc is drawn one small panel per article
+
+
+def _arc_figure(run, arc: pd.DataFrame, labels: dict, n_arts: int):
+    """The narrative-arc figure and its caption: one panel (up to three articles), one small panel per
+    article (up to :data:`_ARC_PANELS`), else the articles pooled by outlet (or all together)."""
+    from .frames import narrative_arc
+    from .plot import plot_narrative_arc
+
+    if n_arts <= 3:
+        fig = _figure(7.5, 3.6)
+        plot_narrative_arc(arc.assign(article_id=arc["article_id"].map(labels)), ax=fig.subplots())
+        return fig, ("The bands are 95% intervals; a bin with one or two framed sentences has a band from about "
+                     "−1 to +1, and its swing says little.")
+    if n_arts <= _ARC_PANELS:
+        ncols = 4
+        nrows = -(-n_arts // ncols)
+        fig = _figure(7.5, 1.5 * nrows + 0.4)
+        axes = fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False).ravel()
+        for ax, (aid, grp) in zip(axes, arc.groupby("article_id", sort=False)):
+            plot_narrative_arc(grp, ax=ax, bands=True)
+            ax.get_legend().remove()
+            ax.set_title(str(labels.get(aid, aid))[:34], fontsize=8)
+            ax.set_xlabel("")
+            ax.set_ylabel("")
+            ax.set_ylim(-1.05, 1.05)
+            ax.tick_params(labelsize=7)
+        for ax in axes[n_arts:]:
+            ax.set_visible(False)
+        fig.supxlabel("position in article", fontsize=9)
+        fig.supylabel("lean", fontsize=9)
+        return fig, ("One panel per article; the bands are 95% intervals, and a bin with one or two framed "
+                     "sentences has a band from about −1 to +1: its swing says little.")
+    src = _sources(run.articles)
+    outlets = sorted(set(src.values()))
+    if 2 <= len(outlets) <= 8:
+        pooled = run.sentences.assign(outlet=run.sentences["article_id"].map(src).fillna("(no outlet)"))
+        what = f"the articles of each outlet pooled ({len(outlets)} outlets)"
+    else:
+        pooled = run.sentences.assign(outlet=f"all {n_arts} articles")
+        what = f"all {n_arts} articles pooled"
+    fig = _figure(7.5, 3.6)
+    plot_narrative_arc(narrative_arc(pooled, by="outlet"), hue="outlet", bands=False, ax=fig.subplots())
+    return fig, (f"With {n_arts} articles the figure shows {what}, each sentence placed within its own "
+                 "article; no intervals are drawn, because sentences of one article are not independent. "
+                 "framing.frames.narrative_arc gives every article's arc.")
+
+
 def _figure(width: float, height: float):
     from matplotlib.figure import Figure
 
@@ -671,21 +719,14 @@ def _overview_block(run: FramingRun, arts: pd.DataFrame, shares: pd.DataFrame, *
     # ---- lean along the articles (the comparisons are their own block, made within stories)
     if len(run.frame_ids) >= 2:
         from .frames import narrative_arc
-        from .plot import plot_narrative_arc
 
         arc = narrative_arc(run.sentences)
-        fig = _figure(7.5, 3.6)
-        plot_narrative_arc(arc.assign(article_id=arc["article_id"].map(labels)), ax=fig.subplots())
-        figures["narrative_arc.png"] = _png(fig)
         n_arts = arc["article_id"].nunique()
-        bands = ("The bands are 95% intervals; a bin with one or two framed sentences has a band from about −1 "
-                 "to +1, and its swing says little." if n_arts <= 3 else
-                 f"With {n_arts} articles the 95% intervals are not drawn (they would overlap into a blur): "
-                 "a bin with one or two framed sentences says little; framing.plot.plot_narrative_arc on a few "
-                 "articles of the table draws them.")
+        fig, text = _arc_figure(run, arc, labels, n_arts)
+        figures["narrative_arc.png"] = _png(fig)
         sections.append(_section("Narrative arc",
                                  "Lean along each article, from its first sentence (0) to its last (1), in five "
-                                 "bins: where the framing shifts. " + bands,
+                                 "bins: where the framing shifts. " + text,
                                  "narrative_arc.png", None))
 
     # ---- frame map

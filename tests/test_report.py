@@ -395,3 +395,30 @@ def test_the_manifest_s_dirty_flag_sees_the_codebooks_and_versions_not_only_the_
         assert _git_commit(tmp_path)["dirty"] is True, rel
         (tmp_path / rel).write_text("a\n", encoding="utf-8")
     assert len(_git_commit(tmp_path)["commit"]) == 40
+
+
+@pytest.mark.parametrize("n, outlets, panels, lines", [(2, 0, 1, 2), (6, 2, 6, 1), (30, 3, 1, 3), (30, 0, 1, 1)])
+def test_the_arc_figure_stays_readable_with_many_articles(n, outlets, panels, lines):
+    """Up to three articles share one panel; then one small panel each; past 24, the articles are pooled by
+    outlet (or all together) in one panel."""
+    from types import SimpleNamespace
+
+    from framing.frames import narrative_arc
+    from framing.report import _arc_figure
+
+    rng = np.random.default_rng(0)
+    rows = [{"article_id": f"a{k:02d}", "sentence_id": i, "western_threat": 0.0, "russian_defensive": 0.0,
+             "frame": rng.choice(["western_threat", "russian_defensive", "none"]), "confidence": 1.0}
+            for k in range(n) for i in range(8)]
+    sentences = pd.DataFrame(rows)
+    articles = pd.DataFrame({"article_id": [f"a{k:02d}" for k in range(n)],
+                             "source": [f"Outlet {k % outlets}" if outlets else None for k in range(n)]})
+    run = SimpleNamespace(sentences=sentences, articles=articles)
+    arc = narrative_arc(sentences)
+    fig, text = _arc_figure(run, arc, {a: a for a in articles["article_id"]}, n)
+    shown = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(shown) == panels
+    drawn = [line for line in shown[0].get_lines() if not line.get_label().startswith("_")]
+    assert len(drawn) == lines
+    if n > 24:
+        assert ("3 outlets" in text) == bool(outlets) and "no intervals" in text
