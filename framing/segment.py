@@ -2,10 +2,11 @@
 
 Sentence boundaries come from pysbd (a rule-based, well-tested segmenter that
 handles abbreviations such as "U.S." and "Gen."), applied paragraph by
-paragraph. Two repairs follow: a segment that starts with a closing quote
-mark ("... war!’ wrote Siarto") is joined to the sentence before it, and an
-overlong run of text without sentence punctuation is cut at whitespace, so
-that no sentence exceeds ``max_chars``.
+paragraph. Three repairs follow: a segment that starts with a closing quote
+mark ("... war!’ wrote Siarto") is joined to the sentence before it; two
+whole quotes in a row ("“We are ready.” “We will rebuild.”", which pysbd
+keeps together) are cut apart; and an overlong run of text without sentence
+punctuation is cut at whitespace, so that no sentence exceeds ``max_chars``.
 
 The sentence table has the columns
 
@@ -181,12 +182,30 @@ def split_sentences(text: str, *, language: str = "en", max_chars: int = 2000) -
         if not merged and para.strip():
             s = len(para) - len(para.lstrip())
             merged = [[s, len(para.rstrip())]]
+        merged = _split_quote_runs(para, merged)
         for s, e in merged:
             if e - s > max_chars:
                 for a, b in _hard_wrap(para[s:e], s, max_chars):
                     out.append((base + a, base + b, para_no))
             else:
                 out.append((base + s, base + e, para_no))
+    return out
+
+
+# Two whole quotes in a row ("“We are ready.” “We will rebuild.”"): pysbd keeps them as one sentence.
+# Only the directed marks are read (a straight quote does not say whether it opens or closes).
+_QUOTE_RUN_RE = re.compile(r"(?<=[.!?][”»])\s+(?=[“«])")
+
+
+def _split_quote_runs(para: str, spans: list[list[int]]) -> list[list[int]]:
+    """Cut a span between a quote that ends a sentence and a quote that opens the next one."""
+    out = []
+    for s, e in spans:
+        cuts = [m.span() for m in _QUOTE_RUN_RE.finditer(para, s, e)]
+        for a, b in cuts:
+            out.append([s, a])
+            s = b
+        out.append([s, e])
     return out
 
 

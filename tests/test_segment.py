@@ -136,3 +136,12 @@ def test_framing_segment_stays_callable_after_the_module_is_imported(seeds_dir):
             "print(len(framing.segment(a)), len(m.segment(a)))" % str(seeds_dir))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out[0] == out[1] and int(out[0]) > 10
+
+
+def test_two_whole_quotes_in_a_row_are_two_sentences():
+    text = ("Title\n\n“Russia wants to break our will. It will fail.” “We will rebuild.” "
+            "“Every system we send saves lives,” Pistorius said.\n\n“Is it “fake”?” he asked.")
+    spans = split_sentences(text)
+    got = [text[a:b] for a, b, _ in spans]
+    assert got == ["Title", "“Russia wants to break our will. It will fail.”", "“We will rebuild.”",
+                   "“Every system we send saves lives,” Pistorius said.", "“Is it “fake”?” he asked."]
