@@ -513,7 +513,7 @@ _TITLE_WORDS = {"president", "minister", "ministry", "spokesman", "spokeswoman",
                 "service", "services", "committee", "parliament", "administration", "embassy", "officials",
                 "official", "press", "statement", "kremlin", "pentagon", "alliance", "media", "report", "reports"}
 # Words that end the title phrase before a name, looking back from it ("talks with | Russian Deputy Foreign
-# Minister Sergei Ryabkov"); "of" and "to" stay inside titles ("Minister of Defence of Ukraine Rustem Umerov",
+# Minister Alexander Grushko"); "of" and "to" stay inside titles ("Minister of Defence of Ukraine Rustem Umerov",
 # "Ukraine's ambassador to Germany Oleksii Makeiev").
 _TITLE_BREAK = {"and", "or", "but", "with", "by", "from", "that", "as", "while", "when", "after", "before", "for",
                 "on", "in", "at", "said", "says", "told", "tells", "asked", "met", "meets", "called", "urged",
@@ -523,7 +523,7 @@ _TITLE_SPAN = 6
 
 
 def _surname(speaker: str) -> str | None:
-    """The last word of a speaker phrase when it can be a person's name ("Ryabkov"), else None."""
+    """The last word of a speaker phrase when it can be a person's name ("Grushko"), else None."""
     last = re.sub(r"(?:'s|’s)$", "", speaker.split(" ")[-1]).strip(",.;:")
     if len(last) < 3 or not last[:1].isupper() or last.isupper() or last.lower() in _TITLE_WORDS:
         return None
@@ -533,8 +533,8 @@ def _surname(speaker: str) -> str | None:
 def _actor_by_title(name: str, texts: list, codebook) -> str | None:
     """The actor named in the title phrase before ``name`` elsewhere in the article, when it is always the same.
 
-    "Russian Deputy Foreign Minister Sergei Ryabkov told reporters…" earlier
-    in the article makes a later "Ryabkov said" Russia's; a name introduced
+    "Russian Deputy Foreign Minister Alexander Grushko told reporters…" earlier
+    in the article makes a later "Grushko said" Russia's; a name introduced
     with two different actors ("…Russia's and Ukraine's…") gives None.
     """
     rx = re.compile(r"(?<![\w])" + re.escape(name) + r"(?![\w])")
@@ -566,8 +566,8 @@ def speakers(sentences, codebook=None, *, carry: int = 3) -> pd.DataFrame:
         Maps a speaker to an actor: through the aliases inside the speaker
         phrase ("Russian foreign minister Sergei Lavrov" -> ``russia``);
         else through the title the same name carries elsewhere in the
-        article's sentences ("Russian Deputy Foreign Minister Sergei Ryabkov
-        told reporters…" makes a later "Ryabkov said" ``russia``), when that
+        article's sentences ("Russian Deputy Foreign Minister Alexander Grushko
+        told reporters…" makes a later "Grushko said" ``russia``), when that
         title always names the same actor.
     carry : int
         A quote sentence without an attribution of its own gets the speaker

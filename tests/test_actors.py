@@ -362,22 +362,22 @@ def test_carry_stops_at_a_sentence_missing_from_the_table():
 
 def test_a_speaker_takes_the_actor_of_the_title_their_name_has_elsewhere_in_the_article():
     s = pd.DataFrame({"article_id": ["a"] * 3 + ["b"], "sentence_id": [0, 1, 2, 0], "text": [
-        "Russian Deputy Foreign Minister Sergei Ryabkov told reporters the talks had stalled.",
-        "“Washington is not listening,” Ryabkov said.",
+        "Russian Deputy Foreign Minister Sergei Fedotov told reporters the talks had stalled.",
+        "“Washington is not listening,” Fedotov said.",
         "“We will rebuild,” said Svitlana Hrynchuk.",
-        "“Washington is not listening,” Ryabkov said.",  # another article: no title for him there
+        "“Washington is not listening,” Fedotov said.",  # another article: no title for him there
     ], "is_quote": [False, True, True, True]})
     sp = speakers(s).set_index(["article_id", "sentence_id"])["actor"]
     assert sp[("a", 1)] == "russia"
-    assert sp[("a", 0)] == "russia"  # "Russian Deputy Foreign Minister Sergei Ryabkov" itself names Russia
+    assert sp[("a", 0)] == "russia"  # "Russian Deputy Foreign Minister Sergei Fedotov" itself names Russia
     assert pd.isna(sp[("a", 2)])  # never introduced with a title
     assert pd.isna(sp[("b", 0)])
 
 
 def test_a_name_introduced_as_someone_s_counterpart_or_with_two_actors_gets_no_actor():
     s = pd.DataFrame({"article_id": "a", "sentence_id": range(6), "text": [
-        "Lavrov's counterpart Antony Blinken left the room.",
-        "“We are done here,” Blinken said.",
+        "Lavrov's counterpart Anna Smithers left the room.",
+        "“We are done here,” Smithers said.",
         "Ukraine's envoy Olga Stefanishyna and Poland's envoy in Brussels Stefanishyna met.",
         "“It is time,” Stefanishyna said.",
         "A Ukrainian exchange student uses TikTok to post videos.",  # no title right before the name
