@@ -401,3 +401,18 @@ def test_the_event_table_keeps_speakers_within_their_paragraphs(fake_embedder):
     tab = event_article_table(aligned, scored).set_index("event_id")["speakers"]
     assert tab[0] == "Peskov (russia)"
     assert tab[1] == ""  # the quote is in the next paragraph: not Peskov's
+
+
+@pytest.mark.parametrize("text, alias, role", [
+    ("The Russian Defense Ministry has claimed that British military personnel are in Ukraine.", "Russian", "neutral"),
+    ("The Ukrainian Defence Ministry published new figures.", "Ukrainian", "neutral"),
+    ("Russia's Ministry of Defence said talks would resume.", "Russia", "neutral"),
+    ("Russia's defence officials met on Monday.", "Russia", "neutral"),
+    ("NATO will defend every inch of allied territory.", "NATO", "defender"),  # still an act of defence
+    ("Russia strengthened its air defences around Moscow.", "Russia", "defender"),
+    ("They say 'Russians can and need to be killed'.", "Russians", "victim"),
+    ("Kyiv could have been struck by the missiles.", "Kyiv", "victim"),
+])
+def test_institution_names_and_passives_behind_modals(text, alias, role):
+    got = dict(_roles(text))
+    assert got[alias] == role
