@@ -506,6 +506,12 @@ def read_articles(source, *, skip_empty: bool = True) -> pd.DataFrame:
     notes = [f"{n} {_SAY.get(why, (why, why))[n != 1]}" for why, n in skipped.items()]
     if n_renamed:
         notes.append(f"{n_renamed} duplicate article_id{'s' if n_renamed != 1 else ''} renamed with a '#n' suffix")
+    copies = df["article_id"][df.duplicated(subset=["text"], keep=False)].tolist()
+    if copies:  # syndicated copies count for each outlet that ran them, so they are kept; but say so
+        first = df["article_id"][df["text"] == df["text"][df["article_id"] == copies[0]].iloc[0]].tolist()
+        notes.append(f"{len(copies)} articles share their text with another, kept (e.g. {first[0]!r} and "
+                     f"{first[1]!r}); drop copies with articles.drop_duplicates('text') if they are not "
+                     "syndication")
     if notes:
         warnings.warn("skipped or changed inputs: " + "; ".join(notes), ReadWarning, stacklevel=2)
     if df.empty:

@@ -100,8 +100,10 @@ framing.Embedder(cache_dir=CACHE, progress=True).encode([t.upper() for t in text
 # ## 3. Duplicates are embedded once
 #
 # News corpora repeat themselves: syndicated copies, boilerplate lines, the same quote in every
-# outlet. `read_articles` drops exact duplicate articles (and says so in a warning), and
-# `Embedder.encode` embeds each distinct text once, however often it occurs.
+# outlet. `read_articles` drops exact duplicate rows (the same id and text) and says so in a
+# warning. Two *different* articles with the same text (a wire story run by two outlets) are
+# kept, since each outlet ran it, and the warning names them. `Embedder.encode` embeds each
+# distinct text once, however often it occurs.
 
 # %%
 tripled = pd.concat([articles] * 3, ignore_index=True)

@@ -247,3 +247,16 @@ def test_an_article_table_given_to_run_pipeline_has_its_sources_stripped_too(fak
     run = run_pipeline(arts, embedder=fake_embedder, method="prototype")
     assert run.articles["source"].tolist() == ["Herald", "Herald", None]
     assert arts["source"].tolist() == ["Herald ", "Herald", "  "]  # the caller's table is left alone
+
+
+def test_two_files_with_the_same_text_are_kept_and_named_in_the_warning(tmp_path):
+    (tmp_path / "wire-herald.txt").write_text("Russia attacked Kyiv at dawn.", encoding="utf-8")
+    (tmp_path / "wire-observer.txt").write_text("Russia attacked Kyiv at dawn.", encoding="utf-8")
+    (tmp_path / "other.txt").write_text("NATO met in Brussels.", encoding="utf-8")
+    with pytest.warns(ReadWarning, match=r"2 articles share their text with another, kept \(e\.g\. "
+                                         r"'wire-herald\.txt' and 'wire-observer\.txt'\)"):
+        df = read_articles(tmp_path)
+    assert sorted(df["article_id"]) == ["other.txt", "wire-herald.txt", "wire-observer.txt"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no copies: no warning
+        read_articles(tmp_path / "other.txt")
