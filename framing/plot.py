@@ -81,10 +81,14 @@ def plot_frame_map(data: pd.DataFrame, *, x: str = "x", y: str = "y", hue: str =
     data : DataFrame
         A scored sentence table with projection columns (see
         :func:`framing.maps.add_projection`): ``x``, ``y``, ``hue``, ``style``.
-    style : str
+    style : str or None
         The column whose values get a marker each: ten shapes, filled for
-        the first ten values and hollow for the next ten; past twenty they
-        repeat, with a warning (``style="source"`` gives one per outlet).
+        the first ten values and hollow for the next ten. With more than
+        twenty values the markers would repeat, so none is drawn per value
+        (colour still shows the frame) and a warning says so;
+        ``style="source"`` gives one marker per outlet, ``None`` none. A
+        column that ``data`` lacks is an error (except the default
+        ``article_id``, which a table without it simply does without).
     interactive : bool, optional
         Attach hover tooltips (sentence and article) with mplcursors. ``None``
         does so only under an interactive backend such as ipympl
@@ -100,15 +104,22 @@ def plot_frame_map(data: pd.DataFrame, *, x: str = "x", y: str = "y", hue: str =
     ax = _axes(ax)
     order = _frame_order(data[hue], hue_order, data)
     palette = palette or frame_palette(order)
-    styles = list(dict.fromkeys(data[style])) if style in data.columns else [None]
+    if style is not None and style not in data.columns and style != "article_id":
+        raise FramingError(f"plot_frame_map: style column {style!r} not in data; columns: "
+                           + ", ".join(map(str, data.columns)) + " (or style=None for no marker per value)")
+    styles = list(dict.fromkeys(data[style])) if style is not None and style in data.columns else [None]
     if len(styles) > 2 * len(_MARKERS):
         import warnings
 
         from .errors import FramingWarning
 
+        n_src = data["source"].nunique() if style != "source" and "source" in data.columns else 0
+        hint = ("pass style='source' for one marker per outlet" if 2 <= n_src <= 2 * len(_MARKERS)
+                else "pass style=None to leave them out without this note, or plot fewer articles")
         warnings.warn(f"plot_frame_map: {len(styles)} values of {style!r} but {2 * len(_MARKERS)} marker shapes "
-                      "(filled and hollow), so markers repeat; pass style='source' or plot fewer articles",
+                      f"(filled and hollow): no marker per value is drawn, colour shows the frame; {hint}",
                       FramingWarning, stacklevel=2)
+        styles = [None]
     artists = []
     for si, st in enumerate(styles):
         sub_s = data if st is None else data[data[style] == st]
@@ -134,7 +145,10 @@ def plot_frame_map(data: pd.DataFrame, *, x: str = "x", y: str = "y", hue: str =
         handles += [Line2D([], [], ls="", marker=_MARKERS[i % len(_MARKERS)], color="#444", label=_short(str(st), 28),
                            markerfacecolor="none" if (i // len(_MARKERS)) % 2 else "#444")
                     for i, st in enumerate(styles)]
-    ax.legend(handles=handles, fontsize=8, loc="best", frameon=False)
+    if len(handles) > 8:  # a long legend goes beside the map, not over it
+        ax.legend(handles=handles, fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
+    else:
+        ax.legend(handles=handles, fontsize=8, loc="best", frameon=False)
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_xlabel("")
@@ -144,7 +158,7 @@ def plot_frame_map(data: pd.DataFrame, *, x: str = "x", y: str = "y", hue: str =
 
         interactive = "ipympl" in matplotlib.get_backend().lower() or "widget" in matplotlib.get_backend().lower()
     if interactive:
-        _attach_hover(artists, style)
+        _attach_hover(artists, style if style is not None and style in data.columns else "article_id")
     return ax
 
 
@@ -253,6 +267,9 @@ def plot_frame_shares(data: pd.DataFrame, *, x: str = "share", y: str = "article
     return ax
 
 
+_MAX_ARC_LEGEND = 10  # lines in plot_narrative_arc's legend
+
+
 def plot_narrative_arc(data: pd.DataFrame, *, x: str = "position", y: str = "lean", hue: str = "article_id",
                        bands: bool | None = None, ax=None, **kwargs):
     """Frame lean along each article, from its first sentence (0) to its last (1).
@@ -268,6 +285,10 @@ def plot_narrative_arc(data: pd.DataFrame, *, x: str = "position", y: str = "lea
         plot a few articles at a time to see theirs).
     **kwargs
         Passed to ``Axes.plot``.
+
+    With more than three lines the legend goes beside the axes; with more
+    than ten there is none, and a warning suggests pooling them
+    (``narrative_arc(sentences, by="source")``) or a few at a time.
     """
     _need(data, [x, y, hue], "plot_narrative_arc data")
     ax = _axes(ax)
@@ -283,7 +304,15 @@ def plot_narrative_arc(data: pd.DataFrame, *, x: str = "position", y: str = "lea
     ax.axhline(0, color="#888", lw=0.8, ls="--")
     ax.set_xlabel("position in article")
     ax.set_ylabel(y)
-    if len(groups) > 3:  # beside the axes, not over the lines
+    if len(groups) > _MAX_ARC_LEGEND:  # a legend this long hides the axes and tells no line apart
+        import warnings
+
+        from .errors import FramingWarning
+
+        warnings.warn(f"plot_narrative_arc: {len(groups)} lines (one per {hue!r}) cannot be told apart: drawn "
+                      "without a legend; pool them with framing.frames.narrative_arc(sentences, by='source') "
+                      "(or another article column), or plot a few at a time", FramingWarning, stacklevel=2)
+    elif len(groups) > 3:  # beside the axes, not over the lines
         ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
     else:
         ax.legend(fontsize=8, frameon=False)

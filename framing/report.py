@@ -468,6 +468,7 @@ def _png(fig) -> bytes:
     return buf.getvalue()
 
 
+_MAX_MARKERS = 20  # plot_frame_map's marker shapes (ten, filled and hollow): past this, no marker per article
 _ARC_PANELS = 24  # up to this many articles the arc is drawn one small panel per article
 
 
@@ -510,7 +511,12 @@ def _arc_figure(run, arc: pd.DataFrame, labels: dict, n_arts: int):
         pooled = run.sentences.assign(outlet=f"all {n_arts} articles")
         what = f"all {n_arts} articles pooled"
     fig = _figure(7.5, 3.6)
-    plot_narrative_arc(narrative_arc(pooled, by="outlet"), hue="outlet", bands=False, ax=fig.subplots())
+    ax = fig.subplots()
+    plot_narrative_arc(narrative_arc(pooled, by="outlet"), hue="outlet", bands=False, ax=ax)
+    # the full range of the lean, through 0: an autoscaled axis would blow a small dip up into a finding
+    ax.set_ylim(-1.05, 1.05)
+    ax.text(0.99, 0.03, "no intervals: the sentences of one article are not independent", transform=ax.transAxes,
+            ha="right", va="bottom", fontsize=7, color="#555")
     return fig, (f"With {n_arts} articles the figure shows {what}, each sentence placed within its own "
                  "article; no intervals are drawn, because sentences of one article are not independent. "
                  "framing.frames.narrative_arc gives every article's arc.")
@@ -740,13 +746,18 @@ def _overview_block(run: FramingRun, arts: pd.DataFrame, shares: pd.DataFrame, *
     by_outlet = len(src) == len(run.articles) and len(set(src.values())) >= 2
     if by_outlet:
         mapped["source"] = run.sentences["article_id"].map(src).to_numpy()
+    style = "source" if by_outlet else "article_id"
+    n_styles = mapped[style].nunique()
     fig = _figure(7.5, 5.5)
     plot_frame_map(mapped, ax=fig.subplots(), interactive=False, hue_order=order, palette=palette,
-                   style="source" if by_outlet else "article_id")
+                   style=style if n_styles <= _MAX_MARKERS else None)
     figures["frame_map.png"] = _png(fig)
+    what = "outlet" if by_outlet else "article"
+    marker = (f"the marker is the {what}" if n_styles <= _MAX_MARKERS else
+              f"with {n_styles} {what}s there is no marker per {what} (twenty shapes would repeat)")
     sections.append(_section("Frame map",
                              "Every sentence placed by meaning (UMAP of the sentence embeddings, seeded): colour "
-                             f"is the frame, the marker is the {'outlet' if by_outlet else 'article'}. Nearby sentences talk about the same thing; "
+                             f"is the frame, {marker}. Nearby sentences talk about the same thing; "
                              "colour shows how they are framed.", "frame_map.png", None))
     return sections, figures, {}
 

@@ -212,3 +212,93 @@ def test_event_heatmap_cells_too_narrow_for_frame_names_show_initials():
     plot_event_heatmap(t.iloc[:2], ax=ax)
     assert {x.get_text() for x in ax.texts} == {"russian\ndefensive"} and "cells:" not in fig.axes[-1].get_ylabel()
     plt.close(fig)
+
+
+def _map_table(n, per=3, source=None):
+    k = n * per
+    t = pd.DataFrame({"x": np.arange(k, dtype=float), "y": np.zeros(k),
+                      "frame": np.array(["western_threat", "russian_defensive", "none"])[np.arange(k) % 3],
+                      "article_id": [f"EN_UA_{i % n:06d}.txt" for i in range(k)], "text": "s"})
+    if source is not None:
+        t["source"] = [f"Outlet {i % source}" for i in range(k)]
+    return t
+
+
+def test_frame_map_with_many_articles_draws_no_marker_per_article_and_keeps_the_frame_legend():
+    """60 articles: no 60-entry legend of repeating markers; the frame colours stay, and the note gives a
+    hint that works for this table (style='source' only when there is a source column)."""
+    import matplotlib.pyplot as plt
+
+    from framing.errors import FramingWarning
+    from framing.plot import plot_frame_map
+
+    fig, ax = plt.subplots()
+    with pytest.warns(FramingWarning, match="60 values of 'article_id'.*no marker per value.*style=None") as rec:
+        plot_frame_map(_map_table(60), ax=ax)
+    assert "style='source'" not in str(rec[0].message)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["western_threat", "russian_defensive", "none"]
+    assert len(ax.collections) == 3  # one scatter per frame, every point drawn
+    assert sum(len(c.get_offsets()) for c in ax.collections) == 180
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    with pytest.warns(FramingWarning, match="pass style='source'"):
+        plot_frame_map(_map_table(60, source=4), ax=ax)
+    plt.close(fig)
+
+
+def test_frame_map_names_an_unknown_style_column():
+    import matplotlib.pyplot as plt
+
+    from framing.plot import plot_frame_map
+
+    t = _map_table(5)
+    for bad in ("source", "artcle_id"):
+        with pytest.raises(FramingError, match=rf"style column '{bad}' not in data; columns: x, y, frame, article_id"):
+            plot_frame_map(t, style=bad, ax=plt.gca())
+    ax = plot_frame_map(t, style=None, ax=plt.gca())  # no marker per article, no error, no article legend
+    assert [x.get_text() for x in ax.get_legend().get_texts()] == ["western_threat", "russian_defensive", "none"]
+    # the default style on a table without article_id still draws (the frame-score plane of a plain table)
+    plot_frame_map(t.drop(columns="article_id"), ax=plt.gca())
+
+
+def test_frame_map_puts_a_long_legend_beside_the_map():
+    import matplotlib.pyplot as plt
+
+    from framing.plot import plot_frame_map
+
+    fig, ax = plt.subplots()
+    plot_frame_map(_map_table(12), ax=ax)
+    fig.canvas.draw()
+    assert ax.get_legend().get_window_extent().x0 >= ax.get_window_extent().x1  # right of the axes
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    plot_frame_map(_map_table(2), ax=ax)
+    fig.canvas.draw()
+    assert ax.get_legend().get_window_extent().x1 <= ax.get_window_extent().x1 + 1  # a short one stays inside
+    plt.close(fig)
+
+
+def test_narrative_arc_with_many_lines_has_no_legend_and_suggests_pooling():
+    import matplotlib.pyplot as plt
+
+    from framing.errors import FramingWarning
+    from framing.plot import plot_narrative_arc
+
+    def arc(n):
+        return pd.DataFrame([{"article_id": f"a{k}", "position": p, "lean": 0.1 * k}
+                             for k in range(n) for p in (0.0, 0.5, 1.0)])
+
+    fig, ax = plt.subplots()
+    with pytest.warns(FramingWarning, match=r"11 lines .*narrative_arc\(sentences, by='source'\)"):
+        plot_narrative_arc(arc(11), ax=ax)
+    assert ax.get_legend() is None and len(ax.get_lines()) == 12
+    plt.close(fig)
+    import warnings
+
+    fig, ax = plt.subplots()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FramingWarning)
+        plot_narrative_arc(arc(10), ax=ax)
+    assert len(ax.get_legend().get_texts()) == 10
+    plt.close(fig)

@@ -422,3 +422,26 @@ def test_the_arc_figure_stays_readable_with_many_articles(n, outlets, panels, li
     assert len(drawn) == lines
     if n > 24:
         assert ("3 outlets" in text) == bool(outlets) and "no intervals" in text
+
+
+@pytest.mark.parametrize("outlets", [0, 3])
+def test_the_pooled_arc_has_the_full_lean_axis_and_says_it_has_no_intervals(outlets):
+    """Past 24 articles the pooled arc's y axis runs from −1 to +1 through 0 (a dip of 0.1 stays small), and
+    the figure itself says that it draws no intervals."""
+    from types import SimpleNamespace
+
+    from framing.frames import narrative_arc
+    from framing.report import _arc_figure
+
+    rows = [{"article_id": f"a{k:02d}", "sentence_id": i, "western_threat": 0.0, "russian_defensive": 0.0,
+             "frame": "western_threat" if (i + k) % 9 else "russian_defensive", "confidence": 1.0}
+            for k in range(30) for i in range(8)]
+    sentences = pd.DataFrame(rows)
+    articles = pd.DataFrame({"article_id": [f"a{k:02d}" for k in range(30)],
+                             "source": [f"Outlet {k % outlets}" if outlets else None for k in range(30)]})
+    run = SimpleNamespace(sentences=sentences, articles=articles)
+    fig, _ = _arc_figure(run, narrative_arc(sentences), {a: a for a in articles["article_id"]}, 30)
+    ax = fig.axes[0]
+    lo, hi = ax.get_ylim()
+    assert lo <= -1 and hi >= 1 and abs(lo + hi) < 1e-9
+    assert any("no intervals" in t.get_text() for t in ax.texts)
