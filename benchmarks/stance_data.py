@@ -155,7 +155,7 @@ def build(root=None) -> pd.DataFrame | None:
         with open(d / "raw-documents" / f"{aid}.txt", encoding="utf-8", newline="") as fh:
             texts[aid] = fh.read()
     arts = pd.DataFrame({"article_id": list(texts), "text": list(texts.values())})
-    sents = segment(arts)
+    sents = segment(arts, keep_repeated_title=True)  # annotations are on the raw text, repeats included
     out = []
     for aid, grp in ann.groupby("article_id"):
         s = sents[sents["article_id"] == aid]
@@ -205,7 +205,7 @@ def article_sentences(root=None, article_ids=None) -> pd.DataFrame | None:
     for aid in sorted(set(article_ids)):
         with open(d / "raw-documents" / f"{aid}.txt", encoding="utf-8", newline="") as fh:
             texts[aid] = fh.read()
-    sents = segment(pd.DataFrame({"article_id": list(texts), "text": list(texts.values())}))
+    sents = segment(pd.DataFrame({"article_id": list(texts), "text": list(texts.values())}), keep_repeated_title=True)
     sents["text"] = sents["text"].map(lambda t: " ".join(t.split()))
     return sents.sort_values(["article_id", "sentence_id"]).reset_index(drop=True)
 

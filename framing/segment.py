@@ -7,6 +7,8 @@ mark ("... war!’ wrote Siarto") is joined to the sentence before it; two
 whole quotes in a row ("“We are ready.” “We will rebuild.”", which pysbd
 keeps together) are cut apart; and an overlong run of text without sentence
 punctuation is cut at whitespace, so that no sentence exceeds ``max_chars``.
+A headline printed twice, as the title line and again as the first paragraph
+(common in scraped news), is kept once (``keep_repeated_title``).
 
 The sentence table has the columns
 
@@ -266,12 +268,28 @@ def _quote_flags(texts: list[str], max_span: int = 4) -> list[bool]:
 PARALLEL_CHARS = 4_000_000
 
 
-def _segment_rows(ids: list, texts: list, language: str, max_chars: int) -> list[tuple]:
+def _repeated_title(text: str, spans: list) -> list:
+    """The spans without a second paragraph that repeats the first (a headline printed twice)."""
+    paras: dict = {}
+    for s, e, p in spans:
+        paras.setdefault(p, []).append(text[s:e])
+    if len(paras) < 2:
+        return spans
+    first, second = sorted(paras)[:2]
+    if " ".join(" ".join(paras[first]).split()) != " ".join(" ".join(paras[second]).split()):
+        return spans
+    return [sp for sp in spans if sp[2] != second]
+
+
+def _segment_rows(ids: list, texts: list, language: str, max_chars: int,
+                  keep_repeated_title: bool = False) -> list[tuple]:
     rows = []
     for aid, text in zip(ids, texts):
         if not isinstance(text, str):
             raise FramingError(f"article {aid!r}: text must be a string, found {type(text).__name__}")
         spans = split_sentences(text, language=language, max_chars=max_chars)
+        if not keep_repeated_title:
+            spans = _repeated_title(text, spans)
         sents = [text[s:e] for s, e, _ in spans]
         quotes = _quote_flags(sents)
         for i, ((s, e, p), t, q) in enumerate(zip(spans, sents, quotes)):
@@ -289,7 +307,8 @@ def _n_workers(n_jobs: int | None, total_chars: int) -> int:
     return cores if n_jobs < 0 else max(1, n_jobs)
 
 
-def segment(articles, *, language: str = "en", max_chars: int = 2000, n_jobs: int | None = None) -> pd.DataFrame:
+def segment(articles, *, language: str = "en", max_chars: int = 2000, n_jobs: int | None = None,
+            keep_repeated_title: bool = False) -> pd.DataFrame:
     """Split articles into sentences.
 
     Parameters
@@ -308,6 +327,13 @@ def segment(articles, *, language: str = "en", max_chars: int = 2000, n_jobs: in
         uses one per core for corpora of more than :data:`PARALLEL_CHARS`
         characters and none below; ``1`` never starts a process; ``-1``
         uses every core. The table is the same either way.
+    keep_repeated_title : bool
+        Scraped news often prints the headline twice: as the title line and
+        again as the first paragraph. By default that second copy is left
+        out (its paragraph number is skipped; ``sentence_id`` stays
+        consecutive), so the headline does not count twice in shares and
+        leans. ``True`` keeps every sentence, e.g. to match annotations
+        made on the raw text.
 
     Returns
     -------
@@ -329,9 +355,9 @@ def segment(articles, *, language: str = "en", max_chars: int = 2000, n_jobs: in
     total = sum(len(t) for t in texts if isinstance(t, str))
     workers = min(_n_workers(n_jobs, total), max(1, len(texts)))
     if workers <= 1 or not _can_fork():
-        rows = _segment_rows(ids, texts, language, max_chars)
+        rows = _segment_rows(ids, texts, language, max_chars, keep_repeated_title)
     else:
-        rows = _segment_parallel(ids, texts, language, max_chars, workers)
+        rows = _segment_parallel(ids, texts, language, max_chars, workers, keep_repeated_title)
     df = pd.DataFrame(rows, columns=SENTENCE_COLUMNS)
     return df.astype({"sentence_id": "int64", "start": "int64", "end": "int64", "paragraph": "int64", "is_quote": "bool"})
 
@@ -358,7 +384,8 @@ def _can_fork() -> bool:
     return "fork" in mp.get_all_start_methods()
 
 
-def _segment_parallel(ids: list, texts: list, language: str, max_chars: int, workers: int) -> list[tuple]:
+def _segment_parallel(ids: list, texts: list, language: str, max_chars: int, workers: int,
+                      keep_repeated_title: bool = False) -> list[tuple]:
     """The rows of :func:`_segment_rows`, from ``workers`` fresh processes, in input order."""
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
@@ -368,7 +395,7 @@ def _segment_parallel(ids: list, texts: list, language: str, max_chars: int, wor
     # fork: spawn would re-run the caller's script in each worker (scripts without a __main__ guard
     # would break). The workers only run pysbd, never the model the parent may hold.
     with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
-        futures = [pool.submit(_segment_rows, ids[a:b], texts[a:b], language, max_chars)
+        futures = [pool.submit(_segment_rows, ids[a:b], texts[a:b], language, max_chars, keep_repeated_title)
                    for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
         rows = []
         for f in futures:

@@ -145,3 +145,20 @@ def test_two_whole_quotes_in_a_row_are_two_sentences():
     got = [text[a:b] for a, b, _ in spans]
     assert got == ["Title", "“Russia wants to break our will. It will fail.”", "“We will rebuild.”",
                    "“Every system we send saves lives,” Pistorius said.", "“Is it “fake”?” he asked."]
+
+
+def test_a_headline_repeated_as_the_first_paragraph_counts_once():
+    from framing.segment import segment
+
+    text = ("Make no mistake - the West wanted Russia to invade.\n\n"
+            " Make no mistake -  the West wanted Russia to invade.\n\n"
+            "The weather in Kyiv was mild. Make no mistake - the West wanted Russia to invade.\n")
+    arts = pd.DataFrame({"article_id": ["a"], "text": [text]})
+    s = segment(arts)
+    assert s["sentence_id"].tolist() == [0, 1, 2] and s["paragraph"].tolist() == [0, 2, 2]
+    assert (s["text"] == [text[a:b] for a, b in zip(s["start"], s["end"])]).all()
+    assert s["text"].str.startswith("Make no mistake").sum() == 2  # a later repeat is the author's own
+    kept = segment(arts, keep_repeated_title=True)
+    assert kept["paragraph"].tolist() == [0, 1, 2, 2]
+    other = segment(pd.DataFrame({"article_id": ["b"], "text": ["Title\n\nTitle and more.\n"]}))
+    assert len(other) == 2  # only an exact repeat is left out
