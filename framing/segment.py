@@ -8,7 +8,9 @@ whole quotes in a row ("“We are ready.” “We will rebuild.”", which pysbd
 keeps together) are cut apart; and an overlong run of text without sentence
 punctuation is cut at whitespace, so that no sentence exceeds ``max_chars``.
 A headline printed twice, as the title line and again as the first paragraph
-(common in scraped news), is kept once (``keep_repeated_title``).
+(common in scraped news), is kept once (``keep_repeated_title``), and a
+"sentence" of punctuation alone (a stray quote mark on its own line) is left
+out.
 
 The sentence table has the columns
 
@@ -268,6 +270,9 @@ def _quote_flags(texts: list[str], max_span: int = 4) -> list[bool]:
 PARALLEL_CHARS = 4_000_000
 
 
+_HAS_WORD = re.compile(r"\w")
+
+
 def _repeated_title(text: str, spans: list) -> list:
     """The spans without a second paragraph that repeats the first (a headline printed twice)."""
     paras: dict = {}
@@ -290,6 +295,8 @@ def _segment_rows(ids: list, texts: list, language: str, max_chars: int,
         spans = split_sentences(text, language=language, max_chars=max_chars)
         if not keep_repeated_title:
             spans = _repeated_title(text, spans)
+        # a "sentence" of punctuation alone (a stray quote mark or dot on its own line) says nothing
+        spans = [sp for sp in spans if _HAS_WORD.search(text, sp[0], sp[1])]
         sents = [text[s:e] for s, e, _ in spans]
         quotes = _quote_flags(sents)
         for i, ((s, e, p), t, q) in enumerate(zip(spans, sents, quotes)):

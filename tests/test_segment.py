@@ -162,3 +162,12 @@ def test_a_headline_repeated_as_the_first_paragraph_counts_once():
     assert kept["paragraph"].tolist() == [0, 1, 2, 2]
     other = segment(pd.DataFrame({"article_id": ["b"], "text": ["Title\n\nTitle and more.\n"]}))
     assert len(other) == 2  # only an exact repeat is left out
+
+
+def test_a_line_of_punctuation_alone_is_no_sentence():
+    from framing.segment import segment
+
+    text = "Title\n\nRussia attacked Kyiv.\n\n\"\n\n.\n\nNATO met in Brussels."
+    s = segment(pd.DataFrame({"article_id": ["a"], "text": [text]}))
+    assert s["text"].tolist() == ["Title", "Russia attacked Kyiv.", "NATO met in Brussels."]
+    assert s["sentence_id"].tolist() == [0, 1, 2]
