@@ -69,6 +69,13 @@ abstained, ``ece`` the expected calibration error of ``confidence`` (10
 bins) on the covered sentences. Last, the minimal pairs of
 ``tests/test_frames.py``: how many flip the score the right way.
 
+Last, an **article-level check** (:func:`article_check`): does an article's
+lean tell the Ukraine-war articles with a pro-Kremlin narrative (human
+subtask-2 labels, train split) from the rest? AUC beside the prototype and a
+no-model baseline that only counts which actors the sentences name. It is a
+different question from the sentence labels above: an article's narrative
+is not the sum of its sentences' frames.
+
 Run: ``python -m benchmarks.bench_stance`` (``STANCE_CV_SEEDS=0`` skips the
 fitted-CV rows, ``STANCE_NESTED_REPEATS=0`` the nested estimate).
 """
@@ -81,6 +88,7 @@ import re
 import warnings
 
 import numpy as np
+import pandas as pd
 
 SALT = "stance-split-v1"
 
@@ -271,7 +279,84 @@ def main() -> int:
           f"(P(western_threat) moves: {', '.join(f'{v:+.2f}' for v in moved)})")
     off_topic(emb, {"stance [default]": st, "stance, no neutral test": stn, "stance, no masked gate": stm,
                     "stance, no relevance gate": stg})
+    article_check(emb)
     return 0
+
+
+# The narratives of SemEval-2025 T10 (subtask 2) that carry the Russian side's framing of the war.
+PRO_KREMLIN = ("Blaming the war on others", "Russia is the Victim", "Praise of Russia", "Discrediting Ukraine",
+               "Discrediting the West")
+
+
+def article_check(emb, n_boot: int = 2000) -> None:
+    """Article level: does an article's lean tell the articles with a pro-Kremlin narrative from the rest?
+
+    Every Ukraine-war article of the SemEval EN *train* split (``EN_UA_*``)
+    is read, segmented and scored as a user would (``framing.read_articles``,
+    ``segment``, ``score_frames``); its lean is (western_threat −
+    russian_defensive) / framed sentences. The human subtask-2 annotations
+    say which articles carry one of :data:`PRO_KREMLIN`; AUC of −lean for
+    that (bootstrap 95% interval over articles). Nothing is fitted on these
+    labels. Rows: the default scorer on all sentences, on the article's own
+    voice only (:func:`framing.actors.voices` == "author") and on quoted or
+    reported speech only; the prototype baseline; and a baseline with no
+    model at all, which only counts the sentences naming Russia alone (+1)
+    against those naming only the other camp (−1).
+    """
+    from sklearn.metrics import roc_auc_score
+
+    from benchmarks import stance_data
+    from framing.actors import find_mentions, voices
+    from framing.corpus import read_articles
+    from framing.frames import score_frames
+    from framing.segment import segment
+
+    d = stance_data.find_data()
+    if d is None:
+        print("article-level check skipped: SemEval data not found")
+        return
+    files = sorted((d / "raw-documents").glob("EN_UA_*.txt"))
+    narr = {}
+    for line in (d / "subtask-2-annotations.txt").read_text(encoding="utf-8").splitlines():
+        parts = line.rstrip("\r").split("\t")
+        if len(parts) >= 2:
+            narr[parts[0].strip()] = parts[1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the corpus holds copies; kept, as a user's run would
+        arts = read_articles(files)
+    arts = arts[arts["article_id"].isin(narr)].reset_index(drop=True)
+    y = np.array([any(p in narr[a] for p in PRO_KREMLIN) for a in arts["article_id"]])
+    sents = segment(arts)
+    scored = score_frames(sents, embedder=emb)
+    proto = score_frames(sents, embedder=emb, method="prototype")
+    scored["voice"] = voices(scored).to_numpy()
+
+    def lean(t):
+        wt = (t["frame"] == "western_threat").groupby(t["article_id"]).sum()
+        rd = (t["frame"] == "russian_defensive").groupby(t["article_id"]).sum()
+        return ((wt - rd) / (wt + rd).replace(0, np.nan)).reindex(arts["article_id"]).fillna(0).to_numpy()
+
+    def named(t):
+        vals = []
+        for text in t["text"]:
+            m = {a for a, *_ in find_mentions(text)}
+            vals.append(1 if m == {"russia"} else -1 if m and "russia" not in m else 0)
+        v = pd.Series(vals, index=t.index)
+        v = v[v != 0]
+        return v.groupby(t.loc[v.index, "article_id"]).mean().reindex(arts["article_id"]).fillna(0).to_numpy()
+
+    rows = {"stance [default], all sentences": lean(scored),
+            "stance [default], author voice": lean(scored[scored["voice"] == "author"]),
+            "stance [default], quoted/reported": lean(scored[scored["voice"] != "author"]),
+            "prototype (codebook)": lean(proto), "actors named, no model": named(sents)}
+    rng = np.random.default_rng(0)
+    idx = [rng.integers(0, len(y), len(y)) for _ in range(n_boot)]
+    print(f"article level: {len(y)} SemEval EN train Ukraine-war articles, {int(y.sum())} with a pro-Kremlin "
+          f"narrative ({'; '.join(PRO_KREMLIN)}); AUC of -lean, 95% bootstrap interval over articles")
+    for name, x in rows.items():
+        boot = [roc_auc_score(y[i], -x[i]) for i in idx if 0 < y[i].sum() < len(i)]
+        print(f"  {name:36s} {roc_auc_score(y, -x):.3f} [{np.percentile(boot, 2.5):.2f}, "
+              f"{np.percentile(boot, 97.5):.2f}]")
 
 
 _URW = re.compile(r"Russia|Ukrain|Kremlin|Putin|NATO|Kyiv|Kiev|Moscow|Lavrov|Zelensk|Donbas|Crimea", re.I)

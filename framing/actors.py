@@ -64,8 +64,8 @@ import pandas as pd
 from .codebook import load_codebook, warn_if_default_for
 from .errors import FramingError
 
-__all__ = ["actor_mentions", "speakers", "find_mentions", "sentence_roles", "ROLES", "MENTION_COLUMNS",
-           "SPEAKER_COLUMNS"]
+__all__ = ["actor_mentions", "speakers", "voices", "find_mentions", "sentence_roles", "ROLES", "MENTION_COLUMNS",
+           "SPEAKER_COLUMNS", "VOICES"]
 
 ROLES = ("aggressor", "victim", "defender", "neutral")
 MENTION_COLUMNS = ["article_id", "sentence_id", "actor", "alias", "start", "end", "role"]
@@ -675,3 +675,47 @@ def speakers(sentences, codebook=None, *, carry: int = 3) -> pd.DataFrame:
             actor = by_title[key]
         rows.append((aids[i], sids[i], sp, actor, kind, cue))
     return pd.DataFrame(rows, columns=SPEAKER_COLUMNS)
+
+
+VOICES = ("author", "quoted", "reported")
+
+
+def voices(sentences, codebook=None, *, carry: int = 3) -> pd.Series:
+    """Whose voice each sentence is in: the article's own, or someone it quotes or reports.
+
+    A sentence's frame says whose claims an article *carries*, which is not
+    always its own stance: an outlet quoting the Kremlin carries Russian
+    defensive framing. Splitting by voice separates the two, e.g.
+    ``frame_lean(scored[voices(scored) == "author"])`` is the lean of the
+    article's own sentences.
+
+    Parameters
+    ----------
+    sentences : pandas.DataFrame
+        The sentence table (``is_quote`` and ``paragraph`` are used when
+        present), in any row order.
+    codebook, carry
+        As for :func:`speakers`.
+
+    Returns
+    -------
+    pandas.Series
+        Aligned with ``sentences`` (same index), named ``voice``, one of
+        :data:`VOICES`: ``quoted`` (direct speech: the sentence is or
+        contains a quotation, or is a quote attributed by the carry rule of
+        :func:`speakers`), ``reported`` (attributed reported speech: "Lavrov
+        said that…", "according to the Kremlin…") or ``author`` (everything
+        else: the article's own narration).
+    """
+    if not isinstance(sentences, pd.DataFrame) or "text" not in sentences.columns:
+        raise FramingError("sentences: expected the sentence table from framing.segment (a DataFrame with 'text')")
+    table = _check_sentences(sentences)  # article_id / sentence_id filled in when missing
+    keep = ["article_id", "sentence_id", "text"] + [c for c in ("is_quote", "paragraph") if c in table.columns]
+    spk = speakers(table[keep], codebook, carry=carry)
+    kind = {(a, s): k for a, s, k in zip(spk["article_id"], spk["sentence_id"], spk["kind"])}
+    quote = table["is_quote"].astype(bool).tolist() if "is_quote" in table.columns else [False] * len(table)
+    out = []
+    for a, s, q in zip(table["article_id"], table["sentence_id"], quote):
+        k = kind.get((a, s))
+        out.append("quoted" if q or k == "direct" else "reported" if k == "reported" else "author")
+    return pd.Series(out, index=sentences.index, name="voice", dtype=object)

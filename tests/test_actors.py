@@ -416,3 +416,19 @@ def test_the_event_table_keeps_speakers_within_their_paragraphs(fake_embedder):
 def test_institution_names_and_passives_behind_modals(text, alias, role):
     got = dict(_roles(text))
     assert got[alias] == role
+
+
+def test_voices_tell_the_article_s_own_sentences_from_quoted_and_reported_ones():
+    from framing.actors import voices
+
+    s = _para_table([
+        (0, "Russia launched drones at Kyiv overnight."),
+        (1, "“This is terror,” Zelensky said."),
+        (1, "“We will rebuild.”"),
+        (2, "Lavrov said that NATO had provoked the war."),
+        (2, "According to the Kremlin, the strikes hit military targets."),
+        (3, "The talks are set to resume next week."),
+    ]).set_index(pd.Index([10, 11, 12, 13, 14, 15]))
+    v = voices(s.iloc[::-1])  # any row order; the result follows the table's index
+    assert v.name == "voice" and v.index.tolist() == [15, 14, 13, 12, 11, 10]
+    assert v.sort_index().tolist() == ["author", "quoted", "quoted", "reported", "reported", "author"]
