@@ -18,7 +18,8 @@ Three tables from a sentence table and a codebook's actors:
   attributed to ("…,” stated Russian foreign minister Sergei Lavrov",
   "Lavrov said that…", "…, EU foreign policy chief Kaja Kallas said.",
   "according to the Kremlin") and which actor that is; a quote sentence
-  without attribution takes its paragraph's nearest speaker.
+  without attribution takes its paragraph's nearest speaker, and "he said"
+  the person named just before.
   The speaker of a reported attack is not its agent: in "Kyiv said Russia
   had fired 40 missiles" Russia is the aggressor and Kyiv neutral.
 
@@ -516,6 +517,17 @@ def _clean_speaker(s: str) -> str:
     return " ".join(words)
 
 
+# "“…,” he said.", "He added that…", "…, she told reporters.": a person named earlier speaks again.
+_RE_PRONOUN = re.compile(r"(?:[" + _CLOSE_Q + r"]\s*,?\s*|,\s+|^)(he|she|He|She)\s+(?:has\s+|had\s+|also\s+)?(?:"
+                         + _SAY + r")\b|[" + _CLOSE_Q + r"]\s*,?\s*(?:" + _SAY + r")\s+(he|she)\b")
+
+
+def _pronoun_in(text: str):
+    """The cue of a he/she attribution in one sentence, or None."""
+    m = _RE_PRONOUN.search(text)
+    return m.group(0).strip(" ,“”‘’«»\"") if m else None
+
+
 def _speaker_in(text: str, is_quote: bool):
     """(speaker, kind, cue) for one sentence, or None."""
     has_q = any(c in text for c in "“”«»\"") or re.search(r"(?:^|\s)‘|’(?:\s|$|[,.!?])", text)
@@ -534,7 +546,7 @@ def _speaker_in(text: str, is_quote: bool):
 
 # Capitalised words that are titles or bodies, not a person's name: a speaker ending in one ("the President",
 # "the Foreign Ministry") is not looked up by name elsewhere in the article.
-_TITLE_WORDS = {"president", "minister", "ministry", "spokesman", "spokeswoman", "spokesperson", "secretary",
+_NOT_A_NAME = {"president", "minister", "ministry", "spokesman", "spokeswoman", "spokesperson", "secretary",
                 "chancellor", "premier", "general", "office", "government", "commission", "council", "department",
                 "agency", "army", "forces", "command", "staff", "chief", "ambassador", "governor", "mayor", "head",
                 "service", "services", "committee", "parliament", "administration", "embassy", "officials",
@@ -549,10 +561,18 @@ _TITLE_BREAK = {"and", "or", "but", "with", "by", "from", "that", "as", "while",
 _TITLE_SPAN = 6
 
 
+def _adjacent(sids: list, j: int, k: int) -> bool:
+    """No sentence of the article lies between rows j and k (ids that are not numbers: the table's order)."""
+    try:
+        return abs(int(sids[j]) - int(sids[k])) == 1
+    except (TypeError, ValueError):
+        return True
+
+
 def _surname(speaker: str) -> str | None:
     """The last word of a speaker phrase when it can be a person's name ("Grushko"), else None."""
     last = re.sub(r"(?:'s|’s)$", "", speaker.split(" ")[-1]).strip(",.;:")
-    if len(last) < 3 or not last[:1].isupper() or last.isupper() or last.lower() in _TITLE_WORDS:
+    if len(last) < 3 or not last[:1].isupper() or last.isupper() or last.lower() in _NOT_A_NAME:
         return None
     return last
 
@@ -605,7 +625,12 @@ def speakers(sentences, codebook=None, *, carry: int = 3) -> pd.DataFrame:
         break (the ``paragraph`` column of :func:`framing.segment.segment`;
         without that column, the whole article counts as one paragraph),
         never over another attributed sentence, and never over a sentence
-        missing from the table (a gap in ``sentence_id``).
+        missing from the table (a gap in ``sentence_id``). A sentence
+        attributed to "he" or "she" ("“…,” he said.", "She added that…")
+        gets the nearest speaker before it in the article, up to ``carry``
+        sentences back and across paragraph breaks, when that speaker has a
+        name ("Lavrov", not "the Kremlin"); otherwise it gets none, and no
+        quote is carried past it.
 
     Returns
     -------
@@ -639,26 +664,41 @@ def speakers(sentences, codebook=None, *, carry: int = 3) -> pd.DataFrame:
     def next_to(j, k):  # j and k are neighbours in one paragraph of one article (no sentence between them)
         if not (0 <= j < n and 0 <= k < n and aids[j] == aids[k] and paras[j] == paras[k]):
             return False
-        try:
-            return abs(int(sids[j]) - int(sids[k])) == 1
-        except (TypeError, ValueError):
-            return True  # ids that are not numbers: the table's order is the article's
+        return _adjacent(sids, j, k)
 
-    own = set(found)
+    # "he said" / "she added": the person named nearest before, up to `carry` sentences back in the article
+    # (across paragraph breaks: a pronoun refers back), when that speaker has a name ("Lavrov", not "the Kremlin")
+    unresolved = set()  # attributed to "he" or "she" we cannot name: no quote is carried to or past them
+    for i in range(n):
+        if i in found:
+            continue
+        cue = _pronoun_in(texts[i])
+        if cue is None:
+            continue
+        unresolved.add(i)
+        j = i - 1
+        while i - j <= carry and j >= 0 and aids[j] == aids[i] and j + 1 < n and _adjacent(sids, j, j + 1):
+            if j in found:
+                if _surname(found[j][0]) is not None:
+                    found[i] = (found[j][0], "direct" if quote[i] else "reported", f"({cue}: {found[j][0]})")
+                    unresolved.discard(i)
+                break
+            j -= 1
+    own = set(found) | unresolved
     for i in range(n):  # in order, so that "“A,” X said. “B.” “C.”" hands X on to C through B
-        if not quote[i] or i in found:
+        if not quote[i] or i in own:
             continue
         j = i - 1  # back through quotes to the sentence that names the speaker, at most `carry` away
         while i - j <= carry and next_to(j, j + 1) and j not in own and quote[j]:
             j -= 1
-        if i - j <= carry and next_to(j, j + 1) and j in own:
+        if i - j <= carry and next_to(j, j + 1) and j in found:
             sp, _, cue = found[j]
             found[i] = (sp, "direct", cue if cue.startswith("(quote continued") else f"(quote continued; {cue})")
             continue
         j = i + 1
         while j - i <= carry and next_to(j, j - 1) and j not in own and quote[j]:
             j += 1
-        if j - i <= carry and next_to(j, j - 1) and j in own and found[j][1] == "direct":
+        if j - i <= carry and next_to(j, j - 1) and j in found and found[j][1] == "direct":
             sp, _, cue = found[j]
             found[i] = (sp, "direct", f"(quote continued; {cue})")
     by_title: dict = {}

@@ -432,3 +432,27 @@ def test_voices_tell_the_article_s_own_sentences_from_quoted_and_reported_ones()
     v = voices(s.iloc[::-1])  # any row order; the result follows the table's index
     assert v.name == "voice" and v.index.tolist() == [15, 14, 13, 12, 11, 10]
     assert v.sort_index().tolist() == ["author", "quoted", "quoted", "reported", "reported", "author"]
+
+
+def test_he_said_goes_to_the_person_named_just_before_and_never_to_an_institution():
+    s = _para_table([
+        (0, "Russian Foreign Minister Sergei Lavrov said on Monday that talks had stalled."),
+        (1, "“We see no partner in Kyiv,” he said."),  # a pronoun refers back across the paragraph break
+        (1, "He added that Moscow was ready to wait."),
+        (2, "The Kremlin said the talks were over."),
+        (2, "“Nothing to add,” he told reporters."),  # "he" is not the Kremlin: nobody
+        (2, "“Nothing at all.”"),  # and the quote after it is not carried past him to the Kremlin
+        (3, "The weather was mild."),
+    ])
+    sp = speakers(s).set_index("sentence_id")
+    assert sp.loc[[1, 2], "speaker"].tolist() == ["Russian Foreign Minister Sergei Lavrov"] * 2
+    assert sp.loc[1, "kind"] == "direct" and sp.loc[2, "kind"] == "reported"
+    assert sp.loc[1, "actor"] == "russia" and sp.loc[1, "cue"] == "(he said: Russian Foreign Minister Sergei Lavrov)"
+    assert 4 not in sp.index and 5 not in sp.index and 6 not in sp.index
+
+
+def test_he_said_looks_back_at_most_carry_sentences():
+    s = _para_table([(0, "Lavrov said the talks had stalled.")] + [(1, "The weather was mild.")] * 3
+                    + [(1, "“It is over,” he said.")])
+    assert 4 not in speakers(s, carry=3)["sentence_id"].tolist()
+    assert speakers(s, carry=4).set_index("sentence_id").loc[4, "speaker"] == "Lavrov"
