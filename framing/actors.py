@@ -561,6 +561,17 @@ _TITLE_BREAK = {"and", "or", "but", "with", "by", "from", "that", "as", "while",
 _TITLE_SPAN = 6
 
 
+def _bare_title(speaker: str) -> set | None:
+    """The title words of a speaker phrase that is a title alone ("president", "Foreign Minister"), else None."""
+    words = speaker.lower().split()
+    if words and words[0] in ("the", "a"):
+        words = words[1:]
+    titles = set(_TITLE_WORDS) | _NOT_A_NAME
+    if not words or not all(w in titles for w in words):
+        return None
+    return set(words)
+
+
 def _adjacent(sids: list, j: int, k: int) -> bool:
     """No sentence of the article lies between rows j and k (ids that are not numbers: the table's order)."""
     try:
@@ -630,7 +641,10 @@ def speakers(sentences, codebook=None, *, carry: int = 3) -> pd.DataFrame:
         gets the nearest speaker before it in the article, up to ``carry``
         sentences back and across paragraph breaks, when that speaker has a
         name ("Lavrov", not "the Kremlin"); otherwise it gets none, and no
-        quote is carried past it.
+        quote is carried past it. A speaker that is a title alone ("the
+        president said", "the foreign minister told…") gets the nearest
+        earlier speaker in the article with that title and a name
+        ("President Vladimir Putin").
 
     Returns
     -------
@@ -668,6 +682,19 @@ def speakers(sentences, codebook=None, *, carry: int = 3) -> pd.DataFrame:
 
     # "he said" / "she added": the person named nearest before, up to `carry` sentences back in the article
     # (across paragraph breaks: a pronoun refers back), when that speaker has a name ("Lavrov", not "the Kremlin")
+    # "the president said": the nearest earlier speaker in the article whose phrase has that title and a name
+    # ("President Vladimir Putin"), however far back: a title is specific enough
+    for i in sorted(found):
+        title = _bare_title(found[i][0])
+        if title is None:
+            continue
+        for j in range(i - 1, -1, -1):
+            if aids[j] != aids[i]:
+                break
+            if j in found and _surname(found[j][0]) is not None and title <= set(found[j][0].lower().split()):
+                sp, kind, cue = found[i]
+                found[i] = (found[j][0], kind, f"({cue}: {found[j][0]})")
+                break
     unresolved = set()  # attributed to "he" or "she" we cannot name: no quote is carried to or past them
     for i in range(n):
         if i in found:

@@ -456,3 +456,17 @@ def test_he_said_looks_back_at_most_carry_sentences():
                     + [(1, "“It is over,” he said.")])
     assert 4 not in speakers(s, carry=3)["sentence_id"].tolist()
     assert speakers(s, carry=4).set_index("sentence_id").loc[4, "speaker"] == "Lavrov"
+
+
+def test_the_president_said_goes_to_the_president_named_before():
+    s = _para_table([
+        (0, "President Vladimir Putin said on Monday that talks had stalled."),
+        (1, "Ukrainian Foreign Minister Dmytro Kuleba said Kyiv would not cede land."),
+        (2, "The president said Russia would respond."),
+        (2, "The foreign minister told reporters that help was coming."),
+        (3, "The spokesman said nothing."),  # no spokesman was named: stays as written
+    ])
+    sp = speakers(s).set_index("sentence_id")
+    assert sp.loc[2, "speaker"] == "President Vladimir Putin" and sp.loc[2, "actor"] == "russia"
+    assert sp.loc[3, "speaker"] == "Ukrainian Foreign Minister Dmytro Kuleba" and sp.loc[3, "actor"] == "ukraine"
+    assert sp.loc[4, "speaker"] == "spokesman" and pd.isna(sp.loc[4, "actor"])
