@@ -14,7 +14,8 @@ import pandas as pd
 
 from .errors import FramingError
 
-__all__ = ["frame_palette", "plot_frame_map", "plot_event_lean", "plot_frame_scores", "plot_frame_shares", "plot_narrative_arc",
+__all__ = ["frame_palette", "plot_frame_map", "plot_event_lean", "plot_frame_scores", "plot_frame_shares", "plot_lean",
+           "plot_narrative_arc",
            "plot_cluster_keywords", "plot_cluster_stability", "plot_framing_diff", "plot_event_heatmap"]
 
 _NONE_COLOUR = "#b8b8b8"
@@ -264,6 +265,71 @@ def plot_frame_shares(data: pd.DataFrame, *, x: str = "share", y: str = "article
     ax.set_xlabel("share of sentences (95% interval)")
     ax.set_xlim(0, 1)
     ax.legend(fontsize=8, frameon=False, loc="lower right")
+    return ax
+
+
+def plot_lean(data: pd.DataFrame, *, x: str = "lean", y: str = "article_id", frames=None, few: int = 5,
+              sort: bool = True, palette=None, label_chars: int = 48, ax=None, **kwargs):
+    """Each article's lean as a dot with its interval, one row per article: readable for many articles.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The output of :func:`framing.frames.frame_lean`: ``y`` (article or
+        outlet), ``x`` (the lean, -1 to +1, positive towards the first
+        frame), optionally ``ci_low``/``ci_high`` and ``n_framed``. Rows
+        without a lean (no framed sentence) are left out.
+    frames : (str, str), optional
+        The frames at the two ends of the lean (positive, negative), named on
+        the x axis and colouring the dots; default the first two of
+        ``data.attrs["frames"]``.
+    few : int
+        A dot is hollow when its row has fewer than ``few`` framed sentences
+        (``n_framed``): its lean rests on a handful of sentences.
+    sort : bool
+        Rows from the most positive lean (top) to the most negative.
+    label_chars : int
+        Characters of each row's label.
+    **kwargs
+        Passed to ``Axes.scatter``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    _need(data, [x, y], "plot_lean data")
+    ax = _axes(ax)
+    rows = data[data[x].notna()]
+    if sort:
+        rows = rows.sort_values(x, ascending=False, kind="stable")
+    ends = list(frames) if frames is not None else list((getattr(data, "attrs", None) or {}).get("frames", ()))
+    palette = palette or frame_palette(ends[:2] + ["none"])
+    pos = np.arange(len(rows))
+    vals = rows[x].to_numpy(dtype=float)
+    colours = [palette.get(ends[0], _PALETTE[0]) if v > 0 and ends else palette.get(ends[1], _PALETTE[1])
+               if v < 0 and len(ends) > 1 else _NONE_COLOUR for v in vals]
+    if {"ci_low", "ci_high"} <= set(rows.columns):
+        ax.hlines(pos, rows["ci_low"].to_numpy(dtype=float), rows["ci_high"].to_numpy(dtype=float), color="#999",
+                  lw=1.0, zorder=1)
+    thin = (rows["n_framed"].to_numpy() < few) if "n_framed" in rows.columns else np.zeros(len(rows), bool)
+    look = {"s": 22, "zorder": 2, "linewidths": 1.0, **kwargs}
+    ax.scatter(vals[~thin], pos[~thin], c=[c for c, t in zip(colours, thin) if not t], **look)
+    if thin.any():
+        ax.scatter(vals[thin], pos[thin], facecolors="white", edgecolors=[c for c, t in zip(colours, thin) if t],
+                   **look)
+    ax.axvline(0, color="#888", lw=0.8, ls="--", zorder=0)
+    ax.set_yticks(pos)
+    ax.set_yticklabels([_short(v, label_chars) for v in rows[y]], fontsize=7)
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.set_xlim(-1.05, 1.05)
+    ax.set_xlabel(f"{x} (95% interval)" + (f": + {ends[0]} / − {ends[1]}" if len(ends) >= 2 else ""))
+    if thin.any():
+        from matplotlib.lines import Line2D
+
+        ax.legend(handles=[Line2D([], [], ls="", marker="o", color="#666", label=f"{few}+ framed sentences"),
+                           Line2D([], [], ls="", marker="o", color="#666", markerfacecolor="white",
+                                  label=f"fewer than {few}")],
+                  fontsize=7, frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2)
     return ax
 
 
@@ -543,9 +609,36 @@ def plot_framing_diff(diff: pd.DataFrame, *, a_label: str | None = None, b_label
     return ax
 
 
+_MIN_CELL_PT = 13  # narrowest heatmap cell with text in it: about 20 px at the report's 110 dpi
+_HEATMAP_ROWS = 30
+
+
+def _heatmap_events(table: pd.DataFrame, *, value: str = "lean", row: str = "event_id", col: str = "article_id",
+                    min_articles: int | None = None, max_rows: int | None = _HEATMAP_ROWS):
+    """The events :func:`plot_event_heatmap` draws: ``(kept event ids in table order, n left out for having
+    fewer than min_articles articles, n left out past max_rows, min_articles)``. ``min_articles=None`` is 2 when the
+    table has more than 12 articles (then the one-article rows are most of a mostly empty grid), else 1.
+    Past ``max_rows``, the events reported by the most articles are kept, then those whose leans differ most."""
+    has = table[table[value].notna()]
+    if min_articles is None:
+        min_articles = 2 if table[col].nunique() > 12 else 1
+    stats = has.groupby(row, sort=False).agg(n=(col, "nunique"), spread=(value, lambda v: float(v.max() - v.min())))
+    order = list(dict.fromkeys(table[row]))
+    stats = stats.reindex(order).fillna({"n": 0, "spread": 0.0})
+    few = stats["n"] < min_articles
+    stats = stats[~few]
+    capped = 0
+    if max_rows is not None and len(stats) > max_rows:
+        top = stats.assign(_i=range(len(stats))).sort_values(["n", "spread", "_i"], ascending=[False, False, True])
+        keep = set(top.index[:max_rows])
+        capped = len(stats) - max_rows
+        stats = stats[[e in keep for e in stats.index]]
+    return list(stats.index), int(few.sum()), capped, min_articles
+
+
 def plot_event_heatmap(table: pd.DataFrame, *, value: str = "lean", row: str = "event_id", col: str = "article_id",
                        label: str | None = "keywords", cmap: str = "RdBu_r", annotate: bool = True, frames=None,
-                       ax=None, **kwargs):
+                       min_articles: int | None = None, max_rows: int | None = _HEATMAP_ROWS, ax=None, **kwargs):
     """Event x article heatmap of how each article leans on each event.
 
     Parameters
@@ -565,8 +658,18 @@ def plot_event_heatmap(table: pd.DataFrame, *, value: str = "lean", row: str = "
         The frames at the two ends of the lean (positive, negative), named on
         the colour bar; default the first two of ``table.attrs["frames"]``
         (set by :func:`framing.events.event_article_table`).
+    min_articles : int, optional
+        Draw only events reported by at least this many articles. Default:
+        2 when the table has more than 12 articles, else 1.
+    max_rows : int or None
+        Draw at most this many events: those reported by the most articles,
+        then those whose leans differ most (in the table's order). A
+        warning says how many events were left out. None draws all.
     **kwargs
         Passed to ``Axes.imshow`` (``vmin``, ``vmax``, ``cmap``…).
+
+    Cells narrower than about 20 pixels (at 110 dpi) carry no text: the
+    colour alone shows the lean.
 
     Returns
     -------
@@ -574,6 +677,18 @@ def plot_event_heatmap(table: pd.DataFrame, *, value: str = "lean", row: str = "
     """
     _need(table, [row, col, value], "plot_event_heatmap data")
     ax = _axes(ax)
+    keep, n_few, n_capped, least = _heatmap_events(table, value=value, row=row, col=col, min_articles=min_articles,
+                                            max_rows=max_rows)
+    if n_few or n_capped:
+        import warnings
+
+        from .errors import FramingWarning
+
+        why = [f"{n_few} reported by fewer than {least} article{'s' if least > 1 else ''}" if n_few else "",
+               f"{n_capped} past max_rows={max_rows} (fewest articles, least different leans)" if n_capped else ""]
+        warnings.warn(f"plot_event_heatmap: {len(keep)} of {len(keep) + n_few + n_capped} events drawn; left out: "
+                      + "; ".join(w for w in why if w), FramingWarning, stacklevel=2)
+        table = table[table[row].isin(keep) & table[value].notna()]
     grid = table.pivot_table(index=row, columns=col, values=value, aggfunc="mean", sort=False)
     vals = grid.to_numpy(dtype=float)
     lim = float(np.nanmax(np.abs(vals))) if np.isfinite(vals).any() else 1.0
@@ -581,8 +696,9 @@ def plot_event_heatmap(table: pd.DataFrame, *, value: str = "lean", row: str = "
     kwargs.setdefault("vmax", lim)
     im = ax.imshow(np.ma.masked_invalid(vals), cmap=cmap, aspect="auto", **kwargs)
     ax.set_xticks(range(grid.shape[1]))
-    ax.set_xticklabels([_short(c, 28) for c in grid.columns], rotation=20 if grid.shape[1] <= 6 else 60, ha="right",
-                       fontsize=8)
+    many = grid.shape[1] > 20
+    ax.set_xticklabels([_short(c, 28) for c in grid.columns], rotation=20 if grid.shape[1] <= 6 else 90 if many else 60,
+                       ha="center" if many else "right", fontsize=6 if many else 8)
     names = grid.index.tolist()
     if label and label in table.columns:
         lab = table.drop_duplicates(row).set_index(row)[label]
@@ -590,6 +706,7 @@ def plot_event_heatmap(table: pd.DataFrame, *, value: str = "lean", row: str = "
     ax.set_yticks(range(grid.shape[0]))
     ax.set_yticklabels(names, fontsize=7)
     short_for = {}
+    cbar = ax.figure.colorbar(im, ax=ax, fraction=0.04, pad=0.02)
     if annotate and "frame" in table.columns:
         fr = table.pivot_table(index=row, columns=col, values="frame", aggfunc="first", sort=False)
         fr = fr.reindex(index=grid.index, columns=grid.columns)
@@ -599,15 +716,16 @@ def plot_event_heatmap(table: pd.DataFrame, *, value: str = "lean", row: str = "
             words = [w for w in f.split("_") if w]
             return " ".join(words) if len(f) <= 10 else "\n".join(_short(w, 14) for w in words[:3])
 
-        # a cell's width in points, against the text's (about 0.6 of the font size per character)
-        bbox = ax.get_position()
-        cell_pt = bbox.width * ax.figure.get_figwidth() * 72 / max(grid.shape[1], 1)
+        # a cell's width in points once the figure is laid out (labels and colour bar take their room),
+        # against the text's (about 0.6 of the font size per character)
+        cell_pt = _laid_out_width_pt(ax, bar_axes=cbar.ax) / max(grid.shape[1], 1)
         widest = max((len(line) for f in present for line in spelled(f).split("\n")), default=0)
         if widest * 0.6 * 6 > 0.95 * cell_pt:  # too narrow: initials ("WT"), named on the colour bar
             initials = {f: "".join(w[0] for w in f.split("_") if w).upper() or f[:2] for f in present}
             if len(set(initials.values())) < len(initials):
                 initials = {f: f[:3] for f in present}
-            short_for = initials if max(map(len, initials.values()), default=0) * 0.6 * 6 <= cell_pt else {}
+            fits = max(max(map(len, initials.values()), default=0) * 0.6 * 6, _MIN_CELL_PT) <= cell_pt
+            short_for = initials if fits else {}
             show = short_for.get if short_for else None
         else:
             show = spelled
@@ -625,5 +743,26 @@ def plot_event_heatmap(table: pd.DataFrame, *, value: str = "lean", row: str = "
         bar = f"lean: + {ends[0]} / − {ends[1]}"
     if short_for:
         bar += "\ncells: " + ", ".join(f"{v} {k}" for k, v in short_for.items())
-    ax.figure.colorbar(im, ax=ax, fraction=0.04, pad=0.02, label=bar)
+    cbar.set_label(bar)
     return ax
+
+
+def _laid_out_width_pt(ax, bar_axes=None) -> float:
+    """The Axes' width in points after the figure's layout engine (constrained, tight) has run; without
+    one, its present width."""
+    fig = ax.figure
+    if fig.get_layout_engine() is None:
+        return ax.get_position().width * fig.get_figwidth() * 72
+    # lay out, measure, and put every Axes back where it was: the final layout (at savefig) then starts
+    # from the same state as without this measurement, and a figure that did not need it keeps its bytes
+    saved = [(a, a.get_position(original=True).frozen(), a.get_position(original=False).frozen()) for a in fig.axes]
+    if bar_axes is not None:  # the colour bar's label is not set yet: lay out with room for one line
+        bar_axes.set_ylabel("x")
+    fig.draw_without_rendering()
+    width = ax.get_position().width * fig.get_figwidth() * 72
+    if bar_axes is not None:
+        bar_axes.set_ylabel("")
+    for a, orig, active in saved:
+        a._set_position(orig, which="original")
+        a._set_position(active, which="active")
+    return width

@@ -249,11 +249,37 @@ def _sources(articles: pd.DataFrame) -> dict:
             if pd.notna(s) and str(s).strip()}
 
 
+_TITLE_CHARS = 32  # of an article's title in its label
+
+
+def _says_little(article_id) -> bool:
+    """Whether an id does not say what the article is about: fewer than two words of three letters or more
+    (``EN_UA_000104.txt``, ``a07``; not ``nato-rutte-warns-lavrov.txt``)."""
+    import re
+
+    stem = re.sub(r"\.(txt|md|json|jsonl|csv|html?)$", "", str(article_id), flags=re.I)
+    return len(re.findall(r"[^\W\d_]{3,}", stem)) < 2
+
+
 def article_labels(articles: pd.DataFrame) -> dict:
     """``article_id -> label`` for tables and figures: ``"a07 · Atlantic Herald"`` when the article
-    has a source, else its id."""
+    has a source; else, when its id says little (a number, ``EN_UA_000104.txt``) and it has a title,
+    ``"EN_UA_000104.txt · Senate blocks sanctions aimed a…"`` (the title cut to 32 characters); else its id."""
     src = _sources(articles)
-    return {a: f"{a} · {src[a]}" if a in src else str(a) for a in articles["article_id"]}
+    titles = {}
+    if "title" in articles.columns:
+        titles = {a: " ".join(str(t).split()) for a, t in zip(articles["article_id"], articles["title"])
+                  if pd.notna(t) and str(t).strip()}
+    out = {}
+    for a in articles["article_id"]:
+        if a in src:
+            out[a] = f"{a} · {src[a]}"
+        elif a in titles and _says_little(a):
+            t = titles[a]
+            out[a] = f"{a} · " + (t if len(t) <= _TITLE_CHARS else t[: _TITLE_CHARS - 1].rstrip() + "…")
+        else:
+            out[a] = str(a)
+    return out
 
 
 def _share_columns(base: pd.DataFrame, key: str, shares: pd.DataFrame, frame_ids) -> pd.DataFrame:
@@ -468,6 +494,7 @@ def _png(fig) -> bytes:
     return buf.getvalue()
 
 
+_MAX_SHARE_BARS = 20  # articles drawn as frame-share bars; past this, the frame-shares figure is a lean dot plot
 _MAX_MARKERS = 20  # plot_frame_map's marker shapes (ten, filled and hollow): past this, no marker per article
 _ARC_PANELS = 24  # up to this many articles the arc is drawn one small panel per article
 
@@ -709,17 +736,50 @@ def _overview_block(run: FramingRun, arts: pd.DataFrame, shares: pd.DataFrame, *
     order = run.frame_ids + ["none"]
     palette = frame_palette(order)  # codebook order, so colours are stable across runs
     labels = article_labels(run.articles)
-    fig = _figure(7.5, 0.9 + 0.6 * len(arts) * max(1, len(run.frame_ids)))
-    plot_frame_shares(shares.assign(article_id=shares["article_id"].map(labels)), ax=fig.subplots(),
-                      hue_order=order, palette=palette)
-    figures["frame_shares.png"] = _png(fig)
     show = arts.drop(columns=[c for c in arts.columns if c.endswith(("_low", "_high"))] + ["source"],
                      errors="ignore")
-    sections.append(_section("Frame shares per article",
-                             "Share of each article's sentences in each frame, with 95% Wilson intervals "
-                             "(wide for short articles)"
-                             + ("; each article is named by its id and outlet (source)." if _sources(run.articles)
-                                else "."), "frame_shares.png",
+    lean = None
+    if len(run.frame_ids) >= 2:
+        from .frames import frame_lean
+
+        lean = frame_lean(run.sentences, interval=INTERVAL).set_index("article_id")
+        n_framed = show["article_id"].map(lean["n_framed"]).fillna(0).astype(int)
+        at = show.columns.get_loc("n_sentences") + 1
+        show.insert(at, "n_framed", n_framed)
+        show.insert(at + 1, "lean (95% interval)",
+                    [_interval_cell(*(lean[c].get(a, np.nan) for c in ("lean", "ci_low", "ci_high")))
+                     for a in show["article_id"]])
+        show["note"] = ["no framed sentence" if k == 0 else f"fewer than {FEW_FRAMED} framed sentences: the lean "
+                        "rests on a handful" if k < FEW_FRAMED else "" for k in n_framed]
+    if lean is not None and len(arts) > _MAX_SHARE_BARS:
+        # one bar triple per article would be a page-long figure: the leans, sorted, one row each
+        from .plot import plot_lean
+
+        dots = lean.reset_index()
+        dots["article_id"] = dots["article_id"].map(labels)
+        fig = _figure(7.5, 1.0 + 0.16 * int(dots["lean"].notna().sum()))
+        plot_lean(dots, frames=run.frame_ids[:2], few=FEW_FRAMED, palette=palette, ax=fig.subplots())
+        n_none = int(dots["lean"].isna().sum())
+        note = (f"With {len(arts)} articles the figure shows each article's lean (the share of its framed "
+                f"sentences in {run.frame_ids[0]} minus that in {run.frame_ids[1]}, from −1 to +1) with its 95% "
+                f"Wilson interval, sorted by lean; a hollow dot rests on fewer than {FEW_FRAMED} framed sentences"
+                + (f"; {n_none} article{'s' if n_none != 1 else ''} with no framed sentence {'are' if n_none != 1 else 'is'} "
+                   "left out" if n_none else "")
+                + ". The table gives every article's frame shares (their intervals are in articles.csv)")
+    else:
+        fig = _figure(7.5, 0.9 + 0.6 * len(arts) * max(1, len(run.frame_ids)))
+        plot_frame_shares(shares.assign(article_id=shares["article_id"].map(labels)), ax=fig.subplots(),
+                          hue_order=order, palette=palette)
+        note = ("Share of each article's sentences in each frame, with 95% Wilson intervals "
+                "(wide for short articles)")
+    if lean is not None:
+        note += (f"; n_framed counts the sentences in a frame, and lean is the share of them in {run.frame_ids[0]} "
+                 f"minus that in {run.frame_ids[1]}")
+    figures["frame_shares.png"] = _png(fig)
+    named = ("; each article is named by its id and outlet (source)" if _sources(run.articles) else
+             "; an article whose file name says little is named by its id and the start of its title"
+             if any(v != str(k) for k, v in labels.items()) else "")
+    sections.append(_section("Frame shares per article", note + named + ".", "frame_shares.png",
                              show.assign(article_id=show["article_id"].map(labels))))
 
     # ---- lean along the articles (the comparisons are their own block, made within stories)
@@ -1110,7 +1170,9 @@ def _events_block(run: FramingRun):
     no_dates = ("" if _has(run.articles, "date") else
                 " No article has a date: stories on one topic a few days apart may be merged into one (dates "
                 "help keep them apart: read the articles from a CSV or JSONL file with a date column, or give each "
-                "text file a front-matter block with a 'date: 2026-06-05' line; see the README).")
+                "text file a front-matter block with a 'date: 2026-06-05' line; see the README). Articles that "
+                "are merely on one topic may be merged too: check a story whose `similarity` in `framing events` "
+                "is low (pairs below 0.225 never join by themselves; same-story pairs are mostly above 0.3).")
     out.append(_section(
         "Same events, side by side",
         f"The {len(run.articles)} articles form {n_stories} "
@@ -1123,10 +1185,17 @@ def _events_block(run: FramingRun):
         None, shared.drop(columns=["n_sentences"], errors="ignore")))
     multi = table[table["event_id"].isin(shared["event_id"])]
     if not multi.empty:
+        from .plot import _heatmap_events
+
         multi = multi.assign(article_id=multi["article_id"].map(labels))
-        fig = _figure(7.5, 1.0 + 0.42 * multi["event_id"].nunique())
-        plot_event_heatmap(multi, ax=fig.subplots())
+        drawn, _, n_capped, _ = _heatmap_events(multi, min_articles=1)
+        n_rows = len(drawn)
+        fig = _figure(7.5, 1.0 + 0.42 * min(n_rows, 12) + 0.22 * max(n_rows - 12, 0))
+        plot_event_heatmap(multi[multi["event_id"].isin(drawn)], ax=fig.subplots(), min_articles=1, max_rows=None)
         figures["event_heatmap.png"] = _png(fig)
+        capped = (f" The figure shows {n_rows} of the {multi['event_id'].nunique()} shared events: those reported "
+                  "by the most articles, then those whose leans differ most; the table lists them all."
+                  if n_capped else "")
         keep = ["event_id", "article_id", "keywords", "frame", "lean", "confidence", "roles", "speakers"]
         out.append(_section(
             "How each article frames each shared event",
@@ -1135,7 +1204,7 @@ def _events_block(run: FramingRun):
             "(the confidence of the event's sentences in the first frame minus that in the second, per "
             "sentence: +1 all first frame, −1 all second, 0 unframed), the roles it casts actors in (read "
             "from each sentence's wording by rules, separately from the frame, so a row can pair a frame with "
-            "roles that point the other way), and whose voice it quotes.",
+            "roles that point the other way), and whose voice it quotes." + capped,
             "event_heatmap.png", multi[keep].round(3)))
     # the framing diff of the most comparable pair of articles in one story
     n_pairs = int(sum(len(g) * (len(g) - 1) // 2 for _, g in groups.groupby("event_id")))

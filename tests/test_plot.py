@@ -200,7 +200,7 @@ def test_event_heatmap_cells_too_narrow_for_frame_names_show_initials():
     t = pd.DataFrame({"event_id": [0] * 13, "article_id": arts, "lean": np.linspace(-1, 1, 13),
                       "frame": ["western_threat" if v > 0 else "russian_defensive" for v in np.linspace(-1, 1, 13)]})
     t.attrs["frames"] = ["western_threat", "russian_defensive"]
-    fig, axes = plt.subplots(1, 3, figsize=(9, 3))
+    fig, axes = plt.subplots(1, 3, figsize=(12, 3))
     plot_event_heatmap(t, ax=axes[0])
     cells = {x.get_text() for x in axes[0].texts}
     bar = fig.axes[-1].get_ylabel()
@@ -301,4 +301,80 @@ def test_narrative_arc_with_many_lines_has_no_legend_and_suggests_pooling():
         warnings.simplefilter("error", FramingWarning)
         plot_narrative_arc(arc(10), ax=ax)
     assert len(ax.get_legend().get_texts()) == 10
+    plt.close(fig)
+
+
+def _block_table(n_stories=20, per=3, singles=3):
+    """Stories of ``per`` articles; in each, one event all of them report and ``singles`` events one reports."""
+    rows, e = [], 0
+    for s in range(n_stories):
+        arts = [f"s{s:02d}a{k}" for k in range(per)]
+        for k, a in enumerate(arts):
+            lean = (-1) ** k * 0.1 * (s % 10)
+            rows.append({"event_id": e, "article_id": a, "lean": lean,
+                         "frame": "western_threat" if lean > 0 else "russian_defensive"})
+        e += 1
+        for k in range(singles):
+            rows.append({"event_id": e, "article_id": arts[k % per], "lean": 0.5, "frame": "western_threat"})
+            e += 1
+    t = pd.DataFrame(rows)
+    t.attrs["frames"] = ["western_threat", "russian_defensive"]
+    return t
+
+
+def test_event_heatmap_with_many_articles_keeps_shared_events_caps_rows_and_drops_cell_text():
+    """60 articles in 20 stories: the one-article events (3 of 4 rows) are left out and the rows capped, with a
+    note saying how many; 60 columns in a 7.5-inch figure are far narrower than 20 px, so no cell has text."""
+    from matplotlib.figure import Figure
+
+    from framing.errors import FramingWarning
+    from framing.plot import plot_event_heatmap
+
+    t = _block_table()
+    fig = Figure(figsize=(7.5, 8), layout="constrained")
+    ax = fig.subplots()
+    with pytest.warns(FramingWarning, match=r"15 of 80 events drawn; left out: 60 reported by fewer than 2 "
+                                            r"articles; 5 past max_rows=15"):
+        plot_event_heatmap(t, ax=ax, max_rows=15)
+    rows, cols = ax.images[0].get_array().shape
+    assert rows == 15 and cols == 45  # the articles of the 15 events kept
+    assert len(ax.texts) == 0 and "cells:" not in fig.axes[-1].get_ylabel()
+    # the kept events are those whose leans differ most, in the table's order
+    kept = [int(x.get_text().split(":")[0]) for x in ax.get_yticklabels()]
+    spread = {e: g["lean"].max() - g["lean"].min() for e, g in t.groupby("event_id") if len(g) > 1}
+    assert kept == sorted(kept) and min(spread[e] for e in kept) >= max(v for e, v in spread.items() if e not in kept)
+
+
+def test_event_heatmap_cell_text_follows_the_laid_out_width():
+    """In a constrained layout, long event labels take width from the cells: 12 columns that would fit
+    'WT' before layout get no text once laid out, while the same grid with short labels keeps its initials."""
+    from matplotlib.figure import Figure
+
+    from framing.plot import plot_event_heatmap
+
+    t = _block_table(n_stories=4, per=3, singles=0)
+    texts = {}
+    for name, label in (("short", "k"), ("long", "a long event label " * 6)):
+        fig = Figure(figsize=(4.5, 3), layout="constrained")
+        ax = fig.subplots()
+        plot_event_heatmap(t.assign(keywords=label), ax=ax)
+        texts[name] = {x.get_text() for x in ax.texts}
+    assert texts["short"] == {"WT", "RD"} and texts["long"] == set()
+
+
+def test_plot_lean_sorts_articles_and_marks_thin_ones():
+    import matplotlib.pyplot as plt
+
+    from framing.plot import plot_lean
+
+    d = pd.DataFrame({"article_id": ["a", "b", "c", "d"], "lean": [0.2, -0.6, np.nan, 0.9],
+                      "ci_low": [-0.1, -0.9, np.nan, 0.5], "ci_high": [0.5, -0.1, np.nan, 1.0], "n_framed": [10, 3, 0, 8]})
+    fig, ax = plt.subplots()
+    plot_lean(d, frames=("western_threat", "russian_defensive"), ax=ax)
+    assert [x.get_text() for x in ax.get_yticklabels()] == ["d", "a", "b"]  # sorted, the unframed one left out
+    filled, hollow = ax.collections[1], ax.collections[2]
+    assert sorted(filled.get_offsets()[:, 0].tolist()) == [0.2, 0.9] and hollow.get_offsets()[:, 0].tolist() == [-0.6]
+    assert ax.get_xlim() == (-1.05, 1.05) and "+ western_threat / − russian_defensive" in ax.get_xlabel()
+    segs = ax.collections[0].get_segments()  # the intervals, row by row
+    assert [tuple(s[:, 0]) for s in segs] == [(0.5, 1.0), (-0.1, 0.5), (-0.9, -0.1)]
     plt.close(fig)

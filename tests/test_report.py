@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 
 import numpy as np
 import pandas as pd
@@ -445,3 +446,62 @@ def test_the_pooled_arc_has_the_full_lean_axis_and_says_it_has_no_intervals(outl
     lo, hi = ax.get_ylim()
     assert lo <= -1 and hi >= 1 and abs(lo + hi) < 1e-9
     assert any("no intervals" in t.get_text() for t in ax.texts)
+
+
+def test_article_labels_add_the_title_when_the_id_says_little():
+    from framing.report import article_labels
+
+    arts = pd.DataFrame({"article_id": ["EN_UA_000104.txt", "nato-rutte-warns-lavrov.txt", "a07", "b", "c"],
+                         "title": ["Senate blocks sanctions aimed at stopping Nord Stream 2 pipeline",
+                                   "Urgent Warnings: NATO Prepares", "Short  title", None, "Kyiv"],
+                         "source": [None, None, None, None, "Herald"]})
+    assert article_labels(arts) == {"EN_UA_000104.txt": "EN_UA_000104.txt · Senate blocks sanctions aimed a…",
+                                    "nato-rutte-warns-lavrov.txt": "nato-rutte-warns-lavrov.txt",  # says enough
+                                    "a07": "a07 · Short title", "b": "b", "c": "c · Herald"}
+
+
+_HEADLINES = ["Russia strikes Kyiv again", "NATO expands east", "Moscow warns the West", "Kyiv asks for weapons",
+              "Europe debates sanctions", "Kremlin blames Washington"]
+_BODIES = ["Russia conducted missile strikes against Kyiv. Russia attacked homes in Kharkiv. NATO provoked Russia.",
+           "NATO provoked Russia with weapons for Kyiv. Moscow has no desire to attack Europe.",
+           "Russia threatens European security. The EU adopted sanctions against Russia. Russia attacked Kyiv. "
+           "NATO expansion provoked the conflict. Russia launched drones at Kharkiv.",
+           "Drones hit an empty field."]
+
+
+@pytest.mark.slow  # one report of 24 short articles with the fake embedder
+def test_a_report_of_many_articles_has_readable_figures_and_a_table_with_the_lean(tmp_path, fake_everywhere):
+    """24 articles without outlets: the frame-shares figure is one row per article (not a bar triple each),
+    the map has no marker per article and says so, the per-article table shows n_framed, the lean with its
+    interval and a note on thin leans, and articles are named by id and title."""
+    from PIL import Image
+
+    from framing.report import build_report
+
+    arts = pd.DataFrame({"article_id": [f"EN_UA_{i:06d}.txt" for i in range(24)],
+                         "title": [_HEADLINES[i % 6] + f" {i}" for i in range(24)],
+                         "text": [_HEADLINES[i % 6] + f" {i}.\n\n" + _BODIES[i % 4] for i in range(24)]})
+    r = build_report(arts, tmp_path / "rep", cache=False, events=False)
+    page = r["html"].read_text(encoding="utf-8")
+    shares = page.split("<h2>Frame shares per article</h2>")[1].split("<h2>")[0]
+    assert "sorted by lean" in shares and "no marker per article" in page
+    header = re.findall(r"<th>(.*?)</th>", shares)
+    assert header[:6] == ["article_id", "title", "n_sentences", "n_framed", "lean (95% interval)", "share_western_threat"]
+    assert header[-1] == "note"
+    table = pd.read_csv(r["articles"])
+    thin = table[table["n_framed"] < 5]
+    assert len(thin) and len(thin) < len(table)
+    rows = re.findall(r"<tr>(.*?)</tr>", shares.split("<tbody>")[1], re.S)
+    assert sum("fewer than 5 framed sentences" in row or "no framed sentence" in row for row in rows) == len(thin)
+    a = table.iloc[0]
+    assert f"<td>{_fmt_lean(a)}</td>" in rows[0]
+    assert "<td>EN_UA_000000.txt · Russia strikes Kyiv again 0</td>" in rows[0]
+    w, h = Image.open(tmp_path / "rep" / "figures" / "frame_shares.png").size
+    assert h < 1000, (w, h)  # the bars would be 0.9 + 0.6 * 24 * 2 = 29.7 inches
+    assert list(table.columns[:3]) == ["article_id", "title", "n_sentences"] and "lean_low" in table.columns
+
+
+def _fmt_lean(row):
+    from framing.report import _interval_cell
+
+    return _interval_cell(row["lean"], row["lean_low"], row["lean_high"])
