@@ -18,6 +18,20 @@ Ablations: the same tuned settings without the outlet penalty and with a
 hard date penalty; and the grouper without the mutual-neighbour bonus,
 tuned the same way (the previous method).
 
+Absolute floor (``min_similarity``): the grouper is tuned without it, then
+the floor is chosen on the *tune* half alone: of the floors in FLOOR_GRID
+whose ARI on the whole tune half and on its blocks of 20 stories stays
+within FLOOR_TOLERANCE of the no-floor ARI, the one with the best ARI on
+the tune half's "sparse stories" version (ties to the higher floor). Both groupers, with and without the
+floor, are reported on the report half in the same run.
+
+Sparse stories (the situation of a corpus where most articles have no
+partner story): from the report half, all articles of SPARSE_SHARE of the
+stories and one article (seeded) of every other story; grouped with the
+number of events unknown, as a whole and in blocks of 50 stories (~70
+articles). Besides ARI, the number of false multi-article groups (groups
+of two or more articles that mix stories) out of all multi-article groups.
+
 Extra held-out check: the AllSides "probe" set of the same repository
 (``data/naacl2022_lrc_roundup_random_order_probe/train.source``, three
 articles per story, no outlets, no dates); only stories none of whose titles
@@ -91,6 +105,32 @@ WEIGHT_GRID = [{"title": 1.0, "lead": wl, "body": 1.0, "names": wn, "words": ww}
                for wl in (0.0, 1.0) for wn in (0.5, 1.0) for ww in (2.0, 4.0)]
 
 
+# the floors tried on the tune halves, and how much tune ARI (whole half) a floor may cost
+FLOOR_GRID = tuple(float(x) for x in np.round(np.arange(0.15, 0.351, 0.025), 3))
+FLOOR_TOLERANCE = 0.005
+SPARSE_SHARE = 0.2
+
+
+def sparse_stories(stories: np.ndarray, share: float = SPARSE_SHARE, seed: int = 0) -> np.ndarray:
+    """Row positions: every article of ``share`` of the stories (seeded), one article of each other story."""
+    rng = np.random.default_rng(seed)
+    uniq = np.array(sorted(set(stories)))
+    full = set(rng.choice(uniq, max(1, int(round(share * len(uniq)))), replace=False).tolist())
+    keep = []
+    for st in uniq:
+        idx = np.flatnonzero(stories == st)
+        keep.extend(idx.tolist() if st in full else [int(rng.choice(idx))])
+    return np.sort(np.array(keep, dtype=np.int64))
+
+
+def false_groups(stories, labels) -> tuple[int, int]:
+    """(groups of 2+ articles that mix stories, all groups of 2+ articles)."""
+    df = pd.DataFrame({"y": np.asarray(stories), "g": np.asarray(labels)})
+    by = df.groupby("g")["y"]
+    multi = by.size() > 1
+    return int((multi & (by.nunique() > 1)).sum()), int(multi.sum())
+
+
 PROBE = Path("data") / "naacl2022_lrc_roundup_random_order_probe" / "train.source"
 _PROBE_ARTICLE = re.compile(r"\s*TITLE=>\s*(.*?)\s*ARTICLE=>\s*(.*)", re.S)
 
@@ -140,13 +180,16 @@ def run_probe(probe: pd.DataFrame, baseline_t: float, *, embedder=None, block: i
            "baseline@0.5": ari(y, baseline_groups(feats["title"], 0.5)),
            "baseline@t": ari(y, baseline_groups(feats["title"], baseline_t)), "baseline_t": baseline_t,
            "ours": ari(y, EventGrouper().fit(probe, features=feats).labels_),
+           "ours_no_floor": ari(y, EventGrouper(min_similarity=None).fit(probe, features=feats).labels_),
            "ours_no_mutual@1.0": ari(y, old.fit(probe, features=feats).labels_)}
-    bo, bb = [], []
+    bo, bn, bb = [], [], []
     for stories in _blocks(y, block, 0):
         bi = np.flatnonzero(np.isin(y, stories))
         bo.append(ari(y[bi], EventGrouper().fit(probe.iloc[bi], features=_subset(feats, bi)).labels_))
+        bn.append(ari(y[bi], EventGrouper(min_similarity=None).fit(probe.iloc[bi], features=_subset(feats, bi)).labels_))
         bb.append(ari(y[bi], baseline_groups(feats["title"][bi], baseline_t)))
-    out.update({"blocks_ours": float(np.mean(bo)), "blocks_baseline@t": float(np.mean(bb)), "n_blocks": len(bo)})
+    out.update({"blocks_ours": float(np.mean(bo)), "blocks_ours_no_floor": float(np.mean(bn)),
+                "blocks_baseline@t": float(np.mean(bb)), "n_blocks": len(bo)})
     return out
 
 
@@ -186,19 +229,58 @@ def run(articles: pd.DataFrame, *, embedder=None, seed: int = 0, dates: bool = T
         y_t, y_r = y_all[ti], y_all[ri]
         # baseline: fixed threshold on title cosine (average linkage); the threshold tuned too
         best_b = max(grid_b, key=lambda t: ari(y_t, baseline_groups(feats["title"][ti], t)))
-        grouper, _ = tune_event_grouper(arts.iloc[ti], y_t, features=_subset(feats, ti), weight_grid=WEIGHT_GRID,
-                                        date_windows=(None, 3.0) if dates else (None,), neighbors=(0, 3, 5))
+        nofloor, _ = tune_event_grouper(arts.iloc[ti], y_t, features=_subset(feats, ti), weight_grid=WEIGHT_GRID,
+                                        date_windows=(None, 3.0) if dates else (None,), neighbors=(0, 3, 5),
+                                        min_similarity=None)
+        # the floor, chosen on the tune half alone (see the module docstring)
+        tsp = ti[sparse_stories(y_t, seed=100 + seed + k)]
+
+        def with_floor(f):
+            return EventGrouper(**{**nofloor.get_params(), "embedder": None, "min_similarity": f})
+
+        def tune_scores(f):
+            g = with_floor(f)
+            blocks = [ari(y_all[bi], g.fit(arts.iloc[bi], features=_subset(feats, bi)).labels_)
+                      for stories in _blocks(y_t, block, seed + k) for bi in [ti[np.isin(y_t, stories)]]]
+            return (ari(y_t, g.fit(arts.iloc[ti], features=_subset(feats, ti)).labels_),
+                    ari(y_all[tsp], g.fit(arts.iloc[tsp], features=_subset(feats, tsp)).labels_),
+                    float(np.mean(blocks)))
+
+        base_whole, base_sparse, base_blocks = tune_scores(None)
+        scores = {f: tune_scores(float(f)) for f in FLOOR_GRID}
+        ok = [f for f in FLOOR_GRID if scores[f][0] >= base_whole - FLOOR_TOLERANCE
+              and scores[f][2] >= base_blocks - FLOOR_TOLERANCE]
+        floor = max(ok, key=lambda f: (round(scores[f][1], 6), f)) if ok else None
+        grouper = with_floor(None if floor is None else float(floor))
         lab = grouper.fit(arts.iloc[ri], features=_subset(feats, ri)).labels_
+        nofloor_lab = nofloor.fit(arts.iloc[ri], features=_subset(feats, ri)).labels_
+        # sparse stories on the report half: whole, and blocks of 50 stories
+        rsp = ri[sparse_stories(y_r, seed=200 + seed + k)]
+        sp = {}
+        for name, fit in (("ours", lambda i: grouper.fit(arts.iloc[i], features=_subset(feats, i)).labels_),
+                          ("ours_no_floor", lambda i: nofloor.fit(arts.iloc[i], features=_subset(feats, i)).labels_),
+                          ("baseline", lambda i: baseline_groups(feats["title"][i], best_b))):
+            lab_sp = fit(rsp)
+            fg, mg = false_groups(y_all[rsp], lab_sp)
+            blk = []
+            for stories in _blocks(y_all[rsp], 50, seed + k):
+                bi = rsp[np.isin(y_all[rsp], stories)]
+                blk.append(ari(y_all[bi], fit(bi)))
+            sp.update({f"sparse_{name}": ari(y_all[rsp], lab_sp), f"sparse_{name}_false": fg,
+                       f"sparse_{name}_multi": mg, f"sparse_blocks_{name}": float(np.mean(blk))})
         # the same tuned settings on small collections: blocks of `block` stories of the report half
         blk_ours, blk_base, small_ours, small_base = [], [], [], []
+        blk_nofloor, small_nofloor = [], []
         for stories in _blocks(y_r, block, seed + k):
             bi = np.flatnonzero(arts["story"].isin(stories))
             blk_ours.append(ari(y_all[bi], grouper.fit(arts.iloc[bi], features=_subset(feats, bi)).labels_))
+            blk_nofloor.append(ari(y_all[bi], nofloor.fit(arts.iloc[bi], features=_subset(feats, bi)).labels_))
             blk_base.append(ari(y_all[bi], baseline_groups(feats["title"][bi], best_b)))
         # tiny collections (5 stories, ~15 articles): below min_articles, the constant background is used
         for stories in _blocks(y_r, 5, seed + k):
             bi = np.flatnonzero(arts["story"].isin(stories))
             small_ours.append(ari(y_all[bi], grouper.fit(arts.iloc[bi], features=_subset(feats, bi)).labels_))
+            small_nofloor.append(ari(y_all[bi], nofloor.fit(arts.iloc[bi], features=_subset(feats, bi)).labels_))
             small_base.append(ari(y_all[bi], baseline_groups(feats["title"][bi], best_b)))
         # ablation: the same tuned settings without the outlet penalty and with the old hard date penalty
         plain = EventGrouper(**{**grouper.get_params(), "embedder": None, "date_penalty": 1.0, "source_penalty": 0.0})
@@ -206,7 +288,7 @@ def run(articles: pd.DataFrame, *, embedder=None, seed: int = 0, dates: bool = T
         # the previous method: no mutual-neighbour bonus, tuned the same way
         nomut, _ = tune_event_grouper(arts.iloc[ti], y_t, features=_subset(feats, ti), weight_grid=WEIGHT_GRID,
                                       date_windows=(None, 3.0) if dates else (None,), neighbors=(0, 3, 5),
-                                      mutual_bonus=0.0)
+                                      mutual_bonus=0.0, min_similarity=None)
         nomut_lab = nomut.fit(arts.iloc[ri], features=_subset(feats, ri)).labels_
         nomut_blk = [ari(y_all[bi], nomut.fit(arts.iloc[bi], features=_subset(feats, bi)).labels_)
                      for stories in _blocks(y_r, block, seed + k)
@@ -218,6 +300,10 @@ def run(articles: pd.DataFrame, *, embedder=None, seed: int = 0, dates: bool = T
             "baseline@tuned": ari(y_r, baseline_groups(feats["title"][ri], best_b)),
             "baseline_t": best_b,
             "ours": ari(y_r, lab), "ours_t": grouper.threshold, "ours_events": len(set(lab)),
+            "floor": floor, "ours_no_floor": ari(y_r, nofloor_lab), "blocks_no_floor": float(np.mean(blk_nofloor)),
+            "small_no_floor": float(np.mean(small_nofloor)), **sp,
+            "floor_tune": {float(f): tuple(round(x, 3) for x in v) for f, v in scores.items()},
+            "floor_tune_base": (round(base_whole, 3), round(base_sparse, 3), round(base_blocks, 3)),
             "blocks_baseline": float(np.mean(blk_base)), "blocks_ours": float(np.mean(blk_ours)),
             "n_blocks": len(blk_ours),
             "small_baseline": float(np.mean(small_base)), "small_ours": float(np.mean(small_ours)),
@@ -263,7 +349,23 @@ def main(argv=None) -> None:
                  "ours", "ours_t", "ours_events", "blocks_baseline", "blocks_ours", "small_baseline", "small_ours"]]
               .to_string(index=False, float_format=lambda x: f"{x:.3f}"))
         print(f"mean ARI, whole report half: baseline@0.5 {f['baseline@0.5'].mean():.3f}  "
-              f"baseline@tuned {f['baseline@tuned'].mean():.3f}  ours {f['ours'].mean():.3f}")
+              f"baseline@tuned {f['baseline@tuned'].mean():.3f}  ours {f['ours'].mean():.3f} "
+              f"(per fold {', '.join(f'{x:.3f}' for x in f['ours'])})")
+        print(f"  floor chosen on the tune halves: {', '.join(str(x) for x in f['floor'])}; without the floor "
+              f"(the previous grouper): whole {f['ours_no_floor'].mean():.3f} (per fold "
+              f"{', '.join(f'{x:.3f}' for x in f['ours_no_floor'])}), blocks of 20 {f['blocks_no_floor'].mean():.3f}, "
+              f"blocks of 5 {f['small_no_floor'].mean():.3f}")
+        for _, r in f.iterrows():
+            print(f"  fold {r['fold']} tune half, ARI (whole, sparse, blocks of 20) without floor {r['floor_tune_base']}; "
+                  "by floor: " + ", ".join(f"{k}: {v[0]:.3f}/{v[1]:.3f}/{v[2]:.3f}" for k, v in r["floor_tune"].items()))
+        print(f"sparse stories (report half: all articles of {SPARSE_SHARE:.0%} of the stories, one of each other; "
+              f"number of events unknown):")
+        for name, label in (("baseline", "baseline@tuned"), ("ours_no_floor", "ours, no floor"), ("ours", "ours")):
+            print(f"  {label:15s} ARI whole {f[f'sparse_{name}'].mean():.3f} (per fold "
+                  f"{', '.join(f'{x:.3f}' for x in f[f'sparse_{name}'])}), blocks of 50 stories "
+                  f"{f[f'sparse_blocks_{name}'].mean():.3f}; false multi-article groups "
+                  f"{' + '.join(str(int(x)) for x in f[f'sparse_{name}_false'])} of "
+                  f"{' + '.join(str(int(x)) for x in f[f'sparse_{name}_multi'])}")
         print(f"  ablation, same settings without outlet penalty and with a hard date penalty: "
               f"{f['ours_no_penalties'].mean():.3f}")
         print(f"  ablation, without the mutual-neighbour bonus (tuned the same way): whole "
@@ -287,10 +389,10 @@ def main(argv=None) -> None:
     print(f"\n-- extra held-out check: probe train.source, {p['n_events']} stories not in raw_crawled, "
           f"{p['n_articles']} articles, no outlets, no dates; DEFAULT parameters (nothing tuned on them)")
     print(f"whole: baseline@0.5 {p['baseline@0.5']:.3f}  baseline@{p['baseline_t']:.3f} (tuned on raw_crawled) "
-          f"{p['baseline@t']:.3f}  ours {p['ours']:.3f}  (without the mutual bonus, old threshold 1.0: "
-          f"{p['ours_no_mutual@1.0']:.3f})")
+          f"{p['baseline@t']:.3f}  ours {p['ours']:.3f}  (without the floor {p['ours_no_floor']:.3f}; without "
+          f"the mutual bonus, old threshold 1.0: {p['ours_no_mutual@1.0']:.3f})")
     print(f"blocks of 20 stories ({p['n_blocks']}): baseline@{p['baseline_t']:.3f} {p['blocks_baseline@t']:.3f}  "
-          f"ours {p['blocks_ours']:.3f}")
+          f"ours {p['blocks_ours']:.3f}  (without the floor {p['blocks_ours_no_floor']:.3f})")
 
 
 if __name__ == "__main__":  # pragma: no cover

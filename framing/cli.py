@@ -138,8 +138,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("events", help="group articles that report the same event",
                        description="Read articles and write OUT.csv with article_id, event_id, event_size, cohesion "
-                                   "(the article's mean similarity to the other articles of its event; empty for an "
-                                   "article alone) and title (and source and date when the articles have them); "
+                                   "(the article's mean similarity to the other articles of its event, locally scaled; "
+                                   "empty for an article alone), similarity (the same mean on the raw scale: pairs "
+                                   "below 0.225 never join by themselves) and title (and source and date when the "
+                                   "articles have them); "
                                    "the number of events is found, not given.")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files, directories, globs, CSV or JSONL")
     p.add_argument("--out", required=True, metavar="OUT.csv")

@@ -42,6 +42,7 @@ __all__ = [
     "article_features",
     "baseline_groups",
     "named_things",
+    "boilerplate_sentences",
     "align_events",
     "event_summary",
     "event_article_table",
@@ -50,6 +51,7 @@ __all__ = [
     "DEFAULT_THRESHOLD",
     "DEFAULT_MUTUAL_NEIGHBORS",
     "DEFAULT_MUTUAL_BONUS",
+    "DEFAULT_MIN_SIMILARITY",
 ]
 
 # Weights chosen on all 1479 AllSides articles (tune_event_grouper's default grid) after
@@ -83,6 +85,18 @@ DEFAULT_SOURCE_PENALTY = 0.2
 # merges a little earlier than the loose links around it.
 DEFAULT_MUTUAL_NEIGHBORS = 3
 DEFAULT_MUTUAL_BONUS = 0.05
+# The absolute floor: two articles whose *raw* combined similarity (the weighted mean of the
+# channels, before local scaling) is below it never join by themselves and get no mutual bonus.
+# Local scaling only asks whether two articles are closer to each other than to their own
+# neighbours, so in a corpus where most articles have no partner story, any mutual nearest pair
+# joined, however unrelated (the audit of 60 Russia-Ukraine articles, nearly all separate stories:
+# pairs at 0.18, below the corpus median, made "events"). Chosen on the tuning halves of
+# benchmarks/bench_events.py, after the other settings: of the floors that keep the tuning ARI (whole
+# half and blocks of 20 stories) within 0.005 of no floor, the one best on the tuning half's "sparse
+# stories" (20% of the stories whole, one article of each other): 0.225 in both folds. Raw
+# similarity of AllSides same-story pairs: 5th percentile ~0.27, median ~0.52; of different
+# stories: median ~0.07, 99th percentile ~0.33, so the floor stops the loosest merges only.
+DEFAULT_MIN_SIMILARITY = 0.225
 CHANNELS = ("title", "lead", "body", "names", "words")
 
 # Capitalised words that begin sentences or are otherwise not names.
@@ -200,12 +214,105 @@ def _names_matrix(docs: list[list[str]]):
     return sparse.diags(1.0 / norms) @ m
 
 
+# --------------------------------------------------------------------------- boilerplate
+
+# Minimum number of articles a verbatim sentence must occur in to be boilerplate.
+DEFAULT_BOILERPLATE_ARTICLES = 3
+# Two articles are copies of each other (a syndicated story, one file saved twice) when the Jaccard
+# overlap of their sets of sentences is at least this; copies count as one article.
+_COPY_JACCARD = 0.5
+# Sentences in more articles than this are left out of the copy test (they are boilerplate anyway,
+# and the pair count would grow with the square of their spread).
+_COPY_MAX_SPREAD = 50
+
+
+def _norm_sentence(t) -> str:
+    return " ".join(str(t).split()).casefold()
+
+
+def _boilerplate_mask(arts: list, texts: list, min_articles: int | None) -> np.ndarray:
+    """Boolean mask over parallel lists of article ids and sentence texts; see :func:`boilerplate_sentences`."""
+    n = len(texts)
+    if not min_articles or n == 0:
+        return np.zeros(n, dtype=bool)
+    from scipy import sparse
+    from scipy.sparse.csgraph import connected_components
+
+    norm = [_norm_sentence(t) for t in texts]
+    a_code, a_uniq = pd.factorize(pd.Series(arts, dtype=object))
+    s_code, _ = pd.factorize(pd.Series(norm, dtype=object))
+    n_art, n_sent = len(a_uniq), int(s_code.max()) + 1
+    nonempty = np.array([bool(t) for t in norm])
+    pairs = np.unique(np.stack([a_code, s_code], axis=1)[nonempty & (a_code >= 0)], axis=0)
+    pa, ps = pairs[:, 0], pairs[:, 1]
+    spread = np.bincount(ps, minlength=n_sent)
+    if not (spread >= min_articles).any():
+        return np.zeros(n, dtype=bool)
+    # copies: articles whose sets of sentences overlap by half or more (Jaccard) count as one article
+    size = np.bincount(pa, minlength=n_art).astype(np.float64)
+    sel = (spread[ps] >= 2) & (spread[ps] <= _COPY_MAX_SPREAD)
+    m = sparse.csr_matrix((np.ones(int(sel.sum())), (pa[sel], ps[sel])), shape=(n_art, n_sent))
+    shared = sparse.triu(m @ m.T, k=1).tocoo()
+    jac = shared.data / np.maximum(size[shared.row] + size[shared.col] - shared.data, 1.0)
+    keep = jac >= _COPY_JACCARD
+    graph = sparse.coo_matrix((np.ones(int(keep.sum())), (shared.row[keep], shared.col[keep])), shape=(n_art, n_art))
+    _, group = connected_components(graph, directed=False)
+    spread_groups = np.bincount(np.unique(np.stack([group[pa], ps], axis=1), axis=0)[:, 1], minlength=n_sent)
+    mask = (spread_groups >= min_articles)[s_code] & nonempty & (a_code >= 0)
+    # never an article's whole text (an article that is nothing but such lines keeps them)
+    whole = pd.Series(mask).groupby(a_code).transform("all").to_numpy()
+    return mask & ~whole
+
+
+def boilerplate_sentences(sentences, min_articles: int = DEFAULT_BOILERPLATE_ARTICLES) -> pd.Series:
+    """Which sentences are boilerplate: the same text in ``min_articles`` or more articles.
+
+    Adverts, "READ MORE SUN STORIES", "© 2022 AFP", "Issued on:", a site's
+    sign-off: a sentence that occurs verbatim (case-folded, whitespace
+    collapsed) in several articles says nothing about which event an
+    article reports, yet it makes those articles look alike and lines up as
+    a "shared event". :func:`article_features` (so :class:`EventGrouper`)
+    and :func:`align_events` leave these sentences out.
+
+    Copies count as one article: two articles whose sets of sentences
+    overlap by half or more (Jaccard; a syndicated wire story run by several
+    outlets, one file saved under two names) share their text because it is
+    one story, so three copies of a story do not turn it into boilerplate
+    and a copy still groups with its original. An article none of whose
+    sentences would be left is kept whole.
+
+    Parameters
+    ----------
+    sentences : pandas.DataFrame
+        Sentence table (``article_id``, ``text``), as from
+        :func:`framing.segment.segment`.
+    min_articles : int
+        Number of distinct articles a sentence must occur in. Default 3.
+
+    Returns
+    -------
+    pandas.Series of bool
+        Aligned with ``sentences`` (same index), True for boilerplate.
+    """
+    if not isinstance(sentences, pd.DataFrame):
+        raise FramingError(f"sentences: expected the sentence table from framing.segment, found {type(sentences).__name__}")
+    for col in ("article_id", "text"):
+        if col not in sentences.columns:
+            raise FramingError(f"sentences: missing column {col!r}; expected the table from framing.segment")
+    check_whole("min_articles", min_articles, 2)
+    mask = _boilerplate_mask(sentences["article_id"].tolist(), sentences["text"].tolist(), min_articles)
+    return pd.Series(mask, index=sentences.index, name="boilerplate")
+
+
 # --------------------------------------------------------------------------- article features
 
 
-def _title_lead_body(articles: pd.DataFrame, sentences: pd.DataFrame | None = None
-                     ) -> tuple[list[str], list[str], list[str]]:
-    titles, leads, bodies = [], [], []
+def _title_lead_body(articles: pd.DataFrame, sentences: pd.DataFrame | None = None,
+                     boilerplate: int | None = DEFAULT_BOILERPLATE_ARTICLES
+                     ) -> tuple[list[str], list[str], list[str], list[str]]:
+    """Title, lead, body and text of each article, boilerplate sentences (:func:`boilerplate_sentences`
+    with ``min_articles=boilerplate``; None keeps them) left out of all but the title."""
+    titles, leads, bodies, texts = [], [], [], []
     from .segment import split_sentences
 
     given: dict = {}
@@ -214,14 +321,35 @@ def _title_lead_body(articles: pd.DataFrame, sentences: pd.DataFrame | None = No
             if col not in sentences.columns:
                 raise FramingError(f"sentences: missing column {col!r}; expected the table of framing.segment")
         ordered = sentences.sort_values(["article_id", "sentence_id"], kind="stable")
-        given = {a: g.tolist() for a, g in ordered.groupby("article_id", sort=False)["text"]}
-    for aid, title, text in zip(articles["article_id"].tolist(),
-                                articles.get("title", pd.Series([None] * len(articles))).tolist(),
-                                articles["text"].tolist()):
-        text = str(text)
+        spans = ordered[["start", "end"]] if {"start", "end"} <= set(ordered.columns) else None
+        given = {a: list(zip(g.tolist(), *([spans.loc[g.index, "start"].tolist(), spans.loc[g.index, "end"].tolist()]
+                                            if spans is not None else [[None] * len(g)] * 2)))
+                 for a, g in ordered.groupby("article_id", sort=False)["text"]}
+    ids = articles["article_id"].tolist()
+    raw_texts = [str(t) for t in articles["text"].tolist()]
+    per_article = []
+    for aid, text in zip(ids, raw_texts):
         sents = given.get(aid)
         if sents is None:  # not in the given table: segment it here
-            sents = [text[s:e] for s, e, _ in split_sentences(text)]
+            sents = [(text[s:e], s, e) for s, e, _ in split_sentences(text)]
+        per_article.append(sents)
+    flat_ids = [aid for aid, sents in zip(ids, per_article) for _ in sents]
+    flat = _boilerplate_mask(flat_ids, [x[0] for sents in per_article for x in sents], boilerplate)
+    pos = 0
+    for title, text, sents_spans in zip(articles.get("title", pd.Series([None] * len(articles))).tolist(),
+                                        raw_texts, per_article):
+        drop = flat[pos:pos + len(sents_spans)]
+        pos += len(sents_spans)
+        sents = [x[0] for x, d in zip(sents_spans, drop) if not d]
+        if drop.any():
+            gone = [x for x, d in zip(sents_spans, drop) if d]
+            if all(x[1] is not None and not pd.isna(x[1]) and not pd.isna(x[2])
+                   and text[int(x[1]):int(x[2])] == x[0] for x in gone):
+                for _, a, b in sorted(gone, key=lambda x: -int(x[1])):  # the text without them, the rest as it was
+                    text = text[:int(a)] + " " + text[int(b):]
+            else:  # no offsets into this text: the kept sentences
+                text = "\n".join(sents)
+        texts.append(text)
         t = title if isinstance(title, str) and title.strip() else (sents[0] if sents else "")
         rest = sents[1:] if sents and sents[0].strip() == t.strip() else sents
         body_sents = [s for s in rest if s.strip() != t.strip()]
@@ -229,7 +357,7 @@ def _title_lead_body(articles: pd.DataFrame, sentences: pd.DataFrame | None = No
         titles.append(t)
         leads.append(lead)
         bodies.append(" ".join(body_sents) if body_sents else t)
-    return titles, leads, bodies
+    return titles, leads, bodies, texts
 
 
 def _one_day(v) -> float:
@@ -340,7 +468,8 @@ def _days(dates, ids=None) -> np.ndarray:
     return out
 
 
-def article_features(articles, *, embedder=None, embeddings=None, sentences=None) -> dict:
+def article_features(articles, *, embedder=None, embeddings=None, sentences=None,
+                     boilerplate: int | None = DEFAULT_BOILERPLATE_ARTICLES) -> dict:
     """What :class:`EventGrouper` compares: embeddings, names and dates per article.
 
     Parameters
@@ -355,18 +484,24 @@ def article_features(articles, *, embedder=None, embeddings=None, sentences=None
         The articles' sentence table from :func:`framing.segment.segment`
         (``article_id``, ``sentence_id``, ``text``), when you have it: the
         leads are read from it instead of segmenting every article again.
+    boilerplate : int or None
+        Sentences found verbatim in this many articles or more
+        (:func:`boilerplate_sentences`: adverts, "READ MORE" lines) are left
+        out of the lead, the body, the names and the words, so that a shared
+        footer does not make two articles one event. ``None`` keeps them.
 
     Returns
     -------
     dict
         ``title``, ``lead``, ``body``: float32 (n, d), L2-normalised;
-        ``names``: list of name lists; ``texts``: the article texts;
+        ``names``: list of name lists; ``texts``: the article texts
+        (without boilerplate sentences);
         ``days``: float (n,), days since 1970, NaN when unknown;
         ``sources``: outlet name per article (lower-cased), None when unknown.
     """
     articles = _check_articles(articles)
     n = len(articles)
-    titles, leads, bodies = _title_lead_body(articles, sentences)
+    titles, leads, bodies, clean = _title_lead_body(articles, sentences, boilerplate)
     feats: dict = {}
     given = embeddings if isinstance(embeddings, dict) else ({} if embeddings is None else
                                                              {k: embeddings for k in ("title", "lead", "body")})
@@ -382,8 +517,8 @@ def article_features(articles, *, embedder=None, embeddings=None, sentences=None
             feats[k] = np.asarray(vecs[i * n:(i + 1) * n], dtype=np.float32)
     for k, v in given.items():
         feats[k] = _check_matrix(v, n, f"embeddings[{k!r}]")
-    feats["names"] = [named_things(t) for t in articles["text"].astype(str)]
-    feats["texts"] = articles["text"].astype(str).tolist()
+    feats["names"] = [named_things(t) for t in clean]
+    feats["texts"] = clean
     feats["days"] = _days(articles["date"], articles["article_id"]) if "date" in articles.columns else np.full(n, np.nan)
     feats["sources"] = ([None if pd.isna(x) or not str(x).strip() else str(x).strip().lower()
                          for x in articles["source"]] if "source" in articles.columns else [None] * n)
@@ -464,7 +599,7 @@ def _local_scaling(s: np.ndarray, neighbors: int, background: float, min_article
     return np.subtract(s, out, out=out)
 
 
-def _mutual_bonus(s: np.ndarray, neighbors: int | None, bonus: float) -> np.ndarray:
+def _mutual_bonus(s: np.ndarray, neighbors: int | None, bonus: float, exclude: np.ndarray | None = None) -> np.ndarray:
     """Add ``bonus`` to every pair that are each among the other's ``neighbors`` most similar items.
 
     A pair of mutual nearest neighbours is more likely one story than a pair
@@ -477,6 +612,9 @@ def _mutual_bonus(s: np.ndarray, neighbors: int | None, bonus: float) -> np.ndar
     ----------
     s : ndarray (n, n)
         Symmetric similarity.
+    exclude : ndarray (n, n) of bool, optional
+        Pairs that get no bonus even when mutual neighbours (those below the
+        grouper's ``min_similarity``).
 
     Returns
     -------
@@ -494,6 +632,8 @@ def _mutual_bonus(s: np.ndarray, neighbors: int | None, bonus: float) -> np.ndar
         top = np.argpartition(t[a:a + 512], k - 1, axis=1)[:, :k]
         near[np.arange(a, a + len(top))[:, None], top] = True
     near &= near.T
+    if exclude is not None:
+        near &= ~exclude
     np.copyto(t, s)
     t[near] += float(bonus)
     return t
@@ -502,7 +642,18 @@ def _mutual_bonus(s: np.ndarray, neighbors: int | None, bonus: float) -> np.ndar
 def _combine(sims: dict, weights: dict, days: np.ndarray, date_window: float | None,
              neighbors: int | None = None, background: float = 0.0, min_articles: int = 30,
              sources: list | None = None, date_penalty: float = 1.0, source_penalty: float = 0.0,
-             mutual_neighbors: int | None = 0, mutual_bonus: float = 0.0) -> np.ndarray:
+             mutual_neighbors: int | None = 0, mutual_bonus: float = 0.0, min_similarity: float | None = None,
+             cap: float | None = None, raw: dict | None = None) -> np.ndarray:
+    """The similarity the tree is built on: weighted channels, local scaling, penalties, mutual bonus.
+
+    ``min_similarity`` is the absolute floor on the *raw* combined similarity
+    (the weighted mean of the channels, before local scaling): a pair below
+    it gets no mutual bonus and, when ``cap`` is given, a similarity of at
+    most ``cap`` (:class:`EventGrouper` passes the similarity just below its
+    cut, so that such a pair never joins by itself). ``raw``, a dict, receives
+    ``similarity`` (the raw combined similarity, float32) and ``below`` (the
+    pairs under the floor, bool, or None).
+    """
     total = sum(weights.get(k, 0.0) for k in CHANNELS)
     if total <= 0:
         raise FramingError(f"weights: expected some positive weight among {', '.join(CHANNELS)}, found {weights}")
@@ -521,6 +672,10 @@ def _combine(sims: dict, weights: dict, days: np.ndarray, date_window: float | N
         s += x
         del x
     s /= total
+    below = None if min_similarity is None else s < float(min_similarity)
+    if raw is not None:
+        raw["similarity"] = s.astype(np.float32)
+        raw["below"] = below
     if neighbors:
         s = _local_scaling(s, int(neighbors), background, min_articles)
     if date_window is not None and np.isfinite(days).any():
@@ -539,7 +694,21 @@ def _combine(sims: dict, weights: dict, days: np.ndarray, date_window: float | N
         np.subtract(s, source_penalty, out=s, where=same)
         del same
     # last, so that the neighbours are judged on the penalised similarity
-    return _mutual_bonus(s, mutual_neighbors, mutual_bonus)
+    s = _mutual_bonus(s, mutual_neighbors, mutual_bonus, exclude=below)
+    if below is not None and cap is not None:
+        _apply_floor(s, below, cap)
+    return s
+
+
+def _apply_floor(s: np.ndarray, below: np.ndarray, cap: float) -> np.ndarray:
+    """In place: the pairs ``below`` the floor get a similarity of at most ``cap``."""
+    np.minimum(s, cap, out=s, where=below)
+    return s
+
+
+def _floor_cap(threshold: float) -> float:
+    """The highest similarity that stays apart when the tree is cut at ``threshold`` (a distance)."""
+    return 1.0 - float(threshold) - 1e-6
 
 
 def _tree(sim: np.ndarray, linkage: str = "average"):
@@ -621,6 +790,15 @@ class EventGrouper:
         off. Default :data:`DEFAULT_MUTUAL_NEIGHBORS`.
     mutual_bonus : float
         Default :data:`DEFAULT_MUTUAL_BONUS`.
+    min_similarity : float or None
+        Absolute floor on the *raw* combined similarity (the weighted mean
+        of the channels, before local scaling, penalties and bonus; the
+        ``similarity`` column of :meth:`table`): a pair below it gets no
+        mutual bonus and never joins by itself (its similarity is capped
+        just below the cut), though it may end up in one event through
+        articles close to both. ``None`` turns it off. Default
+        :data:`DEFAULT_MIN_SIMILARITY`, chosen on AllSides roundups for the
+        default model; set it again for another embedding model.
     neighbors : int or None
         Local scaling: subtract from each pair's similarity the mean
         similarity of the two articles to their ``neighbors`` nearest
@@ -639,7 +817,11 @@ class EventGrouper:
         Event number per article, from 0, in order of first appearance.
     n_events_ : int
     similarity_ : ndarray (n, n)
-        The combined similarity the tree was built on.
+        The combined similarity the tree was built on (locally scaled,
+        penalised, with the bonus and the floor).
+    raw_similarity_ : ndarray (n, n), float32
+        The raw combined similarity (weighted mean of the channels), which
+        ``min_similarity`` is compared with.
     article_ids_ : list
     """
 
@@ -647,7 +829,8 @@ class EventGrouper:
                  neighbors: int | None = DEFAULT_NEIGHBORS, background: float = DEFAULT_BACKGROUND,
                  min_articles: int = 30, linkage: str = "average", embedder=None,
                  date_penalty: float = DEFAULT_DATE_PENALTY, source_penalty: float = DEFAULT_SOURCE_PENALTY,
-                 mutual_neighbors: int | None = DEFAULT_MUTUAL_NEIGHBORS, mutual_bonus: float = DEFAULT_MUTUAL_BONUS):
+                 mutual_neighbors: int | None = DEFAULT_MUTUAL_NEIGHBORS, mutual_bonus: float = DEFAULT_MUTUAL_BONUS,
+                 min_similarity: float | None = DEFAULT_MIN_SIMILARITY):
         self.threshold = threshold
         self.weights = weights
         self.date_window = date_window
@@ -660,12 +843,14 @@ class EventGrouper:
         self.source_penalty = source_penalty
         self.mutual_neighbors = mutual_neighbors
         self.mutual_bonus = mutual_bonus
+        self.min_similarity = min_similarity
 
     def get_params(self, deep: bool = False) -> dict:
         return {"threshold": self.threshold, "weights": self.weights, "date_window": self.date_window,
                 "neighbors": self.neighbors, "background": self.background, "min_articles": self.min_articles,
                 "linkage": self.linkage, "date_penalty": self.date_penalty, "source_penalty": self.source_penalty,
                 "mutual_neighbors": self.mutual_neighbors, "mutual_bonus": self.mutual_bonus,
+                "min_similarity": self.min_similarity,
                 "embedder": self.embedder}  # as given, so that sklearn.base.clone keeps a working embedder
 
     def set_params(self, **params):
@@ -684,6 +869,9 @@ class EventGrouper:
             raise FramingError(f"linkage: expected one of {', '.join(linkages)}, found {self.linkage!r}")
         if self.date_window is not None and not (isinstance(self.date_window, (int, float)) and self.date_window >= 0):
             raise FramingError(f"date_window: expected a number of days >= 0 or None, found {self.date_window!r}")
+        m = self.min_similarity
+        if m is not None and not (isinstance(m, (int, float)) and not isinstance(m, bool) and -1.0 <= m <= 1.0):
+            raise FramingError(f"min_similarity: expected a similarity between -1 and 1 or None, found {m!r}")
         return t, w
 
     def fit(self, articles, y=None, *, embeddings=None, features=None, sentences=None):
@@ -693,10 +881,13 @@ class EventGrouper:
         articles = _check_articles(articles)
         feats = features if features is not None else article_features(articles, embedder=self.embedder,
                                                                        embeddings=embeddings, sentences=sentences)
+        raw: dict = {}
         sim = _combine(lambda k: _channel_similarity(feats, k), w, feats["days"], self.date_window, self.neighbors,
                        self.background, self.min_articles, feats.get("sources"), float(self.date_penalty),
-                       float(self.source_penalty), self.mutual_neighbors, float(self.mutual_bonus))
+                       float(self.source_penalty), self.mutual_neighbors, float(self.mutual_bonus),
+                       min_similarity=self.min_similarity, cap=_floor_cap(t), raw=raw)
         self.similarity_ = sim
+        self.raw_similarity_ = raw["similarity"]
         self.labels_ = _cut(sim, t, self.linkage)
         self.n_events_ = int(self.labels_.max()) + 1
         self.article_ids_ = articles["article_id"].tolist()
@@ -710,19 +901,30 @@ class EventGrouper:
             raise FramingError("EventGrouper is not fitted yet; call fit(articles) first")
 
     def table(self) -> pd.DataFrame:
-        """``article_id``, ``event_id``, ``event_size`` and ``cohesion`` (the article's mean combined
-        similarity to the event's other articles; NaN for an article alone in its event)."""
+        """``article_id``, ``event_id``, ``event_size``, ``cohesion`` and ``similarity``.
+
+        ``cohesion`` is the article's mean similarity to the event's other
+        articles on the scale the tree was cut on (:attr:`similarity_`:
+        locally scaled, so near 0 for any pair and not comparable across
+        corpora); ``similarity`` is the same mean on the raw scale
+        (:attr:`raw_similarity_`, the weighted mean of the channel
+        similarities, which :attr:`min_similarity` bounds): read it to judge a
+        merge. Both NaN for an article alone in its event.
+        """
         self._check_fitted()
         lab = self.labels_
         size = np.bincount(lab)[lab]
         coh = np.full(len(lab), np.nan)
+        raw = np.full(len(lab), np.nan)
         for e in np.unique(lab):
             idx = np.flatnonzero(lab == e)
             if len(idx) > 1:
-                sub = self.similarity_[np.ix_(idx, idx)]
-                coh[idx] = (sub.sum(axis=1) - np.diag(sub)) / (len(idx) - 1)
+                for m, out in ((self.similarity_, coh), (self.raw_similarity_, raw)):
+                    sub = np.asarray(m[np.ix_(idx, idx)], dtype=np.float64)
+                    out[idx] = (sub.sum(axis=1) - np.diag(sub)) / (len(idx) - 1)
         return pd.DataFrame({"article_id": self.article_ids_, "event_id": lab.astype(np.int64),
-                             "event_size": size.astype(np.int64), "cohesion": np.round(coh, 4)})
+                             "event_size": size.astype(np.int64), "cohesion": np.round(coh, 4),
+                             "similarity": np.round(raw, 4)})
 
 
 def group_events(articles, *, embedder=None, embeddings=None, threshold: float | None = None,
@@ -730,7 +932,8 @@ def group_events(articles, *, embedder=None, embeddings=None, threshold: float |
                  neighbors: int | None = DEFAULT_NEIGHBORS, date_penalty: float = DEFAULT_DATE_PENALTY,
                  source_penalty: float = DEFAULT_SOURCE_PENALTY,
                  mutual_neighbors: int | None = DEFAULT_MUTUAL_NEIGHBORS,
-                 mutual_bonus: float = DEFAULT_MUTUAL_BONUS, sentences=None) -> pd.DataFrame:
+                 mutual_bonus: float = DEFAULT_MUTUAL_BONUS, sentences=None,
+                 min_similarity: float | None = DEFAULT_MIN_SIMILARITY) -> pd.DataFrame:
     """Group articles reporting the same story into events.
 
     Parameters
@@ -740,7 +943,7 @@ def group_events(articles, *, embedder=None, embeddings=None, threshold: float |
     embedder : str or Embedder, optional
     embeddings : ndarray (n, d) or dict of them, optional
         See :func:`article_features`.
-    threshold, weights, date_window, neighbors, date_penalty, source_penalty, mutual_neighbors, mutual_bonus
+    threshold, weights, date_window, neighbors, date_penalty, source_penalty, mutual_neighbors, mutual_bonus, min_similarity
         See :class:`EventGrouper`.
     sentences : pandas.DataFrame, optional
         The articles' sentence table (:func:`framing.segment.segment`), to
@@ -750,15 +953,17 @@ def group_events(articles, *, embedder=None, embeddings=None, threshold: float |
     -------
     pandas.DataFrame
         One row per article, in input order: ``article_id``, ``event_id``
-        (from 0), ``event_size``, ``cohesion`` (mean similarity to the
-        event's other articles; empty for an article alone), and ``title``, ``source``
+        (from 0), ``event_size``, ``cohesion`` (mean locally scaled
+        similarity to the event's other articles, near 0 for any pair;
+        empty for an article alone), ``similarity`` (the same mean on the raw
+        scale, the one ``min_similarity`` bounds), and ``title``, ``source``
         and ``date`` when the articles have them (the values the grouping
         used, so a reader can check a merge or a split).
     """
     articles = _check_articles(articles)
     g = EventGrouper(threshold=threshold, weights=weights, date_window=date_window, neighbors=neighbors,
                      embedder=embedder, date_penalty=date_penalty, source_penalty=source_penalty,
-                     mutual_neighbors=mutual_neighbors, mutual_bonus=mutual_bonus)
+                     mutual_neighbors=mutual_neighbors, mutual_bonus=mutual_bonus, min_similarity=min_similarity)
     out = g.fit(articles, embeddings=embeddings, sentences=sentences).table()
     for col in ("title", "source", "date"):
         if col in articles.columns and (col == "title" or articles[col].notna().any()):
@@ -770,7 +975,8 @@ def tune_event_grouper(articles, events, *, features=None, embedder=None, thresh
                        date_windows=(None, 3.0), neighbors=(0, 2, 3, 5), date_penalty: float = DEFAULT_DATE_PENALTY,
                        source_penalty: float = DEFAULT_SOURCE_PENALTY,
                        mutual_neighbors: int | None = DEFAULT_MUTUAL_NEIGHBORS,
-                       mutual_bonus: float = DEFAULT_MUTUAL_BONUS):
+                       mutual_bonus: float = DEFAULT_MUTUAL_BONUS,
+                       min_similarity: float | None = DEFAULT_MIN_SIMILARITY):
     """Choose threshold, channel weights, date window and local scaling by ARI against known events.
 
     Parameters
@@ -784,7 +990,7 @@ def tune_event_grouper(articles, events, *, features=None, embedder=None, thresh
         centred near 0).
     weight_grid : sequence of dict, optional
     date_windows, neighbors : sequences
-    date_penalty, source_penalty, mutual_neighbors, mutual_bonus
+    date_penalty, source_penalty, mutual_neighbors, mutual_bonus, min_similarity
         Fixed (not searched); see :class:`EventGrouper`.
 
     Returns
@@ -814,19 +1020,25 @@ def tune_event_grouper(articles, events, *, features=None, embedder=None, thresh
             for k in neighbors:
                 ts = thresholds if thresholds is not None else (
                     np.round(np.arange(0.8, 1.2001, 0.0125), 4) if k else np.round(np.arange(0.4, 0.81, 0.025), 3))
-                z = _tree(_combine(sims, w, feats["days"], dw, k, DEFAULT_BACKGROUND, sources=feats.get("sources"),
-                                   date_penalty=date_penalty, source_penalty=source_penalty,
-                                   mutual_neighbors=mutual_neighbors, mutual_bonus=mutual_bonus))
+                raw: dict = {}
+                sim = _combine(sims, w, feats["days"], dw, k, DEFAULT_BACKGROUND, sources=feats.get("sources"),
+                               date_penalty=date_penalty, source_penalty=source_penalty,
+                               mutual_neighbors=mutual_neighbors, mutual_bonus=mutual_bonus,
+                               min_similarity=min_similarity, raw=raw)
+                below = raw["below"]
+                z = _tree(sim) if below is None or not below.any() else None
                 for t in ts:
+                    # the floor's cap depends on the cut: one tree per threshold then
+                    zt = z if z is not None else _tree(_apply_floor(sim.copy(), below, _floor_cap(t)))
                     rows.append({**w, "date_window": dw, "neighbors": k, "threshold": float(t),
-                                 "ari": adjusted_rand_score(y, _labels(z, float(t)))})
+                                 "ari": adjusted_rand_score(y, _labels(zt, float(t)))})
     res = pd.DataFrame(rows)
     best = res.loc[res["ari"].idxmax()]
     dw = best["date_window"]
     g = EventGrouper(threshold=float(best["threshold"]), weights={k: float(best[k]) for k in CHANNELS},
                      date_window=None if pd.isna(dw) else float(dw), neighbors=int(best["neighbors"]),
                      embedder=embedder, date_penalty=date_penalty, source_penalty=source_penalty,
-                     mutual_neighbors=mutual_neighbors, mutual_bonus=mutual_bonus)
+                     mutual_neighbors=mutual_neighbors, mutual_bonus=mutual_bonus, min_similarity=min_similarity)
     return g, res
 
 
@@ -1011,7 +1223,8 @@ def _grow(sim: np.ndarray, arts: np.ndarray, uf: _UnionFind, threshold: float) -
 
 def align_events(sentences, *, embeddings=None, embedder=None, codebook=None, threshold: float = 0.15,
                  mutual_threshold: float = 0.12, names_weight: float = 0.3, by: str | None = None,
-                 _in_group: bool = False) -> pd.DataFrame:
+                 boilerplate: int | None = DEFAULT_BOILERPLATE_ARTICLES, _in_group: bool = False,
+                 _boilerplate: np.ndarray | None = None) -> pd.DataFrame:
     """Line up sentences that describe the same event or claim across articles.
 
     Similarity is :func:`sentence_similarity`: embedding cosine after
@@ -1044,6 +1257,12 @@ def align_events(sentences, *, embeddings=None, embedder=None, codebook=None, th
         stay unique across groups. The thresholds assume the articles tell
         one story: on a corpus of many stories, group the articles first and
         pass ``by``, or sentences of unrelated stories end up in one event.
+    boilerplate : int or None
+        Sentences found verbatim in this many of the given articles or more
+        (:func:`boilerplate_sentences`, counted over the whole table, not
+        within each group of ``by``) match nothing: each stays an event of
+        its own, marked in the ``boilerplate`` column. ``None`` matches them
+        like any other sentence.
 
     Returns
     -------
@@ -1055,7 +1274,10 @@ def align_events(sentences, *, embeddings=None, embedder=None, codebook=None, th
         ``shared`` (``n_articles > 1``), ``match_score`` (best similarity to a
         sentence of another article), ``label`` (the member sentence that
         is most central and uses most of the keywords) and ``keywords`` (the
-        words and names the event's articles share first). See :func:`event_summary` for the wide view.
+        words and names the event's articles share first), then ``boilerplate``
+        (the sentence is shared boilerplate and was not matched; its
+        ``match_score`` is 0) and the other columns of ``sentences``. See
+        :func:`event_summary` for the wide view.
     """
     codebook = warn_if_default_for(sentences, codebook, "align_events")
     sentences = _check_sentences(sentences)
@@ -1065,6 +1287,9 @@ def align_events(sentences, *, embeddings=None, embedder=None, codebook=None, th
     n = len(sentences)
     if n == 0:
         return pd.DataFrame(columns=ALIGN_COLUMNS)
+    if _boilerplate is None:
+        check_whole("boilerplate", boilerplate, 2, none_ok=True)
+        _boilerplate = _boilerplate_mask(sentences["article_id"].tolist(), sentences["text"].tolist(), boilerplate)
     if by is not None:
         if by not in sentences.columns:
             raise FramingError(f"by: no column {by!r} in the sentence table; found {', '.join(map(str, sentences.columns))}")
@@ -1075,13 +1300,19 @@ def align_events(sentences, *, embeddings=None, embedder=None, codebook=None, th
         for _, idx in sentences.groupby(by, sort=True).indices.items():
             part = align_events(sentences.iloc[idx], embeddings=None if emb_all is None else emb_all[idx],
                                 embedder=embedder, codebook=codebook, threshold=threshold,
-                                mutual_threshold=mutual_threshold, names_weight=names_weight, _in_group=True)
+                                mutual_threshold=mutual_threshold, names_weight=names_weight, _in_group=True,
+                                _boilerplate=_boilerplate[idx])
             part["event_id"] += offset
             offset = int(part["event_id"].max()) + 1
             parts.append(part)
         return pd.concat(parts, ignore_index=True)
     sim = sentence_similarity(sentences, embeddings=embeddings, embedder=embedder, codebook=codebook,
                               names_weight=names_weight)
+    if _boilerplate.any():
+        # boilerplate matches nothing: as unlike every other sentence as can be
+        sim[_boilerplate, :] = -1.0
+        sim[:, _boilerplate] = -1.0
+        np.fill_diagonal(sim, 1.0)
     arts = sentences["article_id"].to_numpy()
     uniq = list(dict.fromkeys(arts.tolist()))
     idx = {a: np.flatnonzero(arts == a) for a in uniq}
@@ -1131,9 +1362,10 @@ def align_events(sentences, *, embeddings=None, embedder=None, codebook=None, th
     })
     out["n_articles"] = out["event_id"].map(n_art).astype("int64")
     out["shared"] = out["n_articles"] > 1
-    out["match_score"] = np.round(np.nan_to_num(best, nan=0.0), 4)
+    out["match_score"] = np.round(np.where(_boilerplate, 0.0, np.nan_to_num(best, nan=0.0)), 4)
     out["label"] = out["event_id"].map(labels)
     out["keywords"] = out["event_id"].map(keys)
+    out["boilerplate"] = _boilerplate
     extra = [c for c in sentences.columns if c not in out.columns]
     for c in extra:
         out[c] = sentences[c].to_numpy()
@@ -1154,17 +1386,31 @@ def event_summary(aligned: pd.DataFrame, *, max_chars: int | None = None) -> pd.
     _check_aligned(aligned)
     check_whole("max_chars", max_chars, 2, none_ok=True)
     arts = list(dict.fromkeys(aligned["article_id"].tolist()))
-    rows = []
-    for e, g in aligned.groupby("event_id", sort=True):
-        row = {"event_id": e, "label": g["label"].iloc[0], "keywords": g["keywords"].iloc[0],
-               "n_articles": int(g["n_articles"].iloc[0]), "n_sentences": len(g)}
-        for a in arts:
-            ts = g.loc[g["article_id"] == a, "text"].tolist()
-            if max_chars:
-                ts = [t if len(t) <= max_chars else t[: max_chars - 1] + "…" for t in ts]
-            row[a] = " | ".join(ts)
-        rows.append(row)
-    return pd.DataFrame(rows, columns=["event_id", "label", "keywords", "n_articles", "n_sentences", *arts])
+    head = ["event_id", "label", "keywords", "n_articles", "n_sentences"]
+    keep = aligned[aligned["event_id"].notna()]
+    if keep.empty:
+        return pd.DataFrame([], columns=[*head, *arts])
+    texts = keep["text"].tolist()
+    if max_chars:
+        texts = [t if len(t) <= max_chars else t[: max_chars - 1] + "…" for t in texts]
+    # one groupby over (event, article) codes (a mask per event and article was O(events x articles)); the
+    # sentences of a cell keep their order in ``aligned``
+    ev_code, events = pd.factorize(keep["event_id"], sort=True)
+    art_code, art_uniq = pd.factorize(keep["article_id"], sort=False)
+    col_of = {a: i for i, a in enumerate(arts)}
+    col = np.array([col_of[a] for a in art_uniq], dtype=np.int64)[art_code]
+    long = pd.DataFrame({"e": ev_code, "a": col, "text": texts})[art_code >= 0]  # (no column for a missing id)
+    cells = long.groupby(["e", "a"], sort=False)["text"].agg(" | ".join)
+    grid = np.full((len(events), len(arts)), "", dtype=object)
+    grid[cells.index.get_level_values(0).to_numpy(), cells.index.get_level_values(1).to_numpy()] = cells.to_numpy()
+    _, first = np.unique(ev_code, return_index=True)  # each event's first row, as g.iloc[0]
+    data = {"event_id": events.tolist(), "label": keep["label"].to_numpy()[first].tolist(),
+            "keywords": keep["keywords"].to_numpy()[first].tolist(),
+            "n_articles": [int(x) for x in keep["n_articles"].to_numpy()[first]],
+            "n_sentences": np.bincount(ev_code, minlength=len(events)).tolist()}
+    for i, a in enumerate(arts):
+        data[a] = grid[:, i].tolist()
+    return pd.DataFrame(data, columns=[*head, *arts])  # the dtypes a table of row dicts had
 
 
 # --------------------------------------------------------------------------- comparison tables
@@ -1271,6 +1517,11 @@ def event_article_table(aligned: pd.DataFrame, scored: pd.DataFrame, *, codebook
     ev_of = {(a, s): e for a, s, e in zip(df["article_id"], df["sentence_id"], df["event_id"])}
     ment["event_id"] = [ev_of[(a, s)] for a, s in zip(ment["article_id"], ment["sentence_id"])]
     spk["event_id"] = [ev_of[(a, s)] for a, s in zip(spk["article_id"], spk["sentence_id"])]
+    # each (event, article)'s mentions and speakers, in table order, looked up once (a mask per cell was
+    # O(events x articles x mentions))
+    empty_m, empty_s = ment.iloc[:0], spk.iloc[:0]
+    ment_of = dict(iter(ment.groupby(["event_id", "article_id"], sort=False)))
+    spk_of = dict(iter(spk.groupby(["event_id", "article_id"], sort=False)))
     rows = []
     for (e, a), g in df.groupby(["event_id", "article_id"], sort=True):
         row = {"event_id": e, "label": g["label"].iloc[0], "keywords": g["keywords"].iloc[0],
@@ -1285,13 +1536,13 @@ def event_article_table(aligned: pd.DataFrame, scored: pd.DataFrame, *, codebook
             conf = g["confidence"].fillna(0)
             vote = conf[g["frame"] == frame_ids[0]].sum() - conf[g["frame"] == frame_ids[1]].sum()
             row["lean"] = round(float(vote) / len(g), 6)
-        m = ment[(ment["event_id"] == e) & (ment["article_id"] == a)]
+        m = ment_of.get((e, a), empty_m)
         parts = []
         for actor, mg in m.groupby("actor", sort=False):
             roles = mg["role"][mg["role"] != "neutral"]
             parts.append(f"{actor}: {roles.value_counts().idxmax() if len(roles) else 'neutral'}")
         row["roles"] = "; ".join(parts)
-        sp = spk[(spk["event_id"] == e) & (spk["article_id"] == a)]
+        sp = spk_of.get((e, a), empty_s)
         row["speakers"] = "; ".join(dict.fromkeys(
             f"{s} ({act})" if isinstance(act, str) else s for s, act in zip(sp["speaker"], sp["actor"])))
         rows.append(row)

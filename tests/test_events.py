@@ -9,8 +9,10 @@ import pytest
 from framing.codebook import load_codebook
 from framing.errors import FramingError
 from framing.events import (
+    DEFAULT_THRESHOLD,
     EventGrouper,
     align_events,
+    article_features,
     event_article_table,
     event_summary,
     framing_diff,
@@ -92,7 +94,7 @@ def test_local_scaling_discounts_dense_neighbourhoods():
 
 def test_threshold_moves_the_number_of_events(synthetic, fake_embedder):
     tight = EventGrouper(threshold=0.05, embedder=fake_embedder).fit(synthetic)
-    loose = EventGrouper(threshold=1.5, embedder=fake_embedder).fit(synthetic)
+    loose = EventGrouper(threshold=1.5, embedder=fake_embedder, min_similarity=None).fit(synthetic)
     assert tight.n_events_ > 3
     assert loose.n_events_ == 1
 
@@ -631,3 +633,158 @@ def test_dotted_and_slash_dates_are_decided_apart():
         warnings.simplefilter("error", FramingWarning)
         d = _days(["13/06/2026", "07/08/2026", "06.08.2026"])  # slash evidence: day first; dotted: day first
     assert d[1] == iso[1] and d[2] == _days(["2026-08-06"])[0]
+
+
+# --------------------------------------------------------------------------- audit17: floor, boilerplate, speed
+
+
+def _features(vectors, texts=None):
+    """Hand-made article features: one vector per article for every embedding channel, no names."""
+    n = len(vectors)
+    v = np.asarray(vectors, dtype=np.float32)
+    return {"title": v, "lead": v, "body": v, "names": [[] for _ in range(n)],
+            "texts": texts or [f"text {i}" for i in range(n)], "days": np.full(n, np.nan), "sources": [None] * n}
+
+
+@pytest.fixture
+def lonely():
+    """40 unrelated articles (near-orthogonal vectors), a real pair (2, 3: cosine 0.8) and a weak mutual
+    nearest pair (0, 1: cosine 0.2), as in a corpus where most articles have no partner story."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(40, 768))
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+
+    def near(a, c):  # a unit vector with cosine c to a
+        r = rng.normal(size=a.shape)
+        r -= (r @ a) * a
+        r /= np.linalg.norm(r)
+        return c * a + np.sqrt(1 - c * c) * r
+
+    x[1] = near(x[0], 0.2)
+    x[3] = near(x[2], 0.8)
+    arts = pd.DataFrame({"article_id": [f"a{i}" for i in range(40)], "text": [f"text {i}" for i in range(40)]})
+    return arts, _features(x)
+
+
+def test_a_pair_below_the_floor_never_joins(lonely):
+    arts, feats = lonely
+    kw = {"weights": {"title": 1.0}, "date_window": None}
+    old = EventGrouper(min_similarity=None, **kw).fit(arts, features=feats)
+    assert old.labels_[0] == old.labels_[1]  # local scaling + mutual bonus alone: the weak pair joins
+    new = EventGrouper(**kw).fit(arts, features=feats)  # the default floor
+    assert new.labels_[0] != new.labels_[1]
+    assert new.labels_[2] == new.labels_[3]  # a real pair still joins
+    assert new.n_events_ == 39
+    assert new.raw_similarity_[0, 1] == pytest.approx(0.2, abs=1e-4)
+    assert new.similarity_[0, 1] < 1 - DEFAULT_THRESHOLD  # capped below the cut
+    t = new.table()
+    assert t.loc[2, "similarity"] == pytest.approx(0.8, abs=1e-4)  # the raw scale, readable as is
+    assert abs(t.loc[2, "cohesion"] - 0.8) > 0.05  # the locally scaled one is not
+    assert t["similarity"].isna().sum() == 38
+
+
+def test_the_floor_withholds_the_mutual_bonus_and_is_checked():
+    from framing.events import _combine, _mutual_bonus
+
+    s = np.array([[1.0, 0.2, 0.0], [0.2, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    near = _mutual_bonus(s, 1, 0.05)
+    assert near[0, 1] == pytest.approx(0.25)
+    excl = _mutual_bonus(s, 1, 0.05, exclude=s < 0.3)
+    assert excl[0, 1] == pytest.approx(0.2)
+    sims = {k: s.copy() for k in ("title", "lead", "body", "names", "words")}
+    raw = {}
+    out = _combine(sims, {"title": 1.0}, np.full(3, np.nan), None, mutual_neighbors=1, mutual_bonus=0.05,
+                   min_similarity=0.3, cap=-0.5, raw=raw)
+    assert out[0, 1] == -0.5 and raw["below"][0, 1] and np.allclose(raw["similarity"], s)
+    with pytest.raises(FramingError, match="min_similarity"):
+        EventGrouper(min_similarity=2.0)._params()
+
+
+def _sents(rows):
+    return pd.DataFrame([{"article_id": a, "sentence_id": i, "text": t} for a, ts in rows for i, t in enumerate(ts)])
+
+
+def test_boilerplate_is_a_sentence_in_three_articles_but_not_a_copy():
+    from framing.events import boilerplate_sentences
+
+    ad = "READ MORE SUN STORIES"
+    s = _sents([
+        ("a", ["Troops crossed the river at dawn.", ad, "Shelling continued."]),
+        ("b", ["The central bank raised rates.", "read more   sun stories", "Markets fell."]),
+        ("c", ["A storm hit the coast.", "Read More Sun Stories", "Two in one.", "Two in one."]),
+        ("d", ["Two in one.", "Only here."]),
+    ])
+    bp = boilerplate_sentences(s)
+    assert bp.index.equals(s.index)
+    assert bp[s["text"].str.lower().str.contains("sun stories")].all()  # case and spaces do not matter
+    assert not bp[~s["text"].str.lower().str.contains("sun stories")].any()  # "Two in one." is in 2 articles
+    assert not boilerplate_sentences(s, min_articles=4).any()
+    # three copies of one story (and a fourth article with its own text) are not boilerplate
+    story = ["Moscow court rejects the appeal.", "The reporter denies the charges.", "He faces 20 years."]
+    copies = _sents([("x", story), ("y", story), ("z", story + ["Subscribe."]), ("w", ["Other news."])])
+    assert not boilerplate_sentences(copies).any()
+    # an article made only of lines the others share keeps them
+    only = _sents([("a", ["Foo.", "Bar.", "Baz.", "Ad line."]), ("b", ["One.", "Two.", "Three.", "Ad line."]),
+                   ("c", ["Ad line."])])
+    assert boilerplate_sentences(only).tolist() == [False] * 3 + [True] + [False] * 3 + [True, False]
+
+
+def test_boilerplate_drives_neither_grouping_nor_alignment(fake_embedder):
+    ad = ["Humic Fulvic Trace Mineral Complex tested by Certified Lab.", "Order Humic Fulvic today from HerbAnomic."]
+    bodies = {"a": ["Troops crossed the Dnipro near Kherson at dawn.", "Artillery fire was heard in the city."],
+              "b": ["The Bundestag debated Leopard tank deliveries.", "Scholz said Berlin would decide soon."],
+              "c": ["Grain ships left Odesa under the UN corridor deal.", "Wheat prices fell in Chicago."]}
+    arts = pd.DataFrame([{"article_id": a, "title": b[0], "text": " ".join(b + ad)} for a, b in bodies.items()])
+    s = _sents([(a, b + ad) for a, b in bodies.items()])
+    feats = article_features(arts, embedder=fake_embedder, sentences=s)
+    assert not any("humic" in n for names in feats["names"] for n in names)
+    assert all("Humic" not in t for t in feats["texts"]) and "Dnipro" in feats["texts"][0]
+    kept = article_features(arts, embedder=fake_embedder, sentences=s, boilerplate=None)
+    assert any("humic" in names for names in kept["names"])
+    al = align_events(s, embedder=fake_embedder, codebook=False)
+    is_ad = al["text"].isin(ad)
+    assert al.loc[is_ad, "boilerplate"].all() and not al.loc[~is_ad, "boilerplate"].any()
+    assert (al.loc[is_ad, "n_articles"] == 1).all() and (al.loc[is_ad, "match_score"] == 0).all()
+    both = align_events(s, embedder=fake_embedder, codebook=False, boilerplate=None)
+    assert (both.loc[both["text"].isin(ad), "n_articles"] == 3).all()  # what it did before: a "shared event"
+    # counted over the whole table, not within each group of by=
+    by = align_events(s.assign(g=s["article_id"].map({"a": 0, "b": 0, "c": 1})), embedder=fake_embedder,
+                      codebook=False, by="g")
+    assert by.loc[by["text"].isin(ad), "boilerplate"].all()
+
+
+def _event_summary_before(aligned, *, max_chars=None):
+    """event_summary as it was before audit17 (a mask per event and article), the reference for the rewrite."""
+    arts = list(dict.fromkeys(aligned["article_id"].tolist()))
+    rows = []
+    for e, g in aligned.groupby("event_id", sort=True):
+        row = {"event_id": e, "label": g["label"].iloc[0], "keywords": g["keywords"].iloc[0],
+               "n_articles": int(g["n_articles"].iloc[0]), "n_sentences": len(g)}
+        for a in arts:
+            ts = g.loc[g["article_id"] == a, "text"].tolist()
+            if max_chars:
+                ts = [t if len(t) <= max_chars else t[: max_chars - 1] + "…" for t in ts]
+            row[a] = " | ".join(ts)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["event_id", "label", "keywords", "n_articles", "n_sentences", *arts])
+
+
+@pytest.mark.parametrize("max_chars", [None, 12])
+def test_event_summary_equals_the_per_cell_version(max_chars):
+    rng = np.random.default_rng(3)
+    n = 400
+    al = pd.DataFrame({"event_id": rng.integers(0, 60, n), "article_id": [f"z{i}" if i % 2 else i
+                                                                          for i in rng.integers(0, 9, n)],
+                       "sentence_id": np.arange(n), "text": [f"sentence {i} " * int(rng.integers(1, 4))
+                                                             for i in range(n)]})
+    al["label"] = [f"label of {e}" for e in al["event_id"]]
+    al.loc[::7, "label"] = None  # the first row of an event decides, missing or not
+    al["keywords"] = "k"
+    al["n_articles"] = al.groupby("event_id")["article_id"].transform("nunique")
+    al["shared"] = al["n_articles"] > 1
+    al["match_score"] = 0.5
+    got = event_summary(al, max_chars=max_chars)
+    pd.testing.assert_frame_equal(got, _event_summary_before(al, max_chars=max_chars))
+    assert list(got.columns[5:]) == list(dict.fromkeys(al["article_id"]))  # articles in order of appearance
+    empty = al.iloc[:0]
+    pd.testing.assert_frame_equal(event_summary(empty), _event_summary_before(empty))
