@@ -34,7 +34,7 @@ def _cmd_report(args) -> int:
     from .report import build_report
 
     result = build_report(args.paths, out=args.out, codebook=args.codebook, model=args.model,
-                          cache=not args.no_cache, events=not args.no_events,
+                          cache=not args.no_cache, events=not args.no_events, event_threshold=args.event_threshold,
                           command=["framing", *getattr(args, "argv", [])])
     print(f"wrote {result['html']} ({_n(result['n_articles'], 'article')}, {_n(result['n_sentences'], 'sentence')})")
     return 0
@@ -124,6 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", help="files, directories, globs, CSV or JSONL")
     p.add_argument("--out", default="reports/latest", metavar="DIR", help="output folder (default: reports/latest)")
     p.add_argument("--no-events", action="store_true", help="skip the same-events section")
+    p.add_argument("--event-threshold", type=float, default=None, metavar="D",
+                   help="cosine distance at which stories are cut apart (default: tuned on AllSides roundups); "
+                        "lower it when articles that merely share a topic are grouped (see framing events)")
     _add_model_args(p)
     p.set_defaults(func=_cmd_report)
 

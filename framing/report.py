@@ -602,7 +602,8 @@ def _check_run_matches(run: FramingRun, source, codebook, model) -> None:
 
 
 def build_report(source, out="reports/latest", *, codebook=None, model=None, cache: bool = True,
-                 events: bool = True, run: FramingRun | None = None, command=None) -> dict:
+                 events: bool = True, event_threshold: float | None = None, run: FramingRun | None = None,
+                 command=None) -> dict:
     """Run the pipeline and write the report folder.
 
     Parameters
@@ -621,6 +622,12 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
         Use the on-disk embedding and report-block cache.
     events : bool
         Include the "same events" section.
+    event_threshold : float, optional
+        The distance at which stories are cut apart
+        (:func:`framing.events.group_events` ``threshold``; default: the
+        one tuned on AllSides roundups). Lower it when articles that merely
+        share a topic end up in one story (``framing events --threshold``
+        shows the groups first).
     run : FramingRun, optional
         Reuse a run computed before (e.g. in a notebook). Then ``source``
         may be ``None``; if given, it must hold the run's articles, and a
@@ -679,7 +686,8 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
     # the stories (event groups) come first: the comparisons are made within them
     story_secs, stories = [], None
     if events and len(run.articles) >= 2:
-        story_secs, params = block("events", lambda: _events_block(run))
+        story_secs, params = block("events", lambda: _events_block(run, event_threshold),
+                                   key=None if event_threshold is None else {"event_threshold": event_threshold})
         params = dict(params)
         stories = params.pop("stories", None)
         run.params.update(params)
@@ -1151,14 +1159,14 @@ def _sentences_section(show: pd.DataFrame, frame_ids) -> dict:
             "figure": None, "table": table}
 
 
-def _events_block(run: FramingRun):
+def _events_block(run: FramingRun, threshold: float | None = None):
     """Group articles into stories, line up their sentences, and compare how each frames them."""
     from .events import align_events, event_article_table, event_summary, framing_diff, group_events
     from .plot import frame_palette, plot_event_heatmap, plot_framing_diff
 
     out: list[dict] = []
     figures: dict[str, bytes] = {}
-    groups = group_events(run.articles, embedder=run.embedder, sentences=run.sentences)
+    groups = group_events(run.articles, embedder=run.embedder, sentences=run.sentences, threshold=threshold)
     sents = run.sentences.merge(groups[["article_id", "event_id"]].rename(columns={"event_id": "story_id"}),
                                 on="article_id", how="left", validate="many_to_one")
     aligned = align_events(sents, embeddings=run.embeddings, codebook=run.codebook, by="story_id")
@@ -1240,7 +1248,7 @@ def _events_block(run: FramingRun):
                if n_pairs > 1 else ""),
             "framing_diff.png", diff[cols].round(3)))
     stories = {str(a): int(e) for a, e in zip(groups["article_id"], groups["event_id"])}
-    return out, figures, {"stories": stories}
+    return out, figures, {"stories": stories, "event_threshold": threshold}
 
 
 def _diff_pair(groups: pd.DataFrame, aligned: pd.DataFrame, articles: pd.DataFrame, lean: dict | None = None):

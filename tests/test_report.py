@@ -505,3 +505,23 @@ def _fmt_lean(row):
     from framing.report import _interval_cell
 
     return _interval_cell(row["lean"], row["lean_low"], row["lean_high"])
+
+
+@pytest.mark.slow
+def test_report_event_threshold_cuts_stories_apart_and_is_recorded(tmp_path, monkeypatch, fake_everywhere, capsys):
+    from framing.cli import main
+
+    _outlet_articles().to_json(tmp_path / "corpus.jsonl", orient="records", lines=True)
+    monkeypatch.chdir(tmp_path)
+    assert main(["report", "corpus.jsonl", "--out", "default", "--no-cache"]) == 0
+    assert main(["report", "corpus.jsonl", "--out", "tight", "--no-cache", "--event-threshold", "0.0001"]) == 0
+    default = (tmp_path / "default" / "report.html").read_text(encoding="utf-8")
+    tight = (tmp_path / "tight" / "report.html").read_text(encoding="utf-8")
+    assert "Pairs of articles in the same story" in default
+    assert "No two articles share a story" in tight
+    m = json.loads((tmp_path / "tight" / "manifest.json").read_text())
+    assert m["parameters"]["event_threshold"] == 0.0001
+    assert json.loads((tmp_path / "default" / "manifest.json").read_text())["parameters"]["event_threshold"] is None
+    assert main(["report", "corpus.jsonl", "--out", "bad", "--no-cache", "--event-threshold", "-1"]) == 2
+    err = capsys.readouterr().err
+    assert "threshold" in err and "Traceback" not in err
