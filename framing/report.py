@@ -1243,7 +1243,8 @@ def _events_block(run: FramingRun, threshold: float | None = None):
                + ("in one story that report at least one event in common" if both else
                   "in one story (none reports an event in common with another, so nothing below is aligned)")
                + (", from two different outlets" if cross else "")
-               + ", the pair whose leans differ most (the sharpest contrast; ties go to the pair with more "
+               + f", of articles clearly alike (similarity at least {DIFF_MIN_SIMILARITY} in framing events) when "
+                 "there are such, the pair whose leans differ most (the sharpest contrast; ties go to the pair with more "
                f"events in common). Leans: {lean_of}. framing.events.framing_diff gives any other pair."
                if n_pairs > 1 else ""),
             "framing_diff.png", diff[cols].round(3)))
@@ -1251,10 +1252,18 @@ def _events_block(run: FramingRun, threshold: float | None = None):
     return out, figures, {"stories": stories, "event_threshold": threshold}
 
 
+# Same-story pairs of AllSides roundups are mostly above this raw similarity (framing.events), topic-only
+# neighbours below it: the diff prefers pairs above it.
+DIFF_MIN_SIMILARITY = 0.3
+
+
 def _diff_pair(groups: pd.DataFrame, aligned: pd.DataFrame, articles: pd.DataFrame, lean: dict | None = None):
     """The pair of articles of one story to show in the diff, or None.
 
-    Preferred, in order: two different known outlets (a comparison across
+    Preferred, in order: two articles clearly alike (each at least
+    :data:`DIFF_MIN_SIMILARITY` similar to its story, the ``similarity``
+    column of ``groups`` when it has one: a story of articles that merely
+    share a topic gives a diff of unrelated sentences), two different known outlets (a comparison across
     sides, not an outlet with itself), at least one event both report (a
     diff with nothing aligned shows little), the largest difference of
     ``lean`` (``article_id -> lean``; an article without one comes last),
@@ -1267,6 +1276,8 @@ def _diff_pair(groups: pd.DataFrame, aligned: pd.DataFrame, articles: pd.DataFra
     story = dict(zip(groups["article_id"], groups["event_id"]))
     order = {a: i for i, a in enumerate(groups["article_id"])}
     src = {a: s.lower() for a, s in _sources(articles).items()}
+    sim = (dict(zip(groups["article_id"], groups["similarity"].astype(float))) if "similarity" in groups.columns
+           else {})
     together: Counter = Counter()
     for _, members in aligned.groupby("event_id", sort=False)["article_id"]:
         ids = sorted(set(members), key=order.get)
@@ -1283,7 +1294,8 @@ def _diff_pair(groups: pd.DataFrame, aligned: pd.DataFrame, articles: pd.DataFra
                 if lean is not None:
                     la, lb = lean.get(a, np.nan), lean.get(b, np.nan)
                     contrast = -1.0 if pd.isna(la) or pd.isna(lb) else round(abs(float(la) - float(lb)), 9)
-                key = (other_outlet, together[(a, b)] > 0, contrast, together[(a, b)])
+                solid = not (sim.get(a, 1.0) < DIFF_MIN_SIMILARITY or sim.get(b, 1.0) < DIFF_MIN_SIMILARITY)
+                key = (solid, other_outlet, together[(a, b)] > 0, contrast, together[(a, b)])
                 if best_key is None or key > best_key:
                     best, best_key = (a, b), key
     return best

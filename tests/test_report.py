@@ -525,3 +525,16 @@ def test_report_event_threshold_cuts_stories_apart_and_is_recorded(tmp_path, mon
     assert main(["report", "corpus.jsonl", "--out", "bad", "--no-cache", "--event-threshold", "-1"]) == 2
     err = capsys.readouterr().err
     assert "threshold" in err and "Traceback" not in err
+
+
+def test_diff_prefers_a_pair_clearly_alike_over_a_sharper_contrast_between_topic_neighbours():
+    from framing.report import DIFF_MIN_SIMILARITY, _diff_pair
+
+    groups = pd.DataFrame({"article_id": ["a", "b", "c", "d"], "event_id": [0, 0, 1, 1],
+                           "similarity": [DIFF_MIN_SIMILARITY - 0.05] * 2 + [DIFF_MIN_SIMILARITY + 0.2] * 2})
+    aligned = pd.DataFrame({"event_id": [0, 0, 1, 1], "article_id": ["a", "b", "c", "d"]})
+    articles = pd.DataFrame({"article_id": ["a", "b", "c", "d"]})
+    lean = {"a": 1.0, "b": -1.0, "c": 0.2, "d": -0.2}
+    assert _diff_pair(groups, aligned, articles, lean=lean) == ("c", "d")
+    # without the column (a grouping of one's own) the contrast decides, as before
+    assert _diff_pair(groups.drop(columns="similarity"), aligned, articles, lean=lean) == ("a", "b")
