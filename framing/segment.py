@@ -8,9 +8,9 @@ whole quotes in a row ("“We are ready.” “We will rebuild.”", which pysbd
 keeps together) are cut apart; and an overlong run of text without sentence
 punctuation is cut at whitespace, so that no sentence exceeds ``max_chars``.
 A headline printed twice, as the title line and again as the first paragraph
-(common in scraped news), is kept once (``keep_repeated_title``), and a
-"sentence" of punctuation alone (a stray quote mark on its own line) is left
-out.
+(common in scraped news), is kept once (``keep_repeated_title``); a
+"sentence" of punctuation alone joins its neighbour in the paragraph, and a
+line of punctuation alone (a stray quote mark) is left out.
 
 The sentence table has the columns
 
@@ -273,6 +273,24 @@ PARALLEL_CHARS = 4_000_000
 _HAS_WORD = re.compile(r"\w")
 
 
+def _join_punctuation(text: str, spans: list) -> list:
+    """A "sentence" of punctuation alone ("." after "Mr.", a stray quote mark) joins its neighbour in the
+    paragraph; alone on its line, it is left out: it says nothing."""
+    out: list = []
+    pending = None  # punctuation that opens a paragraph, for the next sentence of that paragraph
+    for s, e, p in spans:
+        if _HAS_WORD.search(text, s, e):
+            if pending is not None and pending[2] == p:
+                s = pending[0]
+            pending = None
+            out.append((s, e, p))
+        elif out and out[-1][2] == p:
+            out[-1] = (out[-1][0], e, p)
+        else:
+            pending = (s, e, p) if pending is None or pending[2] != p else pending
+    return out
+
+
 def _repeated_title(text: str, spans: list) -> list:
     """The spans without a second paragraph that repeats the first (a headline printed twice)."""
     paras: dict = {}
@@ -295,8 +313,7 @@ def _segment_rows(ids: list, texts: list, language: str, max_chars: int,
         spans = split_sentences(text, language=language, max_chars=max_chars)
         if not keep_repeated_title:
             spans = _repeated_title(text, spans)
-        # a "sentence" of punctuation alone (a stray quote mark or dot on its own line) says nothing
-        spans = [sp for sp in spans if _HAS_WORD.search(text, sp[0], sp[1])]
+        spans = _join_punctuation(text, spans)
         sents = [text[s:e] for s, e, _ in spans]
         quotes = _quote_flags(sents)
         for i, ((s, e, p), t, q) in enumerate(zip(spans, sents, quotes)):

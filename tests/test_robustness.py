@@ -514,17 +514,24 @@ def test_segmenter_on_generated_articles(text):
 
     df = segment(pd.DataFrame({"article_id": ["a"], "text": [text]}))
     assert df["sentence_id"].tolist() == list(range(len(df)))
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+
+    def may_skip(chunk):  # whitespace, lines of punctuation alone, or the first line printed again
+        return all(not re.search(r"\w", ln) or (len(lines) > 1 and ln.strip() == lines[0])
+                   for ln in chunk.split("\n") if ln.strip())
+
     prev = 0
     for s, e, t, para in zip(df["start"], df["end"], df["text"], df["paragraph"]):
         assert text[s:e] == t and t == t.strip() and t  # offsets round-trip
-        assert s >= prev and text[prev:s].strip() == ""  # in order, nothing but whitespace skipped
+        assert s >= prev and may_skip(text[prev:s]), text[prev:s]  # in order, nothing else skipped
         assert e - s <= 2000
         # the paragraph number is the count of non-blank lines before the sentence
         lines_before = [ln for ln in text[:s].split("\n")[:-1] if ln.strip()]
         assert para == len(lines_before)
         prev = e
-    assert text[prev:].strip() == ""
-    assert "".join(df["text"]).replace(" ", "") == re.sub(r"\s", "", text)  # nothing lost or duplicated
+    assert may_skip(text[prev:])
+    if len(lines) == len(set(lines)) and all(re.search(r"\w", ln) for ln in lines):
+        assert "".join(df["text"]).replace(" ", "") == re.sub(r"\s", "", text)  # nothing lost or duplicated
 
 
 # =========================================================================== property tests: scoring
