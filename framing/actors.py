@@ -60,6 +60,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from .codebook import load_codebook, warn_if_default_for
@@ -159,7 +160,7 @@ _DEF_TITLE_AFTER = {"ministry", "ministries", "minister", "ministers", "secretar
 _DEF_TITLE_BEFORE = {"ministry", "minister", "secretary", "department", "ministries", "ministers"}
 # Words between a subject and a passive "be": "Russians can and need to be killed".
 _MODAL = {"can", "could", "should", "must", "will", "would", "may", "might", "need", "needs", "ought", "to", "and",
-          "have", "has", "had", "also", "not", "never"}
+          "have", "has", "had", "also"}  # not "not": "Ukraine has not been attacked by NATO" is no victim
 
 
 def _defence_title(words: list, k: int) -> bool:
@@ -572,12 +573,44 @@ def _bare_title(speaker: str) -> set | None:
     return set(words)
 
 
-def _adjacent(sids: list, j: int, k: int) -> bool:
-    """No sentence of the article lies between rows j and k (ids that are not numbers: the table's order)."""
-    try:
-        return abs(int(sids[j]) - int(sids[k])) == 1
-    except (TypeError, ValueError):
-        return True
+_HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "dame", "lord", "lady"}
+_NAME_RUN = re.compile(r"[A-Z][a-zà-ÿ’'\-]+(?:\s+[A-Z][a-zà-ÿ’'\-]+)+")
+
+
+def _person_name(speaker: str) -> bool:
+    """Whether a speaker phrase names a person: two name words ("Sergei Lavrov", "President Vladimir Putin"),
+    or an honorific and a name ("Mr Johnson"); not "Moscow", "the Kremlin" or "Lavrov" alone (too easily a
+    place or a body to refer back to)."""
+    words = [w.strip(",.") for w in speaker.split()]
+    names = [w for w in words if w[:1].isupper() and w.lower().rstrip(".") not in _HONORIFICS
+             and w.lower() not in _NOT_A_NAME and w.lower() not in _TITLE_WORDS and not w.isupper()]
+    honorific = any(w.lower().rstrip(".") in _HONORIFICS for w in words)
+    return len(names) >= 2 or (honorific and len(names) >= 1)
+
+
+_NOT_GIVEN_NAMES = {"in", "at", "on", "from", "to", "the", "and", "but", "by", "for", "with", "of", "as", "after",
+                    "before", "while", "when", "if", "that", "this", "near", "outside", "inside", "across"}
+
+
+def _introduced(name: str, texts: list) -> bool:
+    """Whether a one-word speaker ("Lavrov") appears in the article after a first name ("Sergei Lavrov"):
+    a person, not a place ("Moscow") or a body."""
+    rx = re.compile(r"(?<![\w])([A-Z][a-zà-ÿ’'\-]+)\s+" + re.escape(name) + r"(?![\w])")
+    return any(m.group(1).lower() not in _NOT_GIVEN_NAMES and m.group(1).lower() not in _NOT_A_NAME
+               and m.group(1).lower() not in _TITLE_WORDS for t in texts for m in rx.finditer(t))
+
+
+def _other_name(text: str, speaker: str) -> bool:
+    """Whether ``text`` names a person other than ``speaker`` (two capitalised words in a row, not at the
+    start of the sentence and not part of the speaker's phrase)."""
+    own = set(speaker.split())
+    for m in _NAME_RUN.finditer(text):
+        words = m.group(0).split()
+        if words[0].lower() in _LEAD_FUNCTION or words[0].lower() in _NOT_GIVEN_NAMES:
+            words = words[1:]  # "The Kremlin", "But Lavrov", "In Moscow": a capitalised first word is no name
+        if len(words) >= 2 and not set(words) <= own:
+            return True
+    return False
 
 
 def _surname(speaker: str) -> str | None:
@@ -658,12 +691,15 @@ def speakers(sentences, codebook=None, *, carry: int = 3) -> pd.DataFrame:
     """
     codebook = warn_if_default_for(sentences, codebook, "speakers")
     sentences = _check_sentences(sentences)
+    n = len(sentences)
     # article order as given, sentences by id: the carry rule reads neighbours in the article, not in the table
-    first = {a: k for k, a in reversed(list(enumerate(sentences["article_id"].tolist())))}
-    order = sorted(range(len(sentences)), key=lambda k: (first[sentences["article_id"].iloc[k]],
-                                                         sentences["sentence_id"].iloc[k], k))
+    art, _ = pd.factorize(sentences["article_id"], use_na_sentinel=False)  # a missing id is an article too
+    sid_num = pd.to_numeric(sentences["sentence_id"], errors="coerce")
+    numeric = bool(sid_num.notna().all())  # ids that are not all numbers: the table's order is the article's
+    order = np.lexsort((np.arange(n), sid_num.to_numpy(dtype=float) if numeric else np.arange(n), art))
     sentences = sentences.iloc[order].reset_index(drop=True)
-    quote = sentences["is_quote"].astype(bool).tolist() if "is_quote" in sentences.columns else [False] * len(sentences)
+    art = art[order].tolist()
+    quote = sentences["is_quote"].astype(bool).tolist() if "is_quote" in sentences.columns else [False] * n
     texts = sentences["text"].astype(str).tolist()
     found: dict[int, tuple] = {}
     for i, text in enumerate(texts):
@@ -672,29 +708,44 @@ def speakers(sentences, codebook=None, *, carry: int = 3) -> pd.DataFrame:
             found[i] = r
     aids = sentences["article_id"].tolist()
     sids = sentences["sentence_id"].tolist()
-    paras = sentences["paragraph"].tolist() if "paragraph" in sentences.columns else [0] * len(sentences)
-    n = len(sentences)
+    sidn = sid_num.to_numpy()[order].tolist() if numeric else list(range(n))
+    paras = sentences["paragraph"].tolist() if "paragraph" in sentences.columns else [0] * n
 
-    def next_to(j, k):  # j and k are neighbours in one paragraph of one article (no sentence between them)
-        if not (0 <= j < n and 0 <= k < n and aids[j] == aids[k] and paras[j] == paras[k]):
-            return False
-        return _adjacent(sids, j, k)
+    def adjacent(j, k):  # no sentence of the article lies between rows j and k
+        return abs(sidn[j] - sidn[k]) == 1 if numeric else True
 
-    # "he said" / "she added": the person named nearest before, up to `carry` sentences back in the article
-    # (across paragraph breaks: a pronoun refers back), when that speaker has a name ("Lavrov", not "the Kremlin")
-    # "the president said": the nearest earlier speaker in the article whose phrase has that title and a name
-    # ("President Vladimir Putin"), however far back: a title is specific enough
+    def next_to(j, k):  # j and k are neighbours in one paragraph of one article
+        return 0 <= j < n and 0 <= k < n and art[j] == art[k] and paras[j] == paras[k] and adjacent(j, k)
+
+    # "the president said": the nearest earlier speaker of the article with that title and a person's name
+    # ("President Vladimir Putin"), however far back: a title is specific enough. "A spokesman said" is
+    # somebody else.
+    people: dict = {}  # article -> rows of speakers with a person's name, in order
     for i in sorted(found):
         title = _bare_title(found[i][0])
-        if title is None:
-            continue
-        for j in range(i - 1, -1, -1):
-            if aids[j] != aids[i]:
-                break
-            if j in found and _surname(found[j][0]) is not None and title <= set(found[j][0].lower().split()):
-                sp, kind, cue = found[i]
-                found[i] = (found[j][0], kind, f"({cue}: {found[j][0]})")
-                break
+        if title is not None and not re.match(r"(?:an?|A|An)\s", found[i][2].split(" (")[0].lstrip("“”\"’‘,. ")):
+            for j in reversed(people.get(art[i], [])):
+                if title <= set(found[j][0].lower().split()):
+                    sp, kind, cue = found[i]
+                    found[i] = (found[j][0], kind, f"({cue}: {found[j][0]})")
+                    break
+        if _person_name(found[i][0]):
+            people.setdefault(art[i], []).append(i)
+    # "he said" / "she added": the speaker just before, up to `carry` sentences back in the article (across
+    # paragraph breaks: a pronoun refers back), when that speaker is a person with a name and no other name
+    # stands in the sentences between (else "he" may be that one)
+    texts_of: dict = {}
+    for t, a in zip(texts, art):
+        texts_of.setdefault(a, []).append(t)
+    person: dict = {}
+
+    def is_person(j):
+        sp = found[j][0]
+        if (art[j], sp) not in person:
+            words = sp.split()
+            person[(art[j], sp)] = _person_name(sp) or (len(words) == 1 and _introduced(words[0], texts_of[art[j]]))
+        return person[(art[j], sp)]
+
     unresolved = set()  # attributed to "he" or "she" we cannot name: no quote is carried to or past them
     for i in range(n):
         if i in found:
@@ -704,9 +755,10 @@ def speakers(sentences, codebook=None, *, carry: int = 3) -> pd.DataFrame:
             continue
         unresolved.add(i)
         j = i - 1
-        while i - j <= carry and j >= 0 and aids[j] == aids[i] and j + 1 < n and _adjacent(sids, j, j + 1):
+        while i - j <= carry and j >= 0 and art[j] == art[i] and adjacent(j, j + 1):
             if j in found:
-                if _surname(found[j][0]) is not None:
+                if is_person(j) and not any(
+                        _other_name(texts[k], found[j][0]) for k in range(j + 1, i + 1)):
                     found[i] = (found[j][0], "direct" if quote[i] else "reported", f"({cue}: {found[j][0]})")
                     unresolved.discard(i)
                 break
@@ -736,9 +788,9 @@ def speakers(sentences, codebook=None, *, carry: int = 3) -> pd.DataFrame:
         actor = ments[0][0] if ments else None
         name = _surname(sp) if actor is None else None
         if name is not None:
-            key = (aids[i], name)
+            key = (art[i], name)
             if key not in by_title:
-                by_title[key] = _actor_by_title(name, [t for t, a in zip(texts, aids) if a == aids[i]], codebook)
+                by_title[key] = _actor_by_title(name, texts_of[art[i]], codebook)
             actor = by_title[key]
         rows.append((aids[i], sids[i], sp, actor, kind, cue))
     return pd.DataFrame(rows, columns=SPEAKER_COLUMNS)
@@ -771,18 +823,20 @@ def voices(sentences, codebook=None, *, carry: int = 3) -> pd.Series:
         :data:`VOICES`: ``quoted`` (direct speech: the sentence is or
         contains a quotation, or is a quote attributed by the carry rule of
         :func:`speakers`), ``reported`` (attributed reported speech: "Lavrov
-        said that…", "according to the Kremlin…") or ``author`` (everything
-        else: the article's own narration).
+        said that…", "according to the Kremlin…", "he said that…" even
+        when "he" cannot be named) or ``author`` (everything else: the
+        article's own narration).
     """
-    if not isinstance(sentences, pd.DataFrame) or "text" not in sentences.columns:
-        raise FramingError("sentences: expected the sentence table from framing.segment (a DataFrame with 'text')")
-    table = _check_sentences(sentences)  # article_id / sentence_id filled in when missing
+    table = _check_sentences(sentences)  # a list of texts too; article_id / sentence_id filled in when missing
     keep = ["article_id", "sentence_id", "text"] + [c for c in ("is_quote", "paragraph") if c in table.columns]
     spk = speakers(table[keep], codebook, carry=carry)
     kind = {(a, s): k for a, s, k in zip(spk["article_id"], spk["sentence_id"], spk["kind"])}
     quote = table["is_quote"].astype(bool).tolist() if "is_quote" in table.columns else [False] * len(table)
     out = []
-    for a, s, q in zip(table["article_id"], table["sentence_id"], quote):
+    for a, s, q, t in zip(table["article_id"], table["sentence_id"], quote, table["text"].astype(str)):
         k = kind.get((a, s))
+        if k is None and _pronoun_in(t) is not None:
+            k = "reported"  # "He said that…" whoever "he" is: not the article's own voice
         out.append("quoted" if q or k == "direct" else "reported" if k == "reported" else "author")
-    return pd.Series(out, index=sentences.index, name="voice", dtype=object)
+    index = sentences.index if isinstance(sentences, pd.DataFrame) else table.index
+    return pd.Series(out, index=index, name="voice", dtype=object)
