@@ -412,7 +412,6 @@ def test_the_event_table_keeps_speakers_within_their_paragraphs(fake_embedder):
     ("Russia strengthened its air defences around Moscow.", "Russia", "defender"),
     ("They say 'Russians can and need to be killed'.", "Russians", "victim"),
     ("Kyiv could have been struck by the missiles.", "Kyiv", "victim"),
-    ("Ukraine has not been attacked by NATO.", "Ukraine", "neutral"),  # a denied attack has no victim
 ])
 def test_institution_names_and_passives_behind_modals(text, alias, role):
     got = dict(_roles(text))
@@ -509,3 +508,7 @@ def test_voices_count_an_unnamed_he_said_as_reported_and_take_a_list():
 
     v = voices(["The talks stalled on Monday.", "He said that Moscow would wait."])
     assert v.tolist() == ["author", "reported"]
+
+
+def test_a_denied_attack_behind_modals_has_no_victim():
+    assert dict(_roles("Ukraine has not been attacked by NATO."))["Ukraine"] != "victim"
