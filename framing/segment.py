@@ -278,23 +278,23 @@ def _join_punctuation(text: str, spans: list) -> list:
     paragraph; alone on its line, it is left out: it says nothing."""
     out: list = []
     pending = None  # punctuation that opens a paragraph, for the next sentence of that paragraph
-    for s, e, p in spans:
+    for s, e, p, q in spans:  # q: the quote flag, kept (or-ed) through a join
         if _HAS_WORD.search(text, s, e):
             if pending is not None and pending[2] == p:
-                s = pending[0]
+                s, q = pending[0], q or pending[3]
             pending = None
-            out.append((s, e, p))
+            out.append((s, e, p, q))
         elif out and out[-1][2] == p:
-            out[-1] = (out[-1][0], e, p)
+            out[-1] = (out[-1][0], e, p, out[-1][3] or q)
         else:
-            pending = (s, e, p) if pending is None or pending[2] != p else pending
+            pending = (s, e, p, q) if pending is None or pending[2] != p else pending
     return out
 
 
 def _repeated_title(text: str, spans: list) -> list:
     """The spans without a second paragraph that repeats the first (a headline printed twice)."""
     paras: dict = {}
-    for s, e, p in spans:
+    for s, e, p, *_ in spans:
         paras.setdefault(p, []).append(text[s:e])
     if len(paras) < 2:
         return spans
@@ -311,13 +311,14 @@ def _segment_rows(ids: list, texts: list, language: str, max_chars: int,
         if not isinstance(text, str):
             raise FramingError(f"article {aid!r}: text must be a string, found {type(text).__name__}")
         spans = split_sentences(text, language=language, max_chars=max_chars)
+        # quotes are read on every piece first: a closing mark alone on its line still closes its quotation
+        flags = _quote_flags([text[s:e] for s, e, _ in spans])
+        spans = [(s, e, p, q) for (s, e, p), q in zip(spans, flags)]
         if not keep_repeated_title:
             spans = _repeated_title(text, spans)
         spans = _join_punctuation(text, spans)
-        sents = [text[s:e] for s, e, _ in spans]
-        quotes = _quote_flags(sents)
-        for i, ((s, e, p), t, q) in enumerate(zip(spans, sents, quotes)):
-            rows.append((aid, i, t, s, e, p, q))
+        for i, (s, e, p, q) in enumerate(spans):
+            rows.append((aid, i, text[s:e], s, e, p, q))
     return rows
 
 

@@ -171,3 +171,12 @@ def test_a_line_of_punctuation_alone_is_no_sentence():
     s = segment(pd.DataFrame({"article_id": ["a"], "text": [text]}))
     assert s["text"].tolist() == ["Title", "Russia attacked Kyiv.", "NATO met in Brussels."]
     assert s["sentence_id"].tolist() == [0, 1, 2]
+
+
+def test_a_closing_quote_alone_on_its_line_still_closes_the_quotation():
+    from framing.segment import segment
+
+    text = "Title\n\n“We will fight. We will win\n”\n\nThe talks resumed."
+    s = segment(pd.DataFrame({"article_id": ["a"], "text": [text]}))
+    assert s["text"].tolist() == ["Title", "“We will fight.", "We will win", "The talks resumed."]
+    assert s["is_quote"].tolist() == [False, True, True, False]
