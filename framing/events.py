@@ -259,6 +259,10 @@ def _boilerplate_mask(arts: list, texts: list, min_articles: int | None) -> np.n
     _, group = connected_components(graph, directed=False)
     spread_groups = np.bincount(np.unique(np.stack([group[pa], ps], axis=1), axis=0)[:, 1], minlength=n_sent)
     mask = (spread_groups >= min_articles)[s_code] & nonempty & (a_code >= 0)
+    # a quotation that several outlets carry word for word is news, not boilerplate: it lines up as one event
+    from .segment import _QUOTE_RE
+
+    mask &= ~np.array([bool(_QUOTE_RE.search(t)) for t in texts])
     # never an article's whole text (an article that is nothing but such lines keeps them)
     whole = pd.Series(mask).groupby(a_code).transform("all").to_numpy()
     return mask & ~whole
@@ -269,7 +273,8 @@ def boilerplate_sentences(sentences, min_articles: int = DEFAULT_BOILERPLATE_ART
 
     Adverts, "READ MORE SUN STORIES", "© 2022 AFP", "Issued on:", a site's
     sign-off: a sentence that occurs verbatim (case-folded, whitespace
-    collapsed) in several articles says nothing about which event an
+    collapsed) in several articles, and quotes nobody (a quotation that
+    several outlets carry word for word is news), says nothing about which event an
     article reports, yet it makes those articles look alike and lines up as
     a "shared event". :func:`article_features` (so :class:`EventGrouper`)
     and :func:`align_events` leave these sentences out.

@@ -788,3 +788,16 @@ def test_event_summary_equals_the_per_cell_version(max_chars):
     assert list(got.columns[5:]) == list(dict.fromkeys(al["article_id"]))  # articles in order of appearance
     empty = al.iloc[:0]
     pd.testing.assert_frame_equal(event_summary(empty), _event_summary_before(empty))
+
+
+def test_a_quotation_three_outlets_carry_word_for_word_is_no_boilerplate():
+    from framing.events import boilerplate_sentences
+
+    quote = "“We will respond to any attack on our territory,” Peskov said."
+    s = _sents([("a", ["Troops crossed the river.", quote, "Shelling continued."]),
+                ("b", ["The bank raised rates.", quote, "Markets fell."]),
+                ("c", ["A storm hit the coast.", quote, "READ MORE SUN STORIES"]),
+                ("d", ["Other news.", "READ MORE SUN STORIES"]), ("e", ["More.", "READ MORE SUN STORIES"])])
+    bp = boilerplate_sentences(s)
+    assert not bp[s["text"] == quote].any()
+    assert bp[s["text"] == "READ MORE SUN STORIES"].all()
