@@ -405,8 +405,10 @@ def _git_commit(root=None) -> dict | None:
         if head.returncode != 0:
             return None
         # what a run's results depend on: the code, the bundled codebooks and label lists, the pinned versions
-        status = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no", "--",
-                                 *_RESULT_PATHS], capture_output=True, text=True, timeout=5)
+        # --no-optional-locks: reading the state must not take the index lock from someone committing
+        status = subprocess.run(["git", "--no-optional-locks", "-C", str(root), "status", "--porcelain",
+                                 "--untracked-files=no", "--", *_RESULT_PATHS], capture_output=True, text=True,
+                                timeout=5)
     except (OSError, subprocess.SubprocessError):
         return None
     return {"commit": head.stdout.strip(),
@@ -497,6 +499,8 @@ def _png(fig) -> bytes:
 _MAX_SHARE_BARS = 20  # articles drawn as frame-share bars; past this, the frame-shares figure is a lean dot plot
 _MAX_MARKERS = 20  # plot_frame_map's marker shapes (ten, filled and hollow): past this, no marker per article
 _ARC_PANELS = 24  # up to this many articles the arc is drawn one small panel per article
+_MAX_LEAN_ROWS = 80  # past this many articles with a lean, the lean figure shows the 40 highest and 40 lowest
+_ARC_TITLE_CHARS = 24  # a line of a small arc panel's title: a quarter of 7.5 inches holds about 27 at 7 pt
 
 
 def _arc_figure(run, arc: pd.DataFrame, labels: dict, n_arts: int):
@@ -518,9 +522,11 @@ def _arc_figure(run, arc: pd.DataFrame, labels: dict, n_arts: int):
         for ax, (aid, grp) in zip(axes, arc.groupby("article_id", sort=False)):
             plot_narrative_arc(grp, ax=ax, bands=True)
             ax.get_legend().remove()
-            ax.set_title(str(labels.get(aid, aid))[:34], fontsize=8)
+            ax.set_title(_panel_title(labels.get(aid, aid)), fontsize=7)
             ax.set_xlabel("")
             ax.set_ylabel("")
+            ax.set_xlim(0, 1)  # the whole article, as the caption says, whatever bins have framed sentences
+            ax.set_xticks([0, 0.5, 1])  # five labels run into the next panel's
             ax.set_ylim(-1.05, 1.05)
             ax.tick_params(labelsize=7)
         for ax in axes[n_arts:]:
@@ -547,6 +553,21 @@ def _arc_figure(run, arc: pd.DataFrame, labels: dict, n_arts: int):
     return fig, (f"With {n_arts} articles the figure shows {what}, each sentence placed within its own "
                  "article; no intervals are drawn, because sentences of one article are not independent. "
                  "framing.frames.narrative_arc gives every article's arc.")
+
+
+def _panel_title(label, width: int = _ARC_TITLE_CHARS) -> str:
+    """A label on at most two lines of ``width`` characters ("EN_UA_000104.txt ·" / "Senate blocks
+    sanctions…"), cut with "…" past that: a small panel's title that does not run into its neighbour's."""
+    import textwrap
+
+    label = str(label)
+    if len(label) <= width:
+        return label
+    head, sep, tail = label.partition(" · ")  # "id · outlet" or "id · title": the id on the first line
+    lines = [head + " ·", tail] if sep else textwrap.wrap(label, width) or [label]
+    if len(lines) > 2:
+        lines = [lines[0], " ".join(lines[1:])]
+    return "\n".join(line if len(line) <= width else line[: width - 1].rstrip() + "…" for line in lines)
 
 
 def _figure(width: float, height: float):
@@ -765,15 +786,25 @@ def _overview_block(run: FramingRun, arts: pd.DataFrame, shares: pd.DataFrame, *
 
         dots = lean.reset_index()
         dots["article_id"] = dots["article_id"].map(labels)
-        fig = _figure(7.5, 1.0 + 0.16 * int(dots["lean"].notna().sum()))
-        plot_lean(dots, frames=run.frame_ids[:2], few=FEW_FRAMED, palette=palette, ax=fig.subplots())
+        n_dots = int(dots["lean"].notna().sum())
+        cut = n_dots > _MAX_LEAN_ROWS  # then the most positive and most negative leans, and a row between
+        fig = _figure(7.5, 1.0 + 0.16 * (_MAX_LEAN_ROWS + 1 if cut else n_dots))
+        plot_lean(dots, frames=run.frame_ids[:2], few=FEW_FRAMED, palette=palette, max_rows=_MAX_LEAN_ROWS,
+                  ax=fig.subplots())
         n_none = int(dots["lean"].isna().sum())
-        note = (f"With {len(arts)} articles the figure shows each article's lean (the share of its framed "
-                f"sentences in {run.frame_ids[0]} minus that in {run.frame_ids[1]}, from −1 to +1) with its 95% "
-                f"Wilson interval, sorted by lean; a hollow dot rests on fewer than {FEW_FRAMED} framed sentences"
+        half = _MAX_LEAN_ROWS // 2
+        note = (f"With {len(arts)} articles the figure shows "
+                + (f"the {half} articles with the most positive lean and the {_MAX_LEAN_ROWS - half} with the most "
+                   f"negative (of equal leans, those with more framed sentences), each" if cut else "each article's")
+                + f" lean (the share of its framed sentences in {run.frame_ids[0]} minus that in "
+                f"{run.frame_ids[1]}, from −1 to +1) with its 95% Wilson interval, sorted by lean"
+                + (f"; the {n_dots - _MAX_LEAN_ROWS} between them are left out of the figure" if cut else "")
+                + f"; a hollow dot rests on fewer than {FEW_FRAMED} framed sentences"
                 + (f"; {n_none} article{'s' if n_none != 1 else ''} with no framed sentence {'are' if n_none != 1 else 'is'} "
                    "left out" if n_none else "")
-                + ". The table gives every article's frame shares (their intervals are in articles.csv)")
+                + (". The table lists every article, with its lean and frame shares (their intervals are in "
+                   "articles.csv)" if cut else
+                   ". The table gives every article's frame shares (their intervals are in articles.csv)"))
     else:
         fig = _figure(7.5, 0.9 + 0.6 * len(arts) * max(1, len(run.frame_ids)))
         plot_frame_shares(shares.assign(article_id=shares["article_id"].map(labels)), ax=fig.subplots(),
@@ -1193,11 +1224,12 @@ def _events_block(run: FramingRun, threshold: float | None = None):
         None, shared.drop(columns=["n_sentences"], errors="ignore")))
     multi = table[table["event_id"].isin(shared["event_id"])]
     if not multi.empty:
-        from .plot import _heatmap_events
+        from .plot import heatmap_events
 
         multi = multi.assign(article_id=multi["article_id"].map(labels))
-        drawn, _, n_capped, _ = _heatmap_events(multi, min_articles=1)
+        drawn = heatmap_events(multi, min_articles=1)
         n_rows = len(drawn)
+        n_capped = multi["event_id"].nunique() - n_rows
         fig = _figure(7.5, 1.0 + 0.42 * min(n_rows, 12) + 0.22 * max(n_rows - 12, 0))
         plot_event_heatmap(multi[multi["event_id"].isin(drawn)], ax=fig.subplots(), min_articles=1, max_rows=None)
         figures["event_heatmap.png"] = _png(fig)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -296,7 +297,9 @@ def test_report_has_an_outlet_view_and_reruns_to_the_same_tables(tmp_path, monke
             f"figures/{p.name}" for p in (one / "figures").glob("*.png")]:
         assert (one / name).read_bytes() == (two / name).read_bytes(), name
     m2 = json.loads((two / "manifest.json").read_text())
-    assert {k: v for k, v in m.items() if k != "created_utc"} == {k: v for k, v in m2.items() if k != "created_utc"}
+    # apart from the time, and the checkout's state (a commit or an edit made meanwhile by someone else)
+    skip = {"created_utc", "framing_git"}
+    assert {k: v for k, v in m.items() if k not in skip} == {k: v for k, v in m2.items() if k not in skip}
     # with the cache: a cold run and a warm one (its blocks, the stories among them, read back from JSON)
     # write the same bytes as the runs without it
     monkeypatch.setenv("FRAMING_CACHE", str(tmp_path / "cache"))
@@ -538,3 +541,70 @@ def test_diff_prefers_a_pair_clearly_alike_over_a_sharper_contrast_between_topic
     assert _diff_pair(groups, aligned, articles, lean=lean) == ("c", "d")
     # without the column (a grouping of one's own) the contrast decides, as before
     assert _diff_pair(groups.drop(columns="similarity"), aligned, articles, lean=lean) == ("a", "b")
+
+
+def test_small_arc_panels_have_titles_that_fit_and_the_whole_article_on_the_x_axis():
+    """Eight articles named 'id · title': each panel's title is at most two lines of 24 characters, no title
+    runs into its neighbour's, and every panel's x axis is the whole article, 0 to 1, also when only the
+    middle bins have framed sentences."""
+    from types import SimpleNamespace
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from framing.frames import narrative_arc
+    from framing.report import _arc_figure, article_labels
+
+    n = 8
+    ids = [f"EN_UA_{k:06d}.txt" for k in range(n)]
+    rows = [{"article_id": a, "sentence_id": i, "western_threat": 0.0, "russian_defensive": 0.0,
+             "frame": "western_threat" if 3 <= i <= 6 and (i + k) % 2 else "none", "confidence": 1.0}
+            for k, a in enumerate(ids) for i in range(10)]
+    sentences = pd.DataFrame(rows)
+    articles = pd.DataFrame({"article_id": ids, "source": None,
+                             "title": [f"Story number {k} about the war in the east" for k in range(n)]})
+    run = SimpleNamespace(sentences=sentences, articles=articles)
+    labels = article_labels(articles)
+    fig, _ = _arc_figure(run, narrative_arc(sentences), labels, n)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()  # laid out as saved
+    renderer = canvas.get_renderer()
+    shown = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(shown) == n
+    for ax in shown:
+        lines = ax.get_title().split("\n")
+        assert 1 <= len(lines) <= 2 and max(map(len, lines)) <= 24, ax.get_title()
+        assert ax.get_xlim() == (0.0, 1.0)
+    assert shown[0].get_title().startswith("EN_UA_000000.txt ·\nStory number 0")
+    boxes = [ax.title.get_window_extent(renderer) for ax in shown]
+    for row in (boxes[:4], boxes[4:]):
+        for left, right in zip(row, row[1:]):
+            assert left.x1 < right.x0, (left, right)
+
+
+def test_the_lean_figure_of_many_articles_stays_the_same_size_and_the_caption_points_to_the_table(
+        fake_embedder, monkeypatch):
+    """90 articles: the lean figure draws the 40 highest and 40 lowest leans (not 90 rows), and its caption
+    says so and that the table lists every article."""
+    from PIL import Image
+
+    import framing.maps
+    from framing.frames import frame_lean
+    from framing.report import _overview_block, article_table, run_pipeline
+
+    n = 90
+    arts = pd.DataFrame({"article_id": [f"EN_UA_{i:06d}.txt" for i in range(n)],
+                         "title": [_HEADLINES[i % 6] + f" {i}" for i in range(n)],
+                         "text": [_HEADLINES[i % 6] + f" {i}.\n\n" + _BODIES[i % 3] for i in range(n)]})
+    run = run_pipeline(arts, embedder=fake_embedder, cache=False)
+    # the frame map's projection is not what is tested: a fixed layout instead of UMAP
+    monkeypatch.setattr(framing.maps, "project", lambda emb, **k: np.random.default_rng(0).normal(size=(len(emb), 2)))
+    sections, figures, _ = _overview_block(run, article_table(run), run.shares(), cache=False)
+    note, table = sections[0]["note"], sections[0]["table"]
+    n_lean = int(frame_lean(run.sentences)["lean"].notna().sum())
+    assert len(re.findall(r"<tr>", table.split("<tbody>")[1])) == n
+    assert n_lean > 80
+    assert "the 40 articles with the most positive lean and the 40 with the most negative" in note
+    assert f"the {n_lean - 80} between them are left out of the figure" in note
+    assert "The table lists every article" in note
+    _, h = Image.open(io.BytesIO(figures["frame_shares.png"])).size
+    assert h < (1.0 + 0.16 * 81) * 110 + 20, h  # 81 rows at most, whatever the number of articles
