@@ -269,7 +269,8 @@ def plot_frame_shares(data: pd.DataFrame, *, x: str = "share", y: str = "article
 
 
 def plot_lean(data: pd.DataFrame, *, x: str = "lean", y: str = "article_id", frames=None, few: int = 5,
-              sort: bool = True, palette=None, label_chars: int = 48, ax=None, **kwargs):
+              sort: bool = True, palette=None, label_chars: int = 48, max_rows: int | None = 80, ax=None,
+              **kwargs):
     """Each article's lean as a dot with its interval, one row per article: readable for many articles.
 
     Parameters
@@ -290,6 +291,12 @@ def plot_lean(data: pd.DataFrame, *, x: str = "lean", y: str = "article_id", fra
         Rows from the most positive lean (top) to the most negative.
     label_chars : int
         Characters of each row's label.
+    max_rows : int or None
+        Past this many rows, draw only the ``max_rows // 2`` most positive
+        leans and the rest of ``max_rows`` most negative (among equal leans,
+        those resting on more framed sentences), sorted, with a row between
+        them saying how many are left out: the figure stays the same size
+        however many articles there are. None draws every row.
     **kwargs
         Passed to ``Axes.scatter``.
 
@@ -300,11 +307,24 @@ def plot_lean(data: pd.DataFrame, *, x: str = "lean", y: str = "article_id", fra
     _need(data, [x, y], "plot_lean data")
     ax = _axes(ax)
     rows = data[data[x].notna()]
-    if sort:
+    gap = None  # (position of the row saying what is left out, its text)
+    if max_rows is not None and len(rows) > max_rows:
+        k = max_rows // 2
+        ranked = rows.assign(_n=rows["n_framed"] if "n_framed" in rows.columns else 0, _i=np.arange(len(rows)))
+        top = ranked.sort_values([x, "_n", "_i"], ascending=[False, False, True]).head(k)
+        bottom = ranked.sort_values([x, "_n", "_i"], ascending=[True, False, True]).head(max_rows - k).iloc[::-1]
+        n_out = len(rows) - max_rows
+        between = ranked[~ranked["_i"].isin(np.r_[top["_i"], bottom["_i"]])][x]
+        ends_of = [f"{v:+.2f}".replace("-", "−") for v in (between.min(), between.max())]
+        gap = (k, f"··· {n_out:,} more, leans {ends_of[0]} to {ends_of[1]} ···")
+        rows = pd.concat([top, bottom]).drop(columns=["_n", "_i"])
+    elif sort:
         rows = rows.sort_values(x, ascending=False, kind="stable")
     ends = list(frames) if frames is not None else list((getattr(data, "attrs", None) or {}).get("frames", ()))
     palette = palette or frame_palette(ends[:2] + ["none"])
     pos = np.arange(len(rows))
+    if gap is not None:
+        pos = np.where(pos >= gap[0], pos + 1, pos)
     vals = rows[x].to_numpy(dtype=float)
     colours = [palette.get(ends[0], _PALETTE[0]) if v > 0 and ends else palette.get(ends[1], _PALETTE[1])
                if v < 0 and len(ends) > 1 else _NONE_COLOUR for v in vals]
@@ -318,9 +338,14 @@ def plot_lean(data: pd.DataFrame, *, x: str = "lean", y: str = "article_id", fra
         ax.scatter(vals[thin], pos[thin], facecolors="white", edgecolors=[c for c, t in zip(colours, thin) if t],
                    **look)
     ax.axvline(0, color="#888", lw=0.8, ls="--", zorder=0)
+    names = [_short(v, label_chars) for v in rows[y]]
+    if gap is not None:
+        ax.axhline(gap[0], color="#bbb", lw=0.8, ls=":", zorder=0)
+        ax.text(0.5, gap[0], gap[1], transform=ax.get_yaxis_transform(), ha="center", va="center", fontsize=7,
+                color="#555", bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0})
     ax.set_yticks(pos)
-    ax.set_yticklabels([_short(v, label_chars) for v in rows[y]], fontsize=7)
-    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.set_yticklabels(names, fontsize=7)
+    ax.set_ylim(pos[-1] + 0.5 if len(pos) else -0.5, -0.5)
     ax.set_xlim(-1.05, 1.05)
     ax.set_xlabel(f"{x} (95% interval)" + (f": + {ends[0]} / − {ends[1]}" if len(ends) >= 2 else ""))
     if thin.any():
@@ -636,6 +661,23 @@ def _heatmap_events(table: pd.DataFrame, *, value: str = "lean", row: str = "eve
     return list(stats.index), int(few.sum()), capped, min_articles
 
 
+def heatmap_events(table: pd.DataFrame, *, value: str = "lean", row: str = "event_id", col: str = "article_id",
+                   min_articles: int | None = None, max_rows: int | None = _HEATMAP_ROWS) -> list:
+    """The events :func:`plot_event_heatmap` draws with the same arguments, in the table's order: those
+    reported (with a ``value``) by at least ``min_articles`` articles (default: 2 when the table has more
+    than 12 articles, else 1), and past ``max_rows`` those reported by the most articles, then those whose
+    leans differ most. Size a figure by it before drawing; ``plot_event_heatmap(table[table[row].isin(kept)],
+    max_rows=None, min_articles=1)`` then draws those rows without a warning.
+
+    Returns
+    -------
+    list
+        The kept ``row`` values (event ids).
+    """
+    _need(table, [row, col, value], "heatmap_events data")
+    return _heatmap_events(table, value=value, row=row, col=col, min_articles=min_articles, max_rows=max_rows)[0]
+
+
 def plot_event_heatmap(table: pd.DataFrame, *, value: str = "lean", row: str = "event_id", col: str = "article_id",
                        label: str | None = "keywords", cmap: str = "RdBu_r", annotate: bool = True, frames=None,
                        min_articles: int | None = None, max_rows: int | None = _HEATMAP_ROWS, ax=None, **kwargs):
@@ -747,19 +789,44 @@ def plot_event_heatmap(table: pd.DataFrame, *, value: str = "lean", row: str = "
     return ax
 
 
+def _root_figure(ax):
+    """The top-level Figure an Axes is drawn on, also when it sits in a SubFigure (whose ``.figure`` is the
+    root on every matplotlib this package supports; ``get_figure(root=True)`` from 3.10)."""
+    try:
+        return ax.get_figure(root=True)
+    except TypeError:  # matplotlib < 3.10: no root argument
+        fig = ax.figure
+        return getattr(fig, "figure", None) or fig
+
+
+def _all_axes(fig) -> list:
+    """Every Axes of a figure, those in its subfigures included."""
+    out = list(fig.axes)
+    for sub in getattr(fig, "subfigs", ()):
+        out += _all_axes(sub)
+    return list(dict.fromkeys(out))
+
+
+def _width_pt(ax, root) -> float:
+    if ax.figure is root:
+        return ax.get_position().width * root.get_figwidth() * 72
+    return ax.bbox.width * 72 / root.dpi  # in a SubFigure the position is a share of the subfigure
+
+
 def _laid_out_width_pt(ax, bar_axes=None) -> float:
     """The Axes' width in points after the figure's layout engine (constrained, tight) has run; without
     one, its present width."""
-    fig = ax.figure
+    fig = _root_figure(ax)
     if fig.get_layout_engine() is None:
-        return ax.get_position().width * fig.get_figwidth() * 72
+        return _width_pt(ax, fig)
     # lay out, measure, and put every Axes back where it was: the final layout (at savefig) then starts
     # from the same state as without this measurement, and a figure that did not need it keeps its bytes
-    saved = [(a, a.get_position(original=True).frozen(), a.get_position(original=False).frozen()) for a in fig.axes]
+    saved = [(a, a.get_position(original=True).frozen(), a.get_position(original=False).frozen())
+             for a in _all_axes(fig)]
     if bar_axes is not None:  # the colour bar's label is not set yet: lay out with room for one line
         bar_axes.set_ylabel("x")
     fig.draw_without_rendering()
-    width = ax.get_position().width * fig.get_figwidth() * 72
+    width = _width_pt(ax, fig)
     if bar_axes is not None:
         bar_axes.set_ylabel("")
     for a, orig, active in saved:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -378,3 +380,85 @@ def test_plot_lean_sorts_articles_and_marks_thin_ones():
     segs = ax.collections[0].get_segments()  # the intervals, row by row
     assert [tuple(s[:, 0]) for s in segs] == [(0.5, 1.0), (-0.1, 0.5), (-0.9, -0.1)]
     plt.close(fig)
+
+
+def test_plot_lean_past_max_rows_draws_the_extremes_at_a_fixed_size_and_says_how_many_are_left_out():
+    """200 articles, max_rows=80: the 40 highest leans (of equal leans, the one on more framed sentences first),
+    a row saying 120 are left out and between which leans, then the 40 lowest; 80 articles draw them all."""
+    import matplotlib.pyplot as plt
+
+    from framing.plot import plot_lean
+
+    rng = np.random.default_rng(3)
+    n = 200
+    d = pd.DataFrame({"article_id": [f"a{i}" for i in range(n)], "lean": rng.permutation(np.linspace(-1, 1, n)),
+                      "n_framed": rng.integers(1, 30, n)})
+    top_two = d.nlargest(2, "lean").index  # tied at the top: the better-supported article comes first
+    d.loc[top_two, "lean"] = 0.995
+    d.loc[top_two, "n_framed"] = [3, 20]
+    d["ci_low"], d["ci_high"] = d["lean"] - 0.1, d["lean"] + 0.1
+    fig, ax = plt.subplots()
+    plot_lean(d, frames=("western_threat", "russian_defensive"), ax=ax, max_rows=80)
+    names = [x.get_text() for x in ax.get_yticklabels()]
+    ranked = d.sort_values(["lean", "n_framed"], ascending=[False, False])["article_id"].tolist()
+    assert names == ranked[:40] + ranked[-40:]
+    assert names[:2] == d.loc[top_two[::-1], "article_id"].tolist()  # 20 framed sentences before 3
+    ticks = ax.get_yticks()
+    assert 40 not in ticks and ax.get_ylim() == (80.5, -0.5)  # the row between the two halves is the note's
+    gap = [t.get_text() for t in ax.texts]
+    low, high = d.sort_values("lean")["lean"].iloc[[40, -41]]
+    assert gap == [f"··· 120 more, leans {low:+.2f} to {high:+.2f} ···".replace("-", "−")]
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    plot_lean(d.head(80), ax=ax, max_rows=80)
+    assert len(ax.get_yticklabels()) == 80 and not ax.texts and ax.get_ylim() == (79.5, -0.5)
+    plt.close(fig)
+
+
+def test_event_heatmap_draws_in_a_subfigure_as_in_a_figure_of_its_size():
+    """An Axes in a SubFigure: cells are measured against the subfigure's width (half of 9 inches gives the
+    initials a 4.5-inch figure gives), in a constrained layout, a tight one and none."""
+    from matplotlib.figure import Figure
+
+    from framing.plot import plot_event_heatmap
+
+    t = _block_table(n_stories=4, per=3, singles=0).assign(keywords="k")
+    alone = Figure(figsize=(4.5, 3), layout="constrained")
+    ax = alone.subplots()
+    plot_event_heatmap(t, ax=ax)
+    expected = sorted(x.get_text() for x in ax.texts)
+    assert set(expected) == {"WT", "RD"}
+    for layout in ("constrained", "tight", None):
+        fig = Figure(figsize=(9, 3), layout=layout)
+        left, right = fig.subfigures(1, 2)
+        left.subplots().plot([0, 1])
+        ax = right.subplots()
+        plot_event_heatmap(t, ax=ax)
+        assert sorted(x.get_text() for x in ax.texts) == expected, layout
+        fig.savefig(io.BytesIO(), format="png")
+
+
+def test_heatmap_events_are_the_rows_the_heatmap_draws():
+    """heatmap_events gives, before drawing, the events plot_event_heatmap keeps: a figure can be sized by it,
+    and the rows it names then draw without a warning."""
+    import warnings
+
+    import matplotlib.pyplot as plt
+
+    from framing.plot import heatmap_events, plot_event_heatmap
+
+    t = _block_table()
+    kept = heatmap_events(t, max_rows=15)
+    fig, ax = plt.subplots()
+    with pytest.warns(Warning):
+        plot_event_heatmap(t, ax=ax, max_rows=15, label=None)
+    assert [int(x.get_text()) for x in ax.get_yticklabels()] == kept and len(kept) == 15
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        plot_event_heatmap(t[t["event_id"].isin(kept)], ax=ax, min_articles=1, max_rows=None, label=None)
+    assert [int(x.get_text()) for x in ax.get_yticklabels()] == kept
+    plt.close(fig)
+    with pytest.raises(FramingError, match="lean"):
+        heatmap_events(t.drop(columns=["lean"]))
