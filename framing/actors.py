@@ -552,6 +552,8 @@ _NOT_A_NAME = {"president", "minister", "ministry", "spokesman", "spokeswoman", 
                 "agency", "army", "forces", "command", "staff", "chief", "ambassador", "governor", "mayor", "head",
                 "service", "services", "committee", "parliament", "administration", "embassy", "officials",
                 "official", "press", "statement", "kremlin", "pentagon", "alliance", "media", "report", "reports"}
+# every title word: a title alone is no name ("the president", "Foreign Minister")
+_TITLES = frozenset(_TITLE_WORDS) | _NOT_A_NAME
 # Words that end the title phrase before a name, looking back from it ("talks with | Russian Deputy Foreign
 # Minister Alexander Grushko"); "of" and "to" stay inside titles ("Minister of Defence of Ukraine Rustem Umerov",
 # "Ukraine's ambassador to Germany Oleksii Makeiev").
@@ -567,8 +569,7 @@ def _bare_title(speaker: str) -> set | None:
     words = speaker.lower().split()
     if words and words[0] in ("the", "a"):
         words = words[1:]
-    titles = set(_TITLE_WORDS) | _NOT_A_NAME
-    if not words or not all(w in titles for w in words):
+    if not words or not all(w in _TITLES for w in words):
         return None
     return set(words)
 
@@ -583,7 +584,7 @@ def _person_name(speaker: str) -> bool:
     place or a body to refer back to)."""
     words = [w.strip(",.") for w in speaker.split()]
     names = [w for w in words if w[:1].isupper() and w.lower().rstrip(".") not in _HONORIFICS
-             and w.lower() not in _NOT_A_NAME and w.lower() not in _TITLE_WORDS and not w.isupper()]
+             and w.lower() not in _TITLES and not w.isupper()]
     honorific = any(w.lower().rstrip(".") in _HONORIFICS for w in words)
     return len(names) >= 2 or (honorific and len(names) >= 1)
 
@@ -596,8 +597,8 @@ def _introduced(name: str, texts: list) -> bool:
     """Whether a one-word speaker ("Lavrov") appears in the article after a first name ("Sergei Lavrov"):
     a person, not a place ("Moscow") or a body."""
     rx = re.compile(r"(?<![\w])([A-Z][a-zà-ÿ’'\-]+)\s+" + re.escape(name) + r"(?![\w])")
-    return any(m.group(1).lower() not in _NOT_GIVEN_NAMES and m.group(1).lower() not in _NOT_A_NAME
-               and m.group(1).lower() not in _TITLE_WORDS for t in texts for m in rx.finditer(t))
+    return any(m.group(1).lower() not in _NOT_GIVEN_NAMES and m.group(1).lower() not in _TITLES
+               for t in texts for m in rx.finditer(t))
 
 
 def _other_name(text: str, speaker: str) -> bool:
