@@ -292,7 +292,7 @@ def _frame_from_table(df: pd.DataFrame, stem: str, where: str) -> pd.DataFrame:
             vals = [None if (v is None or (isinstance(v, float) and pd.isna(v)) or v == "") else str(v)
                     for v in df[col].tolist()]
             if col == "source":  # "Herald " and "Herald" are one outlet
-                vals = [v.strip() or None if v is not None else None for v in vals]
+                vals = [strip_source(v) for v in vals]
             out[col] = vals
         else:
             out[col] = None
@@ -416,6 +416,14 @@ def read_table(path: PathLike) -> pd.DataFrame:
 # how a count of skipped inputs reads: (one, several)
 _SAY = {"exact duplicate": ("exact duplicate", "exact duplicates"),
         "unknown extension": ("file with an unknown extension", "files with an unknown extension")}
+
+
+def strip_source(value):
+    """An outlet name without surrounding spaces ("Herald " and "Herald" are one outlet); None when blank.
+
+    Anything that is not a string (None, NaN) is returned as it is.
+    """
+    return (value.strip() or None) if isinstance(value, str) else value
 
 
 def _dedupe_ids(df: pd.DataFrame) -> tuple[pd.DataFrame, int, int]:

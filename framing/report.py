@@ -130,7 +130,7 @@ def run_pipeline(source, *, codebook=None, model=None, embedder=None, cache: boo
     FramingRun
     """
     from .codebook import load_codebook
-    from .corpus import ARTICLE_COLUMNS, read_articles
+    from .corpus import ARTICLE_COLUMNS, read_articles, strip_source
     from .embed import get_embedder
     from .frames import score_frames
     from .segment import segment
@@ -142,7 +142,7 @@ def run_pipeline(source, *, codebook=None, model=None, embedder=None, cache: boo
         # ids are strings everywhere (read_articles makes them so; the report's cached blocks key on them)
         articles = articles.assign(article_id=articles["article_id"].astype(str))
     if is_table:  # "Herald " and "Herald" are one outlet, as read_articles has it
-        clean = [s.strip() or None if isinstance(s, str) else s for s in articles["source"]]
+        clean = [strip_source(s) for s in articles["source"]]
         if clean != articles["source"].tolist():
             articles = articles.assign(source=pd.Series(clean, index=articles.index, dtype=object))
     cb = load_codebook(codebook)
@@ -245,8 +245,10 @@ def _sources(articles: pd.DataFrame) -> dict:
     """``article_id -> outlet`` (its ``source``, stripped) for the articles that have one."""
     if "source" not in articles.columns:
         return {}
-    return {a: str(s).strip() for a, s in zip(articles["article_id"], articles["source"])
-            if pd.notna(s) and str(s).strip()}
+    from .corpus import strip_source
+
+    return {a: str(c).strip() for a, s in zip(articles["article_id"], articles["source"])
+            if pd.notna(c := strip_source(s)) and str(c).strip()}
 
 
 _TITLE_CHARS = 32  # of an article's title in its label
