@@ -589,6 +589,44 @@ def _person_name(speaker: str) -> bool:
     return len(names) >= 2 or (honorific and len(names) >= 1)
 
 
+# Given names and words that tell "he" from "she" (only these: an unknown name is compatible with both).
+_FEMALE = frozenset("""mrs ms dame lady madam queen princess spokeswoman chairwoman congresswoman
+    maria mariya kaja ursula annalena kamala hillary nancy olena iryna irina anna elena yelena olga valentina
+    svetlana tatiana tatyana natalia natalya yulia julia liz elizabeth theresa angela giorgia
+    ekaterina yekaterina margarita viktoria victoria victoriya lyudmila ludmila alla oksana halyna galina
+    nataliya kristina christine christina mette sanna jacinda kristalina roberta karine linda samantha
+    nikki marjorie susan jill melania michelle condoleezza madeleine tulsi ella lisa sarah emma sophie
+    marie claire frederica agnes ylva kaia evika maia salome""".split())
+_MALE = frozenset("""mr sir lord king prince spokesman chairman congressman
+    sergei sergey vladimir dmitry dmitri dmitriy volodymyr dmytro oleksii oleksiy alexei aleksei alexey
+    alexander aleksandr oleksandr andriy andrii andrei andrey mykhailo mikhail yuri yury igor ihor viktor
+    nikolai mykola pavel petro valery valerii denys denis rustem kyrylo vitali vitaliy vitaly ramzan
+    yevgeny evgeny grigory maxim maksym ivan boris gennady anatoly konstantin roman serhiy arseniy herman
+    joe joseph donald antony anthony jake lloyd mike michael john jens mark emmanuel olaf keir rishi
+    justin recep andrzej gitanas edgars alar josep charles friedrich robert david james william
+    marco pete barack george bill kevin chuck mitch jeffrey richard ben benjamin
+    xi narendra luiz lula""".split())
+
+
+def _gender(speaker: str, texts: list = ()) -> str | None:
+    """"m" or "f" when a speaker phrase says it (an honorific, a gendered title, a known given name), else None.
+
+    A surname alone ("Zakharova") takes the given name it has elsewhere in ``texts`` ("Maria Zakharova").
+    """
+    words = [w.strip(",.").lower() for w in speaker.split()]
+    for w in words:
+        if w in _FEMALE:
+            return "f"
+        if w in _MALE:
+            return "m"
+    if len(words) == 1 and texts:
+        rx = re.compile(r"(?<![\w])([A-Z][a-zà-ÿ’'\-]+)\s+" + re.escape(speaker.strip(",.")) + r"(?![\w])")
+        found = {g for t in texts for m in rx.finditer(t) for g in [_gender(m.group(1))] if g}
+        if len(found) == 1:
+            return found.pop()
+    return None
+
+
 _NOT_GIVEN_NAMES = {"in", "at", "on", "from", "to", "the", "and", "but", "by", "for", "with", "of", "as", "after",
                     "before", "while", "when", "if", "that", "this", "near", "outside", "inside", "across"}
 
@@ -758,7 +796,8 @@ def speakers(sentences, codebook=None, *, carry: int = 3) -> pd.DataFrame:
         j = i - 1
         while i - j <= carry and j >= 0 and art[j] == art[i] and adjacent(j, j + 1):
             if j in found:
-                if is_person(j) and not any(
+                g = _gender(found[j][0], texts_of[art[j]])  # "she said" after "Sergei Lavrov said": not Lavrov
+                if is_person(j) and g in (None, "f" if re.search(r"\bshe\b", cue, re.I) else "m") and not any(
                         _other_name(texts[k], found[j][0]) for k in range(j + 1, i + 1)):
                     found[i] = (found[j][0], "direct" if quote[i] else "reported", f"({cue}: {found[j][0]})")
                     unresolved.discard(i)

@@ -512,3 +512,25 @@ def test_voices_count_an_unnamed_he_said_as_reported_and_take_a_list():
 
 def test_a_denied_attack_behind_modals_has_no_victim():
     assert dict(_roles("Ukraine has not been attacked by NATO."))["Ukraine"] != "victim"
+
+
+@pytest.mark.parametrize("rows, who", [
+    # "she" is not the man named before, nor "he" the woman: the sentence gets no speaker
+    ([(0, "Russian Foreign Minister Sergei Lavrov said the talks had stalled."), (1, "“It is over,” she said.")],
+     None),
+    ([(0, "Foreign ministry spokeswoman Maria Zakharova said the talks had stalled."),
+      (1, "“It is over,” he said.")], None),
+    # a surname alone takes the given name it has elsewhere in the article
+    ([(0, "Maria Zakharova spoke in Moscow."), (1, "Zakharova said the talks had stalled."),
+      (1, "“It is over,” he said.")], None),
+    # the matching pronoun, and a name the lists do not know, still resolve
+    ([(0, "Foreign ministry spokeswoman Maria Zakharova said the talks had stalled."),
+      (1, "“It is over,” she said.")], "Foreign ministry spokeswoman Maria Zakharova"),
+    ([(0, "Kaja Kallas spoke in Brussels."), (1, "Kallas said the talks had stalled."),
+      (1, "“It is over,” she said.")], "Kallas"),
+    ([(0, "Foreign Minister Radoslaw Sikorski said the talks had stalled."), (1, "“It is over,” she said.")],
+     "Foreign Minister Radoslaw Sikorski"),
+])
+def test_he_and_she_only_resolve_to_a_speaker_of_the_same_gender_when_it_is_known(rows, who):
+    sp = speakers(_para_table(rows)).set_index("sentence_id")["speaker"]
+    assert sp.get(len(rows) - 1) == who
