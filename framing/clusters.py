@@ -257,6 +257,13 @@ def cluster_keywords(texts, labels, *, n_words: int = 10, stop_words="english", 
 class SentenceClusters:
     """Cluster sentence embeddings and describe the clusters.
 
+    It clusters every sentence it is given. Adverts and "read more" lines
+    repeated across articles form clusters of their own; leave them out
+    first, as ``framing report`` does::
+
+        keep = ~framing.events.boilerplate_sentences(sentences)
+        SentenceClusters().fit(sentences[keep], embeddings=embeddings[keep.to_numpy()])
+
     Parameters
     ----------
     method : {"kmeans", "hdbscan"}

@@ -1034,8 +1034,17 @@ def _compare_block(run: FramingRun, stories: dict | None = None):
 def _clusters_block(run: FramingRun):
     from .clusters import SentenceClusters
 
-    clu = SentenceClusters(random_state=RANDOM_STATE).fit(run.sentences, embeddings=run.embeddings)
-    params = {"clusters": {k: v for k, v in clu.get_params().items() if k != "embedder"}}
+    from .events import DEFAULT_BOILERPLATE_ARTICLES, boilerplate_sentences
+
+    # ads, "READ MORE" lines and sign-offs repeated across articles would form clusters of their own
+    boiler = boilerplate_sentences(run.sentences).to_numpy()
+    n_boiler = int(boiler.sum())
+    if n_boiler == len(boiler):  # nothing else left: cluster everything rather than nothing
+        boiler[:], n_boiler = False, 0
+    clu = SentenceClusters(random_state=RANDOM_STATE).fit(run.sentences[~boiler],
+                                                          embeddings=np.asarray(run.embeddings)[~boiler])
+    params = {"clusters": {k: v for k, v in clu.get_params().items() if k != "embedder"},
+              "clusters_left_out_boilerplate": n_boiler}
     ctable = clu.clusters_.copy()
     for col in ctable.columns:
         if ctable[col].map(lambda v: isinstance(v, (list, tuple))).any():
@@ -1057,7 +1066,10 @@ def _clusters_block(run: FramingRun):
                          f"{clu.stability_:.2f} (1 = the same groups every time; near 0 = an artefact of the "
                          "seed). Per cluster: stability is the mean Jaccard overlap with its best match in each "
                          "refit; cohesion the mean cosine of its sentences to the cluster's centre; "
-                         "representative its most central sentence.", "clusters.png",
+                         "representative its most central sentence."
+                         + (f" {n_boiler} boilerplate sentences (the same text in "
+                            f"{DEFAULT_BOILERPLATE_ARTICLES} or more articles: adverts, 'read more' lines, "
+                            "sign-offs) are left out." if n_boiler else ""), "clusters.png",
                          ctable.drop(columns=["representatives"], errors="ignore"))]
     return sections, figures, params
 

@@ -608,3 +608,28 @@ def test_the_lean_figure_of_many_articles_stays_the_same_size_and_the_caption_po
     assert "The table lists every article" in note
     _, h = Image.open(io.BytesIO(figures["frame_shares.png"])).size
     assert h < (1.0 + 0.16 * 81) * 110 + 20, h  # 81 rows at most, whatever the number of articles
+
+
+def test_the_discovered_groups_leave_out_boilerplate_and_say_how_many(tmp_path, fake_everywhere):
+    """An advert repeated in every article made a cluster of its own (audit17); it is left out, counted in the
+    section's text and recorded in the manifest."""
+    from framing.report import build_report
+
+    ad = "Buy our OXYGENATED water today. It always tests at 9.5 pH. Be 100% satisfied or get your money back."
+    def body(i):  # every article's own sentences differ from the others'
+        return " ".join(f"{t.strip()} in week {i}." for t in _BODIES[i % 4].split(".") if t.strip())
+
+    arts = pd.DataFrame({"article_id": [f"a{i}" for i in range(8)],
+                         "title": [_HEADLINES[i % 6] + f" {i}" for i in range(8)],
+                         "text": [_HEADLINES[i % 6] + f" {i}.\n\n" + body(i) + "\n\n" + ad for i in range(8)]})
+    r = build_report(arts, tmp_path / "rep", cache=False, events=False)
+    page = r["html"].read_text(encoding="utf-8")
+    groups = page.split("<h2>Discovered groups</h2>")[1].split("<h2>")[0]
+    assert "16 boilerplate sentences" in groups  # the advert is two sentences (the segmenter keeps "pH. Be" together) in 8 articles
+    assert "OXYGENATED" not in groups and "satisfied" not in groups.lower()
+    m = json.loads(r["manifest"].read_text())
+    assert m["parameters"]["clusters_left_out_boilerplate"] == 16
+    # without repeated lines nothing is left out and the text says nothing about it
+    plain = build_report(arts.assign(text=arts["text"].str.replace(ad, "", regex=False)), tmp_path / "rep2",
+                         cache=False, events=False)
+    assert "boilerplate" not in plain["html"].read_text(encoding="utf-8").split("<h2>Discovered groups</h2>")[1].split("<h2>")[0]
