@@ -108,6 +108,12 @@ def _cmd_score(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .events import DEFAULT_THRESHOLD  # numpy and pandas, which every command but --help loads anyway
+
+    # what D is, and which column of events.csv it can be read against
+    d_scale = ("a distance: 1 − the articles' combined, locally scaled similarity, the scale of 1 − cohesion in "
+               "events.csv (averaged over an event's articles it is at most D; the raw similarity column is on "
+               f"another scale) (default: {DEFAULT_THRESHOLD}, tuned on AllSides roundups)")
     parser = argparse.ArgumentParser(
         prog="framing",
         description="Compare how news articles frame the same events.",
@@ -125,17 +131,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="reports/latest", metavar="DIR", help="output folder (default: reports/latest)")
     p.add_argument("--no-events", action="store_true", help="skip the same-events section")
     p.add_argument("--event-threshold", type=float, default=None, metavar="D",
-                   help="cosine distance at which stories are cut apart (default: tuned on AllSides roundups); "
-                        "lower it when articles that merely share a topic are grouped (see framing events)")
+                   help="where stories are cut apart, " + d_scale + "; lower it when articles that merely "
+                        "share a topic are grouped (see framing events)")
     _add_model_args(p)
     p.set_defaults(func=_cmd_report)
 
-    p = sub.add_parser("frames", help="score the sentences of a CSV against a codebook",
-                       description="Read a CSV with a 'text' column and write every input column, then one score "
-                                   "column per frame id, then 'frame', 'confidence' and 'none_reason' (why a "
-                                   "sentence got 'none': no actor, off topic, neutral, low confidence).")
-    p.add_argument("input", metavar="INPUT.csv")
-    p.add_argument("--out", required=True, metavar="OUT.csv")
+    p = sub.add_parser("frames", help="score the sentences of a CSV/TSV/JSONL file against a codebook",
+                       description="Read a .csv, .tsv, .jsonl (.ndjson) or .json file with a 'text' column and write "
+                                   "a CSV with every input column, then one score column per frame id, then "
+                                   "'frame', 'confidence' and 'none_reason' (why a sentence got 'none': no actor, "
+                                   "off topic, off topic without names, neutral, low confidence).")
+    p.add_argument("input", metavar="INPUT",
+                   help="a .csv, .tsv, .jsonl (.ndjson) or .json file with a 'text' column, one sentence a row")
+    p.add_argument("--out", required=True, metavar="OUT.csv", help="the scored CSV to write")
     _add_model_args(p)
     p.set_defaults(func=_cmd_frames)
 
@@ -147,9 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
                                    "articles have them); "
                                    "the number of events is found, not given.")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files, directories, globs, CSV or JSONL")
-    p.add_argument("--out", required=True, metavar="OUT.csv")
+    p.add_argument("--out", required=True, metavar="OUT.csv", help="the CSV to write, one row per article")
     p.add_argument("--threshold", type=float, default=None, metavar="D",
-                   help="cosine distance at which to cut the event tree (default: tuned on AllSides roundups)")
+                   help="where to cut the event tree, " + d_scale + "; lower D gives more, tighter events")
     p.add_argument("--date-window", type=float, default=3.0, metavar="DAYS",
                    help="articles dated more than DAYS apart are pushed apart (softly: a clear match still "
                         "joins); -1 ignores dates (default: 3)")
@@ -173,9 +181,11 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--taxonomy", default=None, metavar="FILE", help=tax_help)
     q = nsub.add_parser("predict", help="predict narratives for a folder of articles",
                         description="Write one line per .txt in DIR, in the subtask-2 format.")
-    q.add_argument("--model", dest="model_in", required=True, metavar="FILE")
-    q.add_argument("--docs", required=True, metavar="DIR")
-    q.add_argument("--out", required=True, metavar="FILE")
+    q.add_argument("--model", dest="model_in", required=True, metavar="FILE",
+                   help="a model written by 'framing narratives fit' (.json, with its .npz beside it)")
+    q.add_argument("--docs", required=True, metavar="DIR", help="folder of raw .txt articles (file name = article_id)")
+    q.add_argument("--out", required=True, metavar="FILE",
+                   help="predictions to write: article_id<TAB>narratives<TAB>subnarratives")
     q.add_argument("--embedder", default=None, metavar="NAME|PATH", help=emb_help)
     p.set_defaults(func=_cmd_narratives)
 
@@ -184,28 +194,31 @@ def build_parser() -> argparse.ArgumentParser:
     rsub.required = True
     q = rsub.add_parser("fit", help="train an entity-role classifier",
                         description="Train on DIR/*.txt and a subtask-1 file; write MODEL(.json) and MODEL.npz.")
-    q.add_argument("--docs", required=True, metavar="DIR")
+    q.add_argument("--docs", required=True, metavar="DIR", help="folder of raw .txt articles (file name = article_id)")
     q.add_argument("--labels", required=True, metavar="FILE",
                    help="article_id<TAB>entity<TAB>start<TAB>end<TAB>main_role<TAB>fine_role...")
-    q.add_argument("--model", dest="model_out", required=True, metavar="OUT")
+    q.add_argument("--model", dest="model_out", required=True, metavar="OUT", help="model file to write (.json)")
     q.add_argument("--embedder", default=None, metavar="NAME|PATH", help=emb_help)
     q.add_argument("--taxonomy", default=None, metavar="FILE", help=tax_help)
     q = rsub.add_parser("predict", help="predict roles for entity mentions",
                         description="Read mentions (first four subtask-1 columns) and write them with a main role "
                                     "and fine roles, in the subtask-1 format.")
-    q.add_argument("--model", dest="model_in", required=True, metavar="FILE")
-    q.add_argument("--docs", required=True, metavar="DIR")
+    q.add_argument("--model", dest="model_in", required=True, metavar="FILE",
+                   help="a model written by 'framing roles fit' (.json, with its .npz beside it)")
+    q.add_argument("--docs", required=True, metavar="DIR", help="folder of raw .txt articles (file name = article_id)")
     q.add_argument("--mentions", required=True, metavar="FILE", help="article_id<TAB>entity<TAB>start<TAB>end")
-    q.add_argument("--out", required=True, metavar="FILE")
+    q.add_argument("--out", required=True, metavar="FILE",
+                   help="predictions to write: the mentions with main_role and fine roles (subtask-1 format)")
     q.add_argument("--embedder", default=None, metavar="NAME|PATH", help=emb_help)
     p.set_defaults(func=_cmd_roles)
 
     p = sub.add_parser("score", help="the SemEval task metrics for a prediction file",
                        description="narratives: samples-F1 over coarse and fine labels; roles: exact match ratio "
                                    "of fine roles and main-role accuracy.")
-    p.add_argument("task", choices=["narratives", "roles"])
-    p.add_argument("--gold", required=True, metavar="FILE")
-    p.add_argument("--pred", required=True, metavar="FILE")
+    p.add_argument("task", choices=["narratives", "roles"], help="which task's files and metrics")
+    p.add_argument("--gold", required=True, metavar="FILE", help="the labelled file (subtask-2 or subtask-1 format)")
+    p.add_argument("--pred", required=True, metavar="FILE",
+                   help="predictions in the same format (from 'framing narratives|roles predict')")
     p.add_argument("--taxonomy", default=None, metavar="FILE", help=tax_help)
     p.set_defaults(func=_cmd_score)
 

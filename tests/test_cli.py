@@ -185,6 +185,33 @@ def test_every_command_has_help():
         assert exc.value.code == 0
 
 
+def _subparsers(parser):
+    """Every (command words, parser) below ``parser``, leaves included."""
+    for action in parser._actions:
+        if action.__class__.__name__ == "_SubParsersAction":
+            for name, child in action.choices.items():
+                yield [name], child
+                for words, grandchild in _subparsers(child):
+                    yield [name, *words], grandchild
+
+
+def test_every_option_has_a_help_string_and_the_event_threshold_shows_its_default(capsys):
+    from framing.events import DEFAULT_THRESHOLD
+
+    bare = [(" ".join(words), a.option_strings[0] if a.option_strings else a.dest)
+            for words, p in _subparsers(build_parser()) for a in p._actions
+            if a.help is None and a.__class__.__name__ != "_SubParsersAction"]
+    assert bare == []
+    for words, flag in ((["report"], "--event-threshold"), (["events"], "--threshold")):
+        with pytest.raises(SystemExit):
+            main([*words, "--help"])
+        out = " ".join(capsys.readouterr().out.split())  # argparse wraps lines
+        assert f"{flag} D" in out and f"default: {DEFAULT_THRESHOLD}" in out
+    with pytest.raises(SystemExit):
+        main(["frames", "--help"])
+    assert "off topic without names" in " ".join(capsys.readouterr().out.split())
+
+
 def test_python_dash_m_and_light_import(tmp_path):
     env = dict(os.environ, HF_HUB_OFFLINE="1")
     p = subprocess.run([sys.executable, "-m", "framing", "--help"], capture_output=True, text=True, env=env)
