@@ -1593,12 +1593,15 @@ def framing_diff(scored: pd.DataFrame, a, b, *, aligned: pd.DataFrame | None = N
     pandas.DataFrame
         Columns :data:`DIFF_COLUMNS`. ``kind`` is ``"pair"`` for aligned
         pairs (the best one-to-one assignment within each event shared by
-        both, pairs below ``min_similarity`` dropped), ``"only_a"`` /
-        ``"only_b"`` for sentences without a counterpart in the other
-        article (they keep their ``event_id``). ``same_frame`` is whether both
-        sides of a pair carry the same ``frame`` (None for unpaired rows).
-        Pairs come first in event order, then the sentences only in a, then
-        only in b.
+        both, pairs below ``min_similarity`` dropped); ``"unpaired_a"`` /
+        ``"unpaired_b"`` for the other sentences of events both articles
+        report (the other article reports the event, in fewer or looser
+        sentences); ``"only_a"`` / ``"only_b"`` for sentences of events the
+        other article does not report (or of no event): what it leaves out.
+        Unpaired and only rows keep their ``event_id``. ``same_frame`` is
+        whether both sides of a pair carry the same ``frame`` (None for the
+        other rows). Pairs come first in event order, then the unpaired
+        sentences of a and of b, then those only in a and only in b.
     """
     from scipy.optimize import linear_sum_assignment
 
@@ -1647,12 +1650,15 @@ def framing_diff(scored: pd.DataFrame, a, b, *, aligned: pd.DataFrame | None = N
             fa, fb = two.at[i, "frame"], two.at[j, "frame"]
             rows.append({"event_id": int(e), "kind": "pair", "similarity": round(float(sim[i, j]), 4),
                          **side(i, "a"), **side(j, "b"), "same_frame": bool(fa == fb)})
-    for art, kind, sfx in ((a, "only_a", "a"), (b, "only_b", "b")):
-        for i in np.flatnonzero((two["article_id"] == art).to_numpy()):
-            if i in used:
-                continue
-            rows.append({"event_id": int(two.at[i, "event_id"]), "kind": kind, "similarity": None, **side(i, sfx),
-                         "same_frame": None})
+    # events both articles report: their other sentences are "unpaired", not "only" (the other side has the event)
+    shared = (set(two.loc[two["article_id"] == a, "event_id"]) & set(two.loc[two["article_id"] == b, "event_id"])) - {-1}
+    for kinds in (("unpaired_a", "unpaired_b"), ("only_a", "only_b")):
+        for art, kind, sfx in ((a, kinds[0], "a"), (b, kinds[1], "b")):
+            for i in np.flatnonzero((two["article_id"] == art).to_numpy()):
+                if i in used or (int(two.at[i, "event_id"]) in shared) != kind.startswith("unpaired"):
+                    continue
+                rows.append({"event_id": int(two.at[i, "event_id"]), "kind": kind, "similarity": None,
+                             **side(i, sfx), "same_frame": None})
     out = pd.DataFrame(rows, columns=DIFF_COLUMNS)
     for c in ("sentence_id_a", "sentence_id_b"):
         out[c] = out[c].astype("Int64")

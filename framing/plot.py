@@ -16,7 +16,7 @@ from .errors import FramingError
 
 __all__ = ["frame_palette", "plot_frame_map", "plot_event_lean", "plot_frame_scores", "plot_frame_shares", "plot_lean",
            "plot_narrative_arc",
-           "plot_cluster_keywords", "plot_cluster_stability", "plot_framing_diff", "plot_event_heatmap"]
+           "plot_cluster_keywords", "plot_cluster_stability", "plot_framing_diff", "diff_lines", "plot_event_heatmap"]
 
 _NONE_COLOUR = "#b8b8b8"
 _PALETTE = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#bcbd22"]
@@ -548,15 +548,77 @@ def plot_event_lean(data: pd.DataFrame, *, x: str = "lean", y: str = "event_id",
     return ax
 
 
+_DIFF_BANDS = (("pair", None), ("unpaired", "in events both report, without a partner"),
+               ("only", "only in one article: events the other does not report"))
+
+
+def _split_budget(needs: list, budget: int) -> list:
+    """Lines per band when ``sum(needs)`` exceeds ``budget``: equal shares, what a band leaves goes to the others."""
+    give = [0] * len(needs)
+    open_ = [i for i, n in enumerate(needs) if n > 0]
+    left = budget
+    while open_ and left > 0:
+        share = max(1, left // len(open_))
+        for i in list(open_):
+            take = min(share, needs[i] - give[i], left)
+            give[i] += take
+            left -= take
+            if give[i] >= needs[i]:
+                open_.remove(i)
+            if left <= 0:
+                break
+    return give
+
+
+def diff_lines(diff: pd.DataFrame, *, max_rows: int | None = 30, only: bool = True) -> list:
+    """The lines :func:`plot_framing_diff` draws, in order, for sizing a figure before drawing.
+
+    Each line is ``("pair", row)``, ``("band", title)``, ``("two", row_a or None, row_b or None)`` or
+    ``("more", text)``. With ``max_rows``, the pairs, the unpaired sentences and those only in one
+    article share that many lines (equal shares; what one band does not need goes to the others), and
+    each band that is cut ends with a "more" line saying how many sentences are not drawn.
+    """
+    from itertools import zip_longest
+
+    kinds = ["pair"] + (["unpaired", "only"] if only else [])
+    parts = {"pair": [r for r in diff[diff["kind"] == "pair"].itertuples(index=False)]}
+    for k in ("unpaired", "only"):
+        ra = list(diff[diff["kind"] == f"{k}_a"].itertuples(index=False))
+        rb = list(diff[diff["kind"] == f"{k}_b"].itertuples(index=False))
+        parts[k] = (ra, rb)
+    needs = [len(parts["pair"])] + [max(len(parts[k][0]), len(parts[k][1])) for k in kinds[1:]]
+    give = needs if max_rows is None or sum(needs) <= max_rows else _split_budget(needs, max_rows)
+    lines = []
+    for k, n in zip(kinds, give):
+        title = dict(_DIFF_BANDS)[k]
+        if k == "pair":
+            rows = parts["pair"]
+            lines += [("pair", r) for r in rows[:n]]
+            cut = len(rows) - n
+        else:
+            ra, rb = parts[k]
+            if not ra and not rb:
+                continue
+            lines.append(("band", title))
+            lines += [("two", x, y) for x, y in zip_longest(ra[:n], rb[:n])]
+            cut = max(len(ra) - n, 0) + max(len(rb) - n, 0)
+        if cut > 0:
+            lines.append(("more", f"… {cut} more {'pairs' if k == 'pair' else 'sentences'} not drawn; "
+                                  "the table has them all"))
+    return lines
+
+
 def plot_framing_diff(diff: pd.DataFrame, *, a_label: str | None = None, b_label: str | None = None,
                       palette=None, width: int = 48, max_rows: int | None = 30, only: bool = True, ax=None,
                       **kwargs):
-    """Two articles side by side: aligned sentence pairs, then what each leaves out.
+    """Two articles side by side: aligned sentence pairs, then what each reports alone.
 
     Each sentence is a text box coloured by its frame: article a on the left,
-    article b on the right. A pair is joined by a line (solid when both sides
-    carry the same frame, dashed when they differ). Sentences that only one
-    article has follow, on their own side.
+    article b on the right. A pair is joined by a line: solid when both sides
+    carry the same frame, dashed red when they carry different frames, dotted
+    when one side has no frame. Then, on their own side, the other sentences
+    of events both articles report (no partner), and the sentences of events
+    only one article reports.
 
     Parameters
     ----------
@@ -568,9 +630,12 @@ def plot_framing_diff(diff: pd.DataFrame, *, a_label: str | None = None, b_label
     width : int
         Characters per wrapped line; each box shows at most three lines.
     max_rows : int or None
-        Rows drawn (pairs first); None draws all.
+        Lines of sentences drawn, shared between the pairs, the unpaired and
+        the one-sided sentences (see :func:`diff_lines`, which also sizes a
+        figure); a band that is cut says how many it leaves out. None draws
+        all.
     only : bool
-        Draw the sentences unique to one side.
+        Draw the sentences without a partner (unpaired and one-sided).
     **kwargs
         Passed to ``Axes.text`` for every box.
 
@@ -582,11 +647,11 @@ def plot_framing_diff(diff: pd.DataFrame, *, a_label: str | None = None, b_label
     import textwrap
 
     ax = _axes(ax)
-    rows = diff if only else diff[diff["kind"] == "pair"]
-    if max_rows is not None:
-        rows = rows.head(max_rows)
-    frames = [f for f in list(rows["frame_a"]) + list(rows["frame_b"]) if isinstance(f, str)]
+    lines = diff_lines(diff, max_rows=max_rows, only=only)
+    drawn = [r for ln in lines if ln[0] in ("pair", "two") for r in ln[1:] if r is not None]
+    frames = [f for r in drawn for f in (r.frame_a, r.frame_b) if isinstance(f, str)]
     palette = palette or frame_palette(_frame_order(frames, data=diff))
+    fontsize = kwargs.pop("fontsize", 7)
 
     def box(x, y, text, frame, ha):
         if not isinstance(text, str):
@@ -594,42 +659,49 @@ def plot_framing_diff(diff: pd.DataFrame, *, a_label: str | None = None, b_label
         t = "\n".join(textwrap.wrap(text, width)[:3])
         if len(textwrap.wrap(text, width)) > 3:
             t += "…"
-        ax.text(x, y, t, ha=ha, va="center", fontsize=kwargs.pop("fontsize", 7), wrap=False,
+        ax.text(x, y, t, ha=ha, va="center", fontsize=fontsize, wrap=False,
                 bbox={"boxstyle": "round,pad=0.3", "fc": palette.get(frame, _NONE_COLOUR), "alpha": 0.35,
                       "ec": palette.get(frame, _NONE_COLOUR)}, **kwargs)
 
-    # Pairs row by row; then the unpaired sentences of each side, in parallel columns.
-    from itertools import zip_longest
+    def framed(f):
+        return isinstance(f, str) and f != "none"
 
-    pairs = rows[rows["kind"] == "pair"]
-    only_a = rows[rows["kind"] == "only_a"]
-    only_b = rows[rows["kind"] == "only_b"]
+    styles = {"same": ("#555", "-"), "differ": ("#d62728", "--"), "unframed": ("#999", ":")}
+    used = set()
     y = 0
-    for r in pairs.itertuples(index=False):
-        box(0.0, y, r.text_a, r.frame_a, "left")
-        box(1.0, y, r.text_b, r.frame_b, "right")
-        same = r.frame_a == r.frame_b
-        ax.plot([0.46, 0.54], [y, y], color="#555" if same else "#d62728", lw=1.2, ls="-" if same else "--")
-        y -= 1
-    if len(only_a) or len(only_b):
-        ax.text(0.5, y, "only in one article", ha="center", va="center", fontsize=8, style="italic", color="#555")
-        y -= 1
-        for ra, rb in zip_longest(only_a.itertuples(index=False), only_b.itertuples(index=False)):
+    for ln in lines:
+        if ln[0] == "pair":
+            r = ln[1]
+            box(0.0, y, r.text_a, r.frame_a, "left")
+            box(1.0, y, r.text_b, r.frame_b, "right")
+            how = ("unframed" if not (framed(r.frame_a) and framed(r.frame_b))
+                   else "same" if r.frame_a == r.frame_b else "differ")
+            used.add(how)
+            colour, ls = styles[how]
+            ax.plot([0.46, 0.54], [y, y], color=colour, lw=1.2, ls=ls)
+        elif ln[0] in ("band", "more"):
+            ax.text(0.5, y, ln[1], ha="center", va="center", fontsize=8, style="italic", color="#555")
+        else:
+            _, ra, rb = ln
             if ra is not None:
                 box(0.0, y, ra.text_a, ra.frame_a, "left")
             if rb is not None:
                 box(1.0, y, rb.text_b, rb.frame_b, "right")
-            y -= 1
+        y -= 1
     ax.set_xlim(-0.02, 1.02)
     ax.set_ylim(y + 0.4, 0.9)
     ax.axis("off")
     ax.text(0.0, 0.75, a_label or "a", ha="left", va="bottom", fontsize=9, weight="bold")
     ax.text(1.0, 0.75, b_label or "b", ha="right", va="bottom", fontsize=9, weight="bold")
+    from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     handles = [Patch(fc=c, alpha=0.5, label=f) for f, c in palette.items()]
+    names = {"same": "pair: same frame", "differ": "pair: different frames", "unframed": "pair: one side unframed"}
+    handles += [Line2D([], [], color=styles[k][0], ls=styles[k][1], lw=1.2, label=names[k])
+                for k in ("same", "differ", "unframed") if k in used]
     if handles:
-        ax.legend(handles=handles, fontsize=7, frameon=False, loc="upper center", ncol=len(handles),
+        ax.legend(handles=handles, fontsize=7, frameon=False, loc="upper center", ncol=min(len(handles), 6),
                   bbox_to_anchor=(0.5, 1.06))
     return ax
 

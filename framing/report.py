@@ -1207,7 +1207,7 @@ def _sentences_section(show: pd.DataFrame, frame_ids) -> dict:
 def _events_block(run: FramingRun, threshold: float | None = None):
     """Group articles into stories, line up their sentences, and compare how each frames them."""
     from .events import align_events, event_article_table, event_summary, framing_diff, group_events
-    from .plot import frame_palette, plot_event_heatmap, plot_framing_diff
+    from .plot import diff_lines, frame_palette, plot_event_heatmap, plot_framing_diff
 
     out: list[dict] = []
     figures: dict[str, bytes] = {}
@@ -1270,7 +1270,7 @@ def _events_block(run: FramingRun, threshold: float | None = None):
         a, b = pair
         diff = framing_diff(run.sentences, a, b, aligned=aligned, embeddings=run.embeddings,
                             codebook=run.codebook)
-        fig = _figure(12, 1.2 + 0.45 * min(len(diff), 30))
+        fig = _figure(12, 1.2 + 0.45 * len(diff_lines(diff)))
         plot_framing_diff(diff, a_label=labels[a], b_label=labels[b], ax=fig.subplots(),
                           palette=frame_palette(run.frame_ids + ["none"]))
         figures["framing_diff.png"] = _png(fig)
@@ -1282,7 +1282,11 @@ def _events_block(run: FramingRun, threshold: float | None = None):
         out.append(_section(
             f"Framing diff: {labels[a]} vs {labels[b]}",
             "Aligned sentence pairs side by side, coloured by frame (dashed: the two articles frame the pair "
-            "differently), then the sentences only one side has. similarity: how alike the two sentences "
+            "differently; dotted: one side has no frame). Then, on their own side, the other sentences of events "
+            "both articles report (unpaired_a, unpaired_b: the other article has the event, in fewer or looser "
+            "sentences), and the sentences of events only one article reports (only_a, only_b: what the other "
+            "leaves out). The figure draws at most 30 lines and says what it leaves out; the table below has "
+            "every row. similarity: how alike the two sentences "
             "are once what all these sentences share is taken away (0 = no more alike than any two of "
             "them); pairs below 0.12, where two sentences would not seed an event, are listed as unpaired. "
             + (f"The report shows the diff of one pair of articles ({n_pairs} pairs share a story): of the pairs "

@@ -109,22 +109,32 @@ plt.show()
 # ## 3. The framing diff of the two seeds
 #
 # `framing_diff` pairs sentences one-to-one within each shared event (`kind == "pair"`), with the
-# frame each article gives its side, and lists what each article says that the other does not
-# (`only_a`, `only_b`).
+# frame each article gives its side. The other sentences of those shared events have no partner
+# (`unpaired_a`, `unpaired_b`): the other article reports the event, in fewer or looser sentences.
+# The sentences of events only one article reports are what the other leaves out (`only_a`, `only_b`).
+#
+# `similarity` says how alike the two sentences of a pair are once what all sentences of the two
+# articles share is taken away: 0 is "no more alike than any two of their sentences", and pairs below
+# 0.12 are not kept. Values of 0.15–0.4 are typical for two outlets retelling one statement in their
+# own words; read the pair before quoting it.
 
 # %%
 diff = framing_diff(run.sentences, A, B, aligned=aligned, embeddings=run.embeddings, codebook=run.codebook)
 diff["kind"].value_counts()
 
 # %% [markdown]
-# Aligned pairs that the two articles frame **differently**: the heart of the comparison.
+# Aligned pairs where both sides carry a frame and the frames differ, closest pairs first: the
+# heart of the comparison. (A pair with one side `none` is not a framing difference: one article
+# simply takes no side there.)
 
 # %%
 pairs = diff[diff["kind"] == "pair"]
-pairs[~pairs["same_frame"].astype(bool)][["event_id", "similarity", "text_a", "frame_a", "text_b", "frame_b"]]
+both_framed = (pairs["frame_a"] != "none") & (pairs["frame_b"] != "none")
+(pairs[both_framed & ~pairs["same_frame"].astype(bool)]
+ .sort_values("similarity", ascending=False)[["event_id", "similarity", "text_a", "frame_a", "text_b", "frame_b"]])
 
 # %% [markdown]
-# What only one article reports, with the frame it carries:
+# What only one article reports (events the other does not report at all), with the frame it carries:
 
 # %%
 diff[diff["kind"] == "only_a"][["sentence_id_a", "text_a", "frame_a"]].head(6)

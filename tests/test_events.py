@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import numpy as np
 import pandas as pd
 import pytest
@@ -358,7 +359,7 @@ def test_framing_diff_pairs_and_unique_sides(seed_tables):
     _, emb, scored, aligned = seed_tables
     a, b = sorted(scored["article_id"].unique())
     d = framing_diff(scored, a, b, aligned=aligned, embeddings=emb)
-    assert set(d["kind"]) == {"pair", "only_a", "only_b"}
+    assert {"pair", "only_a", "only_b"} <= set(d["kind"]) <= {"pair", "unpaired_a", "unpaired_b", "only_a", "only_b"}
     pairs = d[d["kind"] == "pair"]
     # every sentence of each article appears exactly once
     assert sorted(d["sentence_id_a"].dropna()) == sorted(scored.loc[scored["article_id"] == a, "sentence_id"])
@@ -801,3 +802,63 @@ def test_a_quotation_three_outlets_carry_word_for_word_is_no_boilerplate():
     bp = boilerplate_sentences(s)
     assert not bp[s["text"] == quote].any()
     assert bp[s["text"] == "READ MORE SUN STORIES"].all()
+
+
+@pytest.mark.slow
+def test_only_rows_are_events_the_other_article_does_not_report(seed_tables):
+    """audit18 B2: 10 of the 23 'only' sentences of the seeds belonged to events both articles report."""
+    _, emb, scored, aligned = seed_tables
+    a, b = sorted(scored["article_id"].unique())
+    d = framing_diff(scored, a, b, aligned=aligned, embeddings=emb)
+    arts_of = aligned.groupby("event_id")["article_id"].agg(set)
+    for kind, other in (("only_a", b), ("only_b", a), ("unpaired_a", b), ("unpaired_b", a)):
+        for e in d.loc[d["kind"] == kind, "event_id"]:
+            has_other = e != -1 and other in arts_of.get(e, set())
+            assert has_other == kind.startswith("unpaired"), (kind, e)
+    assert (d["kind"].str.startswith("unpaired")).any()  # the seeds have both kinds
+    order = [k for k in ("pair", "unpaired_a", "unpaired_b", "only_a", "only_b") if k in set(d["kind"])]
+    assert list(dict.fromkeys(d["kind"])) == order
+
+
+def _long_diff(n_pair=12, n_un=(4, 10), n_only=(11, 13)):
+    rows = []
+    for i in range(n_pair):
+        rows.append({"event_id": i, "kind": "pair", "text_a": f"a{i}", "frame_a": "f1", "text_b": f"b{i}",
+                     "frame_b": "none" if i == 0 else ("f2" if i % 2 else "f1")})
+    for kind, (na, nb) in (("unpaired", n_un), ("only", n_only)):
+        rows += [{"event_id": 0, "kind": f"{kind}_a", "text_a": f"{kind} a{i}", "frame_a": "f1", "text_b": None,
+                  "frame_b": None} for i in range(na)]
+        rows += [{"event_id": 0, "kind": f"{kind}_b", "text_a": None, "frame_a": None, "text_b": f"{kind} b{i}",
+                  "frame_b": "f2"} for i in range(nb)]
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("max_rows", [None, 30, 12, 3])
+def test_the_diff_figure_shares_its_lines_and_says_what_it_leaves_out(max_rows):
+    """audit18 B1: the first 30 rows were drawn, so the seeds' figure silently lost 5 of b's sentences."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from framing.plot import diff_lines, plot_framing_diff
+
+    d = _long_diff()
+    lines = diff_lines(d, max_rows=max_rows)
+    content = [ln for ln in lines if ln[0] in ("pair", "two")]
+    if max_rows is not None:
+        assert len(content) <= max_rows
+    drawn = sum(1 for ln in content for r in ln[1:] if r is not None and ln[0] == "two") + \
+        sum(1 for ln in content if ln[0] == "pair")
+    left_out = sum(int(re.search(r"… (\d+) more", ln[1]).group(1)) for ln in lines if ln[0] == "more")
+    assert drawn + left_out == len(d)  # every row is drawn or counted as left out
+    assert (left_out == 0) == (max_rows is None)
+    if max_rows is not None and max_rows >= 3:  # every band shows something
+        kinds = {ln[0] for ln in lines} | {ln[1] for ln in lines if ln[0] == "band"}
+        assert "pair" in kinds and any("without a partner" in str(k) for k in kinds)
+    ax = plot_framing_diff(d, max_rows=max_rows)
+    texts = [t.get_text() for t in ax.texts]
+    assert sum("not drawn" in t for t in texts) == sum(ln[0] == "more" for ln in lines)
+    styles = {ln.get_linestyle() for ln in ax.lines}
+    assert ":" in styles  # the pair with an unframed side is dotted, not a framing difference
+    plt.close("all")
