@@ -636,4 +636,6 @@ def narrative_arc(scored: pd.DataFrame, *, by: str = "article_id", bins: int = 5
             row.update(lean=float("nan"), n_framed=0, ci_low=float("nan"), ci_high=float("nan"))
         rows.append(row)
     columns = [by, "bin", "position", "n", *cols, *(f"share_{c}" for c in cols), "lean", "n_framed", "ci_low", "ci_high"]
-    return pd.DataFrame(rows, columns=columns)  # the columns even when there is no row
+    out = pd.DataFrame(rows, columns=columns)  # the columns even when there is no row
+    out.attrs["frames"] = list(cols)  # the lean's direction, for the plot's axis label
+    return out

@@ -64,7 +64,7 @@ def _frame_order(values, order=None, data=None):
         return list(order)
     vals = [v for v in dict.fromkeys(values) if isinstance(v, str)]
     hint = [f for f in (getattr(data, "attrs", None) or {}).get("frames", ()) if isinstance(f, str) and f != "none"]
-    if hint:
+    if hint and any(v in hint for v in vals):  # a hue of other values (clusters, outlets) takes no frame colours
         known = hint
     else:
         # one bundled frame brings the other: Russian defensive stays blue in a table without Western threat
@@ -264,7 +264,8 @@ def plot_frame_shares(data: pd.DataFrame, *, x: str = "share", y: str = "article
     ax.invert_yaxis()
     ax.set_xlabel("share of sentences (95% interval)")
     ax.set_xlim(0, 1)
-    ax.legend(fontsize=8, frameon=False, loc="lower right")
+    # above the axes, in one row: inside, a long bar and its whisker ran under it (audit18 B6)
+    ax.legend(fontsize=8, frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=max(len(order), 1))
     return ax
 
 
@@ -386,15 +387,27 @@ def plot_narrative_arc(data: pd.DataFrame, *, x: str = "position", y: str = "lea
     groups = list(data.groupby(hue, sort=False))
     if bands is None:
         bands = len(groups) <= 3
+    empty = False
     for i, (key, grp) in enumerate(groups):
         grp = grp.sort_values(x)
         colour = _PALETTE[(i + 3) % len(_PALETTE)]
         ax.plot(grp[x], grp[y], marker=_MARKERS[i % len(_MARKERS)], ms=3, color=colour, label=_short(str(key), 40), **kwargs)
         if bands and {"ci_low", "ci_high"} <= set(grp.columns):
             ax.fill_between(grp[x], grp["ci_low"], grp["ci_high"], color=colour, alpha=0.15, lw=0)
+        gap = grp[grp[y].isna()]
+        if len(gap):  # a bin without a framed sentence: a hollow mark on the axis, not a silent end of the line
+            empty = True
+            ax.scatter(gap[x], np.zeros(len(gap)), marker="o", s=28, facecolors="none", edgecolors=colour, lw=1,
+                       zorder=3)
     ax.axhline(0, color="#888", lw=0.8, ls="--")
     ax.set_xlabel("position in article")
-    ax.set_ylabel(y)
+    frames = [f for f in (data.attrs.get("frames") or ()) if isinstance(f, str)]
+    ax.set_ylabel(f"{y} (+1 {frames[0]}, −1 {frames[1]})" if y == "lean" and len(frames) >= 2 else y)
+    handles, _ = ax.get_legend_handles_labels()
+    if empty:
+        from matplotlib.lines import Line2D
+
+        handles.append(Line2D([], [], ls="", marker="o", mfc="none", mec="#555", label="no framed sentence in the bin"))
     if len(groups) > _MAX_ARC_LEGEND:  # a legend this long hides the axes and tells no line apart
         import warnings
 
@@ -403,10 +416,8 @@ def plot_narrative_arc(data: pd.DataFrame, *, x: str = "position", y: str = "lea
         warnings.warn(f"plot_narrative_arc: {len(groups)} lines (one per {hue!r}) cannot be told apart: drawn "
                       "without a legend; pool them with framing.frames.narrative_arc(sentences, by='source') "
                       "(or another article column), or plot a few at a time", FramingWarning, stacklevel=2)
-    elif len(groups) > 3:  # beside the axes, not over the lines
-        ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
-    else:
-        ax.legend(fontsize=8, frameon=False)
+    else:  # beside the axes, not over the lines and their bands
+        ax.legend(handles=handles, fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
     return ax
 
 

@@ -462,3 +462,74 @@ def test_heatmap_events_are_the_rows_the_heatmap_draws():
     plt.close(fig)
     with pytest.raises(FramingError, match="lean"):
         heatmap_events(t.drop(columns=["lean"]))
+
+
+def test_a_map_coloured_by_cluster_has_no_legend_entries_for_frames():
+    """audit18 B3: a table that carries the codebook's frame order (attrs) listed red western_threat and blue
+    russian_defensive in the legend of a map coloured by cluster, though no point had those colours."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from framing.plot import plot_frame_map
+
+    d = pd.DataFrame({"x": [0.0, 1.0, 2.0, 3.0], "y": [0.0, 1.0, 0.0, 1.0],
+                      "cluster": ["cluster 0", "cluster 0", "cluster 1", "cluster 2"],
+                      "article_id": ["a", "a", "b", "b"]})
+    d.attrs["frames"] = ["western_threat", "russian_defensive"]
+    ax = plot_frame_map(d, hue="cluster", style=None)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert not {"western_threat", "russian_defensive"} & set(labels)
+    assert {"cluster 0", "cluster 1", "cluster 2"} <= set(labels)
+    plt.close("all")
+
+
+def test_the_shares_legend_covers_no_bar():
+    """audit18 B6: the legend sat in the lower right, over the longest bar of the last article and its whisker."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from framing.plot import plot_frame_shares
+
+    d = pd.DataFrame({"article_id": ["a", "a", "a", "b", "b", "b"],
+                      "frame": ["western_threat", "russian_defensive", "none"] * 2,
+                      "share": [0.3, 0.3, 0.4, 0.79, 0.1, 0.11],
+                      "ci_low": [0.2, 0.2, 0.3, 0.6, 0.05, 0.05], "ci_high": [0.4, 0.4, 0.5, 0.91, 0.2, 0.2]})
+    fig, ax = plt.subplots(figsize=(6, 2.5))
+    plot_frame_shares(d, ax=ax)
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    leg = ax.get_legend().get_window_extent(r)
+    for bar in ax.patches:
+        assert not leg.overlaps(bar.get_window_extent(r)), bar
+    plt.close(fig)
+
+
+def test_the_arc_says_which_way_the_lean_points_and_marks_bins_without_a_framed_sentence():
+    """audit18 J4: the y axis said only 'lean', and a line ended early without a word when its last bin had no
+    framed sentence."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from framing.frames import narrative_arc
+    from framing.plot import plot_narrative_arc
+
+    s = pd.DataFrame({"article_id": ["a"] * 10, "sentence_id": range(10),
+                      "frame": ["western_threat", "russian_defensive"] * 4 + ["none", "none"],
+                      "western_threat": 0.5, "russian_defensive": 0.5})
+    arc = narrative_arc(s, frames=["western_threat", "russian_defensive"])
+    assert arc["lean"].isna().sum() == 1
+    ax = plot_narrative_arc(arc)
+    assert ax.get_ylabel() == "lean (+1 western_threat, −1 russian_defensive)"
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "no framed sentence in the bin" in labels
+    from matplotlib.collections import PathCollection
+
+    hollow = [c for c in ax.collections if isinstance(c, PathCollection)]
+    assert len(hollow) == 1 and abs(hollow[0].get_offsets()[0][0] - 0.9) < 1e-9
+    plt.close("all")
