@@ -95,12 +95,15 @@ my_codebook = framing.load_codebook(codebook_path)
 my_codebook.frames_table()
 
 # %% [markdown]
-# `load_codebook` validates the file once and names the problem when something is off, e.g.
-# `codebook 'threat-vs-cost.toml', line 19: frame 'cost_at_home' has no exemplars` (the line of that frame's table).
+# `load_codebook` validates the file once and, when something is off, names the file, the line and
+# the problem. Here, a copy of the codebook above whose second frame has an empty exemplar list
+# (`OUT / "broken.toml"`); the line given is where that frame's `[[frames]]` table starts:
 
 # %%
+broken_path = OUT / "broken.toml"
+broken_path.write_text(codebook_toml[:codebook_toml.rindex("exemplars")] + "exemplars = []\n", encoding="utf-8")
 try:
-    framing.load_codebook({"id": "broken", "frames": [{"id": "cost_at_home", "exemplars": []}]})
+    framing.load_codebook(broken_path)
 except framing.FramingError as err:
     print("FramingError:", err)
 
@@ -155,9 +158,12 @@ labels
 
 # %% [markdown]
 # `NarrativeClassifier` represents each article by its pooled sentence embeddings and learns one
-# logistic regression per narrative and subnarrative; the decision thresholds are chosen by inner
-# cross-validation (`inner_cv` folds). It is a scikit-learn style estimator, and it is saved as
-# data (JSON + `.npz`), never as a pickle.
+# logistic regression per narrative and subnarrative. A label is predicted when its probability
+# reaches a threshold, one for narratives and one for subnarratives, chosen by inner
+# cross-validation (`inner_cv` folds): the training articles are split again, and the thresholds
+# that give the best samples-F1 (defined below) on the held-out parts are kept; `thresholds:`
+# prints them. It is a scikit-learn style estimator, and it is saved as data (JSON + `.npz`),
+# never as a pickle.
 
 # %%
 clf = NarrativeClassifier(inner_cv=2, random_state=0).fit(docs, labels)
@@ -167,6 +173,8 @@ print("thresholds:", clf.threshold_coarse_, clf.threshold_fine_, "| saved to", m
 # %% [markdown]
 # Predict the seed articles. With six training articles the model cannot be expected to find
 # much, so alongside the decisions we look at the narratives it ranks highest for each article.
+# Exactly tied probabilities mean those labels were never seen apart in training (they occur in
+# the same training articles), so the model has no way to rank one above the other.
 
 # %%
 seed_docs = read_documents(ROOT / "seeds")
@@ -179,7 +187,8 @@ coarse.T.round(3).sort_values(coarse.index[0], ascending=False).head(6)
 # %% [markdown]
 # **How good is it?** Cross-validation gives every labelled article an out-of-fold prediction;
 # `score_narratives` computes the task's samples-F1 over narratives (coarse) and subnarratives
-# (fine). On six invented articles the number means nothing; on the real training data it is the
+# (fine): for each article, the F1 of its predicted label set against its true one, averaged over
+# articles (1 = every label right, 0 = none). On six invented articles the number means nothing; on the real training data it is the
 # figure to report. Always compare against `baseline=True` (a flat one-vs-rest baseline).
 
 # %%
