@@ -39,6 +39,7 @@ from framing.clusters import SentenceClusters
 from framing.frames import METHODS
 from framing.maps import add_projection
 from framing.plot import plot_cluster_keywords, plot_frame_map, plot_frame_scores
+from framing.report import RANDOM_STATE  # the report's seed: the same clusters as in the report
 
 pd.set_option("display.max_colwidth", 110)
 ROOT = Path.cwd().parent if Path.cwd().name == "notebooks" else Path.cwd()
@@ -84,8 +85,14 @@ cb.actors_table()
 # %%
 METHODS
 
+# %% [markdown]
+# Its signature and the first lines of its documentation (`help(framing.score_frames)` has it all):
+
 # %%
-help(framing.score_frames)
+import inspect
+
+print(f"score_frames{inspect.signature(framing.score_frames)}\n")
+print(inspect.getdoc(framing.score_frames).split("\n\n")[0])
 
 # %% [markdown]
 # A quick check that needs no labelled data: **minimal pairs the codebook has never seen**. Each
@@ -147,24 +154,37 @@ plt.show()
 scored[scored["frame"] != "none"].nsmallest(6, "confidence")[["article_id", "text", *run.frame_ids, "frame", "confidence"]]
 
 # %% [markdown]
-# And a sample of those left as `none`:
+# And a sample of those left as `none`, with the reason:
 
 # %%
-scored[scored["frame"] == "none"][["article_id", "text", *run.frame_ids]].head(6)
+scored[scored["frame"] == "none"][["article_id", "text", *run.frame_ids, "none_reason"]].head(6)
 
 # %% [markdown]
 # ## 4. Discovered clusters
 #
 # `SentenceClusters` groups sentences by meaning without the codebook (k-means, `k` chosen by
-# silhouette), then describes each cluster by its c-TF-IDF **keywords**, its most central
-# sentence, its **stability** (how well it survives refitting on subsamples with other seeds:
-# near 1 is a real group, near 0 an artefact of one seed) and, because the sentences carry a
-# `frame` column, its **dominant frame**.
+# silhouette: how much closer each sentence is to its own cluster than to the next, from −1 to 1),
+# then describes each cluster by its c-TF-IDF **keywords** (class-based TF-IDF: words frequent in
+# this cluster and rare in the others), its most central sentence, its **stability** (how well it
+# survives refitting on subsamples with other seeds: near 1 is a real group, near 0 an artefact of
+# one seed) and, because the sentences carry a `frame` column, its **dominant frame**. It uses the
+# report's seed (`framing.report.RANDOM_STATE`), so it finds the report's groups.
 
 # %%
-clusters = SentenceClusters(random_state=0).fit(scored, embeddings=run.embeddings)
-print(f"k = {clusters.n_clusters_}, overall stability (mean ARI of refits) = {clusters.stability_:.2f}")
-clusters.k_scores_
+clusters = SentenceClusters(random_state=RANDOM_STATE).fit(scored, embeddings=run.embeddings)
+k_scores = clusters.k_scores_
+silhouette = float(k_scores.loc[k_scores["k"] == clusters.n_clusters_, "silhouette"].iloc[0])
+print(f"k = {clusters.n_clusters_} (silhouette {silhouette:.2f}); overall stability = {clusters.stability_:.2f}, "
+      "the mean ARI (adjusted Rand index: 1 = the same groups, 0 = no better than chance) of refits")
+if silhouette < 0.1:
+    print("The silhouette is low, so the sentences do not fall into clearly separate groups; read the groups "
+          "as a summary, not as a finding.")
+k_scores
+
+# %% [markdown]
+# With a silhouette below about 0.1, no `k` stands out, and the chosen `k` and the groups change with
+# the seed alone: `SentenceClusters(random_state=0)` can find another `k` on these same sentences.
+# The report and this notebook use the same seed, so they show the same groups.
 
 # %%
 clusters.clusters_[["cluster", "size", "stability", "keywords", "dominant_frame", "dominant_share", "representative"]]
@@ -180,7 +200,9 @@ plt.show()
 
 # %% [markdown]
 # How clusters and frames cross: rows are clusters, columns the assigned frames. A cluster that
-# splits across both frames is a *topic* the two framings share, told with opposite stances.
+# splits across both frames can be a *topic* the two framings share, told with opposite stances;
+# with groups this weak (see the silhouette above), read the table as a description of these
+# sentences, not as structure.
 
 # %%
 pd.crosstab(clusters.sentences_["cluster"], clusters.sentences_["frame"], margins=True)
