@@ -57,9 +57,12 @@ len(texts)
 #
 # `Embedder` keeps a content-addressed cache on disk: a vector is stored under a hash of the model
 # and the text. By default it lives in `$FRAMING_CACHE` or your user cache folder; here we point
-# it at an empty folder to see a cold start. The cold time includes loading the model (with the
-# default `onnx-int8` backend: the ONNX model exported once into the cache folder, then read by
-# onnxruntime; torch is only imported for that export), which a warm run skips as well.
+# it at an empty folder to see a cold start of the *vectors*. The cold time includes loading the
+# model, which a warm run skips. It can leave out one one-time cost: with the default `onnx-int8`
+# backend, onnxruntime reads an ONNX export of the model, made once and kept in
+# `$FRAMING_CACHE/onnx` (or your user cache folder), not in this notebook's folder. If
+# another notebook or report has already run here, that export exists and is left out of the time
+# below; on the very first run it adds about 25 s once (torch is only imported for that export).
 
 # %%
 cold = framing.Embedder(cache_dir=CACHE)
