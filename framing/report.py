@@ -534,7 +534,7 @@ def _arc_figure(run, arc: pd.DataFrame, labels: dict, n_arts: int):
         for ax in axes[n_arts:]:
             ax.set_visible(False)
         fig.supxlabel("position in article", fontsize=9)
-        f = list(run.frame_ids)
+        f = list(arc.attrs.get("frames") or ())
         fig.supylabel(f"lean (+1 {f[0]}, −1 {f[1]})" if len(f) >= 2 else "lean", fontsize=9)
         return fig, ("One panel per article; the bands are 95% intervals, and a bin with one or two framed "
                      "sentences has a band from about −1 to +1: its swing says little.")
