@@ -633,3 +633,25 @@ def test_the_discovered_groups_leave_out_boilerplate_and_say_how_many(tmp_path, 
     plain = build_report(arts.assign(text=arts["text"].str.replace(ad, "", regex=False)), tmp_path / "rep2",
                          cache=False, events=False)
     assert "boilerplate" not in plain["html"].read_text(encoding="utf-8").split("<h2>Discovered groups</h2>")[1].split("<h2>")[0]
+
+
+def test_the_report_says_how_far_to_trust_it_with_the_readme_s_figures(tmp_path, fake_everywhere):
+    """audit18 J1: neither the report nor the notebooks said how accurate the tool is."""
+    from pathlib import Path
+
+    from framing.report import TRUST_NOTE, TRUST_NOTE_OWN, build_report
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    figures = re.findall(r"\d\.\d\d", TRUST_NOTE)
+    assert len(figures) >= 4
+    for f in figures:
+        assert f in readme, f  # the note quotes what the benchmarks measured, nothing else
+    arts = pd.DataFrame({"article_id": ["a", "b"], "text": [_BODIES[0], _BODIES[2]]})
+    page = build_report(arts, tmp_path / "rep", cache=False, events=False)["html"].read_text(encoding="utf-8")
+    assert "How far to trust these numbers" in page and "0.84" in page
+    own = {"id": "strike", "frames": [
+        {"id": "workers", "label": "Workers", "description": "d", "exemplars": ["Workers deserve fair pay."]},
+        {"id": "cost", "label": "Cost", "description": "d", "exemplars": ["The strike costs the economy."]}]}
+    page = build_report(arts, tmp_path / "own", cache=False, events=False, codebook=own)["html"].read_text(
+        encoding="utf-8")
+    assert TRUST_NOTE_OWN.split(":")[1][:40] in page and "0.84" not in page.split("<h2>")[0]
