@@ -371,6 +371,11 @@ def prepare(model_dir, variant: str = "int8", *, root, before_export=None) -> tu
     with _export_lock:
         if before_export is not None:
             before_export(model_dir)
+        import sys
+
+        # a first run is otherwise silent for this long (audit18 J7)
+        print(f"framing: preparing the model for fast CPU use, once (about 20-40 s); kept in {folder.parent}",
+              file=sys.stderr, flush=True)
         return _build_isolated(model_dir, spec, folder, variant)
 
 

@@ -215,7 +215,8 @@ def _step_parameters() -> dict:
 
     def keywords(f, drop=()):
         return {k: p.default for k, p in inspect.signature(f).parameters.items()
-                if p.kind is p.KEYWORD_ONLY and p.default is not p.empty and k not in drop}
+                if p.kind is p.KEYWORD_ONLY and p.default is not p.empty and k not in drop
+                and not k.startswith("_")}  # private switches are the report's wiring, not parameters
 
     events = {**EventGrouper().get_params(), "threshold": DEFAULT_THRESHOLD, "weights": dict(DEFAULT_WEIGHTS)}
     return {"events": _plain(events),

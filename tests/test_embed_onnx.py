@@ -205,6 +205,12 @@ def test_cold_export_runs_in_a_child_so_torch_never_loads_here(tmp_path):
     assert p.returncode == 0, p.stderr
     assert p.stdout.strip() == "(1, 384) False"
     assert (next((tmp_path / "onnx").iterdir()) / "model-int8.onnx").is_file()  # the child did export it
+    # the one-time export is announced in one line (a first run was silent for 20-40 s)
+    said = [ln for ln in p.stderr.splitlines() if ln.startswith("framing: preparing the model")]
+    assert len(said) == 1 and str(tmp_path / "onnx") in said[0]
+    again = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600,
+                           env=dict(os.environ, HF_HUB_OFFLINE="1", FRAMING_CACHE=str(tmp_path)))
+    assert "preparing the model" not in again.stderr  # the cached export says nothing
 
 
 @pytest.mark.slow

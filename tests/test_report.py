@@ -655,3 +655,12 @@ def test_the_report_says_how_far_to_trust_it_with_the_readme_s_figures(tmp_path,
     page = build_report(arts, tmp_path / "own", cache=False, events=False, codebook=own)["html"].read_text(
         encoding="utf-8")
     assert TRUST_NOTE_OWN.split(":")[1][:40] in page and "0.84" not in page.split("<h2>")[0]
+
+
+def test_the_manifest_s_step_parameters_have_no_private_switches():
+    """audit18 B10: parameters.steps.alignment listed '_boilerplate' and '_in_group'."""
+    from framing.report import _step_parameters
+
+    steps = _step_parameters()
+    assert steps["alignment"] and "threshold" in steps["alignment"]
+    assert not [k for step in steps.values() for k in step if str(k).startswith("_")]
