@@ -99,3 +99,15 @@ def test_notebook_runs(path, monkeypatch):
     if git:
         created = _new_paths() - before
         assert not created, f"{path.name} wrote outside notebooks/output/: {sorted(created)}"
+
+
+def test_the_trust_box_of_notebook_01_quotes_the_readme_s_figures():
+    """The box's figures are copies of the README's measured ones: a README update that changes them must
+    change the notebook too."""
+    root = Path(__file__).resolve().parents[1]
+    nb = (root / "notebooks" / "01-quick-start.py").read_text(encoding="utf-8")
+    box = nb.split("# ### How far to trust these numbers")[1].split("# %%")[0]
+    figures = re.findall(r"\d\.\d\d", box)
+    assert len(figures) >= 5
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert [f for f in figures if f not in readme] == []
