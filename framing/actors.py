@@ -613,8 +613,11 @@ def _gender(speaker: str, texts: list = ()) -> str | None:
 
     A surname alone ("Zakharova") takes the given name it has elsewhere in ``texts`` ("Maria Zakharova").
     """
-    words = [w.strip(",.").lower() for w in speaker.split()]
-    for w in words:
+    # the person is named last: "Sergei Lavrov's spokeswoman Maria Zakharova", "George Washington University
+    # professor Angela Stent"; so read after the last possessive, from the end
+    tail = re.split(r"[’']s\s", speaker)[-1]
+    words = [w.strip(",.").lower() for w in tail.split()]
+    for w in reversed(words):
         if w in _FEMALE:
             return "f"
         if w in _MALE:

@@ -530,6 +530,13 @@ def test_a_denied_attack_behind_modals_has_no_victim():
       (1, "“It is over,” she said.")], "Kallas"),
     ([(0, "Foreign Minister Radoslaw Sikorski said the talks had stalled."), (1, "“It is over,” she said.")],
      "Foreign Minister Radoslaw Sikorski"),
+    # the person is the one named last, after a possessive or an institution (review18)
+    ([(0, "Sergei Lavrov's spokeswoman Maria Zakharova said the talks had stalled."),
+      (1, "“It is over,” she said.")], "Sergei Lavrov's spokeswoman Maria Zakharova"),
+    ([(0, "Ursula von der Leyen's spokesman Eric Mamer said the talks had stalled."),
+      (1, "“It is over,” she said.")], None),
+    ([(0, "George Washington University professor Angela Stent said the talks had stalled."),
+      (1, "“It is over,” he said.")], None),
 ])
 def test_he_and_she_only_resolve_to_a_speaker_of_the_same_gender_when_it_is_known(rows, who):
     sp = speakers(_para_table(rows)).set_index("sentence_id")["speaker"]
