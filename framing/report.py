@@ -1362,16 +1362,38 @@ def _plot_clusters(ctable: pd.DataFrame, ax, frame_ids) -> None:
 
 # What the benchmarks measured (README, "How accurate is it"); a test checks that each figure is the README's.
 TRUST_NOTE = (
-    "How far to trust these numbers: with the bundled codebook, a sentence's frame is right on about 0.84 "
-    "(balanced accuracy) of the sentences that take a clear side, against 0.56 for plain embedding "
+    "How far to trust these numbers: with the bundled codebook, model and scorer, the frame of a sentence "
+    "that takes a clear side scores a balanced accuracy of 0.84, against 0.56 for plain embedding "
     "similarity; an article's lean separates articles with a pro-Kremlin narrative from the rest only "
     "modestly (AUC 0.67, about as well as counting which actors the sentences name, 0.66); plain war "
     "reporting reads as Western threat framing, so part of a share is topic. Compare articles on the same "
     "events and read the sentences behind any figure. The README's \"How accurate is it\" has the details.")
 TRUST_NOTE_OWN = (
-    "How far to trust these numbers: this codebook is not the bundled one, and nothing here has measured how "
-    "well its frames are recognised. Label a sample of sentences yourself and compare before reporting a "
-    "share; read the sentences behind any figure.")
+    "How far to trust these numbers: this run does not use the bundled codebook, model and scorer as they are "
+    "({what}), and nothing here has measured how well its frames are recognised. Label a sample of sentences "
+    "yourself and compare before reporting a share; read the sentences behind any figure.")
+
+
+def _trust_note(run, manifest: dict) -> str:
+    """:data:`TRUST_NOTE` when the run is what the benchmarks measured (the bundled codebook's content, the
+    default model and scorer), else :data:`TRUST_NOTE_OWN` saying what differs."""
+    from .codebook import load_codebook
+    from .embed import DEFAULT_MODEL
+
+    differs = []
+    try:
+        bundled = load_codebook(None)
+    except FramingError:
+        bundled = None
+    if run.codebook != bundled:  # content, not id: an edited copy of the bundled file keeps its id
+        differs.append("the codebook differs from the bundled one")
+    model = str((manifest.get("embedder") or {}).get("model") or "")
+    if model.split("@")[0] != DEFAULT_MODEL:
+        differs.append(f"model {model.split('@')[0] or 'unknown'}")
+    method = (manifest.get("parameters") or {}).get("method")
+    if method not in (None, "stance"):
+        differs.append(f"scorer {method}")
+    return TRUST_NOTE_OWN.format(what="; ".join(differs)) if differs else TRUST_NOTE
 
 
 def _page(run: FramingRun, sections: list[dict], figures: dict, manifest: dict) -> str:
@@ -1386,10 +1408,7 @@ def _page(run: FramingRun, sections: list[dict], figures: dict, manifest: dict) 
     frames_desc = "".join(f"<li><b>{html.escape(f.label)}</b> (<code>{f.id}</code>): {html.escape(f.description)}</li>"
                           for f in run.codebook.frames)
     parts.append(f"<ul>{frames_desc}</ul>")
-    from .codebook import DEFAULT_CODEBOOK
-
-    own = run.codebook.id != DEFAULT_CODEBOOK
-    parts.append(f"<p class='trust'>{html.escape(TRUST_NOTE_OWN if own else TRUST_NOTE)}</p>")
+    parts.append(f"<p class='trust'>{html.escape(_trust_note(run, manifest))}</p>")
     for s in sections:
         parts.append(f"<h2>{html.escape(s['title'])}</h2><p class='note'>{html.escape(s['note'])}</p>")
         if s["figure"]:

@@ -210,6 +210,8 @@ def test_cold_export_runs_in_a_child_so_torch_never_loads_here(tmp_path):
     assert len(said) == 1 and str(tmp_path / "onnx") in said[0]
     again = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600,
                            env=dict(os.environ, HF_HUB_OFFLINE="1", FRAMING_CACHE=str(tmp_path)))
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.strip() == "(1, 384) False"
     assert "preparing the model" not in again.stderr  # the cached export says nothing
 
 

@@ -110,4 +110,5 @@ def test_the_trust_box_of_notebook_01_quotes_the_readme_s_figures():
     figures = re.findall(r"\d\.\d\d", box)
     assert len(figures) >= 5
     readme = (root / "README.md").read_text(encoding="utf-8")
-    assert [f for f in figures if f not in readme] == []
+    measured = readme.split("## How accurate is it")[1].split("\n## ")[0]
+    assert [f for f in figures if f not in measured] == []
