@@ -104,7 +104,15 @@ def plot_frame_map(data: pd.DataFrame, *, x: str = "x", y: str = "y", hue: str =
     _need(data, [x, y, hue], "plot_frame_map data")
     ax = _axes(ax)
     order = _frame_order(data[hue], hue_order, data)
-    palette = palette or frame_palette(order)
+    if palette is None:
+        hint = set((getattr(data, "attrs", None) or {}).get("frames", ())) | set(_KNOWN_ORDER)
+        if hue == "frame" or any(v in hint for v in order):
+            palette = frame_palette(order)
+        else:  # clusters, outlets: colours the frames do not use (no red and blue that read as frames)
+            rest = [v for v in order if v != "none"]
+            palette = {v: _PALETTE[(i + 3) % len(_PALETTE)] for i, v in enumerate(rest)}
+            if "none" in order:
+                palette["none"] = _NONE_COLOUR
     if style is not None and style not in data.columns and style != "article_id":
         raise FramingError(f"plot_frame_map: style column {style!r} not in data; columns: "
                            + ", ".join(map(str, data.columns)) + " (or style=None for no marker per value)")
@@ -264,8 +272,8 @@ def plot_frame_shares(data: pd.DataFrame, *, x: str = "share", y: str = "article
     ax.invert_yaxis()
     ax.set_xlabel("share of sentences (95% interval)")
     ax.set_xlim(0, 1)
-    # above the axes, in one row: inside, a long bar and its whisker ran under it (audit18 B6)
-    ax.legend(fontsize=8, frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=max(len(order), 1))
+    # beside the axes: inside, a long bar and its whisker ran under it (audit18 B6); above, a title ran over it
+    ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
     return ax
 
 
@@ -395,10 +403,10 @@ def plot_narrative_arc(data: pd.DataFrame, *, x: str = "position", y: str = "lea
         if bands and {"ci_low", "ci_high"} <= set(grp.columns):
             ax.fill_between(grp[x], grp["ci_low"], grp["ci_high"], color=colour, alpha=0.15, lw=0)
         gap = grp[grp[y].isna()]
-        if len(gap):  # a bin without a framed sentence: a hollow mark on the axis, not a silent end of the line
-            empty = True
-            ax.scatter(gap[x], np.zeros(len(gap)), marker="o", s=28, facecolors="none", edgecolors=colour, lw=1,
-                       zorder=3)
+        if len(gap):  # a bin without a framed sentence: a hollow mark at the foot of the axes (not at lean 0,
+            empty = True  # which would read as balanced), not a silent end of the line
+            ax.scatter(gap[x], np.full(len(gap), 0.03), marker="o", s=28, facecolors="none", edgecolors=colour,
+                       lw=1, zorder=3, transform=ax.get_xaxis_transform(), clip_on=False)
     ax.axhline(0, color="#888", lw=0.8, ls="--")
     ax.set_xlabel("position in article")
     frames = [f for f in (data.attrs.get("frames") or ()) if isinstance(f, str)]
@@ -407,7 +415,8 @@ def plot_narrative_arc(data: pd.DataFrame, *, x: str = "position", y: str = "lea
     if empty:
         from matplotlib.lines import Line2D
 
-        handles.append(Line2D([], [], ls="", marker="o", mfc="none", mec="#555", label="no framed sentence in the bin"))
+        handles.append(Line2D([], [], ls="", marker="o", mfc="none", mec="#555",
+                              label="no framed sentence in the bin (at the foot)"))
     if len(groups) > _MAX_ARC_LEGEND:  # a legend this long hides the axes and tells no line apart
         import warnings
 

@@ -538,7 +538,8 @@ def _arc_figure(run, arc: pd.DataFrame, labels: dict, n_arts: int):
         f = list(arc.attrs.get("frames") or ())
         fig.supylabel(f"lean (+1 {f[0]}, −1 {f[1]})" if len(f) >= 2 else "lean", fontsize=9)
         return fig, ("One panel per article; the bands are 95% intervals, and a bin with one or two framed "
-                     "sentences has a band from about −1 to +1: its swing says little.")
+                     "sentences has a band from about −1 to +1: its swing says little. A hollow mark at the foot "
+                     "of a panel is a bin without a framed sentence.")
     src = _sources(run.articles)
     outlets = sorted(set(src.values()))
     if 2 <= len(outlets) <= 8:

@@ -482,6 +482,12 @@ def test_a_map_coloured_by_cluster_has_no_legend_entries_for_frames():
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert not {"western_threat", "russian_defensive"} & set(labels)
     assert {"cluster 0", "cluster 1", "cluster 2"} <= set(labels)
+    # and the clusters do not take the frames' red and blue (review18)
+    from framing.plot import frame_palette
+
+    frame_colours = set(frame_palette(["western_threat", "russian_defensive"]).values())
+    used = {tuple(np.round(c.get_facecolor()[0][:3], 3)) for c in ax.collections if len(c.get_offsets())}
+    assert not used & {tuple(np.round(matplotlib.colors.to_rgb(c), 3)) for c in frame_colours}
     plt.close("all")
 
 
@@ -527,9 +533,11 @@ def test_the_arc_says_which_way_the_lean_points_and_marks_bins_without_a_framed_
     ax = plot_narrative_arc(arc)
     assert ax.get_ylabel() == "lean (+1 western_threat, −1 russian_defensive)"
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert "no framed sentence in the bin" in labels
+    assert "no framed sentence in the bin (at the foot)" in labels
     from matplotlib.collections import PathCollection
 
     hollow = [c for c in ax.collections if isinstance(c, PathCollection)]
     assert len(hollow) == 1 and abs(hollow[0].get_offsets()[0][0] - 0.9) < 1e-9
+    # at the foot of the axes (axes coordinates), not at lean 0, which would read as a balanced bin
+    assert hollow[0].get_offset_transform() == ax.get_xaxis_transform() and hollow[0].get_offsets()[0][1] < 0.1
     plt.close("all")
