@@ -362,13 +362,23 @@ def prepare(model_dir, variant: str = "int8", *, root, before_export=None) -> tu
     spec = inspect_model(model_dir)
     folder = Path(root) / "onnx" / _key(model_dir, spec)
     path, meta_path = folder / f"model-{variant}.onnx", folder / f"meta-{variant}.json"
-    if path.is_file() and meta_path.is_file():
-        meta = _read_json(meta_path)
-        if meta.get("recipe") == RECIPE:
-            if not meta.get("ok", False):
-                raise OnnxUnsupported(meta.get("reason", "failed its export check"))
-            return path, meta
+
+    def cached():
+        if path.is_file() and meta_path.is_file():
+            meta = _read_json(meta_path)
+            if meta.get("recipe") == RECIPE:
+                if not meta.get("ok", False):
+                    raise OnnxUnsupported(meta.get("reason", "failed its export check"))
+                return path, meta
+        return None
+
+    done = cached()
+    if done is not None:
+        return done
     with _export_lock:
+        done = cached()  # another thread exported it while this one waited
+        if done is not None:
+            return done
         if before_export is not None:
             before_export(model_dir)
         import sys

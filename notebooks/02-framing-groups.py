@@ -168,7 +168,9 @@ scored[scored["frame"] == "none"][["article_id", "text", *run.frame_ids, "none_r
 # this cluster and rare in the others), its most central sentence, its **stability** (how well it
 # survives refitting on subsamples with other seeds: near 1 is a real group, near 0 an artefact of
 # one seed) and, because the sentences carry a `frame` column, its **dominant frame**. It uses the
-# report's seed (`framing.report.RANDOM_STATE`), so it finds the report's groups.
+# report's seed (`framing.report.RANDOM_STATE`), so it finds the report's groups. (The report also
+# leaves out sentences repeated word for word in three or more articles, such as adverts, with
+# `framing.events.boilerplate_sentences`; the two seeds have none.)
 
 # %%
 clusters = SentenceClusters(random_state=RANDOM_STATE).fit(scored, embeddings=run.embeddings)

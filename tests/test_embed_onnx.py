@@ -225,3 +225,36 @@ def test_int8_vectors_do_not_depend_on_the_number_of_workers(seed_texts):
     np.testing.assert_array_equal(e.encode(seed_texts), v)
     e._onnx.workers = 3
     np.testing.assert_array_equal(e.encode(seed_texts), v)
+
+
+def test_threads_that_wait_for_an_export_use_it_instead_of_exporting_again(tmp_path, monkeypatch, capsys):
+    """review18: the cache was checked only before the lock, so a second thread exported (and announced) again."""
+    import json
+    import threading
+    import time
+
+    from framing import _onnx
+
+    calls = []
+
+    def fake_build(model_dir, spec, folder, variant):
+        calls.append(variant)
+        time.sleep(0.3)  # the other thread is waiting on the lock meanwhile
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"model-{variant}.onnx").write_bytes(b"x")
+        meta = {"recipe": _onnx.RECIPE, "ok": True}
+        (folder / f"meta-{variant}.json").write_text(json.dumps(meta))
+        return folder / f"model-{variant}.onnx", meta
+
+    monkeypatch.setattr(_onnx, "inspect_model", lambda d: {"kind": "fake"})
+    monkeypatch.setattr(_onnx, "_key", lambda d, spec: "k")
+    monkeypatch.setattr(_onnx, "_build_isolated", fake_build)
+    out = []
+    threads = [threading.Thread(target=lambda: out.append(_onnx.prepare(tmp_path, "int8", root=tmp_path)))
+               for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert calls == ["int8"] and len(out) == 2 and out[0][0] == out[1][0]
+    assert capsys.readouterr().err.count("preparing the model") == 1
