@@ -521,6 +521,8 @@ def test_report_event_threshold_cuts_stories_apart_and_is_recorded(tmp_path, mon
     default = (tmp_path / "default" / "report.html").read_text(encoding="utf-8")
     tight = (tmp_path / "tight" / "report.html").read_text(encoding="utf-8")
     assert "Pairs of articles in the same story" in default
+    same = default.split("<h2>Same events, side by side</h2>")[1].split("<h2>")[0]
+    assert "How far to trust the stories" in same  # what the grouping benchmark measured, where users read
     assert "No two articles share a story" in tight
     m = json.loads((tmp_path / "tight" / "manifest.json").read_text())
     assert m["parameters"]["event_threshold"] == 0.0001
@@ -645,12 +647,12 @@ def test_the_report_says_how_far_to_trust_it_with_the_readme_s_figures(tmp_path,
 
     from framing.codebook import load_codebook
     from framing.embed import DEFAULT_MODEL
-    from framing.report import TRUST_NOTE, _trust_note, build_report
+    from framing.report import EVENTS_TRUST_NOTE, TRUST_NOTE, _trust_note, build_report
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     measured = readme.split("## How accurate is it")[1].split("\n## ")[0]
-    figures = re.findall(r"\d\.\d\d", TRUST_NOTE)
-    assert len(figures) >= 4
+    figures = re.findall(r"\d\.\d\d", TRUST_NOTE + EVENTS_TRUST_NOTE)
+    assert len(figures) >= 7
     assert [f for f in figures if f not in measured] == []  # the note quotes what the benchmarks measured
     bundled = load_codebook(None)
     ok = {"embedder": {"model": DEFAULT_MODEL + "@abc"}, "parameters": {"method": "stance"}}
