@@ -182,7 +182,7 @@ print(f"lean difference {r['diff']:+.2f}, 95% interval [{r['ci_low']:.2f}, {r['c
 # article's first sentence (0) to its last (1), in five bins of relative position. The bands are
 # 95% intervals; a bin with one or two framed sentences has a band from about −1 to +1, and its
 # swing says little (the report gives the same caveat). A bin with no framed sentence has no lean
-# (`NaN` in the table below; a hollow mark in the figure).
+# (`NaN` in the table below; a hollow mark at the foot of the figure).
 
 # %%
 arc = narrative_arc(run.sentences, bins=5)
