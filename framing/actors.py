@@ -789,6 +789,7 @@ def speakers(sentences, codebook=None, *, carry: int = 3) -> pd.DataFrame:
         return person[(art[j], sp)]
 
     unresolved = set()  # attributed to "he" or "she" we cannot name: no quote is carried to or past them
+    gender_of: dict = {}
     for i in range(n):
         if i in found:
             continue
@@ -799,7 +800,10 @@ def speakers(sentences, codebook=None, *, carry: int = 3) -> pd.DataFrame:
         j = i - 1
         while i - j <= carry and j >= 0 and art[j] == art[i] and adjacent(j, j + 1):
             if j in found:
-                g = _gender(found[j][0], texts_of[art[j]])  # "she said" after "Sergei Lavrov said": not Lavrov
+                key = (art[j], found[j][0])
+                if key not in gender_of:  # once per speaker and article: a surname is looked up in its text
+                    gender_of[key] = _gender(found[j][0], texts_of[art[j]])
+                g = gender_of[key]  # "she said" after "Sergei Lavrov said": not Lavrov
                 if is_person(j) and g in (None, "f" if re.search(r"\bshe\b", cue, re.I) else "m") and not any(
                         _other_name(texts[k], found[j][0]) for k in range(j + 1, i + 1)):
                     found[i] = (found[j][0], "direct" if quote[i] else "reported", f"({cue}: {found[j][0]})")
