@@ -1379,8 +1379,8 @@ TRUST_NOTE_OWN = (
 EVENTS_TRUST_NOTE = (
     " How far to trust the stories: on AllSides story roundups, the grouping matches the editors' stories "
     "with an adjusted Rand index of 0.95 in collections of about 60 articles and 0.81 for about 740 articles "
-    "at once; when most articles have no partner story, most groups of several articles still mix stories "
-    "(0.65). Check a story before comparing within it.")
+    "at once; when most articles have no partner story, it falls to 0.65 and most groups of several articles "
+    "mix stories. Check a story before comparing within it.")
 
 
 def _trust_note(run, manifest: dict) -> str:
