@@ -501,14 +501,9 @@ def compare_articles(scored: pd.DataFrame, a, b, *, by: str = "article_id", posi
         if interval == "bootstrap":
             d = _boot_lean(fa, positive, negative, n_boot, rng) - _boot_lean(fb, positive, negative, n_boot, rng)
             ci = (float(np.quantile(d, alpha)), float(np.quantile(d, 1 - alpha)))
-        else:  # Newcombe (1998), method 10, on the positive shares; the lean difference is twice theirs
-            ka, kb = int((fa == positive).sum()), int((fb == positive).sum())
-            pa, pb = ka / len(fa), kb / len(fb)
-            la_lo, la_hi = wilson_interval(ka, len(fa), confidence)
-            lb_lo, lb_hi = wilson_interval(kb, len(fb), confidence)
-            lo = (pa - pb) - np.sqrt((pa - la_lo) ** 2 + (lb_hi - pb) ** 2)
-            hi = (pa - pb) + np.sqrt((la_hi - pa) ** 2 + (pb - lb_lo) ** 2)
-            ci = (float(2 * lo), float(2 * hi))
+        else:
+            ci = _newcombe_lean_diff(int((fa == positive).sum()), len(fa), int((fb == positive).sum()), len(fb),
+                                     confidence)
         pooled = (np.concatenate([fa, fb]) == positive).astype(float)
         na = len(fa)
         perm = np.argsort(rng.random((n_perm, len(pooled))), axis=1)
@@ -519,6 +514,17 @@ def compare_articles(scored: pd.DataFrame, a, b, *, by: str = "article_id", posi
         p_value = float((np.count_nonzero(np.abs(null) >= abs(diff) - 1e-12) + 1) / (n_perm + 1))
     return pd.DataFrame([{"a": a, "b": b, "n_a": len(fa), "n_b": len(fb), "lean_a": la, "lean_b": lb,
                           "diff": diff, "ci_low": ci[0], "ci_high": ci[1], "p_value": p_value}])
+
+
+def _newcombe_lean_diff(ka: int, na: int, kb: int, nb: int, confidence: float) -> tuple[float, float]:
+    """Newcombe's (1998, method 10) interval of the difference of two leans, from ``ka`` of ``na`` and ``kb`` of
+    ``nb`` framed sentences in the positive frame (the lean difference is twice the share difference)."""
+    pa, pb = ka / na, kb / nb
+    la_lo, la_hi = wilson_interval(ka, na, confidence)
+    lb_lo, lb_hi = wilson_interval(kb, nb, confidence)
+    lo = (pa - pb) - np.sqrt((pa - la_lo) ** 2 + (lb_hi - pb) ** 2)
+    hi = (pa - pb) + np.sqrt((la_hi - pa) ** 2 + (pb - lb_lo) ** 2)
+    return float(2 * lo), float(2 * hi)
 
 
 def _cluster_counts(table: pd.DataFrame, cluster: str, positive: str, negative: str):
@@ -563,8 +569,11 @@ def _compare_clustered(scored, a, b, by, cluster, positive, negative, n_perm, n_
     if ma.sum() and mb.sum():
         d = _boot_cluster_lean(pa, ma, n_boot, rng) - _boot_cluster_lean(pb, mb, n_boot, rng)
         d = d[np.isfinite(d)]
+        # never narrower than Newcombe's on the pooled sentences: resampled articles cannot vary when a side's
+        # framed sentences all sit in one article or one frame, and "[1, 1]" from two sentences is no certainty
+        ci = _newcombe_lean_diff(int(pa.sum()), int(ma.sum()), int(pb.sum()), int(mb.sum()), confidence)
         if len(d):
-            ci = (float(np.quantile(d, alpha)), float(np.quantile(d, 1 - alpha)))
+            ci = (min(ci[0], float(np.quantile(d, alpha))), max(ci[1], float(np.quantile(d, 1 - alpha))))
         P, M, k = np.concatenate([pa, pb]), np.concatenate([ma, mb]), len(pa)
         n = len(P)
         if math.comb(n, k) <= n_perm:  # every re-assignment of the articles: an exact test

@@ -362,19 +362,30 @@ def outlet_table(run: FramingRun) -> pd.DataFrame:
         tot = counts.sum(axis=1).to_numpy(float)
         for fid in run.frame_ids + ["none"]:
             k = counts[fid].to_numpy(float) if fid in counts.columns else np.zeros(len(tot))
-            # the pooled share of resampled articles, through the lean's resampler: lean = 2 share - 1
+            # the pooled share of resampled articles, through the lean's resampler: lean = 2 share - 1; never
+            # narrower than the Wilson interval of the pooled sentences (resampled articles cannot vary when all
+            # the sentences that count sit in one article or one frame: "−1 [−1, −1]" from two sentences)
             boot = (_boot_cluster_lean(k, tot, N_PERM, np.random.default_rng(RANDOM_STATE)) + 1) / 2
-            base.loc[i, [f"share_{fid}_low", f"share_{fid}_high"]] = np.quantile(boot, [0.025, 0.975]).round(4)
+            cols = [f"share_{fid}_low", f"share_{fid}_high"]
+            base.loc[i, cols] = _union(base.loc[i, cols], np.quantile(boot, [0.025, 0.975])).round(4)
         if two:
             p, m = _cluster_counts(g, "article_id", run.frame_ids[0], run.frame_ids[1])
             if m.sum():
                 boot = _boot_cluster_lean(p, m, N_PERM, np.random.default_rng(RANDOM_STATE))
-                base.loc[i, ["lean_low", "lean_high"]] = np.quantile(boot[np.isfinite(boot)], [0.025, 0.975])
+                cols = ["lean_low", "lean_high"]
+                base.loc[i, cols] = _union(base.loc[i, cols], np.quantile(boot[np.isfinite(boot)], [0.025, 0.975]))
         unit.append("articles")
     base["interval_unit"] = unit
     if two:
         base[["lean", "lean_low", "lean_high"]] = base[["lean", "lean_low", "lean_high"]].round(4)
     return base
+
+
+def _union(wilson, boot) -> np.ndarray:
+    """The smallest interval holding both (a missing Wilson bound leaves the bootstrap's)."""
+    w = np.asarray(wilson, dtype=float)
+    b = np.asarray(boot, dtype=float)
+    return np.array([np.nanmin([w[0], b[0]]), np.nanmax([w[1], b[1]])])
 
 
 def _versions() -> dict:
@@ -900,7 +911,9 @@ def _outlet_block(run: FramingRun, outlets: pd.DataFrame):
         f"The sentences of each outlet's articles pooled (the source column; {len(outlets)} outlets, written to "
         f"outlets.csv): shares and lean (+1 all {first.label}, −1 all {second.label}) with 95% intervals in "
         "brackets. The intervals resample each outlet's articles, since the sentences of one article are not "
-        "independent draws (for an outlet with a single article they are Wilson intervals over its sentences, "
+        "independent draws, and are never narrower than the Wilson interval of its pooled sentences (resampled "
+        "articles cannot vary when its framed sentences sit in one article) (for an outlet with a single "
+        "article they are Wilson intervals over its sentences, "
         "too narrow for the outlet; outlets.csv says which in interval_unit). An outlet that covered other "
         "stories is measured on other material.",
         "outlet_shares.png", show)
@@ -1025,7 +1038,8 @@ def _compare_block(run: FramingRun, stories: dict | None = None):
             + " (the source column), each outlet's "
             f"framed sentences pooled over its articles. {lean_note} diff = lean_a − lean_b. The sentences of "
             "one article are not independent, so here the article is the unit (k_a, k_b articles): the 95% "
-            "interval resamples articles within each outlet (too narrow when a side has one article), and "
+            "interval resamples articles within each outlet and is never narrower than Newcombe's interval on "
+            "the pooled sentences (still too narrow when a side has one article), and "
             f"p_value re-assigns whole articles between the two outlets (every way when there are at most "
             f"{N_PERM}, so it cannot be smaller than the share of re-assignments as extreme as the one observed); "
             "p_holm as above. An outlet that covered other stories than another is compared on other "

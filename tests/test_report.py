@@ -139,22 +139,21 @@ def test_outlet_table_pools_each_outlets_sentences(outlet_run):
     herald.attrs = dict(outlet_run.sentences.attrs)
     expected = frame_lean(herald, by="source")["lean"].iloc[0]
     assert t.loc["Herald", "lean"] == pytest.approx(expected, abs=1e-4, nan_ok=True)
-    # its interval resamples the outlet's articles: a mix of k1 and s1 lies between their own leans
+    # its interval resamples the outlet's articles, and is never narrower than the Wilson interval of the
+    # outlet's pooled sentences (audit18b: "-1 [-1, -1]" from two sentences in one article)
     n_art = dict(zip(t.index, t["n_articles"]))
     assert all(t.loc[o, "interval_unit"] == ("articles" if n_art[o] > 1 else "sentences (one article)")
                for o in t.index)
-    own = frame_lean(outlet_run.sentences, by="article_id").set_index("article_id")["lean"]
-    if t.loc["Herald", "interval_unit"] == "articles":
-        finite = own[["k1", "s1"]].dropna()  # an article with no framed sentence adds none to a resample
-        lo, hi = finite.min(), finite.max()
-        assert lo - 1e-4 <= t.loc["Herald", "lean_low"] <= t.loc["Herald", "lean_high"] <= hi + 1e-4
-    # so do its share intervals: a resample of k1 and s1 lies between their own shares
-    if t.loc["Herald", "interval_unit"] == "articles":
-        per = outlet_run.sentences[outlet_run.sentences["article_id"].isin(["k1", "s1"])]
-        for fid in outlet_run.frame_ids + ["none"]:
-            own_share = per["frame"].eq(fid).groupby(per["article_id"]).mean()
-            assert (own_share.min() - 1e-4 <= t.loc["Herald", f"share_{fid}_low"]
-                    <= t.loc["Herald", f"share_{fid}_high"] <= own_share.max() + 1e-4), fid
+    pooled = frame_lean(herald, by="source", interval="wilson").iloc[0]
+    assert t.loc["Herald", "lean_low"] <= pooled["ci_low"] + 1e-4 and t.loc["Herald", "lean_high"] >= pooled["ci_high"] - 1e-4
+    assert t.loc["Herald", "lean_low"] <= t.loc["Herald", "lean"] <= t.loc["Herald", "lean_high"]
+    from framing.frames import frame_shares
+
+    wil = frame_shares(herald, by="source", frames=outlet_run.frame_ids + ["none"], interval="wilson")
+    for fid in outlet_run.frame_ids + ["none"]:
+        w = wil[wil["frame"] == fid].iloc[0]
+        assert t.loc["Herald", f"share_{fid}_low"] <= w["ci_low"] + 1e-4, fid
+        assert t.loc["Herald", f"share_{fid}_high"] >= w["ci_high"] - 1e-4, fid
     # an outlet's interval does not depend on the other outlets (articles that disagree, so it has a width)
     from dataclasses import replace
 
@@ -681,3 +680,32 @@ def test_the_manifest_s_step_parameters_have_no_private_switches():
     steps = _step_parameters()
     assert steps["alignment"] and "threshold" in steps["alignment"]
     assert not [k for step in steps.values() for k in step if str(k).startswith("_")]
+
+
+def test_an_outlet_with_two_framed_sentences_in_one_article_gets_no_zero_width_interval(outlet_run):
+    """audit18b B1: 21 of 50 outlets showed "-1 [-1, -1]": resampled articles cannot vary when the framed
+    sentences all sit in one article; the interval is at least the Wilson interval of the pooled sentences."""
+    from dataclasses import replace
+
+    from framing.frames import compare_articles
+    from framing.report import outlet_table
+
+    src = dict(zip(outlet_run.articles["article_id"], outlet_run.articles["source"]))
+    first = outlet_run.frame_ids[0]
+    sents = outlet_run.sentences.copy()
+    sents["frame"] = "none"
+    sents.attrs = dict(outlet_run.sentences.attrs)
+    outlets = sorted({o for o in src.values() if list(src.values()).count(o) >= 2})
+    assert len(outlets) >= 2
+    for o in outlets[:2]:  # two sentences of one article of each of two outlets, all in the first frame
+        art = sorted(a for a, s in src.items() if s == o)[0]
+        idx = sents.index[sents["article_id"] == art][:2]
+        sents.loc[idx, "frame"] = first
+    t = outlet_table(replace(outlet_run, sentences=sents)).set_index("source")
+    for o in outlets[:2]:
+        assert t.loc[o, "lean"] == 1 and t.loc[o, "lean_low"] < 0.5 and t.loc[o, "lean_high"] == 1
+        assert t.loc[o, f"share_{first}_high"] > t.loc[o, f"share_{first}_low"]
+    # and comparing the two outlets article-wise gives an interval, not "[0, 0]"
+    per = sents.assign(source=sents["article_id"].map(src))
+    c = compare_articles(per, outlets[0], outlets[1], by="source", cluster="article_id").iloc[0]
+    assert c["diff"] == 0 and c["ci_low"] < -0.5 and c["ci_high"] > 0.5
