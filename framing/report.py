@@ -1238,8 +1238,11 @@ def _events_block(run: FramingRun, threshold: float | None = None):
     labels = article_labels(run.articles)
     shared = summary[summary["n_articles"] > 1].rename(columns=labels)
     n_stories = groups["event_id"].nunique()
-    no_dates = ("" if _has(run.articles, "date") else
-                " No article has a date: stories on one topic a few days apart may be merged into one (dates "
+    n_undated = int(run.articles["date"].isna().sum()) if "date" in run.articles.columns else len(run.articles)
+    undated = ("No article has a date" if n_undated == len(run.articles) else
+               f"{n_undated} of the {len(run.articles)} articles have no date")
+    no_dates = ("" if n_undated == 0 else
+                f" {undated}: stories on one topic a few days apart may be merged into one (dates "
                 "help keep them apart: read the articles from a CSV or JSONL file with a date column, or give each "
                 "text file a front-matter block with a 'date: 2026-06-05' line; see the README). Articles that "
                 "are merely on one topic may be merged too: check a story whose `similarity` in `framing events` "

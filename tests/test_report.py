@@ -709,3 +709,16 @@ def test_an_outlet_with_two_framed_sentences_in_one_article_gets_no_zero_width_i
     per = sents.assign(source=sents["article_id"].map(src))
     c = compare_articles(per, outlets[0], outlets[1], by="source", cluster="article_id").iloc[0]
     assert c["diff"] == 0 and c["ci_low"] < -0.5 and c["ci_high"] > 0.5
+
+
+@pytest.mark.slow
+def test_the_dates_note_counts_the_articles_without_a_date(tmp_path, fake_everywhere):
+    """audit18b B5: the note that stories on one topic may merge without dates was left out whenever any
+    article had a date, though 423 of 628 had none."""
+    from framing.report import build_report
+
+    arts = _outlet_articles()
+    arts.loc[arts.index[:3], "date"] = None
+    page = build_report(arts, tmp_path / "rep", cache=False)["html"].read_text(encoding="utf-8")
+    same = page.split("<h2>Same events, side by side</h2>")[1].split("<h2>")[0]
+    assert f"3 of the {len(arts)} articles have no date" in same
