@@ -750,6 +750,8 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
     for name, data in figures.items():
         atomic_write_bytes(figdir / name, data)
     _write_csv(run.sentences, out / "sentences.csv")
+    if stories:  # which story each article is in: the stories the comparisons and "Same events" speak of
+        arts = arts.assign(story=[stories.get(str(a)) for a in arts["article_id"]]).astype({"story": "Int64"})
     _write_csv(arts, out / "articles.csv")
     if outlets is not None:
         _write_csv(outlets, out / "outlets.csv")

@@ -281,6 +281,8 @@ def test_report_has_an_outlet_view_and_reruns_to_the_same_tables(tmp_path, monke
     assert "Frame shares per outlet" in page and "Do the outlets differ?" in page
     assert "<td>k1 · Herald</td>" in page and (one / "figures" / "outlet_shares.png").is_file()
     assert "No article has a date" not in page
+    # articles.csv says which story each article is in (audit18b B7), and those are the stories compared
+    assert arts["story"].notna().all() and arts["story"].nunique() < len(arts)
     # the article pairs tested are pairs within one story: never a Kharkiv article against a sanctions one
     import re
 
@@ -288,6 +290,8 @@ def test_report_has_an_outlet_view_and_reruns_to_the_same_tables(tmp_path, monke
     assert "Pairs of articles in the same story" in section
     pairs = [re.findall(r"<td>([ks]\d) · ", row) for row in re.findall(r"<tr>(.*?)</tr>", section, re.S)[1:]]
     assert pairs and all(len(p) == 2 and p[0][0] == p[1][0] for p in pairs), pairs
+    story = dict(zip(arts["article_id"], arts["story"]))
+    assert all(story[a] == story[b] for a, b in pairs)  # articles.csv names the stories compared
     m = json.loads((one / "manifest.json").read_text())
     assert m["input"]["paths"] == ["corpus.jsonl"]
     assert m["command"] == ["framing", "report", "corpus.jsonl", "--out", "rep", "--no-cache"]
