@@ -956,7 +956,9 @@ def _comparisons(run: FramingRun, stories: dict | None = None) -> dict:
                  for i, a in enumerate(members[st]) for b in members[st][i + 1:]]
     else:
         pairs = [(None, a, b) for i, a in enumerate(ids) for b in ids[i + 1:]]
-    shown = pairs[:MAX_PAIRS]
+    two = run.frame_ids[:2]
+    framed = run.sentences[run.sentences["frame"].isin(two)].groupby("article_id").size()
+    shown = _testable(pairs, lambda p: (framed.get(p[1], 0), framed.get(p[2], 0)))
 
     def test(scored, a, b, by="article_id"):
         return compare_articles(scored, a, b, by=by, n_perm=N_PERM, random_state=RANDOM_STATE)
@@ -966,13 +968,18 @@ def _comparisons(run: FramingRun, stories: dict | None = None) -> dict:
             else pd.DataFrame(columns=cols))
     outlets = sorted(set(_sources(run.articles).values()))
     outs = pd.DataFrame(columns=cols)
+    n_outlet_pairs = 0
     if len(outlets) >= 2:
         sents = _outlet_sentences(run)
         # the article is the unit: an outlet with four articles is four observations, not eighty sentences
-        outlet_pairs = [(a, b) for i, a in enumerate(outlets) for b in outlets[i + 1:]][:MAX_PAIRS]
-        outs = pd.concat([compare_articles(sents, a, b, by="source", cluster="article_id", n_perm=N_PERM,
-                                           n_boot=N_PERM, random_state=RANDOM_STATE)
-                          for a, b in outlet_pairs], ignore_index=True)
+        per_outlet = sents[sents["frame"].isin(two)].groupby("source").size()
+        outlet_pairs = _testable([(a, b) for i, a in enumerate(outlets) for b in outlets[i + 1:]],
+                                 lambda p: (per_outlet.get(p[0], 0), per_outlet.get(p[1], 0)))
+        if outlet_pairs:
+            outs = pd.concat([compare_articles(sents, a, b, by="source", cluster="article_id", n_perm=N_PERM,
+                                               n_boot=N_PERM, random_state=RANDOM_STATE)
+                              for a, b in outlet_pairs], ignore_index=True)
+        n_outlet_pairs = len(outlets) * (len(outlets) - 1) // 2
     p_holm = _holm(np.concatenate([arts["p_value"].to_numpy(dtype=float), outs["p_value"].to_numpy(dtype=float)]))
     for df, p in ((arts, p_holm[:len(arts)]), (outs, p_holm[len(arts):])):
         df["p_holm"] = p
@@ -984,9 +991,22 @@ def _comparisons(run: FramingRun, stories: dict | None = None) -> dict:
                          if o else n) for n, o in zip(outs["note"], one)]
     if by_story:
         arts.insert(0, "story", [st for st, _, _ in shown])
-    return {"articles": arts, "outlets": outs, "n_pairs": len(pairs), "by_story": by_story,
+    return {"articles": arts, "outlets": outs, "n_pairs": len(pairs), "n_outlet_pairs": n_outlet_pairs,
+            "by_story": by_story,
             "n_stories": len(set(stories.values())) if stories else 1,
             "n_multi": sum(1 for k, m in members.items() if k is not None and len(m) > 1)}
+
+
+def _testable(pairs: list, counts) -> list:
+    """The pairs to test, in their order: all up to :data:`MAX_PAIRS`; past it, of those with a framed
+    sentence on both sides (``counts(pair)`` gives the two sides' framed sentences), the :data:`MAX_PAIRS`
+    with the most on their thinner side (the first pairs in order were often pairs nothing can compare)."""
+    if len(pairs) <= MAX_PAIRS:
+        return list(pairs)
+    ok = [(i, p, min(counts(p))) for i, p in enumerate(pairs)]
+    ok = [x for x in ok if x[2] > 0]
+    ok = sorted(sorted(ok, key=lambda x: (-x[2], x[0]))[:MAX_PAIRS])
+    return [p for _, p, _ in ok]
 
 
 def _compare_block(run: FramingRun, stories: dict | None = None):
@@ -1021,8 +1041,10 @@ def _compare_block(run: FramingRun, stories: dict | None = None):
         which = ("The one pair of articles." if n_pairs == 1 else f"All {n_pairs} pairs of articles"
                  + (" (the articles form one story)." if stories is not None else "."))
     if len(arts) < n_pairs:
-        which += (f" The first {len(arts)} of the {n_pairs} pairs are tested and shown (sentences.csv has "
-                  "everything to compare the others with framing.frames.compare_articles).")
+        which += (f" {len(arts)} of the {n_pairs} pairs are tested and shown: pairs with no framed sentence on "
+                  "a side cannot be compared" + (f", and of the others the {MAX_PAIRS} with the most framed "
+                                                 "sentences on their thinner side" if len(arts) == MAX_PAIRS else "")
+                  + " (sentences.csv has everything to compare the others with framing.frames.compare_articles).")
     sections = []
     if len(arts):
         t = arts.assign(a=arts["a"].map(labels), b=arts["b"].map(labels))
@@ -1036,7 +1058,10 @@ def _compare_block(run: FramingRun, stories: dict | None = None):
         sections.append(_section(
             "Do the outlets differ?",
             (f"Every pair of the {n_out} outlets" if len(outs) == n_out * (n_out - 1) // 2 else
-             f"The first {len(outs)} of the {n_out * (n_out - 1) // 2} pairs of the {n_out} outlets")
+             f"{len(outs)} of the {n_out * (n_out - 1) // 2} pairs of the {n_out} outlets (pairs with no framed "
+             "sentence on a side cannot be compared"
+             + (f"; of the others, the {MAX_PAIRS} with the most framed sentences on their thinner side"
+                if len(outs) == MAX_PAIRS else "") + ")")
             + " (the source column), each outlet's "
             f"framed sentences pooled over its articles. {lean_note} diff = lean_a − lean_b. The sentences of "
             "one article are not independent, so here the article is the unit (k_a, k_b articles): the 95% "

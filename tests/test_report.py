@@ -726,3 +726,21 @@ def test_the_dates_note_counts_the_articles_without_a_date(tmp_path, fake_everyw
     page = build_report(arts, tmp_path / "rep", cache=False)["html"].read_text(encoding="utf-8")
     same = page.split("<h2>Same events, side by side</h2>")[1].split("<h2>")[0]
     assert f"3 of the {len(arts)} articles have no date" in same
+
+
+def test_past_the_cap_the_pairs_tested_are_those_with_the_most_evidence():
+    """audit18b B3: the first 45 pairs in story (or alphabetical) order were tested, and at scale those were
+    pairs with no framed sentence on a side, while the comparable stories came later."""
+    from framing.report import MAX_PAIRS, _testable
+
+    few = [("x", i) for i in range(10)]
+    assert _testable(few, lambda p: (0, 0)) == few  # up to the cap: every pair, as before
+    n = MAX_PAIRS + 40
+    pairs = [("p", i) for i in range(n)]
+    evidence = {p: (0 if i < 50 else i % 7 + 1) for i, p in enumerate(pairs)}
+    picked = _testable(pairs, lambda p: (evidence[p], 9))
+    assert len(picked) == n - 50 and all(evidence[p] > 0 for p in picked)  # only pairs one can compare
+    evidence = {p: (i * 37) % 101 + 1 for i, p in enumerate(pairs)}
+    picked = _testable(pairs, lambda p: (evidence[p], 200))
+    assert len(picked) == MAX_PAIRS and picked == sorted(picked, key=pairs.index)  # shown in their order
+    assert min(evidence[p] for p in picked) >= max(evidence[p] for p in pairs if p not in picked)
