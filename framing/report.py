@@ -1249,6 +1249,30 @@ def _sentences_section(show: pd.DataFrame, frame_ids) -> dict:
             "figure": None, "table": table}
 
 
+_WIDE_EVENTS = 12  # up to this many articles, the shared events get a column per article
+_LONG_EVENTS_ROWS = 60  # past it, the shared events reported by the most articles
+
+
+def _shared_events_table(summary: pd.DataFrame, aligned: pd.DataFrame, groups: pd.DataFrame, labels: dict):
+    """The events several articles report: with a few articles, a column per article holding its sentences;
+    past :data:`_WIDE_EVENTS`, one row per event naming its story and articles (a column per article was a
+    642 x 632 table on a 628-article corpus), the :data:`_LONG_EVENTS_ROWS` reported by the most articles."""
+    shared = summary[summary["n_articles"] > 1]
+    n_arts = aligned["article_id"].nunique()
+    if n_arts <= _WIDE_EVENTS:
+        return shared.rename(columns=labels).drop(columns=["n_sentences"], errors="ignore")
+    story = dict(zip(groups["article_id"], groups["event_id"]))
+    keep = aligned[aligned["event_id"].isin(shared["event_id"])]
+    members = keep.groupby("event_id", sort=False)["article_id"].agg(lambda s: list(dict.fromkeys(s)))
+    long = shared[["event_id", "label", "keywords", "n_articles"]].copy()
+    long.insert(0, "story", [story.get(members[e][0]) for e in long["event_id"]])
+    long["articles"] = ["; ".join(str(labels.get(a, a)) for a in members[e]) for e in long["event_id"]]
+    if len(long) > _LONG_EVENTS_ROWS:
+        long = (long.assign(_i=range(len(long))).sort_values(["n_articles", "_i"], ascending=[False, True])
+                .head(_LONG_EVENTS_ROWS).sort_values("_i").drop(columns="_i"))
+    return long.reset_index(drop=True)
+
+
 def _events_block(run: FramingRun, threshold: float | None = None):
     """Group articles into stories, line up their sentences, and compare how each frames them."""
     from .events import align_events, event_article_table, event_summary, framing_diff, group_events
@@ -1274,6 +1298,13 @@ def _events_block(run: FramingRun, threshold: float | None = None):
                 "text file a front-matter block with a 'date: 2026-06-05' line; see the README). Articles that "
                 "are merely on one topic may be merged too: check a story whose `similarity` in `framing events` "
                 "is low (pairs below 0.225 never join by themselves; same-story pairs are mostly above 0.3).")
+    ev_table = _shared_events_table(summary, aligned, groups, labels)
+    ev_note = ""
+    if "articles" in ev_table.columns:
+        ev_note = (" The table gives each shared event's story (the story column of articles.csv) and the "
+                   "articles that report it"
+                   + (f"; it lists the {len(ev_table)} of the {len(shared)} reported by the most articles"
+                      if len(ev_table) < len(shared) else "") + ".")
     out.append(_section(
         "Same events, side by side",
         f"The {len(run.articles)} articles form {n_stories} "
@@ -1282,8 +1313,8 @@ def _events_block(run: FramingRun, threshold: float | None = None):
         "report the same event or claim are lined up into events (the event_id of the tables below): "
         f"{len(shared)} events are reported by several articles; {int((summary['n_articles'] == 1).sum())} "
         "events are reported by one article only (what the others leave out; the diff below shows, for one "
-        "pair of articles, every sentence left unpaired)." + no_dates + EVENTS_TRUST_NOTE,
-        None, shared.drop(columns=["n_sentences"], errors="ignore")))
+        "pair of articles, every sentence left unpaired)." + no_dates + EVENTS_TRUST_NOTE + ev_note,
+        None, ev_table))
     multi = table[table["event_id"].isin(shared["event_id"])]
     if not multi.empty:
         from .plot import heatmap_events

@@ -744,3 +744,33 @@ def test_past_the_cap_the_pairs_tested_are_those_with_the_most_evidence():
     picked = _testable(pairs, lambda p: (evidence[p], 200))
     assert len(picked) == MAX_PAIRS and picked == sorted(picked, key=pairs.index)  # shown in their order
     assert min(evidence[p] for p in picked) >= max(evidence[p] for p in pairs if p not in picked)
+
+
+def test_the_shared_events_table_has_a_row_per_event_not_a_column_per_article_past_a_dozen_articles():
+    """audit18b B2: on 628 articles the table was 642 x 632 (a column per article), 65% of the page, with no
+    story column."""
+    from framing.report import _LONG_EVENTS_ROWS, _WIDE_EVENTS, _shared_events_table
+
+    def tables(n_arts, n_events):
+        arts = [f"a{i}" for i in range(n_arts)]
+        rows = []
+        for e in range(n_events):  # event e: articles e % n_arts and (e + 1) % n_arts, and a third for even e
+            for a in {arts[e % n_arts], arts[(e + 1) % n_arts]} | ({arts[(e + 2) % n_arts]} if e % 2 == 0 else set()):
+                rows.append({"article_id": a, "sentence_id": e, "event_id": e, "label": f"L{e}", "keywords": "k",
+                             "n_articles": 3 if e % 2 == 0 else 2, "text": f"t{e}"})
+        aligned = pd.DataFrame(rows)
+        summary = aligned.groupby("event_id").agg(label=("label", "first"), keywords=("keywords", "first"),
+                                                  n_articles=("n_articles", "first"),
+                                                  n_sentences=("text", "size")).reset_index()
+        for a in arts:
+            summary[a] = ""
+        groups = pd.DataFrame({"article_id": arts, "event_id": [i // 3 for i in range(n_arts)]})
+        return summary, aligned, groups, {a: f"{a} · title" for a in arts}
+
+    small = _shared_events_table(*tables(_WIDE_EVENTS, 8))
+    assert "a0 · title" in small.columns  # a few articles: a column each, as before
+    big = _shared_events_table(*tables(40, 100))
+    assert len(big.columns) == 6 and list(big.columns[:2]) == ["story", "event_id"]
+    assert len(big) == _LONG_EVENTS_ROWS and (big["n_articles"] == 3).sum() == 50  # every widest one kept
+    row = big.iloc[0]
+    assert row["articles"].count(" · title") == row["n_articles"]
