@@ -897,8 +897,27 @@ def _outlet_block(run: FramingRun, outlets: pd.DataFrame):
     by_outlet = outlets.set_index("source")  # the whiskers are the table's intervals (by article)
     for end in ("low", "high"):
         shares[f"ci_{end}"] = [by_outlet.at[o, f"share_{f}_{end}"] for o, f in zip(shares["source"], shares["frame"])]
-    fig = _figure(7.5, 0.9 + 0.6 * len(outlets) * max(1, len(run.frame_ids)))
-    plot_frame_shares(shares, y="source", ax=fig.subplots(), hue_order=order, palette=frame_palette(order))
+    fig_note = ""
+    if len(outlets) > _MAX_SHARE_BARS and "lean" in outlets.columns:
+        # a bar triple per outlet made an 837 x 11,067 px figure for 83 outlets (audit18b): the leans, sorted
+        from .plot import plot_lean
+
+        dots = outlets.rename(columns={"lean_low": "ci_low", "lean_high": "ci_high"})
+        n_dots = int(dots["lean"].notna().sum())
+        fig = _figure(7.5, 1.0 + 0.16 * (min(n_dots, _MAX_LEAN_ROWS) + (n_dots > _MAX_LEAN_ROWS)))
+        plot_lean(dots, y="source", frames=run.frame_ids[:2], few=FEW_FRAMED, palette=frame_palette(order),
+                  max_rows=_MAX_LEAN_ROWS, ax=fig.subplots())
+        n_none = len(outlets) - n_dots
+        fig_note = (f" With {len(outlets)} outlets the figure shows each outlet's lean with its interval, sorted"
+                    + (f" (the {_MAX_LEAN_ROWS // 2} most positive and {_MAX_LEAN_ROWS - _MAX_LEAN_ROWS // 2} most "
+                       "negative)" if n_dots > _MAX_LEAN_ROWS else "")
+                    + f"; a hollow dot rests on fewer than {FEW_FRAMED} framed sentences"
+                    + (f"; {n_none} outlet{'s' if n_none != 1 else ''} with no framed sentence "
+                       f"{'are' if n_none != 1 else 'is'} left out" if n_none else "")
+                    + ". The table has every outlet's shares.")
+    else:
+        fig = _figure(7.5, 0.9 + 0.6 * len(outlets) * max(1, len(run.frame_ids)))
+        plot_frame_shares(shares, y="source", ax=fig.subplots(), hue_order=order, palette=frame_palette(order))
     show = outlets[["source", "n_articles", "n_sentences"]].copy()
     for fid in run.frame_ids + ["none"]:
         show[f"share_{fid}"] = [_interval_cell(v, lo, hi) for v, lo, hi in zip(
@@ -917,7 +936,7 @@ def _outlet_block(run: FramingRun, outlets: pd.DataFrame):
         "articles cannot vary when its framed sentences sit in one article) (for an outlet with a single "
         "article they are Wilson intervals over its sentences, "
         "too narrow for the outlet; outlets.csv says which in interval_unit). An outlet that covered other "
-        "stories is measured on other material.",
+        "stories is measured on other material." + fig_note,
         "outlet_shares.png", show)
     return [section], {"outlet_shares.png": _png(fig)}, {}
 

@@ -774,3 +774,23 @@ def test_the_shared_events_table_has_a_row_per_event_not_a_column_per_article_pa
     assert len(big) == _LONG_EVENTS_ROWS and (big["n_articles"] == 3).sum() == 50  # every widest one kept
     row = big.iloc[0]
     assert row["articles"].count(" · title") == row["n_articles"]
+
+
+def test_many_outlets_get_a_lean_dot_plot_not_a_page_long_bar_chart(tmp_path, monkeypatch, fake_embedder):
+    """audit18b B6: 83 outlets made an 837 x 11,067 px bar chart; past 20 outlets the figure is one dot per
+    outlet, as for articles."""
+    from PIL import Image
+
+    from framing.report import _outlet_block, outlet_table, run_pipeline
+
+    arts = pd.DataFrame({"article_id": [f"a{i}" for i in range(50)],
+                         "text": [_BODIES[i % 3] + f" Week {i}." for i in range(50)],
+                         "source": [f"Outlet {i // 2}" for i in range(50)]})
+    run = run_pipeline(arts, embedder=fake_embedder, cache=False)
+    t = outlet_table(run)
+    assert len(t) == 25
+    secs, figs, _ = _outlet_block(run, t)
+    (tmp_path / "o.png").write_bytes(figs["outlet_shares.png"])
+    w, h = Image.open(tmp_path / "o.png").size
+    assert h < 1500, (w, h)  # the bars would be 0.9 + 0.6 * 25 * 2 = 30.9 inches
+    assert "each outlet's lean with its interval, sorted" in secs[0]["note"]
