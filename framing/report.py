@@ -1362,8 +1362,9 @@ def _events_block(run: FramingRun, threshold: float | None = None):
     n_pairs = int(sum(len(g) * (len(g) - 1) // 2 for _, g in groups.groupby("event_id")))
     from .frames import frame_lean
 
-    leans = frame_lean(run.sentences, interval=INTERVAL).set_index("article_id")["lean"]
-    pair = _diff_pair(groups, aligned, run.articles, lean=leans.to_dict())
+    lean_table = frame_lean(run.sentences, interval=INTERVAL).set_index("article_id")
+    leans = lean_table["lean"]
+    pair = _diff_pair(groups, aligned, run.articles, lean=leans.to_dict(), framed=lean_table["n_framed"].to_dict())
     if pair is not None:
         a, b = pair
         diff = framing_diff(run.sentences, a, b, aligned=aligned, embeddings=run.embeddings,
@@ -1391,8 +1392,9 @@ def _events_block(run: FramingRun, threshold: float | None = None):
                + ("in one story that report at least one event in common" if both else
                   "in one story (none reports an event in common with another, so nothing below is aligned)")
                + (", from two different outlets" if cross else "")
-               + f", of articles clearly alike (similarity at least {DIFF_MIN_SIMILARITY} in framing events) when "
-                 "there are such, the pair whose leans differ most (the sharpest contrast; ties go to the pair with more "
+               + f", of articles clearly alike (similarity at least {DIFF_MIN_SIMILARITY} in framing events) "
+                 f"with at least {FEW_FRAMED} framed sentences each when there are such, the pair whose leans differ "
+                 "most (the sharpest contrast; ties go to the pair with more "
                f"events in common). Leans: {lean_of}. framing.events.framing_diff gives any other pair."
                if n_pairs > 1 else ""),
             "framing_diff.png", diff[cols].round(3)))
@@ -1405,13 +1407,17 @@ def _events_block(run: FramingRun, threshold: float | None = None):
 DIFF_MIN_SIMILARITY = 0.3
 
 
-def _diff_pair(groups: pd.DataFrame, aligned: pd.DataFrame, articles: pd.DataFrame, lean: dict | None = None):
+def _diff_pair(groups: pd.DataFrame, aligned: pd.DataFrame, articles: pd.DataFrame, lean: dict | None = None,
+               framed: dict | None = None):
     """The pair of articles of one story to show in the diff, or None.
 
     Preferred, in order: two articles clearly alike (each at least
     :data:`DIFF_MIN_SIMILARITY` similar to its story, the ``similarity``
     column of ``groups`` when it has one: a story of articles that merely
-    share a topic gives a diff of unrelated sentences), two different known outlets (a comparison across
+    share a topic gives a diff of unrelated sentences), two articles with at
+    least :data:`FEW_FRAMED` framed sentences each (``framed``:
+    ``article_id -> count``; a lean of ±1 from one sentence is no contrast),
+    two different known outlets (a comparison across
     sides, not an outlet with itself), at least one event both report (a
     diff with nothing aligned shows little), the largest difference of
     ``lean`` (``article_id -> lean``; an article without one comes last),
@@ -1443,7 +1449,8 @@ def _diff_pair(groups: pd.DataFrame, aligned: pd.DataFrame, articles: pd.DataFra
                     la, lb = lean.get(a, np.nan), lean.get(b, np.nan)
                     contrast = -1.0 if pd.isna(la) or pd.isna(lb) else round(abs(float(la) - float(lb)), 9)
                 solid = not (sim.get(a, 1.0) < DIFF_MIN_SIMILARITY or sim.get(b, 1.0) < DIFF_MIN_SIMILARITY)
-                key = (solid, other_outlet, together[(a, b)] > 0, contrast, together[(a, b)])
+                enough = framed is None or min(framed.get(a, 0), framed.get(b, 0)) >= FEW_FRAMED
+                key = (solid, enough, other_outlet, together[(a, b)] > 0, contrast, together[(a, b)])
                 if best_key is None or key > best_key:
                     best, best_key = (a, b), key
     return best

@@ -231,6 +231,11 @@ def test_diff_prefers_the_largest_lean_contrast_across_outlets():
     # two outlets still come before one outlet with itself, however different
     same = articles.assign(source=["X", "X", "X", "Y"])
     assert _diff_pair(groups, aligned, same, lean=lean) == ("a", "d")
+    # but enough framed sentences on both sides come first (audit18b B4: a +1 vs -1 from one and two sentences
+    # of two outlets won over the stories with real evidence)
+    framed = {"a": 12, "b": 9, "c": 1, "d": 2}
+    assert _diff_pair(groups, aligned, articles, lean=lean, framed=framed) == ("a", "b")
+    assert _diff_pair(groups, aligned, same, lean=lean, framed=framed) == ("a", "b")
 
 
 def test_manifest_records_the_inputs_as_given_the_command_and_the_time(tmp_path, monkeypatch, fake_embedder):
