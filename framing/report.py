@@ -1484,6 +1484,16 @@ EVENTS_TRUST_NOTE = (
     "mix stories. Check a story before comparing within it.")
 
 
+def _coverage_note(run) -> str:
+    """How much of the corpus the codebook speaks to: framed sentences, and articles with few or none."""
+    framed = run.sentences["frame"].ne("none")
+    per = framed.groupby(run.sentences["article_id"]).sum().reindex(run.articles["article_id"], fill_value=0)
+    n, none, few = len(per), int((per == 0).sum()), int(((per > 0) & (per < FEW_FRAMED)).sum())
+    return (f"{framed.mean():.0%} of the {len(framed)} sentences take a side in this codebook's frames; "
+            f"{none} of the {n} articles have no framed sentence (off its topic, or taking no side) and {few} "
+            f"have fewer than {FEW_FRAMED}: their shares and leans rest on little.")
+
+
 def _trust_note(run, manifest: dict) -> str:
     """:data:`TRUST_NOTE` when the run is what the benchmarks measured (the bundled codebook's content, the
     default model and scorer), else :data:`TRUST_NOTE_OWN` saying what differs."""
@@ -1519,6 +1529,7 @@ def _page(run: FramingRun, sections: list[dict], figures: dict, manifest: dict) 
                           for f in run.codebook.frames)
     parts.append(f"<ul>{frames_desc}</ul>")
     parts.append(f"<p class='trust'>{html.escape(_trust_note(run, manifest))}</p>")
+    parts.append(f"<p class='note'>{html.escape(_coverage_note(run))}</p>")
     for s in sections:
         parts.append(f"<h2>{html.escape(s['title'])}</h2><p class='note'>{html.escape(s['note'])}</p>")
         if s["figure"]:

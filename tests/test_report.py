@@ -799,3 +799,18 @@ def test_many_outlets_get_a_lean_dot_plot_not_a_page_long_bar_chart(tmp_path, mo
     w, h = Image.open(tmp_path / "o.png").size
     assert h < 1500, (w, h)  # the bars would be 0.9 + 0.6 * 25 * 2 = 30.9 inches
     assert "each outlet's lean with its interval, sorted" in secs[0]["note"]
+
+
+def test_the_page_says_how_much_of_the_corpus_the_codebook_speaks_to(tmp_path, fake_everywhere):
+    """audit18b J1: 84% of the AllSides articles had no framed sentence, and the report did not say so."""
+    from framing.report import build_report
+
+    off = "The city council approved a new budget for parks. Tickets for the concert sold out fast."
+    arts = pd.DataFrame({"article_id": ["a", "b", "c"], "text": [_BODIES[0], _BODIES[2], off]})
+    r = build_report(arts, tmp_path / "rep", cache=False, events=False)
+    head = r["html"].read_text(encoding="utf-8").split("<h2>")[0]
+    s = pd.read_csv(r["sentences"])
+    per = s.assign(f=s["frame"].ne("none")).groupby("article_id")["f"].sum()
+    assert f"{int((per == 0).sum())} of the 3 articles have no framed sentence" in head
+    assert f"{s['frame'].ne('none').mean():.0%} of the {len(s)} sentences take a side" in head
+    assert (per == 0).sum() >= 1  # the off-topic article
