@@ -301,11 +301,15 @@ def plot_lean(data: pd.DataFrame, *, x: str = "lean", y: str = "article_id", fra
     label_chars : int
         Characters of each row's label.
     max_rows : int or None
-        Past this many rows, draw only the ``max_rows // 2`` most positive
-        leans and the rest of ``max_rows`` most negative (among equal leans,
-        those resting on more framed sentences), sorted, with a row between
-        them saying how many are left out: the figure stays the same size
-        however many articles there are. None draws every row.
+        Past this many rows, draw only the ``max_rows // 2`` rows that lean
+        most clearly positive and the rest of ``max_rows`` most clearly
+        negative: ranked by the interval's inner bound (``ci_low`` for the
+        positive end, ``ci_high`` for the negative) when the table has the
+        intervals, so that a ±1 from one sentence does not crowd out a lean
+        resting on many; then by lean and framed sentences. They are drawn
+        sorted by lean, with a row between them saying how many are left
+        out: the figure stays the same size however many articles there
+        are. None draws every row.
     **kwargs
         Passed to ``Axes.scatter``.
 
@@ -320,8 +324,14 @@ def plot_lean(data: pd.DataFrame, *, x: str = "lean", y: str = "article_id", fra
     if max_rows is not None and len(rows) > max_rows:
         k = max_rows // 2
         ranked = rows.assign(_n=rows["n_framed"] if "n_framed" in rows.columns else 0, _i=np.arange(len(rows)))
-        top = ranked.sort_values([x, "_n", "_i"], ascending=[False, False, True]).head(k)
-        bottom = ranked.sort_values([x, "_n", "_i"], ascending=[True, False, True]).head(max_rows - k).iloc[::-1]
+        # the ends by what the evidence allows, the interval's inner bound when there is one: a lean of +1 from
+        # one sentence (interval down to -0.6) is no end; then by lean and framed sentences
+        hi_key, lo_key = (("ci_low", "ci_high") if {"ci_low", "ci_high"} <= set(rows.columns) else (x, x))
+        top = ranked.sort_values([hi_key, x, "_n", "_i"], ascending=[False, False, False, True]).head(k)
+        rest = ranked[~ranked["_i"].isin(top["_i"])]
+        bottom = rest.sort_values([lo_key, x, "_n", "_i"], ascending=[True, True, False, True]).head(max_rows - k)
+        top = top.sort_values([x, "_n", "_i"], ascending=[False, False, True])
+        bottom = bottom.sort_values([x, "_n", "_i"], ascending=[True, False, True]).iloc[::-1]
         n_out = len(rows) - max_rows
         between = ranked[~ranked["_i"].isin(np.r_[top["_i"], bottom["_i"]])][x]
         ends_of = [f"{v:+.2f}".replace("-", "−") for v in (between.min(), between.max())]

@@ -812,8 +812,9 @@ def _overview_block(run: FramingRun, arts: pd.DataFrame, shares: pd.DataFrame, *
         n_none = int(dots["lean"].isna().sum())
         half = _MAX_LEAN_ROWS // 2
         note = (f"With {len(arts)} articles the figure shows "
-                + (f"the {half} articles with the most positive lean and the {_MAX_LEAN_ROWS - half} with the most "
-                   f"negative (of equal leans, those with more framed sentences), each" if cut else "each article's")
+                + (f"the {half} articles that lean most clearly positive and the {_MAX_LEAN_ROWS - half} most "
+                   "clearly negative (ranked by the inner end of the interval, so a lean of ±1 from one sentence "
+                   "does not crowd out one resting on many), each" if cut else "each article's")
                 + f" lean (the share of its framed sentences in {run.frame_ids[0]} minus that in "
                 f"{run.frame_ids[1]}, from −1 to +1) with its 95% Wilson interval, sorted by lean"
                 + (f"; the {n_dots - _MAX_LEAN_ROWS} between them are left out of the figure" if cut else "")
@@ -909,8 +910,9 @@ def _outlet_block(run: FramingRun, outlets: pd.DataFrame):
                   max_rows=_MAX_LEAN_ROWS, ax=fig.subplots())
         n_none = len(outlets) - n_dots
         fig_note = (f" With {len(outlets)} outlets the figure shows each outlet's lean with its interval, sorted"
-                    + (f" (the {_MAX_LEAN_ROWS // 2} most positive and {_MAX_LEAN_ROWS - _MAX_LEAN_ROWS // 2} most "
-                       "negative)" if n_dots > _MAX_LEAN_ROWS else "")
+                    + (f" (the {_MAX_LEAN_ROWS // 2} leaning most clearly positive and "
+                       f"{_MAX_LEAN_ROWS - _MAX_LEAN_ROWS // 2} most clearly negative, by the inner end of the "
+                       "interval)" if n_dots > _MAX_LEAN_ROWS else "")
                     + f"; a hollow dot rests on fewer than {FEW_FRAMED} framed sentences"
                     + (f"; {n_none} outlet{'s' if n_none != 1 else ''} with no framed sentence "
                        f"{'are' if n_none != 1 else 'is'} left out" if n_none else "")

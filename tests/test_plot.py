@@ -541,3 +541,24 @@ def test_the_arc_says_which_way_the_lean_points_and_marks_bins_without_a_framed_
     # at the foot of the axes (axes coordinates), not at lean 0, which would read as a balanced bin
     assert hollow[0].get_offset_transform() == ax.get_xaxis_transform() and hollow[0].get_offsets()[0][1] < 0.1
     plt.close("all")
+
+
+def test_past_max_rows_a_lean_of_one_from_one_sentence_does_not_crowd_out_a_solid_lean():
+    """audit18b J3: 16 of the top 40 and 31 of the bottom 40 rows were leans of ±1 from 1-4 sentences, while
+    solid leans hid in the middle; with intervals, the ends are ranked by the interval's inner bound."""
+    import matplotlib.pyplot as plt
+
+    from framing.plot import plot_lean
+
+    n = 100
+    noisy = pd.DataFrame({"article_id": [f"thin{i}" for i in range(n)], "lean": np.where(np.arange(n) % 2, 1.0, -1.0),
+                          "n_framed": 1})
+    noisy["ci_low"], noisy["ci_high"] = np.where(noisy["lean"] > 0, -0.6, -1.0), np.where(noisy["lean"] > 0, 1.0, 0.6)
+    solid = pd.DataFrame({"article_id": ["pos", "neg"], "lean": [0.7, -0.7], "n_framed": [40, 40],
+                          "ci_low": [0.5, -0.85], "ci_high": [0.85, -0.5]})
+    fig, ax = plt.subplots()
+    plot_lean(pd.concat([noisy, solid], ignore_index=True), frames=("western_threat", "russian_defensive"),
+              ax=ax, max_rows=20)
+    names = [t.get_text() for t in ax.get_yticklabels()]
+    assert "pos" in names[:10] and "neg" in names[10:]
+    plt.close(fig)

@@ -613,7 +613,7 @@ def test_the_lean_figure_of_many_articles_stays_the_same_size_and_the_caption_po
     n_lean = int(frame_lean(run.sentences)["lean"].notna().sum())
     assert len(re.findall(r"<tr>", table.split("<tbody>")[1])) == n
     assert n_lean > 80
-    assert "the 40 articles with the most positive lean and the 40 with the most negative" in note
+    assert "the 40 articles that lean most clearly positive and the 40 most clearly negative" in note
     assert f"the {n_lean - 80} between them are left out of the figure" in note
     assert "The table lists every article" in note
     _, h = Image.open(io.BytesIO(figures["frame_shares.png"])).size
