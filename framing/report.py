@@ -34,6 +34,7 @@ import io
 import json
 import os
 import platform
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,6 +51,10 @@ RANDOM_STATE = 42
 INTERVAL = "wilson"  # confidence intervals of shares and leans; Newcombe's for the differences
 N_PERM = 2000  # permutation test of two articles' leans
 MAX_PAIRS = 45  # article pairs in "Do the articles differ?"
+PROGRESS_ARTICLES = 200  # from this many articles, the report says each step on stderr
+_BLOCK_STEPS = {"events": "grouping stories and lining up their sentences", "overview": "shares, map and arc",
+                "compare": "comparing articles and outlets", "clusters": "clustering sentences",
+                "outlets": "outlet table"}
 FEW_FRAMED = 5  # a side with fewer framed sentences is flagged
 
 
@@ -713,9 +718,13 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
     # the run and the code: a warm re-run of the same input imports neither matplotlib nor scikit-learn.
     digest = _run_digest(run) if cache else None
     root = getattr(run.embedder, "cache_dir", None)
+    say = len(run.articles) >= PROGRESS_ARTICLES and os.environ.get("FRAMING_PROGRESS", "") not in {"0", "false", "no"}
+
     def block(name, compute, key=None):
         d = digest if digest is None or key is None else hashlib.sha256(
             (digest + json.dumps(key, sort_keys=True)).encode()).hexdigest()
+        if say:  # a big corpus spends minutes here; say what runs (audit18b J5: 78 s of silence at 628 articles)
+            print(f"framing: report: {_BLOCK_STEPS.get(name, name)}…", file=sys.stderr, flush=True)
         secs, figs, params = _memo(name, d, compute, root=root)
         figures.update(figs)
         return secs, params

@@ -814,3 +814,21 @@ def test_the_page_says_how_much_of_the_corpus_the_codebook_speaks_to(tmp_path, f
     assert f"{int((per == 0).sum())} of the 3 articles have no framed sentence" in head
     assert f"{s['frame'].ne('none').mean():.0%} of the {len(s)} sentences take a side" in head
     assert (per == 0).sum() >= 1  # the off-topic article
+
+
+def test_a_big_corpus_report_says_each_step_on_stderr(tmp_path, fake_everywhere, monkeypatch, capsys):
+    """audit18b J5: 78 s of silence after the pipeline on 628 articles. From PROGRESS_ARTICLES articles each
+    report step is one stderr line; below it, and with FRAMING_PROGRESS=0, nothing."""
+    import framing.report as rep
+
+    monkeypatch.setenv("FRAMING_PROGRESS", "1")  # the test session turns progress output off
+    arts = pd.DataFrame({"article_id": ["a", "b"], "text": [_BODIES[0], _BODIES[2]]})
+    rep.build_report(arts, tmp_path / "r0", cache=False, events=False)
+    assert "framing: report:" not in capsys.readouterr().err  # two articles: below the threshold
+    monkeypatch.setattr(rep, "PROGRESS_ARTICLES", 2)
+    rep.build_report(arts, tmp_path / "r1", cache=False, events=False)
+    said = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("framing: report:")]
+    assert len(said) >= 3 and any("clustering sentences" in ln for ln in said)
+    monkeypatch.setenv("FRAMING_PROGRESS", "0")
+    rep.build_report(arts, tmp_path / "r2", cache=False, events=False)
+    assert "framing: report:" not in capsys.readouterr().err
