@@ -749,14 +749,17 @@ def _heatmap_events(table: pd.DataFrame, *, value: str = "lean", row: str = "eve
     has = table[table[value].notna()]
     if min_articles is None:
         min_articles = 2 if table[col].nunique() > 12 else 1
-    stats = has.groupby(row, sort=False).agg(n=(col, "nunique"), spread=(value, lambda v: float(v.max() - v.min())))
+    stats = has.groupby(row, sort=False).agg(n=(col, "nunique"), spread=(value, lambda v: float(v.max() - v.min())),
+                                             leans=(value, lambda v: bool((v != 0).any())))
     order = list(dict.fromkeys(table[row]))
-    stats = stats.reindex(order).fillna({"n": 0, "spread": 0.0})
+    stats = stats.reindex(order).fillna({"n": 0, "spread": 0.0, "leans": False})
     few = stats["n"] < min_articles
     stats = stats[~few]
     capped = 0
     if max_rows is not None and len(stats) > max_rows:
-        top = stats.assign(_i=range(len(stats))).sort_values(["n", "spread", "_i"], ascending=[False, False, True])
+        # an event every article leaves unframed (lean 0 in every cell) shows nothing in a lean heatmap: last
+        top = stats.assign(_i=range(len(stats))).sort_values(["leans", "n", "spread", "_i"],
+                                                             ascending=[False, False, False, True])
         keep = set(top.index[:max_rows])
         capped = len(stats) - max_rows
         stats = stats[[e in keep for e in stats.index]]
@@ -767,8 +770,8 @@ def heatmap_events(table: pd.DataFrame, *, value: str = "lean", row: str = "even
                    min_articles: int | None = None, max_rows: int | None = _HEATMAP_ROWS) -> list:
     """The events :func:`plot_event_heatmap` draws with the same arguments, in the table's order: those
     reported (with a ``value``) by at least ``min_articles`` articles (default: 2 when the table has more
-    than 12 articles, else 1), and past ``max_rows`` those reported by the most articles, then those whose
-    leans differ most. Size a figure by it before drawing; ``plot_event_heatmap(table[table[row].isin(kept)],
+    than 12 articles, else 1), and past ``max_rows`` those some article frames (a row of lean 0 in every
+    cell shows nothing), then those reported by the most articles, then those whose leans differ most. Size a figure by it before drawing; ``plot_event_heatmap(table[table[row].isin(kept)],
     max_rows=None, min_articles=1)`` then draws those rows without a warning.
 
     Returns

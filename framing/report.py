@@ -1357,7 +1357,8 @@ def _events_block(run: FramingRun, threshold: float | None = None):
         plot_event_heatmap(multi[multi["event_id"].isin(drawn)], ax=fig.subplots(), min_articles=1, max_rows=None)
         figures["event_heatmap.png"] = _png(fig)
         capped = (f" The figure shows {n_rows} of the {multi['event_id'].nunique()} shared events: those reported "
-                  "by the most articles, then those whose leans differ most; the table lists them all."
+                  "by the most articles (events no article frames last), then those whose leans differ most; the table "
+                  "lists them all."
                   if n_capped else "")
         keep = ["event_id", "article_id", "keywords", "frame", "lean", "confidence", "roles", "speakers"]
         out.append(_section(

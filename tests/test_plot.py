@@ -562,3 +562,16 @@ def test_past_max_rows_a_lean_of_one_from_one_sentence_does_not_crowd_out_a_soli
     names = [t.get_text() for t in ax.get_yticklabels()]
     assert "pos" in names[:10] and "neg" in names[10:]
     plt.close(fig)
+
+
+def test_past_max_rows_the_heatmap_keeps_events_some_article_frames():
+    """audit18b J4: 17 of the 30 rows were events every article left unframed (lean 0 in every cell)."""
+    from framing.plot import heatmap_events
+
+    rows = []
+    for e in range(40):
+        flat = e < 20  # reported by more articles, but nobody frames them
+        for a in range(5 if flat else 2):
+            rows.append({"event_id": e, "article_id": f"a{a}", "lean": 0.0 if flat else (0.5 if a else -0.3)})
+    kept = heatmap_events(pd.DataFrame(rows), min_articles=1, max_rows=30)
+    assert len(kept) == 30 and set(range(20, 40)) <= set(kept)
