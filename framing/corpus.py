@@ -266,7 +266,7 @@ def _table_rows(path: Path, text: str) -> pd.DataFrame:
     if df.empty and "text" in df.columns:
         raise FramingError(f"{path}: has a header but no rows")
     if "text" not in df.columns:
-        found = ", ".join(map(str, df.columns[:8])) or "none"
+        found = ", ".join(str(c) if str(c).isprintable() else repr(str(c)) for c in df.columns[:8]) or "none"
         raise FramingError(f"{path}: no 'text' column; expected a 'text' column, found columns: {found}")
     return df
 
