@@ -266,7 +266,7 @@ def _table_rows(path: Path, text: str) -> pd.DataFrame:
     if df.empty and "text" in df.columns:
         raise FramingError(f"{path}: has a header but no rows")
     if "text" not in df.columns:
-        found = ", ".join(str(c) if str(c).isprintable() else repr(str(c)) for c in df.columns[:8]) or "none"
+        found = _column_list(df.columns)
         raise FramingError(f"{path}: no 'text' column; expected a 'text' column, found columns: {found}")
     return df
 
@@ -396,6 +396,12 @@ def _front_matter(text: str) -> tuple[dict, str]:
     return {}, text
 
 
+
+def _column_list(columns) -> str:
+    """The first 8 column names for a one-line message; a name with a line break or other control character is
+    quoted (a CSV whose header is a line break has one)."""
+    return ", ".join(str(c) if str(c).isprintable() else repr(str(c)) for c in list(columns)[:8]) or "none"
+
 def read_table(path: PathLike) -> pd.DataFrame:
     """Read a CSV/TSV/JSONL file with a ``text`` column, keeping every column as it is.
 
@@ -483,7 +489,7 @@ def read_articles(source, *, skip_empty: bool = True) -> pd.DataFrame:
     skipped: dict[str, int] = {}
     if isinstance(source, pd.DataFrame):
         if "text" not in source.columns:
-            found = ", ".join(map(str, source.columns[:8])) or "none"
+            found = _column_list(source.columns)
             raise FramingError(f"articles DataFrame: no 'text' column; found columns: {found}")
         df = _frame_from_table(source.reset_index(drop=True), "article", "articles DataFrame")
     else:

@@ -260,3 +260,10 @@ def test_two_files_with_the_same_text_are_kept_and_named_in_the_warning(tmp_path
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no copies: no warning
         read_articles(tmp_path / "other.txt")
+
+
+def test_a_table_without_text_names_its_columns_on_one_line_even_odd_ones():
+    """A column named by a line break (a CSV whose header is one) is quoted in the error, which stays one line."""
+    with pytest.raises(FramingError) as e:
+        read_articles(pd.DataFrame({"\n": ["x"], "body": ["y"]}))
+    assert "\n" not in str(e.value) and "'\\n', body" in str(e.value)
