@@ -623,8 +623,7 @@ def _gender(speaker: str, texts: list = ()) -> str | None:
         if w in _MALE:
             return "m"
     if len(words) == 1 and texts:
-        rx = re.compile(r"(?<![\w])([A-Z][a-zà-ÿ’'\-]+)\s+" + re.escape(speaker.strip(",.")) + r"(?![\w])")
-        found = {g for t in texts for m in rx.finditer(t) for g in [_gender(m.group(1))] if g}
+        found = {g for w in _words_before(speaker.strip(",."), texts) for g in [_gender(w)] if g}
         if len(found) == 1:
             return found.pop()
     return None
@@ -634,12 +633,16 @@ _NOT_GIVEN_NAMES = {"in", "at", "on", "from", "to", "the", "and", "but", "by", "
                     "before", "while", "when", "if", "that", "this", "near", "outside", "inside", "across"}
 
 
+def _words_before(name: str, texts: list):
+    """The capitalised words that stand right before ``name`` in ``texts`` ("Sergei" of "Sergei Lavrov")."""
+    rx = re.compile(r"(?<![\w])([A-Z][a-zà-ÿ’'\-]+)\s+" + re.escape(name) + r"(?![\w])")
+    return (m.group(1) for t in texts for m in rx.finditer(t))
+
+
 def _introduced(name: str, texts: list) -> bool:
     """Whether a one-word speaker ("Lavrov") appears in the article after a first name ("Sergei Lavrov"):
     a person, not a place ("Moscow") or a body."""
-    rx = re.compile(r"(?<![\w])([A-Z][a-zà-ÿ’'\-]+)\s+" + re.escape(name) + r"(?![\w])")
-    return any(m.group(1).lower() not in _NOT_GIVEN_NAMES and m.group(1).lower() not in _TITLES
-               for t in texts for m in rx.finditer(t))
+    return any(w.lower() not in _NOT_GIVEN_NAMES and w.lower() not in _TITLES for w in _words_before(name, texts))
 
 
 def _other_name(text: str, speaker: str) -> bool:
