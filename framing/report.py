@@ -809,16 +809,10 @@ def _overview_block(run: FramingRun, arts: pd.DataFrame, shares: pd.DataFrame, *
                         "rests on a handful" if k < FEW_FRAMED else "" for k in n_framed]
     if lean is not None and len(arts) > _MAX_SHARE_BARS:
         # one bar triple per article would be a page-long figure: the leans, sorted, one row each
-        from .plot import plot_lean
-
         dots = lean.reset_index()
         dots["article_id"] = dots["article_id"].map(labels)
-        n_dots = int(dots["lean"].notna().sum())
+        fig, n_dots, n_none = _lean_dots(dots, "article_id", run.frame_ids, palette)
         cut = n_dots > _MAX_LEAN_ROWS  # then the most positive and most negative leans, and a row between
-        fig = _figure(7.5, 1.0 + 0.16 * (_MAX_LEAN_ROWS + 1 if cut else n_dots))
-        plot_lean(dots, frames=run.frame_ids[:2], few=FEW_FRAMED, palette=palette, max_rows=_MAX_LEAN_ROWS,
-                  ax=fig.subplots())
-        n_none = int(dots["lean"].isna().sum())
         half = _MAX_LEAN_ROWS // 2
         note = (f"With {len(arts)} articles the figure shows "
                 + (f"the {half} articles that lean most clearly positive and the {_MAX_LEAN_ROWS - half} most "
@@ -896,6 +890,18 @@ def _interval_cell(v, lo, hi) -> str:
     return f"{_fmt(v)} [{_fmt(lo)}, {_fmt(hi)}]"
 
 
+def _lean_dots(dots: pd.DataFrame, y: str, frame_ids, palette):
+    """The lean dot figure of many articles or outlets (one row each, at most :data:`_MAX_LEAN_ROWS` and a
+    row saying what is left out): ``(figure, rows with a lean, rows without one)``."""
+    from .plot import plot_lean
+
+    n_dots = int(dots["lean"].notna().sum())
+    fig = _figure(7.5, 1.0 + 0.16 * (min(n_dots, _MAX_LEAN_ROWS) + (n_dots > _MAX_LEAN_ROWS)))
+    plot_lean(dots, y=y, frames=frame_ids[:2], few=FEW_FRAMED, palette=palette, max_rows=_MAX_LEAN_ROWS,
+              ax=fig.subplots())
+    return fig, n_dots, len(dots) - n_dots
+
+
 def _outlet_block(run: FramingRun, outlets: pd.DataFrame):
     """The per-outlet section: the shares as bars and the table as the page shows it (each share and the
     lean with its interval in one cell)."""
@@ -910,14 +916,8 @@ def _outlet_block(run: FramingRun, outlets: pd.DataFrame):
     fig_note = ""
     if len(outlets) > _MAX_SHARE_BARS and "lean" in outlets.columns:
         # a bar triple per outlet made an 837 x 11,067 px figure for 83 outlets (audit18b): the leans, sorted
-        from .plot import plot_lean
-
         dots = outlets.rename(columns={"lean_low": "ci_low", "lean_high": "ci_high"})
-        n_dots = int(dots["lean"].notna().sum())
-        fig = _figure(7.5, 1.0 + 0.16 * (min(n_dots, _MAX_LEAN_ROWS) + (n_dots > _MAX_LEAN_ROWS)))
-        plot_lean(dots, y="source", frames=run.frame_ids[:2], few=FEW_FRAMED, palette=frame_palette(order),
-                  max_rows=_MAX_LEAN_ROWS, ax=fig.subplots())
-        n_none = len(outlets) - n_dots
+        fig, n_dots, n_none = _lean_dots(dots, "source", run.frame_ids, frame_palette(order))
         fig_note = (f" With {len(outlets)} outlets the figure shows each outlet's lean with its interval, sorted"
                     + (f" (the {_MAX_LEAN_ROWS // 2} leaning most clearly positive and "
                        f"{_MAX_LEAN_ROWS - _MAX_LEAN_ROWS // 2} most clearly negative, by the inner end of the "
