@@ -23,6 +23,15 @@ _PALETTE = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#
 _MARKERS = ["o", "s", "^", "D", "v", "P", "X", "<", ">", "*"]
 
 
+def _other_colour(i: int) -> str:
+    """The ``i``-th colour for things that are not frames (articles, clusters, outlets).
+
+    It skips the first colours, which frames use (red and blue), so that an
+    article's line or a cluster's points never read as a frame.
+    """
+    return _PALETTE[(i + 3) % len(_PALETTE)]
+
+
 def _axes(ax):
     import matplotlib.pyplot as plt
 
@@ -110,7 +119,7 @@ def plot_frame_map(data: pd.DataFrame, *, x: str = "x", y: str = "y", hue: str =
             palette = frame_palette(order)
         else:  # clusters, outlets: colours the frames do not use (no red and blue that read as frames)
             rest = [v for v in order if v != "none"]
-            palette = {v: _PALETTE[(i + 3) % len(_PALETTE)] for i, v in enumerate(rest)}
+            palette = {v: _other_colour(i) for i, v in enumerate(rest)}
             if "none" in order:
                 palette["none"] = _NONE_COLOUR
     if style is not None and style not in data.columns and style != "article_id":
@@ -408,7 +417,7 @@ def plot_narrative_arc(data: pd.DataFrame, *, x: str = "position", y: str = "lea
     empty = False
     for i, (key, grp) in enumerate(groups):
         grp = grp.sort_values(x)
-        colour = _PALETTE[(i + 3) % len(_PALETTE)]
+        colour = _other_colour(i)
         ax.plot(grp[x], grp[y], marker=_MARKERS[i % len(_MARKERS)], ms=3, color=colour, label=_short(str(key), 40), **kwargs)
         if bands and {"ci_low", "ci_high"} <= set(grp.columns):
             ax.fill_between(grp[x], grp["ci_low"], grp["ci_high"], color=colour, alpha=0.15, lw=0)
@@ -565,7 +574,7 @@ def plot_event_lean(data: pd.DataFrame, *, x: str = "lean", y: str = "event_id",
         ax.plot(grp[x], [pos[e]] * len(grp), color="#c8c8c8", lw=2, zorder=1)
     for i, art in enumerate(dict.fromkeys(data[hue])):
         sub = data[data[hue] == art]
-        look = {"marker": _MARKERS[i % len(_MARKERS)], "color": _PALETTE[(i + 3) % len(_PALETTE)], "s": 40,
+        look = {"marker": _MARKERS[i % len(_MARKERS)], "color": _other_colour(i), "s": 40,
                 "zorder": 2, **kwargs}  # the caller's keywords win
         ax.scatter(sub[x], sub[y].map(pos), label=_short(str(art), 40), **look)
     names = data.drop_duplicates(y).set_index(y)[label] if label and label in data.columns else None
