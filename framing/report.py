@@ -284,7 +284,7 @@ def article_labels(articles: pd.DataFrame) -> dict:
             out[a] = f"{a} · {src[a]}"
         elif a in titles and _says_little(a):
             t = titles[a]
-            out[a] = f"{a} · " + (t if len(t) <= _TITLE_CHARS else t[: _TITLE_CHARS - 1].rstrip() + "…")
+            out[a] = f"{a} · " + _short_title(t)
         else:
             out[a] = str(a)
     return out
@@ -1303,6 +1303,82 @@ def _shared_events_table(summary: pd.DataFrame, aligned: pd.DataFrame, groups: p
     return long.reset_index(drop=True)
 
 
+# A story whose articles are, on average, less alike than this (raw similarity, the similarity column of
+# framing events) is listed as "check": see _stories_section.
+LOOSE_STORY_SIMILARITY = 0.4
+_STORY_ROWS = 60  # the stories table lists at most this many, the loosest first
+_STORY_TITLES = 4  # and names at most this many articles of each story
+
+
+def stories_table(groups: pd.DataFrame, articles: pd.DataFrame, labels: dict | None = None) -> pd.DataFrame:
+    """The stories of several articles, the loosest first.
+
+    With many articles, which story is one event and which merely one topic
+    cannot be read from a count; how alike its articles are can hint at it
+    (what a loose story meant on AllSides roundups is in the report's note).
+
+    Parameters
+    ----------
+    groups : pandas.DataFrame
+        :func:`framing.events.group_events`' table (``article_id``,
+        ``event_id``, ``event_size``, ``similarity``).
+    articles : pandas.DataFrame
+        The article table; its ``title`` column, when present, names the
+        articles.
+    labels : dict, optional
+        ``article_id -> label`` (:func:`article_labels`); the ids by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per story of several articles, by ``similarity`` (the mean
+        of its articles' ``similarity``) from the lowest: ``story`` (the
+        ``event_id``), ``n_articles``, ``similarity``, ``check`` ("loose: one
+        topic?" below :data:`LOOSE_STORY_SIMILARITY`, else empty) and
+        ``articles`` (the first few, with their titles).
+    """
+    labels = labels or {}
+    titles = {}
+    if "title" in articles.columns:
+        titles = {a: " ".join(str(t).split()) for a, t in zip(articles["article_id"], articles["title"])
+                  if pd.notna(t) and str(t).strip()}
+    rows = []
+    for e, g in groups[groups["event_size"] > 1].groupby("event_id", sort=True):
+        ids = list(g["article_id"])
+        named = []
+        for a in ids[:_STORY_TITLES]:  # a label without the title gets it: the titles tell the stories apart
+            label, title = labels.get(a, str(a)), _short_title(titles[a]) if a in titles else ""
+            named.append(label if title in label else f"{label} ({title})")
+        more = len(ids) - len(named)
+        sim = float(g["similarity"].mean())
+        rows.append({"story": int(e), "n_articles": len(ids), "similarity": round(sim, 3),
+                     "check": "loose: one topic?" if sim < LOOSE_STORY_SIMILARITY else "",
+                     "articles": "; ".join(named) + (f"; … {more} more" if more else "")})
+    cols = ["story", "n_articles", "similarity", "check", "articles"]
+    return (pd.DataFrame(rows, columns=cols).sort_values(["similarity", "story"], kind="stable")
+            .reset_index(drop=True))
+
+
+def _stories_section(groups: pd.DataFrame, articles: pd.DataFrame, labels: dict) -> dict | None:
+    """:func:`stories_table` as a report section, or None when fewer than two stories have several articles."""
+    table = stories_table(groups, articles, labels)
+    if len(table) < 2:
+        return None
+    n_loose = int((table["check"] != "").sum())
+    capped = (f" It lists the {_STORY_ROWS} loosest of the {len(table)}; articles.csv gives every article's story."
+              if len(table) > _STORY_ROWS else "")
+    return _section(
+        "Stories of several articles",
+        f"{len(table)} stories hold several articles; {n_loose} of them are loose (their articles' mean "
+        f"similarity, the similarity column of `framing events`, is below {LOOSE_STORY_SIMILARITY}), listed "
+        "first." + LOOSE_STORY_NOTE + capped,
+        None, table.head(_STORY_ROWS))
+
+
+def _short_title(t: str) -> str:
+    return t if len(t) <= _TITLE_CHARS else t[: _TITLE_CHARS - 1].rstrip() + "…"
+
+
 def _events_block(run: FramingRun, threshold: float | None = None):
     """Group articles into stories, line up their sentences, and compare how each frames them."""
     from .events import align_events, event_article_table, event_summary, framing_diff, group_events
@@ -1345,6 +1421,9 @@ def _events_block(run: FramingRun, threshold: float | None = None):
         "events are reported by one article only (what the others leave out; the diff below shows, for one "
         "pair of articles, every sentence left unpaired)." + no_dates + EVENTS_TRUST_NOTE + ev_note,
         None, ev_table))
+    stories_sec = _stories_section(groups, run.articles, labels)
+    if stories_sec is not None:
+        out.append(stories_sec)
     multi = table[table["event_id"].isin(shared["event_id"])]
     if not multi.empty:
         from .plot import heatmap_events
@@ -1486,6 +1565,14 @@ TRUST_NOTE_OWN = (
     "How far to trust these numbers: this run does not use the bundled codebook, model and scorer as they are "
     "({what}), and nothing here has measured how well its frames are recognised. Label a sample of sentences "
     "yourself and compare before reporting a share; read the sentences behind any figure.")
+
+
+# What the events benchmark measured for loose stories (README, "How accurate is it"); checked by a test.
+LOOSE_STORY_NOTE = (
+    " What a loose story means depends on the corpus: on AllSides story roundups, 89% of the loose stories "
+    "mixed several of the editors' stories (against 64% of all stories of several articles) when most "
+    "articles had no partner story, but 29% (against 18%) when most had one: then a loose story is mostly one "
+    "event told in different ways. Read the titles of a loose story before comparing within it.")
 
 
 # What the events benchmark measured (README, "How accurate is it"); checked against the README by a test.

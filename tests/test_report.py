@@ -832,3 +832,48 @@ def test_a_big_corpus_report_says_each_step_on_stderr(tmp_path, fake_everywhere,
     monkeypatch.setenv("FRAMING_PROGRESS", "0")
     rep.build_report(arts, tmp_path / "r2", cache=False, events=False)
     assert "framing: report:" not in capsys.readouterr().err
+
+
+def test_the_stories_table_lists_the_loosest_stories_first_and_flags_them():
+    """audit18b J2: at 628 articles the page could not tell a story that is one event from one that merely
+    shares a topic; the stories of several articles are listed with their similarity, loosest first."""
+    from framing.report import LOOSE_STORY_SIMILARITY, _STORY_ROWS, _stories_section, stories_table
+
+    lo, hi = LOOSE_STORY_SIMILARITY - 0.1, LOOSE_STORY_SIMILARITY + 0.1
+    groups = pd.DataFrame({"article_id": ["a", "b", "c", "d", "e", "f", "g"], "event_id": [0, 0, 1, 1, 1, 2, 3],
+                           "event_size": [2, 2, 3, 3, 3, 1, 1], "similarity": [hi, hi, lo, lo, lo, None, None]})
+    arts = pd.DataFrame({"article_id": list("abcdefg"), "title": [f"Title {x}" for x in "abcdefg"]})
+    labels = {a: f"{a} · Outlet" for a in "abcdefg"}
+    table = stories_table(groups, arts, labels)
+    assert list(table["story"]) == [1, 0]  # the loose story first; the single articles are not stories here
+    assert list(table["n_articles"]) == [3, 2]
+    assert [bool(c) for c in table["check"]] == [True, False]
+    assert table.loc[0, "articles"] == "c · Outlet (Title c); d · Outlet (Title d); e · Outlet (Title e)"
+    sec = _stories_section(groups, arts, labels)
+    assert sec["title"] == "Stories of several articles" and "1 of them are loose" in sec["note"]
+    assert sec["table"].index("c · Outlet") < sec["table"].index("a · Outlet")
+    # one story of several articles: nothing to list
+    assert _stories_section(groups.assign(event_size=[2, 2, 1, 1, 1, 1, 1], event_id=[0, 0, 1, 2, 3, 4, 5]),
+                            arts, labels) is None
+    # many stories, many articles each: capped, and both the table and its cells say so
+    n = _STORY_ROWS + 5
+    many = pd.DataFrame({"article_id": [f"x{i}" for i in range(6 * n)], "event_id": [i // 6 for i in range(6 * n)],
+                         "event_size": 6, "similarity": [0.3 + (i // 6) / (10 * n) for i in range(6 * n)]})
+    table = stories_table(many, pd.DataFrame({"article_id": many["article_id"]}))
+    assert len(table) == n and table["similarity"].is_monotonic_increasing
+    assert table.loc[0, "articles"] == "x0; x1; x2; x3; … 2 more"  # no title, none added
+    sec = _stories_section(many, pd.DataFrame({"article_id": many["article_id"]}), {})
+    assert f"the {_STORY_ROWS} loosest of the {n}" in sec["note"] and sec["table"].count("<tr>") == _STORY_ROWS
+
+
+def test_the_loose_story_note_quotes_the_readme():
+    """The loose-story note's measured shares are the events benchmark's, as the README gives them."""
+    from pathlib import Path
+
+    from framing.report import LOOSE_STORY_NOTE, LOOSE_STORY_SIMILARITY
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    measured = readme.split("## How accurate is it")[1].split("\n## ")[0]
+    shares = re.findall(r"\d+%", LOOSE_STORY_NOTE)
+    assert len(shares) == 4 and [s for s in shares if s not in measured] == []
+    assert f"less alike than {LOOSE_STORY_SIMILARITY}" in measured
