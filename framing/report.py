@@ -45,7 +45,7 @@ from .cache import atomic_write_bytes
 from .errors import FramingError
 
 __all__ = ["FramingRun", "run_pipeline", "build_report", "frames_csv", "article_table", "outlet_table",
-           "article_labels", "run_manifest"]
+           "article_labels", "run_manifest", "stories_table"]
 
 RANDOM_STATE = 42
 INTERVAL = "wilson"  # confidence intervals of shares and leans; Newcombe's for the differences
