@@ -591,6 +591,14 @@ def _panel_title(label, width: int = _ARC_TITLE_CHARS) -> str:
     return "\n".join(line if len(line) <= width else line[: width - 1].rstrip() + "…" for line in lines)
 
 
+def _heatmap_size(n_rows: int, n_cols: int) -> tuple[float, float]:
+    """The event heatmap's size in inches: a row of 0.42 inch (0.22 past a dozen), and past about 35
+    articles a wider figure, so that each column keeps room for its 6-point label (audit18b: 73 columns in
+    7.5 inches ran into a black smear), up to 16 inches."""
+    width = min(16.0, max(7.5, 3.5 + 0.125 * n_cols))
+    return width, 1.0 + 0.42 * min(n_rows, 12) + 0.22 * max(n_rows - 12, 0)
+
+
 def _figure(width: float, height: float):
     from matplotlib.figure import Figure
 
@@ -1214,14 +1222,22 @@ body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:11
 h1{font-size:1.6em}h2{font-size:1.25em;margin-top:2em;border-bottom:1px solid #ddd;padding-bottom:.2em}
 table{border-collapse:collapse;font-size:.85em;margin:.5em 0}td,th{border:1px solid #ddd;padding:3px 6px;vertical-align:top}
 th{background:#f4f4f4}img{max-width:100%}.note{color:#555;font-size:.9em}.frame{padding:0 4px;border-radius:3px;color:#fff}
-code{background:#f4f4f4;padding:0 3px}
+code{background:#f4f4f4;padding:0 3px}.wide{overflow-x:auto}.wide img{max-width:none}
 .trust{background:#fff8e1;border-left:4px solid #f0b400;padding:.5em .8em;font-size:.92em}
 """
 
 
+_PAGE_PX = 1100  # the page's max-width in the CSS above
+
+
 def _img(name: str, figures: dict) -> str:
-    data = base64.b64encode(figures[name]).decode("ascii")
-    return f'<img alt="{html.escape(name)}" src="data:image/png;base64,{data}">'
+    """The figure inline; one wider than the page scrolls sideways at full size (shrunk to the page, the
+    labels of a wide event heatmap would be too small to read)."""
+    png = figures[name]
+    data = base64.b64encode(png).decode("ascii")
+    tag = f'<img alt="{html.escape(name)}" src="data:image/png;base64,{data}">'
+    wide = png[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(png[16:20], "big") > _PAGE_PX
+    return f'<div class="wide">{tag}</div>' if wide else tag
 
 
 def _section(title: str, note: str, figure: str | None, table: pd.DataFrame | None) -> dict:
@@ -1432,7 +1448,8 @@ def _events_block(run: FramingRun, threshold: float | None = None):
         drawn = heatmap_events(multi, min_articles=1)
         n_rows = len(drawn)
         n_capped = multi["event_id"].nunique() - n_rows
-        fig = _figure(7.5, 1.0 + 0.42 * min(n_rows, 12) + 0.22 * max(n_rows - 12, 0))
+        n_cols = multi.loc[multi["event_id"].isin(drawn), "article_id"].nunique()
+        fig = _figure(*_heatmap_size(n_rows, n_cols))
         plot_event_heatmap(multi[multi["event_id"].isin(drawn)], ax=fig.subplots(), min_articles=1, max_rows=None)
         figures["event_heatmap.png"] = _png(fig)
         capped = (f" The figure shows {n_rows} of the {multi['event_id'].nunique()} shared events: those reported "

@@ -877,3 +877,28 @@ def test_the_loose_story_note_quotes_the_readme():
     shares = re.findall(r"\d+%", LOOSE_STORY_NOTE)
     assert len(shares) == 4 and [s for s in shares if s not in measured] == []
     assert f"less alike than {LOOSE_STORY_SIMILARITY}" in measured
+
+
+def test_the_event_heatmap_widens_so_that_each_article_column_keeps_room_for_its_label():
+    """audit18b J4: 73 article columns in a 7.5-inch figure: 6-point labels overlapped into a black smear."""
+    from framing.report import _heatmap_size
+
+    label_px = 6 / 72 * 110  # a 6-point label at the report's 110 dpi
+    assert _heatmap_size(5, 2)[0] == 7.5  # a few articles: the usual width
+    for n in (40, 73, 100):
+        width, _ = _heatmap_size(30, n)
+        assert (width - 3.5) * 110 / n >= label_px, n  # after the event names and the colour bar
+    assert _heatmap_size(30, 500)[0] <= 16  # not without end
+    assert _heatmap_size(30, 10)[1] > _heatmap_size(5, 10)[1]
+
+
+def test_a_figure_wider_than_the_page_scrolls_at_full_size_instead_of_shrinking():
+    """A 16-inch heatmap shrunk to the page's 1100 px would make its labels unreadable again."""
+    from framing.report import _PAGE_PX, _figure, _img, _png
+
+    narrow, wide = _figure(7.5, 2), _figure(16, 2)
+    for fig in (narrow, wide):
+        fig.subplots().plot([0, 1])
+    figs = {"n.png": _png(narrow), "w.png": _png(wide)}
+    assert int.from_bytes(figs["w.png"][16:20], "big") > _PAGE_PX >= int.from_bytes(figs["n.png"][16:20], "big")
+    assert _img("w.png", figs).startswith('<div class="wide"><img') and _img("n.png", figs).startswith("<img")
