@@ -1268,11 +1268,24 @@ def _fmt(x: float) -> str:
     return f"{x:.3g}"
 
 
+_SENTENCE_ROWS = 2000  # past this many sentences, the page's table lists the framed ones (sentences.csv has all)
+
+
 def _sentences_section(show: pd.DataFrame, frame_ids) -> dict:
     from .plot import frame_palette
 
     pal = frame_palette(list(frame_ids) + ["none"])
     reasons = show["none_reason"] if "none_reason" in show.columns else pd.Series("", index=show.index)
+    counts = reasons[reasons.astype(str) != ""].value_counts()
+    listed = "Every sentence with its frame; full scores in sentences.csv."
+    if len(show) > _SENTENCE_ROWS:  # audit18b J6: 5,544 rows were 1.7 MB of the page
+        framed = show[show["frame"] != "none"]
+        listed = ((f"The first {_SENTENCE_ROWS} of the {len(framed)}" if len(framed) > _SENTENCE_ROWS
+                   else f"The {len(framed)}")
+                  + f" framed sentences of the {len(show)}, in article order (past {_SENTENCE_ROWS} sentences "
+                  "the page lists only framed ones); sentences.csv has every sentence and its full scores.")
+        show = framed.head(_SENTENCE_ROWS)
+        reasons = reasons.loc[show.index]
     rows = []
     for r, why in zip(show.itertuples(index=False), reasons):
         colour = pal.get(r.frame, "#999")
@@ -1282,7 +1295,6 @@ def _sentences_section(show: pd.DataFrame, frame_ids) -> dict:
                     f"{html.escape(r.frame)}</span>{why}</td><td>{r.confidence:.2f}</td></tr>")
     table = ("<table><tr><th>article</th><th>#</th><th>sentence</th><th>frame</th><th>confidence</th></tr>"
              + "".join(rows) + "</table>")
-    counts = reasons[reasons.astype(str) != ""].value_counts()
     why = ""
     if len(counts):
         why = (f" Of the {int(counts.sum())} sentences with no frame: "
@@ -1291,7 +1303,7 @@ def _sentences_section(show: pd.DataFrame, frame_ids) -> dict:
                "names: below min_masked_relevance once the actors' names are masked; neutral: closer to the "
                "codebook's neutral exemplars than to any frame's, by more than neutral_margin; low confidence: the "
                "best frame is below min_confidence).")
-    return {"title": "Sentences", "note": "Every sentence with its frame; full scores in sentences.csv." + why,
+    return {"title": "Sentences", "note": listed + why,
             "figure": None, "table": table}
 
 

@@ -902,3 +902,28 @@ def test_a_figure_wider_than_the_page_scrolls_at_full_size_instead_of_shrinking(
     figs = {"n.png": _png(narrow), "w.png": _png(wide)}
     assert int.from_bytes(figs["w.png"][16:20], "big") > _PAGE_PX >= int.from_bytes(figs["n.png"][16:20], "big")
     assert _img("w.png", figs).startswith('<div class="wide"><img') and _img("n.png", figs).startswith("<img")
+
+
+def test_past_two_thousand_sentences_the_page_lists_the_framed_ones():
+    """audit18b J6: the page listed all 5,544 sentences (1.7 MB); past the cap it lists the framed ones and says
+    so, while the note still counts the reasons of every unframed sentence."""
+    from framing.report import _SENTENCE_ROWS, _sentences_section
+
+    def table(n, framed_every):
+        return pd.DataFrame({"article_id": [f"a{i // 50}" for i in range(n)], "sentence_id": range(n),
+                             "text": [f"sentence {i}" for i in range(n)],
+                             "frame": ["western_threat" if i % framed_every == 0 else "none" for i in range(n)],
+                             "confidence": 0.5,
+                             "none_reason": ["" if i % framed_every == 0 else "no actor" for i in range(n)]})
+
+    few = _sentences_section(table(300, 3), ["western_threat", "russian_defensive"])
+    assert few["table"].count("<tr>") == 301 and few["note"].startswith("Every sentence")
+    n = _SENTENCE_ROWS + 1000
+    many = _sentences_section(table(n, 3), ["western_threat", "russian_defensive"])
+    n_framed = len(range(0, n, 3))
+    assert many["table"].count("<tr>") == n_framed + 1 and ">none<" not in many["table"]
+    assert f"The {n_framed} framed sentences of the {n}" in many["note"]
+    assert f"{n - n_framed} no actor" in many["note"]  # the reasons still count every sentence
+    most = _sentences_section(table(3 * _SENTENCE_ROWS, 1), ["western_threat"])
+    assert most["table"].count("<tr>") == _SENTENCE_ROWS + 1
+    assert f"The first {_SENTENCE_ROWS} of the {3 * _SENTENCE_ROWS} framed" in most["note"]
