@@ -83,7 +83,8 @@ def _frame_order(values, order=None, data=None):
 
 
 def plot_frame_map(data: pd.DataFrame, *, x: str = "x", y: str = "y", hue: str = "frame", style: str = "article_id",
-                   hue_order=None, palette=None, ax=None, interactive: bool | None = None, s: float = 36, **kwargs):
+                   hue_order=None, palette=None, ax=None, interactive: bool | None = None, s: float = 36,
+                   clip: bool | None = None, **kwargs):
     """The frame map: sentences in 2-D, coloured by frame, marker by article.
 
     Parameters
@@ -103,6 +104,13 @@ def plot_frame_map(data: pd.DataFrame, *, x: str = "x", y: str = "y", hue: str =
         Attach hover tooltips (sentence and article) with mplcursors. ``None``
         does so only under an interactive backend such as ipympl
         (``%matplotlib widget``); a static figure is drawn either way.
+    clip : bool, optional
+        Fit the view to the middle 99% of the points on each axis (from the
+        0.5th to the 99.5th percentile, with a margin), so that a few outlying
+        sentences do not shrink the cloud into a corner; a note in the corner
+        counts the sentences left outside. ``None`` clips from
+        :data:`CLIP_FROM` sentences on. With as many, unframed (``none``)
+        sentences are drawn first and smaller, under the framed ones.
     **kwargs
         Passed to ``Axes.scatter``.
 
@@ -111,6 +119,8 @@ def plot_frame_map(data: pd.DataFrame, *, x: str = "x", y: str = "y", hue: str =
     matplotlib.axes.Axes
     """
     _need(data, [x, y, hue], "plot_frame_map data")
+    crowded = len(data) >= CLIP_FROM
+    clip = crowded if clip is None else bool(clip)
     ax = _axes(ax)
     order = _frame_order(data[hue], hue_order, data)
     if palette is None:
@@ -139,21 +149,24 @@ def plot_frame_map(data: pd.DataFrame, *, x: str = "x", y: str = "y", hue: str =
                       FramingWarning, stacklevel=2)
         styles = [None]
     artists = []
+    # many points: the grey of unframed sentences under the frames' colours, not over them (audit18b J7)
+    drawn = ["none"] + [f for f in order if f != "none"] if crowded and "none" in order else order
     for si, st in enumerate(styles):
         sub_s = data if st is None else data[data[style] == st]
         hollow = (si // len(_MARKERS)) % 2 == 1  # the 11th to 20th article: the same shapes, hollow
-        for fr in order:
+        for fr in drawn:
             sub = sub_s[sub_s[hue] == fr]
             if sub.empty:
                 continue
             colour = palette.get(fr, _NONE_COLOUR)
+            s_fr = s / 2 if crowded and fr == "none" else s
             if hollow:
                 # the frame's colour is the hollow marker's only trace: the caller's edge colour does not replace it
                 look = {"linewidths": 1.2, "alpha": 0.9, **kwargs, "facecolors": "none", "edgecolors": colour}
-                art = ax.scatter(sub[x], sub[y], s=s, marker=_MARKERS[si % len(_MARKERS)], **look)
+                art = ax.scatter(sub[x], sub[y], s=s_fr, marker=_MARKERS[si % len(_MARKERS)], **look)
             else:
                 look = {"edgecolors": "white", "linewidths": 0.5, "alpha": 0.9, **kwargs}  # the caller's keywords win
-                art = ax.scatter(sub[x], sub[y], s=s, c=colour, marker=_MARKERS[si % len(_MARKERS)], **look)
+                art = ax.scatter(sub[x], sub[y], s=s_fr, c=colour, marker=_MARKERS[si % len(_MARKERS)], **look)
             art._framing_rows = sub  # for the hover tooltips
             artists.append(art)
     from matplotlib.lines import Line2D
@@ -171,6 +184,8 @@ def plot_frame_map(data: pd.DataFrame, *, x: str = "x", y: str = "y", hue: str =
     ax.set_yticks([])
     ax.set_xlabel("")
     ax.set_ylabel("")
+    if clip:
+        _clip_view(ax, data[x].to_numpy(dtype=float), data[y].to_numpy(dtype=float))
     if interactive is None:
         import matplotlib
 
@@ -178,6 +193,28 @@ def plot_frame_map(data: pd.DataFrame, *, x: str = "x", y: str = "y", hue: str =
     if interactive:
         _attach_hover(artists, style if style is not None and style in data.columns else "article_id")
     return ax
+
+
+CLIP_FROM = 1000  # plot_frame_map fits its view to the middle 99% of the points from this many on
+
+
+def _clip_view(ax, xs: np.ndarray, ys: np.ndarray, q: float = 0.005, margin: float = 0.05) -> None:
+    """Limit the view to the ``q``..``1 - q`` quantiles of each axis, with a margin; note the points outside."""
+    ok = np.isfinite(xs) & np.isfinite(ys)
+    if ok.sum() < 2:
+        return
+    lims = []
+    for v in (xs[ok], ys[ok]):
+        lo, hi = np.quantile(v, [q, 1 - q])
+        pad = margin * (hi - lo) if hi > lo else 1.0
+        lims.append((lo - pad, hi + pad))
+    (x0, x1), (y0, y1) = lims
+    out = int((~((xs[ok] >= x0) & (xs[ok] <= x1) & (ys[ok] >= y0) & (ys[ok] <= y1))).sum())
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    if out:
+        ax.text(0.99, 0.01, f"{out} outlying sentence{'s' if out != 1 else ''} beyond the view",
+                transform=ax.transAxes, ha="right", va="bottom", fontsize=7, color="#555")
 
 
 def plot_frame_scores(data: pd.DataFrame, *, x: str, y: str, hue: str = "frame", style: str = "article_id",

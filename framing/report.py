@@ -866,7 +866,7 @@ def _overview_block(run: FramingRun, arts: pd.DataFrame, shares: pd.DataFrame, *
 
     # ---- frame map
     from .maps import project
-    from .plot import plot_frame_map
+    from .plot import CLIP_FROM, plot_frame_map
 
     xy = project(run.embeddings, random_state=RANDOM_STATE, cache=cache)
     mapped = run.sentences.assign(x=xy[:, 0], y=xy[:, 1], article_id=run.sentences["article_id"].map(labels))
@@ -887,7 +887,10 @@ def _overview_block(run: FramingRun, arts: pd.DataFrame, shares: pd.DataFrame, *
     sections.append(_section("Frame map",
                              "Every sentence placed by meaning (UMAP of the sentence embeddings, seeded): colour "
                              f"is the frame, {marker}. Nearby sentences talk about the same thing; "
-                             "colour shows how they are framed.", "frame_map.png", None))
+                             "colour shows how they are framed."
+                             + (f" With {len(mapped)} sentences, the view holds the middle 99% of them on each axis "
+                                "(a note counts those beyond), and unframed sentences are drawn smaller, under the "
+                                "framed ones." if len(mapped) >= CLIP_FROM else ""), "frame_map.png", None))
     return sections, figures, {}
 
 

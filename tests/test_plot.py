@@ -575,3 +575,42 @@ def test_past_max_rows_the_heatmap_keeps_events_some_article_frames():
             rows.append({"event_id": e, "article_id": f"a{a}", "lean": 0.0 if flat else (0.5 if a else -0.3)})
     kept = heatmap_events(pd.DataFrame(rows), min_articles=1, max_rows=30)
     assert len(kept) == 30 and set(range(20, 40)) <= set(kept)
+
+
+def test_a_crowded_frame_map_fits_its_view_to_the_cloud_and_draws_unframed_sentences_underneath():
+    """audit18b J7: a dozen outlying points shrank a 5,544-point cloud to a third of the panel, and grey
+    unframed points covered the framed ones."""
+    import matplotlib.pyplot as plt
+
+    from framing.plot import CLIP_FROM, _NONE_COLOUR, frame_palette, plot_frame_map
+
+    rng = np.random.default_rng(0)
+    n = CLIP_FROM + 200
+    t = pd.DataFrame({"x": rng.normal(size=n), "y": rng.normal(size=n),
+                      "frame": np.array(["western_threat", "russian_defensive", "none"])[np.arange(n) % 3],
+                      "text": "s"})
+    t.loc[:4, ["x", "y"]] = 60.0  # five far outliers
+    fig, ax = plt.subplots()
+    plot_frame_map(t, ax=ax, style=None, interactive=False)
+    assert ax.get_xlim()[1] < 10 and ax.get_ylim()[1] < 10  # the cloud, not the outliers, sets the view
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    outside = int((~t["x"].between(x0, x1) | ~t["y"].between(y0, y1)).sum())
+    assert 5 <= outside <= n // 50  # the five outliers, and at most a few of the cloud's own edge
+    assert [tx.get_text() for tx in ax.texts] == [f"{outside} outlying sentences beyond the view"]
+    assert sum(len(c.get_offsets()) for c in ax.collections) == n  # every point is still drawn
+    first = ax.collections[0]
+    assert matplotlib.colors.to_hex(first.get_facecolor()[0]) == _NONE_COLOUR  # grey first, under the frames
+    assert first.get_sizes()[0] < ax.collections[1].get_sizes()[0]
+    plt.close(fig)
+    # a small map keeps every point in view, frames in their order, and says nothing
+    fig, ax = plt.subplots()
+    small = t.iloc[4:404]  # one outlier in 400 points
+    plot_frame_map(small, ax=ax, style=None, interactive=False)
+    assert ax.get_xlim()[1] > 60 and not ax.texts
+    assert matplotlib.colors.to_hex(ax.collections[0].get_facecolor()[0]) == frame_palette(["western_threat"])[
+        "western_threat"]
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    plot_frame_map(small, ax=ax, style=None, interactive=False, clip=True)  # asked for: clipped
+    assert ax.get_xlim()[1] < 10
+    plt.close(fig)
