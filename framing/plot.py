@@ -105,10 +105,10 @@ def plot_frame_map(data: pd.DataFrame, *, x: str = "x", y: str = "y", hue: str =
         does so only under an interactive backend such as ipympl
         (``%matplotlib widget``); a static figure is drawn either way.
     clip : bool, optional
-        Fit the view to the middle 99% of the points on each axis (from the
-        0.5th to the 99.5th percentile, with a margin), so that a few outlying
-        sentences do not shrink the cloud into a corner; a note in the corner
-        counts the sentences left outside. ``None`` clips from
+        Fit the view to the points within three interquartile ranges of the
+        quartiles on each axis (Tukey's far fences, with a margin), so that a
+        few outlying sentences do not shrink the cloud into a corner; a note
+        in the corner counts the sentences left outside. ``None`` clips from
         :data:`CLIP_FROM` sentences on. With as many, unframed (``none``)
         sentences are drawn first and smaller, under the framed ones.
     **kwargs
@@ -195,17 +195,21 @@ def plot_frame_map(data: pd.DataFrame, *, x: str = "x", y: str = "y", hue: str =
     return ax
 
 
-CLIP_FROM = 1000  # plot_frame_map fits its view to the middle 99% of the points from this many on
+CLIP_FROM = 1000  # plot_frame_map fits its view to the cloud, without far outliers, from this many on
 
 
-def _clip_view(ax, xs: np.ndarray, ys: np.ndarray, q: float = 0.005, margin: float = 0.05) -> None:
-    """Limit the view to the ``q``..``1 - q`` quantiles of each axis, with a margin; note the points outside."""
+def _clip_view(ax, xs: np.ndarray, ys: np.ndarray, fence: float = 3.0, margin: float = 0.05) -> None:
+    """Fit the view to the points within Tukey's far fences on each axis (``fence`` interquartile ranges
+    beyond the quartiles: none of a normal cloud, but the stray islands UMAP places far off), with a
+    margin; a note counts the points left outside."""
     ok = np.isfinite(xs) & np.isfinite(ys)
-    if ok.sum() < 2:
+    if ok.sum() < 4:
         return
     lims = []
     for v in (xs[ok], ys[ok]):
-        lo, hi = np.quantile(v, [q, 1 - q])
+        q1, q3 = np.quantile(v, [0.25, 0.75])
+        inside = v[(v >= q1 - fence * (q3 - q1)) & (v <= q3 + fence * (q3 - q1))]
+        lo, hi = float(inside.min()), float(inside.max())
         pad = margin * (hi - lo) if hi > lo else 1.0
         lims.append((lo - pad, hi + pad))
     (x0, x1), (y0, y1) = lims

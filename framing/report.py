@@ -888,8 +888,8 @@ def _overview_block(run: FramingRun, arts: pd.DataFrame, shares: pd.DataFrame, *
                              "Every sentence placed by meaning (UMAP of the sentence embeddings, seeded): colour "
                              f"is the frame, {marker}. Nearby sentences talk about the same thing; "
                              "colour shows how they are framed."
-                             + (f" With {len(mapped)} sentences, the view holds the middle 99% of them on each axis "
-                                "(a note counts those beyond), and unframed sentences are drawn smaller, under the "
+                             + (f" With {len(mapped)} sentences, the view leaves out the few far from the cloud "
+                                "(a note counts them), and unframed sentences are drawn smaller, under the "
                                 "framed ones." if len(mapped) >= CLIP_FROM else ""), "frame_map.png", None))
     return sections, figures, {}
 
