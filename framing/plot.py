@@ -5,6 +5,11 @@ when ``ax`` is None), passes ``**kwargs`` down to matplotlib and returns the
 Axes; helpers with several panels return the Figure. None calls ``show()`` or
 ``savefig()``. matplotlib is imported inside each function, so ``import
 framing`` stays light.
+
+A long legend goes beside the axes, not over the data. Notebooks show it
+whole; when you save a figure yourself, make room for it with
+``plt.subplots(layout="constrained")`` or ``fig.savefig(path,
+bbox_inches="tight")``, or a plain ``savefig`` cuts it off.
 """
 
 from __future__ import annotations
