@@ -389,6 +389,7 @@ def main(argv=None) -> None:
             n_l, mix_l, n_m, mix_m = (sum(int(v[i]) for v in f[key]) for i in range(4))
             print(f"loose stories ({label}, both folds; mean similarity below the report's check): {n_l} of {n_m} "
                   f"groups of several articles; {mix_l} of them mix stories ({mix_l / max(n_l, 1):.0%}), against "
+                  f"{mix_m - mix_l} of the other {n_m - n_l} ({(mix_m - mix_l) / max(n_m - n_l, 1):.0%}) and "
                   f"{mix_m} of all {n_m} ({mix_m / max(n_m, 1):.0%})")
         print(f"  ablation, same settings without outlet penalty and with a hard date penalty: "
               f"{f['ours_no_penalties'].mean():.3f}")

