@@ -204,7 +204,7 @@ def loose_stories(table: pd.DataFrame, stories: np.ndarray) -> tuple[int, int, i
 
     t = table.assign(story=np.asarray(stories))
     multi = t[t["event_size"] > 1].groupby("event_id").agg(sim=("similarity", "mean"), n=("story", "nunique"))
-    loose = multi["sim"] < LOOSE_STORY_SIMILARITY
+    loose = multi["sim"].round(3) < LOOSE_STORY_SIMILARITY  # as stories_table flags it: on the value it shows
     mixed = multi["n"] > 1
     return int(loose.sum()), int((loose & mixed).sum()), len(multi), int(mixed.sum())
 

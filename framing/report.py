@@ -1644,8 +1644,8 @@ TRUST_NOTE_OWN = (
 
 # What the events benchmark measured for loose stories (README, "How accurate is it"); checked by a test.
 LOOSE_STORY_NOTE = (
-    " What a loose story means depends on the corpus: on AllSides story roundups, 89% of the loose stories "
-    "mixed several of the editors' stories (and 50% of the others did too) when most articles had no partner "
+    " What a loose story means depends on the corpus: on AllSides story roundups, 90% of the loose stories "
+    "mixed several of the editors' stories (and 49% of the others did too) when most articles had no partner "
     "story, but 29% (16% of the others) when most had one: then a loose story is mostly one event told in "
     "different ways. Read the titles of a story, loose or not, before comparing within it.")
 
