@@ -1310,7 +1310,9 @@ def align_events(sentences, *, embeddings=None, embedder=None, codebook=None, th
             part["event_id"] += offset
             offset = int(part["event_id"].max()) + 1
             parts.append(part)
-        return pd.concat(parts, ignore_index=True)
+        out = pd.concat(parts, ignore_index=True)
+        out.attrs["aligned_by"] = by  # framing_diff names the groups of two articles that share none
+        return out
     sim = sentence_similarity(sentences, embeddings=embeddings, embedder=embedder, codebook=codebook,
                               names_weight=names_weight)
     if _boilerplate.any():
@@ -1562,6 +1564,26 @@ DIFF_COLUMNS = ["event_id", "kind", "similarity", "sentence_id_a", "text_a", "fr
                 "sentence_id_b", "text_b", "frame_b", "confidence_b", "same_frame"]
 
 
+def _warn_if_apart(al: pd.DataFrame, a, b, by) -> None:
+    """Warn when the given alignment was made by group (``align_events(by=...)``) and puts the two articles
+    in different groups: no event can be shared, so every sentence reads as left out, which is rarely what
+    the caller meant (audit19: two articles of one AllSides story that the grouper had put in different
+    stories, aligned by story as notebook 03 does). Two articles of one group that share no event are a
+    finding, not a mistake, and get no warning."""
+    if by is None or by not in al.columns or not set(al["article_id"]) >= {a, b}:
+        return
+    ga, gb = (al.loc[al["article_id"] == x, by].iloc[0] for x in (a, b))
+    ga, gb = (g.item() if isinstance(g, np.generic) else g for g in (ga, gb))  # 0, not np.int64(0)
+    if ga == gb or (pd.isna(ga) and pd.isna(gb)):
+        return
+    import warnings
+
+    warnings.warn(f"framing_diff: {a!r} and {b!r} are in different groups of the aligned table (aligned by "
+                  f"{by!r}: {ga!r} and {gb!r}), so they share no event and every sentence is listed as only_a or "
+                  "only_b; to line the two articles up with each other, leave aligned out", FramingWarning,
+                  stacklevel=3)
+
+
 def framing_diff(scored: pd.DataFrame, a, b, *, aligned: pd.DataFrame | None = None, embeddings=None,
                  embedder=None, codebook=None, min_similarity: float | None = 0.12) -> pd.DataFrame:
     """Two articles side by side: aligned sentence pairs and what each leaves out.
@@ -1621,10 +1643,13 @@ def framing_diff(scored: pd.DataFrame, a, b, *, aligned: pd.DataFrame | None = N
     emb = None
     if embeddings is not None:
         emb = _check_matrix(embeddings, len(scored), "embeddings")[mask]
-    if aligned is None:
+    given = aligned is not None
+    if not given:
         aligned = align_events(two, embeddings=emb, embedder=embedder, codebook=codebook)
     _check_aligned(aligned)
     al = aligned[aligned["article_id"].isin([a, b])]
+    if given:
+        _warn_if_apart(al, a, b, (getattr(aligned, "attrs", None) or {}).get("aligned_by"))
     ev = {(r.article_id, r.sentence_id): r.event_id for r in al.itertuples()}
     sim = sentence_similarity(two, embeddings=emb, embedder=embedder, codebook=codebook)
     two["event_id"] = [ev.get((x, s), -1) for x, s in zip(two["article_id"], two["sentence_id"])]

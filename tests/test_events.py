@@ -375,6 +375,26 @@ def test_framing_diff_pairs_and_unique_sides(seed_tables):
         framing_diff(scored, a, "missing.txt", aligned=aligned)
 
 
+def test_framing_diff_warns_when_the_alignment_puts_the_two_articles_in_different_groups(seed_tables):
+    """audit19: aligned by story, two articles the grouper had split came back as 'everything left out',
+    silently; aligned without them apart, the same two articles share events."""
+    from framing.errors import FramingWarning
+
+    sents, emb, scored, aligned = seed_tables
+    a, b = sorted(scored["article_id"].unique())
+    apart = align_events(sents.assign(story=sents["article_id"].map({a: 0, b: 1})), embeddings=emb, by="story")
+    with pytest.warns(FramingWarning, match=r"different groups of the aligned table \(aligned by 'story': 0 and 1\)"):
+        d = framing_diff(scored, a, b, aligned=apart, embeddings=emb)
+    assert set(d["kind"]) == {"only_a", "only_b"}  # what that alignment says, now with a warning
+    one = align_events(sents.assign(story=0), embeddings=emb, by="story")
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FramingWarning)
+        d = framing_diff(scored, a, b, aligned=one, embeddings=emb)  # one group: no warning
+        assert (d["kind"] == "pair").any()
+
+
 @pytest.mark.slow
 def test_cli_events_writes_the_promised_columns(tmp_path, seeds_dir):
     from framing.cli import main
