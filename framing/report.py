@@ -801,6 +801,14 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
 # Each block returns (sections, figures {name: png bytes}, params to record in the manifest).
 
 
+def _lean_framed(frame_ids, plural: bool = False) -> str:
+    """What the lean counts: "framed sentence(s)" with two frames; with more, the sentences of the lean's
+    two frames (audit19: an article framed only in the third frame was noted as having no framed sentence)."""
+    if len(frame_ids) <= 2:
+        return "framed sentences" if plural else "framed sentence"
+    return f"sentence{'s' if plural else ''} in {frame_ids[0]} or {frame_ids[1]}"
+
+
 def _overview_block(run: FramingRun, arts: pd.DataFrame, shares: pd.DataFrame, *, cache: bool = True):
     from .plot import frame_palette, plot_frame_shares
 
@@ -822,7 +830,8 @@ def _overview_block(run: FramingRun, arts: pd.DataFrame, shares: pd.DataFrame, *
         show.insert(at + 1, "lean (95% interval)",
                     [_interval_cell(*(lean[c].get(a, np.nan) for c in ("lean", "ci_low", "ci_high")))
                      for a in show["article_id"]])
-        show["note"] = ["no framed sentence" if k == 0 else f"fewer than {FEW_FRAMED} framed sentences: the lean "
+        one, many = _lean_framed(run.frame_ids), _lean_framed(run.frame_ids, plural=True)
+        show["note"] = [f"no {one}" if k == 0 else f"fewer than {FEW_FRAMED} {many}: the lean "
                         "rests on a handful" if k < FEW_FRAMED else "" for k in n_framed]
     if lean is not None and len(arts) > _MAX_SHARE_BARS:
         # one bar triple per article would be a page-long figure: the leans, sorted, one row each
@@ -838,8 +847,8 @@ def _overview_block(run: FramingRun, arts: pd.DataFrame, shares: pd.DataFrame, *
                 + f" lean (the share of its framed sentences in {run.frame_ids[0]} minus that in "
                 f"{run.frame_ids[1]}, from −1 to +1) with its 95% Wilson interval, sorted by lean"
                 + (f"; the {n_dots - _MAX_LEAN_ROWS} between them are left out of the figure" if cut else "")
-                + f"; a hollow dot rests on fewer than {FEW_FRAMED} framed sentences"
-                + (f"; {n_none} article{'s' if n_none != 1 else ''} with no framed sentence {'are' if n_none != 1 else 'is'} "
+                + f"; a hollow dot rests on fewer than {FEW_FRAMED} {many}"
+                + (f"; {n_none} article{'s' if n_none != 1 else ''} with no {one} {'are' if n_none != 1 else 'is'} "
                    "left out" if n_none else "")
                 + (". The table lists every article, with its lean and frame shares (their intervals are in "
                    "articles.csv)" if cut else
@@ -851,8 +860,8 @@ def _overview_block(run: FramingRun, arts: pd.DataFrame, shares: pd.DataFrame, *
         note = ("Share of each article's sentences in each frame, with 95% Wilson intervals "
                 "(wide for short articles)")
     if lean is not None:
-        note += (f"; n_framed counts the sentences in a frame, and lean is the share of them in {run.frame_ids[0]} "
-                 f"minus that in {run.frame_ids[1]}")
+        note += (f"; n_framed counts the sentences in {'a frame' if len(run.frame_ids) == 2 else 'the first two frames'}"
+                 f", and lean is the share of them in {run.frame_ids[0]} minus that in {run.frame_ids[1]}")
     figures["frame_shares.png"] = _png(fig)
     named = ("; each article is named by its id and outlet (source)" if _sources(run.articles) else
              "; an article whose file name says little is named by its id and the start of its title"
@@ -942,8 +951,8 @@ def _outlet_block(run: FramingRun, outlets: pd.DataFrame):
                     + (f" (the {_MAX_LEAN_ROWS // 2} leaning most clearly positive and "
                        f"{_MAX_LEAN_ROWS - _MAX_LEAN_ROWS // 2} most clearly negative, by the inner end of the "
                        "interval)" if n_dots > _MAX_LEAN_ROWS else "")
-                    + f"; a hollow dot rests on fewer than {FEW_FRAMED} framed sentences"
-                    + (f"; {n_none} outlet{'s' if n_none != 1 else ''} with no framed sentence "
+                    + f"; a hollow dot rests on fewer than {FEW_FRAMED} {_lean_framed(run.frame_ids, plural=True)}"
+                    + (f"; {n_none} outlet{'s' if n_none != 1 else ''} with no {_lean_framed(run.frame_ids)} "
                        f"{'are' if n_none != 1 else 'is'} left out" if n_none else "")
                     + ". The table has every outlet's shares.")
     else:

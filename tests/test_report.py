@@ -978,3 +978,31 @@ def test_past_two_thousand_sentences_the_page_lists_the_framed_ones():
     none = _sentences_section(table(n, 10 ** 9).assign(frame="none", none_reason="off topic"), ["western_threat"])
     assert none["table"].count("<tr>") == _SENTENCE_ROWS + 1
     assert f"The first {_SENTENCE_ROWS} of the {n} sentences (none has a frame)" in none["note"]
+
+
+def test_with_three_frames_the_overview_says_what_the_lean_counts(monkeypatch):
+    """audit19: with a third frame, an article framed only in it was noted 'no framed sentence', and the
+    caption said n_framed counts the sentences in a frame (it counts the lean's two)."""
+    import dataclasses
+
+    import framing.report as rep
+    from framing.codebook import load_codebook
+    from framing.report import FramingRun, _overview_block, article_table
+
+    monkeypatch.setattr(rep, "_MAX_SHARE_BARS", 2)  # the lean dot figure, whose caption counts the left-out
+    bundled = load_codebook(None)
+    third = dataclasses.replace(bundled.frames[0], id="disruption", label="Disruption")
+    cb = dataclasses.replace(bundled, frames=(*bundled.frames, third))
+    first, second = cb.frames[0].id, cb.frames[1].id
+    frames = {"a": ["disruption"] * 3 + ["none"], "b": [first, second, first, "none"], "c": ["none"] * 4}
+    sents = pd.DataFrame([{"article_id": a, "sentence_id": i, "text": f"s{i}", first: 0.4, second: 0.3,
+                           "disruption": 0.3, "frame": f, "confidence": 0.9}
+                          for a, fs in frames.items() for i, f in enumerate(fs)])
+    arts = pd.DataFrame({"article_id": list(frames), "title": None, "text": "x"})
+    emb = np.random.default_rng(0).normal(size=(len(sents), 8)).astype("float32")  # for the frame map
+    run = FramingRun(articles=arts, sentences=sents, embeddings=emb, codebook=cb, embedder=None)
+    secs, _ = _overview_block(run, article_table(run), run.shares(), cache=False)[:2]
+    sec = secs[0]
+    assert "n_framed counts the sentences in the first two frames" in sec["note"]
+    assert f"no sentence in {first} or {second}" in sec["table"] and "no framed sentence" not in sec["table"]
+    assert f"2 articles with no sentence in {first} or {second} are left out" in sec["note"]
