@@ -402,7 +402,7 @@ def _read_toml(path: Path) -> dict:
 
 def _parse_file(path: Path) -> Codebook:
     """Parse a TOML codebook; a semantic error also names the line it points at."""
-    where = f"codebook '{path.name}'"
+    where = f"codebook '{path}'"  # the path as given, as the read and TOML errors name it
     try:
         return parse_codebook(_read_toml(path), where)
     except FramingError as exc:
@@ -496,9 +496,15 @@ def _error_line(text: str, problem: str) -> int | None:
         else:
             i = None
         return (i if i is not None else h) + 1
-    m = re.match(r"(?:alias|exemplar) (['\"])(.*?)\1 ", problem)  # the second place it appears
-    if m:
-        i = find(re.escape(m.group(2)[:40]), last=True)
+    m = re.match(r"(alias|exemplar) (['\"])(.*?)\2 (?:belongs to actors|is in frames) '[^']*' and '([^']*)'", problem)
+    if m:  # the second place it appears: in the second actor's (frame's) table, not a neutral sentence naming it
+        second = by_id("actors" if m.group(1) == "alias" else "frames", m.group(4))
+        value = re.escape(m.group(3)[:40])
+        i = None
+        if second is not None:
+            i = find("(?i)[\"']" + value, *second)
+            i = find("(?i)" + value, *second) if i is None else i
+        i = find(value, last=True) if i is None else i
         return None if i is None else i + 1
     return None
 

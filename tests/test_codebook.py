@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from framing.codebook import load_codebook
@@ -119,7 +121,7 @@ def test_a_codebook_file_error_names_its_line(tmp_path, old, new, line, says):
     with pytest.raises(FramingError) as exc:
         load_codebook(p)
     msg = str(exc.value)
-    assert msg.startswith(f"codebook 'mine.toml', line {line}: ") and says in msg, msg
+    assert msg.startswith(f"codebook '{p}', line {line}: ") and says in msg, msg
 
 
 def test_neutral_exemplars_are_read_from_a_neutral_table(tmp_path):
@@ -163,7 +165,24 @@ def test_a_neutral_table_error_names_its_line(tmp_path, extra, line, says):
     with pytest.raises(FramingError) as exc:
         load_codebook(p)
     msg = str(exc.value)
-    assert msg.startswith(f"codebook 'mine.toml', line {line}: ") and says in msg, msg
+    assert msg.startswith(f"codebook '{p}', line {line}: ") and says in msg, msg
+
+
+def test_a_duplicate_alias_is_found_in_the_second_actor_not_in_a_neutral_sentence_naming_it(tmp_path):
+    """audit19: the error pointed at a [neutral] sentence that names the actor (they are meant to), not at the
+    second actor's aliases; the message names the path as given, as a TOML syntax error does."""
+    extra = '\n[neutral]\nexemplars = ["Beta and the Alphans will meet on Tuesday."]\n'
+    text = _TOML.replace('aliases = ["Beta"]', 'aliases = ["Beta", "the Alphans"]') + extra
+    (tmp_path / "sub").mkdir()
+    p = tmp_path / "sub" / "mine.toml"
+    p.write_text(text, encoding="utf-8")
+    with pytest.raises(FramingError) as exc:
+        load_codebook(p)
+    assert str(exc.value).startswith(f"codebook '{p}', line 22: alias 'the Alphans' belongs to actors 'alpha' and "
+                                     "'beta'"), str(exc.value)
+    p.write_text("id = [", encoding="utf-8")
+    with pytest.raises(FramingError, match=r"^codebook '" + re.escape(str(p)) + "': invalid TOML"):
+        load_codebook(p)
 
 
 def test_a_duplicate_frame_is_found_by_its_whole_id(tmp_path):
@@ -173,5 +192,5 @@ def test_a_duplicate_frame_is_found_by_its_whole_id(tmp_path):
             '[[frames]]\nid = "threat_x"\nexemplars = ["Beta provoked Alpha."]\n')
     p = tmp_path / "dup.toml"
     p.write_text(text, encoding="utf-8")
-    with pytest.raises(FramingError, match=r"^codebook 'dup.toml', line 6: frame 'threat' appears more than once"):
+    with pytest.raises(FramingError, match=r"^codebook '.*dup.toml', line 6: frame 'threat' appears more than once"):
         load_codebook(p)
