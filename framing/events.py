@@ -1143,7 +1143,9 @@ def _keywords(texts: list[str], k: int = 4, articles=None) -> list[str]:
     return [shown.get(w, w) for w in order]
 
 
-_KEYWORD_RE = re.compile(r"[A-Za-z][A-Za-z\-]{2,}|\b[A-Z]{2}\b")
+# a word of three letters or more, hyphens inside it, and a number after a last hyphen ("COVID-19", not
+# "COVID-"); or a two-capital acronym
+_KEYWORD_RE = re.compile(r"[A-Za-z][A-Za-z\-]+[A-Za-z](?:-\d+)?|\b[A-Z]{2}\b")
 
 
 def _label_sentence(g: list[int], sim: np.ndarray, texts: list[str], words: list[str]) -> int:

@@ -256,6 +256,16 @@ def test_keywords_rank_words_the_articles_share_first():
     assert "us" not in [w.lower() for w in kw] and "IN" not in kw  # a pronoun and a shouted word, not acronyms
 
 
+def test_keywords_keep_a_number_after_a_hyphen_and_never_end_on_one():
+    """audit19: 'COVID-19' became the keyword 'COVID-' in 30 places of a report."""
+    from framing.events import _keywords
+
+    kw = _keywords(["COVID-19 cases rose in Florida.", "COVID-19 vaccine mandates in well-known Florida towns."])
+    assert kw[:2] == ["COVID-19", "Florida"]
+    assert not [w for w in _keywords(["A pro- and anti-war crowd: pro-Kremlin voices.", "Anti-war pro-Kremlin."],
+                                      k=10) if w.endswith("-")]
+
+
 def test_event_label_prefers_a_central_sentence_with_the_keywords():
     from framing.events import _label_sentence
 
