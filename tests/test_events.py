@@ -479,6 +479,33 @@ def test_plot_framing_diff_draws_every_sentence_and_a_line_per_pair():
     assert [ln.get_linestyle() for ln in ax.lines] == ["-", "--"]  # same frame solid, different dashed
 
 
+def test_the_framing_diff_legend_stays_clear_of_the_column_titles():
+    """audit19: with three frames and three line kinds the legend ran over both articles' names."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from framing.plot import plot_framing_diff
+
+    names = {"f1": "public_health", "f2": "overreach", "f3": "disruption"}
+    d = _diff_table()
+    d.loc[2, "frame_a"] = "f3"
+    d.loc[3, ["frame_b", "kind", "text_a", "frame_a"]] = ["none", "pair", "s", "f3"]  # a dotted pair too
+    d = d.replace({"frame_a": names, "frame_b": names})
+    d["same_frame"] = d["frame_a"] == d["frame_b"]
+    fig, ax = plt.subplots(figsize=(12, 4), layout="constrained")  # the report's width
+    plot_framing_diff(d, a_label="s5744_center · Associated Press", b_label="s5744_right · Washington Examiner",
+                      ax=ax, palette={"public_health": "#d62728", "overreach": "#1f77b4", "disruption": "#2ca02c",
+                                      "none": "#bbbbbb"})
+    fig.canvas.draw()
+    legend = ax.get_legend().get_window_extent()
+    assert len(ax.get_legend().get_texts()) >= 6
+    titles = [t for t in ax.texts if t.get_text().startswith("s5744_")]
+    assert len(titles) == 2 and not any(legend.overlaps(t.get_window_extent()) for t in titles)
+    plt.close(fig)
+
+
 def test_plot_event_heatmap_shape_and_blank_cells():
     import matplotlib
 
