@@ -34,6 +34,9 @@ A codebook is a TOML file::
     [neutral]                          # optional: on-topic sentences that carry no frame
     exemplars = ["The summit will take place in Vilnius on 11 July.", ...]
 
+An actor without ``aliases`` is found by its ``label`` (by its id, with a
+warning, when it has no label either).
+
 How aliases match (:func:`framing.actors.find_mentions`): at word
 boundaries, longest first; an acronym (``NATO``, ``US``) only as written; an
 alias's first capitalised word (its name) as written or in capitals, never in
@@ -232,8 +235,14 @@ def _parse_actor(raw, where: str, i: int) -> Actor:
         raise FramingError(f"{where}: actors[{i}] has id {aid!r}; expected lowercase letters, digits and _")
     aliases = _str_list(raw.get("aliases"), f"{where}: actor {aid!r}", "aliases")
     label = _opt_str(raw, "label", aid, f"{where}: actor {aid!r}")
-    if not aliases:
+    if not aliases:  # found by its label; by its id only when it has no label either, which texts rarely write
         aliases = (label,)
+        if "label" not in raw:
+            import warnings
+
+            warnings.warn(f"{where}: actor {aid!r} has no aliases and no label, so only the words {aid!r} find it "
+                          "in a text; give it aliases = [...] with the names the texts use", FramingWarning,
+                          stacklevel=4)
     unknown = set(raw) - {"id", "label", "aliases", "camp"}
     if unknown:
         raise FramingError(f"{where}: actor {aid!r} has unknown key(s) {', '.join(sorted(unknown))}; expected id, label, aliases, camp")

@@ -194,3 +194,19 @@ def test_a_duplicate_frame_is_found_by_its_whole_id(tmp_path):
     p.write_text(text, encoding="utf-8")
     with pytest.raises(FramingError, match=r"^codebook '.*dup.toml', line 6: frame 'threat' appears more than once"):
         load_codebook(p)
+
+
+def test_an_actor_without_aliases_is_found_by_its_label_and_without_a_label_gets_a_warning():
+    """audit19: an actor with aliases = [] loaded silently; with a label it is found by the label, with only an
+    id (which texts rarely write) the loader says so."""
+    import warnings
+
+    from framing.errors import FramingWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FramingWarning)
+        cb = load_codebook(_cb([_frame()], actors=[{"id": "cdc", "label": "CDC", "aliases": []}]))
+    assert cb.actors[0].aliases == ("CDC",)
+    with pytest.warns(FramingWarning, match="actor 'cdc' has no aliases and no label.*give it aliases"):
+        cb = load_codebook(_cb([_frame()], actors=[{"id": "cdc"}]))
+    assert cb.actors[0].aliases == ("cdc",)
