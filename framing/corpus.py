@@ -9,9 +9,12 @@ The article table has one row per article and the columns
     the headline, or ``None``. In a text file, the first non-empty line is the
     title when a blank line follows it.
 ``text``
-    the whole article, title included, decoded from UTF-8 (with or without a
-    BOM) or UTF-16 (with a BOM), with line endings normalised to ``\\n``.
-    Character offsets everywhere in the toolkit are offsets into this string.
+    the article as scored, decoded from UTF-8 (with or without a BOM) or
+    UTF-16 (with a BOM), with line endings normalised to ``\\n``. For a text
+    or HTML file it holds the title; from a CSV, JSONL or DataFrame it is the
+    ``text`` column as given, without the ``title`` column (add the headline
+    to it to have it scored). Character offsets everywhere in the toolkit are
+    offsets into this string.
 ``source``, ``date``
     optional metadata (``None`` when absent). A text file gives them in a
     front-matter block at its top (``---``, ``source: ...``, ``date: ...``,
