@@ -1539,7 +1539,9 @@ def _events_block(run: FramingRun, threshold: float | None = None):
 
     lean_table = frame_lean(run.sentences, interval=INTERVAL).set_index("article_id")
     leans = lean_table["lean"]
-    pair = _diff_pair(groups, aligned, run.articles, lean=leans.to_dict(), framed=lean_table["n_framed"].to_dict())
+    pair = _diff_pair(groups, aligned, run.articles, lean=leans.to_dict(), framed=lean_table["n_framed"].to_dict(),
+                      bounds={a: (lo, hi) for a, lo, hi in zip(lean_table.index, lean_table["ci_low"],
+                                                                lean_table["ci_high"])})
     if pair is not None:
         a, b = pair
         diff = framing_diff(run.sentences, a, b, aligned=aligned, embeddings=run.embeddings,
@@ -1569,7 +1571,8 @@ def _events_block(run: FramingRun, threshold: float | None = None):
                + (", from two different outlets" if cross else "")
                + f", of articles clearly alike (similarity at least {DIFF_MIN_SIMILARITY} in framing events) "
                  f"with at least {FEW_FRAMED} framed sentences each when there are such, the pair whose leans differ "
-                 "most (the sharpest contrast; ties go to the pair with more "
+                 "most clearly (the widest gap between their 95% intervals, so that two articles of a sentence or "
+                 "two each do not win on ±1 alone; ties go to the pair with more "
                f"events in common). Leans: {lean_of}. framing.events.framing_diff gives any other pair."
                if n_pairs > 1 else ""),
             "framing_diff.png", diff[cols].round(3)))
@@ -1583,7 +1586,7 @@ DIFF_MIN_SIMILARITY = 0.3
 
 
 def _diff_pair(groups: pd.DataFrame, aligned: pd.DataFrame, articles: pd.DataFrame, lean: dict | None = None,
-               framed: dict | None = None):
+               framed: dict | None = None, bounds: dict | None = None):
     """The pair of articles of one story to show in the diff, or None.
 
     Preferred, in order: two articles clearly alike (each at least
@@ -1596,7 +1599,12 @@ def _diff_pair(groups: pd.DataFrame, aligned: pd.DataFrame, articles: pd.DataFra
     sides, not an outlet with itself), at least one event both report (a
     diff with nothing aligned shows little), the largest difference of
     ``lean`` (``article_id -> lean``; an article without one comes last),
-    the most events both report, the earlier story and articles (a
+    measured, when ``bounds`` is given (``article_id -> (low, high)``, the
+    lean's interval; an article without one comes last), by the gap between
+    the two intervals (negative when they overlap): a lean of +1 against -1 from two sentences each is
+    less of a contrast than +0.6 against -0.4 from twenty (audit19: the
+    report showed two 2-sentence articles whose frames were scorer noise);
+    then the most events both report, the earlier story and articles (a
     reproducible tie-break). Without ``lean``, the most events both report
     decides.
     """
@@ -1619,10 +1627,15 @@ def _diff_pair(groups: pd.DataFrame, aligned: pd.DataFrame, articles: pd.DataFra
         for i, a in enumerate(ids):
             for b in ids[i + 1:]:
                 other_outlet = a in src and b in src and src[a] != src[b]
-                contrast = -1.0
-                if lean is not None:
+                contrast = -9.0  # without a lean (or, given bounds, an interval) on both sides: last
+                if lean is not None and bounds is not None:
+                    ia, ib = (np.asarray(bounds.get(x, (np.nan, np.nan)), dtype=float) for x in (a, b))
+                    if np.isfinite([*ia, *ib]).all():  # the gap between the intervals, -2 (overlapping) to 2
+                        contrast = round(float(max(ia[0] - ib[1], ib[0] - ia[1])), 9)
+                elif lean is not None:
                     la, lb = lean.get(a, np.nan), lean.get(b, np.nan)
-                    contrast = -1.0 if pd.isna(la) or pd.isna(lb) else round(abs(float(la) - float(lb)), 9)
+                    if not (pd.isna(la) or pd.isna(lb)):
+                        contrast = round(abs(float(la) - float(lb)), 9)
                 solid = not (sim.get(a, 1.0) < DIFF_MIN_SIMILARITY or sim.get(b, 1.0) < DIFF_MIN_SIMILARITY)
                 enough = framed is None or min(framed.get(a, 0), framed.get(b, 0)) >= FEW_FRAMED
                 key = (solid, enough, other_outlet, together[(a, b)] > 0, contrast, together[(a, b)])

@@ -238,6 +238,22 @@ def test_diff_prefers_the_largest_lean_contrast_across_outlets():
     assert _diff_pair(groups, aligned, same, lean=lean, framed=framed) == ("a", "b")
 
 
+def test_diff_ranks_contrasts_by_the_gap_between_the_lean_intervals():
+    """audit19: among pairs with few framed sentences each, the report showed +1 against -1 from two sentences
+    each: scorer noise. With intervals, a clear difference resting on more sentences wins."""
+    groups = pd.DataFrame({"article_id": ["a", "b", "c", "d"], "event_id": [0, 0, 0, 0]})
+    aligned = pd.DataFrame({"event_id": [0, 0, 1, 1], "article_id": ["a", "b", "c", "d"]})
+    articles = pd.DataFrame({"article_id": ["a", "b", "c", "d"], "source": ["P", "Q", "R", "S"]})
+    lean = {"a": 1.0, "b": -1.0, "c": 0.6, "d": -0.4}
+    framed = {"a": 2, "b": 2, "c": 4, "d": 4}  # none has five: the raw lean difference would pick a-b
+    assert _diff_pair(groups, aligned, articles, lean=lean, framed=framed) == ("a", "b")
+    bounds = {"a": (-0.3, 1.0), "b": (-1.0, 0.3), "c": (0.2, 0.85), "d": (-0.75, 0.0)}  # a-b overlap; c-d apart
+    assert _diff_pair(groups, aligned, articles, lean=lean, framed=framed, bounds=bounds) == ("c", "d")
+    # an article without an interval (nothing framed) ranks last, as one without a lean does
+    assert _diff_pair(groups, aligned, articles, lean=lean, framed=framed,
+                      bounds={**bounds, "c": (float("nan"), float("nan"))}) == ("a", "b")
+
+
 def test_manifest_records_the_inputs_as_given_the_command_and_the_time(tmp_path, monkeypatch, fake_embedder):
     import re
 
