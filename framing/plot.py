@@ -787,7 +787,7 @@ def plot_framing_diff(diff: pd.DataFrame, *, a_label: str | None = None, b_label
                 for k in ("same", "differ", "unframed") if k in used]
     if handles:
         # above the column titles, not between them: with three frames the legend reached both (audit19)
-        ax.legend(handles=handles, fontsize=7, frameon=False, loc="lower center", ncol=min(len(handles), 5),
+        ax.legend(handles=handles, fontsize=7, frameon=False, loc="lower center", ncol=min(len(handles), 7),
                   bbox_to_anchor=(0.5, 1.0), borderaxespad=0.8)
     return ax
 
