@@ -14,7 +14,9 @@ A codebook is a TOML file::
     # Optional minimal pairs: contrast[i] is exemplars[i] with the stance
     # flipped (same topic and actors). Same length as exemplars.
     contrast = ["Ukraine shelled Russian border towns.", ...]
-    # Optional: the roles this frame casts actors in (actor ids).
+    # Optional: the roles this frame casts actors in (actor ids). The role of a mention is read
+    # from the vocabulary of conflict (attack, threat, defend; see framing.actors): on other
+    # topics most mentions come out neutral, and the roles then add little.
     roles = { aggressor = ["russia"], victim = ["ukraine"], defender = ["nato_west"] }
 
     [[frames]]                         # usually two or more: a sentence is scored as a choice between them
