@@ -1143,9 +1143,10 @@ def _keywords(texts: list[str], k: int = 4, articles=None) -> list[str]:
     return [shown.get(w, w) for w in order]
 
 
-# a word of three letters or more, hyphens inside it, and a number after a last hyphen ("COVID-19", not
-# "COVID-"); or a two-capital acronym
-_KEYWORD_RE = re.compile(r"[A-Za-z][A-Za-z\-]+[A-Za-z](?:-\d+)?|\b[A-Z]{2}\b")
+# a word of three letters or more (any script: "Erdoğan", "Zürich"), or a shorter one joined by a hyphen
+# ("al-Assad"), with hyphens inside it and a number after a last one ("COVID-19", not "COVID-"); or a
+# two-capital acronym
+_KEYWORD_RE = re.compile(r"(?:[^\W\d_]{3,}|[^\W\d_]{1,2}(?=-[^\W\d_]))(?:-[^\W\d_]+)*(?:-\d+)?|\b[A-Z]{2}\b")
 
 
 def _label_sentence(g: list[int], sim: np.ndarray, texts: list[str], words: list[str]) -> int:
@@ -1300,11 +1301,16 @@ def align_events(sentences, *, embeddings=None, embedder=None, codebook=None, th
     if by is not None:
         if by not in sentences.columns:
             raise FramingError(f"by: no column {by!r} in the sentence table; found {', '.join(map(str, sentences.columns))}")
+        missing = sentences[by].isna()
+        if missing.any():  # groupby would drop them: their sentences would vanish from the alignment
+            raise FramingError(f"by: column {by!r} has no value for {int(missing.sum())} sentence(s) (e.g. of "
+                               f"article {sentences.loc[missing, 'article_id'].iloc[0]!r}); give every sentence a "
+                               "group, or leave by out")
         emb_all = None
         if embeddings is not None:
             emb_all = _check_matrix(embeddings, n, "embeddings")
         parts, offset = [], 0
-        for _, idx in sentences.groupby(by, sort=True).indices.items():
+        for _, idx in sentences.groupby(by, sort=True, observed=True).indices.items():
             part = align_events(sentences.iloc[idx], embeddings=None if emb_all is None else emb_all[idx],
                                 embedder=embedder, codebook=codebook, threshold=threshold,
                                 mutual_threshold=mutual_threshold, names_weight=names_weight, _in_group=True,
@@ -1313,7 +1319,11 @@ def align_events(sentences, *, embeddings=None, embedder=None, codebook=None, th
             offset = int(part["event_id"].max()) + 1
             parts.append(part)
         out = pd.concat(parts, ignore_index=True)
-        out.attrs["aligned_by"] = by  # framing_diff names the groups of two articles that share none
+        # which group each article was aligned in (by may be event_id, which the output's own event_id
+        # overwrites): framing_diff names the groups of two articles that could share no event
+        out.attrs["aligned_by"] = by
+        out.attrs["aligned_groups"] = {a: (g.item() if isinstance(g, np.generic) else g)
+                                       for a, g in zip(sentences["article_id"], sentences[by])}
         return out
     sim = sentence_similarity(sentences, embeddings=embeddings, embedder=embedder, codebook=codebook,
                               names_weight=names_weight)
@@ -1566,22 +1576,25 @@ DIFF_COLUMNS = ["event_id", "kind", "similarity", "sentence_id_a", "text_a", "fr
                 "sentence_id_b", "text_b", "frame_b", "confidence_b", "same_frame"]
 
 
-def _warn_if_apart(al: pd.DataFrame, a, b, by) -> None:
-    """Warn when the given alignment was made by group (``align_events(by=...)``) and puts the two articles
-    in different groups: no event can be shared, so every sentence reads as left out, which is rarely what
-    the caller meant (audit19: two articles of one AllSides story that the grouper had put in different
-    stories, aligned by story as notebook 03 does). Two articles of one group that share no event are a
-    finding, not a mistake, and get no warning."""
-    if by is None or by not in al.columns or not set(al["article_id"]) >= {a, b}:
-        return
-    ga, gb = (al.loc[al["article_id"] == x, by].iloc[0] for x in (a, b))
-    ga, gb = (g.item() if isinstance(g, np.generic) else g for g in (ga, gb))  # 0, not np.int64(0)
-    if ga == gb or (pd.isna(ga) and pd.isna(gb)):
-        return
+def _warn_if_apart(aligned: pd.DataFrame, a, b) -> None:
+    """Warn when the given alignment cannot pair the two articles: one of them is not in it, or it was made
+    by group (``align_events(by=...)``) and puts them in different groups. Every sentence then reads as left
+    out, which is rarely what the caller meant (audit19: two articles of one AllSides story that the grouper
+    had put in different stories, aligned by story as notebook 03 does). Two articles of one group that
+    share no event are a finding, not a mistake, and get no warning."""
     import warnings
 
-    warnings.warn(f"framing_diff: {a!r} and {b!r} are in different groups of the aligned table (aligned by "
-                  f"{by!r}: {ga!r} and {gb!r}), so they share no event and every sentence is listed as only_a or "
+    missing = [x for x in (a, b) if x not in set(aligned["article_id"])]
+    attrs = getattr(aligned, "attrs", None) or {}
+    groups, by = attrs.get("aligned_groups") or {}, attrs.get("aligned_by")
+    if missing:
+        why = f"{missing[0]!r} is not in the given aligned table"
+    elif a in groups and b in groups and groups[a] != groups[b]:
+        why = (f"{a!r} and {b!r} are in different groups of the aligned table (aligned by {by!r}: {groups[a]!r} "
+               f"and {groups[b]!r})")
+    else:
+        return
+    warnings.warn(f"framing_diff: {why}, so they share no event and every sentence is listed as only_a or "
                   "only_b; to line the two articles up with each other, leave aligned out", FramingWarning,
                   stacklevel=3)
 
@@ -1651,7 +1664,7 @@ def framing_diff(scored: pd.DataFrame, a, b, *, aligned: pd.DataFrame | None = N
     _check_aligned(aligned)
     al = aligned[aligned["article_id"].isin([a, b])]
     if given:
-        _warn_if_apart(al, a, b, (getattr(aligned, "attrs", None) or {}).get("aligned_by"))
+        _warn_if_apart(aligned, a, b)
     ev = {(r.article_id, r.sentence_id): r.event_id for r in al.itertuples()}
     sim = sentence_similarity(two, embeddings=emb, embedder=embedder, codebook=codebook)
     two["event_id"] = [ev.get((x, s), -1) for x, s in zip(two["article_id"], two["sentence_id"])]

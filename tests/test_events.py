@@ -262,6 +262,9 @@ def test_keywords_keep_a_number_after_a_hyphen_and_never_end_on_one():
 
     kw = _keywords(["COVID-19 cases rose in Florida.", "COVID-19 vaccine mandates in well-known Florida towns."])
     assert kw[:2] == ["COVID-19", "Florida"]
+    # names in any script stay whole (review19b: "Erdoğan" was cut to "Erdo", "Zürich" to "rich")
+    assert _keywords(["Erdoğan met Zelenskyy in Zürich.", "Erdoğan and Zelenskyy in Zürich again."])[:3] == [
+        "Erdoğan", "Zelenskyy", "Zürich"]
     assert not [w for w in _keywords(["A pro- and anti-war crowd: pro-Kremlin voices.", "Anti-war pro-Kremlin."],
                                       k=10) if w.endswith("-")]
 
@@ -396,13 +399,23 @@ def test_framing_diff_warns_when_the_alignment_puts_the_two_articles_in_differen
     with pytest.warns(FramingWarning, match=r"different groups of the aligned table \(aligned by 'story': 0 and 1\)"):
         d = framing_diff(scored, a, b, aligned=apart, embeddings=emb)
     assert set(d["kind"]) == {"only_a", "only_b"}  # what that alignment says, now with a warning
-    one = align_events(sents.assign(story=0), embeddings=emb, by="story")
     import warnings
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", FramingWarning)
-        d = framing_diff(scored, a, b, aligned=one, embeddings=emb)  # one group: no warning
-        assert (d["kind"] == "pair").any()
+    # one group, also when the group column is event_id, which the alignment's own event_id overwrites
+    # (review19b: the warning then compared two sentence events and fired falsely)
+    for col in ("story", "event_id"):
+        one = align_events(sents.assign(**{col: 0}), embeddings=emb, by=col)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", FramingWarning)
+            d = framing_diff(scored, a, b, aligned=one, embeddings=emb)  # no warning
+            assert (d["kind"] == "pair").any()
+    # an article missing from the given alignment: the same symptom, so the same warning
+    with pytest.warns(FramingWarning, match=f"{b!r} is not in the given aligned table"):
+        framing_diff(scored, a, b, aligned=apart[apart["article_id"] == a], embeddings=emb)
+    # a sentence without a group would silently drop out of the alignment: an error instead
+    holed = sents.assign(story=sents["article_id"].map({a: 0.0, b: None}))
+    with pytest.raises(FramingError, match=r"by: column 'story' has no value for \d+ sentence\(s\) \(e.g. of article"):
+        align_events(holed, embeddings=emb, by="story")
 
 
 @pytest.mark.slow
