@@ -510,13 +510,16 @@ def _error_line(text: str, problem: str) -> int | None:
     m = re.match(r"(alias|exemplar) (['\"])(.*?)\2 (?:belongs to actors|is in frames) '[^']*' and '([^']*)'", problem)
     if m:  # the second place it appears: in the second actor's (frame's) table, not a neutral sentence naming it
         second = by_id("actors" if m.group(1) == "alias" else "frames", m.group(4))
-        value = re.escape(m.group(3)[:40])
-        i = None
-        if second is not None:
-            i = find("(?i)[\"']" + value, *second)
-            i = find("(?i)" + value, *second) if i is None else i
-        i = find(value, last=True) if i is None else i
-        return None if i is None else i + 1
+        if second is None:
+            return None
+        h, end = second
+        key = find(r"^\s*" + ("aliases" if m.group(1) == "alias" else "exemplars") + r"\s*=", h, end)
+        if m.group(1) == "alias":  # the whole quoted alias, as written, from the aliases key on
+            i = find(quoted(m.group(3)), h if key is None else key, end)
+        else:  # the message cuts an exemplar to 60 characters: its opening words, after a quote
+            i = find("[\"']" + re.escape(m.group(3)[:40]), h, end)
+        i = i if i is not None else key if key is not None else h
+        return i + 1
     return None
 
 

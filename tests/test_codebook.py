@@ -210,3 +210,21 @@ def test_an_actor_without_aliases_is_found_by_its_label_and_without_a_label_gets
     with pytest.warns(FramingWarning, match="actor 'cdc' has no aliases and no label.*give it aliases"):
         cb = load_codebook(_cb([_frame()], actors=[{"id": "cdc"}]))
     assert cb.actors[0].aliases == ("cdc",)
+
+
+def test_a_duplicate_alias_is_found_as_written_not_in_an_id_or_label_that_reads_alike(tmp_path):
+    """review19b: 'US' in actors 'nato_west' and 'us' pointed at the line id = "us"; a label "kremlin" was taken
+    for the alias "Kremlin"."""
+    frames = '[[frames]]\nid = "a"\nexemplars = ["x y z"]\n[[frames]]\nid = "b"\nexemplars = ["p q r"]\n'
+    cases = [('[[actors]]\nid = "nato_west"\naliases = ["NATO", "US"]\n\n[[actors]]\nid = "us"\n'
+              'label = "United States"\naliases = ["Washington", "US"]\n', 'aliases = ["Washington", "US"]'),
+             ('[[actors]]\nid = "x"\naliases = ["Kremlin"]\n\n[[actors]]\nid = "russia"\nlabel = "kremlin"\n'
+              'aliases = [\n  "Moscow",\n  "Kremlin",\n]\n', '  "Kremlin",')]
+    for actors, line in cases:
+        text = frames + actors
+        p = tmp_path / "c.toml"
+        p.write_text(text, encoding="utf-8")
+        with pytest.raises(FramingError) as exc:
+            load_codebook(p)
+        n = int(re.search(r", line (\d+):", str(exc.value)).group(1))
+        assert text.splitlines()[n - 1] == line, str(exc.value)
