@@ -11,8 +11,9 @@ naive baseline on the same folds (mean+max pooled sentence embeddings,
 standardised, flat one-vs-rest logistic regression at 0.45, ``Other`` when
 nothing passes), scored with the task's samples-F1 (coarse and fine). A third
 row is the classifier without its neighbour voting (``knn=0``), on the same
-folds. The three are then repeated on four more fold seeds (``more_seeds``),
-and their means printed: one split of 200 articles is noisy. ``python -c "from benchmarks.bench_narratives import main; main(random_state=1)"``
+folds. The three are then repeated on the next four fold seeds
+(``more_seeds``), and their means printed: one split of 200 articles is
+noisy. ``python -c "from benchmarks.bench_narratives import main; main(random_state=1)"``
 repeats the whole table on other folds.
 
 Roles: :class:`framing.labelled.RoleClassifier` (contextual token vectors of
@@ -33,7 +34,9 @@ SPLIT = Path("data") / "train_data" / "EN"  # ONLY the train split
 GET = "git clone https://github.com/Matija-Kukic/semeval2025-t10 data/external/semeval2025-t10"
 
 
-def main(n_splits: int = 5, random_state: int = 0, more_seeds: tuple = (1, 2, 3, 4)) -> None:
+def main(n_splits: int = 5, random_state: int = 0, more_seeds: tuple | None = None) -> None:
+    if more_seeds is None:  # the four fold seeds after random_state
+        more_seeds = tuple(range(random_state + 1, random_state + 5))
     from framing.labelled import (
         align_mentions,
         cross_val_narratives,

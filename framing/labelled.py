@@ -1002,8 +1002,9 @@ class NarrativeClassifier:
     ``benchmarks/bench_narratives.py``) voting among 10 neighbours raised
     the mean fine samples-F1 by about 0.02, on every seed, and left the
     coarse one where it was, so it is on by default (``knn=0`` turns it
-    off; an earlier five-seed run gave +0.014 fine with 10 neighbours,
-    +0.006 with 20 and +0.008 with 40). Decoding is
+    off). The 10 was picked among 0, 10, 20 and 40 on those same articles,
+    so the gain is a little optimistic. With fewer training articles than
+    ``knn``, all of them vote. Decoding is
     hierarchical: narratives whose probability reaches ``threshold_coarse_``
     are predicted (``Other`` when none does), and under each predicted
     narrative its subnarratives that reach ``threshold_fine_`` (its most

@@ -1043,7 +1043,8 @@ def _comparisons(run: FramingRun, stories: dict | None = None) -> dict:
     for df, p in ((arts, p_holm[:len(arts)]), (outs, p_holm[len(arts):])):
         df["p_holm"] = p
         few = df[["n_a", "n_b"]].astype(float).min(axis=1) < FEW_FRAMED
-        df["note"] = np.where(few, f"fewer than {FEW_FRAMED} framed sentences on a side", "")
+        df["note"] = np.where(few, f"fewer than {FEW_FRAMED} {_lean_framed(run.frame_ids, plural=True)} on a side",
+                              "")
     if len(outs) and "k_a" in outs.columns:
         one = outs[["k_a", "k_b"]].astype(float).min(axis=1) < 2
         outs["note"] = [("; ".join(x for x in (n, "one article on a side: the interval is too narrow") if x)
@@ -1552,7 +1553,7 @@ def _events_block(run: FramingRun, threshold: float | None = None):
         figures["framing_diff.png"] = _png(fig)
         cols = ["event_id", "kind", "text_a", "frame_a", "text_b", "frame_b", "similarity"]
         lean_of = ", ".join(f"{labels[x]} " + (f"{leans[x]:+.2f}" if np.isfinite(leans.get(x, np.nan))
-                                                 else "none (no framed sentence)") for x in (a, b))
+                                                 else f"none (no {_lean_framed(run.frame_ids)})") for x in (a, b))
         cross = len({_sources(run.articles).get(x) for x in (a, b)} - {None}) == 2
         both = aligned.groupby("event_id")["article_id"].agg(lambda m: {a, b} <= set(m)).any()
         out.append(_section(
@@ -1570,7 +1571,8 @@ def _events_block(run: FramingRun, threshold: float | None = None):
                   "in one story (none reports an event in common with another, so nothing below is aligned)")
                + (", from two different outlets" if cross else "")
                + f", of articles clearly alike (similarity at least {DIFF_MIN_SIMILARITY} in framing events) "
-                 f"with at least {FEW_FRAMED} framed sentences each when there are such, the pair whose leans differ "
+                 f"with at least {FEW_FRAMED} {_lean_framed(run.frame_ids, plural=True)} each when there are such, "
+                 "the pair whose leans differ "
                  "most clearly (the widest gap between their 95% intervals, so that two articles of a sentence or "
                  "two each do not win on ±1 alone; ties go to the pair with more "
                f"events in common). Leans: {lean_of}. framing.events.framing_diff gives any other pair."

@@ -162,8 +162,10 @@ labels
 # reaches a threshold, one for narratives and one for subnarratives, chosen by inner
 # cross-validation (`inner_cv` folds): the training articles are split again, and the thresholds
 # that give the best samples-F1 (defined below) on the held-out parts are kept; `thresholds:`
-# prints them. It is a scikit-learn style estimator, and it is saved as data (JSON + `.npz`),
-# never as a pickle.
+# prints them. Before the thresholds, each probability is averaged with the labels of the
+# article's 10 nearest training articles (`knn`; `knn=0` turns this off); with fewer training
+# articles than that, as here, all of them vote. It is a scikit-learn style estimator, and it is saved as data (JSON +
+# `.npz`), never as a pickle.
 
 # %%
 clf = NarrativeClassifier(inner_cv=2, random_state=0).fit(docs, labels)
