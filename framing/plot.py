@@ -776,8 +776,13 @@ def plot_framing_diff(diff: pd.DataFrame, *, a_label: str | None = None, b_label
     ax.set_xlim(-0.02, 1.02)
     ax.set_ylim(y + 0.4, 0.9)
     ax.axis("off")
-    ax.text(0.0, 0.75, a_label or "a", ha="left", va="bottom", fontsize=9, weight="bold")
-    ax.text(1.0, 0.75, b_label or "b", ha="right", va="bottom", fontsize=9, weight="bold")
+    # the column titles sit on the axes' top edge, and the legend a fixed distance above them, whatever the
+    # figure's size and number of rows (review19b: at data y=0.75 their height above the axes varied)
+    from matplotlib.transforms import blended_transform_factory, offset_copy
+
+    top = blended_transform_factory(ax.transData, ax.transAxes)
+    ax.text(0.0, 1.0, a_label or "a", ha="left", va="bottom", fontsize=9, weight="bold", transform=top)
+    ax.text(1.0, 1.0, b_label or "b", ha="right", va="bottom", fontsize=9, weight="bold", transform=top)
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -788,7 +793,8 @@ def plot_framing_diff(diff: pd.DataFrame, *, a_label: str | None = None, b_label
     if handles:
         # above the column titles, not between them: with three frames the legend reached both (audit19)
         ax.legend(handles=handles, fontsize=7, frameon=False, loc="lower center", ncol=min(len(handles), 7),
-                  bbox_to_anchor=(0.5, 1.0), borderaxespad=0.8)
+                  bbox_to_anchor=(0.5, 1.0), borderaxespad=0.0,
+                  bbox_transform=offset_copy(ax.transAxes, fig=ax.figure, y=16, units="points"))
     return ax
 
 

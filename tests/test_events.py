@@ -507,16 +507,19 @@ def test_the_framing_diff_legend_stays_clear_of_the_column_titles():
     d.loc[3, ["frame_b", "kind", "text_a", "frame_a"]] = ["none", "pair", "s", "f3"]  # a dotted pair too
     d = d.replace({"frame_a": names, "frame_b": names})
     d["same_frame"] = d["frame_a"] == d["frame_b"]
-    fig, ax = plt.subplots(figsize=(12, 4), layout="constrained")  # the report's width
-    plot_framing_diff(d, a_label="s5744_center · Associated Press", b_label="s5744_right · Washington Examiner",
-                      ax=ax, palette={"public_health": "#d62728", "overreach": "#1f77b4", "disruption": "#2ca02c",
-                                      "none": "#bbbbbb"})
-    fig.canvas.draw()
-    legend = ax.get_legend().get_window_extent()
-    assert len(ax.get_legend().get_texts()) >= 6
-    titles = [t for t in ax.texts if t.get_text().startswith("s5744_")]
-    assert len(titles) == 2 and not any(legend.overlaps(t.get_window_extent()) for t in titles)
-    plt.close(fig)
+    palette = {"public_health": "#d62728", "overreach": "#1f77b4", "disruption": "#2ca02c", "none": "#bbbbbb"}
+    # the report's width, and (review19b) a plain figure with many rows, where titles placed in data units
+    # rose into the legend
+    for rows, size, layout in ((d, (12, 4), "constrained"), (pd.concat([d] * 10, ignore_index=True), (8, 5), None)):
+        fig, ax = plt.subplots(figsize=size, layout=layout)
+        plot_framing_diff(rows, a_label="s5744_center · Associated Press",
+                          b_label="s5744_right · Washington Examiner", ax=ax, palette=palette)
+        fig.canvas.draw()
+        legend = ax.get_legend().get_window_extent()
+        assert len(ax.get_legend().get_texts()) >= 6
+        titles = [t for t in ax.texts if t.get_text().startswith("s5744_")]
+        assert len(titles) == 2 and not any(legend.overlaps(t.get_window_extent()) for t in titles), size
+        plt.close(fig)
 
 
 def test_plot_event_heatmap_shape_and_blank_cells():
