@@ -269,6 +269,11 @@ def _says_little(article_id) -> bool:
     return len(re.findall(r"[^\W\d_]{3,}", stem)) < 2
 
 
+def _short_title(t: str, n: int = _TITLE_CHARS) -> str:
+    """``t`` cut to ``n`` characters, with an ellipsis when cut."""
+    return t if len(t) <= n else t[: n - 1].rstrip() + "…"
+
+
 def _titles(articles: pd.DataFrame) -> dict:
     """``article_id -> title`` (whitespace collapsed) for the articles that have one."""
     if "title" not in articles.columns:
@@ -1457,10 +1462,6 @@ def _stories_section(groups: pd.DataFrame, articles: pd.DataFrame, labels: dict)
         f"similarity column of `framing events`, is below {LOOSE_STORY_SIMILARITY})"
         + (", listed first." if n_loose else ".") + LOOSE_STORY_NOTE + capped,
         None, table.head(_STORY_ROWS))
-
-
-def _short_title(t: str, n: int = _TITLE_CHARS) -> str:
-    return t if len(t) <= n else t[: n - 1].rstrip() + "…"
 
 
 def _events_block(run: FramingRun, threshold: float | None = None):
