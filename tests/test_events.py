@@ -399,6 +399,10 @@ def test_framing_diff_warns_when_the_alignment_puts_the_two_articles_in_differen
     with pytest.warns(FramingWarning, match=r"different groups of the aligned table \(aligned by 'story': 0 and 1\)"):
         d = framing_diff(scored, a, b, aligned=apart, embeddings=emb)
     assert set(d["kind"]) == {"only_a", "only_b"}  # what that alignment says, now with a warning
+    # the per-article groups ride along in attrs, shared and not deep-copied by every pandas operation (a
+    # copy per filter made each operation on a 10,000-article alignment ten times slower)
+    groups = apart.attrs["aligned_groups"]
+    assert groups == {a: 0, b: 1} and apart[apart["shared"] | ~apart["shared"]].attrs["aligned_groups"] is groups
     import warnings
 
     # one group, also when the group column is event_id, which the alignment's own event_id overwrites
