@@ -1571,7 +1571,8 @@ def _events_block(run: FramingRun, threshold: float | None = None):
                + ("in one story that report at least one event in common" if both else
                   "in one story (none reports an event in common with another, so nothing below is aligned)")
                + (", from two different outlets" if cross else "")
-               + f", of articles clearly alike (similarity at least {DIFF_MIN_SIMILARITY} in framing events) "
+               + f", of articles clearly alike (similarity at least {DIFF_MIN_SIMILARITY} in framing events, in a "
+                 "story that is not loose) "
                  f"with at least {FEW_FRAMED} {_lean_framed(run.frame_ids, plural=True)} each when there are such, "
                  "the pair whose leans differ "
                  "most clearly (the widest gap between their 95% intervals, so that two articles of a sentence or "
@@ -1595,7 +1596,9 @@ def _diff_pair(groups: pd.DataFrame, aligned: pd.DataFrame, articles: pd.DataFra
     Preferred, in order: two articles clearly alike (each at least
     :data:`DIFF_MIN_SIMILARITY` similar to its story, the ``similarity``
     column of ``groups`` when it has one: a story of articles that merely
-    share a topic gives a diff of unrelated sentences), two articles with at
+    share a topic gives a diff of unrelated sentences), a story that is not
+    loose (its articles' mean ``similarity`` at least
+    :data:`LOOSE_STORY_SIMILARITY`, as :func:`stories_table` flags it), two articles with at
     least :data:`FEW_FRAMED` framed sentences each (``framed``:
     ``article_id -> count``; a lean of ±1 from one sentence is no contrast),
     two different known outlets (a comparison across
@@ -1627,6 +1630,8 @@ def _diff_pair(groups: pd.DataFrame, aligned: pd.DataFrame, articles: pd.DataFra
     best, best_key = None, None
     for _, g in groups.groupby("event_id", sort=True):
         ids = sorted(g["article_id"], key=order.get)
+        # as stories_table flags a loose story (rounded as shown); without similarities, none is loose
+        tight = not round(float(np.mean([sim.get(x, 1.0) for x in ids])), 3) < LOOSE_STORY_SIMILARITY
         for i, a in enumerate(ids):
             for b in ids[i + 1:]:
                 other_outlet = a in src and b in src and src[a] != src[b]
@@ -1641,7 +1646,7 @@ def _diff_pair(groups: pd.DataFrame, aligned: pd.DataFrame, articles: pd.DataFra
                         contrast = round(abs(float(la) - float(lb)), 9)
                 solid = not (sim.get(a, 1.0) < DIFF_MIN_SIMILARITY or sim.get(b, 1.0) < DIFF_MIN_SIMILARITY)
                 enough = framed is None or min(framed.get(a, 0), framed.get(b, 0)) >= FEW_FRAMED
-                key = (solid, enough, other_outlet, together[(a, b)] > 0, contrast, together[(a, b)])
+                key = (solid, tight, enough, other_outlet, together[(a, b)] > 0, contrast, together[(a, b)])
                 if best_key is None or key > best_key:
                     best, best_key = (a, b), key
     return best

@@ -1022,3 +1022,18 @@ def test_with_three_frames_the_overview_says_what_the_lean_counts(monkeypatch):
     assert "n_framed counts the sentences in the first two frames" in sec["note"]
     assert f"no sentence in {first} or {second}" in sec["table"] and "no framed sentence" not in sec["table"]
     assert f"2 articles with no sentence in {first} or {second} are left out" in sec["note"]
+
+
+def test_diff_prefers_a_story_that_is_not_loose():
+    """On 628 articles the diff showed 'NATO troops are operating in Ukraine' against a football international
+    joining Putin: a topic-only story. A pair from a story that is not loose comes first."""
+    from framing.report import LOOSE_STORY_SIMILARITY
+
+    lo, hi = LOOSE_STORY_SIMILARITY - 0.05, LOOSE_STORY_SIMILARITY + 0.1
+    groups = pd.DataFrame({"article_id": ["a", "b", "c", "d"], "event_id": [0, 0, 1, 1],
+                           "similarity": [lo, lo, hi, hi]})  # each above the 0.3 floor; story 0 loose
+    aligned = pd.DataFrame({"event_id": [0, 0, 1, 1], "article_id": ["a", "b", "c", "d"]})
+    articles = pd.DataFrame({"article_id": ["a", "b", "c", "d"], "source": ["P", "Q", "R", "S"]})
+    lean = {"a": 1.0, "b": -1.0, "c": 0.3, "d": 0.1}  # the loose story has the sharper contrast
+    assert _diff_pair(groups, aligned, articles, lean=lean) == ("c", "d")
+    assert _diff_pair(groups.assign(similarity=hi), aligned, articles, lean=lean) == ("a", "b")
