@@ -194,17 +194,17 @@ def run_probe(probe: pd.DataFrame, baseline_t: float, *, embedder=None, block: i
 
 
 def loose_stories(table: pd.DataFrame, stories: np.ndarray) -> tuple[int, int, int, int]:
-    """How the report's "loose story" check (framing.report.LOOSE_STORY_SIMILARITY) fares.
+    """How the report's "loose story" check (framing.report._is_loose) fares.
 
     ``table`` is :meth:`EventGrouper.table`; ``stories`` the true story of each of its rows. Returns the
     groups of several articles that are loose, those of them that mix true stories, all groups of several
     articles, and all of them that mix stories.
     """
-    from framing.report import LOOSE_STORY_SIMILARITY
+    from framing.report import _is_loose
 
     t = table.assign(story=np.asarray(stories))
     multi = t[t["event_size"] > 1].groupby("event_id").agg(sim=("similarity", "mean"), n=("story", "nunique"))
-    loose = multi["sim"].round(3) < LOOSE_STORY_SIMILARITY  # as stories_table flags it: on the value it shows
+    loose = multi["sim"].map(_is_loose)  # the report's own rule
     mixed = multi["n"] > 1
     return int(loose.sum()), int((loose & mixed).sum()), len(multi), int(mixed.sum())
 

@@ -1382,6 +1382,12 @@ def _shared_events_table(summary: pd.DataFrame, aligned: pd.DataFrame, groups: p
 # A story whose articles are, on average, less alike than this (raw similarity, the similarity column of
 # framing events) is listed as "check": see _stories_section.
 LOOSE_STORY_SIMILARITY = 0.4
+def _is_loose(similarity) -> bool:
+    """Whether a story whose articles' mean ``similarity`` is this is loose: judged on the value the stories
+    table shows (3 decimals), so that a 0.39996 shown as 0.4 is not flagged "below 0.4". NaN is not loose."""
+    return round(float(similarity), 3) < LOOSE_STORY_SIMILARITY
+
+
 _STORY_ROWS = 60  # the stories table lists at most this many, the loosest first
 _STORY_TITLES = 4  # and names at most this many articles of each story
 _STORY_TITLE_CHARS = 60  # with their titles cut to this many characters
@@ -1438,9 +1444,9 @@ def stories_table(groups: pd.DataFrame, articles: pd.DataFrame, labels: dict | N
             has_title = a in titles and not (labels and _titled(a, src, titles))
             named.append(f"{label} ({_short_title(titles[a], _STORY_TITLE_CHARS)})" if has_title else label)
         more = len(ids) - len(named)
-        sim = round(float(g["similarity"].mean()), 3)  # flagged on the value shown, as the note says
-        rows.append({"story": e, "n_articles": len(ids), "similarity": sim,
-                     "check": "loose: one topic?" if sim < LOOSE_STORY_SIMILARITY else "",
+        sim = float(g["similarity"].mean())
+        rows.append({"story": e, "n_articles": len(ids), "similarity": round(sim, 3),
+                     "check": "loose: one topic?" if _is_loose(sim) else "",
                      "articles": "; ".join(named) + (f"; … {more} more" if more else "")})
     cols = ["story", "n_articles", "similarity", "check", "articles"]
     return (pd.DataFrame(rows, columns=cols).sort_values(["similarity", "story"], kind="stable", na_position="last")
@@ -1630,8 +1636,7 @@ def _diff_pair(groups: pd.DataFrame, aligned: pd.DataFrame, articles: pd.DataFra
     best, best_key = None, None
     for _, g in groups.groupby("event_id", sort=True):
         ids = sorted(g["article_id"], key=order.get)
-        # as stories_table flags a loose story (rounded as shown); without similarities, none is loose
-        tight = not round(float(np.mean([sim.get(x, 1.0) for x in ids])), 3) < LOOSE_STORY_SIMILARITY
+        tight = not _is_loose(np.mean([sim.get(x, 1.0) for x in ids]))  # without similarities, none is loose
         for i, a in enumerate(ids):
             for b in ids[i + 1:]:
                 other_outlet = a in src and b in src and src[a] != src[b]
