@@ -108,7 +108,7 @@ def _cmd_score(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .events import DEFAULT_THRESHOLD  # numpy and pandas, which every command but --help loads anyway
+    from ._tuned import DEFAULT_THRESHOLD  # not from .events: that imports pandas, which --help needs not
 
     # what D is, and which column of events.csv it can be read against
     d_scale = ("a distance: 1 − the articles' combined, locally scaled similarity, the scale of 1 − cohesion in "

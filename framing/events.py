@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from ._checks import check_rows, check_whole, set_params
+from ._tuned import DEFAULT_THRESHOLD
 from ._text import surface_forms
 from .codebook import warn_if_default_for
 from .errors import FramingError, FramingWarning
@@ -55,12 +56,9 @@ __all__ = [
 ]
 
 # Weights chosen on all 1479 AllSides articles (tune_event_grouper's default grid) after
-# the 2-fold estimate in benchmarks/bench_events.py. The threshold was re-chosen on the
-# same articles once the mutual-neighbour bonus was added (ARI 0.751 at 0.9875; 0.745 at
-# 1.0). ARI still drops by ~0.03 at +-0.05 and ~0.14 at +-0.1 from the tuned threshold
-# (the benchmark's sensitivity table), so it is not a knob to turn casually.
+# the 2-fold estimate in benchmarks/bench_events.py. The threshold, re-chosen on the same
+# articles, is in _tuned.py with its sensitivity.
 DEFAULT_WEIGHTS = {"title": 1.0, "lead": 1.0, "body": 1.0, "names": 0.5, "words": 2.0}
-DEFAULT_THRESHOLD = 0.9875
 DEFAULT_NEIGHBORS = 5
 # For collections too small for local scaling (< min_articles): subtracted from
 # every similarity instead; chosen on blocks of 5 AllSides stories (~15 articles).

@@ -220,6 +220,11 @@ def test_python_dash_m_and_light_import(tmp_path):
             "'onnxruntime', 'pandas', 'sklearn') if m in sys.modules]; print(heavy)")
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert p.stdout.strip() == "[]"
+    # --help builds every sub-parser, --event-threshold's default included, without pandas or numpy
+    code = ("import sys, framing.cli as c; h = c.build_parser().format_help(); "
+            "print([m for m in ('pandas', 'numpy') if m in sys.modules])")
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert p.stdout.strip() == "[]", p.stderr
 
 
 def test_warm_report_is_served_from_the_block_memo_without_matplotlib_or_sklearn(report_dir, seeds_dir, tmp_path,
