@@ -350,7 +350,7 @@ def main() -> None:
     print(f"\nimport framing: {t_imp * 1000:.0f} ms (python -c pass: {t_pass * 1000:.0f} ms; "
           f"framing itself {max(t_imp - t_pass, 0) * 1000:.0f} ms; target <= 500 ms)")
 
-    print(f"\nstart-up, fresh process embedding 10 sentences (exported model cached, no vector cache):")
+    print("\nstart-up, fresh process embedding 10 sentences (exported model cached, no vector cache):")
     framing_backends = [b for b in backends if b != PLAIN]
     base = framing_backends[0] if framing_backends else base
     print(f"{'backend':<11} {'seconds':>8} {'x ' + base:>9} {'peak RSS MB':>12} {'torch imported':>15}")

@@ -36,14 +36,13 @@ Keyword table (``SentenceClusters.keyword_table_``, :func:`cluster_keywords`)
 from __future__ import annotations
 
 import re
-import warnings
 
 import numpy as np
 import pandas as pd
 
 from ._text import surface_forms
 from ._checks import check_whole, set_params
-from .errors import FramingError
+from .errors import FramingError, warn
 
 __all__ = ["SentenceClusters", "cluster_sentences", "cluster_keywords", "stability_scores"]
 
@@ -483,8 +482,9 @@ class SentenceClusters:
         best = scores["silhouette"].max()
         k = int(scores.loc[scores["silhouette"] >= best - 1e-6, "k"].iloc[0])
         if k == hi and hi < m // min_size and len(scores) > 1:
-            warnings.warn(f"SentenceClusters: the best k ({k}) is the top of k_range={tuple(self.k_range)}; "
-                          "the data may hold more groups: widen k_range", stacklevel=4)
+            # a UserWarning, not a FramingWarning: the CLI's report, which cannot widen k_range, does not print it
+            warn(f"SentenceClusters: the best k ({k}) is the top of k_range={tuple(self.k_range)}; "
+                 "the data may hold more groups: widen k_range", UserWarning)
         return k, scores
 
     def _stability(self, emb: np.ndarray, sample: np.ndarray, rng: np.random.Generator):

@@ -77,7 +77,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable
 
-from .errors import FramingError, FramingWarning
+from .errors import FramingError, FramingWarning, warn
 
 __all__ = [
     "Codebook",
@@ -240,11 +240,9 @@ def _parse_actor(raw, where: str, i: int) -> Actor:
     if not aliases:  # found by its label; by its id only when it has no label either, which texts rarely write
         aliases = (label,)
         if "label" not in raw:
-            import warnings
 
-            warnings.warn(f"{where}: actor {aid!r} has no aliases and no label, so only the words {aid!r} find it "
-                          "in a text; give it aliases = [...] with the names the texts use", FramingWarning,
-                          stacklevel=4)
+            warn(f"{where}: actor {aid!r} has no aliases and no label, so only the words {aid!r} find it "
+                 "in a text; give it aliases = [...] with the names the texts use", FramingWarning)
     unknown = set(raw) - {"id", "label", "aliases", "camp"}
     if unknown:
         raise FramingError(f"{where}: actor {aid!r} has unknown key(s) {', '.join(sorted(unknown))}; expected id, label, aliases, camp")
@@ -531,13 +529,12 @@ def warn_if_default_for(table, codebook, what: str):
     would use the bundled codebook's actors and frames on a table scored with
     the user's own: the warning says so, instead of silently empty roles.
     """
-    import warnings
 
     used = (getattr(table, "attrs", None) or {}).get("codebook") if codebook is None else None
     if used and used != DEFAULT_CODEBOOK:
-        warnings.warn(f"{what}: the table was scored with codebook {used!r} but no codebook= was given, so the "
-                      f"bundled {DEFAULT_CODEBOOK!r} is used (its actors and frames); pass codebook=",
-                      FramingWarning, stacklevel=3)
+        warn(f"{what}: the table was scored with codebook {used!r} but no codebook= was given, so the "
+             f"bundled {DEFAULT_CODEBOOK!r} is used (its actors and frames); pass codebook=",
+             FramingWarning)
     return codebook
 
 

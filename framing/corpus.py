@@ -36,13 +36,12 @@ import io
 import json
 import os
 import re
-import warnings
 from pathlib import Path
 from typing import Iterable, Sequence, Union
 
 import pandas as pd
 
-from .errors import FramingError
+from .errors import FramingError, warn
 
 __all__ = ["read_articles", "read_table", "ARTICLE_COLUMNS", "ReadWarning", "decode_bytes"]
 
@@ -530,7 +529,7 @@ def read_articles(source, *, skip_empty: bool = True) -> pd.DataFrame:
                      f"{first[1]!r}); drop copies with articles.drop_duplicates('text') if they are not "
                      "syndication")
     if notes:
-        warnings.warn("skipped or changed inputs: " + "; ".join(notes), ReadWarning, stacklevel=2)
+        warn("skipped or changed inputs: " + "; ".join(notes), ReadWarning)
     if df.empty:
         raise FramingError("no readable articles: every input was empty or skipped")
     for col in ("title", "source", "date"):

@@ -23,7 +23,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .errors import FramingError
+from .errors import FramingError, warn
 
 __all__ = [
     "Embedder",
@@ -403,9 +403,8 @@ class Embedder:
             except _onnx.OnnxUnsupported as exc:
                 if self.backend is not None:
                     raise
-                import warnings
 
-                warnings.warn(f"framing: ONNX backend unavailable, using torch: {exc}", RuntimeWarning, stacklevel=3)
+                warn(f"framing: ONNX backend unavailable, using torch: {exc}", RuntimeWarning)
                 self.backend_ = "torch"
                 self._store = None
                 return None

@@ -32,3 +32,23 @@ def require(module: str, extra: str):
             f"this feature needs the optional package {module!r}: "
             f"pip install 'framing[{extra}]'"
         ) from exc
+
+
+def warn(message: str, category: type[Warning] = FramingWarning) -> None:
+    """Warn at the first caller outside the ``framing`` package.
+
+    A fixed ``stacklevel`` points at the right line from one entry point and
+    into the package from another (``load_codebook`` called directly or by
+    ``score_frames``). This walks the stack instead, so the notebook cell or
+    script line that called ``framing`` is the one named, and
+    ``warnings.filterwarnings(module=...)`` filters by the caller's module.
+    """
+    import os
+    import sys
+    import warnings
+
+    here = os.path.dirname(os.path.abspath(__file__)) + os.sep
+    frame, level = sys._getframe(0), 1
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(here):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level)

@@ -34,7 +34,7 @@ from ._checks import check_rows, check_whole, set_params
 from ._tuned import DEFAULT_THRESHOLD
 from ._text import surface_forms
 from .codebook import warn_if_default_for
-from .errors import FramingError, FramingWarning
+from .errors import FramingError, FramingWarning, warn
 
 __all__ = [
     "EventGrouper",
@@ -450,12 +450,11 @@ def _days(dates, ids=None) -> np.ndarray:
     """Days since 1970 per value (any mix of ISO dates, times, "June 5, 2026", "05/06/2026", Unix
     timestamps); nan when missing, and a note naming the values that are not dates. Numeric dates
     take their day/month order from the column (see :func:`_numeric_order`)."""
-    import warnings
 
     vals = list(dates)
     order, notes = _numeric_order(vals)
     for note in notes:
-        warnings.warn(note, FramingWarning, stacklevel=3)
+        warn(note, FramingWarning)
     out = np.full(len(vals), np.nan)
     bad = []
     for i, v in enumerate(vals):
@@ -466,8 +465,8 @@ def _days(dates, ids=None) -> np.ndarray:
     if bad:
         ids = list(ids) if ids is not None else list(range(len(vals)))
         shown = ", ".join(f"{vals[i]!r} ({ids[i]})" for i in bad[:3]) + (", ..." if len(bad) > 3 else "")
-        warnings.warn(f"{len(bad)} date{'s' if len(bad) > 1 else ''} not understood, treated as unknown: {shown}",
-                      FramingWarning, stacklevel=3)
+        warn(f"{len(bad)} date{'s' if len(bad) > 1 else ''} not understood, treated as unknown: {shown}",
+             FramingWarning)
     return out
 
 
@@ -719,7 +718,6 @@ def _tree(sim: np.ndarray, linkage: str = "average"):
     if sim.shape[0] == 1:
         return None
     from scipy.cluster.hierarchy import linkage as _linkage
-    from scipy.spatial.distance import squareform
 
     # the condensed distances, clip((d + d.T) / 2, 0) above the diagonal with d = 1 - sim, row by
     # row: no (n, n) temporary besides ``sim``
@@ -1365,12 +1363,11 @@ def align_events(sentences, *, embeddings=None, embedder=None, codebook=None, th
     big = max(order, key=len)
     # one "event" swallowed a good part of several articles (not said within a group of by=: the caller grouped)
     if not _in_group and len(uniq) > 2 and len(big) > max(20, 0.25 * n):
-        import warnings
 
-        warnings.warn(f"align_events: one event holds {len(big)} of {n} sentences, from {len(set(arts[big]))} of "
-                      f"{len(uniq)} articles: these articles probably tell several stories. Group them first "
-                      "(group_events) and pass by='event_id' with the event ids merged into the sentence table",
-                      FramingWarning, stacklevel=2)
+        warn(f"align_events: one event holds {len(big)} of {n} sentences, from {len(set(arts[big]))} of "
+             f"{len(uniq)} articles: these articles probably tell several stories. Group them first "
+             "(group_events) and pass by='event_id' with the event ids merged into the sentence table",
+             FramingWarning)
     out = pd.DataFrame({
         "event_id": event,
         "article_id": arts,
@@ -1589,7 +1586,6 @@ def _warn_if_apart(aligned: pd.DataFrame, a, b) -> None:
     out, which is rarely what the caller meant (audit19: two articles of one AllSides story that the grouper
     had put in different stories, aligned by story as notebook 03 does). Two articles of one group that
     share no event are a finding, not a mistake, and get no warning."""
-    import warnings
 
     missing = [x for x in (a, b) if x not in set(aligned["article_id"])]
     attrs = getattr(aligned, "attrs", None) or {}
@@ -1601,9 +1597,8 @@ def _warn_if_apart(aligned: pd.DataFrame, a, b) -> None:
                f"and {groups[b]!r})")
     else:
         return
-    warnings.warn(f"framing_diff: {why}, so they share no event and every sentence is listed as only_a or "
-                  "only_b; to line the two articles up with each other, leave aligned out", FramingWarning,
-                  stacklevel=3)
+    warn(f"framing_diff: {why}, so they share no event and every sentence is listed as only_a or "
+         "only_b; to line the two articles up with each other, leave aligned out", FramingWarning)
 
 
 def framing_diff(scored: pd.DataFrame, a, b, *, aligned: pd.DataFrame | None = None, embeddings=None,

@@ -130,7 +130,6 @@ _SCORERS: dict = {}
 
 def _default_scorer(method: str, codebook, emb):
     """A scorer fitted on the codebook, memoised per (method, codebook, embedder) in this process."""
-    from .stance import StanceScorer
 
     cb = load_codebook(codebook)
     key = (method, repr(cb), id(emb))

@@ -46,9 +46,8 @@ import io
 import json
 import os
 import sys
-import warnings
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
@@ -56,7 +55,7 @@ import numpy as np
 import pandas as pd
 
 from ._checks import check_whole, is_whole, set_params
-from .errors import FramingError, FramingWarning
+from .errors import FramingError, FramingWarning, warn
 
 __all__ = [
     "Taxonomy",
@@ -534,17 +533,16 @@ def align_mentions(docs: pd.DataFrame, mentions: pd.DataFrame, *, window: int = 
 
 def _note_alignment(men: pd.DataFrame, path) -> None:
     """A note for mentions whose offsets were repaired or do not hold the entity at all."""
-    import warnings
 
     bad = men[~men["aligned"]]
     if len(bad):
         r = bad.iloc[0]
-        warnings.warn(f"{path}: {len(bad)} mention(s) whose offsets do not hold the entity, used as given "
-                      f"(first: {r.entity!r} at {r.start}-{r.end} in {r.article_id})", FramingWarning, stacklevel=3)
+        warn(f"{path}: {len(bad)} mention(s) whose offsets do not hold the entity, used as given "
+             f"(first: {r.entity!r} at {r.start}-{r.end} in {r.article_id})", FramingWarning)
     n = int(men["realigned"].sum())
     if n:
-        warnings.warn(f"{path}: {n} mention(s) shifted by a few characters were moved onto their entity",
-                      FramingWarning, stacklevel=3)
+        warn(f"{path}: {n} mention(s) shifted by a few characters were moved onto their entity",
+             FramingWarning)
 
 
 # =========================================================================== scoring
@@ -1152,10 +1150,9 @@ class NarrativeClassifier:
             raise FramingError(f"articles: need at least 2 labelled articles to learn from, found {len(ids)}")
         Yc, Yf = self._targets(labels, ids)
         if not Yc.any():  # no article carries a narrative (Yc has no "Other" column)
-            import warnings
 
-            warnings.warn(f"labels: all {len(ids)} training articles are 'Other'; the model can only predict 'Other'",
-                          FramingWarning, stacklevel=2)
+            warn(f"labels: all {len(ids)} training articles are 'Other'; the model can only predict 'Other'",
+                 FramingWarning)
         self.embedder_ = _embedder_identity(emb)
         if self.threshold is None:
             self.threshold_coarse_, self.threshold_fine_, self.inner_scores_ = self._tune(X, Yc, Yf)

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import FramingError
+from .errors import FramingError, FramingWarning, warn
 
 __all__ = ["project", "add_projection", "projection_cache_dir"]
 
@@ -98,7 +98,7 @@ def _save(path: Path, xy: np.ndarray, params: dict) -> None:
     try:
         atomic_write_bytes(path, buf.getvalue())
     except OSError as exc:  # a read-only cache must not break the map
-        warnings.warn(f"projection cache {path.parent}: cannot write ({exc}); the map was not cached", stacklevel=3)
+        warn(f"projection cache {path.parent}: cannot write ({exc}); the map was not cached", FramingWarning)
 
 
 def _pca(emb: np.ndarray) -> np.ndarray:

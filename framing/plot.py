@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .errors import FramingError
+from .errors import FramingError, warn
 
 __all__ = ["frame_palette", "plot_frame_map", "plot_event_lean", "plot_frame_scores", "plot_frame_shares", "plot_lean",
            "plot_narrative_arc",
@@ -144,16 +144,15 @@ def plot_frame_map(data: pd.DataFrame, *, x: str = "x", y: str = "y", hue: str =
                            + ", ".join(map(str, data.columns)) + " (or style=None for no marker per value)")
     styles = list(dict.fromkeys(data[style])) if style is not None and style in data.columns else [None]
     if len(styles) > 2 * len(_MARKERS):
-        import warnings
 
         from .errors import FramingWarning
 
         n_src = data["source"].nunique() if style != "source" and "source" in data.columns else 0
         hint = ("pass style='source' for one marker per outlet" if 2 <= n_src <= 2 * len(_MARKERS)
                 else "pass style=None to leave them out without this note, or plot fewer articles")
-        warnings.warn(f"plot_frame_map: {len(styles)} values of {style!r} but {2 * len(_MARKERS)} marker shapes "
-                      f"(filled and hollow): no marker per value is drawn, colour shows the frame; {hint}",
-                      FramingWarning, stacklevel=2)
+        warn(f"plot_frame_map: {len(styles)} values of {style!r} but {2 * len(_MARKERS)} marker shapes "
+             f"(filled and hollow): no marker per value is drawn, colour shows the frame; {hint}",
+             FramingWarning)
         styles = [None]
     artists = []
     for si, st in enumerate(styles):
@@ -483,13 +482,12 @@ def plot_narrative_arc(data: pd.DataFrame, *, x: str = "position", y: str = "lea
         handles.append(Line2D([], [], ls="", marker="o", mfc="none", mec="#555",
                               label="no framed sentence in the bin (at the foot)"))
     if len(groups) > _MAX_ARC_LEGEND:  # a legend this long hides the axes and tells no line apart
-        import warnings
 
         from .errors import FramingWarning
 
-        warnings.warn(f"plot_narrative_arc: {len(groups)} lines (one per {hue!r}) cannot be told apart: drawn "
-                      "without a legend; pool them with framing.frames.narrative_arc(sentences, by='source') "
-                      "(or another article column), or plot a few at a time", FramingWarning, stacklevel=2)
+        warn(f"plot_narrative_arc: {len(groups)} lines (one per {hue!r}) cannot be told apart: drawn "
+             "without a legend; pool them with framing.frames.narrative_arc(sentences, by='source') "
+             "(or another article column), or plot a few at a time", FramingWarning)
     else:  # beside the axes, not over the lines and their bands
         ax.legend(handles=handles, fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
     return ax
@@ -889,14 +887,13 @@ def plot_event_heatmap(table: pd.DataFrame, *, value: str = "lean", row: str = "
     keep, n_few, n_capped, least = _heatmap_events(table, value=value, row=row, col=col, min_articles=min_articles,
                                             max_rows=max_rows)
     if n_few or n_capped:
-        import warnings
 
         from .errors import FramingWarning
 
         why = [f"{n_few} reported by fewer than {least} article{'s' if least > 1 else ''}" if n_few else "",
                f"{n_capped} past max_rows={max_rows} (fewest articles, least different leans)" if n_capped else ""]
-        warnings.warn(f"plot_event_heatmap: {len(keep)} of {len(keep) + n_few + n_capped} events drawn; left out: "
-                      + "; ".join(w for w in why if w), FramingWarning, stacklevel=2)
+        warn(f"plot_event_heatmap: {len(keep)} of {len(keep) + n_few + n_capped} events drawn; left out: "
+             + "; ".join(w for w in why if w), FramingWarning)
         table = table[table[row].isin(keep) & table[value].notna()]
     grid = table.pivot_table(index=row, columns=col, values=value, aggfunc="mean", sort=False)
     vals = grid.to_numpy(dtype=float)

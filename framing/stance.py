@@ -94,7 +94,7 @@ import numpy as np
 import pandas as pd
 
 from .codebook import Codebook, load_codebook
-from .errors import FramingError, FramingWarning
+from .errors import FramingError, FramingWarning, warn
 
 __all__ = ["StanceScorer", "find_mentions", "mention_table", "fitted_scorer", "FORMAT", "MINIMAL_PAIRS"]
 
@@ -261,18 +261,17 @@ def mention_table(sentences, codebook=None) -> pd.DataFrame:
 
 def _warn_actorless_exemplars(cb: Codebook) -> None:
     """Warn about exemplars that name no actor: with ``require_actor`` such a sentence is scored ``none``."""
-    import warnings
 
     from .actors import find_mentions as actor_mentions_in
 
     for f in cb.frames:
         bare = [t for t in f.exemplars if not actor_mentions_in(t, cb)]
         if bare:
-            warnings.warn(
+            warn(
                 f"codebook {cb.id!r}: frame {f.id!r}: {len(bare)} of {len(f.exemplars)} exemplars name no actor of "
                 f"the codebook (e.g. {bare[0][:60]!r}); a sentence that names no actor is scored 'none' "
                 "(require_actor=True), so add the actors' aliases as the texts write them (case matters: "
-                "see framing.codebook)", FramingWarning, stacklevel=3)
+                "see framing.codebook)", FramingWarning)
 
 
 def _texts(sentences) -> list[str]:

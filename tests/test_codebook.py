@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from framing.codebook import load_codebook
@@ -210,6 +212,34 @@ def test_an_actor_without_aliases_is_found_by_its_label_and_without_a_label_gets
     with pytest.warns(FramingWarning, match="actor 'cdc' has no aliases and no label.*give it aliases"):
         cb = load_codebook(_cb([_frame()], actors=[{"id": "cdc"}]))
     assert cb.actors[0].aliases == ("cdc",)
+
+
+def test_warnings_name_the_callers_line_whichever_function_of_framing_raised_them(tmp_path):
+    """A fixed stacklevel named a line inside framing when the codebook was loaded through another function; a
+    notebook showed framing's source instead of the user's cell."""
+    import warnings
+
+    from framing.frames import score_frames
+
+    path = tmp_path / "c.toml"
+    path.write_text('[[frames]]\nid = "a"\nexemplars = ["Russia attacks."]\n[[frames]]\nid = "b"\n'
+                    'exemplars = ["NATO expands."]\n[[actors]]\nid = "cdc"\n', encoding="utf-8")
+    sentences = pd.DataFrame({"article_id": ["x"], "sentence_id": [0], "text": ["Russia attacks."]})
+
+    def hashed(texts):
+        return np.array([[hash(t) % 7 + 1.0, len(t) + 1.0] for t in texts], dtype=np.float32)
+
+    class Fake:
+        def encode(self, texts, **kw):
+            v = hashed(texts)
+            return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+    for call in (lambda: load_codebook(path), lambda: score_frames(sentences, path, Fake(), method="prototype")):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            call()
+        mine = [w for w in caught if "no aliases and no label" in str(w.message)]
+        assert mine and all(w.filename == __file__ for w in mine), [(w.filename, w.lineno) for w in mine]
 
 
 def test_a_duplicate_alias_is_found_as_written_not_in_an_id_or_label_that_reads_alike(tmp_path):

@@ -12,7 +12,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import framing.embed
 from framing import cli
 from framing.errors import FramingError
 from framing.labelled import (
