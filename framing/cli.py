@@ -35,7 +35,7 @@ def _cmd_report(args) -> int:
 
     result = build_report(args.paths, out=args.out, codebook=args.codebook, model=args.model,
                           cache=not args.no_cache, events=not args.no_events, event_threshold=args.event_threshold,
-                          command=["framing", *getattr(args, "argv", [])])
+                          command=["framing", *getattr(args, "argv", [])], group_by=args.group_by)
     print(f"wrote {result['html']} ({_n(result['n_articles'], 'article')}, {_n(result['n_sentences'], 'sentence')})")
     return 0
 
@@ -130,6 +130,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", help="files, directories, globs, CSV or JSONL")
     p.add_argument("--out", default="reports/latest", metavar="DIR", help="output folder (default: reports/latest)")
     p.add_argument("--no-events", action="store_true", help="skip the same-events section")
+    p.add_argument("--group-by", default=None, metavar="COLUMN",
+                   help="also compare the groups of this article column of a CSV or JSONL input (e.g. side: left, "
+                        "centre, right), each pair tested with the article as the unit; written to "
+                        "groups-COLUMN.csv")
     p.add_argument("--event-threshold", type=float, default=None, metavar="D",
                    help="where stories are cut apart, " + d_scale + "; lower it when articles that merely "
                         "share a topic are grouped (see framing events)")

@@ -54,7 +54,7 @@ MAX_PAIRS = 45  # article pairs in "Do the articles differ?"
 PROGRESS_ARTICLES = 200  # from this many articles, the report says each step on stderr
 _BLOCK_STEPS = {"events": "grouping stories and lining up their sentences", "overview": "shares, map and arc",
                 "compare": "comparing articles and outlets", "clusters": "clustering sentences",
-                "outlets": "outlet table"}
+                "outlets": "outlet table", "groups": "comparing the groups of --group-by"}
 FEW_FRAMED = 5  # a side with fewer framed sentences is flagged
 
 
@@ -257,6 +257,47 @@ def _sources(articles: pd.DataFrame) -> dict:
             if pd.notna(c := strip_source(s)) and str(c).strip()}
 
 
+def _group_values(articles: pd.DataFrame, by: str = "source") -> dict:
+    """``article_id -> group`` for the articles with a value in column ``by`` (stripped); for ``source``,
+    the outlets of :func:`_sources`."""
+    if by == "source":
+        return _sources(articles)
+    if by not in articles.columns:
+        return {}
+    return {a: str(v).strip() for a, v in zip(articles["article_id"], articles[by])
+            if pd.notna(v) and str(v).strip()}
+
+
+def _group_nouns(by: str) -> tuple[str, str]:
+    """How the page names one group of column ``by`` and several: outlets for ``source``, else the column."""
+    return ("outlet", "outlets") if by == "source" else (f"{by} group", f"{by} groups")
+
+
+def _file_stem(by: str) -> str:
+    """A file name for the tables and figures of column ``by``: ``groups-<column>``, kept to safe characters."""
+    import re
+
+    return "groups-" + (re.sub(r"[^A-Za-z0-9_.-]+", "_", by).strip("._") or "column")
+
+
+# article columns that cannot group articles: one value per article, or the text itself
+_NOT_GROUPS = ("article_id", "title", "text")
+
+
+def check_group_by(articles: pd.DataFrame, by: str) -> None:
+    """Raise :class:`FramingError` unless ``by`` is an article column that puts the articles in two or more groups."""
+    cols = [c for c in articles.columns if c not in _NOT_GROUPS]
+    if by in _NOT_GROUPS or by not in articles.columns:
+        raise FramingError(f"group_by {by!r}: expected a column of the articles that names their group (one of "
+                           f"{', '.join(map(repr, cols)) or 'none: add a column such as side to the CSV or JSONL'}), "
+                           + ("found a column with one value per article" if by in _NOT_GROUPS and
+                              by in articles.columns else "found no such column"))
+    groups = set(_group_values(articles, by).values())
+    if len(groups) < 2:
+        raise FramingError(f"group_by {by!r}: expected two or more groups to compare, found "
+                           + (f"one ({next(iter(groups))!r})" if groups else "no article with a value"))
+
+
 _TITLE_CHARS = 32  # of an article's title in its label
 
 
@@ -325,22 +366,23 @@ def article_table(run: FramingRun) -> pd.DataFrame:
     return _share_columns(base, "article_id", shares, run.frame_ids)
 
 
-def _outlet_sentences(run: FramingRun) -> pd.DataFrame:
-    """The sentences of the articles with a source, with a ``source`` column (the outlet, stripped)."""
-    src = _sources(run.articles)
-    sents = run.sentences.drop(columns=["source"], errors="ignore")
-    sents = sents[sents["article_id"].isin(list(src))].assign(source=lambda d: d["article_id"].map(src))
+def _outlet_sentences(run: FramingRun, by: str = "source") -> pd.DataFrame:
+    """The sentences of the articles with a value in ``by`` (by default a source), with a ``by`` column
+    (the outlet or group, stripped)."""
+    src = _group_values(run.articles, by)
+    sents = run.sentences.drop(columns=[by], errors="ignore")
+    sents = sents[sents["article_id"].isin(list(src))].assign(**{by: lambda d: d["article_id"].map(src)})
     sents.attrs = dict(run.sentences.attrs)
     return sents
 
 
-def outlet_table(run: FramingRun) -> pd.DataFrame:
+def outlet_table(run: FramingRun, by: str = "source") -> pd.DataFrame:
     """Per-outlet summary, pooling the sentences of each outlet's articles.
 
     Returns
     -------
     pandas.DataFrame
-        One row per ``source`` (sorted): ``source, n_articles, n_sentences``,
+        One row per outlet (sorted): ``source`` (or ``by``), ``n_articles, n_sentences``,
         ``share_<frame>`` with ``share_<frame>_low/high`` for each frame and
         ``none``, then ``n_framed``, ``lean``, ``lean_low``, ``lean_high``
         (see :func:`framing.frames.frame_lean`) and ``interval_unit``. An
@@ -350,29 +392,37 @@ def outlet_table(run: FramingRun) -> pd.DataFrame:
         they are Wilson intervals over its sentences ("sentences (one
         article)"), too narrow for the outlet. Articles without a source
         are left out.
+
+    Parameters
+    ----------
+    run : FramingRun
+    by : str
+        The article column whose values are the groups (default the
+        outlet, ``source``); e.g. ``"side"`` for left, centre and right.
+        The first column of the table is named after it.
     """
     from .frames import _boot_cluster_lean, _cluster_counts, frame_lean, frame_shares
 
-    src = _sources(run.articles)
+    src = _group_values(run.articles, by)
     if not src:
-        raise FramingError("outlet_table: no article has a source; read the articles from a CSV or JSONL file "
-                           "with a 'source' column")
-    sents = _outlet_sentences(run)
+        raise FramingError(f"outlet_table: no article has a {by}; read the articles from a CSV or JSONL file "
+                           f"with a {by!r} column")
+    sents = _outlet_sentences(run, by)
     labels = sorted(run.frame_ids + ["none"])
-    shares = frame_shares(sents, by="source", frames=labels, interval=INTERVAL)
-    base = pd.DataFrame({"source": sorted(set(src.values()))})
-    base["n_articles"] = base["source"].map(pd.Series(list(src.values())).value_counts()).astype(int)
-    base["n_sentences"] = base["source"].map(sents.groupby("source").size()).fillna(0).astype(int)
-    base = _share_columns(base, "source", shares, run.frame_ids)
+    shares = frame_shares(sents, by=by, frames=labels, interval=INTERVAL)
+    base = pd.DataFrame({by: sorted(set(src.values()))})
+    base["n_articles"] = base[by].map(pd.Series(list(src.values())).value_counts()).astype(int)
+    base["n_sentences"] = base[by].map(sents.groupby(by).size()).fillna(0).astype(int)
+    base = _share_columns(base, by, shares, run.frame_ids)
     two = len(run.frame_ids) >= 2
     if two:
-        lean = frame_lean(sents, by="source", interval=INTERVAL)
-        base = base.merge(lean[["source", "n_framed", "lean", "ci_low", "ci_high"]].rename(
-            columns={"ci_low": "lean_low", "ci_high": "lean_high"}), on="source", how="left")
+        lean = frame_lean(sents, by=by, interval=INTERVAL)
+        base = base.merge(lean[[by, "n_framed", "lean", "ci_low", "ci_high"]].rename(
+            columns={"ci_low": "lean_low", "ci_high": "lean_high"}), on=by, how="left")
     # the outlet's articles, not its sentences, are the independent draws: resample them
     unit = []
-    for i, outlet in enumerate(base["source"]):
-        g = sents[sents["source"] == outlet]
+    for i, outlet in enumerate(base[by]):
+        g = sents[sents[by] == outlet]
         if g["article_id"].nunique() < 2:
             unit.append("sentences (one article)")
             continue
@@ -667,7 +717,7 @@ def _check_run_matches(run: FramingRun, source, codebook, model) -> None:
 
 def build_report(source, out="reports/latest", *, codebook=None, model=None, cache: bool = True,
                  events: bool = True, event_threshold: float | None = None, run: FramingRun | None = None,
-                 command=None) -> dict:
+                 command=None, group_by: str | None = None) -> dict:
     """Run the pipeline and write the report folder.
 
     Parameters
@@ -700,12 +750,21 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
     command : list of str, optional
         The command line that asked for the report, recorded in the
         manifest (``framing report`` passes its own).
+    group_by : str, optional
+        An article column that puts the articles in groups to compare
+        besides their outlets, e.g. ``"side"`` (left, centre, right) or
+        ``"country"``. The report adds each group's frame shares and lean
+        (written to ``groups-<column>.csv``) and tests every pair of groups
+        with the article as the unit. The outlets stay what ``source``
+        says: the event grouping's same-outlet rule and the article labels
+        keep using it.
 
     Returns
     -------
     dict
         ``html``, ``sentences``, ``articles``, ``manifest`` (paths), ``outlets`` (the path of
-        outlets.csv, None when the articles come from fewer than two outlets), ``figures``
+        outlets.csv, None when the articles come from fewer than two outlets), ``groups`` (the path
+        of groups-<column>.csv, None without ``group_by``), ``figures``
         (list of paths), ``n_articles``, ``n_sentences``.
     """
     out = Path(out)
@@ -719,10 +778,22 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
     if len(cb.frames) < 2:  # checked before reading and embedding anything
         raise FramingError(f"codebook {cb.id!r}: has one frame ({cb.frame_ids[0]!r}); the report compares "
                            "frames and needs at least two (add the frame it is opposed to)")
+    if group_by is not None and not isinstance(group_by, str):
+        raise FramingError(f"group_by: expected the name of an article column, found {type(group_by).__name__}")
     if run is None:
-        run = run_pipeline(source, codebook=cb, model=model, cache=cache)
+        if group_by is not None:  # checked before embedding anything
+            from .corpus import read_articles
+
+            articles = source if isinstance(source, pd.DataFrame) else read_articles(source)
+            check_group_by(articles, group_by)
+            run = run_pipeline(articles, codebook=cb, model=model, cache=cache)
+            run.inputs = _input_paths(source)
+        else:
+            run = run_pipeline(source, codebook=cb, model=model, cache=cache)
     elif run.inputs is None and source is not None:
         run.inputs = _input_paths(source)
+    if group_by is not None:
+        check_group_by(run.articles, group_by)
     figdir = out / "figures"
     figures: dict[str, bytes] = {}
     sections: list[dict] = []
@@ -769,6 +840,12 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
     sections.extend(over_secs[:1])
     if outlets is not None:
         sections.extend(block("outlets", lambda: _outlet_block(run, outlets))[0])
+    groups = None
+    if group_by is not None:
+        groups = outlet_table(run, by=group_by)
+        grp_secs, params = block("groups", lambda: _group_block(run, group_by, groups), key={"group_by": group_by})
+        sections.extend(grp_secs)
+        run.params.update(params)
     sections.extend(cmp_secs + over_secs[1:] + clu_secs + story_secs)
 
     # ---- sentences
@@ -786,6 +863,8 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
     _write_csv(arts, out / "articles.csv")
     if outlets is not None:
         _write_csv(outlets, out / "outlets.csv")
+    if groups is not None:
+        _write_csv(groups, out / f"{_file_stem(group_by)}.csv")
     manifest = run_manifest(run, command=command)
     page = _page(run, sections, figures, manifest)
     atomic_write_bytes(out / "report.html", page.encode("utf-8"))
@@ -796,6 +875,7 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
         "articles": out / "articles.csv",
         "manifest": out / "manifest.json",
         "outlets": None if outlets is None else out / "outlets.csv",
+        "groups": None if groups is None else out / f"{_file_stem(group_by)}.csv",
         "figures": [figdir / n for n in figures],
         "n_articles": int(len(run.articles)),
         "n_sentences": int(len(run.sentences)),
@@ -936,34 +1016,38 @@ def _lean_dots(dots: pd.DataFrame, y: str, frame_ids, palette):
     return fig, n_dots, len(dots) - n_dots
 
 
-def _outlet_block(run: FramingRun, outlets: pd.DataFrame):
-    """The per-outlet section: the shares as bars and the table as the page shows it (each share and the
-    lean with its interval in one cell)."""
+def _outlet_block(run: FramingRun, outlets: pd.DataFrame, by: str = "source"):
+    """The per-outlet section (per group of column ``by``): the shares as bars and the table as the page shows
+    it (each share and the lean with its interval in one cell)."""
     from .frames import frame_shares
     from .plot import frame_palette, plot_frame_shares
 
+    one, many = _group_nouns(by)
+    png = "outlet_shares.png" if by == "source" else f"{_file_stem(by)}_shares.png"
+    csv = "outlets.csv" if by == "source" else f"{_file_stem(by)}.csv"
+
     order = run.frame_ids + ["none"]
-    shares = frame_shares(_outlet_sentences(run), by="source", frames=sorted(order), interval=INTERVAL)
-    by_outlet = outlets.set_index("source")  # the whiskers are the table's intervals (by article)
+    shares = frame_shares(_outlet_sentences(run, by), by=by, frames=sorted(order), interval=INTERVAL)
+    by_outlet = outlets.set_index(by)  # the whiskers are the table's intervals (by article)
     for end in ("low", "high"):
-        shares[f"ci_{end}"] = [by_outlet.at[o, f"share_{f}_{end}"] for o, f in zip(shares["source"], shares["frame"])]
+        shares[f"ci_{end}"] = [by_outlet.at[o, f"share_{f}_{end}"] for o, f in zip(shares[by], shares["frame"])]
     fig_note = ""
     if len(outlets) > _MAX_SHARE_BARS and "lean" in outlets.columns:
         # a bar triple per outlet made an 837 x 11,067 px figure for 83 outlets (audit18b): the leans, sorted
         dots = outlets.rename(columns={"lean_low": "ci_low", "lean_high": "ci_high"})
-        fig, n_dots, n_none = _lean_dots(dots, "source", run.frame_ids, frame_palette(order))
-        fig_note = (f" With {len(outlets)} outlets the figure shows each outlet's lean with its interval, sorted"
+        fig, n_dots, n_none = _lean_dots(dots, by, run.frame_ids, frame_palette(order))
+        fig_note = (f" With {len(outlets)} {many} the figure shows each {one}'s lean with its interval, sorted"
                     + (f" (the {_MAX_LEAN_ROWS // 2} leaning most clearly positive and "
                        f"{_MAX_LEAN_ROWS - _MAX_LEAN_ROWS // 2} most clearly negative, by the inner end of the "
                        "interval)" if n_dots > _MAX_LEAN_ROWS else "")
                     + f"; a hollow dot rests on fewer than {FEW_FRAMED} {_lean_framed(run.frame_ids, plural=True)}"
-                    + (f"; {n_none} outlet{'s' if n_none != 1 else ''} with no {_lean_framed(run.frame_ids)} "
+                    + (f"; {n_none} {one if n_none == 1 else many} with no {_lean_framed(run.frame_ids)} "
                        f"{'are' if n_none != 1 else 'is'} left out" if n_none else "")
-                    + ". The table has every outlet's shares.")
+                    + f". The table has every {one}'s shares.")
     else:
         fig = _figure(7.5, 0.9 + 0.6 * len(outlets) * max(1, len(run.frame_ids)))
-        plot_frame_shares(shares, y="source", ax=fig.subplots(), hue_order=order, palette=frame_palette(order))
-    show = outlets[["source", "n_articles", "n_sentences"]].copy()
+        plot_frame_shares(shares, y=by, ax=fig.subplots(), hue_order=order, palette=frame_palette(order))
+    show = outlets[[by, "n_articles", "n_sentences"]].copy()
     for fid in run.frame_ids + ["none"]:
         show[f"share_{fid}"] = [_interval_cell(v, lo, hi) for v, lo, hi in zip(
             outlets[f"share_{fid}"], outlets[f"share_{fid}_low"], outlets[f"share_{fid}_high"])]
@@ -972,18 +1056,19 @@ def _outlet_block(run: FramingRun, outlets: pd.DataFrame):
         show["lean"] = [_interval_cell(v, lo, hi) for v, lo, hi in
                         zip(outlets["lean"], outlets["lean_low"], outlets["lean_high"])]
     first, second = run.codebook.frames[0], run.codebook.frames[1]
+    an = "An" if one[0].lower() in "aeiou" else "A"
     section = _section(
-        "Frame shares per outlet",
-        f"The sentences of each outlet's articles pooled (the source column; {len(outlets)} outlets, written to "
-        f"outlets.csv): shares and lean (+1 all {first.label}, −1 all {second.label}) with 95% intervals in "
-        "brackets. The intervals resample each outlet's articles, since the sentences of one article are not "
-        "independent draws, and are never narrower than the Wilson interval of its pooled sentences (resampled "
-        "articles cannot vary when its framed sentences sit in one article) (for an outlet with a single "
-        "article they are Wilson intervals over its sentences, "
-        "too narrow for the outlet; outlets.csv says which in interval_unit). An outlet that covered other "
-        "stories is measured on other material." + fig_note,
-        "outlet_shares.png", show)
-    return [section], {"outlet_shares.png": _png(fig)}, {}
+        f"Frame shares per {one}",
+        f"The sentences of each {one}'s articles pooled (the {by} column; {len(outlets)} {many}, written to "
+        f"{csv}): shares and lean (+1 all {first.label}, −1 all {second.label}) with 95% intervals in "
+        f"brackets. The intervals resample each {one}'s articles, since the sentences of one article are not "
+        f"independent draws, and are never narrower than the Wilson interval of its pooled sentences (resampled "
+        f"articles cannot vary when its framed sentences sit in one article) (for {an.lower()} {one} with a single "
+        f"article they are Wilson intervals over its sentences, too narrow for the {one}; {csv} says which in "
+        f"interval_unit). {an} {one} whose articles covered other stories is measured on other material."
+        + fig_note,
+        png, show)
+    return [section], {png: _png(fig)}, {}
 
 
 def _comparisons(run: FramingRun, stories: dict | None = None) -> dict:
@@ -1030,36 +1115,50 @@ def _comparisons(run: FramingRun, stories: dict | None = None) -> dict:
     cols = ["a", "b", "n_a", "n_b", "lean_a", "lean_b", "diff", "ci_low", "ci_high", "p_value"]
     arts = (pd.concat([test(run.sentences, a, b) for _, a, b in shown], ignore_index=True) if shown
             else pd.DataFrame(columns=cols))
-    outlets = sorted(set(_sources(run.articles).values()))
-    outs = pd.DataFrame(columns=cols)
-    n_outlet_pairs = 0
-    if len(outlets) >= 2:
-        sents = _outlet_sentences(run)
-        # the article is the unit: an outlet with four articles is four observations, not eighty sentences
-        per_outlet = sents[sents["frame"].isin(two)].groupby("source").size()
-        outlet_pairs = _testable([(a, b) for i, a in enumerate(outlets) for b in outlets[i + 1:]],
-                                 lambda p: (per_outlet.get(p[0], 0), per_outlet.get(p[1], 0)))
-        if outlet_pairs:
-            outs = pd.concat([compare_articles(sents, a, b, by="source", cluster="article_id", n_perm=N_PERM,
-                                               n_boot=N_PERM, random_state=RANDOM_STATE)
-                              for a, b in outlet_pairs], ignore_index=True)
-        n_outlet_pairs = len(outlets) * (len(outlets) - 1) // 2
+    outs, n_outlet_pairs = _group_pairs(run, "source")
     p_holm = _holm(np.concatenate([arts["p_value"].to_numpy(dtype=float), outs["p_value"].to_numpy(dtype=float)]))
     for df, p in ((arts, p_holm[:len(arts)]), (outs, p_holm[len(arts):])):
         df["p_holm"] = p
         few = df[["n_a", "n_b"]].astype(float).min(axis=1) < FEW_FRAMED
         df["note"] = np.where(few, f"fewer than {FEW_FRAMED} {_lean_framed(run.frame_ids, plural=True)} on a side",
                               "")
-    if len(outs) and "k_a" in outs.columns:
-        one = outs[["k_a", "k_b"]].astype(float).min(axis=1) < 2
-        outs["note"] = [("; ".join(x for x in (n, "one article on a side: the interval is too narrow") if x)
-                         if o else n) for n, o in zip(outs["note"], one)]
+    _note_one_article(outs)
     if by_story:
         arts.insert(0, "story", [st for st, _, _ in shown])
     return {"articles": arts, "outlets": outs, "n_pairs": len(pairs), "n_outlet_pairs": n_outlet_pairs,
             "by_story": by_story,
             "n_stories": len(set(stories.values())) if stories else 1,
             "n_multi": sum(1 for k, m in members.items() if k is not None and len(m) > 1)}
+
+
+def _group_pairs(run: FramingRun, by: str) -> tuple[pd.DataFrame, int]:
+    """Every pair of the groups of column ``by`` (the outlets for ``source``) compared, each group's framed
+    sentences pooled, with the article as the unit (:func:`framing.frames.compare_articles` with
+    ``cluster="article_id"``); at most :data:`MAX_PAIRS` of them (:func:`_testable`). Returns the table and the
+    number of pairs there were."""
+    from .frames import compare_articles
+
+    cols = ["a", "b", "n_a", "n_b", "lean_a", "lean_b", "diff", "ci_low", "ci_high", "p_value"]
+    groups = sorted(set(_group_values(run.articles, by).values()))
+    if len(groups) < 2:
+        return pd.DataFrame(columns=cols), 0
+    sents = _outlet_sentences(run, by)
+    # the article is the unit: an outlet with four articles is four observations, not eighty sentences
+    per_group = sents[sents["frame"].isin(run.frame_ids[:2])].groupby(by).size()
+    pairs = _testable([(a, b) for i, a in enumerate(groups) for b in groups[i + 1:]],
+                      lambda p: (per_group.get(p[0], 0), per_group.get(p[1], 0)))
+    outs = (pd.concat([compare_articles(sents, a, b, by=by, cluster="article_id", n_perm=N_PERM, n_boot=N_PERM,
+                                        random_state=RANDOM_STATE) for a, b in pairs], ignore_index=True)
+            if pairs else pd.DataFrame(columns=cols))
+    return outs, len(groups) * (len(groups) - 1) // 2
+
+
+def _note_one_article(outs: pd.DataFrame) -> None:
+    """Add to ``note`` that a group of one article has too narrow an interval."""
+    if len(outs) and "k_a" in outs.columns:
+        one = outs[["k_a", "k_b"]].astype(float).min(axis=1) < 2
+        outs["note"] = [("; ".join(x for x in (n, "one article on a side: the interval is too narrow") if x)
+                         if o else n) for n, o in zip(outs["note"], one)]
 
 
 def _testable(pairs: list, counts) -> list:
@@ -1074,18 +1173,45 @@ def _testable(pairs: list, counts) -> list:
     return [p for _, p, _ in ok]
 
 
+def _lean_note(run: FramingRun) -> str:
+    """What the lean of the comparison tables is."""
+    first, second = run.codebook.frames[0], run.codebook.frames[1]
+    note = (f"Lean = (sentences in {first.id} − sentences in {second.id}) / framed sentences: +1 is all "
+            f"{first.label}, −1 all {second.label}.")
+    if len(run.frame_ids) > 2:
+        rest = ", ".join(f.id for f in run.codebook.frames[2:])
+        note += (f" The lean compares the codebook's first two frames only: sentences in {rest} are left out "
+                 "of it (their shares are in the table above).")
+    return note
+
+
+def _group_block(run: FramingRun, by: str, table: pd.DataFrame):
+    """The view of the groups of article column ``by`` (``build_report(group_by=...)``): their frame shares
+    (``table`` is :func:`outlet_table` by ``by``) and every pair of groups compared, Holm over those pairs."""
+    sections, figures, _ = _outlet_block(run, table, by)
+    outs, n_all = _group_pairs(run, by)
+    outs["p_holm"] = _holm(outs["p_value"].to_numpy(dtype=float))
+    few = outs[["n_a", "n_b"]].astype(float).min(axis=1) < FEW_FRAMED
+    outs["note"] = np.where(few, f"fewer than {FEW_FRAMED} {_lean_framed(run.frame_ids, plural=True)} on a side", "")
+    _note_one_article(outs)
+    n = len(table)
+    if len(outs):
+        holm = (f"p_holm adjusts it for the {len(outs)} comparison{'s' if len(outs) != 1 else ''} of this table "
+                "(Holm; the article and outlet comparisons above are a family of their own)")
+        sections.append(_group_pairs_section(outs, n, by, _lean_note(run), holm))
+    else:
+        one, many = _group_nouns(by)
+        sections.append(_section(f"Do the {many} differ?", f"No pair of the {n} {many} can be compared: a "
+                                 f"{one} on each side of a pair needs a framed sentence.", None, None))
+    return sections, figures, {"group_by": by}
+
+
 def _compare_block(run: FramingRun, stories: dict | None = None):
     """"Do the articles differ?" (and the outlets): permutation tests of the lean, Holm over those made."""
     c = _comparisons(run, stories)
     arts, outs, n_pairs = c["articles"], c["outlets"], c["n_pairs"]
     labels = article_labels(run.articles)
-    first, second = run.codebook.frames[0], run.codebook.frames[1]
-    lean_note = (f"Lean = (sentences in {first.id} − sentences in {second.id}) / framed sentences: +1 is all "
-                 f"{first.label}, −1 all {second.label}.")
-    if len(run.frame_ids) > 2:
-        rest = ", ".join(f.id for f in run.codebook.frames[2:])
-        lean_note += (f" The lean compares the codebook's first two frames only: sentences in {rest} are left out "
-                      "of it (their shares are in the table above).")
+    lean_note = _lean_note(run)
     n_tests = len(arts) + len(outs)
     tests = (f"p_value from a permutation test of the framed sentences ({N_PERM} re-splits, seeded); p_holm "
              f"adjusts it for the {n_tests} comparison{'s' if n_tests != 1 else ''} made"
@@ -1120,24 +1246,31 @@ def _compare_block(run: FramingRun, stories: dict | None = None):
         sections.append(_section("Do the articles differ?", which, None, None))
     if len(outs):
         n_out = len(set(_sources(run.articles).values()))
-        sections.append(_section(
-            "Do the outlets differ?",
-            (f"Every pair of the {n_out} outlets" if len(outs) == n_out * (n_out - 1) // 2 else
-             f"{len(outs)} of the {n_out * (n_out - 1) // 2} pairs of the {n_out} outlets (pairs with no framed "
-             "sentence on a side cannot be compared"
-             + (f"; of the others, the {MAX_PAIRS} with the most framed sentences on their thinner side"
-                if len(outs) == MAX_PAIRS else "") + ")")
-            + " (the source column), each outlet's "
-            f"framed sentences pooled over its articles. {lean_note} diff = lean_a − lean_b. The sentences of "
-            "one article are not independent, so here the article is the unit (k_a, k_b articles): the 95% "
-            "interval resamples articles within each outlet and is never narrower than Newcombe's interval on "
-            "the pooled sentences (still too narrow when a side has one article), and "
-            f"p_value re-assigns whole articles between the two outlets (every way when there are at most "
-            f"{N_PERM}, so it cannot be smaller than the share of re-assignments as extreme as the one observed); "
-            "p_holm as above. An outlet that covered other stories than another is compared on other "
-            "material: read these beside the story pairs above, which compare like with like.",
-            None, outs.round(4)))
+        sections.append(_group_pairs_section(outs, n_out, "source", lean_note, "p_holm as above"))
     return sections, {}, {}
+
+
+def _group_pairs_section(outs: pd.DataFrame, n_groups: int, by: str, lean_note: str, holm: str) -> dict:
+    """"Do the outlets differ?" (or the groups of column ``by``): the table of :func:`_group_pairs`."""
+    one, many = _group_nouns(by)
+    n_all = n_groups * (n_groups - 1) // 2
+    return _section(
+        f"Do the {many} differ?",
+        (f"Every pair of the {n_groups} {many}" if len(outs) == n_all else
+         f"{len(outs)} of the {n_all} pairs of the {n_groups} {many} (pairs with no framed sentence on a side "
+         "cannot be compared"
+         + (f"; of the others, the {MAX_PAIRS} with the most framed sentences on their thinner side"
+            if len(outs) == MAX_PAIRS else "") + ")")
+        + f" (the {by} column), each {one}'s "
+        f"framed sentences pooled over its articles. {lean_note} diff = lean_a − lean_b. The sentences of "
+        "one article are not independent, so here the article is the unit (k_a, k_b articles): the 95% "
+        f"interval resamples articles within each {one} and is never narrower than Newcombe's interval on "
+        "the pooled sentences (still too narrow when a side has one article), and "
+        f"p_value re-assigns whole articles between the two {many} (every way when there are at most "
+        f"{N_PERM}, so it cannot be smaller than the share of re-assignments as extreme as the one observed); "
+        f"{holm}. {'An' if one[0] in 'aeiou' else 'A'} {one} whose articles covered other stories than another's "
+        "is compared on other material: read these beside the story pairs, which compare like with like.",
+        None, outs.round(4))
 
 
 def _clusters_block(run: FramingRun):
@@ -1622,7 +1755,6 @@ def _diff_pair(groups: pd.DataFrame, aligned: pd.DataFrame, articles: pd.DataFra
     """
     from collections import Counter
 
-    story = dict(zip(groups["article_id"], groups["event_id"]))
     order = {a: i for i, a in enumerate(groups["article_id"])}
     src = {a: s.lower() for a, s in _sources(articles).items()}
     sim = (dict(zip(groups["article_id"], groups["similarity"].astype(float))) if "similarity" in groups.columns

@@ -1037,3 +1037,67 @@ def test_diff_prefers_a_story_that_is_not_loose():
     lean = {"a": 1.0, "b": -1.0, "c": 0.3, "d": 0.1}  # the loose story has the sharper contrast
     assert _diff_pair(groups, aligned, articles, lean=lean) == ("c", "d")
     assert _diff_pair(groups.assign(similarity=hi), aligned, articles, lean=lean) == ("a", "b")
+
+
+def test_outlet_table_by_another_column_pools_that_column_s_groups(outlet_run):
+    """build_report(group_by=...): a column that repeats the outlets gives the outlet table, renamed; another
+    grouping pools other articles."""
+    from framing.report import outlet_table
+
+    run = outlet_run
+    by_source = outlet_table(run)
+    run.articles = run.articles.assign(paper=run.articles["source"])
+    try:
+        same = outlet_table(run, by="paper")
+        side = {"Herald": "west", "Wire": "west", "Baltic": "west", "Novosti": "east"}
+        run.articles = run.articles.assign(side=run.articles["source"].map(side))
+        sides = outlet_table(run, by="side").set_index("side")
+    finally:
+        run.articles = run.articles.drop(columns=["paper", "side"], errors="ignore")
+    pd.testing.assert_frame_equal(same.rename(columns={"paper": "source"}), by_source)
+    assert list(sides.index) == ["east", "west"]
+    n = by_source.set_index("source")
+    assert sides.at["east", "n_sentences"] == n.at["Novosti", "n_sentences"]
+    assert sides.at["west", "n_articles"] == n.loc[["Herald", "Wire", "Baltic"], "n_articles"].sum()
+    west = run.sentences[run.sentences["article_id"].map(dict(zip(run.articles["article_id"],
+                                                                  run.articles["source"]))) != "Novosti"]
+    assert sides.at["west", "share_none"] == pytest.approx((west["frame"] == "none").mean(), abs=1e-4)
+
+
+def test_report_group_by_adds_the_groups_view_with_its_own_holm_and_checks_the_column(tmp_path, monkeypatch,
+                                                                                       fake_everywhere, capsys):
+    from framing.cli import main
+    from framing.report import build_report
+
+    side = {"Herald": "left", "Wire": "centre", "Baltic": "centre", "Novosti": "right"}
+    arts = _outlet_articles().assign(side=lambda d: d["source"].map(side))
+    arts.to_json(tmp_path / "corpus.jsonl", orient="records", lines=True)
+    monkeypatch.chdir(tmp_path)
+    assert main(["report", "corpus.jsonl", "--out", "rep", "--group-by", "side"]) == 0
+    rep = tmp_path / "rep"
+    groups = pd.read_csv(rep / "groups-side.csv")
+    assert groups["side"].tolist() == ["centre", "left", "right"]
+    assert groups["n_articles"].tolist() == [2, 2, 2]
+    page = (rep / "report.html").read_text(encoding="utf-8")
+    assert "Frame shares per side group" in page and "Do the side groups differ?" in page
+    assert (rep / "figures" / "groups-side_shares.png").is_file()
+    # the outlet view and the article labels still use the outlets
+    assert sorted(pd.read_csv(rep / "outlets.csv")["source"]) == ["Baltic", "Herald", "Novosti", "Wire"]
+    assert "<td>k1 · Herald</td>" in page
+    m = json.loads((rep / "manifest.json").read_text())
+    assert m["parameters"]["group_by"] == "side"
+    # Holm over the group pairs alone: three pairs of three groups
+    section = page.split("<h2>Do the side groups differ?</h2>")[1].split("<h2>")[0]
+    assert "Every pair of the 3 side groups" in section and "3 comparisons of this table" in section
+    # a warm run writes the same page
+    assert main(["report", "corpus.jsonl", "--out", "warm", "--group-by", "side"]) == 0
+    assert (tmp_path / "warm" / "report.html").read_bytes() == page.encode("utf-8")
+    # columns that cannot group: one line, exit code 2, nothing embedded
+    capsys.readouterr()
+    for col, why in (("nope", "found no such column"), ("title", "one value per article")):
+        assert main(["report", "corpus.jsonl", "--out", "bad", "--group-by", col]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and f"group_by {col!r}" in err and why in err and "'side'" in err
+    assert not (tmp_path / "bad").exists()
+    with pytest.raises(FramingError, match=r"group_by 'side': expected two or more groups.*found one \('x'\)"):
+        build_report(arts.assign(side="x"), tmp_path / "one", group_by="side")
