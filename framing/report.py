@@ -1283,8 +1283,16 @@ def _clusters_block(run: FramingRun):
     n_boiler = int(boiler.sum())
     if n_boiler == len(boiler):  # nothing else left: cluster everything rather than nothing
         boiler[:], n_boiler = False, 0
-    clu = SentenceClusters(random_state=RANDOM_STATE).fit(run.sentences[~boiler],
-                                                          embeddings=np.asarray(run.embeddings)[~boiler])
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:  # the page says it: a reader cannot widen k_range
+        warnings.filterwarnings("always", message="SentenceClusters: the best k")
+        clu = SentenceClusters(random_state=RANDOM_STATE).fit(run.sentences[~boiler],
+                                                              embeddings=np.asarray(run.embeddings)[~boiler])
+    at_top = any("SentenceClusters: the best k" in str(w.message) for w in caught)
+    for w in caught:
+        if "SentenceClusters: the best k" not in str(w.message):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     params = {"clusters": {k: v for k, v in clu.get_params().items() if k != "embedder"},
               "clusters_left_out_boilerplate": n_boiler}
     ctable = clu.clusters_.copy()
@@ -1297,6 +1305,10 @@ def _clusters_block(run: FramingRun):
     scores = clu.k_scores_
     sil = scores.loc[scores["k"] == clu.n_clusters_, "silhouette"] if len(scores) else pd.Series(dtype=float)
     how = f"k={clu.n_clusters_} chosen by silhouette"
+    if at_top:
+        lo, hi = clu.k_range
+        how += (f" among {lo} to {hi}, the top of the range searched: the sentences may hold more groups "
+                "(framing.clusters.SentenceClusters(k_range=...) searches further)")
     if len(sil):
         how += f", {float(sil.iloc[0]):.2f}"
         if float(sil.iloc[0]) < 0.1:

@@ -508,8 +508,17 @@ def test_a_report_of_many_articles_has_readable_figures_and_a_table_with_the_lea
     arts = pd.DataFrame({"article_id": [f"EN_UA_{i:06d}.txt" for i in range(24)],
                          "title": [_HEADLINES[i % 6] + f" {i}" for i in range(24)],
                          "text": [_HEADLINES[i % 6] + f" {i}.\n\n" + _BODIES[i % 4] for i in range(24)]})
-    r = build_report(arts, tmp_path / "rep", cache=False, events=False)
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        r = build_report(arts, tmp_path / "rep", cache=False, events=False)
     page = r["html"].read_text(encoding="utf-8")
+    # k at the top of the searched range: said on the page, not as a warning to "widen k_range" that the
+    # report's reader cannot act on
+    groups = page.split("<h2>Discovered groups</h2>")[1].split("<h2>")[0]
+    assert "k=12 chosen by silhouette among 2 to 12, the top of the range searched" in groups
+    assert not [w for w in caught if "k_range" in str(w.message)]
     shares = page.split("<h2>Frame shares per article</h2>")[1].split("<h2>")[0]
     assert "sorted by lean" in shares and "no marker per article" in page
     header = re.findall(r"<th>(.*?)</th>", shares)
