@@ -26,6 +26,7 @@ _EXPORTS = {
     "list_codebooks": "codebook",
     "Codebook": "codebook",
     "score_frames": "frames",
+    "check_codebook": "stance",
     "frame_shares": "frames",
     "build_report": "report",
     "run_pipeline": "report",

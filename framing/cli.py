@@ -40,6 +40,52 @@ def _cmd_report(args) -> int:
     return 0
 
 
+def _cmd_codebook(args) -> int:
+    import os
+
+    from .codebook import load_codebook
+    from .embed import get_embedder
+    from .stance import check_codebook, codebook_check_summary
+
+    cb = load_codebook(args.codebook)
+    check = check_codebook(cb, get_embedder(args.model), n_splits=args.folds)
+    summary = codebook_check_summary(check)
+    ex = check[(check["kind"] == "exemplar") & check["ok"].notna()]
+    print(f"codebook {cb.id!r}: {args.folds}-fold check, each sentence read by a scorer fitted without it "
+          "(and without its contrast pair)")
+    print(f"exemplars read as their own frame: {int(ex['ok'].sum())} of {len(ex)}")
+    print(summary.to_string(index=False, na_rep="-"))
+    weak = summary[summary["own"] < WEAK_FRAME]
+    if len(weak):
+        names = ", ".join(f"{r.frame} ({r.own:.2f})" for r in weak.itertuples(index=False))
+        print(f"\nread back poorly (under {WEAK_FRAME:.2f} of their own exemplars): {names}. Articles will be misread "
+              "the same way: give these frames more exemplars, each naming the actors as the texts do, and "
+              "sharpen who does what to whom where two frames overlap.")
+    bad = check[check["ok"].eq(False)]
+    if len(bad):
+        print(f"\nmisread ({len(bad)}; an exemplar should get its frame, a contrast sentence not its frame, a "
+              "neutral one none):")
+        for r in bad.head(_MISREAD_SHOWN).itertuples(index=False):
+            why = f" ({r.none_reason})" if r.predicted == "none" and r.none_reason else ""
+            text = r.text if len(r.text) <= 90 else r.text[:89] + "…"
+            print(f"  {r.kind} of {r.frame or '[neutral]'} read as {r.predicted}{why}: {text}")
+        if len(bad) > _MISREAD_SHOWN:
+            print(f"  … and {len(bad) - _MISREAD_SHOWN} more" + (" (all in --out)" if args.out else " (--out writes all)"))
+    skipped = check[check["ok"].isna()]
+    if len(skipped):
+        print(f"\nnot checked: {len(skipped)} sentence(s) of frames with a single exemplar, which cannot be held out")
+    if args.out:
+        from .cache import atomic_write_bytes
+
+        atomic_write_bytes(args.out, check.to_csv(index=False).encode("utf-8"))
+        print(f"wrote {os.fspath(args.out)}")
+    return 0
+
+
+_MISREAD_SHOWN = 20
+WEAK_FRAME = 2 / 3  # a frame with fewer of its own exemplars read back is flagged
+
+
 def _cmd_frames(args) -> int:
     from .report import frames_csv
 
@@ -216,6 +262,24 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--embedder", default=None, metavar="NAME|PATH", help=emb_help)
     p.set_defaults(func=_cmd_roles)
 
+    p = sub.add_parser("codebook", help="check a codebook: how well the scorer reads its own sentences")
+    csub = p.add_subparsers(dest="action", metavar="ACTION")
+    csub.required = True
+    q = csub.add_parser("check", help="cross-validate a codebook on its own exemplars",
+                        description="Split the codebook's sentences into folds (an exemplar with its contrast "
+                                    "pair) and read each fold with a scorer fitted without it: a frame whose own "
+                                    "exemplars do not come back as that frame will be misread in articles too. "
+                                    "Prints each frame's share read back and the misread sentences.")
+    q.add_argument("codebook", nargs="?", default=None, metavar="NAME|FILE",
+                   help="a bundled codebook name or a TOML file (default: western-threat-vs-russian-defensive)")
+    q.add_argument("--model", default=None, metavar="NAME|PATH",
+                   help="a sentence-transformers model name or folder (default: the bundled all-MiniLM-L6-v2)")
+    q.add_argument("--folds", type=int, default=5, metavar="K", help="number of folds, at least 2 (default: 5)")
+    q.add_argument("--out", default=None, metavar="OUT.csv",
+                   help="also write one row per sentence: frame, kind, pair, text, fold, predicted, confidence, "
+                        "none_reason, ok and each frame's probability")
+    p.set_defaults(func=_cmd_codebook)
+
     p = sub.add_parser("score", help="the SemEval task metrics for a prediction file",
                        description="narratives: samples-F1 over coarse and fine labels; roles: exact match ratio "
                                    "of fine roles and main-role accuracy.")
@@ -276,6 +340,11 @@ def main(argv=None) -> int:
             _notes(caught)
             print(f"framing: error: {exc}", file=sys.stderr)
             return 2
+        except BrokenPipeError:  # `framing ... | head` closed the pipe: stop quietly, as other tools do
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit's flush
+            return 141
         except OSError as exc:  # a path the checks above could not foresee (a full disk, a read-only mount, ...)
             _notes(caught)
             where = f"{exc.filename}: " if exc.filename else ""

@@ -108,6 +108,31 @@ except framing.FramingError as err:
     print("FramingError:", err)
 
 # %% [markdown]
+# Before running it, check how well the scorer reads the codebook's own sentences.
+# `check_codebook` splits them into 5 folds and reads each fold with a scorer fitted on the others
+# (`framing codebook check FILE` on the command line). A frame whose exemplars do not come back as
+# that frame will be misread in articles too: give it more exemplars, or sharper ones.
+
+# %%
+from framing.stance import codebook_check_summary
+
+check = framing.check_codebook(my_codebook)
+codebook_check_summary(check)
+
+# %% [markdown]
+# The sentences it misread (`ok` is False), with the frame they were given (`none` with its reason):
+
+# %%
+check.loc[check["ok"].eq(False), ["frame", "text", "predicted", "none_reason"]]
+
+# %% [markdown]
+# How to read the reasons: `off topic` means the held-out sentence is unlike every other exemplar
+# (the scorer's relevance gate, `min_relevance`), so a frame whose few exemplars each cover a
+# different ground loses them this way, and will lose similar sentences in articles. More
+# exemplars spanning the frame's range fix it. `low confidence` means it sits between two frames.
+# Another frame's id means the two frames overlap.
+
+# %% [markdown]
 # ## 2. Run it on a folder of articles
 #
 # `read_articles` takes folders (searched recursively for `.txt`, `.md`, `.html`, `.csv`, `.jsonl`

@@ -296,3 +296,42 @@ def test_holm_adjustment_by_hand():
     got = _holm(np.array([0.01, 0.04, 0.03, np.nan, 0.5]))
     assert np.allclose(got, [0.04, 0.09, 0.09, np.nan, 0.5], equal_nan=True)
     assert _holm(np.array([0.6, 0.7])).tolist() == [1.0, 1.0]  # capped at 1
+
+
+def test_codebook_check_prints_each_frame_flags_a_weak_one_and_writes_every_sentence(tmp_path, capsys,
+                                                                                      fake_everywhere):
+    import pandas as pd
+
+    from framing.cli import main
+
+    cb = tmp_path / "cb.toml"
+    cb.write_text(
+        'id = "small"\n[[frames]]\nid = "threat"\nexemplars = ["Russia attacked Kyiv.", "Moscow threatens NATO.", '
+        '"Russia shells Kharkiv.", "The Kremlin escalates the war."]\n'
+        '[[frames]]\nid = "defence"\nexemplars = ["NATO provoked Russia.", "Russia defends itself against NATO.", '
+        '"Kyiv started the war."]\n'
+        '[[actors]]\nid = "russia"\naliases = ["Russia", "Moscow", "the Kremlin"]\n'
+        '[[actors]]\nid = "west"\naliases = ["NATO", "Kyiv"]\n', encoding="utf-8")
+    out = tmp_path / "check.csv"
+    assert main(["codebook", "check", str(cb), "--folds", "3", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    table = pd.read_csv(out)
+    assert len(table) == 7 and set(table["kind"]) == {"exemplar"}
+    ex = table[table["ok"].notna()]
+    n_ok = int(ex["ok"].astype(bool).sum())
+    assert f"exemplars read as their own frame: {n_ok} of 7" in printed
+    own = ex.groupby("frame")["ok"].mean()
+    for frame, share in own.items():  # the table's row: frame, n_exemplars, own, ...
+        row = next(line.split() for line in printed.splitlines() if line.strip().startswith(frame + " "))
+        assert int(row[1]) == (ex["frame"] == frame).sum() and float(row[2]) == pytest.approx(share, abs=1e-3), row
+    weak = [f for f, v in own.items() if v < 2 / 3]
+    assert ("read back poorly" in printed) == bool(weak)
+    assert all(f in printed.split("read back poorly")[1] for f in weak)
+    n_bad = int((~ex["ok"].astype(bool)).sum())
+    assert (f"misread ({n_bad};" in printed) == bool(n_bad)
+    # bad input: one line, exit code 2
+    assert main(["codebook", "check", str(cb), "--folds", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "n_splits" in err
+    assert main(["codebook", "check", str(tmp_path / "missing.toml")]) == 2
+    assert capsys.readouterr().err.count("\n") == 1

@@ -362,3 +362,92 @@ def test_none_reason_says_why_a_sentence_got_none():
     strict = stance.StanceScorer(min_confidence=0.9999).fit()
     low = strict.score(s.iloc[[3]])
     assert low["frame"].iloc[0] == "none" and low["none_reason"].iloc[0] == "low confidence"
+
+
+# --------------------------------------------------------------------------- check_codebook
+
+def _small_codebook():
+    from framing.codebook import parse_codebook
+
+    return parse_codebook({
+        "id": "small",
+        "frames": [
+            {"id": "threat", "exemplars": ["Russia attacked Kyiv.", "Moscow threatens NATO.", "Russia shells Kharkiv.",
+                                           "The Kremlin escalates the war."],
+             "contrast": ["Kyiv attacked Russia.", "NATO threatens Moscow.", "Ukraine shells Belgorod.",
+                          "NATO escalates the war."]},
+            {"id": "defence", "exemplars": ["NATO provoked Russia.", "Russia defends itself.", "Kyiv started the war."]},
+            {"id": "lonely", "exemplars": ["The Kremlin is lonely."]},
+        ],
+        "actors": [{"id": "russia", "aliases": ["Russia", "Moscow", "the Kremlin"]},
+                   {"id": "west", "aliases": ["NATO", "Kyiv", "Ukraine"]}],
+        "neutral": {"exemplars": ["NATO and Russia met in Geneva.", "Kyiv hosted a summit.", "Russia held talks."]},
+    })
+
+
+def test_check_codebook_holds_out_each_exemplar_with_its_contrast_pair_and_reads_it_back():
+    from framing.stance import CHECK_COLUMNS, check_codebook, codebook_check_summary
+
+    cb = _small_codebook()
+    check = check_codebook(cb, SpanFakeEmbedder(), n_splits=3, random_state=1)
+    assert list(check.columns) == CHECK_COLUMNS + ["threat", "defence", "lonely"]
+    assert len(check) == 8 + 3 + 1 + 3
+    pairs = check[check["frame"] == "threat"].groupby("pair")["fold"].nunique()
+    assert (pairs == 1).all()  # an exemplar and its minimal pair are held out together
+    # every frame keeps exemplars in every fold: no fold holds out a whole frame
+    for f in ("threat", "defence"):
+        folds = check.loc[(check["frame"] == f) & (check["kind"] == "exemplar"), "fold"]
+        assert folds.nunique() == min(3, len(folds))
+    lonely = check[check["frame"] == "lonely"]
+    assert lonely["fold"].tolist() == [-1] and lonely["ok"].isna().all() and lonely["predicted"].isna().all()
+    read = check[check["fold"] >= 0]
+    assert read["ok"].notna().all() and read["predicted"].notna().all()
+    ex = read[read["kind"] == "exemplar"]
+    assert (ex["ok"] == (ex["predicted"] == ex["frame"])).all()
+    co = read[read["kind"] == "contrast"]
+    assert (co["ok"] == (co["predicted"] != co["frame"])).all()
+    ne = read[read["kind"] == "neutral"]
+    assert (ne["ok"] == (ne["predicted"] == "none")).all() and (ne["frame"] == "").all()
+    summary = codebook_check_summary(check).set_index("frame")
+    assert list(summary.index) == ["threat", "defence", "lonely", "[neutral]"]
+    assert summary.at["threat", "own"] == pytest.approx((ex[ex["frame"] == "threat"]["ok"]).mean(), abs=1e-3)
+    t = summary.loc["threat"]
+    assert t["own"] + t["none"] + t["other"] == pytest.approx(1, abs=2e-3)
+    assert summary.at["lonely", "n_exemplars"] == 0 and np.isnan(summary.at["lonely", "own"])
+    assert summary.at["[neutral]", "n_neutral"] == 3
+    # the same seed, the same folds and readings
+    again = check_codebook(cb, SpanFakeEmbedder(), n_splits=3, random_state=1)
+    pd.testing.assert_frame_equal(check, again)
+    with pytest.raises(FramingError, match="n_splits"):
+        check_codebook(cb, SpanFakeEmbedder(), n_splits=1)
+
+
+@pytest.mark.slow
+def test_check_codebook_reads_the_bundled_codebook_back_and_flags_a_frame_built_from_another_s_sentences():
+    """The real model: the bundled frames come back as themselves; a frame whose exemplars are the other frame's
+    minimal pairs reworded is the frame the check flags."""
+    import dataclasses
+
+    from framing.stance import check_codebook, codebook_check_summary
+
+    from pathlib import Path
+
+    cb = load_codebook()
+    check = check_codebook(cb)
+    summary = codebook_check_summary(check).set_index("frame")
+    assert summary.loc[cb.frame_ids, "own"].min() >= 0.7, summary
+    ex = check[check["kind"] == "exemplar"]
+    readme = " ".join((Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8").split())
+    assert f"The bundled codebook gets {int(ex['ok'].sum())} of {len(ex)} of its exemplars back" in readme
+    assert summary.at["[neutral]", "neutral_ok"] >= 0.7
+    # a third frame copying half of each frame's exemplars: it cannot be told from them
+    wt, rd = cb.frames
+    muddle = dataclasses.replace(wt, id="muddle", label="muddle", exemplars=wt.exemplars[::2] + rd.exemplars[::2],
+                                 contrast=(), roles={})
+    three = dataclasses.replace(cb, frames=(dataclasses.replace(wt, exemplars=wt.exemplars[1::2],
+                                                                contrast=wt.contrast[1::2]),
+                                            dataclasses.replace(rd, exemplars=rd.exemplars[1::2],
+                                                                contrast=rd.contrast[1::2]), muddle))
+    s3 = codebook_check_summary(check_codebook(three)).set_index("frame")
+    assert s3.at["muddle", "own"] < 0.25 and s3.at["muddle", "other"] > 0.5  # read as the frames it copies
+    assert s3.at["muddle", "own"] < min(s3.at["western_threat", "own"], s3.at["russian_defensive", "own"]) - 0.25
