@@ -45,7 +45,7 @@ def _cmd_codebook(args) -> int:
 
     from .codebook import load_codebook
     from .embed import get_embedder
-    from .stance import check_codebook, codebook_check_summary
+    from .stance import check_codebook, codebook_check_summary, suggest_gates
 
     cb = load_codebook(args.codebook)
     check = check_codebook(cb, get_embedder(args.model), n_splits=args.folds)
@@ -71,6 +71,16 @@ def _cmd_codebook(args) -> int:
             print(f"  {r.kind} of {r.frame or '[neutral]'} read as {r.predicted}{why}: {text}")
         if len(bad) > _MISREAD_SHOWN:
             print(f"  … and {len(bad) - _MISREAD_SHOWN} more" + (" (all in --out)" if args.out else " (--out writes all)"))
+    gates = suggest_gates(check)
+    used = check.attrs.get("gates", {})
+    lower = {g: v for g, v in gates.items() if g != "n" and v != used.get(g)}
+    if lower:
+        n_off = int(ex["none_reason"].isin(["off topic", "off topic without names"]).sum())
+        print(f"\n{n_off} of {len(ex)} exemplars were turned away as off topic: they are unlike the rest of the "
+              "codebook, and articles' sentences like them will be too. More exemplars that cover each frame's "
+              "range fix this; or, in Python, a scorer with lower gates lets 90% of the exemplars through: "
+              "StanceScorer(codebook, " + ", ".join(f"{g}={v:.2f}" for g, v in lower.items()) + ").fit(), passed "
+              "as method= (README: 'Use it on your own articles'). Lower gates also frame more off-topic sentences.")
     skipped = check[check["ok"].isna()]
     if len(skipped):
         print(f"\nnot checked: {len(skipped)} sentence(s) of frames with a single exemplar, which cannot be held out")
@@ -277,7 +287,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--folds", type=int, default=5, metavar="K", help="number of folds, at least 2 (default: 5)")
     q.add_argument("--out", default=None, metavar="OUT.csv",
                    help="also write one row per sentence: frame, kind, pair, text, fold, predicted, confidence, "
-                        "none_reason, ok and each frame's probability")
+                        "none_reason, ok, relevance, masked_relevance and each frame's probability")
     p.set_defaults(func=_cmd_codebook)
 
     p = sub.add_parser("score", help="the SemEval task metrics for a prediction file",

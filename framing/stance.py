@@ -1166,7 +1166,8 @@ def fitted_scorer(codebook=None, embedder=None, **params) -> StanceScorer:
 
 # --------------------------------------------------------------------------- checking a codebook
 
-CHECK_COLUMNS = ["frame", "kind", "pair", "text", "fold", "predicted", "confidence", "none_reason", "ok"]
+CHECK_COLUMNS = ["frame", "kind", "pair", "text", "fold", "predicted", "confidence", "none_reason", "ok", "relevance",
+                 "masked_relevance"]
 
 
 def check_codebook(codebook=None, embedder=None, *, n_splits: int = 5, random_state: int = 0,
@@ -1211,8 +1212,13 @@ def check_codebook(codebook=None, embedder=None, *, n_splits: int = 5, random_st
         One row per sentence of the codebook: :data:`CHECK_COLUMNS`
         (``frame`` the sentence belongs to, empty for neutral ones; ``kind``
         exemplar, contrast or neutral; ``predicted`` a frame id or
-        ``none``; ``ok`` a nullable boolean) and one probability column per
-        frame. :func:`codebook_check_summary` condenses it per frame.
+        ``none``; ``ok`` a nullable boolean; ``relevance`` and
+        ``masked_relevance`` what the scorer's ``min_relevance`` and
+        ``min_masked_relevance`` gates compare: the sentence's closeness to
+        the rest of the codebook) and one probability column per frame.
+        :func:`codebook_check_summary` condenses it per frame, and
+        :func:`suggest_gates` turns the relevance columns into gates that
+        would let the codebook's own exemplars through.
     """
     import dataclasses
 
@@ -1251,11 +1257,19 @@ def check_codebook(codebook=None, embedder=None, *, n_splits: int = 5, random_st
             contrast=tuple(t for i, t in enumerate(f.contrast) if (f.id, i) not in out_pairs)) for f in cb.frames)
         gone = set(held.loc[held["kind"] == "neutral", "pair"])
         sub = dataclasses.replace(cb, frames=frames, neutral=tuple(t for i, t in enumerate(cb.neutral) if i not in gone))
-        scored = StanceScorer(sub, emb, **params).fit().score(held[["text"]].reset_index(drop=True))
+        sc = StanceScorer(sub, emb, **params).fit()
+        scored = sc.score(held[["text"]].reset_index(drop=True))
+        # what the relevance gates compare (min_relevance, min_masked_relevance): how close the held-out sentence
+        # is to the rest of the codebook
+        scored["relevance"] = np.round(sc.relevance(held["text"].tolist()).astype(np.float64), 4)
+        scored["masked_relevance"] = np.round(sc.masked_relevance(held["text"].tolist()).astype(np.float64), 4)
         scored.index = held.index
         pieces.append(scored.drop(columns=["text"]).rename(columns={"frame": "predicted"}))
     out = tab.join(pd.concat(pieces)) if pieces else tab.assign(predicted=None)
-    return _check_result(out, cb)
+    out = _check_result(out, cb)
+    used = StanceScorer(cb, emb, **params)
+    out.attrs["gates"] = {"min_relevance": used.min_relevance, "min_masked_relevance": used.min_masked_relevance}
+    return out
 
 
 def _check_result(out: pd.DataFrame, cb) -> pd.DataFrame:
@@ -1268,7 +1282,8 @@ def _check_result(out: pd.DataFrame, cb) -> pd.DataFrame:
     ok[read & co] = (out["predicted"] != out["frame"])[read & co]
     ok[read & ne] = (out["predicted"] == NONE)[read & ne]
     out["ok"] = ok
-    for col, fill in (("confidence", np.nan), ("none_reason", "")):
+    for col, fill in (("confidence", np.nan), ("none_reason", ""), ("relevance", np.nan),
+                      ("masked_relevance", np.nan)):
         if col not in out.columns:
             out[col] = fill
     return out[CHECK_COLUMNS + [f for f in cb.frame_ids if f in out.columns]].reset_index(drop=True)
@@ -1307,3 +1322,37 @@ def codebook_check_summary(check: pd.DataFrame) -> pd.DataFrame:
                      "neutral_ok": ne["ok"].astype(float).mean()})
     cols = ["frame", "n_exemplars", "own", "none", "other", "n_contrast", "contrast_ok", "n_neutral", "neutral_ok"]
     return pd.DataFrame(rows, columns=cols).round(3)
+
+
+def suggest_gates(check: pd.DataFrame, keep: float = 0.9) -> dict:
+    """Relevance gates under which ``keep`` of a codebook's held-out exemplars would pass.
+
+    The scorer's ``min_relevance`` (0.33) and ``min_masked_relevance``
+    (0.31) were tuned on the bundled codebook, whose 48 exemplars cover its
+    frames closely. A small codebook of one's own can have exemplars each
+    unlike the others: held out, they are turned away as ``off topic``, and
+    so are sentences like them in articles. This reads the ``relevance``
+    columns of :func:`check_codebook` and returns, for each gate, the
+    one the check used (the default unless ``check_codebook`` was given
+    another) when it already lets ``keep`` of the exemplars through, else
+    the ``1 - keep`` quantile of their closeness (rounded down to 0.01).
+    Lower gates also let more off-topic sentences through: check the
+    ``none_reason`` of a sample of your sentences after changing them.
+
+    Returns
+    -------
+    dict
+        ``min_relevance`` and ``min_masked_relevance`` (floats; pass them to
+        :class:`StanceScorer`), and ``n`` (exemplars read).
+    """
+    if not 0 < keep < 1:
+        raise FramingError(f"keep: expected a share between 0 and 1, found {keep!r}")
+    ex = check[(check["kind"] == "exemplar") & check["relevance"].notna()]
+    used = {"min_relevance": MIN_RELEVANCE, "min_masked_relevance": MIN_MASKED_RELEVANCE,
+            **check.attrs.get("gates", {})}
+    out = {"n": int(len(ex))}
+    for gate, col in (("min_relevance", "relevance"), ("min_masked_relevance", "masked_relevance")):
+        now = used[gate]
+        q = float(np.quantile(ex[col].to_numpy(dtype=float), 1 - keep)) if len(ex) else np.inf
+        out[gate] = now if now is None or q >= now else float(np.floor(q * 100) / 100)
+    return out

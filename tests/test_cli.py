@@ -329,6 +329,11 @@ def test_codebook_check_prints_each_frame_flags_a_weak_one_and_writes_every_sent
     assert all(f in printed.split("read back poorly")[1] for f in weak)
     n_bad = int((~ex["ok"].astype(bool)).sum())
     assert (f"misread ({n_bad};" in printed) == bool(n_bad)
+    from framing.stance import MIN_MASKED_RELEVANCE, MIN_RELEVANCE, suggest_gates
+
+    gates = suggest_gates(table)
+    lower = gates["min_relevance"] != MIN_RELEVANCE or gates["min_masked_relevance"] != MIN_MASKED_RELEVANCE
+    assert ("turned away as off topic" in printed) == lower
     # bad input: one line, exit code 2
     assert main(["codebook", "check", str(cb), "--folds", "1"]) == 2
     err = capsys.readouterr().err

@@ -391,6 +391,7 @@ def test_check_codebook_holds_out_each_exemplar_with_its_contrast_pair_and_reads
     cb = _small_codebook()
     check = check_codebook(cb, SpanFakeEmbedder(), n_splits=3, random_state=1)
     assert list(check.columns) == CHECK_COLUMNS + ["threat", "defence", "lonely"]
+    assert CHECK_COLUMNS[-2:] == ["relevance", "masked_relevance"]
     assert len(check) == 8 + 3 + 1 + 3
     pairs = check[check["frame"] == "threat"].groupby("pair")["fold"].nunique()
     assert (pairs == 1).all()  # an exemplar and its minimal pair are held out together
@@ -402,6 +403,9 @@ def test_check_codebook_holds_out_each_exemplar_with_its_contrast_pair_and_reads
     assert lonely["fold"].tolist() == [-1] and lonely["ok"].isna().all() and lonely["predicted"].isna().all()
     read = check[check["fold"] >= 0]
     assert read["ok"].notna().all() and read["predicted"].notna().all()
+    assert read[["relevance", "masked_relevance"]].apply(lambda c: c.between(-1, 1)).all().all()
+    off = read["none_reason"] == "off topic"  # the gate turned away exactly those below it
+    assert (read.loc[off, "relevance"] < check.attrs["gates"]["min_relevance"]).all()
     ex = read[read["kind"] == "exemplar"]
     assert (ex["ok"] == (ex["predicted"] == ex["frame"])).all()
     co = read[read["kind"] == "contrast"]
@@ -451,3 +455,21 @@ def test_check_codebook_reads_the_bundled_codebook_back_and_flags_a_frame_built_
     s3 = codebook_check_summary(check_codebook(three)).set_index("frame")
     assert s3.at["muddle", "own"] < 0.25 and s3.at["muddle", "other"] > 0.5  # read as the frames it copies
     assert s3.at["muddle", "own"] < min(s3.at["western_threat", "own"], s3.at["russian_defensive", "own"]) - 0.25
+
+
+def test_suggest_gates_lowers_a_gate_only_as_far_as_the_codebook_s_own_exemplars_need():
+    from framing.stance import MIN_MASKED_RELEVANCE, MIN_RELEVANCE, suggest_gates
+
+    rel = np.linspace(0.10, 0.60, 11)  # 0.10, 0.15, ..., 0.60
+    check = pd.DataFrame({"kind": ["exemplar"] * 11 + ["neutral"], "relevance": list(rel) + [0.0],
+                          "masked_relevance": [0.9] * 11 + [0.0]})
+    g = suggest_gates(check)
+    assert g["n"] == 11
+    assert g["min_relevance"] == pytest.approx(np.floor(np.quantile(rel, 0.1) * 100) / 100)  # 0.15
+    assert g["min_masked_relevance"] == MIN_MASKED_RELEVANCE  # every exemplar passes already: unchanged
+    assert sum(r >= g["min_relevance"] for r in rel) >= 0.9 * len(rel)
+    assert suggest_gates(check, keep=0.5)["min_relevance"] == MIN_RELEVANCE  # half pass the default already
+    check.attrs["gates"] = {"min_relevance": 0.12, "min_masked_relevance": None}  # what check_codebook used
+    assert suggest_gates(check) == {"n": 11, "min_relevance": 0.12, "min_masked_relevance": None}
+    with pytest.raises(FramingError, match="keep"):
+        suggest_gates(check, keep=1.5)
