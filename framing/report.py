@@ -257,15 +257,27 @@ def _sources(articles: pd.DataFrame) -> dict:
             if pd.notna(c := strip_source(s)) and str(c).strip()}
 
 
+def _group_name(v) -> str:
+    """A group value as the page and the tables name it: stripped; a whole number read as a float (a numeric
+    column with gaps) without its ".0"."""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
 def _group_values(articles: pd.DataFrame, by: str = "source") -> dict:
-    """``article_id -> group`` for the articles with a value in column ``by`` (stripped); for ``source``,
-    the outlets of :func:`_sources`."""
+    """``article_id -> group`` for the articles with a value in column ``by`` (see :func:`_group_name`); for
+    ``source``, the outlets of :func:`_sources`."""
     if by == "source":
         return _sources(articles)
     if by not in articles.columns:
         return {}
-    return {a: str(v).strip() for a, v in zip(articles["article_id"], articles[by])
-            if pd.notna(v) and str(v).strip()}
+    return {a: _group_name(v) for a, v in zip(articles["article_id"], articles[by])
+            if _is_scalar(v) and pd.notna(v) and _group_name(v)}
+
+
+def _is_scalar(v) -> bool:
+    return not isinstance(v, (list, tuple, set, dict, np.ndarray))
 
 
 def _group_nouns(by: str) -> tuple[str, str]:
@@ -274,24 +286,41 @@ def _group_nouns(by: str) -> tuple[str, str]:
 
 
 def _file_stem(by: str) -> str:
-    """A file name for the tables and figures of column ``by``: ``groups-<column>``, kept to safe characters."""
+    """A file name for the tables and figures of column ``by``: ``groups-<column>``, letters of any script,
+    digits, ``_``, ``.`` and ``-`` kept."""
     import re
 
-    return "groups-" + (re.sub(r"[^A-Za-z0-9_.-]+", "_", by).strip("._") or "column")
+    return "groups-" + (re.sub(r"[^\w.-]+", "_", by).strip("._") or "column")
 
 
 # article columns that cannot group articles: one value per article, or the text itself
 _NOT_GROUPS = ("article_id", "title", "text")
+# the columns of outlet_table besides the group's own: a group column of one of these names would be written twice
+_TABLE_COLUMNS = ("n_articles", "n_sentences", "n_framed", "lean", "lean_low", "lean_high", "interval_unit")
+# the group column's name inside the sentence tables, where its own name could be a sentence column ("frame")
+_GROUP_KEY = "__group__"
 
 
 def check_group_by(articles: pd.DataFrame, by: str) -> None:
     """Raise :class:`FramingError` unless ``by`` is an article column that puts the articles in two or more groups."""
     cols = [c for c in articles.columns if c not in _NOT_GROUPS]
+    if by == "source":
+        raise FramingError("group_by 'source': the outlets are compared already (Frame shares per outlet, Do the "
+                           "outlets differ?); name another column, such as side or country")
     if by in _NOT_GROUPS or by not in articles.columns:
-        raise FramingError(f"group_by {by!r}: expected a column of the articles that names their group (one of "
-                           f"{', '.join(map(repr, cols)) or 'none: add a column such as side to the CSV or JSONL'}), "
+        own = [c for c in cols if c not in ("source", "date")]
+        raise FramingError(f"group_by {by!r}: expected a column of the articles that names their group ("
+                           + (f"one of {', '.join(map(repr, cols))}" if own else
+                              "these articles have none: add a column such as side to the CSV or JSONL") + "), "
                            + ("found a column with one value per article" if by in _NOT_GROUPS and
                               by in articles.columns else "found no such column"))
+    if by in _TABLE_COLUMNS or by.startswith("share_"):
+        raise FramingError(f"group_by {by!r}: the groups table has a column of that name already; rename the "
+                           "article column (e.g. to side)")
+    bad = [a for a, v in zip(articles["article_id"], articles[by]) if not _is_scalar(v)]
+    if bad:
+        raise FramingError(f"group_by {by!r}: expected one value per article, found a list in article {bad[0]!r}"
+                           + (f" and {len(bad) - 1} more" if len(bad) > 1 else ""))
     groups = set(_group_values(articles, by).values())
     if len(groups) < 2:
         raise FramingError(f"group_by {by!r}: expected two or more groups to compare, found "
@@ -366,12 +395,18 @@ def article_table(run: FramingRun) -> pd.DataFrame:
     return _share_columns(base, "article_id", shares, run.frame_ids)
 
 
+def _key(by: str) -> str:
+    """The group column's name in the sentence tables: ``source`` for outlets, else a private name."""
+    return "source" if by == "source" else _GROUP_KEY
+
+
 def _outlet_sentences(run: FramingRun, by: str = "source") -> pd.DataFrame:
-    """The sentences of the articles with a value in ``by`` (by default a source), with a ``by`` column
-    (the outlet or group, stripped)."""
+    """The sentences of the articles with a value in ``by`` (by default a source), with the outlet or group
+    (stripped) in column ``_key(by)``."""
     src = _group_values(run.articles, by)
-    sents = run.sentences.drop(columns=[by], errors="ignore")
-    sents = sents[sents["article_id"].isin(list(src))].assign(**{by: lambda d: d["article_id"].map(src)})
+    key = _key(by)
+    sents = run.sentences.drop(columns=[key], errors="ignore")
+    sents = sents[sents["article_id"].isin(list(src))].assign(**{key: lambda d: d["article_id"].map(src)})
     sents.attrs = dict(run.sentences.attrs)
     return sents
 
@@ -403,26 +438,30 @@ def outlet_table(run: FramingRun, by: str = "source") -> pd.DataFrame:
     """
     from .frames import _boot_cluster_lean, _cluster_counts, frame_lean, frame_shares
 
+    if by != "source" and (by in _TABLE_COLUMNS or by.startswith("share_")):
+        raise FramingError(f"outlet_table: by={by!r} is the name of one of the table's own columns; rename the "
+                           "article column (e.g. to side)")
     src = _group_values(run.articles, by)
     if not src:
         raise FramingError(f"outlet_table: no article has a {by}; read the articles from a CSV or JSONL file "
                            f"with a {by!r} column")
     sents = _outlet_sentences(run, by)
+    key = _key(by)
     labels = sorted(run.frame_ids + ["none"])
-    shares = frame_shares(sents, by=by, frames=labels, interval=INTERVAL)
-    base = pd.DataFrame({by: sorted(set(src.values()))})
-    base["n_articles"] = base[by].map(pd.Series(list(src.values())).value_counts()).astype(int)
-    base["n_sentences"] = base[by].map(sents.groupby(by).size()).fillna(0).astype(int)
-    base = _share_columns(base, by, shares, run.frame_ids)
+    shares = frame_shares(sents, by=key, frames=labels, interval=INTERVAL)
+    base = pd.DataFrame({key: sorted(set(src.values()))})
+    base["n_articles"] = base[key].map(pd.Series(list(src.values())).value_counts()).astype(int)
+    base["n_sentences"] = base[key].map(sents.groupby(key).size()).fillna(0).astype(int)
+    base = _share_columns(base, key, shares, run.frame_ids)
     two = len(run.frame_ids) >= 2
     if two:
-        lean = frame_lean(sents, by=by, interval=INTERVAL)
-        base = base.merge(lean[[by, "n_framed", "lean", "ci_low", "ci_high"]].rename(
-            columns={"ci_low": "lean_low", "ci_high": "lean_high"}), on=by, how="left")
+        lean = frame_lean(sents, by=key, interval=INTERVAL)
+        base = base.merge(lean[[key, "n_framed", "lean", "ci_low", "ci_high"]].rename(
+            columns={"ci_low": "lean_low", "ci_high": "lean_high"}), on=key, how="left")
     # the outlet's articles, not its sentences, are the independent draws: resample them
     unit = []
-    for i, outlet in enumerate(base[by]):
-        g = sents[sents[by] == outlet]
+    for i, outlet in enumerate(base[key]):
+        g = sents[sents[key] == outlet]
         if g["article_id"].nunique() < 2:
             unit.append("sentences (one article)")
             continue
@@ -447,7 +486,7 @@ def outlet_table(run: FramingRun, by: str = "source") -> pd.DataFrame:
     base["interval_unit"] = unit
     if two:
         base[["lean", "lean_low", "lean_high"]] = base[["lean", "lean_low", "lean_high"]].round(4)
-    return base
+    return base.rename(columns={key: by})
 
 
 def _union(wilson, boot) -> np.ndarray:
@@ -782,9 +821,10 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
         raise FramingError(f"group_by: expected the name of an article column, found {type(group_by).__name__}")
     if run is None:
         if group_by is not None:  # checked before embedding anything
-            from .corpus import read_articles
+            from .corpus import ARTICLE_COLUMNS, read_articles
 
-            articles = source if isinstance(source, pd.DataFrame) else read_articles(source)
+            whole = isinstance(source, pd.DataFrame) and set(ARTICLE_COLUMNS) <= set(source.columns)
+            articles = source if whole else read_articles(source)  # as run_pipeline reads it
             check_group_by(articles, group_by)
             run = run_pipeline(articles, codebook=cb, model=model, cache=cache)
             run.inputs = _input_paths(source)
@@ -843,9 +883,7 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
     groups = None
     if group_by is not None:
         groups = outlet_table(run, by=group_by)
-        grp_secs, params = block("groups", lambda: _group_block(run, group_by, groups), key={"group_by": group_by})
-        sections.extend(grp_secs)
-        run.params.update(params)
+        sections.extend(block("groups", lambda: _group_block(run, group_by, groups), key={"group_by": group_by})[0])
     sections.extend(cmp_secs + over_secs[1:] + clu_secs + story_secs)
 
     # ---- sentences
@@ -860,12 +898,16 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
     _write_csv(run.sentences, out / "sentences.csv")
     if stories:  # which story each article is in: the stories the comparisons and "Same events" speak of
         arts = arts.assign(story=[stories.get(str(a)) for a in arts["article_id"]]).astype({"story": "Int64"})
+    if group_by is not None and group_by not in arts.columns:  # the group each article was counted in
+        arts[group_by] = arts["article_id"].map(_group_values(run.articles, group_by))
     _write_csv(arts, out / "articles.csv")
     if outlets is not None:
         _write_csv(outlets, out / "outlets.csv")
     if groups is not None:
         _write_csv(groups, out / f"{_file_stem(group_by)}.csv")
     manifest = run_manifest(run, command=command)
+    if group_by is not None:  # this report's, not the run's: a later report of the same run may have none
+        manifest["parameters"]["group_by"] = group_by
     page = _page(run, sections, figures, manifest)
     atomic_write_bytes(out / "report.html", page.encode("utf-8"))
     atomic_write_bytes(out / "manifest.json", json.dumps(manifest, indent=1, sort_keys=True).encode("utf-8"))
@@ -1027,10 +1069,11 @@ def _outlet_block(run: FramingRun, outlets: pd.DataFrame, by: str = "source"):
     csv = "outlets.csv" if by == "source" else f"{_file_stem(by)}.csv"
 
     order = run.frame_ids + ["none"]
-    shares = frame_shares(_outlet_sentences(run, by), by=by, frames=sorted(order), interval=INTERVAL)
+    key = _key(by)  # the shares table has a "frame" column: a group column of that name stays under its key
+    shares = frame_shares(_outlet_sentences(run, by), by=key, frames=sorted(order), interval=INTERVAL)
     by_outlet = outlets.set_index(by)  # the whiskers are the table's intervals (by article)
     for end in ("low", "high"):
-        shares[f"ci_{end}"] = [by_outlet.at[o, f"share_{f}_{end}"] for o, f in zip(shares[by], shares["frame"])]
+        shares[f"ci_{end}"] = [by_outlet.at[o, f"share_{f}_{end}"] for o, f in zip(shares[key], shares["frame"])]
     fig_note = ""
     if len(outlets) > _MAX_SHARE_BARS and "lean" in outlets.columns:
         # a bar triple per outlet made an 837 x 11,067 px figure for 83 outlets (audit18b): the leans, sorted
@@ -1046,7 +1089,8 @@ def _outlet_block(run: FramingRun, outlets: pd.DataFrame, by: str = "source"):
                     + f". The table has every {one}'s shares.")
     else:
         fig = _figure(7.5, 0.9 + 0.6 * len(outlets) * max(1, len(run.frame_ids)))
-        plot_frame_shares(shares, y=by, ax=fig.subplots(), hue_order=order, palette=frame_palette(order))
+        ax = plot_frame_shares(shares, y=key, ax=fig.subplots(), hue_order=order, palette=frame_palette(order))
+        ax.set_ylabel(by)
     show = outlets[[by, "n_articles", "n_sentences"]].copy()
     for fid in run.frame_ids + ["none"]:
         show[f"share_{fid}"] = [_interval_cell(v, lo, hi) for v, lo, hi in zip(
@@ -1144,10 +1188,10 @@ def _group_pairs(run: FramingRun, by: str) -> tuple[pd.DataFrame, int]:
         return pd.DataFrame(columns=cols), 0
     sents = _outlet_sentences(run, by)
     # the article is the unit: an outlet with four articles is four observations, not eighty sentences
-    per_group = sents[sents["frame"].isin(run.frame_ids[:2])].groupby(by).size()
+    per_group = sents[sents["frame"].isin(run.frame_ids[:2])].groupby(_key(by)).size()
     pairs = _testable([(a, b) for i, a in enumerate(groups) for b in groups[i + 1:]],
                       lambda p: (per_group.get(p[0], 0), per_group.get(p[1], 0)))
-    outs = (pd.concat([compare_articles(sents, a, b, by=by, cluster="article_id", n_perm=N_PERM, n_boot=N_PERM,
+    outs = (pd.concat([compare_articles(sents, a, b, by=_key(by), cluster="article_id", n_perm=N_PERM, n_boot=N_PERM,
                                         random_state=RANDOM_STATE) for a, b in pairs], ignore_index=True)
             if pairs else pd.DataFrame(columns=cols))
     return outs, len(groups) * (len(groups) - 1) // 2
@@ -1197,13 +1241,13 @@ def _group_block(run: FramingRun, by: str, table: pd.DataFrame):
     n = len(table)
     if len(outs):
         holm = (f"p_holm adjusts it for the {len(outs)} comparison{'s' if len(outs) != 1 else ''} of this table "
-                "(Holm; the article and outlet comparisons above are a family of their own)")
+                "(Holm; the comparisons of articles and of outlets are a family of their own)")
         sections.append(_group_pairs_section(outs, n, by, _lean_note(run), holm))
     else:
         one, many = _group_nouns(by)
-        sections.append(_section(f"Do the {many} differ?", f"No pair of the {n} {many} can be compared: a "
-                                 f"{one} on each side of a pair needs a framed sentence.", None, None))
-    return sections, figures, {"group_by": by}
+        sections.append(_section(f"Do the {many} differ?", f"No pair of the {n} {many} can be compared: both "
+                                 f"{many} of a pair need a framed sentence.", None, None))
+    return sections, figures, {}
 
 
 def _compare_block(run: FramingRun, stories: dict | None = None):
@@ -1265,7 +1309,7 @@ def _group_pairs_section(outs: pd.DataFrame, n_groups: int, by: str, lean_note: 
         f"framed sentences pooled over its articles. {lean_note} diff = lean_a − lean_b. The sentences of "
         "one article are not independent, so here the article is the unit (k_a, k_b articles): the 95% "
         f"interval resamples articles within each {one} and is never narrower than Newcombe's interval on "
-        "the pooled sentences (still too narrow when a side has one article), and "
+        f"the pooled sentences (still too narrow when either {one} has one article), and "
         f"p_value re-assigns whole articles between the two {many} (every way when there are at most "
         f"{N_PERM}, so it cannot be smaller than the share of re-assignments as extreme as the one observed); "
         f"{holm}. {'An' if one[0] in 'aeiou' else 'A'} {one} whose articles covered other stories than another's "
@@ -1305,15 +1349,15 @@ def _clusters_block(run: FramingRun):
     scores = clu.k_scores_
     sil = scores.loc[scores["k"] == clu.n_clusters_, "silhouette"] if len(scores) else pd.Series(dtype=float)
     how = f"k={clu.n_clusters_} chosen by silhouette"
-    if at_top:
-        lo, hi = clu.k_range
-        how += (f" among {lo} to {hi}, the top of the range searched: the sentences may hold more groups "
-                "(framing.clusters.SentenceClusters(k_range=...) searches further)")
     if len(sil):
         how += f", {float(sil.iloc[0]):.2f}"
         if float(sil.iloc[0]) < 0.1:
             how += (": low, so the sentences do not fall into clearly separate groups; read the groups as a "
                     "summary, not as a finding")
+    if at_top:
+        lo, hi = clu.k_range
+        how += (f"; k is the top of the range searched, {lo} to {hi}: the sentences may hold more groups "
+                "(framing.clusters.SentenceClusters(k_range=...) searches further)")
     sections = [_section("Discovered groups",
                          f"Sentences clustered by meaning (k-means, {how}). Overall stability, the mean adjusted "
                          f"Rand index of {clu.n_stability} refits on subsamples against these groups: "

@@ -226,8 +226,8 @@ def test_warnings_name_the_callers_line_whichever_function_of_framing_raised_the
                     'exemplars = ["NATO expands."]\n[[actors]]\nid = "cdc"\n', encoding="utf-8")
     sentences = pd.DataFrame({"article_id": ["x"], "sentence_id": [0], "text": ["Russia attacks."]})
 
-    def hashed(texts):
-        return np.array([[hash(t) % 7 + 1.0, len(t) + 1.0] for t in texts], dtype=np.float32)
+    def hashed(texts):  # deterministic: not Python's hash(), which PYTHONHASHSEED changes between runs
+        return np.array([[sum(map(ord, t)) % 7 + 1.0, len(t) + 1.0] for t in texts], dtype=np.float32)
 
     class Fake:
         def encode(self, texts, **kw):

@@ -517,7 +517,8 @@ def test_a_report_of_many_articles_has_readable_figures_and_a_table_with_the_lea
     # k at the top of the searched range: said on the page, not as a warning to "widen k_range" that the
     # report's reader cannot act on
     groups = page.split("<h2>Discovered groups</h2>")[1].split("<h2>")[0]
-    assert "k=12 chosen by silhouette among 2 to 12, the top of the range searched" in groups
+    assert re.search(r"k=12 chosen by silhouette, -?[0-9.]+[^;]*; k is the top of the range searched, 2 to 12",
+                     groups), groups[:600]
     assert not [w for w in caught if "k_range" in str(w.message)]
     shares = page.split("<h2>Frame shares per article</h2>")[1].split("<h2>")[0]
     assert "sorted by lean" in shares and "no marker per article" in page
@@ -1095,18 +1096,49 @@ def test_report_group_by_adds_the_groups_view_with_its_own_holm_and_checks_the_c
     assert "<td>k1 · Herald</td>" in page
     m = json.loads((rep / "manifest.json").read_text())
     assert m["parameters"]["group_by"] == "side"
+    assert pd.read_csv(rep / "articles.csv")["side"].tolist() == arts["side"].tolist()
     # Holm over the group pairs alone: three pairs of three groups
+    from framing.report import _holm
+
     section = page.split("<h2>Do the side groups differ?</h2>")[1].split("<h2>")[0]
     assert "Every pair of the 3 side groups" in section and "3 comparisons of this table" in section
+    rows = [re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", r, re.S) for r in re.findall(r"<tr[^>]*>(.*?)</tr>", section, re.S)]
+    pairs = pd.DataFrame(rows[1:], columns=rows[0])
+    pairs[["p_value", "p_holm"]] = pairs[["p_value", "p_holm"]].astype(float)
+    assert len(pairs) == 3 and (pairs["p_value"] < 1).any()
+    assert np.allclose(pairs["p_holm"], _holm(pairs["p_value"].to_numpy(float)), atol=1e-3)
+    assert not np.allclose(pairs["p_holm"], pairs["p_value"], atol=1e-3)  # adjusted, not the raw p
     # a warm run writes the same page
     assert main(["report", "corpus.jsonl", "--out", "warm", "--group-by", "side"]) == 0
     assert (tmp_path / "warm" / "report.html").read_bytes() == page.encode("utf-8")
     # columns that cannot group: one line, exit code 2, nothing embedded
     capsys.readouterr()
-    for col, why in (("nope", "found no such column"), ("title", "one value per article")):
-        assert main(["report", "corpus.jsonl", "--out", "bad", "--group-by", col]) == 2
+    calls = []
+    encode = fake_everywhere.encode
+    monkeypatch.setattr(fake_everywhere, "encode", lambda *a, **k: calls.append(1) or encode(*a, **k))
+    arts.assign(lean=arts["side"], tags=[["a", "b"]] + [["a"]] * 5).to_json(
+        tmp_path / "more.jsonl", orient="records", lines=True)
+    for col, why in (("nope", "found no such column"), ("title", "one value per article"),
+                     ("source", "the outlets are compared already"), ("lean", "has a column of that name"),
+                     ("tags", "found a list in article 'k1'")):
+        assert main(["report", "more.jsonl", "--out", "bad", "--group-by", col]) == 2
         err = capsys.readouterr().err
-        assert err.count("\n") == 1 and f"group_by {col!r}" in err and why in err and "'side'" in err
-    assert not (tmp_path / "bad").exists()
+        assert err.count("\n") == 1 and f"group_by {col!r}" in err and why in err, err
+    assert not (tmp_path / "bad").exists() and not calls
+    # a group column named like a sentence column ("frame") is a column like any other
+    arts.assign(frame=arts["side"]).to_json(tmp_path / "frame.jsonl", orient="records", lines=True)
+    assert main(["report", "frame.jsonl", "--out", "by_frame", "--group-by", "frame"]) == 0
+    by_frame = pd.read_csv(tmp_path / "by_frame" / "groups-frame.csv")
+    pd.testing.assert_frame_equal(by_frame.rename(columns={"frame": "side"}), groups)
     with pytest.raises(FramingError, match=r"group_by 'side': expected two or more groups.*found one \('x'\)"):
         build_report(arts.assign(side="x"), tmp_path / "one", group_by="side")
+    # an article table without ids goes through the reader, as without group_by; the manifest of a later report
+    # of the same run does not inherit the group
+    r = build_report(arts.drop(columns="article_id"), tmp_path / "no_ids", group_by="side", cache=False)
+    assert r["groups"].is_file()
+    from framing.report import run_pipeline
+
+    run = run_pipeline(arts, embedder=fake_everywhere, method="prototype")
+    build_report(run=run, out=tmp_path / "with", group_by="side", source=None)
+    build_report(run=run, out=tmp_path / "without", source=None)
+    assert "group_by" not in json.loads((tmp_path / "without" / "manifest.json").read_text())["parameters"]
