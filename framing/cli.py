@@ -47,20 +47,48 @@ def _cmd_codebook(args) -> int:
     from .embed import get_embedder
     from .stance import check_codebook, codebook_check_summary, suggest_gates
 
+    if args.folds < 2:
+        raise FramingError(f"--folds {args.folds}: expected a whole number >= 2")
     cb = load_codebook(args.codebook)
-    check = check_codebook(cb, get_embedder(args.model), n_splits=args.folds)
+    if len(cb.frames) < 2:
+        raise FramingError(f"codebook {cb.id!r}: has one frame ({cb.frame_ids[0]!r}); the check tells frames apart "
+                           "and needs at least two")
+    emb = get_embedder(args.model)
+    check = check_codebook(cb, emb, n_splits=args.folds)
     summary = codebook_check_summary(check)
+    n_folds = int(check["fold"].max()) + 1
     ex = check[(check["kind"] == "exemplar") & check["ok"].notna()]
-    print(f"codebook {cb.id!r}: {args.folds}-fold check, each sentence read by a scorer fitted without it "
-          "(and without its contrast pair)")
-    print(f"exemplars read as their own frame: {int(ex['ok'].sum())} of {len(ex)}")
-    print(summary.to_string(index=False, na_rep="-"))
-    weak = summary[summary["own"] < WEAK_FRAME]
+    print(f"codebook {cb.id!r}: each of its sentences read by a scorer fitted without it and its contrast pair "
+          f"({n_folds} folds)")
+    print(f"exemplars read as their own frame: {int(ex['ok'].sum())} of {len(ex)}\n")
+    print(_check_table(check, summary).to_string(index=False))
+    neutral = check[(check["kind"] == "neutral") & check["ok"].notna()]
+    if len(neutral):
+        print(f"[neutral]: {int(neutral['ok'].sum())} of {len(neutral)} read as none")
+    actors = bool(cb.actors)
+    print("\nWhat this shows: frames that are thin or overlap, and which sentences fail. It is not an estimate of "
+          "accuracy on articles: held out, a frame with few exemplars loses much of itself (the counts are rough "
+          f"below {FEW_EXEMPLARS} exemplars)"
+          + (", and exemplars always name the actors as listed, so names missing from the aliases do not show "
+             "here (--articles shows them)." if actors else "."))
+    frames = summary[summary["frame"] != "[neutral]"]
+    weak = frames[frames["own"] < WEAK_FRAME]
     if len(weak):
-        names = ", ".join(f"{r.frame} ({r.own:.2f})" for r in weak.itertuples(index=False))
-        print(f"\nread back poorly (under {WEAK_FRAME:.2f} of their own exemplars): {names}. Articles will be misread "
-              "the same way: give these frames more exemplars, each naming the actors as the texts do, and "
-              "sharpen who does what to whom where two frames overlap.")
+        names = ", ".join(f"{r.frame} ({round(r.own * r.n_exemplars)} of {r.n_exemplars})"
+                          for r in weak.itertuples(index=False))
+        print(f"\nthin or overlapping (under 2/3 of their own exemplars read back): {names}. Give them more "
+              "exemplars" + (", each naming the actors as the texts do," if actors else "")
+              + " and sharpen " + ("who does what to whom" if actors else "what sets them apart")
+              + " where two frames overlap.")
+    flat = frames[frames["contrast_ok"] < WEAK_FRAME]
+    if len(flat):
+        names = ", ".join(f"{r.frame} ({round(r.contrast_ok * r.n_contrast)} of {r.n_contrast})"
+                          for r in flat.itertuples(index=False))
+        print(f"\nstance not read (under 2/3 of their contrast sentences kept from the frame): {names}. The scorer "
+              "reads these frames' topic rather than their stance: "
+              + ("add roles (who is aggressor, victim, defender in each frame) and more contrast pairs."
+                 if actors else "add actors with aliases and roles, which the stance features need, and more "
+                                "contrast pairs."))
     bad = check[check["ok"].eq(False)]
     if len(bad):
         print(f"\nmisread ({len(bad)}; an exemplar should get its frame, a contrast sentence not its frame, a "
@@ -76,24 +104,75 @@ def _cmd_codebook(args) -> int:
     lower = {g: v for g, v in gates.items() if g != "n" and v != used.get(g)}
     if lower:
         n_off = int(ex["none_reason"].isin(["off topic", "off topic without names"]).sum())
-        print(f"\n{n_off} of {len(ex)} exemplars were turned away as off topic: they are unlike the rest of the "
-              "codebook, and articles' sentences like them will be too. More exemplars that cover each frame's "
-              "range fix this; or, in Python, a scorer with lower gates lets 90% of the exemplars through: "
+        print(f"\n{n_off} of {len(ex)} exemplars were turned away as off topic: each is unlike the rest of the "
+              "codebook, and sentences like them in articles will be too. More exemplars that cover each frame's "
+              "range fix this; or a scorer with lower gates lets 90% of the exemplars through, in Python "
               "StanceScorer(codebook, " + ", ".join(f"{g}={v:.2f}" for g, v in lower.items()) + ").fit(), passed "
-              "as method= (README: 'Use it on your own articles'). Lower gates also frame more off-topic sentences.")
+              "as method= (README: 'Use it on your own articles'). Lower gates also frame more off-topic sentences"
+              + (": see below what they do to your articles." if args.articles else
+                 "; --articles shows what they do to yours."))
     skipped = check[check["ok"].isna()]
     if len(skipped):
         print(f"\nnot checked: {len(skipped)} sentence(s) of frames with a single exemplar, which cannot be held out")
+    if args.articles:
+        _check_on_articles(args, cb, emb, lower)
     if args.out:
         from .cache import atomic_write_bytes
 
         atomic_write_bytes(args.out, check.to_csv(index=False).encode("utf-8"))
-        print(f"wrote {os.fspath(args.out)}")
+        print(f"\nwrote {os.fspath(args.out)}")
     return 0
 
 
+def _check_table(check, summary):
+    """The summary as counts, for the terminal."""
+    import pandas as pd
+
+    rows = []
+    for r in summary[summary["frame"] != "[neutral]"].itertuples(index=False):
+        ex = check[(check["frame"] == r.frame) & (check["kind"] == "exemplar") & check["ok"].notna()]
+        co = check[(check["frame"] == r.frame) & (check["kind"] == "contrast") & check["ok"].notna()]
+        rows.append({"frame": r.frame, "exemplars": len(ex), "read as own": int((ex["predicted"] == r.frame).sum()),
+                     "as none": int((ex["predicted"] == "none").sum()),
+                     "as another": int((~ex["predicted"].isin([r.frame, "none"])).sum()),
+                     "contrast pairs": len(co), "contrast kept out": int(co["ok"].sum()) if len(co) else "-"})
+    return pd.DataFrame(rows)
+
+
+def _check_on_articles(args, cb, emb, lower: dict) -> None:
+    """``codebook check --articles``: how the codebook reads the user's own sentences."""
+    from .report import run_pipeline
+    from .stance import NONE_REASONS, StanceScorer, unmatched_names
+
+    run = run_pipeline(args.articles, codebook=cb, embedder=emb)
+    s = run.sentences
+    n = len(s)
+    framed = s["frame"] != "none"
+    print(f"\nyour articles: {n} sentences of {run.articles['article_id'].nunique()} articles, "
+          f"{framed.mean():.0%} given a frame ("
+          + ", ".join(f"{f} {(s['frame'] == f).mean():.0%}" for f in cb.frame_ids) + "); none: "
+          + ", ".join(f"{r} {(s['none_reason'] == r).mean():.0%}" for r in NONE_REASONS[1:]
+                      if (s["none_reason"] == r).any()))
+    if cb.actors and (s["none_reason"] == "no actor").any():
+        names = unmatched_names(s, cb)
+        if len(names):
+            print("names most often written in sentences that name no actor of the codebook (add those that "
+                  "belong to an actor as its aliases): "
+                  + ", ".join(f"{r.name} ({r.n_sentences})" for r in names.itertuples(index=False)))
+    if lower:
+        params = {**lower}
+        looser = StanceScorer(cb, emb, **params).fit().score(s[["article_id", "sentence_id", "text"]],
+                                                             embeddings=run.embeddings)
+        new = looser[(looser["frame"] != "none") & ~framed.to_numpy()]
+        print(f"with the lower gates: {(looser['frame'] != 'none').mean():.0%} given a frame ({len(new)} more "
+              "sentences); read a sample of them to judge whether they take a side or are off topic:")
+        for t in new["text"].head(8):
+            print("  " + (t if len(t) <= 100 else t[:99] + "…"))
+
+
 _MISREAD_SHOWN = 20
-WEAK_FRAME = 2 / 3  # a frame with fewer of its own exemplars read back is flagged
+WEAK_FRAME = 2 / 3  # a frame with fewer of its own exemplars (or contrast sentences kept out) read back is flagged
+FEW_EXEMPLARS = 6  # below this, holding one out takes a large part of the frame
 
 
 def _cmd_frames(args) -> int:
@@ -285,6 +364,10 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--model", default=None, metavar="NAME|PATH",
                    help="a sentence-transformers model name or folder (default: the bundled all-MiniLM-L6-v2)")
     q.add_argument("--folds", type=int, default=5, metavar="K", help="number of folds, at least 2 (default: 5)")
+    q.add_argument("--articles", nargs="+", default=None, metavar="PATH",
+                   help="also score these articles (files, folders, globs, CSV or JSONL): the share of their "
+                        "sentences framed and why the others are not, names in sentences that name no actor "
+                        "(candidate aliases), and what lower gates would add")
     q.add_argument("--out", default=None, metavar="OUT.csv",
                    help="also write one row per sentence: frame, kind, pair, text, fold, predicted, confidence, "
                         "none_reason, ok, relevance, masked_relevance and each frame's probability")

@@ -101,6 +101,10 @@ class FramingRun:
         from .frames import frame_shares
 
         sents = self.sentences
+        if by != "article_id" and by in sents.columns and by in self.articles.columns:
+            raise FramingError(f"by={by!r}: both the sentences and the articles have a {by!r} column (the "
+                               "sentences' own is the scorer's); rename the article column, e.g. "
+                               f"run.articles = run.articles.rename(columns={{{by!r}: 'side'}})")
         if by not in sents.columns and by in self.articles.columns:
             if self.articles[by].isna().all():
                 raise FramingError(f"by={by!r}: no article has a {by}; read the articles from a CSV or JSONL file "

@@ -321,12 +321,15 @@ def test_codebook_check_prints_each_frame_flags_a_weak_one_and_writes_every_sent
     n_ok = int(ex["ok"].astype(bool).sum())
     assert f"exemplars read as their own frame: {n_ok} of 7" in printed
     own = ex.groupby("frame")["ok"].mean()
-    for frame, share in own.items():  # the table's row: frame, n_exemplars, own, ...
+    for frame, share in own.items():  # the table's row: frame, exemplars, read as own, as none, as another, ...
         row = next(line.split() for line in printed.splitlines() if line.strip().startswith(frame + " "))
-        assert int(row[1]) == (ex["frame"] == frame).sum() and float(row[2]) == pytest.approx(share, abs=1e-3), row
+        mine = ex[ex["frame"] == frame]
+        assert [int(x) for x in row[1:5]] == [len(mine), int(mine["ok"].sum()), int((mine["predicted"] == "none").sum()),
+                                              int((~mine["predicted"].isin([frame, "none"])).sum())], row
     weak = [f for f, v in own.items() if v < 2 / 3]
-    assert ("read back poorly" in printed) == bool(weak)
-    assert all(f in printed.split("read back poorly")[1] for f in weak)
+    assert ("thin or overlapping" in printed) == bool(weak)
+    assert all(f in printed.split("thin or overlapping")[1] for f in weak)
+    assert "not an estimate of accuracy on articles" in printed
     n_bad = int((~ex["ok"].astype(bool)).sum())
     assert (f"misread ({n_bad};" in printed) == bool(n_bad)
     from framing.stance import MIN_MASKED_RELEVANCE, MIN_RELEVANCE, suggest_gates
@@ -334,9 +337,22 @@ def test_codebook_check_prints_each_frame_flags_a_weak_one_and_writes_every_sent
     gates = suggest_gates(table)
     lower = gates["min_relevance"] != MIN_RELEVANCE or gates["min_masked_relevance"] != MIN_MASKED_RELEVANCE
     assert ("turned away as off topic" in printed) == lower
+    # with articles: their sentences' reasons, and the names in those that name no actor
+    arts = tmp_path / "arts.csv"
+    pd.DataFrame({"article_id": ["a", "b"], "text": ["Zelensky met Macron. Russia attacked Kyiv.",
+                                                     "Zelensky spoke in Paris. NATO provoked Moscow."]}).to_csv(
+        arts, index=False)
+    assert main(["codebook", "check", str(cb), "--folds", "3", "--articles", str(arts)]) == 0
+    printed = capsys.readouterr().out
+    assert "your articles: 4 sentences of 2 articles" in printed and "no actor 50%" in printed
+    assert "Zelensky (2)" in printed.split("names most often written")[1]
     # bad input: one line, exit code 2
     assert main(["codebook", "check", str(cb), "--folds", "1"]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "n_splits" in err
+    assert err.count("\n") == 1 and "--folds 1" in err
+    one = tmp_path / "one.toml"
+    one.write_text('[[frames]]\nid = "a"\nexemplars = ["x y.", "y z."]\n', encoding="utf-8")
+    assert main(["codebook", "check", str(one)]) == 2
+    assert "needs at least two" in capsys.readouterr().err
     assert main(["codebook", "check", str(tmp_path / "missing.toml")]) == 2
     assert capsys.readouterr().err.count("\n") == 1

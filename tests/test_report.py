@@ -70,6 +70,10 @@ def test_run_shares_by_an_article_column(fake_embedder):
     bare = run_pipeline(arts.drop(columns="source"), embedder=fake_embedder, method="prototype")
     with pytest.raises(FramingError, match="no article has a source"):
         bare.shares(by="source")
+    # an article column named like a sentence column: the scorer's "frame" would be used silently (review20b)
+    framed = run_pipeline(arts.assign(frame=["x", "y", "x"]), embedder=fake_embedder, method="prototype")
+    with pytest.raises(FramingError, match="both the sentences and the articles have a 'frame' column"):
+        framed.shares(by="frame")
 
 
 # --------------------------------------------------------------------------- the outlet view, comparisons, manifest

@@ -473,3 +473,48 @@ def test_suggest_gates_lowers_a_gate_only_as_far_as_the_codebook_s_own_exemplars
     assert suggest_gates(check) == {"n": 11, "min_relevance": 0.12, "min_masked_relevance": None}
     with pytest.raises(FramingError, match="keep"):
         suggest_gates(check, keep=1.5)
+
+
+def test_check_codebook_never_fits_on_a_held_out_sentence_or_its_contrast_pair(monkeypatch):
+    """review20b: keeping the contrast pair or the neutral sentences in training, or skipping the hold-out, passed
+    the other tests."""
+    from framing.stance import check_codebook
+
+    seen = []
+    fit = StanceScorer.fit
+
+    def spy(self, *a, **k):
+        seen.append(self.codebook)
+        return fit(self, *a, **k)
+
+    monkeypatch.setattr(StanceScorer, "fit", spy)
+    cb = _small_codebook()
+    check = check_codebook(cb, SpanFakeEmbedder(), n_splits=3, random_state=2)
+    assert len(seen) == 3
+    for k, sub in enumerate(seen):
+        held = check[check["fold"] == k]
+        trained = {t for f in sub.frames for t in f.exemplars + f.contrast} | set(sub.neutral)
+        assert not set(held["text"]) & trained
+        kept = check[(check["fold"] != k)]
+        assert set(kept["text"]) <= trained  # everything else is trained on
+        for f in ("threat", "defence"):  # the pairs stay aligned: exemplar i with contrast i
+            fr = sub.frame(f)
+            assert not fr.contrast or len(fr.contrast) == len(fr.exemplars)
+
+
+def test_unmatched_names_counts_names_no_alias_matches_in_sentences_without_an_actor():
+    from framing.stance import unmatched_names
+
+    cb = _small_codebook()
+    sents = pd.DataFrame({"text": ["Zelensky met Macron in Paris on Monday.", "Zelensky spoke in Kyiv in March.",
+                                   "Russia attacked Zelensky's convoy.", "The weather was fine."],
+                          "none_reason": ["no actor", "no actor", "", "off topic"]})
+    names = unmatched_names(sents, cb)
+    counts = dict(zip(names["name"], names["n_sentences"]))
+    assert counts["Zelensky"] == 2 and counts["Macron"] == 1 and counts["Paris"] == 1
+    assert not {"Kyiv", "Monday", "March", "Russia"} & set(counts)  # an alias, calendar words, a framed sentence
+    assert names["n_sentences"].is_monotonic_decreasing
+    # unscored sentences: those in which no alias is found ("... in Kyiv" names the west)
+    unscored = unmatched_names(sents.drop(columns="none_reason"), cb)
+    assert dict(zip(unscored["name"], unscored["n_sentences"]))["Zelensky"] == 1
+    assert "Weather" not in set(unscored["name"]) and len(unmatched_names(sents, cb, top=1)) == 1
