@@ -108,10 +108,12 @@ except framing.FramingError as err:
     print("FramingError:", err)
 
 # %% [markdown]
-# Before running it, check how well the scorer reads the codebook's own sentences.
-# `check_codebook` splits them into 5 folds and reads each fold with a scorer fitted on the others
-# (`framing codebook check FILE` on the command line). A frame whose exemplars do not come back as
-# that frame will be misread in articles too: give it more exemplars, or sharper ones.
+# Before running it, check how the scorer reads the codebook's own sentences. `check_codebook`
+# splits them into 5 folds and reads each fold with a scorer fitted on the others (`framing codebook
+# check FILE --articles DIR` on the command line, which also scores a sample of your articles). A
+# frame whose exemplars do not come back as that frame is thin or overlaps another: give it more
+# exemplars, or sharper ones. The counts are not an accuracy estimate for articles: a small frame
+# loses much of itself when one exemplar is held out, so they read pessimistic.
 
 # %%
 from framing.stance import codebook_check_summary
