@@ -261,7 +261,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Read articles, split sentences, score frames, line up shared events and write "
                                    "DIR/report.html, DIR/sentences.csv, DIR/articles.csv, DIR/figures/*.png and "
                                    "DIR/manifest.json (and DIR/outlets.csv when the articles come from two or "
-                                   "more sources).")
+                                   "more sources, DIR/groups-COLUMN.csv with --group-by).")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files, directories, globs, CSV or JSONL")
     p.add_argument("--out", default="reports/latest", metavar="DIR", help="output folder (default: reports/latest)")
     p.add_argument("--no-events", action="store_true", help="skip the same-events section")
@@ -356,9 +356,11 @@ def build_parser() -> argparse.ArgumentParser:
     csub.required = True
     q = csub.add_parser("check", help="cross-validate a codebook on its own exemplars",
                         description="Split the codebook's sentences into folds (an exemplar with its contrast "
-                                    "pair) and read each fold with a scorer fitted without it: a frame whose own "
-                                    "exemplars do not come back as that frame will be misread in articles too. "
-                                    "Prints each frame's share read back and the misread sentences.")
+                                    "pair) and read each fold with a scorer fitted without it. Prints per frame "
+                                    "how many exemplars come back as that frame (few: a thin or overlapping "
+                                    "frame) and how many contrast sentences are kept out of it (few: its stance "
+                                    "is not read), then the misread sentences. The counts are not an accuracy "
+                                    "estimate for articles; --articles scores some of yours.")
     q.add_argument("codebook", nargs="?", default=None, metavar="NAME|FILE",
                    help="a bundled codebook name or a TOML file (default: western-threat-vs-russian-defensive)")
     q.add_argument("--model", default=None, metavar="NAME|PATH",
