@@ -1865,8 +1865,10 @@ TRUST_NOTE = (
     "events and read the sentences behind any figure. The README's \"How accurate is it\" has the details.")
 TRUST_NOTE_OWN = (
     "How far to trust these numbers: this run does not use the bundled codebook, model and scorer as they are "
-    "({what}), and nothing here has measured how well its frames are recognised. Label a sample of sentences "
-    "yourself and compare before reporting a share; read the sentences behind any figure.")
+    "({what}), and nothing here has measured how well its frames are recognised. `framing codebook check "
+    "{codebook} --articles ...` shows thin or overlapping frames and names your articles write that no actor's "
+    "aliases match; then label a sample of sentences yourself and compare before reporting a share, and read "
+    "the sentences behind any figure.")
 
 
 # What the events benchmark measured for loose stories (README, "How accurate is it"); checked by a test.
@@ -1914,7 +1916,9 @@ def _trust_note(run, manifest: dict) -> str:
     method = (manifest.get("parameters") or {}).get("method")
     if method not in (None, "stance"):
         differs.append(f"scorer {method}")
-    return TRUST_NOTE_OWN.format(what="; ".join(differs)) if differs else TRUST_NOTE
+    path = getattr(run.codebook, "path", None)
+    return (TRUST_NOTE_OWN.format(what="; ".join(differs), codebook=path or "your-codebook.toml") if differs
+            else TRUST_NOTE)
 
 
 def _page(run: FramingRun, sections: list[dict], figures: dict, manifest: dict) -> str:

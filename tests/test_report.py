@@ -701,6 +701,7 @@ def test_the_report_says_how_far_to_trust_it_with_the_readme_s_figures(tmp_path,
     assert edited.id == bundled.id
     note = _trust_note(SimpleNamespace(codebook=edited), ok)
     assert note != TRUST_NOTE and "codebook differs" in note and "0.84" not in note
+    assert f"framing codebook check {bundled.path} --articles" in note  # the check of the codebook used
     other = _trust_note(SimpleNamespace(codebook=bundled), {**ok, "embedder": {"model": "my/model"}})
     assert "model my/model" in other and "0.84" not in other
     proto = _trust_note(SimpleNamespace(codebook=bundled), {**ok, "parameters": {"method": "prototype"}})
