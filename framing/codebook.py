@@ -522,16 +522,27 @@ def _error_line(text: str, problem: str) -> int | None:
 
 
 def warn_if_default_for(table, codebook, what: str):
-    """``codebook`` as given; a warning when it is ``None`` but ``table`` was scored with another codebook.
+    """The codebook a later step should use: ``codebook`` as given, else the one that scored ``table``.
 
     :func:`framing.frames.score_frames` records the codebook's id in the
-    table's ``attrs["codebook"]``. A later step that takes ``codebook=None``
-    would use the bundled codebook's actors and frames on a table scored with
-    the user's own: the warning says so, instead of silently empty roles.
+    table's ``attrs["codebook"]`` and, when it was read from a file, the
+    file in ``attrs["codebook_path"]``. A later step given ``codebook=None``
+    uses that file (when it still holds a codebook of that id), so that a
+    table scored with the user's codebook is not read with the bundled one's
+    actors and frames. When the file cannot be used, a warning says that
+    the bundled codebook is, instead of silently empty roles.
     """
-
-    used = (getattr(table, "attrs", None) or {}).get("codebook") if codebook is None else None
+    attrs = (getattr(table, "attrs", None) or {}) if codebook is None else {}
+    used = attrs.get("codebook")
     if used and used != DEFAULT_CODEBOOK:
+        path = attrs.get("codebook_path")
+        if path:
+            try:
+                cb = load_codebook(path)
+            except (FramingError, OSError):
+                cb = None
+            if cb is not None and cb.id == used:
+                return cb
         warn(f"{what}: the table was scored with codebook {used!r} but no codebook= was given, so the "
              f"bundled {DEFAULT_CODEBOOK!r} is used (its actors and frames); pass codebook=",
              FramingWarning)

@@ -202,7 +202,10 @@ def score_frames(sentences, codebook=None, embedder=None, *, embeddings=None, me
         pass
     # which codebook scored the table: later steps warn when they would fall back to the bundled one
     used = getattr(scorer, "codebook_", None)
-    out.attrs["codebook"] = used.id if used is not None else load_codebook(codebook).id
+    used = used if used is not None else load_codebook(codebook)
+    out.attrs["codebook"] = used.id
+    if used.path:  # so that later steps can use it rather than fall back to the bundled one
+        out.attrs["codebook_path"] = str(used.path)
     return out
 
 

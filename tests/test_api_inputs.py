@@ -154,3 +154,31 @@ def test_later_steps_warn_when_they_fall_back_to_the_bundled_codebook(fake_embed
         assert set(actor_mentions(scored, cb)["actor"]) == {"union", "firm"}  # the codebook given: no warning
         default = score_frames(s, embedder=fake_embedder, method="prototype")
         actor_mentions(default)  # scored with the bundled codebook: nothing to warn about
+
+
+def test_later_steps_use_the_codebook_file_that_scored_the_table(fake_embedder, tmp_path):
+    """audit20: align_events and framing_diff fell back to the bundled codebook (with a warning) on a table scored
+    with the user's codebook file; they now read that file, and warn only when it is gone or changed id."""
+    import warnings
+
+    from framing.actors import actor_mentions
+    from framing.frames import score_frames
+
+    path = tmp_path / "strike.toml"
+    path.write_text('id = "strike"\n[[frames]]\nid = "labour"\nexemplars = ["The Union defends workers."]\n'
+                    '[[frames]]\nid = "capital"\nexemplars = ["The Company protects jobs."]\n'
+                    '[[actors]]\nid = "union"\naliases = ["the Union", "The Union"]\n'
+                    '[[actors]]\nid = "firm"\naliases = ["The Company"]\n', encoding="utf-8")
+    s = pd.DataFrame({"article_id": ["a", "a", "b"], "sentence_id": [0, 1, 0],
+                      "text": ["The Union defends workers.", "Talks go on.", "The Company protects jobs."]})
+    scored = score_frames(s, codebook=path, embedder=fake_embedder, method="prototype")
+    assert scored.attrs["codebook_path"] == str(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert set(actor_mentions(scored)["actor"]) == {"union", "firm"}  # the user's actors, not Russia's
+    path.write_text(path.read_text().replace('id = "strike"', 'id = "other"'), encoding="utf-8")
+    with pytest.warns(UserWarning, match="scored with codebook 'strike' but no codebook= was given"):
+        actor_mentions(scored)
+    path.unlink()
+    with pytest.warns(UserWarning, match="scored with codebook 'strike'"):
+        actor_mentions(scored)
