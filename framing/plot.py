@@ -341,8 +341,9 @@ def plot_lean(data: pd.DataFrame, *, x: str = "lean", y: str = "article_id", fra
     data : DataFrame
         The output of :func:`framing.frames.frame_lean`: ``y`` (article or
         outlet), ``x`` (the lean, -1 to +1, positive towards the first
-        frame), optionally ``ci_low``/``ci_high`` and ``n_framed``. Rows
-        without a lean (no framed sentence) are left out.
+        frame), optionally ``ci_low``/``ci_high`` (or ``lean_low``/
+        ``lean_high``, as :func:`framing.report.outlet_table` names them) and
+        ``n_framed``. Rows without a lean (no framed sentence) are left out.
     frames : (str, str), optional
         The frames at the two ends of the lean (positive, negative), named on
         the x axis and colouring the dots; default the first two of
@@ -373,6 +374,9 @@ def plot_lean(data: pd.DataFrame, *, x: str = "lean", y: str = "article_id", fra
     """
     _need(data, [x, y], "plot_lean data")
     ax = _axes(ax)
+    if not {"ci_low", "ci_high"} & set(data.columns) and {f"{x}_low", f"{x}_high"} <= set(data.columns):
+        # the report's tables (outlet_table, articles.csv) name the interval lean_low / lean_high
+        data = data.rename(columns={f"{x}_low": "ci_low", f"{x}_high": "ci_high"})
     rows = data[data[x].notna()]
     gap = None  # (position of the row saying what is left out, its text)
     if max_rows is not None and len(rows) > max_rows:

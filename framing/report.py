@@ -490,7 +490,9 @@ def outlet_table(run: FramingRun, by: str = "source") -> pd.DataFrame:
     base["interval_unit"] = unit
     if two:
         base[["lean", "lean_low", "lean_high"]] = base[["lean", "lean_low", "lean_high"]].round(4)
-    return base.rename(columns={key: by})
+    base = base.rename(columns={key: by})
+    base.attrs["frames"] = list(run.frame_ids)  # the lean's direction, for plot_lean's colours and axis
+    return base
 
 
 def _union(wilson, boot) -> np.ndarray:

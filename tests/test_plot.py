@@ -628,3 +628,29 @@ def test_colours_for_things_that_are_not_frames_never_take_the_first_frames_colo
     frames = set(frame_palette(["a", "b", "c"]).values())
     assert not frames & {_other_colour(i) for i in range(40)}
     assert len({_other_colour(i) for i in range(6)}) == 6  # six distinct before they repeat
+
+
+def test_plot_lean_draws_the_intervals_and_colours_of_an_outlet_table():
+    """audit20: plot_lean(outlet_table(run, by='side')) dropped the intervals (named lean_low/lean_high there) and
+    the frame colours (no attrs)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from framing.plot import frame_palette, plot_lean
+
+    table = pd.DataFrame({"side": ["left", "right"], "lean": [0.5, -0.4], "lean_low": [0.1, -0.9],
+                          "lean_high": [0.8, 0.2], "n_framed": [12, 9]})
+    table.attrs["frames"] = ["threat", "defence"]
+    fig, ax = plt.subplots()
+    plot_lean(table, y="side", ax=ax)
+    segments = [seg for coll in ax.collections if hasattr(coll, "get_segments") for seg in coll.get_segments()]
+    spans = sorted((round(min(p[0] for p in seg), 2), round(max(p[0] for p in seg), 2)) for seg in segments)
+    assert spans == [(-0.9, 0.2), (0.1, 0.8)]
+    pal = frame_palette(["threat", "defence", "none"])
+    colours = {tuple(np.round(c, 3)) for coll in ax.collections if not hasattr(coll, "get_segments")
+               for c in coll.get_facecolors()}
+    expected = {tuple(np.round(matplotlib.colors.to_rgba(pal[f]), 3)) for f in ("threat", "defence")}
+    assert expected <= colours
+    plt.close(fig)
