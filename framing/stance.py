@@ -1254,6 +1254,11 @@ def check_codebook(codebook=None, embedder=None, *, n_splits: int = 5, random_st
         for i, p in enumerate(rng.permutation(pairs)):
             fold[(key, int(p))] = (i + offset) % n_splits
     tab["fold"] = [fold[(f, p)] for f, p in zip(tab["frame"], tab["pair"])]
+    import warnings
+
+    whole = StanceScorer(cb, emb, **params)
+    if whole.require_actor and whole._camps(cb):
+        _warn_actorless_exemplars(cb)
     pieces = []
     for k in range(n_splits):
         held = tab[tab["fold"] == k]
@@ -1265,7 +1270,9 @@ def check_codebook(codebook=None, embedder=None, *, n_splits: int = 5, random_st
             contrast=tuple(t for i, t in enumerate(f.contrast) if (f.id, i) not in out_pairs)) for f in cb.frames)
         gone = set(held.loc[held["kind"] == "neutral", "pair"])
         sub = dataclasses.replace(cb, frames=frames, neutral=tuple(t for i, t in enumerate(cb.neutral) if i not in gone))
-        sc = StanceScorer(sub, emb, **params).fit()
+        with warnings.catch_warnings():  # said once below, of the whole codebook, not per fold with its counts
+            warnings.filterwarnings("ignore", message=".*exemplars name no actor of the codebook")
+            sc = StanceScorer(sub, emb, **params).fit()
         scored = sc.score(held[["text"]].reset_index(drop=True))
         # what the relevance gates compare (min_relevance, min_masked_relevance): how close the held-out sentence
         # is to the rest of the codebook
@@ -1275,8 +1282,7 @@ def check_codebook(codebook=None, embedder=None, *, n_splits: int = 5, random_st
         pieces.append(scored.drop(columns=["text"]).rename(columns={"frame": "predicted"}))
     out = tab.join(pd.concat(pieces)) if pieces else tab.assign(predicted=None)
     out = _check_result(out, cb)
-    used = StanceScorer(cb, emb, **params)
-    out.attrs["gates"] = {"min_relevance": used.min_relevance, "min_masked_relevance": used.min_masked_relevance}
+    out.attrs["gates"] = {"min_relevance": whole.min_relevance, "min_masked_relevance": whole.min_masked_relevance}
     return out
 
 
@@ -1413,12 +1419,15 @@ def unmatched_names(sentences: pd.DataFrame, codebook=None, top: int = 10) -> pd
     counts: dict[str, int] = {}
     shown: dict[str, str] = {}
     for t in texts:
-        for name in set(named_things(t)):
+        names = set(named_things(t))
+        # "New York Post" once, not also "New" and "York": drop names inside a longer one of the same sentence
+        names = {n for n in names if not any(n != o and f" {n} " in f" {o} " for o in names)}
+        for name in names:
             if name in known or name in known_words or len(name) < 3:
                 continue
             counts[name] = counts.get(name, 0) + 1
-            if name not in shown:
-                m = re.search(re.escape(name), t, re.I)
+            if name not in shown:  # as written, an abbreviation with its final dot ("U.S.")
+                m = re.search(re.escape(name) + (r"\.?" if "." in name else ""), t, re.I)
                 shown[name] = m.group(0) if m else name
     rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
     return pd.DataFrame([(shown[k], n) for k, n in rows], columns=["name", "n_sentences"])

@@ -518,3 +518,27 @@ def test_unmatched_names_counts_names_no_alias_matches_in_sentences_without_an_a
     unscored = unmatched_names(sents.drop(columns="none_reason"), cb)
     assert dict(zip(unscored["name"], unscored["n_sentences"]))["Zelensky"] == 1
     assert "Weather" not in set(unscored["name"]) and len(unmatched_names(sents, cb, top=1)) == 1
+    # a multi-word name once, not its words too; an abbreviation with its final dot (audit20)
+    more = pd.DataFrame({"text": ["The New York Post said the U.S. border is open.", "The U.S. waited."],
+                         "none_reason": ["no actor", "no actor"]})
+    counts = dict(zip(*unmatched_names(more, cb).to_dict("list").values()))
+    assert counts.get("New York Post") == 1 and "New" not in counts and "York" not in counts
+    assert counts.get("U.S.") == 2, counts
+
+
+def test_check_codebook_says_once_which_exemplars_name_no_actor():
+    """audit20: the note came once per fold, with that fold's counts ('1 of 6', '1 of 5', ...)."""
+    import dataclasses
+    import warnings
+
+    from framing.stance import check_codebook
+
+    cb = _small_codebook()
+    threat = cb.frames[0]
+    bare = dataclasses.replace(threat, exemplars=threat.exemplars[:3] + ("Tanks rolled at dawn.",))
+    cb = dataclasses.replace(cb, frames=(bare,) + cb.frames[1:])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        check_codebook(cb, SpanFakeEmbedder(), n_splits=3)
+    notes = [str(w.message) for w in caught if "name no actor" in str(w.message)]
+    assert len(notes) == 1 and "1 of 4 exemplars" in notes[0], notes
