@@ -92,11 +92,22 @@ class FramingRun:
         return list(self.codebook.frame_ids)
 
     def shares(self, by: str = "article_id") -> pd.DataFrame:
-        """Frame shares with 95% Wilson intervals (see :func:`framing.frames.frame_shares`).
+        """Frame shares with 95% intervals (see :func:`framing.frames.frame_shares`).
 
         ``by`` is a column of the sentence table or of the article table
         (``source``, ``date``, or any column of your own): ``run.shares(by="source")``
         gives the shares per outlet. Sentences of articles without a value are left out.
+
+        Per article (the default) or per sentence column, the intervals are
+        Wilson intervals over the sentences. Per group of articles (an
+        article column), the sentences of one article are not independent
+        draws, so the intervals resample each group's articles, as
+        :func:`outlet_table` does (never narrower than the Wilson interval;
+        a group of one article keeps the Wilson interval, too narrow for the
+        group); Wilson intervals over the pooled sentences were about a
+        quarter narrower on 70 news articles in left, centre and right
+        groups. ``attrs["interval_unit"]`` says which: ``"sentences"`` or
+        ``"articles"``.
         """
         from .frames import frame_shares
 
@@ -109,9 +120,28 @@ class FramingRun:
             if self.articles[by].isna().all():
                 raise FramingError(f"by={by!r}: no article has a {by}; read the articles from a CSV or JSONL file "
                                    f"with a {by!r} column")
-            sents = sents.merge(self.articles[["article_id", by]], on="article_id", how="left", validate="many_to_one")
-            sents.attrs = dict(self.sentences.attrs)
-        return frame_shares(sents, by=by, frames=sorted(self.frame_ids + ["none"]), interval=INTERVAL)
+            return self._group_shares(by)
+        out = frame_shares(sents, by=by, frames=sorted(self.frame_ids + ["none"]), interval=INTERVAL)
+        out.attrs["interval_unit"] = "sentences"
+        return out
+
+    def _group_shares(self, by: str) -> pd.DataFrame:
+        """:meth:`shares` per group of articles: the intervals of :func:`outlet_table`, which resample articles."""
+        from .frames import frame_shares
+
+        key = _key(by)
+        out = frame_shares(_outlet_sentences(self, by), by=key, frames=sorted(self.frame_ids + ["none"]),
+                           interval=INTERVAL)
+        try:
+            wide = outlet_table(self, by=by).set_index(by)
+        except FramingError:  # a column named like the table's own (lean, n_framed): the sentences' intervals
+            out.attrs["interval_unit"] = "sentences"
+            return out.rename(columns={key: by})
+        for end in ("low", "high"):
+            out[f"ci_{end}"] = [wide.at[g, f"share_{f}_{end}"] for g, f in zip(out[key], out["frame"])]
+        out = out.rename(columns={key: by})
+        out.attrs["interval_unit"] = "articles"
+        return out
 
     def manifest(self) -> dict:
         return run_manifest(self)

@@ -64,6 +64,14 @@ def test_run_shares_by_an_article_column(fake_embedder):
     run = run_pipeline(arts, embedder=fake_embedder, method="prototype")
     by_source = run.shares(by="source")
     assert set(by_source["source"]) == {"Left", "Right"}
+    # groups of articles: the intervals resample articles, as outlet_table's do (audit20: Wilson over the pooled
+    # sentences was too narrow); per article they stay Wilson intervals over sentences
+    from framing.report import outlet_table
+
+    wide = outlet_table(run).set_index("source")
+    for r in by_source.itertuples(index=False):
+        assert (r.ci_low, r.ci_high) == (wide.at[r.source, f"share_{r.frame}_low"], wide.at[r.source, f"share_{r.frame}_high"])
+    assert by_source.attrs["interval_unit"] == "articles" and run.shares().attrs["interval_unit"] == "sentences"
     n = by_source.groupby("source")["n"].first()
     per_article = run.sentences.groupby("article_id").size()
     assert n["Left"] == per_article["a"] + per_article["c"] and n["Right"] == per_article["b"]
