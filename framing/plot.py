@@ -847,6 +847,9 @@ def heatmap_events(table: pd.DataFrame, *, value: str = "lean", row: str = "even
     return _heatmap_events(table, value=value, row=row, col=col, min_articles=min_articles, max_rows=max_rows)[0]
 
 
+_MISSING_CELL = "#d9d9d9"
+
+
 def plot_event_heatmap(table: pd.DataFrame, *, value: str = "lean", row: str = "event_id", col: str = "article_id",
                        label: str | None = "keywords", cmap: str = "RdBu_r", annotate: bool = True, frames=None,
                        min_articles: int | None = None, max_rows: int | None = _HEATMAP_ROWS, ax=None, **kwargs):
@@ -904,7 +907,12 @@ def plot_event_heatmap(table: pd.DataFrame, *, value: str = "lean", row: str = "
     lim = float(np.nanmax(np.abs(vals))) if np.isfinite(vals).any() else 1.0
     kwargs.setdefault("vmin", -lim)
     kwargs.setdefault("vmax", lim)
-    im = ax.imshow(np.ma.masked_invalid(vals), cmap=cmap, aspect="auto", **kwargs)
+    import matplotlib
+
+    # a missing cell (the article does not report the event, or has no framed sentence in it) is grey: white is a
+    # lean of 0 (audit20 read the two as one)
+    colours = (matplotlib.colormaps[cmap] if isinstance(cmap, str) else cmap).with_extremes(bad=_MISSING_CELL)
+    im = ax.imshow(np.ma.masked_invalid(vals), cmap=colours, aspect="auto", **kwargs)
     ax.set_xticks(range(grid.shape[1]))
     many = grid.shape[1] > 20
     ax.set_xticklabels([_short(c, 28) for c in grid.columns], rotation=20 if grid.shape[1] <= 6 else 90 if many else 60,
@@ -953,6 +961,8 @@ def plot_event_heatmap(table: pd.DataFrame, *, value: str = "lean", row: str = "
         bar = f"lean: + {ends[0]} / − {ends[1]}"
     if short_for:
         bar += "\ncells: " + ", ".join(f"{v} {k}" for k, v in short_for.items())
+    if not np.isfinite(vals).all():
+        bar += "\ngrey: no lean (not reported, or no framed sentence)"
     cbar.set_label(bar)
     return ax
 

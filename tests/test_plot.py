@@ -132,12 +132,30 @@ def test_event_heatmap_names_the_frames_at_the_ends_of_the_lean():
     bar = fig.axes[-1].get_ylabel()
     cells = [x.get_text() for x in ax.texts]
     plt.close(fig)
-    assert bar == "lean: + workers_rights / − economic_disruption"
+    # event 1 is not reported by article b: its cell is grey, and the colour bar says what grey is
+    assert bar == "lean: + workers_rights / − economic_disruption\ngrey: no lean (not reported, or no framed sentence)"
     assert "workers\nrights" in cells and "economic\ndisruption" in cells  # long ids break at every underscore
     fig, ax = plt.subplots()
     plot_event_heatmap(t, ax=ax, frames=("economic_disruption", "workers_rights"))
-    assert fig.axes[-1].get_ylabel() == "lean: + economic_disruption / − workers_rights"
+    assert fig.axes[-1].get_ylabel().startswith("lean: + economic_disruption / − workers_rights\n")
     plt.close(fig)
+
+
+def test_event_heatmap_draws_a_missing_cell_grey_and_a_lean_of_zero_white():
+    """audit20: both were white."""
+    import matplotlib.pyplot as plt
+
+    from framing.plot import plot_event_heatmap
+
+    t = pd.DataFrame({"event_id": [0, 0, 1], "article_id": ["a", "b", "a"], "lean": [0.0, 0.7, -0.7]})
+    fig, ax = plt.subplots()
+    plot_event_heatmap(t, ax=ax, annotate=False)
+    im = ax.images[0]
+    rgba = im.cmap(im.norm(im.get_array()))  # masked cells take the colour map's "bad" colour
+    plt.close(fig)
+    zero, missing = rgba[0, 0], rgba[1, 1]  # (event 0, a) = 0.0; (event 1, b) not reported
+    assert np.allclose(zero[:3], 1, atol=0.05)  # the diverging map's white middle
+    assert np.allclose(missing[:3], missing[0], atol=0.01) and 0.6 < missing[0] < 0.95  # an even grey
 
 
 def test_narrative_arc_draws_bands_for_a_few_articles_only():
