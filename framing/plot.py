@@ -696,8 +696,8 @@ def diff_lines(diff: pd.DataFrame, *, max_rows: int | None = 30, only: bool = Tr
 
 
 def plot_framing_diff(diff: pd.DataFrame, *, a_label: str | None = None, b_label: str | None = None,
-                      palette=None, width: int = 48, max_rows: int | None = 30, only: bool = True, ax=None,
-                      **kwargs):
+                      palette=None, width: int = 48, max_rows: int | None = 30, only: bool = True,
+                      title: str | None = None, ax=None, **kwargs):
     """Two articles side by side: aligned sentence pairs, then what each reports alone.
 
     Each sentence is a text box coloured by its frame: article a on the left,
@@ -723,6 +723,12 @@ def plot_framing_diff(diff: pd.DataFrame, *, a_label: str | None = None, b_label
         all.
     only : bool
         Draw the sentences without a partner (unpaired and one-sided).
+    title : str, optional
+        A title above the legend. Give it here rather than with
+        ``ax.set_title`` afterwards: the column titles and the legend sit just
+        above the axes, where ``set_title`` would put it on top of them. In a
+        grid of panels, ``plt.subplots(..., layout="constrained")`` keeps the
+        panel above clear of it.
     **kwargs
         Passed to ``Axes.text`` for every box.
 
@@ -794,9 +800,13 @@ def plot_framing_diff(diff: pd.DataFrame, *, a_label: str | None = None, b_label
                 for k in ("same", "differ", "unframed") if k in used]
     if handles:
         # above the column titles, not between them: with three frames the legend reached both (audit19)
-        ax.legend(handles=handles, fontsize=7, frameon=False, loc="lower center", ncol=min(len(handles), 7),
+        ncol = min(len(handles), 7)
+        ax.legend(handles=handles, fontsize=7, frameon=False, loc="lower center", ncol=ncol,
                   bbox_to_anchor=(0.5, 1.0), borderaxespad=0.0,
                   bbox_transform=offset_copy(ax.transAxes, fig=ax.figure, y=16, units="points"))
+    if title:  # above the legend: 16 pt to the legend, about 12 pt a legend row, and a gap
+        rows = -(-len(handles) // min(len(handles), 7)) if handles else 0
+        ax.set_title(title, pad=16 + 12 * rows + 6)
     return ax
 
 

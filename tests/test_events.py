@@ -524,6 +524,18 @@ def test_the_framing_diff_legend_stays_clear_of_the_column_titles():
         titles = [t for t in ax.texts if t.get_text().startswith("s5744_")]
         assert len(titles) == 2 and not any(legend.overlaps(t.get_window_extent()) for t in titles), size
         plt.close(fig)
+    # a panel title in a grid (audit20: ax.set_title afterwards sat on the legend): given as title=, it sits above
+    # the legend, and constrained layout keeps the panel above clear of it
+    fig, axes = plt.subplots(2, 1, figsize=(10, 8), layout="constrained")
+    axes[0].bar([0, 1], [1, 2])
+    plot_framing_diff(d, a_label="ABC (left)", b_label="Fox (right)", ax=axes[1], palette=palette,
+                      title="(c) Del Rio: ABC vs Fox")
+    fig.canvas.draw()
+    title, legend = axes[1].title.get_window_extent(), axes[1].get_legend().get_window_extent()
+    assert axes[1].get_title() == "(c) Del Rio: ABC vs Fox"
+    assert title.y0 >= legend.y1 - 1 and not title.overlaps(legend)
+    assert axes[0].get_window_extent().y0 >= title.y1 - 1  # the panel above starts above the title
+    plt.close(fig)
 
 
 def test_plot_event_heatmap_shape_and_blank_cells():
