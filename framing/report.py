@@ -1924,9 +1924,16 @@ def _coverage_note(run) -> str:
     framed = run.sentences["frame"].ne("none")
     per = framed.groupby(run.sentences["article_id"]).sum().reindex(run.articles["article_id"], fill_value=0)
     n, none, few = len(per), int((per == 0).sum()), int(((per > 0) & (per < FEW_FRAMED)).sum())
-    return (f"{framed.mean():.0%} of the {len(framed)} sentences take a side in this codebook's frames; "
+    three = len(run.frame_ids) > 2
+    text = (f"{framed.mean():.0%} of the {len(framed)} sentences are given one of this codebook's frames; "
             f"{none} of the {n} articles have no framed sentence (off its topic, or taking no side) and {few} "
-            f"have fewer than {FEW_FRAMED}: their shares and leans rest on little.")
+            f"have fewer than {FEW_FRAMED}: their shares {'rest' if three else 'and leans rest'} on little.")
+    if three:  # the lean counts the first two frames only, and so do its hollow dots
+        two = run.sentences["frame"].isin(run.frame_ids[:2]).groupby(run.sentences["article_id"]).sum()
+        two = two.reindex(run.articles["article_id"], fill_value=0)
+        text += (f" The lean counts the first two frames only: {int((two < FEW_FRAMED).sum())} of the {n} articles "
+                 f"have fewer than {FEW_FRAMED} sentences in them, and their leans rest on little.")
+    return text
 
 
 def _trust_note(run, manifest: dict) -> str:

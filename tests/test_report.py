@@ -851,8 +851,25 @@ def test_the_page_says_how_much_of_the_corpus_the_codebook_speaks_to(tmp_path, f
     s = pd.read_csv(r["sentences"])
     per = s.assign(f=s["frame"].ne("none")).groupby("article_id")["f"].sum()
     assert f"{int((per == 0).sum())} of the 3 articles have no framed sentence" in head
-    assert f"{s['frame'].ne('none').mean():.0%} of the {len(s)} sentences take a side" in head
+    assert f"{s['frame'].ne('none').mean():.0%} of the {len(s)} sentences are given one of this codebook" in head
+    assert "their shares and leans rest on little" in head and "first two frames only" not in head
     assert (per == 0).sum() >= 1  # the off-topic article
+
+
+def test_with_three_frames_the_coverage_note_counts_the_lean_s_two_frames_apart():
+    """audit20: '64 have fewer than 5' counted all three frames, while the hollow lean dots count only the first two;
+    and a third frame (a partisan fight) is not 'a side'."""
+    from types import SimpleNamespace
+
+    from framing.report import _coverage_note
+
+    sents = pd.DataFrame({"article_id": ["a"] * 6 + ["b"] * 6,
+                          "frame": ["x"] * 5 + ["z"] + ["z"] * 5 + ["y"]})
+    run = SimpleNamespace(sentences=sents, articles=pd.DataFrame({"article_id": ["a", "b"]}), frame_ids=["x", "y", "z"])
+    note = _coverage_note(run)
+    assert "100% of the 12 sentences are given one of this codebook's frames" in note
+    assert "0 have fewer than 5: their shares rest on little" in note
+    assert "The lean counts the first two frames only: 1 of the 2 articles have fewer than 5" in note
 
 
 def test_a_big_corpus_report_says_each_step_on_stderr(tmp_path, fake_everywhere, monkeypatch, capsys):
