@@ -442,7 +442,8 @@ def frame_lean(scored: pd.DataFrame, *, by: str = "article_id", positive: str | 
 
 def compare_articles(scored: pd.DataFrame, a, b, *, by: str = "article_id", positive: str | None = None,
                      negative: str | None = None, interval: str = "wilson", n_perm: int = 2000, n_boot: int = 2000,
-                     confidence: float = 0.95, random_state: int = 0, cluster: str | None = None) -> pd.DataFrame:
+                     confidence: float = 0.95, random_state: int = 0, cluster: str | None = None,
+                     strata: str | None = None) -> pd.DataFrame:
     """Do two articles (or outlets, with ``by="source"``) lean differently?
 
     The effect size is the difference of lean indices ``lean(a) − lean(b)``
@@ -468,12 +469,22 @@ def compare_articles(scored: pd.DataFrame, a, b, *, by: str = "article_id", posi
     with one article contributes no spread, so read such an interval as too
     narrow).
 
+    ``strata`` (with ``cluster``), e.g. a story column: the permutation
+    test re-assigns articles between the sides only within each stratum,
+    keeping how many articles of each side every story has. When the sides
+    cover the same stories (a left, a centre and a right article per
+    story), this compares like with like: a side that merely covered more
+    violent stories does not differ for that. Articles alone on their side
+    of a stratum stay where they are. The interval is unchanged.
+
     Returns
     -------
     pandas.DataFrame
         One row: ``a``, ``b``, ``n_a``, ``n_b`` (framed sentences), ``lean_a``,
         ``lean_b``, ``diff``, ``ci_low``, ``ci_high``, ``p_value``; with
-        ``cluster``, also ``k_a`` and ``k_b`` (articles on each side).
+        ``cluster``, also ``k_a`` and ``k_b`` (articles on each side); with
+        ``strata``, also ``n_strata`` (strata with articles on both sides,
+        the only ones the test re-assigns).
     """
     _check_scored(scored, by)
     _check_interval(interval)
@@ -486,9 +497,12 @@ def compare_articles(scored: pd.DataFrame, a, b, *, by: str = "article_id", posi
     for name, key in (("a", a), ("b", b)):
         if key not in groups:
             raise FramingError(f"compare_articles: {name}={key!r} is not a value of column {by!r}")
+    if strata is not None and (cluster is None or cluster == by):
+        raise FramingError("compare_articles: strata= needs cluster= (e.g. cluster='article_id'): the strata "
+                           "hold whole articles")
     if cluster is not None and cluster != by:
         return _compare_clustered(scored, a, b, by, cluster, positive, negative, n_perm, n_boot, confidence,
-                                  random_state)
+                                  random_state, strata)
     fa = scored.loc[scored[by] == a, "frame"].to_numpy()
     fb = scored.loc[scored[by] == b, "frame"].to_numpy()
     fa = fa[np.isin(fa, [positive, negative])]
@@ -551,13 +565,16 @@ def _boot_cluster_lean(pos, framed, n_boot: int, rng) -> np.ndarray:
     return _pooled_lean(pos[idx], framed[idx])
 
 
-def _compare_clustered(scored, a, b, by, cluster, positive, negative, n_perm, n_boot, confidence, random_state):
+def _compare_clustered(scored, a, b, by, cluster, positive, negative, n_perm, n_boot, confidence, random_state,
+                       strata=None):
     """compare_articles with ``cluster`` (e.g. articles within outlets) as the unit of resampling."""
     import itertools
     import math
 
     if cluster not in scored.columns:
         raise FramingError(f"compare_articles: cluster={cluster!r} is not a column of the table")
+    if strata is not None and strata not in scored.columns:
+        raise FramingError(f"compare_articles: strata={strata!r} is not a column of the table")
     (pa, ma), (pb, mb) = (_cluster_counts(scored[scored[by] == key], cluster, positive, negative) for key in (a, b))
     if set(scored.loc[scored[by] == a, cluster]) & set(scored.loc[scored[by] == b, cluster]):
         raise FramingError(f"compare_articles: some {cluster} values are on both sides ({by} {a!r} and {b!r}); "
@@ -578,20 +595,54 @@ def _compare_clustered(scored, a, b, by, cluster, positive, negative, n_perm, n_
             ci = (min(ci[0], float(np.quantile(d, alpha))), max(ci[1], float(np.quantile(d, 1 - alpha))))
         P, M, k = np.concatenate([pa, pb]), np.concatenate([ma, mb]), len(pa)
         n = len(P)
-        if math.comb(n, k) <= n_perm:  # every re-assignment of the articles: an exact test
+        if strata is not None:
+            mask, extra, n_strata = _stratified_masks(scored, a, b, by, cluster, strata, k, n_perm, rng)
+        elif math.comb(n, k) <= n_perm:  # every re-assignment of the articles: an exact test
             combos = np.array(list(itertools.combinations(range(n), k)), dtype=np.int64)
             extra = 0
         else:
             combos = np.argsort(rng.random((n_perm, n)), axis=1)[:, :k]
             extra = 1  # the observed split, counted once
-        mask = np.zeros((len(combos), n), dtype=bool)
-        np.put_along_axis(mask, combos, True, axis=1)
+        if strata is None:
+            mask = np.zeros((len(combos), n), dtype=bool)
+            np.put_along_axis(mask, combos, True, axis=1)
         null = _pooled_lean(P * mask, M * mask) - _pooled_lean(P * ~mask, M * ~mask)
         null = null[np.isfinite(null)]  # a re-assignment that leaves a side with no framed sentence says nothing
         p_value = float((np.count_nonzero(np.abs(null) >= abs(diff) - 1e-12) + extra) / (len(null) + extra))
-    return pd.DataFrame([{"a": a, "b": b, "n_a": int(ma.sum()), "n_b": int(mb.sum()), "lean_a": la, "lean_b": lb,
-                          "diff": diff, "ci_low": ci[0], "ci_high": ci[1], "p_value": p_value,
-                          "k_a": len(pa), "k_b": len(pb)}])
+    row = {"a": a, "b": b, "n_a": int(ma.sum()), "n_b": int(mb.sum()), "lean_a": la, "lean_b": lb,
+           "diff": diff, "ci_low": ci[0], "ci_high": ci[1], "p_value": p_value, "k_a": len(pa), "k_b": len(pb)}
+    if strata is not None:
+        row["n_strata"] = n_strata if ma.sum() and mb.sum() else 0
+    return pd.DataFrame([row])
+
+
+def _stratified_masks(scored, a, b, by, cluster, strata, k, n_perm, rng):
+    """Re-assignments of the articles (``cluster`` units, side a's first, in :func:`_cluster_counts` order) that
+    keep each stratum's number of side-a articles: ``(n_perm, n)`` masks (True = side a), the +1 of the observed
+    split, and the number of strata with articles on both sides."""
+    units = []
+    for key in (a, b):
+        side = scored[scored[by] == key]
+        first = side.groupby(cluster, sort=True)[strata].first()
+        if (side.groupby(cluster)[strata].nunique(dropna=False) > 1).any():
+            raise FramingError(f"compare_articles: some {cluster} values span several {strata} values; expected "
+                               f"each {cluster} in one {strata}")
+        units.extend((key == a, s) for s in first.to_numpy())
+    n = len(units)
+    is_a = np.array([u[0] for u in units])
+    label = np.array(["\0missing" if pd.isna(u[1]) else str(u[1]) for u in units], dtype=object)
+    mask = np.tile(is_a, (n_perm, 1))
+    mixed = 0
+    for s in dict.fromkeys(label):
+        idx = np.flatnonzero(label == s)
+        k_s = int(is_a[idx].sum())
+        if 0 < k_s < len(idx):  # articles of both sides in this stratum: re-assign them among themselves
+            mixed += 1
+            pick = np.argsort(rng.random((n_perm, len(idx))), axis=1)[:, :k_s]
+            sub = np.zeros((n_perm, len(idx)), dtype=bool)
+            np.put_along_axis(sub, pick, True, axis=1)
+            mask[:, idx] = sub
+    return mask, 1, mixed
 
 
 def narrative_arc(scored: pd.DataFrame, *, by: str = "article_id", bins: int = 5, frames=None) -> pd.DataFrame:

@@ -919,7 +919,8 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
     groups = None
     if group_by is not None:
         groups = outlet_table(run, by=group_by)
-        sections.extend(block("groups", lambda: _group_block(run, group_by, groups), key={"group_by": group_by})[0])
+        sections.extend(block("groups", lambda: _group_block(run, group_by, groups, stories),
+                              key={"group_by": group_by, "stories": stories})[0])
     sections.extend(cmp_secs + over_secs[1:] + clu_secs + story_secs)
 
     # ---- sentences
@@ -1211,11 +1212,12 @@ def _comparisons(run: FramingRun, stories: dict | None = None) -> dict:
             "n_multi": sum(1 for k, m in members.items() if k is not None and len(m) > 1)}
 
 
-def _group_pairs(run: FramingRun, by: str) -> tuple[pd.DataFrame, int]:
+def _group_pairs(run: FramingRun, by: str, stories: dict | None = None) -> tuple[pd.DataFrame, int]:
     """Every pair of the groups of column ``by`` (the outlets for ``source``) compared, each group's framed
     sentences pooled, with the article as the unit (:func:`framing.frames.compare_articles` with
-    ``cluster="article_id"``); at most :data:`MAX_PAIRS` of them (:func:`_testable`). Returns the table and the
-    number of pairs there were."""
+    ``cluster="article_id"``); at most :data:`MAX_PAIRS` of them (:func:`_testable`). With ``stories``
+    (article_id -> story), the permutation test re-assigns articles only within each story
+    (``strata``). Returns the table and the number of pairs there were."""
     from .frames import compare_articles
 
     cols = ["a", "b", "n_a", "n_b", "lean_a", "lean_b", "diff", "ci_low", "ci_high", "p_value"]
@@ -1223,12 +1225,17 @@ def _group_pairs(run: FramingRun, by: str) -> tuple[pd.DataFrame, int]:
     if len(groups) < 2:
         return pd.DataFrame(columns=cols), 0
     sents = _outlet_sentences(run, by)
+    strata = None
+    if stories:
+        strata = "__story__"
+        sents = sents.assign(**{strata: sents["article_id"].map(lambda a: stories.get(str(a)))})
     # the article is the unit: an outlet with four articles is four observations, not eighty sentences
     per_group = sents[sents["frame"].isin(run.frame_ids[:2])].groupby(_key(by)).size()
     pairs = _testable([(a, b) for i, a in enumerate(groups) for b in groups[i + 1:]],
                       lambda p: (per_group.get(p[0], 0), per_group.get(p[1], 0)))
     outs = (pd.concat([compare_articles(sents, a, b, by=_key(by), cluster="article_id", n_perm=N_PERM, n_boot=N_PERM,
-                                        random_state=RANDOM_STATE) for a, b in pairs], ignore_index=True)
+                                        random_state=RANDOM_STATE, strata=strata) for a, b in pairs],
+                      ignore_index=True)
             if pairs else pd.DataFrame(columns=cols))
     return outs, len(groups) * (len(groups) - 1) // 2
 
@@ -1265,11 +1272,13 @@ def _lean_note(run: FramingRun) -> str:
     return note
 
 
-def _group_block(run: FramingRun, by: str, table: pd.DataFrame):
+def _group_block(run: FramingRun, by: str, table: pd.DataFrame, stories: dict | None = None):
     """The view of the groups of article column ``by`` (``build_report(group_by=...)``): their frame shares
-    (``table`` is :func:`outlet_table` by ``by``) and every pair of groups compared, Holm over those pairs."""
+    (``table`` is :func:`outlet_table` by ``by``) and every pair of groups compared, Holm over those pairs.
+    With two or more stories (article_id -> story), the tests re-assign articles within stories."""
     sections, figures, _ = _outlet_block(run, table, by)
-    outs, n_all = _group_pairs(run, by)
+    by_story = bool(stories) and len(set(stories.values())) > 1
+    outs, n_all = _group_pairs(run, by, stories if by_story else None)
     outs["p_holm"] = _holm(outs["p_value"].to_numpy(dtype=float))
     few = outs[["n_a", "n_b"]].astype(float).min(axis=1) < FEW_FRAMED
     outs["note"] = np.where(few, f"fewer than {FEW_FRAMED} {_lean_framed(run.frame_ids, plural=True)} on a side", "")
@@ -1278,7 +1287,7 @@ def _group_block(run: FramingRun, by: str, table: pd.DataFrame):
     if len(outs):
         holm = (f"p_holm adjusts it for the {len(outs)} comparison{'s' if len(outs) != 1 else ''} of this table "
                 "(Holm; the comparisons of articles and of outlets are a family of their own)")
-        sections.append(_group_pairs_section(outs, n, by, _lean_note(run), holm))
+        sections.append(_group_pairs_section(outs, n, by, _lean_note(run), holm, by_story))
     else:
         one, many = _group_nouns(by)
         sections.append(_section(f"Do the {many} differ?", f"No pair of the {n} {many} can be compared: both "
@@ -1330,10 +1339,23 @@ def _compare_block(run: FramingRun, stories: dict | None = None):
     return sections, {}, {}
 
 
-def _group_pairs_section(outs: pd.DataFrame, n_groups: int, by: str, lean_note: str, holm: str) -> dict:
-    """"Do the outlets differ?" (or the groups of column ``by``): the table of :func:`_group_pairs`."""
+def _group_pairs_section(outs: pd.DataFrame, n_groups: int, by: str, lean_note: str, holm: str,
+                         by_story: bool = False) -> dict:
+    """"Do the outlets differ?" (or the groups of column ``by``): the table of :func:`_group_pairs`; with
+    ``by_story``, its tests re-assigned articles within stories."""
     one, many = _group_nouns(by)
     n_all = n_groups * (n_groups - 1) // 2
+    test = (f"p_value re-assigns whole articles between the two {many} (every way when there are at most "
+            f"{N_PERM}, so it cannot be smaller than the share of re-assignments as extreme as the one observed); "
+            f"{holm}. {'An' if one[0] in 'aeiou' else 'A'} {one} whose articles covered other stories than "
+            "another's is compared on other material: read these beside the story pairs, which compare like with "
+            "like.")
+    if by_story:
+        test = (f"p_value re-assigns whole articles between the two {many} only within each story of 'Same "
+                f"events, side by side' ({N_PERM} seeded re-assignments), so that {many} are compared on the same "
+                f"stories: one that merely covered other stories does not differ for that. n_strata counts the "
+                f"stories with articles of both {many}, the only ones the test can swap: with few of them the "
+                f"p-value cannot be small. {holm}.")
     return _section(
         f"Do the {many} differ?",
         (f"Every pair of the {n_groups} {many}" if len(outs) == n_all else
@@ -1345,11 +1367,7 @@ def _group_pairs_section(outs: pd.DataFrame, n_groups: int, by: str, lean_note: 
         f"framed sentences pooled over its articles. {lean_note} diff = lean_a − lean_b. The sentences of "
         "one article are not independent, so here the article is the unit (k_a, k_b articles): the 95% "
         f"interval resamples articles within each {one} and is never narrower than Newcombe's interval on "
-        f"the pooled sentences (still too narrow when either {one} has one article), and "
-        f"p_value re-assigns whole articles between the two {many} (every way when there are at most "
-        f"{N_PERM}, so it cannot be smaller than the share of re-assignments as extreme as the one observed); "
-        f"{holm}. {'An' if one[0] in 'aeiou' else 'A'} {one} whose articles covered other stories than another's "
-        "is compared on other material: read these beside the story pairs, which compare like with like.",
+        f"the pooled sentences (still too narrow when either {one} has one article), and " + test,
         None, outs.round(4))
 
 

@@ -387,3 +387,37 @@ def test_comparing_outlets_with_articles_as_the_unit():
     t.loc[t.index[0], "article_id"] = "b1"
     with pytest.raises(FramingError, match="on both sides"):
         compare_articles(t, "A", "B", by="source", cluster="article_id")
+
+
+def test_compare_articles_with_strata_re_assigns_articles_only_within_each_story():
+    """audit20: sides that each have one article per story were tested as unrelated samples. Within every story
+    side a has one more sentence in the first frame than side b; the stories differ far more among themselves."""
+    from framing.frames import compare_articles
+
+    rows = []
+    for s in range(6):
+        base = 8 if s % 2 == 0 else 1  # story s: 8 of 10 or 1 of 10 sentences in the first frame
+        for side, extra in (("a", 1), ("b", 0)):
+            k = base + extra
+            for i in range(10):
+                rows.append({"article_id": f"{side}{s}", "side": side, "story": s, "sentence_id": i,
+                             "frame": "threat" if i < k else "defence"})
+    rows += [{"article_id": "b_alone", "side": "b", "story": 99, "sentence_id": i, "frame": "defence"}
+             for i in range(3)]  # a story only side b covered: it stays on side b in every re-assignment
+    t = pd.DataFrame(rows).assign(threat=lambda d: (d["frame"] == "threat").astype(float),
+                                  defence=lambda d: (d["frame"] == "defence").astype(float))
+    t = t[["article_id", "side", "story", "sentence_id", "threat", "defence", "frame"]]  # scores before frame
+    plain = compare_articles(t, "a", "b", by="side", cluster="article_id", n_perm=4000, random_state=1)
+    paired = compare_articles(t, "a", "b", by="side", cluster="article_id", strata="story", n_perm=4000,
+                              random_state=1)
+    assert paired["diff"].iloc[0] == plain["diff"].iloc[0] > 0
+    assert paired[["ci_low", "ci_high"]].equals(plain[["ci_low", "ci_high"]])  # the interval is unchanged
+    # six stories, each with the same sign: of the 2**6 ways to swap sides within stories, only the observed one
+    # (and, were it not for b's lone story, its mirror image) is as extreme
+    assert 1 / 64 - 0.008 <= paired["p_value"].iloc[0] <= 2 / 64 + 0.008 and plain["p_value"].iloc[0] > 0.3
+    assert paired["n_strata"].iloc[0] == 6
+    with pytest.raises(FramingError, match="strata= needs cluster="):
+        compare_articles(t, "a", "b", by="side", strata="story")
+    with pytest.raises(FramingError, match="span several story"):
+        compare_articles(t.assign(story=np.arange(len(t)) % 2), "a", "b", by="side", cluster="article_id",
+                         strata="story")

@@ -1136,6 +1136,13 @@ def test_report_group_by_adds_the_groups_view_with_its_own_holm_and_checks_the_c
     pairs = pd.DataFrame(rows[1:], columns=rows[0])
     pairs[["p_value", "p_holm"]] = pairs[["p_value", "p_holm"]].astype(float)
     assert len(pairs) == 3 and (pairs["p_value"] < 1).any()
+    # the articles form two stories (Kharkiv, sanctions): the tests swap sides only within a story (audit20)
+    assert "only within each story" in section and "n_strata" in pairs.columns
+    story = pd.read_csv(rep / "articles.csv").set_index("article_id")["story"]
+    sides = arts.set_index("article_id")["side"]
+    for r in pairs.itertuples(index=False):
+        both = [s for s in story.unique() if {r.a, r.b} <= set(sides[story[story == s].index])]
+        assert int(r.n_strata) == len(both), (r.a, r.b, both)
     assert np.allclose(pairs["p_holm"], _holm(pairs["p_value"].to_numpy(float)), atol=1e-3)
     assert not np.allclose(pairs["p_holm"], pairs["p_value"], atol=1e-3)  # adjusted, not the raw p
     # a warm run writes the same page
