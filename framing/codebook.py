@@ -521,31 +521,56 @@ def _error_line(text: str, problem: str) -> int | None:
     return None
 
 
+def codebook_digest(codebook: Codebook) -> str:
+    """SHA-256 of a codebook's content as used (frames, exemplars, actors, neutral), not of where it was read
+    from: the same codebook from any file, or given as a dict, has one digest."""
+    import dataclasses
+    import hashlib
+    import json
+
+    content = json.dumps({**dataclasses.asdict(codebook), "path": None}, sort_keys=True, ensure_ascii=False,
+                         default=list)
+    return hashlib.sha256(content.encode("utf-8")).hexdigest()
+
+
 def warn_if_default_for(table, codebook, what: str):
     """The codebook a later step should use: ``codebook`` as given, else the one that scored ``table``.
 
-    :func:`framing.frames.score_frames` records the codebook's id in the
-    table's ``attrs["codebook"]`` and, when it was read from a file, the
-    file in ``attrs["codebook_path"]``. A later step given ``codebook=None``
-    uses that file (when it still holds a codebook of that id), so that a
-    table scored with the user's codebook is not read with the bundled one's
-    actors and frames. When the file cannot be used, a warning says that
-    the bundled codebook is, instead of silently empty roles.
+    :func:`framing.frames.score_frames` records in the table's ``attrs`` the
+    codebook's id, the digest of its content (:func:`codebook_digest`) and,
+    when it was read from a file, that file's absolute path. A later step
+    given ``codebook=None`` uses the bundled codebook when it is the one
+    that scored the table; else that file, when it still holds the same
+    content, so that a table scored with the user's codebook is not read
+    with the bundled one's actors and frames. Otherwise (the file is gone or
+    was edited since, or the codebook was built in Python) a warning says
+    that the bundled codebook is used, instead of silently empty roles.
     """
     attrs = (getattr(table, "attrs", None) or {}) if codebook is None else {}
-    used = attrs.get("codebook")
-    if used and used != DEFAULT_CODEBOOK:
-        path = attrs.get("codebook_path")
-        if path:
-            try:
-                cb = load_codebook(path)
-            except (FramingError, OSError):
-                cb = None
-            if cb is not None and cb.id == used:
-                return cb
-        warn(f"{what}: the table was scored with codebook {used!r} but no codebook= was given, so the "
-             f"bundled {DEFAULT_CODEBOOK!r} is used (its actors and frames); pass codebook=",
-             FramingWarning)
+    used, digest = attrs.get("codebook"), attrs.get("codebook_digest")
+    if not used:
+        return codebook
+    if digest is None:  # a table scored before digests were recorded: by id
+        if used != DEFAULT_CODEBOOK:
+            warn(f"{what}: the table was scored with codebook {used!r} but no codebook= was given, so the "
+                 f"bundled {DEFAULT_CODEBOOK!r} is used (its actors and frames); pass codebook=", FramingWarning)
+        return codebook
+    try:
+        if codebook_digest(load_codebook(None)) == digest:
+            return codebook  # the bundled one scored it
+    except FramingError:
+        pass
+    path = attrs.get("codebook_path")
+    if path:
+        try:
+            cb = load_codebook(path)
+        except (FramingError, OSError):
+            cb = None
+        if cb is not None and codebook_digest(cb) == digest:
+            return cb
+    where = f" (its file {path} is gone or was edited since)" if path else " (built in Python, not read from a file)"
+    warn(f"{what}: the table was scored with codebook {used!r}{where} but no codebook= was given, so the "
+         f"bundled {DEFAULT_CODEBOOK!r} is used (its actors and frames); pass codebook=", FramingWarning)
     return codebook
 
 

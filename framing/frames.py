@@ -9,11 +9,13 @@ in the run manifest with ``get_params()``.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
 from ._checks import check_whole, set_params
-from .codebook import load_codebook
+from .codebook import codebook_digest, load_codebook
 from .errors import FramingError
 from .stance import StanceScorer
 
@@ -204,8 +206,10 @@ def score_frames(sentences, codebook=None, embedder=None, *, embeddings=None, me
     used = getattr(scorer, "codebook_", None)
     used = used if used is not None else load_codebook(codebook)
     out.attrs["codebook"] = used.id
-    if used.path:  # so that later steps can use it rather than fall back to the bundled one
-        out.attrs["codebook_path"] = str(used.path)
+    # so that later steps given no codebook use this one (when its file still holds it), not the bundled one
+    out.attrs["codebook_digest"] = codebook_digest(used)
+    if used.path:
+        out.attrs["codebook_path"] = str(Path(used.path).resolve())
     return out
 
 
@@ -475,7 +479,10 @@ def compare_articles(scored: pd.DataFrame, a, b, *, by: str = "article_id", posi
     cover the same stories (a left, a centre and a right article per
     story), this compares like with like: a side that merely covered more
     violent stories does not differ for that. Articles alone on their side
-    of a stratum stay where they are. The interval is unchanged.
+    of a stratum, and articles without one, stay where they are. Only the
+    p-value is stratified: ``diff``, the leans and the interval pool every
+    stratum. When no stratum has articles of both sides, nothing can be
+    re-assigned and ``p_value`` is NaN.
 
     Returns
     -------
@@ -609,6 +616,8 @@ def _compare_clustered(scored, a, b, by, cluster, positive, negative, n_perm, n_
         null = _pooled_lean(P * mask, M * mask) - _pooled_lean(P * ~mask, M * ~mask)
         null = null[np.isfinite(null)]  # a re-assignment that leaves a side with no framed sentence says nothing
         p_value = float((np.count_nonzero(np.abs(null) >= abs(diff) - 1e-12) + extra) / (len(null) + extra))
+        if strata is not None and not n_strata:  # nothing could be re-assigned: untested, not "no difference"
+            p_value = float("nan")
     row = {"a": a, "b": b, "n_a": int(ma.sum()), "n_b": int(mb.sum()), "lean_a": la, "lean_b": lb,
            "diff": diff, "ci_low": ci[0], "ci_high": ci[1], "p_value": p_value, "k_a": len(pa), "k_b": len(pb)}
     if strata is not None:
@@ -628,9 +637,10 @@ def _stratified_masks(scored, a, b, by, cluster, strata, k, n_perm, rng):
             raise FramingError(f"compare_articles: some {cluster} values span several {strata} values; expected "
                                f"each {cluster} in one {strata}")
         units.extend((key == a, s) for s in first.to_numpy())
-    n = len(units)
     is_a = np.array([u[0] for u in units])
-    label = np.array(["\0missing" if pd.isna(u[1]) else str(u[1]) for u in units], dtype=object)
+    # a unit without a stratum is a stratum of its own (it stays on its side); 1 and "1" are two strata
+    label = np.array([f"\0none{i}" if pd.isna(v) else f"{type(v).__name__}:{v}" for i, (_, v) in enumerate(units)],
+                     dtype=object)
     mask = np.tile(is_a, (n_perm, 1))
     mixed = 0
     for s in dict.fromkeys(label):

@@ -972,7 +972,8 @@ def plot_event_heatmap(table: pd.DataFrame, *, value: str = "lean", row: str = "
     if short_for:
         bar += "\ncells: " + ", ".join(f"{v} {k}" for k, v in short_for.items())
     if not np.isfinite(vals).all():
-        bar += "\ngrey: no lean (not reported, or no framed sentence)"
+        bar += ("\ngrey: no lean (not reported, or no framed sentence)" if value == "lean" else
+                f"\ngrey: no {value}")
     cbar.set_label(bar)
     return ax
 

@@ -139,6 +139,13 @@ class FramingRun:
             return out.rename(columns={key: by})
         for end in ("low", "high"):
             out[f"ci_{end}"] = [wide.at[g, f"share_{f}_{end}"] for g, f in zip(out[key], out["frame"])]
+        out["interval_unit"] = out[key].map(wide["interval_unit"])  # "sentences (one article)" for one article
+        # the group's values as the article table has them (2021, not "2021")
+        back = {}
+        for v in self.articles[by]:
+            if _is_scalar(v) and pd.notna(v):
+                back.setdefault(_group_name(v), v)
+        out[key] = out[key].map(lambda g: back.get(g, g))
         out = out.rename(columns={key: by})
         out.attrs["interval_unit"] = "articles"
         return out
@@ -597,16 +604,14 @@ def run_manifest(run: FramingRun, *, command=None, timestamp: bool = True) -> di
     its own); ``file`` and ``file_sha256`` name the TOML file it was read
     from, when it is that file's content unchanged.
     """
-    import dataclasses
-    import json
 
     from .codebook import load_codebook
 
+    from .codebook import codebook_digest
+
     cb = run.codebook
-    # the content alone: "path" is always null here, so the same codebook from any file has one hash
-    content = json.dumps({**dataclasses.asdict(cb), "path": None}, sort_keys=True, ensure_ascii=False, default=list)
-    book = {"id": run.codebook.id, "sha256": hashlib.sha256(content.encode("utf-8")).hexdigest(),
-            "frames": run.frame_ids}
+    # the content alone, so the same codebook from any file has one hash
+    book = {"id": run.codebook.id, "sha256": codebook_digest(cb), "frames": run.frame_ids}
     path = getattr(run.codebook, "path", None)
     if path and Path(path).is_file():
         try:
@@ -1283,6 +1288,10 @@ def _group_block(run: FramingRun, by: str, table: pd.DataFrame, stories: dict | 
     few = outs[["n_a", "n_b"]].astype(float).min(axis=1) < FEW_FRAMED
     outs["note"] = np.where(few, f"fewer than {FEW_FRAMED} {_lean_framed(run.frame_ids, plural=True)} on a side", "")
     _note_one_article(outs)
+    if "n_strata" in outs.columns:
+        untested = outs["n_strata"].fillna(0).astype(int).eq(0)
+        outs["note"] = [("; ".join(x for x in (n, "no story with articles of both: not tested") if x) if u else n)
+                        for n, u in zip(outs["note"], untested)]
     n = len(table)
     if len(outs):
         holm = (f"p_holm adjusts it for the {len(outs)} comparison{'s' if len(outs) != 1 else ''} of this table "
@@ -1352,10 +1361,12 @@ def _group_pairs_section(outs: pd.DataFrame, n_groups: int, by: str, lean_note: 
             "like.")
     if by_story:
         test = (f"p_value re-assigns whole articles between the two {many} only within each story of 'Same "
-                f"events, side by side' ({N_PERM} seeded re-assignments), so that {many} are compared on the same "
-                f"stories: one that merely covered other stories does not differ for that. n_strata counts the "
-                f"stories with articles of both {many}, the only ones the test can swap: with few of them the "
-                f"p-value cannot be small. {holm}.")
+                f"events, side by side' ({N_PERM} seeded re-assignments), so that the test compares {many} on the "
+                f"same stories: one that merely covered other stories does not differ for that. Only the p-value "
+                f"is so: diff, the leans and the interval pool all of a {one}'s articles, so the interval and the "
+                f"p-value can disagree. n_strata counts the stories with articles of both {many}, the only ones "
+                f"the test can swap: with few of them the p-value cannot be small, and with none it is empty "
+                f"(not tested). {holm}.")
     return _section(
         f"Do the {many} differ?",
         (f"Every pair of the {n_groups} {many}" if len(outs) == n_all else
@@ -1949,8 +1960,9 @@ def _coverage_note(run) -> str:
     if three:  # the lean counts the first two frames only, and so do its hollow dots
         two = run.sentences["frame"].isin(run.frame_ids[:2]).groupby(run.sentences["article_id"]).sum()
         two = two.reindex(run.articles["article_id"], fill_value=0)
-        text += (f" The lean counts the first two frames only: {int((two < FEW_FRAMED).sum())} of the {n} articles "
-                 f"have fewer than {FEW_FRAMED} sentences in them, and their leans rest on little.")
+        thin = int(((two > 0) & (two < FEW_FRAMED)).sum())
+        text += (f" The lean counts the first two frames only: {thin} of the {n} articles have 1 to {FEW_FRAMED - 1} "
+                 f"sentences in them, and their leans rest on little.")
     return text
 
 

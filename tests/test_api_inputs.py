@@ -143,7 +143,7 @@ def test_later_steps_warn_when_they_fall_back_to_the_bundled_codebook(fake_embed
                       "text": ["The Union defends workers.", "Talks go on.", "The Company protects jobs."]})
     scored = score_frames(s, codebook=cb, embedder=fake_embedder, method="prototype")
     assert scored.attrs["codebook"] == "strike"
-    with pytest.warns(UserWarning, match="scored with codebook 'strike' but no codebook= was given"):
+    with pytest.warns(UserWarning, match="scored with codebook 'strike'.* but no codebook= was given"):
         actor_mentions(scored)
     with pytest.warns(UserWarning, match="framing_diff: the table was scored with codebook 'strike'"):
         from framing.events import framing_diff
@@ -177,8 +177,32 @@ def test_later_steps_use_the_codebook_file_that_scored_the_table(fake_embedder, 
         warnings.simplefilter("error")
         assert set(actor_mentions(scored)["actor"]) == {"union", "firm"}  # the user's actors, not Russia's
     path.write_text(path.read_text().replace('id = "strike"', 'id = "other"'), encoding="utf-8")
-    with pytest.warns(UserWarning, match="scored with codebook 'strike' but no codebook= was given"):
+    with pytest.warns(UserWarning, match="scored with codebook 'strike'.* but no codebook= was given"):
         actor_mentions(scored)
     path.unlink()
     with pytest.warns(UserWarning, match="scored with codebook 'strike'"):
         actor_mentions(scored)
+
+
+def test_an_edited_copy_of_the_bundled_codebook_is_used_by_later_steps(fake_embedder, tmp_path, monkeypatch):
+    """review20c: a copy of the bundled TOML with one more actor kept the bundled id, and later steps silently used
+    the bundled codebook; a relative path read after a change of folder found another file."""
+    import warnings
+
+    from framing.actors import actor_mentions
+    from framing.codebook import load_codebook
+    from framing.frames import score_frames
+
+    bundled = load_codebook(None)
+    text = open(bundled.path, encoding="utf-8").read() + '\n[[actors]]\nid = "hungary"\naliases = ["Orban"]\n'
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "cb.toml").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "mine")
+    s = pd.DataFrame({"article_id": ["a"], "sentence_id": [0], "text": ["Orban met Putin in Moscow."]})
+    scored = score_frames(s, codebook="cb.toml", embedder=fake_embedder, method="prototype")
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "cb.toml").write_text(open(bundled.path, encoding="utf-8").read(), encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "other")  # another cb.toml here: the recorded path is absolute
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert "hungary" in set(actor_mentions(scored)["actor"])

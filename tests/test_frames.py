@@ -416,6 +416,32 @@ def test_compare_articles_with_strata_re_assigns_articles_only_within_each_story
     # (and, were it not for b's lone story, its mirror image) is as extreme
     assert 1 / 64 - 0.008 <= paired["p_value"].iloc[0] <= 2 / 64 + 0.008 and plain["p_value"].iloc[0] > 0.3
     assert paired["n_strata"].iloc[0] == 6
+    # uneven stories (two side-a articles and one side-b in each) keep their counts; the +1 of the observed split
+    # keeps p above 1 / (n_perm + 1) however clear the difference
+    uneven = []
+    for s in range(8):
+        for name, side, k in ((f"a{s}", "a", 9), (f"a{s}x", "a", 9), (f"b{s}", "b", 1)):
+            uneven += [{"article_id": name, "side": side, "story": s, "sentence_id": i,
+                        "frame": "threat" if i < k else "defence"} for i in range(10)]
+    u = pd.DataFrame(uneven).assign(threat=lambda d: (d["frame"] == "threat").astype(float),
+                                    defence=lambda d: (d["frame"] == "defence").astype(float))
+    u = u[["article_id", "side", "story", "sentence_id", "threat", "defence", "frame"]]
+    clear = compare_articles(u, "a", "b", by="side", cluster="article_id", strata="story", n_perm=500)
+    # within a story a swap moves one a-article to b: never as extreme as the observed split
+    assert clear["p_value"].iloc[0] == pytest.approx(1 / 501) and clear["n_strata"].iloc[0] == 8
+    from framing.frames import _stratified_masks
+
+    mask, extra, mixed = _stratified_masks(u, "a", "b", "side", "article_id", "story", 16, 200,
+                                           np.random.default_rng(0))
+    ids = sorted(u.loc[u["side"] == "a", "article_id"].unique()) + sorted(u.loc[u["side"] == "b", "article_id"].unique())
+    story_of = u.drop_duplicates("article_id").set_index("article_id")["story"]
+    for st in range(8):  # every re-assignment keeps two side-a articles in each story, and moves some
+        cols = [i for i, a in enumerate(ids) if story_of[a] == st]
+        assert (mask[:, cols].sum(axis=1) == 2).all()
+    assert (mask != mask[0]).any() and extra == 1 and mixed == 8
+    apart = u.assign(story=np.where(u["side"] == "a", 1, 2))  # no story has both sides: nothing to swap
+    untested = compare_articles(apart, "a", "b", by="side", cluster="article_id", strata="story")
+    assert np.isnan(untested["p_value"].iloc[0]) and untested["n_strata"].iloc[0] == 0
     with pytest.raises(FramingError, match="strata= needs cluster="):
         compare_articles(t, "a", "b", by="side", strata="story")
     with pytest.raises(FramingError, match="span several story"):

@@ -72,6 +72,12 @@ def test_run_shares_by_an_article_column(fake_embedder):
     for r in by_source.itertuples(index=False):
         assert (r.ci_low, r.ci_high) == (wide.at[r.source, f"share_{r.frame}_low"], wide.at[r.source, f"share_{r.frame}_high"])
     assert by_source.attrs["interval_unit"] == "articles" and run.shares().attrs["interval_unit"] == "sentences"
+    assert dict(zip(by_source["source"], by_source["interval_unit"])) == {"Left": "articles",
+                                                                          "Right": "sentences (one article)"}
+    # the group's values as the articles have them: a numeric column stays numeric (review20c)
+    run.articles = run.articles.assign(year=[2021.0, 2022.0, 2021.0])
+    years = run.shares(by="year")
+    assert set(years["year"]) == {2021.0, 2022.0} and years["year"].dtype.kind == "f"
     n = by_source.groupby("source")["n"].first()
     per_article = run.sentences.groupby("article_id").size()
     assert n["Left"] == per_article["a"] + per_article["c"] and n["Right"] == per_article["b"]
@@ -863,13 +869,15 @@ def test_with_three_frames_the_coverage_note_counts_the_lean_s_two_frames_apart(
 
     from framing.report import _coverage_note
 
-    sents = pd.DataFrame({"article_id": ["a"] * 6 + ["b"] * 6,
-                          "frame": ["x"] * 5 + ["z"] + ["z"] * 5 + ["y"]})
-    run = SimpleNamespace(sentences=sents, articles=pd.DataFrame({"article_id": ["a", "b"]}), frame_ids=["x", "y", "z"])
+    sents = pd.DataFrame({"article_id": ["a"] * 6 + ["b"] * 6 + ["c"] * 6,
+                          "frame": ["x"] * 5 + ["z"] + ["z"] * 5 + ["y"] + ["z"] * 6})
+    run = SimpleNamespace(sentences=sents, articles=pd.DataFrame({"article_id": ["a", "b", "c"]}),
+                          frame_ids=["x", "y", "z"])
     note = _coverage_note(run)
-    assert "100% of the 12 sentences are given one of this codebook's frames" in note
+    assert "100% of the 18 sentences are given one of this codebook's frames" in note
     assert "0 have fewer than 5: their shares rest on little" in note
-    assert "The lean counts the first two frames only: 1 of the 2 articles have fewer than 5" in note
+    # b has one sentence in x or y: a hollow dot; c has none, so no lean at all (review20c)
+    assert "The lean counts the first two frames only: 1 of the 3 articles have 1 to 4 sentences in them" in note
 
 
 def test_a_big_corpus_report_says_each_step_on_stderr(tmp_path, fake_everywhere, monkeypatch, capsys):
@@ -1095,6 +1103,7 @@ def test_outlet_table_by_another_column_pools_that_column_s_groups(outlet_run):
     finally:
         run.articles = run.articles.drop(columns=["paper", "side"], errors="ignore")
     pd.testing.assert_frame_equal(same.rename(columns={"paper": "source"}), by_source)
+    assert sides.attrs["frames"] == run.frame_ids  # plot_lean's colours and axis (review20c)
     assert list(sides.index) == ["east", "west"]
     n = by_source.set_index("source")
     assert sides.at["east", "n_sentences"] == n.at["Novosti", "n_sentences"]
@@ -1134,7 +1143,7 @@ def test_report_group_by_adds_the_groups_view_with_its_own_holm_and_checks_the_c
     assert "Every pair of the 3 side groups" in section and "3 comparisons of this table" in section
     rows = [re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", r, re.S) for r in re.findall(r"<tr[^>]*>(.*?)</tr>", section, re.S)]
     pairs = pd.DataFrame(rows[1:], columns=rows[0])
-    pairs[["p_value", "p_holm"]] = pairs[["p_value", "p_holm"]].astype(float)
+    pairs[["p_value", "p_holm"]] = pairs[["p_value", "p_holm"]].replace("—", "nan").astype(float)
     assert len(pairs) == 3 and (pairs["p_value"] < 1).any()
     # the articles form two stories (Kharkiv, sanctions): the tests swap sides only within a story (audit20)
     assert "only within each story" in section and "n_strata" in pairs.columns
@@ -1143,8 +1152,10 @@ def test_report_group_by_adds_the_groups_view_with_its_own_holm_and_checks_the_c
     for r in pairs.itertuples(index=False):
         both = [s for s in story.unique() if {r.a, r.b} <= set(sides[story[story == s].index])]
         assert int(r.n_strata) == len(both), (r.a, r.b, both)
-    assert np.allclose(pairs["p_holm"], _holm(pairs["p_value"].to_numpy(float)), atol=1e-3)
-    assert not np.allclose(pairs["p_holm"], pairs["p_value"], atol=1e-3)  # adjusted, not the raw p
+        assert np.isnan(r.p_value) == (not both)  # no story in common: not tested, not "p = 1"
+        assert ("not tested" in r.note) == (not both)
+    assert np.allclose(pairs["p_holm"], _holm(pairs["p_value"].to_numpy(float)), atol=1e-3, equal_nan=True)
+    assert not np.allclose(pairs["p_holm"], pairs["p_value"], atol=1e-3, equal_nan=True)  # adjusted, not raw
     # a warm run writes the same page
     assert main(["report", "corpus.jsonl", "--out", "warm", "--group-by", "side"]) == 0
     assert (tmp_path / "warm" / "report.html").read_bytes() == page.encode("utf-8")
