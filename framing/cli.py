@@ -61,7 +61,7 @@ def _cmd_codebook(args) -> int:
     print(f"codebook {cb.id!r}: each of its sentences read by a scorer fitted without it and its contrast pair "
           f"({n_folds} folds)")
     print(f"exemplars read as their own frame: {int(ex['ok'].sum())} of {len(ex)}\n")
-    print(_check_table(check, summary).to_string(index=False))
+    print(_check_table(summary).to_string(index=False))
     neutral = check[(check["kind"] == "neutral") & check["ok"].notna()]
     if len(neutral):
         print(f"[neutral]: {int(neutral['ok'].sum())} of {len(neutral)} read as none")
@@ -124,19 +124,17 @@ def _cmd_codebook(args) -> int:
     return 0
 
 
-def _check_table(check, summary):
-    """The summary as counts, for the terminal."""
-    import pandas as pd
-
-    rows = []
-    for r in summary[summary["frame"] != "[neutral]"].itertuples(index=False):
-        ex = check[(check["frame"] == r.frame) & (check["kind"] == "exemplar") & check["ok"].notna()]
-        co = check[(check["frame"] == r.frame) & (check["kind"] == "contrast") & check["ok"].notna()]
-        rows.append({"frame": r.frame, "exemplars": len(ex), "read as own": int((ex["predicted"] == r.frame).sum()),
-                     "as none": int((ex["predicted"] == "none").sum()),
-                     "as another": int((~ex["predicted"].isin([r.frame, "none"])).sum()),
-                     "contrast pairs": len(co), "contrast kept out": int(co["ok"].sum()) if len(co) else "-"})
-    return pd.DataFrame(rows)
+def _check_table(summary):
+    """The summary's shares as counts, for the terminal."""
+    frames = summary[summary["frame"] != "[neutral]"]
+    return frames.assign(**{
+        "read as own": (frames["own"] * frames["n_exemplars"]).round().astype(int),
+        "as none": (frames["none"] * frames["n_exemplars"]).round().astype(int),
+        "as another": (frames["other"] * frames["n_exemplars"]).round().astype(int),
+        "contrast kept out": [int(round(v * n)) if n else "-" for v, n in zip(frames["contrast_ok"],
+                                                                               frames["n_contrast"])],
+    }).rename(columns={"n_exemplars": "exemplars", "n_contrast": "contrast pairs"})[
+        ["frame", "exemplars", "read as own", "as none", "as another", "contrast pairs", "contrast kept out"]]
 
 
 def _check_on_articles(args, cb, emb, lower: dict) -> None:

@@ -1229,6 +1229,7 @@ def check_codebook(codebook=None, embedder=None, *, n_splits: int = 5, random_st
         would let the codebook's own exemplars through.
     """
     import dataclasses
+    import warnings
 
     from .codebook import load_codebook
     from .embed import get_embedder
@@ -1254,8 +1255,6 @@ def check_codebook(codebook=None, embedder=None, *, n_splits: int = 5, random_st
         for i, p in enumerate(rng.permutation(pairs)):
             fold[(key, int(p))] = (i + offset) % n_splits
     tab["fold"] = [fold[(f, p)] for f, p in zip(tab["frame"], tab["pair"])]
-    import warnings
-
     whole = StanceScorer(cb, emb, **params)
     if whole.require_actor and whole._camps(cb):
         _warn_actorless_exemplars(cb)
