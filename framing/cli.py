@@ -158,8 +158,7 @@ def _check_on_articles(args, cb, emb, lower: dict) -> None:
                   "belong to an actor as its aliases): "
                   + ", ".join(f"{r.name} ({r.n_sentences})" for r in names.itertuples(index=False)))
     if lower:
-        params = {**lower}
-        looser = StanceScorer(cb, emb, **params).fit().score(s[["article_id", "sentence_id", "text"]],
+        looser = StanceScorer(cb, emb, **lower).fit().score(s[["article_id", "sentence_id", "text"]],
                                                              embeddings=run.embeddings)
         new = looser[(looser["frame"] != "none") & ~framed.to_numpy()]
         print(f"with the lower gates: {(looser['frame'] != 'none').mean():.0%} given a frame ({len(new)} more "
