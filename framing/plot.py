@@ -439,7 +439,7 @@ _MAX_ARC_LEGEND = 10  # lines in plot_narrative_arc's legend
 
 
 def plot_narrative_arc(data: pd.DataFrame, *, x: str = "position", y: str = "lean", hue: str = "article_id",
-                       bands: bool | None = None, ax=None, **kwargs):
+                       bands: bool | None = None, few: int = 5, ax=None, **kwargs):
     """Frame lean along each article, from its first sentence (0) to its last (1).
 
     Parameters
@@ -451,6 +451,10 @@ def plot_narrative_arc(data: pd.DataFrame, *, x: str = "position", y: str = "lea
         Draw ``ci_low``/``ci_high`` as a band around each line. Default: when
         there are at most three articles (more bands overlap into a blur;
         plot a few articles at a time to see theirs).
+    few : int
+        Without bands, a bin with fewer than ``few`` framed sentences
+        (``n_framed``) is drawn hollow: its lean rests on a handful of
+        sentences, and a swing there says little.
     **kwargs
         Passed to ``Axes.plot``.
 
@@ -463,13 +467,20 @@ def plot_narrative_arc(data: pd.DataFrame, *, x: str = "position", y: str = "lea
     groups = list(data.groupby(hue, sort=False))
     if bands is None:
         bands = len(groups) <= 3
-    empty = False
+    empty = thin_any = False
     for i, (key, grp) in enumerate(groups):
         grp = grp.sort_values(x)
         colour = _other_colour(i)
-        ax.plot(grp[x], grp[y], marker=_MARKERS[i % len(_MARKERS)], ms=3, color=colour, label=_short(str(key), 40), **kwargs)
+        marker = _MARKERS[i % len(_MARKERS)]
+        ax.plot(grp[x], grp[y], marker=marker, ms=3, color=colour, label=_short(str(key), 40), **kwargs)
         if bands and {"ci_low", "ci_high"} <= set(grp.columns):
             ax.fill_between(grp[x], grp["ci_low"], grp["ci_high"], color=colour, alpha=0.15, lw=0)
+        elif "n_framed" in grp.columns:  # no band says how little a bin rests on: a hollow mark does (audit20)
+            thin = grp[grp[y].notna() & (grp["n_framed"] < few)]
+            if len(thin):
+                thin_any = True
+                ax.scatter(thin[x], thin[y], marker=marker, s=30, facecolors="white", edgecolors=colour, lw=1,
+                           zorder=3)
         gap = grp[grp[y].isna()]
         if len(gap):  # a bin without a framed sentence: a hollow mark at the foot of the axes (not at lean 0,
             empty = True  # which would read as balanced), not a silent end of the line
@@ -485,6 +496,11 @@ def plot_narrative_arc(data: pd.DataFrame, *, x: str = "position", y: str = "lea
 
         handles.append(Line2D([], [], ls="", marker="o", mfc="none", mec="#555",
                               label="no framed sentence in the bin (at the foot)"))
+    if thin_any:
+        from matplotlib.lines import Line2D
+
+        handles.append(Line2D([], [], ls="", marker="o", mfc="white", mec="#555",
+                              label=f"hollow: fewer than {few} framed sentences"))
     if len(groups) > _MAX_ARC_LEGEND:  # a legend this long hides the axes and tells no line apart
 
         from .errors import FramingWarning

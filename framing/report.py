@@ -710,13 +710,14 @@ def _arc_figure(run, arc: pd.DataFrame, labels: dict, n_arts: int):
         what = f"all {n_arts} articles pooled"
     fig = _figure(7.5, 3.6)
     ax = fig.subplots()
-    plot_narrative_arc(narrative_arc(pooled, by="outlet"), hue="outlet", bands=False, ax=ax)
+    plot_narrative_arc(narrative_arc(pooled, by="outlet"), hue="outlet", bands=False, few=FEW_FRAMED, ax=ax)
     # the full range of the lean, through 0: an autoscaled axis would blow a small dip up into a finding
     ax.set_ylim(-1.05, 1.05)
     ax.text(0.99, 0.03, "no intervals: the sentences of one article are not independent", transform=ax.transAxes,
             ha="right", va="bottom", fontsize=7, color="#555")
     return fig, (f"With {n_arts} articles the figure shows {what}, each sentence placed within its own "
-                 "article; no intervals are drawn, because sentences of one article are not independent. "
+                 "article; no intervals are drawn, because sentences of one article are not independent. A "
+                 f"hollow mark is a bin with fewer than {FEW_FRAMED} framed sentences: a swing there says little. "
                  "framing.frames.narrative_arc gives every article's arc.")
 
 

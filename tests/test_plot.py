@@ -672,3 +672,27 @@ def test_plot_lean_draws_the_intervals_and_colours_of_an_outlet_table():
     expected = {tuple(np.round(matplotlib.colors.to_rgba(pal[f]), 3)) for f in ("threat", "defence")}
     assert expected <= colours
     plt.close(fig)
+
+
+def test_a_pooled_narrative_arc_draws_thin_bins_hollow():
+    """audit20: without bands nothing said that a bin rested on one or two sentences."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from framing.plot import plot_narrative_arc
+
+    arc = pd.DataFrame({"outlet": ["L"] * 3 + ["R"] * 3, "position": [0.1, 0.5, 0.9] * 2,
+                        "lean": [0.5, -0.3, 0.4, -0.2, np.nan, 0.1], "n_framed": [12, 2, 9, 7, 0, 4]})
+    fig, ax = plt.subplots()
+    plot_narrative_arc(arc, hue="outlet", bands=False, ax=ax)
+    hollow = [c for c in ax.collections if len(c.get_facecolors()) and np.allclose(c.get_facecolors()[:, :3], 1)]
+    points = sorted(tuple(np.round(p, 2)) for c in hollow for p in c.get_offsets())
+    assert points == [(0.5, -0.3), (0.9, 0.1)]  # L's 2-sentence bin and R's 4-sentence bin; not R's empty bin
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "hollow: fewer than 5 framed sentences" in labels
+    fig2, ax2 = plt.subplots()
+    plot_narrative_arc(arc, hue="outlet", bands=False, few=2, ax=ax2)  # the threshold is the caller's
+    assert not [c for c in ax2.collections if len(c.get_facecolors()) and np.allclose(c.get_facecolors()[:, :3], 1)]
+    plt.close("all")
