@@ -1150,7 +1150,6 @@ class NarrativeClassifier:
             raise FramingError(f"articles: need at least 2 labelled articles to learn from, found {len(ids)}")
         Yc, Yf = self._targets(labels, ids)
         if not Yc.any():  # no article carries a narrative (Yc has no "Other" column)
-
             warn(f"labels: all {len(ids)} training articles are 'Other'; the model can only predict 'Other'",
                  FramingWarning)
         self.embedder_ = _embedder_identity(emb)
