@@ -239,6 +239,13 @@ def _cmd_score(args) -> int:
     return 0
 
 
+def _actions(parser):
+    """The required ACTION sub-commands of a command (``narratives fit``, ``codebook check``)."""
+    actions = parser.add_subparsers(dest="action", metavar="ACTION")
+    actions.required = True
+    return actions
+
+
 def build_parser() -> argparse.ArgumentParser:
     from ._tuned import DEFAULT_THRESHOLD  # not from .events: that imports pandas, which --help needs not
 
@@ -306,8 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
     emb_help = "the sentence-transformers model (default: the bundled all-MiniLM-L6-v2); must match the model's"
     tax_help = "a label taxonomy JSON of your own (default: the bundled SemEval-2025 Task 10 one)"
     p = sub.add_parser("narratives", help="learn or predict SemEval-style narratives (subtask 2 format)")
-    nsub = p.add_subparsers(dest="action", metavar="ACTION")
-    nsub.required = True
+    nsub = _actions(p)
     q = nsub.add_parser("fit", help="train a narrative classifier",
                         description="Train on DIR/*.txt and a subtask-2 label file; write MODEL(.json) and MODEL.npz.")
     q.add_argument("--docs", required=True, metavar="DIR", help="folder of raw .txt articles (file name = article_id)")
@@ -326,8 +332,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_narratives)
 
     p = sub.add_parser("roles", help="learn or predict entity roles (subtask 1 format)")
-    rsub = p.add_subparsers(dest="action", metavar="ACTION")
-    rsub.required = True
+    rsub = _actions(p)
     q = rsub.add_parser("fit", help="train an entity-role classifier",
                         description="Train on DIR/*.txt and a subtask-1 file; write MODEL(.json) and MODEL.npz.")
     q.add_argument("--docs", required=True, metavar="DIR", help="folder of raw .txt articles (file name = article_id)")
@@ -349,8 +354,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_roles)
 
     p = sub.add_parser("codebook", help="check a codebook: how well the scorer reads its own sentences")
-    csub = p.add_subparsers(dest="action", metavar="ACTION")
-    csub.required = True
+    csub = _actions(p)
     q = csub.add_parser("check", help="cross-validate a codebook on its own exemplars",
                         description="Split the codebook's sentences into folds (an exemplar with its contrast "
                                     "pair) and read each fold with a scorer fitted without it. Prints per frame "

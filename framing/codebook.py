@@ -240,7 +240,6 @@ def _parse_actor(raw, where: str, i: int) -> Actor:
     if not aliases:  # found by its label; by its id only when it has no label either, which texts rarely write
         aliases = (label,)
         if "label" not in raw:
-
             warn(f"{where}: actor {aid!r} has no aliases and no label, so only the words {aid!r} find it "
                  "in a text; give it aliases = [...] with the names the texts use", FramingWarning)
     unknown = set(raw) - {"id", "label", "aliases", "camp"}

@@ -1363,7 +1363,6 @@ def align_events(sentences, *, embeddings=None, embedder=None, codebook=None, th
     big = max(order, key=len)
     # one "event" swallowed a good part of several articles (not said within a group of by=: the caller grouped)
     if not _in_group and len(uniq) > 2 and len(big) > max(20, 0.25 * n):
-
         warn(f"align_events: one event holds {len(big)} of {n} sentences, from {len(set(arts[big]))} of "
              f"{len(uniq)} articles: these articles probably tell several stories. Group them first "
              "(group_events) and pass by='event_id' with the event ids merged into the sentence table",

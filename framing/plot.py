@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .errors import FramingError, warn
+from .errors import FramingError, FramingWarning, warn
 
 __all__ = ["frame_palette", "plot_frame_map", "plot_event_lean", "plot_frame_scores", "plot_frame_shares", "plot_lean",
            "plot_narrative_arc",
@@ -144,9 +144,6 @@ def plot_frame_map(data: pd.DataFrame, *, x: str = "x", y: str = "y", hue: str =
                            + ", ".join(map(str, data.columns)) + " (or style=None for no marker per value)")
     styles = list(dict.fromkeys(data[style])) if style is not None and style in data.columns else [None]
     if len(styles) > 2 * len(_MARKERS):
-
-        from .errors import FramingWarning
-
         n_src = data["source"].nunique() if style != "source" and "source" in data.columns else 0
         hint = ("pass style='source' for one marker per outlet" if 2 <= n_src <= 2 * len(_MARKERS)
                 else "pass style=None to leave them out without this note, or plot fewer articles")
@@ -490,21 +487,16 @@ def plot_narrative_arc(data: pd.DataFrame, *, x: str = "position", y: str = "lea
     ax.set_xlabel("position in article")
     frames = [f for f in (data.attrs.get("frames") or ()) if isinstance(f, str)]
     ax.set_ylabel(f"{y} (+1 {frames[0]}, −1 {frames[1]})" if y == "lean" and len(frames) >= 2 else y)
+    from matplotlib.lines import Line2D
+
     handles, _ = ax.get_legend_handles_labels()
     if empty:
-        from matplotlib.lines import Line2D
-
         handles.append(Line2D([], [], ls="", marker="o", mfc="none", mec="#555",
                               label="no framed sentence in the bin (at the foot)"))
     if thin_any:
-        from matplotlib.lines import Line2D
-
         handles.append(Line2D([], [], ls="", marker="o", mfc="white", mec="#555",
                               label=f"hollow: fewer than {few} framed sentences"))
     if len(groups) > _MAX_ARC_LEGEND:  # a legend this long hides the axes and tells no line apart
-
-        from .errors import FramingWarning
-
         warn(f"plot_narrative_arc: {len(groups)} lines (one per {hue!r}) cannot be told apart: drawn "
              "without a legend; pool them with framing.frames.narrative_arc(sentences, by='source') "
              "(or another article column), or plot a few at a time", FramingWarning)
@@ -920,9 +912,6 @@ def plot_event_heatmap(table: pd.DataFrame, *, value: str = "lean", row: str = "
     keep, n_few, n_capped, least = _heatmap_events(table, value=value, row=row, col=col, min_articles=min_articles,
                                             max_rows=max_rows)
     if n_few or n_capped:
-
-        from .errors import FramingWarning
-
         why = [f"{n_few} reported by fewer than {least} article{'s' if least > 1 else ''}" if n_few else "",
                f"{n_capped} past max_rows={max_rows} (fewest articles, least different leans)" if n_capped else ""]
         warn(f"plot_event_heatmap: {len(keep)} of {len(keep) + n_few + n_capped} events drawn; left out: "
