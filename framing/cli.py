@@ -35,7 +35,8 @@ def _cmd_report(args) -> int:
 
     result = build_report(args.paths, out=args.out, codebook=args.codebook, model=args.model,
                           cache=not args.no_cache, events=not args.no_events, event_threshold=args.event_threshold,
-                          command=["framing", *getattr(args, "argv", [])], group_by=args.group_by)
+                          command=["framing", *getattr(args, "argv", [])], group_by=args.group_by,
+                          stories=args.stories)
     print(f"wrote {result['html']} ({_n(result['n_articles'], 'article')}, {_n(result['n_sentences'], 'sentence')})")
     return 0
 
@@ -273,6 +274,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also compare the groups of this article column of a CSV or JSONL input (e.g. side: left, "
                         "centre, right), each pair tested with the article as the unit; written to "
                         "groups-COLUMN.csv")
+    p.add_argument("--stories", default=None, metavar="COLUMN",
+                   help="the article column of a CSV or JSONL input that names each article's story, when you "
+                        "know it (e.g. an AllSides roundup): articles are compared and lined up within these "
+                        "stories instead of the ones the report finds")
     p.add_argument("--event-threshold", type=float, default=None, metavar="D",
                    help="where stories are cut apart, " + d_scale + "; lower it when articles that merely "
                         "share a topic are grouped (see framing events)")

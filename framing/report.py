@@ -45,7 +45,7 @@ from .cache import atomic_write_bytes
 from .errors import FramingError
 
 __all__ = ["FramingRun", "run_pipeline", "build_report", "frames_csv", "article_table", "outlet_table",
-           "article_labels", "run_manifest", "stories_table"]
+           "article_labels", "run_manifest", "stories_table", "given_stories"]
 
 RANDOM_STATE = 42
 INTERVAL = "wilson"  # confidence intervals of shares and leans; Newcombe's for the differences
@@ -366,6 +366,42 @@ def check_group_by(articles: pd.DataFrame, by: str) -> None:
     if len(groups) < 2:
         raise FramingError(f"group_by {by!r}: expected two or more groups to compare, found "
                            + (f"one ({next(iter(groups))!r})" if groups else "no article with a value"))
+
+
+def check_stories(articles: pd.DataFrame, column: str) -> None:
+    """Raise :class:`FramingError` unless ``column`` is an article column that can name each article's story."""
+    if not isinstance(column, str):
+        raise FramingError(f"stories: expected the name of an article column, found {type(column).__name__}")
+    if column in _NOT_GROUPS or column not in articles.columns:
+        own = [c for c in articles.columns if c not in _NOT_GROUPS + ("source", "date")]
+        raise FramingError(f"stories {column!r}: expected a column of the articles that names the story (the event) "
+                           "each article reports ("
+                           + (f"one of {', '.join(map(repr, own))}" if own else
+                              "these articles have none: add a column such as story to the CSV or JSONL") + "), "
+                           + ("found a column with one value per article" if column in articles.columns
+                              else "found no such column"))
+    bad = [a for a, v in zip(articles["article_id"], articles[column]) if not _is_scalar(v)]
+    if bad:
+        raise FramingError(f"stories {column!r}: expected one value per article, found a list in article {bad[0]!r}"
+                           + (f" and {len(bad) - 1} more" if len(bad) > 1 else ""))
+
+
+def given_stories(articles: pd.DataFrame, column: str) -> dict:
+    """``article_id -> story number`` from the article column ``column``: the stories numbered from 0 in order
+    of first appearance; an article without a value is a story of its own."""
+    check_stories(articles, column)
+    values = _group_values(articles, column)
+    out, codes = {}, {}
+    for a in articles["article_id"]:
+        key = ("given", values[a]) if a in values else ("alone", str(a))
+        out[str(a)] = codes.setdefault(key, len(codes))
+    return out
+
+
+def _story_column(articles: pd.DataFrame) -> str:
+    """The column of articles.csv that holds the report's story numbers: ``story``, or ``report_story`` when
+    the articles have a ``story`` column of their own (which the report keeps as it is)."""
+    return "report_story" if "story" in articles.columns else "story"
 
 
 _TITLE_CHARS = 32  # of an article's title in its label
@@ -798,7 +834,7 @@ def _check_run_matches(run: FramingRun, source, codebook, model) -> None:
 
 def build_report(source, out="reports/latest", *, codebook=None, model=None, cache: bool = True,
                  events: bool = True, event_threshold: float | None = None, run: FramingRun | None = None,
-                 command=None, group_by: str | None = None) -> dict:
+                 command=None, group_by: str | None = None, stories: str | None = None) -> dict:
     """Run the pipeline and write the report folder.
 
     Parameters
@@ -839,6 +875,16 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
         with the article as the unit. The outlets stay what ``source``
         says: the event grouping's same-outlet rule and the article labels
         keep using it.
+    stories : str, optional
+        An article column that names the story (the event) each article
+        reports, when you know it already: an AllSides roundup, a coded
+        event. The report then compares articles and groups within these
+        stories, and lines up sentences within them, instead of within the
+        stories it finds (:func:`framing.events.group_events`). Articles
+        without a value are each a story of their own. The column is kept
+        as it is in articles.csv; the report's story numbers go to a
+        ``story`` column, or ``report_story`` when the articles have a
+        ``story`` column of their own.
 
     Returns
     -------
@@ -861,13 +907,18 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
                            "frames and needs at least two (add the frame it is opposed to)")
     if group_by is not None and not isinstance(group_by, str):
         raise FramingError(f"group_by: expected the name of an article column, found {type(group_by).__name__}")
+    if stories is not None and not isinstance(stories, str):
+        raise FramingError(f"stories: expected the name of an article column, found {type(stories).__name__}")
     if run is None:
-        if group_by is not None:  # checked before embedding anything
+        if group_by is not None or stories is not None:  # checked before embedding anything
             from .corpus import ARTICLE_COLUMNS, read_articles
 
             whole = isinstance(source, pd.DataFrame) and set(ARTICLE_COLUMNS) <= set(source.columns)
             articles = source if whole else read_articles(source)  # as run_pipeline reads it
-            check_group_by(articles, group_by)
+            if group_by is not None:
+                check_group_by(articles, group_by)
+            if stories is not None:
+                check_stories(articles, stories)
             run = run_pipeline(articles, codebook=cb, model=model, cache=cache)
             run.inputs = _input_paths(source)
         else:
@@ -876,6 +927,7 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
         run.inputs = _input_paths(source)
     if group_by is not None:
         check_group_by(run.articles, group_by)
+    given = given_stories(run.articles, stories) if stories is not None else None
     figdir = out / "figures"
     figures: dict[str, bytes] = {}
     sections: list[dict] = []
@@ -905,18 +957,23 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
         return secs, params
 
     # the stories (event groups) come first: the comparisons are made within them
-    story_secs, stories = [], None
+    story_secs, story_of = [], given
     if events and len(run.articles) >= 2:
-        story_secs, params = block("events", lambda: _events_block(run, event_threshold),
-                                   key=None if event_threshold is None else {"event_threshold": event_threshold})
+        key = {} if event_threshold is None else {"event_threshold": event_threshold}
+        if given is not None:
+            key.update({"stories": stories, "given": given})
+        story_secs, params = block("events", lambda: _events_block(run, event_threshold, given, stories),
+                                   key=key or None)
         params = dict(params)
-        stories = params.pop("stories", None)
+        found = params.pop("stories", None)
+        story_of = found if given is None else given
         run.params.update(params)
     over_secs, _ = block("overview", lambda: _overview_block(run, shares_table, shares, cache=cache))
     outlets = outlet_table(run) if len(set(_sources(run.articles).values())) >= 2 else None
     cmp_secs = []
     if len(run.articles) >= 2:
-        cmp_secs, _ = block("compare", lambda: _compare_block(run, stories), key=stories)
+        cmp_secs, _ = block("compare", lambda: _compare_block(run, story_of, stories),
+                            key=story_of if stories is None else {"stories": story_of, "column": stories})
     clu_secs, params = block("clusters", lambda: _clusters_block(run))
     run.params.update(params)
     sections.extend(over_secs[:1])
@@ -925,8 +982,9 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
     groups = None
     if group_by is not None:
         groups = outlet_table(run, by=group_by)
-        sections.extend(block("groups", lambda: _group_block(run, group_by, groups, stories),
-                              key={"group_by": group_by, "stories": stories})[0])
+        sections.extend(block("groups", lambda: _group_block(run, group_by, groups, story_of, stories),
+                              key={"group_by": group_by, "stories": story_of,
+                                   **({} if stories is None else {"column": stories})})[0])
     sections.extend(cmp_secs + over_secs[1:] + clu_secs + story_secs)
 
     # ---- sentences
@@ -939,8 +997,12 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
     for name, data in figures.items():
         atomic_write_bytes(figdir / name, data)
     _write_csv(run.sentences, out / "sentences.csv")
-    if stories:  # which story each article is in: the stories the comparisons and "Same events" speak of
-        arts = arts.assign(story=[stories.get(str(a)) for a in arts["article_id"]]).astype({"story": "Int64"})
+    for col in dict.fromkeys(c for c in (stories, "story") if c is not None and c in run.articles.columns):
+        if col not in arts.columns:  # the user's own stories, as they gave them
+            arts[col] = arts["article_id"].map(dict(zip(run.articles["article_id"], run.articles[col])))
+    if story_of:  # which story each article is in: the stories the comparisons and "Same events" speak of
+        col = _story_column(run.articles)
+        arts = arts.assign(**{col: [story_of.get(str(a)) for a in arts["article_id"]]}).astype({col: "Int64"})
     if group_by is not None and group_by not in arts.columns:  # the group each article was counted in
         arts[group_by] = arts["article_id"].map(_group_values(run.articles, group_by))
     _write_csv(arts, out / "articles.csv")
@@ -951,6 +1013,8 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
     manifest = run_manifest(run, command=command)
     if group_by is not None:  # this report's, not the run's: a later report of the same run may have none
         manifest["parameters"]["group_by"] = group_by
+    if stories is not None:
+        manifest["parameters"]["stories"] = stories
     page = _page(run, sections, figures, manifest)
     atomic_write_bytes(out / "report.html", page.encode("utf-8"))
     atomic_write_bytes(out / "manifest.json", json.dumps(manifest, indent=1, sort_keys=True).encode("utf-8"))
@@ -1278,10 +1342,12 @@ def _lean_note(run: FramingRun) -> str:
     return note
 
 
-def _group_block(run: FramingRun, by: str, table: pd.DataFrame, stories: dict | None = None):
+def _group_block(run: FramingRun, by: str, table: pd.DataFrame, stories: dict | None = None,
+                 column: str | None = None):
     """The view of the groups of article column ``by`` (``build_report(group_by=...)``): their frame shares
     (``table`` is :func:`outlet_table` by ``by``) and every pair of groups compared, Holm over those pairs.
-    With two or more stories (article_id -> story), the tests re-assign articles within stories."""
+    With two or more stories (article_id -> story), the tests re-assign articles within stories; ``column``
+    is the article column they were given by, if they were."""
     sections, figures, _ = _outlet_block(run, table, by)
     by_story = bool(stories) and len(set(stories.values())) > 1
     outs, n_all = _group_pairs(run, by, stories if by_story else None)
@@ -1297,7 +1363,7 @@ def _group_block(run: FramingRun, by: str, table: pd.DataFrame, stories: dict | 
     if len(outs):
         holm = (f"p_holm adjusts it for the {len(outs)} comparison{'s' if len(outs) != 1 else ''} of this table "
                 "(Holm; the comparisons of articles and of outlets are a family of their own)")
-        sections.append(_group_pairs_section(outs, n, by, _lean_note(run), holm, by_story))
+        sections.append(_group_pairs_section(outs, n, by, _lean_note(run), holm, by_story, column))
     else:
         one, many = _group_nouns(by)
         sections.append(_section(f"Do the {many} differ?", f"No pair of the {n} {many} can be compared: both "
@@ -1305,8 +1371,9 @@ def _group_block(run: FramingRun, by: str, table: pd.DataFrame, stories: dict | 
     return sections, figures, {}
 
 
-def _compare_block(run: FramingRun, stories: dict | None = None):
-    """"Do the articles differ?" (and the outlets): permutation tests of the lean, Holm over those made."""
+def _compare_block(run: FramingRun, stories: dict | None = None, column: str | None = None):
+    """"Do the articles differ?" (and the outlets): permutation tests of the lean, Holm over those made.
+    ``column``: the article column the stories were given by (``build_report(stories=)``), if they were."""
     c = _comparisons(run, stories)
     arts, outs, n_pairs = c["articles"], c["outlets"], c["n_pairs"]
     labels = article_labels(run.articles)
@@ -1319,13 +1386,18 @@ def _compare_block(run: FramingRun, stories: dict | None = None):
                "framed sentences (see note) trust the p-value over the interval.")
     if c["by_story"]:
         n_st = c["n_stories"]
+        of = "of 'Same events, side by side'" if column is None else f"of the {column!r} column"
         which = (f"Pairs of articles in the same story ({n_pairs} pair{'s' if n_pairs != 1 else ''} in "
-                 f"{c['n_multi']} of the {n_st} stories of 'Same events, side by side'): articles about different "
+                 f"{c['n_multi']} of the {n_st} stories {of}): articles about different "
                  "events are not compared, since a difference between them would say as much about the events "
-                 "as about their framing. The story column numbers the stories as `framing events` numbers them "
-                 "(its event_id).")
+                 "as about their framing. "
+                 + ("The story column numbers the stories as `framing events` numbers them (its event_id)."
+                    if column is None else
+                    f"The stories are those of the articles' {column!r} column; the story column numbers them "
+                    f"in order of first appearance, as the {_story_column(run.articles)} column of articles.csv "
+                    "does."))
         if not n_pairs:
-            which = (f"No two articles share a story (the {n_st} stories of 'Same events, side by side' have one "
+            which = (f"No two articles share a story (the {n_st} stories {of} have one "
                      "article each), so no pair of articles is compared.")
     else:
         which = ("The one pair of articles." if n_pairs == 1 else f"All {n_pairs} pairs of articles"
@@ -1350,7 +1422,7 @@ def _compare_block(run: FramingRun, stories: dict | None = None):
 
 
 def _group_pairs_section(outs: pd.DataFrame, n_groups: int, by: str, lean_note: str, holm: str,
-                         by_story: bool = False) -> dict:
+                         by_story: bool = False, column: str | None = None) -> dict:
     """"Do the outlets differ?" (or the groups of column ``by``): the table of :func:`_group_pairs`; with
     ``by_story``, its tests re-assigned articles within stories."""
     one, many = _group_nouns(by)
@@ -1361,8 +1433,9 @@ def _group_pairs_section(outs: pd.DataFrame, n_groups: int, by: str, lean_note: 
             "another's is compared on other material: read these beside the story pairs, which compare like with "
             "like.")
     if by_story:
-        test = (f"p_value re-assigns whole articles between the two {many} only within each story of 'Same "
-                f"events, side by side' ({N_PERM} seeded re-assignments), so that the test compares {many} on the "
+        where = "of 'Same events, side by side'" if column is None else f"of the {column!r} column"
+        test = (f"p_value re-assigns whole articles between the two {many} only within each story {where} "
+                f"({N_PERM} seeded re-assignments), so that the test compares {many} on the "
                 f"same stories: one that merely covered other stories does not differ for that. Only the p-value "
                 f"is so: diff, the leans and the interval pool all of a {one}'s articles, so the interval and the "
                 f"p-value can disagree. n_strata counts the stories with articles of both {many}, the only ones "
@@ -1725,14 +1798,34 @@ def _stories_section(groups: pd.DataFrame, articles: pd.DataFrame, labels: dict)
         None, table.head(_STORY_ROWS))
 
 
-def _events_block(run: FramingRun, threshold: float | None = None):
-    """Group articles into stories, line up their sentences, and compare how each frames them."""
+def _given_groups(run: FramingRun, given: dict, threshold: float | None = None) -> pd.DataFrame:
+    """:func:`framing.events.group_events`' table for stories given by the user (``article_id -> story``):
+    their ``cohesion`` and ``similarity`` measured as the grouping measures its own."""
+    from .events import EventGrouper
+
+    g = EventGrouper(threshold=threshold, embedder=run.embedder).fit(run.articles, sentences=run.sentences)
+    g.labels_ = np.array([given[str(a)] for a in g.article_ids_], dtype=np.int64)
+    g.n_events_ = len(set(g.labels_.tolist()))
+    out = g.table()
+    for col in ("title", "source", "date"):
+        if col in run.articles.columns and (col == "title" or run.articles[col].notna().any()):
+            out[col] = run.articles[col].tolist()
+    return out
+
+
+def _events_block(run: FramingRun, threshold: float | None = None, given: dict | None = None,
+                  column: str | None = None):
+    """Group articles into stories, line up their sentences, and compare how each frames them. ``given``
+    (``article_id -> story``, from the article column ``column``) replaces the grouping."""
     from .events import align_events, event_article_table, event_summary, framing_diff, group_events
     from .plot import diff_lines, frame_palette, plot_event_heatmap, plot_framing_diff
 
     out: list[dict] = []
     figures: dict[str, bytes] = {}
-    groups = group_events(run.articles, embedder=run.embedder, sentences=run.sentences, threshold=threshold)
+    if given is None:
+        groups = group_events(run.articles, embedder=run.embedder, sentences=run.sentences, threshold=threshold)
+    else:
+        groups = _given_groups(run, given, threshold)
     sents = run.sentences.merge(groups[["article_id", "event_id"]].rename(columns={"event_id": "story_id"}),
                                 on="article_id", how="left", validate="many_to_one")
     aligned = align_events(sents, embeddings=run.embeddings, codebook=run.codebook, by="story_id")
@@ -1744,28 +1837,36 @@ def _events_block(run: FramingRun, threshold: float | None = None):
     n_undated = int(run.articles["date"].isna().sum()) if "date" in run.articles.columns else len(run.articles)
     undated = ("No article has a date" if n_undated == len(run.articles) else
                f"{n_undated} of the {len(run.articles)} articles have no date")
-    no_dates = ("" if n_undated == 0 else
+    no_dates = ("" if n_undated == 0 or given is not None else
                 f" {undated}: stories on one topic a few days apart may be merged into one (dates "
                 "help keep them apart: read the articles from a CSV or JSONL file with a date column, or give each "
                 "text file a front-matter block with a 'date: 2026-06-05' line; see the README). Articles that "
                 "are merely on one topic may be merged too: check a story whose `similarity` in `framing events` "
                 "is low (pairs below 0.225 never join by themselves; same-story pairs are mostly above 0.3).")
+    own_story = ("" if given is not None or "story" not in run.articles.columns else
+                 ": the articles have a story column of their own, which the report keeps in articles.csv and "
+                 "does not use (its story numbers are in report_story); to compare within your stories, pass "
+                 "--stories story (build_report(stories='story'))")
     ev_table = _shared_events_table(summary, aligned, groups, labels)
     ev_note = ""
     if "articles" in ev_table.columns:
-        ev_note = (" The table gives each shared event's story (the story column of articles.csv) and the "
+        ev_note = (f" The table gives each shared event's story (the {_story_column(run.articles)} column of "
+                   "articles.csv) and the "
                    "articles that report it"
                    + (f"; it lists the {len(ev_table)} of the {len(shared)} reported by the most articles"
                       if len(ev_table) < len(shared) else "") + ".")
     out.append(_section(
         "Same events, side by side",
         f"The {len(run.articles)} articles form {n_stories} "
-        f"stor{'y' if n_stories == 1 else 'ies'} (articles about the same event, grouped by meaning, shared names "
-        "and dates; the groups `framing events` writes as its event_id). Within each story, sentences that "
+        + (f"stor{'y' if n_stories == 1 else 'ies'} (articles about the same event, grouped by meaning, shared "
+           "names and dates; the groups `framing events` writes as its event_id)" if given is None else
+           f"stor{'y' if n_stories == 1 else 'ies'} (given by the articles' {column!r} column; an article without "
+           "a value is a story of its own)")
+        + own_story + ". Within each story, sentences that "
         "report the same event or claim are lined up into events (the event_id of the tables below): "
         f"{len(shared)} events are reported by several articles; {int((summary['n_articles'] == 1).sum())} "
         "events are reported by one article only (what the others leave out; the diff below shows, for one "
-        "pair of articles, every sentence left unpaired)." + no_dates + EVENTS_TRUST_NOTE + ev_note,
+        "pair of articles, every sentence left unpaired)." + no_dates + (EVENTS_TRUST_NOTE if given is None else "") + ev_note,
         None, ev_table))
     stories_sec = _stories_section(groups, run.articles, labels)
     if stories_sec is not None:

@@ -1087,6 +1087,72 @@ def test_diff_prefers_a_story_that_is_not_loose():
     assert _diff_pair(groups.assign(similarity=hi), aligned, articles, lean=lean) == ("a", "b")
 
 
+def test_report_stories_given_by_a_column_replace_the_found_ones_and_a_story_column_is_kept(
+        tmp_path, monkeypatch, fake_everywhere, capsys):
+    """audit21: build_report overwrote the user's own `story` column with its numbers, and compared within the
+    stories it found. Now the column is kept, and stories=COLUMN (--stories) makes the report use it."""
+    import html
+    import re
+
+    from framing.cli import main
+
+    given = {"k1": "A", "k2": "A", "k3": "B", "s1": "C", "s2": "C", "s3": None}  # k3 and s3 alone
+    side = {"Herald": "left", "Wire": "centre", "Baltic": "centre", "Novosti": "right"}
+    arts = _outlet_articles().assign(story=lambda d: d["article_id"].map(given),
+                                     side=lambda d: d["source"].map(side))
+    arts.to_json(tmp_path / "corpus.jsonl", orient="records", lines=True)
+    monkeypatch.chdir(tmp_path)
+
+    def pairs_of(page, title="Do the articles differ?"):
+        section = page.split(f"<h2>{title}</h2>")[1].split("<h2>")[0]
+        rows = re.findall(r"<tr>(.*?)</tr>", section, re.S)[1:]
+        return section, {tuple(re.findall(r"<td>([ks]\d) · ", r)) for r in rows} - {()}
+
+    # without --stories: the report groups the stories itself and keeps the user's column as it is
+    assert main(["report", "corpus.jsonl", "--out", "found"]) == 0
+    found = pd.read_csv(tmp_path / "found" / "articles.csv")
+    assert found["story"].tolist() == arts["story"].tolist()
+    assert found["report_story"].notna().all()
+    page = (tmp_path / "found" / "report.html").read_text(encoding="utf-8")
+    assert "--stories story" in page
+    _, found_pairs = pairs_of(page)
+    report_story = dict(zip(found["article_id"], found["report_story"]))
+    assert found_pairs and all(report_story[a] == report_story[b] for a, b in found_pairs)
+
+    # with --stories story: the given stories, and only pairs within them
+    assert main(["report", "corpus.jsonl", "--out", "given", "--stories", "story", "--group-by", "side"]) == 0
+    out = pd.read_csv(tmp_path / "given" / "articles.csv")
+    assert out["story"].tolist() == arts["story"].tolist()
+    assert out["report_story"].tolist() == [0, 0, 1, 2, 2, 3]
+    page = html.unescape((tmp_path / "given" / "report.html").read_text(encoding="utf-8"))
+    assert "given by the articles' 'story' column" in page and "--stories story" not in page
+    section, pairs = pairs_of(page)
+    assert pairs and pairs <= {("k1", "k2"), ("s1", "s2")}, pairs  # a pair with nothing framed is not shown
+    assert "(2 pairs in 2 of the 4 stories of the 'story' column)" in section
+    groups = page.split("<h2>Do the side groups differ?</h2>")[1].split("<h2>")[0]
+    assert "only within each story of the 'story' column" in groups
+    m = json.loads((tmp_path / "given" / "manifest.json").read_text())
+    assert m["parameters"]["stories"] == "story"
+    # the same stories from the Python API, with --no-events: the comparisons still use them
+    from framing.report import build_report
+
+    r = build_report(arts, tmp_path / "api", stories="story", events=False, cache=False)
+    _, api_pairs = pairs_of(r["html"].read_text(encoding="utf-8"))
+    assert api_pairs == pairs
+    # a column that cannot name stories: one line, exit code 2, nothing embedded
+    capsys.readouterr()
+    calls = []
+    encode = fake_everywhere.encode
+    monkeypatch.setattr(fake_everywhere, "encode", lambda *a, **k: calls.append(1) or encode(*a, **k))
+    arts.assign(tags=[["a"]] * 6).to_json(tmp_path / "more.jsonl", orient="records", lines=True)
+    for col, why in (("nope", "found no such column"), ("text", "one value per article"),
+                     ("tags", "found a list in article 'k1'")):
+        assert main(["report", "more.jsonl", "--out", "bad", "--stories", col]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and f"stories {col!r}" in err and why in err, err
+    assert not (tmp_path / "bad").exists() and not calls
+
+
 def test_outlet_table_by_another_column_pools_that_column_s_groups(outlet_run):
     """build_report(group_by=...): a column that repeats the outlets gives the outlet table, renamed; another
     grouping pools other articles."""
