@@ -27,6 +27,43 @@ def set_params(est, params: dict):
     return est
 
 
+class Estimator:
+    """What scikit-learn asks of an estimator besides ``get_params`` and ``set_params``, without importing
+    it at import time: its tags (scikit-learn 1.6 and later asks every estimator for them in
+    ``cross_val_score``, ``GridSearchCV`` and ``check_is_fitted``) and a repr that shows the parameters
+    set away from their defaults. ``_sklearn_type`` is "classifier", "clusterer" or None; ``_text_input``
+    says the estimator takes texts or tables rather than a numeric array."""
+
+    _sklearn_type: str | None = None
+    _text_input: bool = True
+
+    def __sklearn_tags__(self):
+        from sklearn.utils import ClassifierTags, Tags, TargetTags
+
+        tags = Tags(estimator_type=self._sklearn_type,
+                    target_tags=TargetTags(required=self._sklearn_type == "classifier"))
+        if self._sklearn_type == "classifier":
+            tags.classifier_tags = ClassifierTags()
+        tags.input_tags.two_d_array = not self._text_input
+        tags.input_tags.string = self._text_input
+        return tags
+
+    def __repr__(self) -> str:
+        import inspect
+
+        defaults = {k: p.default for k, p in inspect.signature(type(self).__init__).parameters.items()}
+        args = []
+        for k, v in self.get_params().items():
+            d = defaults.get(k, inspect.Parameter.empty)
+            try:
+                same = d is not inspect.Parameter.empty and (v is d or bool(v == d))
+            except Exception:  # an array, say
+                same = False
+            if not same:
+                args.append(f"{k}={v!r}")
+        return f"{type(self).__name__}({', '.join(args)})"
+
+
 def check_rows(df, key: list, what: str, *, text: bool = True) -> None:
     """Every ``text`` a string (with ``text``) and every ``key`` unique: one line instead of wrong numbers later."""
     if text:

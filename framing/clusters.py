@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from ._text import surface_forms
-from ._checks import check_whole, set_params
+from ._checks import Estimator, check_whole, set_params
 from .errors import FramingError, warn
 
 __all__ = ["SentenceClusters", "cluster_sentences", "cluster_keywords", "stability_scores"]
@@ -253,7 +253,7 @@ def cluster_keywords(texts, labels, *, n_words: int = 10, stop_words="english", 
 
 
 # ---------------------------------------------------------------------- estimator
-class SentenceClusters:
+class SentenceClusters(Estimator):
     """Cluster sentence embeddings and describe the clusters.
 
     It clusters every sentence it is given. Adverts and "read more" lines
@@ -327,6 +327,9 @@ class SentenceClusters:
         ``cluster``, ``rank``, ``word``, ``weight``.
     """
 
+    _sklearn_type = "clusterer"
+    _text_input = False
+
     def __init__(self, method: str = "kmeans", n_clusters: int | None = None, k_range=(2, 12), *,
                  min_cluster_size: int | None = None, embedder=None, random_state: int = 0,
                  n_stability: int = 5, stability_fraction: float = 0.8, sample_size: int = 5000,
@@ -356,10 +359,6 @@ class SentenceClusters:
 
     def set_params(self, **params):
         return set_params(self, params)
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
-        return f"SentenceClusters({args})"
 
     # ------------------------------------------------------------------ params
     def _check_params(self, n: int):

@@ -30,7 +30,7 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-from ._checks import check_rows, check_whole, set_params
+from ._checks import Estimator, check_rows, check_whole, set_params
 from ._tuned import DEFAULT_THRESHOLD
 from ._text import surface_forms
 from .codebook import warn_if_default_for
@@ -756,7 +756,7 @@ def baseline_groups(title_embeddings: np.ndarray, threshold: float = 0.5) -> np.
     return _cut(e @ e.T, threshold)
 
 
-class EventGrouper:
+class EventGrouper(Estimator):
     """Group articles that report the same event; the number of events is found.
 
     Parameters
@@ -825,6 +825,8 @@ class EventGrouper:
         ``min_similarity`` is compared with.
     article_ids_ : list
     """
+
+    _sklearn_type = "clusterer"
 
     def __init__(self, threshold: float | None = None, weights: dict | None = None, date_window: float | None = 3.0,
                  neighbors: int | None = DEFAULT_NEIGHBORS, background: float = DEFAULT_BACKGROUND,
@@ -1436,23 +1438,24 @@ def _frame_columns(scored: pd.DataFrame, codebook=None) -> list[str]:
     for col in ("frame", "confidence"):
         if col not in scored.columns:
             raise FramingError(f"scored: no {col!r} column; expected the table from framing.score_frames")
+    from .codebook import load_codebook
+
     if codebook is not None:
-        from .codebook import load_codebook
-
         ids = [f for f in load_codebook(codebook).frame_ids if f in scored.columns]
+    elif scored.attrs.get("frames") and all(f in scored.columns for f in scored.attrs["frames"]):
+        ids = list(scored.attrs["frames"])  # what score_frames scored with
     else:
-        from .codebook import load_codebook
-
         try:
             ids = [f for f in load_codebook(None).frame_ids if f in scored.columns]
         except FramingError:  # pragma: no cover
             ids = []
     if not ids:
-        # any float column between the sentence columns and 'frame'
-        cols = list(scored.columns)
-        stop = cols.index("frame")
-        ids = [c for c in cols[:stop] if c not in {"start", "end", "paragraph", "sentence_id", "is_quote"}
-               and pd.api.types.is_float_dtype(scored[c])]
+        from .frames import _frame_columns as score_columns
+
+        try:  # the float columns just before 'frame' (see framing.frames._frame_columns)
+            ids = [c for c in score_columns(scored) if c not in {"start", "end", "paragraph", "sentence_id"}]
+        except FramingError:
+            ids = []
     return ids
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._checks import check_whole, set_params
+from ._checks import Estimator, check_whole, set_params
 from .codebook import codebook_digest, load_codebook
 from .errors import FramingError
 from .stance import StanceScorer
@@ -44,7 +44,7 @@ def _check_embeddings(embeddings, n: int) -> np.ndarray:
     return emb
 
 
-class PrototypeScorer:
+class PrototypeScorer(Estimator):
     """The naive baseline: cosine similarity to each frame's mean exemplar.
 
     It measures what a sentence is *about*, not who threatens whom, so it
@@ -60,6 +60,9 @@ class PrototypeScorer:
     min_margin : float
         Below this gap between the best and second-best frame, ``none``.
     """
+
+    _sklearn_type = "classifier"
+    _text_input = False
 
     def __init__(self, codebook=None, embedder=None, min_score: float = 0.25, min_margin: float = 0.02):
         self.codebook = codebook
@@ -198,10 +201,16 @@ def score_frames(sentences, codebook=None, embedder=None, *, embeddings=None, me
     out = scorer.score(sentences, embeddings)
     if len(out) == len(index):
         out.index = index  # the caller's index, so the scores join back onto their table
-    try:  # the codebook's frame order, which keeps each frame's colour in every figure (framing.plot)
-        out.attrs["frames"] = _frame_columns(out)
-    except FramingError:
-        pass
+    # the codebook's frame order, which keeps each frame's colour in every figure (framing.plot), and tells the
+    # score columns from float columns of the caller's own (review21-api: a `sentiment` column was read as a frame)
+    ids = [str(f) for f in (getattr(scorer, "frame_ids_", None) or [])]
+    if ids and all(f in out.columns for f in ids):
+        out.attrs["frames"] = ids
+    else:
+        try:
+            out.attrs["frames"] = _frame_columns(out)
+        except FramingError:
+            pass
     # which codebook scored the table: later steps warn when they would fall back to the bundled one
     used = getattr(scorer, "codebook_", None)
     used = used if used is not None else load_codebook(codebook)
@@ -344,7 +353,10 @@ def frame_shares(scored: pd.DataFrame, *, by: str = "article_id", frames=None, i
 
 
 def _frame_columns(scored: pd.DataFrame, frames=None) -> list[str]:
-    """Frame ids of a scored table: given, or the score columns between the input and ``frame``."""
+    """Frame ids of a scored table: given; else those :func:`score_frames` recorded in ``attrs["frames"]``;
+    else (a table read back from CSV) the float columns just before ``frame``, cut to the longest run of them
+    whose rows sum to 1 when there is one (the default scorer's probabilities), so that a float column of the
+    caller's own placed before the scores (``sentiment``, ``x``/``y``) is not taken for a frame."""
     if frames is not None:
         frames = [frames] if isinstance(frames, str) else list(frames)
         missing = [f for f in frames if f not in scored.columns]
@@ -353,6 +365,9 @@ def _frame_columns(scored: pd.DataFrame, frames=None) -> list[str]:
         return frames
     if "frame" not in scored.columns:
         raise FramingError("scored: no 'frame' column; expected the table from score_frames")
+    known = scored.attrs.get("frames")
+    if known and all(f in scored.columns and pd.api.types.is_float_dtype(scored[f]) for f in known):
+        return list(known)
     cols = list(scored.columns)
     end = cols.index("frame")
     found = []
@@ -362,7 +377,12 @@ def _frame_columns(scored: pd.DataFrame, frames=None) -> list[str]:
         found.append(c)
     if not found:
         raise FramingError("scored: no frame score columns before 'frame'; pass frames=[...]")
-    return found[::-1]
+    found = found[::-1]
+    for start in range(len(found) - 1):  # longest first
+        sums = scored[found[start:]].sum(axis=1, min_count=1).dropna()
+        if len(sums) and np.allclose(sums.to_numpy(dtype=float), 1.0, atol=1e-3):
+            return found[start:]
+    return found
 
 
 def _pos_neg(scored: pd.DataFrame, positive, negative) -> tuple[str, str]:

@@ -54,7 +54,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from ._checks import check_whole, is_whole, set_params
+from ._checks import Estimator, check_whole, is_whole, set_params
 from .errors import FramingError, FramingWarning, warn
 
 __all__ = [
@@ -988,7 +988,7 @@ def _knn_vote(Q: np.ndarray, R: np.ndarray, targets, k: int, temperature: float)
     return [np.einsum("ik,ikj->ij", w, np.asarray(Y, dtype=np.float64)[idx]) for Y in targets]
 
 
-class NarrativeClassifier:
+class NarrativeClassifier(Estimator):
     """Multi-label narrative classifier over the two-level taxonomy.
 
     Articles are represented by pooled sentence embeddings (mean and max over
@@ -1507,7 +1507,7 @@ def _resolve_role_features(features: str, emb) -> str:
     return features
 
 
-class RoleClassifier:
+class RoleClassifier(Estimator):
     """Main role and fine roles of entity mentions, from their context.
 
     A multinomial logistic regression predicts the main role; one logistic

@@ -94,7 +94,7 @@ import numpy as np
 import pandas as pd
 
 from .codebook import Codebook, load_codebook
-from ._checks import check_whole
+from ._checks import Estimator, check_whole
 from .errors import FramingError, FramingWarning, warn
 
 __all__ = ["StanceScorer", "find_mentions", "mention_table", "fitted_scorer", "FORMAT", "MINIMAL_PAIRS"]
@@ -403,7 +403,7 @@ def _context_scores(s: np.ndarray, has: np.ndarray, groups, order, window: int) 
     return out
 
 
-class StanceScorer:
+class StanceScorer(Estimator):
     """Stance-aware frame scorer: logistic regression on contextual actor-mention vectors.
 
     Parameters
@@ -504,6 +504,11 @@ class StanceScorer:
     Attributes
     ----------
     frame_ids_ : list of str
+    classes_ : ndarray of str
+        What :meth:`predict` returns: the frame ids and ``"none"``, sorted
+        (scikit-learn's convention). In ``cross_val_score`` or
+        ``GridSearchCV`` pass ``scoring=`` (e.g. ``"accuracy"``): this
+        class's :meth:`score` returns the scored table, not a metric.
     camps_ : list of str
         The camps whose mention vectors are features, in order.
     coef_ : ndarray (n_frames, n_features)
@@ -520,6 +525,8 @@ class StanceScorer:
     trained_on_ : dict
         What the model was fitted on (for the saved card).
     """
+
+    _sklearn_type = "classifier"
 
     def __init__(self, codebook=None, embedder=None, *, C: float = DEFAULT_C, use_contrast: bool = True,
                  use_codebook: bool = True, drop_speakers: bool = True, min_confidence: float = MIN_CONFIDENCE,
@@ -734,6 +741,7 @@ class StanceScorer:
         cb = load_codebook(self.codebook)
         self.codebook_ = cb
         self.frame_ids_ = cb.frame_ids
+        self.classes_ = np.array(sorted([*cb.frame_ids, NONE]), dtype=object)  # what predict returns (sklearn)
         self.camps_ = self._camps(cb)
         if self.require_actor and self.camps_:  # the actor requirement applies (see score)
             _warn_actorless_exemplars(cb)

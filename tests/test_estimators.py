@@ -44,3 +44,34 @@ def test_a_clone_fits_like_the_original(fake_embedder):
     a = StanceScorer(codebook=cb, embedder=fake_embedder, min_relevance=None).fit()
     b = clone(a).fit()
     assert (a.predict(texts) == b.predict(texts)).all()
+
+
+def test_the_estimators_work_in_scikit_learn_model_selection(fake_embedder):
+    """review21-api: with scikit-learn 1.6 and later, cross_val_score, GridSearchCV and check_is_fitted asked
+    for __sklearn_tags__ and failed on every estimator ("Make sure to inherit from BaseEstimator")."""
+    import numpy as np
+    from sklearn.model_selection import GridSearchCV, cross_val_score
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    from sklearn.utils.validation import check_is_fitted
+
+    cb = load_codebook(CUSTOM)
+    texts = ["Russia attacked Kyiv.", "Russian drones attacked Odesa.", "Russia shelled Kharkiv again.",
+             "NATO provoked Russia.", "NATO expansion provoked Moscow.", "NATO provoked the Kremlin again."] * 2
+    labels = (["attack"] * 3 + ["provoke"] * 3) * 2
+    s = StanceScorer(codebook=cb, embedder=fake_embedder, min_relevance=None, min_masked_relevance=None)
+    scores = cross_val_score(s, texts, labels, cv=3, scoring="accuracy")
+    assert scores.shape == (3,) and np.isfinite(scores).all()
+    grid = GridSearchCV(s, {"C": [0.5, 3.0]}, cv=3, scoring="accuracy").fit(texts, labels)
+    assert grid.best_params_["C"] in (0.5, 3.0)
+    fitted = s.fit(texts, labels)
+    check_is_fitted(fitted)
+    assert set(fitted.classes_) == {"attack", "provoke", "none"} and set(fitted.predict(texts)) <= set(fitted.classes_)
+    X = fake_embedder.encode(texts)
+    pipe = make_pipeline(StandardScaler(), SentenceClusters(n_clusters=2, n_stability=0)).fit(X)
+    assert len(pipe.predict(X)) == len(texts)
+    # a repr names the parameters set away from their defaults (and none of the estimators crashes)
+    assert repr(StanceScorer(C=3.0)) == "StanceScorer(C=3.0)"
+    assert repr(EventGrouper()) == "EventGrouper()"
+    for est in _estimators(fake_embedder, cb):
+        assert repr(est).startswith(type(est).__name__ + "(")

@@ -447,3 +447,25 @@ def test_compare_articles_with_strata_re_assigns_articles_only_within_each_story
     with pytest.raises(FramingError, match="span several story"):
         compare_articles(t.assign(story=np.arange(len(t)) % 2), "a", "b", by="side", cluster="article_id",
                          strata="story")
+
+
+def test_a_float_column_of_the_caller_s_own_is_not_taken_for_a_frame(fake_embedder, tmp_path):
+    """review21-api: a `sentiment` column (or add_projection's x, y) placed before the scores was read as a
+    frame, and frame_lean gave -1.0 to every article. score_frames records the scorer's frames; a table read
+    back from CSV, whose attrs are lost, keeps the run of score columns that sums to 1."""
+    from framing.frames import _frame_columns, frame_lean
+
+    sents = SENTS.assign(article_id=["a", "a", "a", "b", "b", "b"])
+    plain = score_frames(sents, embedder=fake_embedder)
+    mine = score_frames(sents.assign(sentiment=0.1, x=0.5), embedder=fake_embedder)
+    frames = ["western_threat", "russian_defensive"]
+    assert plain.attrs["frames"] == frames and mine.attrs["frames"] == frames
+    pd.testing.assert_frame_equal(frame_lean(mine), frame_lean(plain))
+    # read back from CSV: no attrs; the columns that sum to 1 are the frames, the caller's are not
+    mine.to_csv(tmp_path / "s.csv", index=False)
+    back = pd.read_csv(tmp_path / "s.csv", keep_default_na=False, na_values=[""])
+    assert not back.attrs and _frame_columns(back) == frames
+    assert np.allclose(frame_lean(back)["lean"], frame_lean(plain)["lean"], equal_nan=True)
+    # without such a run (scores of a scorer of your own), every float column before `frame` still counts
+    other = back.assign(western_threat=0.25, russian_defensive=0.3)
+    assert _frame_columns(other) == ["sentiment", "x", "western_threat", "russian_defensive"]
