@@ -541,7 +541,7 @@ class SentenceClusters(Estimator):
             kw = cluster_keywords(sents["text"].tolist(), labels, n_words=self.n_keywords)
             kw["cluster"] = kw["cluster"].astype(np.int64)
             self.keyword_table_ = kw
-            words = kw.groupby("cluster")["word"].apply(lambda s: ", ".join(s))
+            words = kw.groupby("cluster", observed=True)["word"].apply(lambda s: ", ".join(s))
             table["keywords"] = [words.get(c, "") for c in all_ids]
             texts = sents["text"].astype(str).to_numpy()
         else:

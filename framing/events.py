@@ -262,7 +262,7 @@ def _boilerplate_mask(arts: list, texts: list, min_articles: int | None) -> np.n
 
     mask &= ~np.array([bool(_QUOTE_RE.search(t)) for t in texts])
     # never an article's whole text (an article that is nothing but such lines keeps them)
-    whole = pd.Series(mask).groupby(a_code).transform("all").to_numpy()
+    whole = pd.Series(mask).groupby(a_code, observed=True).transform("all").to_numpy()
     return mask & ~whole
 
 
@@ -327,7 +327,7 @@ def _title_lead_body(articles: pd.DataFrame, sentences: pd.DataFrame | None = No
         spans = ordered[["start", "end"]] if {"start", "end"} <= set(ordered.columns) else None
         given = {a: list(zip(g.tolist(), *([spans.loc[g.index, "start"].tolist(), spans.loc[g.index, "end"].tolist()]
                                             if spans is not None else [[None] * len(g)] * 2)))
-                 for a, g in ordered.groupby("article_id", sort=False)["text"]}
+                 for a, g in ordered.groupby("article_id", sort=False, observed=True)["text"]}
     ids = articles["article_id"].tolist()
     raw_texts = [str(t) for t in articles["text"].tolist()]
     per_article = []
@@ -1415,7 +1415,7 @@ def event_summary(aligned: pd.DataFrame, *, max_chars: int | None = None) -> pd.
     col_of = {a: i for i, a in enumerate(arts)}
     col = np.array([col_of[a] for a in art_uniq], dtype=np.int64)[art_code]
     long = pd.DataFrame({"e": ev_code, "a": col, "text": texts})[art_code >= 0]  # (no column for a missing id)
-    cells = long.groupby(["e", "a"], sort=False)["text"].agg(" | ".join)
+    cells = long.groupby(["e", "a"], sort=False, observed=True)["text"].agg(" | ".join)
     grid = np.full((len(events), len(arts)), "", dtype=object)
     grid[cells.index.get_level_values(0).to_numpy(), cells.index.get_level_values(1).to_numpy()] = cells.to_numpy()
     _, first = np.unique(ev_code, return_index=True)  # each event's first row, as g.iloc[0]
@@ -1482,7 +1482,7 @@ def _merge_scores(aligned: pd.DataFrame, scored: pd.DataFrame, frame_ids: list[s
 
 def _lean(frames: pd.Series, conf: pd.Series) -> tuple[str, float]:
     """The frame a group of sentences leans to: the one with the largest summed confidence."""
-    w = conf.fillna(0).groupby(frames).sum()
+    w = conf.fillna(0).groupby(frames, observed=True).sum()
     w = w.drop(labels=["none"], errors="ignore")
     w = w[w > 0]
     if w.empty:
@@ -1536,10 +1536,10 @@ def event_article_table(aligned: pd.DataFrame, scored: pd.DataFrame, *, codebook
     # each (event, article)'s mentions and speakers, in table order, looked up once (a mask per cell was
     # O(events x articles x mentions))
     empty_m, empty_s = ment.iloc[:0], spk.iloc[:0]
-    ment_of = dict(iter(ment.groupby(["event_id", "article_id"], sort=False)))
-    spk_of = dict(iter(spk.groupby(["event_id", "article_id"], sort=False)))
+    ment_of = dict(iter(ment.groupby(["event_id", "article_id"], sort=False, observed=True)))
+    spk_of = dict(iter(spk.groupby(["event_id", "article_id"], sort=False, observed=True)))
     rows = []
-    for (e, a), g in df.groupby(["event_id", "article_id"], sort=True):
+    for (e, a), g in df.groupby(["event_id", "article_id"], sort=True, observed=True):
         row = {"event_id": e, "label": g["label"].iloc[0], "keywords": g["keywords"].iloc[0],
                "n_articles": int(g["n_articles"].iloc[0]), "article_id": a, "n_sentences": len(g),
                "sentence_ids": ",".join(str(int(x)) for x in g["sentence_id"])}
@@ -1554,7 +1554,7 @@ def event_article_table(aligned: pd.DataFrame, scored: pd.DataFrame, *, codebook
             row["lean"] = round(float(vote) / len(g), 6)
         m = ment_of.get((e, a), empty_m)
         parts = []
-        for actor, mg in m.groupby("actor", sort=False):
+        for actor, mg in m.groupby("actor", sort=False, observed=True):
             roles = mg["role"][mg["role"] != "neutral"]
             parts.append(f"{actor}: {roles.value_counts().idxmax() if len(roles) else 'neutral'}")
         row["roles"] = "; ".join(parts)

@@ -330,7 +330,7 @@ def frame_shares(scored: pd.DataFrame, *, by: str = "article_id", frames=None, i
     order = list(scored.attrs.get("frames") or known)
     alpha = (1 - confidence) / 2
     rows = []
-    for key, grp in scored.groupby(by, sort=True):
+    for key, grp in scored.groupby(by, sort=True, observed=True):
         f = grp["frame"].to_numpy()
         n = len(f)
         idx = rng.integers(0, n, size=(n_boot, n)) if interval == "bootstrap" else None
@@ -449,7 +449,7 @@ def frame_lean(scored: pd.DataFrame, *, by: str = "article_id", positive: str | 
     rng = np.random.default_rng(random_state)
     alpha = (1 - confidence) / 2
     rows = []
-    for key, grp in scored.groupby(by, sort=True):
+    for key, grp in scored.groupby(by, sort=True, observed=True):
         f = grp["frame"].to_numpy()
         if interval == "bootstrap":
             m = int(np.isin(f, [positive, negative]).sum())
@@ -573,8 +573,8 @@ def _newcombe_lean_diff(ka: int, na: int, kb: int, nb: int, confidence: float) -
 def _cluster_counts(table: pd.DataFrame, cluster: str, positive: str, negative: str):
     """Per cluster (e.g. article), in sorted order: sentences in the positive frame, and in either frame."""
     fr, key = table["frame"].to_numpy(), table[cluster].to_numpy()
-    pos = pd.Series(fr == positive).groupby(key, sort=True).sum()
-    framed = pd.Series(np.isin(fr, [positive, negative])).groupby(key, sort=True).sum()
+    pos = pd.Series(fr == positive).groupby(key, sort=True, observed=True).sum()
+    framed = pd.Series(np.isin(fr, [positive, negative])).groupby(key, sort=True, observed=True).sum()
     return pos.to_numpy(dtype=float), framed.to_numpy(dtype=float)
 
 
@@ -652,8 +652,8 @@ def _stratified_masks(scored, a, b, by, cluster, strata, k, n_perm, rng):
     units = []
     for key in (a, b):
         side = scored[scored[by] == key]
-        first = side.groupby(cluster, sort=True)[strata].first()
-        if (side.groupby(cluster)[strata].nunique(dropna=False) > 1).any():
+        first = side.groupby(cluster, sort=True, observed=True)[strata].first()
+        if (side.groupby(cluster, observed=True)[strata].nunique(dropna=False) > 1).any():
             raise FramingError(f"compare_articles: some {cluster} values span several {strata} values; expected "
                                f"each {cluster} in one {strata}")
         units.extend((key == a, s) for s in first.to_numpy())
@@ -707,14 +707,14 @@ def narrative_arc(scored: pd.DataFrame, *, by: str = "article_id", bins: int = 5
     # positions are within each article even when the bins are pooled by another column (an outlet, say)
     unit = "article_id" if "article_id" in df.columns else by
     if "sentence_id" in df.columns:
-        order = df.groupby(unit)["sentence_id"].rank(method="first") - 1
+        order = df.groupby(unit, observed=True)["sentence_id"].rank(method="first") - 1
     else:
-        order = df.groupby(unit).cumcount().astype(float)
-    size = df.groupby(unit)[unit].transform("size")
+        order = df.groupby(unit, observed=True).cumcount().astype(float)
+    size = df.groupby(unit, observed=True)[unit].transform("size")
     pos = np.where(size > 1, order / (size - 1).clip(lower=1), 0.0)
     df["bin"] = np.minimum((pos * bins).astype(int), bins - 1)
     rows = []
-    for (key, b), grp in df.groupby([by, "bin"], sort=True):
+    for (key, b), grp in df.groupby([by, "bin"], sort=True, observed=True):
         row = {by: key, "bin": int(b), "position": (b + 0.5) / bins, "n": len(grp)}
         for c in cols:
             row[c] = float(grp[c].mean())

@@ -757,7 +757,7 @@ def article_features(articles, embedder=None, *, pooling=("mean", "max"), taxono
     sents = _sentences(docs)
     E = np.asarray(emb.encode(sents["text"].tolist()), dtype=np.float32)
     L = np.asarray(emb.encode(label_descriptions(taxonomy)), dtype=np.float32) if "sim" in pooling else None
-    by = sents.groupby("article_id", sort=False).indices
+    by = sents.groupby("article_id", sort=False, observed=True).indices
     rows = []
     width = None
     for aid in docs["article_id"]:

@@ -461,7 +461,7 @@ def plot_narrative_arc(data: pd.DataFrame, *, x: str = "position", y: str = "lea
     """
     _need(data, [x, y, hue], "plot_narrative_arc data")
     ax = _axes(ax)
-    groups = list(data.groupby(hue, sort=False))
+    groups = list(data.groupby(hue, sort=False, observed=True))
     if bands is None:
         bands = len(groups) <= 3
     empty = thin_any = False
@@ -626,7 +626,7 @@ def plot_event_lean(data: pd.DataFrame, *, x: str = "lean", y: str = "event_id",
     ax = _axes(ax)
     events = list(dict.fromkeys(data[y]))
     pos = {e: i for i, e in enumerate(events)}
-    for e, grp in data.groupby(y, sort=False):
+    for e, grp in data.groupby(y, sort=False, observed=True):
         ax.plot(grp[x], [pos[e]] * len(grp), color="#c8c8c8", lw=2, zorder=1)
     for i, art in enumerate(dict.fromkeys(data[hue])):
         sub = data[data[hue] == art]
@@ -831,7 +831,7 @@ def _heatmap_events(table: pd.DataFrame, *, value: str = "lean", row: str = "eve
     has = table[table[value].notna()]
     if min_articles is None:
         min_articles = 2 if table[col].nunique() > 12 else 1
-    stats = has.groupby(row, sort=False).agg(n=(col, "nunique"), spread=(value, lambda v: float(v.max() - v.min())),
+    stats = has.groupby(row, sort=False, observed=True).agg(n=(col, "nunique"), spread=(value, lambda v: float(v.max() - v.min())),
                                              leans=(value, lambda v: bool((v != 0).any())))
     order = list(dict.fromkeys(table[row]))
     stats = stats.reindex(order).fillna({"n": 0, "spread": 0.0, "leans": False})

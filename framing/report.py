@@ -465,7 +465,7 @@ def article_table(run: FramingRun) -> pd.DataFrame:
     has them), ``n_sentences``, then ``share_<frame>`` with ``share_<frame>_low/high`` (95% Wilson
     interval) for each frame and ``none``."""
     shares = run.shares()
-    n = run.sentences.groupby("article_id").size()
+    n = run.sentences.groupby("article_id", observed=True).size()
     cols = ["article_id", "title"] + [c for c in ("source", "date") if _has(run.articles, c)]
     base = run.articles[cols].copy()
     base["n_sentences"] = base["article_id"].map(n).fillna(0).astype(int)
@@ -528,7 +528,7 @@ def outlet_table(run: FramingRun, by: str = "source") -> pd.DataFrame:
     shares = frame_shares(sents, by=key, frames=labels, interval=INTERVAL)
     base = pd.DataFrame({key: sorted(set(src.values()))})
     base["n_articles"] = base[key].map(pd.Series(list(src.values())).value_counts()).astype(int)
-    base["n_sentences"] = base[key].map(sents.groupby(key).size()).fillna(0).astype(int)
+    base["n_sentences"] = base[key].map(sents.groupby(key, observed=True).size()).fillna(0).astype(int)
     base = _share_columns(base, key, shares, run.frame_ids)
     two = len(run.frame_ids) >= 2
     if two:
@@ -718,7 +718,7 @@ def _arc_figure(run, arc: pd.DataFrame, labels: dict, n_arts: int):
         nrows = -(-n_arts // ncols)
         fig = _figure(7.5, 1.5 * nrows + 0.4)
         axes = fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False).ravel()
-        for ax, (aid, grp) in zip(axes, arc.groupby("article_id", sort=False)):
+        for ax, (aid, grp) in zip(axes, arc.groupby("article_id", sort=False, observed=True)):
             plot_narrative_arc(grp, ax=ax, bands=True)
             ax.get_legend().remove()
             ax.set_title(_panel_title(labels.get(aid, aid)), fontsize=7)
@@ -1257,7 +1257,7 @@ def _comparisons(run: FramingRun, stories: dict | None = None) -> dict:
     else:
         pairs = [(None, a, b) for i, a in enumerate(ids) for b in ids[i + 1:]]
     two = run.frame_ids[:2]
-    framed = run.sentences[run.sentences["frame"].isin(two)].groupby("article_id").size()
+    framed = run.sentences[run.sentences["frame"].isin(two)].groupby("article_id", observed=True).size()
     shown = _testable(pairs, lambda p: (framed.get(p[1], 0), framed.get(p[2], 0)))
 
     def test(scored, a, b, by="article_id"):
@@ -1300,7 +1300,7 @@ def _group_pairs(run: FramingRun, by: str, stories: dict | None = None) -> tuple
         strata = "__story__"
         sents = sents.assign(**{strata: sents["article_id"].map(lambda a: stories.get(str(a)))})
     # the article is the unit: an outlet with four articles is four observations, not eighty sentences
-    per_group = sents[sents["frame"].isin(run.frame_ids[:2])].groupby(_key(by)).size()
+    per_group = sents[sents["frame"].isin(run.frame_ids[:2])].groupby(_key(by), observed=True).size()
     pairs = _testable([(a, b) for i, a in enumerate(groups) for b in groups[i + 1:]],
                       lambda p: (per_group.get(p[0], 0), per_group.get(p[1], 0)))
     outs = (pd.concat([compare_articles(sents, a, b, by=_key(by), cluster="article_id", n_perm=N_PERM, n_boot=N_PERM,
@@ -1634,9 +1634,9 @@ _SENTENCE_ROWS = 2000  # past this many sentences, the page's table lists the fr
 def _first_per_article(rows: pd.DataFrame, cap: int) -> pd.DataFrame:
     """At most ``cap`` rows, the first ``k`` of each article with ``k`` as large as fits (so that a cap does
     not leave the later articles out), in their order."""
-    counts = rows.groupby("article_id", sort=False).size()
+    counts = rows.groupby("article_id", sort=False, observed=True).size()
     k = max([k for k in range(1, int(counts.max()) + 1) if counts.clip(upper=k).sum() <= cap], default=0)
-    rank = rows.groupby("article_id", sort=False).cumcount()
+    rank = rows.groupby("article_id", sort=False, observed=True).cumcount()
     return rows[rank < k] if k else rows[rank == 0].head(cap)
 
 
@@ -1697,7 +1697,7 @@ def _shared_events_table(summary: pd.DataFrame, aligned: pd.DataFrame, groups: p
         return shared.rename(columns=labels).drop(columns=["n_sentences"], errors="ignore")
     story = dict(zip(groups["article_id"], groups["event_id"]))
     keep = aligned[aligned["event_id"].isin(shared["event_id"])]
-    members = keep.groupby("event_id", sort=False)["article_id"].agg(lambda s: list(dict.fromkeys(s)))
+    members = keep.groupby("event_id", sort=False, observed=True)["article_id"].agg(lambda s: list(dict.fromkeys(s)))
     long = shared[["event_id", "label", "keywords", "n_articles"]].copy()
     long.insert(0, "story", [story.get(members[e][0]) for e in long["event_id"]])
     long["articles"] = ["; ".join(str(labels.get(a, a)) for a in members[e]) for e in long["event_id"]]
@@ -1764,7 +1764,7 @@ def stories_table(groups: pd.DataFrame, articles: pd.DataFrame, labels: dict | N
     labels = labels or {}
     titles, src = _titles(articles), _sources(articles)
     rows = []
-    for e, g in groups[groups["event_size"] > 1].groupby("event_id", sort=True):
+    for e, g in groups[groups["event_size"] > 1].groupby("event_id", sort=True, observed=True):
         ids = list(g["article_id"])
         named = []
         for a in ids[:_STORY_TITLES]:  # the titles tell the stories apart; a label may hold one already
@@ -1898,7 +1898,7 @@ def _events_block(run: FramingRun, threshold: float | None = None, given: dict |
             "roles that point the other way), and whose voice it quotes." + capped,
             "event_heatmap.png", multi[keep].round(3)))
     # the framing diff of the most comparable pair of articles in one story
-    n_pairs = int(sum(len(g) * (len(g) - 1) // 2 for _, g in groups.groupby("event_id")))
+    n_pairs = int(sum(len(g) * (len(g) - 1) // 2 for _, g in groups.groupby("event_id", observed=True)))
     from .frames import frame_lean
 
     lean_table = frame_lean(run.sentences, interval=INTERVAL).set_index("article_id")
@@ -1918,7 +1918,7 @@ def _events_block(run: FramingRun, threshold: float | None = None, given: dict |
         lean_of = ", ".join(f"{labels[x]} " + (f"{leans[x]:+.2f}" if np.isfinite(leans.get(x, np.nan))
                                                  else f"none (no {_lean_framed(run.frame_ids)})") for x in (a, b))
         cross = len({_sources(run.articles).get(x) for x in (a, b)} - {None}) == 2
-        both = aligned.groupby("event_id")["article_id"].agg(lambda m: {a, b} <= set(m)).any()
+        both = aligned.groupby("event_id", observed=True)["article_id"].agg(lambda m: {a, b} <= set(m)).any()
         out.append(_section(
             f"Framing diff: {labels[a]} vs {labels[b]}",
             "Aligned sentence pairs side by side, coloured by frame (dashed: the two articles frame the pair "
@@ -1983,13 +1983,13 @@ def _diff_pair(groups: pd.DataFrame, aligned: pd.DataFrame, articles: pd.DataFra
     sim = (dict(zip(groups["article_id"], groups["similarity"].astype(float))) if "similarity" in groups.columns
            else {})
     together: Counter = Counter()
-    for _, members in aligned.groupby("event_id", sort=False)["article_id"]:
+    for _, members in aligned.groupby("event_id", sort=False, observed=True)["article_id"]:
         ids = sorted(set(members), key=order.get)
         for i, a in enumerate(ids):
             for b in ids[i + 1:]:
                 together[(a, b)] += 1
     best, best_key = None, None
-    for _, g in groups.groupby("event_id", sort=True):
+    for _, g in groups.groupby("event_id", sort=True, observed=True):
         ids = sorted(g["article_id"], key=order.get)
         tight = not _is_loose(np.mean([sim.get(x, 1.0) for x in ids]))  # without similarities, none is loose
         for i, a in enumerate(ids):
@@ -2053,14 +2053,14 @@ EVENTS_TRUST_NOTE = (
 def _coverage_note(run) -> str:
     """How much of the corpus the codebook speaks to: framed sentences, and articles with few or none."""
     framed = run.sentences["frame"].ne("none")
-    per = framed.groupby(run.sentences["article_id"]).sum().reindex(run.articles["article_id"], fill_value=0)
+    per = framed.groupby(run.sentences["article_id"], observed=True).sum().reindex(run.articles["article_id"], fill_value=0)
     n, none, few = len(per), int((per == 0).sum()), int(((per > 0) & (per < FEW_FRAMED)).sum())
     three = len(run.frame_ids) > 2
     text = (f"{framed.mean():.0%} of the {len(framed)} sentences are given one of this codebook's frames; "
             f"{none} of the {n} articles have no framed sentence (off its topic, or taking no side) and {few} "
             f"have fewer than {FEW_FRAMED}: their shares {'rest' if three else 'and leans rest'} on little.")
     if three:  # the lean counts the first two frames only, and so do its hollow dots
-        two = run.sentences["frame"].isin(run.frame_ids[:2]).groupby(run.sentences["article_id"]).sum()
+        two = run.sentences["frame"].isin(run.frame_ids[:2]).groupby(run.sentences["article_id"], observed=True).sum()
         two = two.reindex(run.articles["article_id"], fill_value=0)
         thin = int(((two > 0) & (two < FEW_FRAMED)).sum())
         text += (f" The lean counts the first two frames only: {thin} of the {n} articles have 1 to {FEW_FRAMED - 1} "

@@ -469,3 +469,16 @@ def test_a_float_column_of_the_caller_s_own_is_not_taken_for_a_frame(fake_embedd
     # without such a run (scores of a scorer of your own), every float column before `frame` still counts
     other = back.assign(western_threat=0.25, russian_defensive=0.3)
     assert _frame_columns(other) == ["sentiment", "x", "western_threat", "russian_defensive"]
+
+
+def test_an_unused_category_is_not_a_group(fake_embedder):
+    """review21-api: on pandas 2.x (which pyproject allows) groupby kept unused categories, so a categorical
+    source gave rows with n = 0 and NaN shares. Every groupby of the package passes observed=True."""
+    from framing.frames import frame_lean, frame_shares
+
+    sents = SENTS.assign(article_id=["a", "a", "a", "b", "b", "b"],
+                         source=pd.Categorical(["P"] * 3 + ["Q"] * 3, categories=["P", "Q", "unused"]))
+    scored = score_frames(sents, embedder=fake_embedder)
+    assert sorted(set(frame_shares(scored, by="source")["source"].astype(str))) == ["P", "Q"]
+    one = scored[scored["article_id"] == "a"].astype({"article_id": "category"})
+    assert frame_lean(one)["article_id"].astype(str).tolist() == ["a"]
