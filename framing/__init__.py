@@ -39,7 +39,10 @@ def __getattr__(name: str):
     mod = _EXPORTS.get(name)
     if mod is None:
         raise AttributeError(f"module 'framing' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{mod}", __name__), name)
+    module = importlib.import_module(f".{mod}", __name__)
+    # framing.segment is both a function and a module: give the module, which is callable, so that a later
+    # `import framing.segment as seg` still finds seg.split_sentences (review21-api)
+    value = module if name == mod and callable(module) else getattr(module, name)
     globals()[name] = value
     return value
 

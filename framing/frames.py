@@ -34,7 +34,18 @@ def _check_sentences(sentences) -> pd.DataFrame:
         raise FramingError(f"sentences: expected a DataFrame with a 'text' column, found {type(sentences).__name__}")
     if "text" not in sentences.columns:
         raise FramingError("sentences: no 'text' column; expected the sentence table from framing.segment")
+    _check_texts(sentences["text"])
     return sentences
+
+
+def _check_texts(texts: pd.Series) -> None:
+    """Every text a string: a missing one (None, NaN) would be scored as the word "nan" (review21-api)."""
+    bad = ~texts.map(lambda t: isinstance(t, str)).to_numpy(dtype=bool)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise FramingError(f"sentences: the text of row {texts.index[i]!r} is {texts.iloc[i]!r}"
+                           + (f" (and {int(bad.sum()) - 1} more)" if bad.sum() > 1 else "")
+                           + "; expected a string (drop the rows without text first)")
 
 
 def _check_embeddings(embeddings, n: int) -> np.ndarray:
@@ -98,7 +109,17 @@ class PrototypeScorer(Estimator):
     def decision_function(self, embeddings: np.ndarray) -> np.ndarray:
         """Scores (n, n_frames): cosine of each sentence to each frame's prototype."""
         self._check_fitted()
-        return np.asarray(embeddings, dtype=np.float32) @ self.prototypes_.T
+        d = self.prototypes_.shape[1]
+        try:
+            E = np.asarray(embeddings, dtype=np.float32)
+        except (TypeError, ValueError):
+            raise FramingError("PrototypeScorer: expected sentence vectors (n, d), found "
+                               f"{type(embeddings).__name__} that is not numbers; to score texts use "
+                               "framing.score_frames(sentences, method='prototype')") from None
+        if E.ndim != 2 or E.shape[1] != d:
+            raise FramingError(f"PrototypeScorer: expected sentence vectors of shape (n, {d}) from the embedder it "
+                               f"was fitted with, found shape {E.shape}")
+        return E @ self.prototypes_.T
 
     def predict(self, embeddings: np.ndarray, texts=None) -> np.ndarray:
         scores = self.decision_function(embeddings)
@@ -116,7 +137,8 @@ class PrototypeScorer(Estimator):
         return labels, conf
 
     def score(self, sentences: pd.DataFrame, embeddings: np.ndarray) -> pd.DataFrame:
-        scores = self.decision_function(embeddings)
+        sentences = _check_sentences(sentences)
+        scores = self.decision_function(_check_embeddings(embeddings, len(sentences)))
         labels, conf = self._assign(scores)
         out = sentences.copy()
         for j, fid in enumerate(self.frame_ids_):

@@ -279,12 +279,14 @@ def _texts(sentences) -> list[str]:
     if isinstance(sentences, pd.DataFrame):
         if "text" not in sentences.columns:
             raise FramingError("sentences: no 'text' column; expected the sentence table from framing.segment")
-        return sentences["text"].astype(str).tolist()
-    if isinstance(sentences, pd.Series):
-        return sentences.astype(str).tolist()
+        sentences = sentences["text"]
     if isinstance(sentences, str):
         raise FramingError("sentences: expected a list of strings or a sentence table, found a single string")
-    return [str(t) for t in sentences]
+    from .frames import _check_texts
+
+    texts = sentences if isinstance(sentences, pd.Series) else pd.Series(list(sentences), dtype=object)
+    _check_texts(texts)
+    return texts.tolist()
 
 
 def _mask(text: str, codebook, mentions=None) -> str:
@@ -838,10 +840,10 @@ class StanceScorer(Estimator):
         (an index into :data:`NONE_REASONS`; 0 = eligible)."""
         self._check_fitted()
         texts = list(texts)
+        if embeddings is not None and len(embeddings) != len(texts):  # review21-api: an IndexError deep inside
+            raise FramingError(f"embeddings: expected {len(texts)} rows (one per text), found {len(embeddings)}")
         if len(texts) > _CHUNK:
             # the feature matrix is (n, d * (1 + camps)) float32: ~0.8 GB for 100k sentences at once
-            if embeddings is not None and len(embeddings) != len(texts):
-                raise FramingError(f"embeddings: expected {len(texts)} rows (one per text), found {len(embeddings)}")
             parts = [self._decision(texts[i:i + _CHUNK], None if embeddings is None else embeddings[i:i + _CHUNK])
                      for i in range(0, len(texts), _CHUNK)]
             return np.vstack([p[0] for p in parts]), np.concatenate([p[1] for p in parts])

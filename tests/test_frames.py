@@ -482,3 +482,27 @@ def test_an_unused_category_is_not_a_group(fake_embedder):
     assert sorted(set(frame_shares(scored, by="source")["source"].astype(str))) == ["P", "Q"]
     one = scored[scored["article_id"] == "a"].astype({"article_id": "category"})
     assert frame_lean(one)["article_id"].astype(str).tolist() == ["a"]
+
+
+def test_missing_texts_and_mismatched_vectors_are_one_clear_line(fake_embedder):
+    """review21-api: a sentence without text was scored as the word "nan"; a wrong number of embedding rows
+    raised an IndexError from deep inside; PrototypeScorer gave raw numpy and pandas errors."""
+    from framing.frames import PrototypeScorer
+    from framing.stance import StanceScorer
+
+    bad = SENTS.assign(text=["Russia attacked Kyiv.", None] + SENTS["text"].tolist()[2:])
+    with pytest.raises(FramingError, match=r"sentences: the text of row 1 is (None|nan); expected a string"):
+        score_frames(bad, embedder=fake_embedder)
+    s = StanceScorer(embedder=fake_embedder).fit()
+    with pytest.raises(FramingError, match=r"the text of row 1 is nan"):
+        s.predict(["Russia attacked Kyiv.", float("nan")])
+    E = fake_embedder.encode(SENTS["text"].tolist())
+    with pytest.raises(FramingError, match=r"embeddings: expected 2 rows \(one per text\), found 6"):
+        s.predict(SENTS["text"].tolist()[:2], embeddings=E)
+    p = PrototypeScorer(embedder=fake_embedder).fit()
+    with pytest.raises(FramingError, match=r"shape \(n, \d+\) from the embedder it was fitted with, found shape"):
+        p.predict(E[:, :5])
+    with pytest.raises(FramingError, match=r"embeddings: expected shape \(3, d\)"):
+        p.score(SENTS.head(3), E)
+    with pytest.raises(FramingError, match=r"to score texts use framing.score_frames"):
+        p.predict(["Russia attacked Kyiv."])

@@ -180,3 +180,19 @@ def test_a_closing_quote_alone_on_its_line_still_closes_the_quotation():
     s = segment(pd.DataFrame({"article_id": ["a"], "text": [text]}))
     assert s["text"].tolist() == ["Title", "“We will fight.", "We will win", "The talks resumed."]
     assert s["is_quote"].tolist() == [False, True, True, False]
+
+
+def test_framing_segment_stays_the_module_whichever_is_used_first():
+    """review21-api: after any use of framing.segment, `import framing.segment as seg` gave the function, and
+    seg.split_sentences raised AttributeError. framing.segment is the callable module either way."""
+    import subprocess
+    import sys
+
+    code = ("import framing; framing.segment\n"
+            "import framing.segment as seg\n"
+            "import pandas as pd\n"
+            "assert seg.split_sentences('One two. Three four.') == [(0, 8, 0), (9, 20, 0)]\n"
+            "t = framing.segment(pd.DataFrame({'article_id': ['a'], 'text': ['One two. Three four.']}))\n"
+            "assert t['text'].tolist() == ['One two.', 'Three four.']\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
