@@ -309,11 +309,25 @@ def _frame_from_table(df: pd.DataFrame, stem: str, where: str) -> pd.DataFrame:
 # --------------------------------------------------------------------------- paths
 
 
+def _looks_like_text(s: str) -> bool:
+    """Whether a string given as a path is rather an article's text: a line break, more than a file name can
+    hold, or words ending a sentence, and no such file (audit21: a list of texts gave "File name too long")."""
+    if "\n" in s or len(s) > 255:
+        return True
+    t = s.strip()
+    return " " in t and t.endswith((".", "!", "?", '"', "”")) and not os.path.exists(s)
+
+
 def _expand(inputs: Sequence[PathLike]) -> tuple[list[Path], dict[str, int]]:
     files: list[Path] = []
     skipped: dict[str, int] = {}
     for item in inputs:
         s = os.fspath(item)
+        if isinstance(s, str) and _looks_like_text(s):
+            short = " ".join(s.split())
+            raise FramingError(f"{short[:60] + '…' if len(short) > 60 else short!r}: this looks like an article's "
+                               "text, not a path; expected paths, or a DataFrame with a 'text' column "
+                               "(pd.DataFrame({'text': texts}))")
         if any(ch in s for ch in "*?[") and not os.path.exists(s):
             matches = sorted(_glob.glob(s, recursive=True))
             if not matches:

@@ -267,3 +267,17 @@ def test_a_table_without_text_names_its_columns_on_one_line_even_odd_ones():
     with pytest.raises(FramingError) as e:
         read_articles(pd.DataFrame({"\n": ["x"], "body": ["y"]}))
     assert "\n" not in str(e.value) and "'\\n', body" in str(e.value)
+
+
+def test_texts_given_where_paths_are_expected_get_one_clear_line():
+    """audit21: run_pipeline(df.text.tolist()) raised OSError "File name too long", and a plain string
+    "…: no such file or directory"."""
+    from framing.corpus import read_articles
+
+    long = "The Taliban took Kabul on Sunday. The president spoke. " * 10
+    for source in ([long], "The Taliban took Kabul.", pd.Series(["Troops left. Crowds gathered."]),
+                   ["first line\nsecond line"]):
+        with pytest.raises(FramingError, match=r"this looks like an article's text, not a path; expected paths, "
+                                               r"or a DataFrame with a 'text' column") as e:
+            read_articles(source)
+        assert "\n" not in str(e.value) and len(str(e.value)) < 220
