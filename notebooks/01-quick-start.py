@@ -46,9 +46,9 @@
 #
 # - **Sentence stance**: balanced accuracy 0.84 on sentences that take a clear side (0.77 on all
 #   of them), against 0.56 for the naive prototype method (embedding similarity to the
-#   exemplars). Roughly one clear-sided sentence in six gets the wrong side, so some rows below will
-#   look wrong: read the sentences behind any number you report, with their `confidence` and
-#   `none_reason`.
+#   exemplars). Roughly one clear-sided sentence in six gets the wrong side, so expect some of the
+#   rows below to be misread: read the sentences behind any number you report, with their
+#   `confidence` and `none_reason`.
 # - **An article's lean is not its narrative**: it tells the Ukraine-war articles that carry a
 #   pro-Kremlin narrative from the rest only with AUC 0.67 (interval 0.57–0.76), hardly better
 #   than counting which actors the sentences name (0.66).
@@ -104,8 +104,19 @@ sentences.head(8)
 run = framing.run_pipeline(SEEDS)
 run.frame_ids
 
+# %% [markdown]
+# The first sentences, with their scores, frame and `none_reason` (empty when the sentence has a
+# frame). The frame is the model's reading, not a fact about the sentence: read the rows and judge
+# for yourself whether each sentence carries the frame it was given.
+
 # %%
-run.sentences[["article_id", "sentence_id", "text", *run.frame_ids, "frame", "confidence"]].head(10)
+run.sentences[["article_id", "sentence_id", "text", *run.frame_ids, "frame", "confidence", "none_reason"]].head(10)
+
+# %% [markdown]
+# Over both articles: how many sentences have a frame, and why the others have none.
+
+# %%
+run.sentences["none_reason"].replace("", "(has a frame)").value_counts()
 
 # %% [markdown]
 # The sentences each frame claims most strongly:
@@ -124,6 +135,11 @@ for fid in run.frame_ids:
 # similar meaning sit close together. The first UMAP fit in a fresh environment compiles code and
 # takes about 15 s; later ones are fast. Colour is the assigned frame; the marker shape tells the
 # articles apart. With `%matplotlib widget`, hovering shows the sentence.
+#
+# The map places sentences by what they are about, their topic, not by their stance: two sentences
+# about one event told with opposite frames sit close together. So the frames are not expected to
+# form regions of their own; use the map to find a sentence's neighbours and to see which topics
+# carry which frame.
 
 # %%
 mapped = add_projection(run.sentences, embeddings=run.embeddings, method="umap", random_state=42)
@@ -197,6 +213,7 @@ arc[["article_id", "bin", "n", "n_framed", "lean", "ci_low", "ci_high"]].round(2
 # `build_report` writes a self-contained HTML page, the sentence and article tables as CSV, every
 # figure as PNG, and a manifest (model, versions, parameters, input hashes). Passing `run=` reuses
 # what was computed above. The command line does the same: `framing report seeds/ --out reports/seeds`.
+# To read the report, open the `report.html` it names below (under `html`) in a browser.
 
 # %%
 written = framing.build_report(SEEDS, out=OUT / "01-quick-start", run=run)

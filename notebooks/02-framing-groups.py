@@ -56,18 +56,23 @@ cb = framing.load_codebook()
 print(cb.label, "-", cb.description)
 framing.list_codebooks()
 
+# %% [markdown]
+# The frames, and what each one means in full:
+
 # %%
-cb.frames_table()
+for frame in cb.frames:
+    print(f"{frame.id} ({frame.label}): {frame.description}\n")
+cb.frames_table().drop(columns="description")
 
 # %% [markdown]
 # Each frame has **exemplars**, sentences that carry it, and optionally **contrast** sentences:
 # `contrast[i]` is `exemplars[i]` with the stance flipped, same topic and same actors. These
 # minimal pairs teach the scorer *who is cast as the aggressor*, not merely *what the sentence is
-# about*. Side by side:
+# about*. Side by side, the first three pairs of each frame:
 
 # %%
-pairs = cb.exemplars_table().pivot(index=["frame", "pair"], columns="kind", values="text")
-pairs.head(6)
+pairs = cb.exemplars_table().pivot(index=["frame", "pair"], columns="kind", values="text")[["exemplar", "contrast"]]
+pairs.groupby(level="frame").head(3)
 
 # %% [markdown]
 # The **actors** the codebook knows, with the names they go by and their camp. The stance scorer
@@ -154,10 +159,15 @@ plt.show()
 scored[scored["frame"] != "none"].nsmallest(6, "confidence")[["article_id", "text", *run.frame_ids, "frame", "confidence"]]
 
 # %% [markdown]
-# And a sample of those left as `none`, with the reason:
+# And those left as `none`: how many for each reason, then a sample with the reason. Their frame
+# score columns are left out: where `frame` is `none` the scores are not a stance reading (the
+# README says so for `sentences.csv`), so do not read or average them there.
 
 # %%
-scored[scored["frame"] == "none"][["article_id", "text", *run.frame_ids, "none_reason"]].head(6)
+scored.loc[scored["frame"] == "none", "none_reason"].value_counts()
+
+# %%
+scored[scored["frame"] == "none"][["article_id", "text", "none_reason"]].head(6)
 
 # %% [markdown]
 # ## 4. Discovered clusters

@@ -41,7 +41,7 @@ import framing
 from framing.actors import actor_mentions, speakers
 from framing.events import align_events, event_article_table, event_summary, framing_diff, group_events
 from framing.maps import add_projection
-from framing.plot import plot_event_lean, plot_frame_map
+from framing.plot import diff_lines, plot_event_lean, plot_frame_map, plot_framing_diff
 
 pd.set_option("display.max_colwidth", 100)
 ROOT = Path.cwd().parent if Path.cwd().name == "notebooks" else Path.cwd()
@@ -95,13 +95,28 @@ shared = events[events["n_articles"] > 1]
 shared[["event_id", "article_id", "n_sentences", "frame", "lean", "roles", "speakers"]]
 
 # %% [markdown]
-# The same table as a picture: each row is an event both articles report, each marker an article.
-# A long grey line is an event the two articles frame differently.
+# The same table as a picture: each row is an event both articles report, each marker an article,
+# with the number of its sentences on the event beside it (`n=`, above the marker for A, below for
+# B). A long grey line is an event the two articles lean on by different amounts, not necessarily
+# one they give different frames (compare the `frame` column above): an event's lean counts every
+# sentence, framed or not. In the words of the README ("Two leans, two scales"):
+#
+# > An event's `lean` [...] weighs each of the article's sentences on the event by its confidence,
+# > and counts unframed ones as 0: an event told in three neutral sentences and one framed one
+# > leans at most ±0.25 there, while that one sentence alone would make an article lean ±1.
+# > Compare leans within one table, not across the two.
+#
+# So an article that tells an event in one framed sentence sits near an end, and one that tells it
+# in several, some unframed, sits nearer the middle, even when both carry the same frame.
 
 # %%
 first, second = run.frame_ids[:2]
 fig, ax = plt.subplots(figsize=(9, 0.5 * shared["event_id"].nunique() + 1.5))
 plot_event_lean(shared, ax=ax)
+row = {e: i for i, e in enumerate(dict.fromkeys(shared["event_id"]))}  # the plot's rows, top to bottom
+for e, art, lean, n in zip(shared["event_id"], shared["article_id"], shared["lean"], shared["n_sentences"]):
+    ax.annotate(f"n={n}", (lean, row[e]), xytext=(0, 6 if art == A else -6), textcoords="offset points",
+                ha="center", va="bottom" if art == A else "top", fontsize=7)
 ax.set_xlabel(f"lean: ← {second}        {first} →")
 plt.show()
 
@@ -115,23 +130,51 @@ plt.show()
 #
 # `similarity` says how alike the two sentences of a pair are once what all sentences of the two
 # articles share is taken away: 0 is "no more alike than any two of their sentences", and pairs below
-# 0.12 are not kept. Values of 0.15–0.4 are typical for two outlets retelling one statement in their
-# own words; read the pair before quoting it.
+# 0.12 are not kept. On these two articles it does not tell a retelling from a loose match: few
+# pairs report the same claim in other words, and pairs that merely touch the same subject score in
+# the same range (compare the pairs printed below). A pair is a candidate: read both sentences
+# before quoting it.
 
 # %%
 diff = framing_diff(run.sentences, A, B, aligned=aligned, embeddings=run.embeddings, codebook=run.codebook)
 diff["kind"].value_counts()
 
 # %% [markdown]
-# Aligned pairs where both sides carry a frame and the frames differ, closest pairs first: the
-# heart of the comparison. (A pair with one side `none` is not a framing difference: one article
-# simply takes no side there.)
+# The pairs in three groups: both sides carry the same frame, both carry a frame and the frames
+# differ, or a side has no frame (`none`: that article takes no side there, which is not a framing
+# difference).
 
 # %%
 pairs = diff[diff["kind"] == "pair"]
 both_framed = (pairs["frame_a"] != "none") & (pairs["frame_b"] != "none")
-(pairs[both_framed & ~pairs["same_frame"].astype(bool)]
- .sort_values("similarity", ascending=False)[["event_id", "similarity", "text_a", "frame_a", "text_b", "frame_b"]])
+differ = both_framed & (pairs["frame_a"] != pairs["frame_b"])
+print(f"{len(pairs)} pairs: {(both_framed & ~differ).sum()} with the same frame, {differ.sum()} with different "
+      f"frames, {(~both_framed).sum()} with a side unframed")
+
+# %% [markdown]
+# The pairs with different frames, closest first, in full: the heart of the comparison. Among them
+# is a real retelling of one claim: both articles report that the Russian government presents its
+# actions as a response, to Kyiv's aggression in one and to NATO's provocations in the other; the
+# second also reports the missile strikes, and the two sentences get different frames. The others
+# are looser matches: read them as two sentences on one event, not as one statement retold.
+
+# %%
+for r in pairs[differ].sort_values("similarity", ascending=False).itertuples():
+    print(f"event {r.event_id}, similarity {r.similarity:.2f}\n  A ({r.frame_a}): {r.text_a}\n"
+          f"  B ({r.frame_b}): {r.text_b}\n")
+
+# %% [markdown]
+# The whole diff as a picture (the report draws the same figure, `framing_diff.png`): each sentence
+# is a box coloured by its frame, article A on the left, B on the right. A pair is joined by a line:
+# solid when both sides carry the same frame, dashed red when their frames differ, dotted when one
+# side has no frame. Below the pairs, on their own side, come the other sentences of the shared
+# events and the sentences of events only one article reports (the figure draws at most 30 lines
+# and says how many it leaves out; the tables have them all).
+
+# %%
+fig, ax = plt.subplots(figsize=(12, 1.2 + 0.6 * len(diff_lines(diff))))  # diff_lines: the lines it draws
+plot_framing_diff(diff, a_label=f"A: {A}", b_label=f"B: {B}", ax=ax)
+plt.show()
 
 # %% [markdown]
 # What only one article reports (events the other does not report at all), with the frame it carries:

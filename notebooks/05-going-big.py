@@ -94,7 +94,9 @@ pd.Series({"cold": t_cold, "warm": t_warm}, name="seconds to embed the seed sent
 #
 # Long jobs (500 sentences or more still to embed) show a progress bar; `progress=True` forces
 # one and `progress=False` hides it. `FRAMING_PROGRESS=0` in the environment turns the automatic
-# bars off (the test suite does that). In JupyterLab the bar is a widget.
+# bars off (the test suite does that). In JupyterLab the bar is a widget that fills as it goes; a
+# saved or exported copy of this notebook does not store widgets and may show the bar as it started
+# ("0%"), whatever the job did.
 
 # %%
 framing.Embedder(cache_dir=CACHE, progress=True).encode([t.upper() for t in texts[:40]]).shape
