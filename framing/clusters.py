@@ -27,8 +27,10 @@ Cluster table (``SentenceClusters.clusters_``)
     best first), ``representative`` (the most central sentence),
     ``representatives`` (list of the ``n_representatives`` most central
     sentences); with an ``article_id`` column also ``n_articles``; with a
-    ``frame`` column also ``dominant_frame``, ``dominant_share`` and one
-    ``share_<frame>`` column per frame label.
+    ``frame`` column also ``dominant_frame`` (the label with the largest
+    share, or ``"mixed"`` when the two largest are within
+    :data:`MIXED_MARGIN` of each other), ``dominant_share`` (the largest
+    share) and one ``share_<frame>`` column per frame label.
 Keyword table (``SentenceClusters.keyword_table_``, :func:`cluster_keywords`)
     ``cluster``, ``rank`` (0 = best), ``word``, ``weight`` (c-TF-IDF).
 """
@@ -253,6 +255,20 @@ def cluster_keywords(texts, labels, *, n_words: int = 10, stop_words="english", 
 
 
 # ---------------------------------------------------------------------- estimator
+# A cluster whose two largest frame shares are closer than this has no dominant frame: "mixed" (review21-nb:
+# 14 Russian defensive, 14 Western threat and 7 unframed sentences were reported, and drawn, as Russian defensive).
+MIXED_MARGIN = 0.1
+MIXED = "mixed"
+
+
+def _dominant(shares: pd.Series) -> str:
+    """The label with the largest share, or :data:`MIXED` when the runner-up is within :data:`MIXED_MARGIN`."""
+    top = shares.sort_values(ascending=False, kind="stable")
+    if len(top) > 1 and top.iloc[0] - top.iloc[1] < MIXED_MARGIN:
+        return MIXED
+    return str(top.index[0])
+
+
 class SentenceClusters(Estimator):
     """Cluster sentence embeddings and describe the clusters.
 
@@ -565,8 +581,7 @@ class SentenceClusters(Estimator):
             ct = pd.crosstab(pd.Series(labels, name="cluster"), sents["frame"].astype(str).rename("frame"))
             ct = ct.reindex(all_ids, fill_value=0)
             shares = ct.div(ct.sum(axis=1).clip(lower=1), axis=0)
-            # ties go to the first label in sorted order, so the result is reproducible
-            table["dominant_frame"] = [shares.loc[c].idxmax() if ct.loc[c].sum() else "" for c in all_ids]
+            table["dominant_frame"] = [_dominant(shares.loc[c]) if ct.loc[c].sum() else "" for c in all_ids]
             table["dominant_share"] = [float(shares.loc[c].max()) for c in all_ids]
             for f in shares.columns:
                 table[f"share_{f}"] = shares[f].to_numpy()

@@ -514,7 +514,9 @@ def plot_cluster_keywords(data: pd.DataFrame, *, x: str = "size", n_words: int =
     """Discovered clusters as horizontal bars (size), each labelled with its top keywords.
 
     Bars are coloured by ``dominant_frame`` when the table has it (grey for
-    ``none`` and HDBSCAN noise), and the tick labels show the stability.
+    ``none`` and HDBSCAN noise, hatched white for ``mixed``: no frame leads
+    by :data:`framing.clusters.MIXED_MARGIN`), and the tick labels show the
+    stability.
 
     Parameters
     ----------
@@ -543,7 +545,13 @@ def plot_cluster_keywords(data: pd.DataFrame, *, x: str = "size", n_words: int =
         colours = [_PALETTE[1] if c != -1 else _NONE_COLOUR for c in data["cluster"]]
     kwargs.setdefault("color", colours)
     vals = data[x].to_numpy(dtype=float)
-    ax.barh(pos, vals, height=0.7, **kwargs)
+    bars = ax.barh(pos, vals, height=0.7, **kwargs)
+    mixed = (data["dominant_frame"] == "mixed").to_numpy() if "dominant_frame" in data.columns else np.zeros(len(data), bool)
+    for bar, m in zip(bars, mixed):
+        if m:  # no frame leads: no frame's colour
+            bar.set_facecolor("white")
+            bar.set_edgecolor(_NONE_COLOUR)
+            bar.set_hatch("///")
     top = vals.max() if len(vals) else 1.0
     for p, v, kw in zip(pos, vals, data["keywords"].fillna("")):
         words = ", ".join([w for w in str(kw).split(", ") if w][:n_words])
@@ -562,7 +570,8 @@ def plot_cluster_keywords(data: pd.DataFrame, *, x: str = "size", n_words: int =
         from matplotlib.patches import Patch
 
         frames = [f for f in dict.fromkeys(data["dominant_frame"]) if f]
-        ax.legend(handles=[Patch(color=palette.get(f, _NONE_COLOUR), label=f) for f in frames],
+        ax.legend(handles=[Patch(facecolor="white", edgecolor=_NONE_COLOUR, hatch="///", label="mixed") if f == "mixed"
+                           else Patch(color=palette.get(f, _NONE_COLOUR), label=f) for f in frames],
                   title="dominant frame", fontsize=8, title_fontsize=8, frameon=False, loc="best")
     return ax
 

@@ -202,8 +202,9 @@ k_scores
 clusters.clusters_[["cluster", "size", "stability", "keywords", "dominant_frame", "dominant_share", "representative"]]
 
 # %% [markdown]
-# The same table as a picture: bar length is the cluster's size, colour its dominant frame, and
-# the label carries its stability and top keywords.
+# The same table as a picture: bar length is the cluster's size, colour its dominant frame (a
+# hatched white bar is `mixed`: no frame's share leads the next by 0.1 or more), and the label
+# carries its stability and top keywords.
 
 # %%
 fig, ax = plt.subplots(figsize=(8, 0.6 * clusters.n_clusters_ + 1.2))
