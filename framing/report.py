@@ -116,10 +116,14 @@ class FramingRun:
             raise FramingError(f"by={by!r}: both the sentences and the articles have a {by!r} column (the "
                                "sentences' own is the scorer's); rename the article column, e.g. "
                                f"run.articles = run.articles.rename(columns={{{by!r}: 'side'}})")
+        if by not in sents.columns and by not in self.articles.columns:  # audit21: a typo got a hint to retype it
+            raise FramingError(_no_column(f"by={by!r}", by, [*self.articles.columns, *sents.columns],
+                                          "the sentences or the articles"))
         if by not in sents.columns and by in self.articles.columns:
             if self.articles[by].isna().all():
-                raise FramingError(f"by={by!r}: no article has a {by}; read the articles from a CSV or JSONL file "
-                                   f"with a {by!r} column")
+                raise FramingError(f"by={by!r}: no article has a {by}"
+                                   + ("; read the articles from a CSV or JSONL file with a 'source' column"
+                                      if by == "source" else f": every article's {by!r} is empty"))
             return self._group_shares(by)
         out = frame_shares(sents, by=by, frames=sorted(self.frame_ids + ["none"]), interval=INTERVAL)
         out.attrs["interval_unit"] = "sentences"
@@ -342,6 +346,16 @@ _TABLE_COLUMNS = ("n_articles", "n_sentences", "n_framed", "lean", "lean_low", "
 _GROUP_KEY = "__group__"
 
 
+def _no_column(what: str, name: str, columns: list, where: str) -> str:
+    """The message for a column that is not there: the columns that are, and the closest name."""
+    import difflib
+
+    cols = [str(c) for c in dict.fromkeys(columns) if not str(c).startswith("__")]
+    close = difflib.get_close_matches(str(name), cols, n=1, cutoff=0.6)
+    return (f"{what}: no such column in {where}; expected one of {', '.join(map(repr, cols))}"
+            + (f" (did you mean {close[0]!r}?)" if close else ""))
+
+
 def check_group_by(articles: pd.DataFrame, by: str) -> None:
     """Raise :class:`FramingError` unless ``by`` is an article column that puts the articles in two or more groups."""
     cols = [c for c in articles.columns if c not in _NOT_GROUPS]
@@ -518,10 +532,13 @@ def outlet_table(run: FramingRun, by: str = "source") -> pd.DataFrame:
     if by != "source" and (by in _TABLE_COLUMNS or by.startswith("share_")):
         raise FramingError(f"outlet_table: by={by!r} is the name of one of the table's own columns; rename the "
                            "article column (e.g. to side)")
+    if by != "source" and by not in run.articles.columns:
+        raise FramingError(_no_column(f"outlet_table: by={by!r}", by, list(run.articles.columns), "the articles"))
     src = _group_values(run.articles, by)
     if not src:
-        raise FramingError(f"outlet_table: no article has a {by}; read the articles from a CSV or JSONL file "
-                           f"with a {by!r} column")
+        raise FramingError(f"outlet_table: no article has a {by}"
+                           + ("; read the articles from a CSV or JSONL file with a 'source' column"
+                              if by == "source" else f": every article's {by!r} is empty"))
     sents = _outlet_sentences(run, by)
     key = _key(by)
     labels = sorted(run.frame_ids + ["none"])

@@ -1256,3 +1256,28 @@ def test_report_group_by_adds_the_groups_view_with_its_own_holm_and_checks_the_c
     build_report(run=run, out=tmp_path / "with", group_by="side", source=None)
     build_report(run=run, out=tmp_path / "without", source=None)
     assert "group_by" not in json.loads((tmp_path / "without" / "manifest.json").read_text())["parameters"]
+
+
+def test_a_mistyped_group_column_names_the_columns_and_the_closest(outlet_run):
+    """audit21: run.shares(by="sidee") answered "...or use run.shares(by='sidee')", the very call made, and
+    outlet_table(run, by="side ") told a DataFrame user to read a CSV."""
+    from framing.report import outlet_table
+
+    run = _with(outlet_run, side=["left", "right", "centre", "left", "right", "centre"])  # a copy: module fixture
+    with pytest.raises(FramingError, match=r"by='sidee': no such column in the sentences or the articles; "
+                                           r"expected one of .*'side'.* \(did you mean 'side'\?\)") as e:
+        run.shares(by="sidee")
+    assert "run.shares(by='sidee')" not in str(e.value)
+    with pytest.raises(FramingError, match=r"outlet_table: by='side ': no such column in the articles; .*"
+                                           r"\(did you mean 'side'\?\)") as e:
+        outlet_table(run, by="side ")
+    assert "CSV" not in str(e.value)
+    with pytest.raises(FramingError, match=r"every article's 'side' is empty"):
+        outlet_table(_with(run, side=None), by="side")
+    assert sorted(outlet_table(run, by="side")["side"]) == ["centre", "left", "right"]
+
+
+def _with(run, **cols):
+    import dataclasses
+
+    return dataclasses.replace(run, articles=run.articles.assign(**cols))
