@@ -56,6 +56,10 @@ def _cmd_codebook(args) -> int:
                            "and needs at least two")
     emb = get_embedder(args.model)
     check = check_codebook(cb, emb, n_splits=args.folds)
+    if args.out:  # first: output piped to `head` ends this command early (audit21: x.csv was never written)
+        from .cache import atomic_write_bytes
+
+        atomic_write_bytes(args.out, check.to_csv(index=False).encode("utf-8"))
     summary = codebook_check_summary(check)
     n_folds = int(check["fold"].max()) + 1
     ex = check[(check["kind"] == "exemplar") & check["ok"].notna()]
@@ -118,10 +122,7 @@ def _cmd_codebook(args) -> int:
     if args.articles:
         _check_on_articles(args, cb, emb, lower)
     if args.out:
-        from .cache import atomic_write_bytes
-
-        atomic_write_bytes(args.out, check.to_csv(index=False).encode("utf-8"))
-        print(f"\nwrote {os.fspath(args.out)}")
+        print(f"\nwrote {os.fspath(args.out)}")  # written before anything was printed (see above)
     return 0
 
 

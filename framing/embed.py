@@ -665,6 +665,9 @@ def get_embedder(embedder=None, **kwargs) -> Embedder:
         if not callable(getattr(embedder, "encode", None)):
             raise FramingError(f"embedder: expected a model name, a path or an object with .encode(), found {type(embedder).__name__}")
         return embedder
+    if embedder is not None and not os.fspath(embedder).strip():  # audit21: "" gave the default model silently
+        raise FramingError("model '': expected a sentence-transformers model name or folder; leave it out (None) "
+                           "for the bundled default")
     key = (os.fspath(embedder) if embedder is not None else None, tuple(sorted(kwargs.items())))
     emb = _EMBEDDERS.get(key)
     if emb is None:

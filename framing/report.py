@@ -210,8 +210,16 @@ def run_pipeline(source, *, codebook=None, model=None, embedder=None, cache: boo
         vectors = emb.encode(texts)
     kwargs = {} if method is None else {"method": method}
     scored = score_frames(sentences, codebook=cb, embedder=emb, embeddings=vectors, **kwargs)
+    scoring = _scoring_params(method)
+    if _method_name(method) in ("stance", "StanceScorer") and len(cb.frames) > 2 and \
+            isinstance(scoring.get("min_confidence"), (int, float)):
+        from .stance import applied_min_confidence
+
+        # audit21: with three frames 0.55 was recorded while 0.40 was applied
+        scoring["min_confidence_applied"] = round(applied_min_confidence(scoring["min_confidence"],
+                                                                         len(cb.frames)), 4)
     params = {"codebook": cb.id, "random_state": RANDOM_STATE, "interval": INTERVAL, "n_perm": N_PERM,
-              "method": _method_name(method), "scoring": _scoring_params(method)}
+              "method": _method_name(method), "scoring": scoring}
     return FramingRun(articles=articles, sentences=scored, embeddings=vectors, codebook=cb, embedder=emb,
                       params=params, inputs=_input_paths(source))
 
@@ -651,6 +659,13 @@ def run_manifest(run: FramingRun, *, command=None, timestamp: bool = True) -> di
     (left out with ``timestamp=False``), ``framing_git`` the commit of a
     framing git checkout and whether ``framing/`` differs from it (absent
     for an installed package).
+
+    ``parameters.scoring`` holds the scorer's parameters, and, with more
+    than two frames, ``min_confidence_applied``: the threshold the stance
+    scorer applies on that many frames. ``parameters.steps`` holds the
+    parameters the report's later steps use (events, alignment, clusters,
+    map), whether or not this run went through them: record the
+    parameters of your own calls of those steps yourself.
 
     The codebook's ``sha256`` is of its content as used (frames, exemplars,
     actors: a codebook extended with ``with_actors`` or given as a dict has

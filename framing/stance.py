@@ -97,7 +97,8 @@ from .codebook import Codebook, load_codebook
 from ._checks import Estimator, check_whole
 from .errors import FramingError, FramingWarning, warn
 
-__all__ = ["StanceScorer", "find_mentions", "mention_table", "fitted_scorer", "FORMAT", "MINIMAL_PAIRS"]
+__all__ = ["StanceScorer", "find_mentions", "mention_table", "fitted_scorer", "FORMAT", "MINIMAL_PAIRS",
+           "check_codebook", "codebook_check_summary", "suggest_gates", "unmatched_names", "CHECK_COLUMNS"]
 
 FORMAT = "framing.stance/v5"
 _FORMATS = ("framing.stance/v1", "framing.stance/v2", "framing.stance/v3", "framing.stance/v4", FORMAT)
@@ -1007,8 +1008,7 @@ class StanceScorer(Estimator):
         best = P.argmax(axis=1)
         top = P[np.arange(len(P)), best]
         k = P.shape[1]
-        # min_confidence is on the two-frame scale; for k frames the same distance from chance
-        thr = self.min_confidence if k <= 2 else 1 / k + (self.min_confidence - 0.5) * 2 * (1 - 1 / k)
+        thr = applied_min_confidence(self.min_confidence, k)
         keep = top >= thr
         keep &= has  # the eligible mask of decision_function
         ids = np.array(self.frame_ids_, dtype=object)[best]
@@ -1180,6 +1180,12 @@ CHECK_COLUMNS = ["frame", "kind", "pair", "text", "fold", "predicted", "confiden
                  "masked_relevance"]
 
 
+def applied_min_confidence(min_confidence: float, k: int) -> float:
+    """The threshold a :class:`StanceScorer` applies with ``k`` frames: ``min_confidence`` is on the two-frame
+    scale, and with more frames the same distance from chance (``1/k``) is kept."""
+    return float(min_confidence) if k <= 2 else 1 / k + (float(min_confidence) - 0.5) * 2 * (1 - 1 / k)
+
+
 def check_codebook(codebook=None, embedder=None, *, n_splits: int = 5, random_state: int = 0,
                    **params) -> pd.DataFrame:
     """Cross-validate a codebook on its own sentences: how well does the scorer read each frame?
@@ -1245,6 +1251,16 @@ def check_codebook(codebook=None, embedder=None, *, n_splits: int = 5, random_st
     from .embed import get_embedder
 
     check_whole("n_splits", n_splits, 2)
+    known = StanceScorer().get_params()
+    unknown = [k for k in params if k not in known or k in ("codebook", "embedder")]
+    if unknown:  # audit21: articles= reached StanceScorer as "unexpected keyword argument"
+        raise FramingError(
+            f"check_codebook: unknown parameter {unknown[0]!r}; the others are passed to StanceScorer, whose "
+            f"parameters are {', '.join(k for k in known if k not in ('codebook', 'embedder'))}"
+            + ("; to see how the codebook reads your articles, score them (run = framing.run_pipeline(articles, "
+               "codebook=...)) and read run.sentences['none_reason'] and framing.stance.unmatched_names("
+               "run.sentences, codebook), as `framing codebook check --articles` does" if unknown[0] == "articles"
+               else ""))
     cb = load_codebook(codebook)
     emb = get_embedder(embedder)
     rows = [{"frame": r.frame, "kind": r.kind, "pair": int(r.pair), "text": r.text}
@@ -1327,7 +1343,8 @@ def codebook_check_summary(check: pd.DataFrame) -> pd.DataFrame:
     """
     rows = []
     checked = check[check["ok"].notna()]
-    frames = list(dict.fromkeys(f for f in check["frame"] if f))
+    # a neutral sentence has no frame: "" here, NaN in a check read back from CSV (audit21: a phantom row)
+    frames = list(dict.fromkeys(f for f in check["frame"] if isinstance(f, str) and f))
     for fid in frames:
         ex = checked[(checked["frame"] == fid) & (checked["kind"] == "exemplar")]
         co = checked[(checked["frame"] == fid) & (checked["kind"] == "contrast")]
@@ -1417,6 +1434,10 @@ def unmatched_names(sentences: pd.DataFrame, codebook=None, top: int = 10) -> pd
     from .events import named_things
 
     cb = load_codebook(codebook)
+    if isinstance(sentences, (list, tuple, pd.Series)):
+        sentences = pd.DataFrame({"text": list(sentences)})
+    if not isinstance(sentences, pd.DataFrame):
+        raise FramingError(f"sentences: expected a sentence table or a list of texts, found {type(sentences).__name__}")
     if "text" not in sentences.columns:
         raise FramingError("sentences: expected a 'text' column")
     if "none_reason" in sentences.columns:

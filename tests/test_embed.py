@@ -142,3 +142,12 @@ def test_get_embedder_reuses_and_accepts_objects(fake_embedder):
 
 def test_preprocess_collapses_whitespace():
     assert preprocess("  a\n\tb  c ") == "a b c"
+
+
+def test_an_empty_model_name_is_an_error_not_the_default():
+    """audit21: model="" silently used the bundled model."""
+    from framing.embed import get_embedder
+
+    for name in ("", "  "):
+        with pytest.raises(FramingError, match=r"model '': expected a sentence-transformers model name or folder"):
+            get_embedder(name)

@@ -1281,3 +1281,22 @@ def _with(run, **cols):
     import dataclasses
 
     return dataclasses.replace(run, articles=run.articles.assign(**cols))
+
+
+def test_the_manifest_records_the_confidence_threshold_applied_with_three_frames(fake_embedder):
+    """audit21: with three frames the manifest said min_confidence 0.55 while 0.40 was applied."""
+    import dataclasses
+
+    from framing.codebook import load_codebook
+    from framing.report import run_manifest, run_pipeline
+    from framing.stance import applied_min_confidence
+
+    bundled = load_codebook(None)
+    third = dataclasses.replace(bundled.frames[0], id="disruption", label="Disruption")
+    three = dataclasses.replace(bundled, frames=(*bundled.frames, third))
+    run = run_pipeline(_outlet_articles(), codebook=three, embedder=fake_embedder)
+    scoring = run_manifest(run)["parameters"]["scoring"]
+    assert scoring["min_confidence"] == 0.55 and scoring["min_confidence_applied"] == pytest.approx(0.4, abs=1e-4)
+    assert applied_min_confidence(0.55, 2) == 0.55
+    two = run_pipeline(_outlet_articles(), embedder=fake_embedder)
+    assert "min_confidence_applied" not in run_manifest(two)["parameters"]["scoring"]

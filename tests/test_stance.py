@@ -424,6 +424,17 @@ def test_check_codebook_holds_out_each_exemplar_with_its_contrast_pair_and_reads
     pd.testing.assert_frame_equal(check, again)
     with pytest.raises(FramingError, match="n_splits"):
         check_codebook(cb, SpanFakeEmbedder(), n_splits=1)
+    # audit21: a check written with --out and read back (neutral rows' frame NaN) gave a phantom frame row
+    import io
+
+    buf = io.StringIO()
+    check.to_csv(buf, index=False)
+    back = pd.read_csv(io.StringIO(buf.getvalue()))
+    assert back["frame"].isna().sum() == 3
+    pd.testing.assert_frame_equal(codebook_check_summary(back), codebook_check_summary(check), check_dtype=False)
+    # and articles= (the CLI's --articles) is not a scorer parameter: one line that says what to do instead
+    with pytest.raises(FramingError, match=r"check_codebook: unknown parameter 'articles'.*unmatched_names"):
+        check_codebook(cb, SpanFakeEmbedder(), articles=pd.DataFrame({"text": ["x"]}))
 
 
 @pytest.mark.slow
