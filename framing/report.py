@@ -482,16 +482,27 @@ def _share_columns(base: pd.DataFrame, key: str, shares: pd.DataFrame, frame_ids
     return base
 
 
-def article_table(run: FramingRun) -> pd.DataFrame:
-    """Per-article summary: ``article_id, title`` (then ``source`` and ``date`` when some article
-    has them), ``n_sentences``, then ``share_<frame>`` with ``share_<frame>_low/high`` (95% Wilson
-    interval) for each frame and ``none``."""
+def article_table(run: FramingRun, *, lean: bool = True) -> pd.DataFrame:
+    """Per-article summary, the table of the report's ``articles.csv`` (without its story and group
+    columns): ``article_id, title`` (then ``source`` and ``date`` when some article has them),
+    ``n_sentences``, then ``share_<frame>`` with ``share_<frame>_low/high`` (95% Wilson interval)
+    for each frame and ``none``; with ``lean`` and two or more frames, ``n_framed``, ``lean``,
+    ``lean_low`` and ``lean_high`` (:func:`framing.frames.frame_lean`, its ``ci_low``/``ci_high``
+    renamed), ready for :func:`framing.plot.plot_lean`."""
     shares = run.shares()
     n = run.sentences.groupby("article_id", observed=True).size()
     cols = ["article_id", "title"] + [c for c in ("source", "date") if _has(run.articles, c)]
     base = run.articles[cols].copy()
     base["n_sentences"] = base["article_id"].map(n).fillna(0).astype(int)
-    return _share_columns(base, "article_id", shares, run.frame_ids)
+    out = _share_columns(base, "article_id", shares, run.frame_ids)
+    if lean and len(run.frame_ids) >= 2:  # audit21: plot_lean(article_table(run)) found no lean
+        from .frames import frame_lean
+
+        le = frame_lean(run.sentences, interval=INTERVAL)
+        out = out.merge(le[["article_id", "n_framed", "lean", "ci_low", "ci_high"]].rename(
+            columns={"ci_low": "lean_low", "ci_high": "lean_high"}).round(4), on="article_id", how="left")
+        out.attrs["frames"] = list(run.frame_ids)
+    return out
 
 
 def _key(by: str) -> str:
@@ -964,14 +975,9 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
     figures: dict[str, bytes] = {}
     sections: list[dict] = []
 
-    arts = shares_table = article_table(run)
+    shares_table = article_table(run, lean=False)
+    arts = article_table(run)
     shares = run.shares()
-    if len(run.frame_ids) >= 2:
-        from .frames import frame_lean
-
-        lean = frame_lean(run.sentences, interval=INTERVAL)
-        arts = arts.merge(lean[["article_id", "n_framed", "lean", "ci_low", "ci_high"]].rename(
-            columns={"ci_low": "lean_low", "ci_high": "lean_high"}).round(4), on="article_id", how="left")
 
     # The figures and the slow steps (clustering, events) are memoised on disk by the content of
     # the run and the code: a warm re-run of the same input imports neither matplotlib nor scikit-learn.

@@ -138,6 +138,19 @@ def test_article_table_has_source_and_date_only_when_articles_have_them(outlet_r
     assert dict(zip(t["article_id"], t["source"])) == {a: v[0] for a, v in _STORIES.items()}
     bare = run_pipeline(_outlet_articles().assign(source=None, date=None), embedder=fake_embedder, method="prototype")
     assert "source" not in article_table(bare).columns and "date" not in article_table(bare).columns
+    # audit21: the lean of articles.csv is in the table too, so plot_lean(article_table(run)) draws it
+    from framing.frames import frame_lean
+    from framing.plot import plot_lean
+
+    le = frame_lean(outlet_run.sentences).set_index("article_id")
+    assert list(t.columns[-4:]) == ["n_framed", "lean", "lean_low", "lean_high"]
+    assert np.allclose(t.set_index("article_id")["lean"], le["lean"].round(4), equal_nan=True)
+    assert np.allclose(t.set_index("article_id")["lean_low"], le["ci_low"].round(4), equal_nan=True)
+    assert "lean" not in article_table(outlet_run, lean=False).columns
+    import matplotlib.pyplot as plt
+
+    assert plot_lean(t) is not None
+    plt.close("all")
 
 
 def test_outlet_table_pools_each_outlets_sentences(outlet_run):
@@ -652,7 +665,7 @@ def test_the_lean_figure_of_many_articles_stays_the_same_size_and_the_caption_po
     run = run_pipeline(arts, embedder=fake_embedder, cache=False)
     # the frame map's projection is not what is tested: a fixed layout instead of UMAP
     monkeypatch.setattr(framing.maps, "project", lambda emb, **k: np.random.default_rng(0).normal(size=(len(emb), 2)))
-    sections, figures, _ = _overview_block(run, article_table(run), run.shares(), cache=False)
+    sections, figures, _ = _overview_block(run, article_table(run, lean=False), run.shares(), cache=False)
     note, table = sections[0]["note"], sections[0]["table"]
     n_lean = int(frame_lean(run.sentences)["lean"].notna().sum())
     assert len(re.findall(r"<tr>", table.split("<tbody>")[1])) == n
@@ -1065,7 +1078,7 @@ def test_with_three_frames_the_overview_says_what_the_lean_counts(monkeypatch):
     arts = pd.DataFrame({"article_id": list(frames), "title": None, "text": "x"})
     emb = np.random.default_rng(0).normal(size=(len(sents), 8)).astype("float32")  # for the frame map
     run = FramingRun(articles=arts, sentences=sents, embeddings=emb, codebook=cb, embedder=None)
-    secs, _ = _overview_block(run, article_table(run), run.shares(), cache=False)[:2]
+    secs, _ = _overview_block(run, article_table(run, lean=False), run.shares(), cache=False)[:2]
     sec = secs[0]
     assert "n_framed counts the sentences in the first two frames" in sec["note"]
     assert f"no sentence in {first} or {second}" in sec["table"] and "no framed sentence" not in sec["table"]
