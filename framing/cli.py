@@ -142,7 +142,7 @@ def _check_table(summary):
 def _check_on_articles(args, cb, emb, lower: dict) -> None:
     """``codebook check --articles``: how the codebook reads the user's own sentences."""
     from .report import run_pipeline
-    from .stance import NONE_REASONS, StanceScorer, unmatched_names
+    from .stance import NONE_REASONS, StanceScorer, actor_frames, unmatched_names
 
     run = run_pipeline(args.articles, codebook=cb, embedder=emb)
     s = run.sentences
@@ -159,6 +159,16 @@ def _check_on_articles(args, cb, emb, lower: dict) -> None:
             print("names most often written in sentences that name no actor of the codebook (add those that "
                   "belong to an actor as its aliases): "
                   + ", ".join(f"{r.name} ({r.n_sentences})" for r in names.itertuples(index=False)))
+    if cb.actors and len(cb.frames) >= 2:
+        flagged = actor_frames(s, cb)
+        flagged = flagged[flagged["flag"]]
+        if len(flagged):
+            print("actors whose framed sentences nearly all get one frame ("
+                  + ", ".join(f"{r.actor}: {r.top_frame} in {round(r.top_share * r.n_framed)} of {r.n_framed}"
+                              for r in flagged.itertuples(index=False))
+                  + "). When your frames differ by how they judge the same events rather than by who does what "
+                    "to whom, the name may be deciding the frame: read a sample of these sentences "
+                    "(framing.stance.actor_frames).")
     if lower:
         looser = StanceScorer(cb, emb, **lower).fit().score(s[["article_id", "sentence_id", "text"]],
                                                              embeddings=run.embeddings)

@@ -98,7 +98,8 @@ from ._checks import Estimator, check_whole
 from .errors import FramingError, FramingWarning, warn
 
 __all__ = ["StanceScorer", "find_mentions", "mention_table", "fitted_scorer", "FORMAT", "MINIMAL_PAIRS",
-           "check_codebook", "codebook_check_summary", "suggest_gates", "unmatched_names", "CHECK_COLUMNS"]
+           "check_codebook", "codebook_check_summary", "suggest_gates", "unmatched_names", "actor_frames",
+           "CHECK_COLUMNS"]
 
 FORMAT = "framing.stance/v5"
 _FORMATS = ("framing.stance/v1", "framing.stance/v2", "framing.stance/v3", "framing.stance/v4", FORMAT)
@@ -1401,6 +1402,61 @@ def suggest_gates(check: pd.DataFrame, keep: float = 0.9) -> dict:
 _CALENDAR = {w for m in ("january february march april may june july august september october november december "
                          "monday tuesday wednesday thursday friday saturday sunday").split() for w in (m, m[:3])} | {
     "sept", "tues", "thur", "thurs"}
+
+
+ACTOR_FRAME_SHARE = 0.8  # an actor whose framed sentences get one frame this often is flagged by actor_frames
+ACTOR_FRAME_MIN = 10  # ... when it is named in at least this many framed sentences
+
+
+def actor_frames(scored: pd.DataFrame, codebook=None, *, share: float = ACTOR_FRAME_SHARE,
+                 min_framed: int = ACTOR_FRAME_MIN) -> pd.DataFrame:
+    """Per actor of the codebook, which frames its framed sentences get: is the name deciding the frame?
+
+    The stance scorer reads who does what to whom. When a codebook's frames
+    differ rather by how they judge the same events (a success or a
+    failure), the actor a sentence names can decide its frame: in an audit
+    on the 2021 Afghanistan withdrawal, sentences calling it "botched" that
+    named Biden went mostly to an "ending the war" frame. An actor whose
+    framed sentences nearly all get one frame is a place to read a sample.
+
+    Parameters
+    ----------
+    scored : DataFrame
+        Scored sentences (``text``, ``frame``), e.g. ``run.sentences``.
+    codebook : str, path or Codebook, optional
+    share, min_framed : float, int
+        ``flag`` is set for an actor named in at least ``min_framed`` framed
+        sentences, ``share`` or more of them in one frame.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``actor``, ``n_framed`` (framed sentences naming it), ``top_frame``,
+        ``top_share``, ``flag``, most framed sentences first; actors named in
+        no framed sentence are left out.
+    """
+    from .actors import find_mentions
+    from .codebook import load_codebook
+
+    if not isinstance(scored, pd.DataFrame) or not {"text", "frame"} <= set(scored.columns):
+        raise FramingError("scored: expected the scored sentence table (run.sentences), with text and frame")
+    cb = load_codebook(codebook)
+    counts: dict[str, dict[str, int]] = {}
+    for text, frame in zip(scored["text"], scored["frame"]):
+        if frame == NONE or not isinstance(text, str):
+            continue
+        for actor in dict.fromkeys(m[0] for m in find_mentions(text, cb)):
+            per = counts.setdefault(actor, {})
+            per[frame] = per.get(frame, 0) + 1
+    rows = []
+    for actor, per in counts.items():
+        n = sum(per.values())
+        top = max(sorted(per), key=lambda f: per[f])
+        rows.append({"actor": actor, "n_framed": n, "top_frame": top, "top_share": round(per[top] / n, 3),
+                     "flag": bool(n >= min_framed and per[top] / n >= share)})
+    cols = ["actor", "n_framed", "top_frame", "top_share", "flag"]
+    return (pd.DataFrame(rows, columns=cols).sort_values(["n_framed", "actor"], ascending=[False, True], kind="stable")
+            .reset_index(drop=True))
 
 
 def unmatched_names(sentences: pd.DataFrame, codebook=None, top: int = 10) -> pd.DataFrame:

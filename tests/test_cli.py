@@ -346,6 +346,20 @@ def test_codebook_check_prints_each_frame_flags_a_weak_one_and_writes_every_sent
     printed = capsys.readouterr().out
     assert "your articles: 4 sentences of 2 articles" in printed and "no actor 50%" in printed
     assert "Zelensky (2)" in printed.split("names most often written")[1]
+    # an actor whose framed sentences nearly all get one frame is named (audit21), as actor_frames flags it
+    from framing.report import run_pipeline
+    from framing.stance import actor_frames
+
+    many = tmp_path / "many.csv"
+    pd.DataFrame({"article_id": [f"m{i}" for i in range(12)],
+                  "text": ["Russia shells Kharkiv. The Kremlin escalates the war."] * 12}
+                 ).to_csv(many, index=False)
+    assert main(["codebook", "check", str(cb), "--folds", "3", "--articles", str(many)]) == 0
+    printed = capsys.readouterr().out
+    flagged = actor_frames(run_pipeline(str(many), codebook=str(cb)).sentences, str(cb)).query("flag")
+    assert len(flagged) and "actors whose framed sentences nearly all get one frame" in printed
+    for r in flagged.itertuples():
+        assert f"{r.actor}: {r.top_frame} in {round(r.top_share * r.n_framed)} of {r.n_framed}" in printed
     # bad input: one line, exit code 2
     assert main(["codebook", "check", str(cb), "--folds", "1"]) == 2
     err = capsys.readouterr().err

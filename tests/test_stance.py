@@ -553,3 +553,25 @@ def test_check_codebook_says_once_which_exemplars_name_no_actor():
         check_codebook(cb, SpanFakeEmbedder(), n_splits=3)
     notes = [str(w.message) for w in caught if "name no actor" in str(w.message)]
     assert len(notes) == 1 and "1 of 4 exemplars" in notes[0], notes
+
+
+def test_actor_frames_flags_an_actor_whose_sentences_nearly_all_get_one_frame():
+    """audit21: sentences calling the Afghanistan withdrawal "botched" that named Biden went mostly to the
+    "ending the war" frame; nothing pointed at the actor deciding the frame."""
+    from framing.stance import actor_frames
+
+    cb = _small_codebook()
+    actors = [a.id for a in cb.actors]
+    alias = {a.id: (a.aliases[0] if a.aliases else a.label or a.id) for a in cb.actors}
+    first, second = actors[:2]
+    rows = ([{"text": f"{alias[first]} did it again.", "frame": "threat"}] * 9
+            + [{"text": f"{alias[first]} said so.", "frame": "defence"}]
+            + [{"text": f"{alias[second]} spoke.", "frame": f} for f in ["threat", "defence"] * 6]
+            + [{"text": f"{alias[second]} and {alias[first]} met.", "frame": "none"}] * 5)
+    t = actor_frames(pd.DataFrame(rows), cb).set_index("actor")
+    assert t.at[first, "n_framed"] == 10 and t.at[first, "top_frame"] == "threat"
+    assert t.at[first, "top_share"] == 0.9 and bool(t.at[first, "flag"])
+    assert t.at[second, "n_framed"] == 12 and not t.at[second, "flag"]  # split evenly
+    assert not actor_frames(pd.DataFrame(rows), cb, min_framed=11).set_index("actor").at[first, "flag"]
+    with pytest.raises(FramingError, match="expected the scored sentence table"):
+        actor_frames(pd.DataFrame({"text": ["x"]}), cb)
