@@ -728,6 +728,20 @@ def label_descriptions(taxonomy=None) -> list[str]:
     return out
 
 
+def _check_feature_width(X: np.ndarray, emb, pooling, tax: "Taxonomy") -> None:
+    """Features given to ``fit`` must be :func:`article_features` with the classifier's own ``pooling``
+    (review21-api: mean+max features fitted, and predict then failed on the default's width)."""
+    d = getattr(emb, "dimension", None)
+    if not isinstance(d, int):
+        return  # an embedder of the user's own that does not say its size
+    vec = [p for p in pooling if p != "sim"]
+    want = d * len(vec) + (3 * len(label_descriptions(tax)) if "sim" in pooling else 0)
+    if X.ndim != 2 or X.shape[1] != want:
+        raise FramingError(f"features: {X.shape[-1] if X.ndim else 0} columns, expected {want} for this "
+                           f"classifier's pooling {tuple(pooling)}; build them with article_features(articles, "
+                           "embedder, pooling=clf.pooling, taxonomy=clf.taxonomy)")
+
+
 def article_features(articles, embedder=None, *, pooling=("mean", "max"), taxonomy=None) -> tuple[list[str], np.ndarray]:
     """Pooled sentence embeddings per article.
 
@@ -991,8 +1005,9 @@ def _knn_vote(Q: np.ndarray, R: np.ndarray, targets, k: int, temperature: float)
 class NarrativeClassifier(Estimator):
     """Multi-label narrative classifier over the two-level taxonomy.
 
-    Articles are represented by pooled sentence embeddings (mean and max over
-    the sentences, see :func:`article_features`). One logistic regression per
+    Articles are represented by pooled sentence embeddings (by default mean
+    and max over the sentences, and each label description's similarity to
+    them: ``pooling``, see :func:`article_features`). One logistic regression per
     narrative and per subnarrative gives probabilities; with ``knn > 0``
     these are averaged with the label frequencies among the article's ``knn``
     nearest training articles (cosine of the standardised features,
@@ -1138,6 +1153,7 @@ class NarrativeClassifier(Estimator):
             ids, X = docs["article_id"].tolist(), np.asarray(features, dtype=np.float32)
             if len(X) != len(ids):
                 raise FramingError(f"features: {len(X)} rows for {len(ids)} articles")
+            _check_feature_width(X, emb, self.pooling, tax)
         self.n_features_in_ = X.shape[1]
         if self.standardize:
             self.feature_mean_ = X.mean(0).astype(np.float64)
@@ -1628,7 +1644,7 @@ class RoleClassifier(Estimator):
         -------
         pandas.DataFrame
             The four mention columns, then ``main_role`` and ``fine_roles``
-            (list of str), in the order of ``mentions``.
+            (list of str), in the order and on the index of ``mentions``.
         """
         pm, pf = self.predict_proba(articles, mentions, features=features)
         Pm, Pf = pm.to_numpy(), pf.to_numpy()
@@ -1640,7 +1656,7 @@ class RoleClassifier(Estimator):
             chosen = [k for k in kids if k == best or Pf[i, k] >= self.threshold]
             mains.append(main)
             fines.append([self.fine_roles_[k] for k in chosen])
-        out = mentions[MENTION_COLUMNS].copy().reset_index(drop=True)
+        out = mentions[MENTION_COLUMNS].copy()  # the caller's index, as the package's other row tables keep it
         out["main_role"] = mains
         out["fine_roles"] = fines
         return out

@@ -1089,8 +1089,8 @@ def _overview_block(run: FramingRun, arts: pd.DataFrame, shares: pd.DataFrame, *
     order = run.frame_ids + ["none"]
     palette = frame_palette(order)  # codebook order, so colours are stable across runs
     labels = article_labels(run.articles)
-    show = arts.drop(columns=[c for c in arts.columns if c.endswith(("_low", "_high"))] + ["source"],
-                     errors="ignore")
+    show = arts.drop(columns=[c for c in arts.columns if c.endswith(("_low", "_high"))]
+                     + ["source", "n_framed", "lean"], errors="ignore")  # the lean is drawn from frame_lean below
     lean = None
     if len(run.frame_ids) >= 2:
         from .frames import frame_lean

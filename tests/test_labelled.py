@@ -340,6 +340,11 @@ def test_role_classifier_context_features(docs, roles, fake_embedder):
     for r in pred.itertuples():
         assert r.fine_roles and all(TAX.role_parent[f] == r.main_role for f in r.fine_roles)
     assert score_roles(roles, pred)["main_role_accuracy"] > 0.7
+    # the caller's index is kept, as on the package's other row tables (review21-api)
+    named = roles[["article_id", "entity", "start", "end"]].set_axis([f"m{i}" for i in range(len(roles))])
+    again = model.predict(docs, named)
+    assert list(again.index) == list(named.index)
+    pd.testing.assert_frame_equal(again.reset_index(drop=True), pred.reset_index(drop=True))
     oof = cross_val_roles(docs, roles, n_splits=3, embedder=fake_embedder)
     base = cross_val_roles(docs, roles, n_splits=3, baseline=True)
     assert len(oof) == len(base) == len(roles)
@@ -601,3 +606,29 @@ def test_cli_taxonomy_option_reaches_the_label_readers(tmp_path, fake_everywhere
     assert "unknown narrative 'URW: Negative Consequences for the West'" in capsys.readouterr().err
     gold = str(FIX / "subtask-2-annotations.txt")
     assert cli.main(["score", "narratives", "--gold", gold, "--pred", gold, "--taxonomy", str(short)]) == 2
+
+
+def test_fit_refuses_features_built_with_another_pooling(tmp_path):
+    """review21-api: fit(features=article_features(...)) with article_features' default pooling (mean, max)
+    succeeded, and predict then failed on the classifier's own width (mean, max, sim)."""
+    from tests.conftest import FakeEmbedder
+
+    from framing.labelled import NarrativeClassifier, article_features
+
+    class Sized(FakeEmbedder):
+        dimension = 64
+
+    emb = Sized()
+    docs = pd.DataFrame({"article_id": ["a", "b", "c"], "text": ["Russia attacked. NATO met.", "Kyiv spoke. EU met.",
+                                                                 "The war goes on. Talks stalled."]})
+    labels = pd.DataFrame({"article_id": ["a", "b", "c"], "narratives": [["Other"]] * 3,
+                           "subnarratives": [["Other"]] * 3})
+    clf = NarrativeClassifier(emb, inner_cv=2)
+    _, wrong = article_features(docs, emb)
+    with pytest.raises(FramingError, match=r"features: 128 columns, expected 461 for this classifier's pooling "
+                                           r"\('mean', 'max', 'sim'\); build them with article_features"):
+        clf.fit(docs, labels, features=wrong)
+    _, right = article_features(docs, emb, pooling=clf.pooling)
+    with pytest.warns(Warning):  # every article is 'Other'
+        clf.fit(docs, labels, features=right)
+    assert clf.n_features_in_ == 461
