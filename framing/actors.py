@@ -734,6 +734,9 @@ def speakers(sentences, codebook=None, *, carry: int = 3) -> pd.DataFrame:
         One row per attributed sentence, in article order (articles in their
         order of first appearance, sentences by ``sentence_id``).
     """
+    from ._checks import check_whole
+
+    check_whole("carry", carry, 0)
     codebook = warn_if_default_for(sentences, codebook, "speakers")
     sentences = _check_sentences(sentences)
     n = len(sentences)

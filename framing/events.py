@@ -860,6 +860,17 @@ class EventGrouper(Estimator):
         return set_params(self, params)
 
     def _params(self):
+        from ._checks import is_number
+
+        for name in ("date_penalty", "source_penalty", "mutual_bonus", "background"):
+            v = getattr(self, name)
+            if not (is_number(v) and v >= 0):
+                raise FramingError(f"{name}: expected a number >= 0, found {v!r}")
+        if self.threshold is not None and not is_number(self.threshold):
+            raise FramingError(f"threshold: expected a cosine distance above 0 and below 2, found {self.threshold!r}")
+        for name in ("neighbors", "mutual_neighbors"):
+            check_whole(name, getattr(self, name), 0, none_ok=True)
+        check_whole("min_articles", self.min_articles, 1)
         t = DEFAULT_THRESHOLD if self.threshold is None else float(self.threshold)
         if not 0.0 < t < 2.0:
             raise FramingError(f"threshold: expected a cosine distance above 0 and below 2, found {t}")

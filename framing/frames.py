@@ -347,6 +347,11 @@ def frame_shares(scored: pd.DataFrame, *, by: str = "article_id", frames=None, i
         labels = [frames] if isinstance(frames, str) else list(frames)
         if not labels or not all(isinstance(f, str) for f in labels):
             raise FramingError(f"frames: expected frame ids (str), found {frames!r}")
+        allowed = set(known) | set(scored["frame"]) | {"none"}
+        typo = [f for f in labels if f not in allowed]
+        if known and typo:  # review21-api: a misspelt frame got a share of 0 without a word
+            raise FramingError(f"frames: {typo[0]!r} is not a frame of the scored table; expected some of "
+                               f"{', '.join(map(repr, sorted(allowed)))}")
     else:
         labels = sorted(set(scored["frame"]) | set(known) | {"none"})
     order = list(scored.attrs.get("frames") or known)

@@ -54,7 +54,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from ._checks import Estimator, check_whole, is_whole, set_params
+from ._checks import Estimator, check_whole, is_number, is_whole, set_params
 from .errors import FramingError, FramingWarning, warn
 
 __all__ = [
@@ -1097,11 +1097,13 @@ class NarrativeClassifier(Estimator):
         bad = [p for p in self.pooling if p not in POOLINGS]
         if bad or not self.pooling:
             raise FramingError(f"pooling: expected some of {', '.join(POOLINGS)}, found {list(self.pooling)}")
-        if not (self.C > 0):
+        if not (is_number(self.C) and self.C > 0):
             raise FramingError(f"C: expected a positive number, found {self.C!r}")
+        if not (is_whole(self.inner_cv) and self.inner_cv >= 2):
+            raise FramingError(f"inner_cv: expected a whole number of folds >= 2, found {self.inner_cv!r}")
         if self.coupling not in COUPLINGS:
             raise FramingError(f"coupling: expected one of {', '.join(COUPLINGS)}, found {self.coupling!r}")
-        if self.threshold is not None and not (0 < float(self.threshold) < 1):
+        if self.threshold is not None and not (is_number(self.threshold) and 0 < self.threshold < 1):
             raise FramingError(f"threshold: expected a probability in (0, 1) or None, found {self.threshold!r}")
         if not is_whole(self.knn) or self.knn < 0:
             raise FramingError(f"knn: expected a whole number >= 0 (0 = off), found {self.knn!r}")
@@ -1578,7 +1580,7 @@ class RoleClassifier(Estimator):
         from .embed import get_embedder
 
         _check_label_table(mentions, ROLE_COLUMNS, "mentions")
-        if not (self.C > 0) or not (0 < float(self.threshold) < 1):
+        if not (is_number(self.C) and self.C > 0) or not (is_number(self.threshold) and 0 < self.threshold < 1):
             raise FramingError(f"C must be positive and threshold in (0, 1); found C={self.C!r}, "
                                f"threshold={self.threshold!r}")
         tax = load_taxonomy(self.taxonomy)

@@ -594,7 +594,12 @@ class StanceScorer(Estimator):
                    "a cosine in [-1, 1] or None"),
                   ("neutral_margin", self.neutral_margin,
                    self.neutral_margin is None or (number(self.neutral_margin) and -2 <= self.neutral_margin <= 2),
-                   "a difference of cosines in [-2, 2] or None")]
+                   "a difference of cosines in [-2, 2] or None"),
+                  ("context_window", self.context_window,
+                   isinstance(self.context_window, (int, np.integer)) and not isinstance(self.context_window, bool)
+                   and self.context_window >= 0, "a whole number of sentences >= 0"),
+                  ("context_weight", self.context_weight, number(self.context_weight) and self.context_weight >= 0,
+                   "a number >= 0")]
         for name, v, ok, want in checks:
             if not ok:
                 raise FramingError(f"StanceScorer {name}: expected {want}, found {v!r}")

@@ -206,3 +206,46 @@ def test_an_edited_copy_of_the_bundled_codebook_is_used_by_later_steps(fake_embe
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert "hungary" in set(actor_mentions(scored)["actor"])
+
+
+@pytest.mark.parametrize("make, says", [
+    (lambda e: __import__("framing.events", fromlist=["x"]).EventGrouper(threshold="x", embedder=e),
+     "threshold: expected a cosine distance"),
+    (lambda e: __import__("framing.events", fromlist=["x"]).EventGrouper(date_penalty="x", embedder=e),
+     "date_penalty: expected a number >= 0"),
+    (lambda e: __import__("framing.events", fromlist=["x"]).EventGrouper(neighbors=-1, embedder=e),
+     "neighbors: expected a whole number >= 0"),
+])
+def test_event_grouper_parameters_of_the_wrong_type_are_one_line(fake_embedder, make, says):
+    """review21-api: threshold="x" raised ValueError from float(); neighbors=-1 was accepted."""
+    arts = pd.DataFrame({"article_id": ["a", "b"], "text": ["Russia attacked Kyiv.", "NATO met in Vilnius."]})
+    with pytest.raises(FramingError, match=says):
+        make(fake_embedder).fit(arts)
+
+
+def test_classifier_and_scorer_parameters_of_the_wrong_type_are_one_line(fake_embedder):
+    """review21-api: C="x" gave TypeError '>' not supported; context_window="x" an int() ValueError; inner_cv=0,
+    carry=-1 and a misspelt frame were accepted silently."""
+    from framing.actors import speakers
+    from framing.frames import frame_shares, score_frames
+    from framing.labelled import NarrativeClassifier, RoleClassifier
+    from framing.stance import StanceScorer
+
+    docs = pd.DataFrame({"article_id": ["a", "b"], "text": ["Russia attacked. NATO met.", "Kyiv spoke. EU met."]})
+    labels = pd.DataFrame({"article_id": ["a", "b"], "narratives": [["Other"]] * 2, "subnarratives": [["Other"]] * 2})
+    for kw, says in (({"C": "x"}, "C: expected a positive number"), ({"threshold": "x"}, "threshold: expected"),
+                     ({"inner_cv": 0}, "inner_cv: expected a whole number of folds >= 2"),
+                     ({"inner_cv": 1.5}, "inner_cv: expected")):
+        with pytest.raises(FramingError, match=says):
+            NarrativeClassifier(fake_embedder, **kw).fit(docs, labels)
+    mentions = pd.DataFrame({"article_id": ["a"], "entity": ["Russia"], "start": [0], "end": [6],
+                             "main_role": ["Antagonist"], "fine_roles": [["Instigator"]]})
+    with pytest.raises(FramingError, match="C must be positive"):
+        RoleClassifier(fake_embedder, C="x").fit(docs, mentions)
+    with pytest.raises(FramingError, match="context_window: expected a whole number of sentences >= 0"):
+        StanceScorer(embedder=fake_embedder, context_window="x").fit()
+    scored = score_frames(docs.assign(sentence_id=0), embedder=fake_embedder)
+    with pytest.raises(FramingError, match="carry: expected a whole number >= 0"):
+        speakers(scored, carry=-1)
+    with pytest.raises(FramingError, match="frames: 'wester_threat' is not a frame of the scored table"):
+        frame_shares(scored, frames=["wester_threat", "none"])
