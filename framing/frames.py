@@ -328,6 +328,12 @@ def frame_shares(scored: pd.DataFrame, *, by: str = "article_id", frames=None, i
         ``"bootstrap"``: percentile intervals from resampling sentences within
         each group (``n_boot`` resamples, seeded by ``random_state``); it
         collapses to a point when a share is 0 or 1.
+    n_boot : int
+        Bootstrap resamples (``interval="bootstrap"`` only).
+    confidence : float
+        Coverage of the intervals (default 0.95).
+    random_state : int
+        Seeds the bootstrap.
 
     Returns
     -------
@@ -459,8 +465,21 @@ def frame_lean(scored: pd.DataFrame, *, by: str = "article_id", positive: str | 
 
     Parameters
     ----------
+    scored : pandas.DataFrame
+        The sentence table from :func:`score_frames` (a ``frame`` column and
+        the ``by`` column).
+    by : str
+        The column to group by (default ``article_id``); see
+        :func:`frame_shares`.
     positive, negative : str, optional
         Frame ids; default: the first and second frame score columns.
+    interval : {"wilson", "bootstrap"}
+    n_boot : int
+        Bootstrap resamples (``interval="bootstrap"`` only).
+    confidence : float
+        Coverage of the interval (default 0.95).
+    random_state : int
+        Seeds the bootstrap.
 
     Returns
     -------

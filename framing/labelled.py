@@ -1033,12 +1033,19 @@ class NarrativeClassifier(Estimator):
     C : float
         Inverse L2 regularisation of the logistic regressions.
     pooling : tuple of str
-        See :func:`article_features`.
+        See :func:`article_features`; features passed to :meth:`fit` must be
+        built with the same pooling.
+    standardize : bool
+        Standardise each feature on the training articles before the
+        regressions and the neighbour vote.
     threshold : float or None
         Probability threshold for both levels; ``None`` chooses the coarse and
         fine thresholds by ``inner_cv``-fold cross-validation on the training
         data, maximising the task's samples-F1.
     inner_cv : int
+        Folds of that inner cross-validation (at least 2).
+    class_weight : None or "balanced"
+        Passed to each one-vs-rest logistic regression.
     coupling : {"both", "coarse", "fine", "none"}
         How the two levels inform each other before decoding. ``"coarse"``:
         a narrative's score is the mean of its own probability and of its

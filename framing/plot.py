@@ -2,7 +2,7 @@
 
 Each helper takes a table computed elsewhere, draws on ``ax`` (``plt.gca()``
 when ``ax`` is None), passes ``**kwargs`` down to matplotlib and returns the
-Axes; helpers with several panels return the Figure. None calls ``show()`` or
+Axes (the one given, or the current one). None calls ``show()`` or
 ``savefig()``. matplotlib is imported inside each function, so ``import
 framing`` stays light.
 
