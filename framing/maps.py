@@ -47,7 +47,12 @@ def projection_cache_dir(cache_dir=None) -> Path:
 
 
 def _check_embeddings(embeddings) -> np.ndarray:
-    emb = np.asarray(embeddings, dtype=np.float32)
+    try:
+        emb = np.asarray(embeddings, dtype=np.float32)
+    except (TypeError, ValueError):  # review21-api: texts gave numpy's "could not convert string to float"
+        raise FramingError("embeddings: expected sentence vectors, an array (n, d) of numbers, found "
+                           f"{type(embeddings).__name__} that is not numbers; to place sentences by their text use "
+                           "framing.maps.add_projection(sentences)") from None
     if emb.ndim != 2:
         raise FramingError(f"embeddings: expected a 2-D array (n, d), found shape {emb.shape}")
     if not np.isfinite(emb).all():

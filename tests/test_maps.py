@@ -156,3 +156,11 @@ def test_warm_run_does_not_import_umap(tmp_path, fake_umap):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split(" ", 1)
     assert out[0] == "False"
     assert np.allclose(json.loads(out[1]), cached.ravel()[:4])
+
+
+def test_texts_given_as_vectors_get_one_line():
+    """review21-api: project(["a", "b"]) raised numpy's ValueError."""
+    from framing.maps import project
+
+    with pytest.raises(FramingError, match=r"embeddings: expected sentence vectors.*add_projection"):
+        project(["Russia attacked Kyiv.", "NATO met."], method="pca")
