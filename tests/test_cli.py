@@ -352,7 +352,7 @@ def test_codebook_check_prints_each_frame_flags_a_weak_one_and_writes_every_sent
 
     many = tmp_path / "many.csv"
     pd.DataFrame({"article_id": [f"m{i}" for i in range(12)],
-                  "text": ["Russia shells Kharkiv. The Kremlin escalates the war."] * 12}
+                  "text": [f"Russia shells Kharkiv. The Kremlin escalates the war. Filed as report {i}." for i in range(12)]}
                  ).to_csv(many, index=False)
     assert main(["codebook", "check", str(cb), "--folds", "3", "--articles", str(many)]) == 0
     printed = capsys.readouterr().out
