@@ -66,10 +66,12 @@ def data_dir() -> Path:
 
 
 def load_allsides(root: Path | None = None, *, min_articles: int = 2) -> pd.DataFrame:
-    """The AllSides articles as an article table plus ``story``.
+    """The AllSides articles as an article table plus ``story``, ``side`` (left, center or right, AllSides'
+    rating of the outlet), ``topic`` (AllSides' topic of the story) and ``story_title``.
 
     ``date`` comes from the article URL when it carries one (about 40% do);
-    otherwise it is None, as in real corpora where dates are often missing.
+    otherwise it is None, as in real corpora where dates are often missing. (The story's own date is left
+    out on purpose: every article of a story would share it, and grouping by it would read the answer.)
     """
     root = Path(root) if root is not None else data_dir()
     files = sorted((root / "data" / "raw_crawled").glob("*.jsonl"))
@@ -93,6 +95,7 @@ def load_allsides(root: Path | None = None, *, min_articles: int = 2) -> pd.Data
                     "article_id": f"{r['id']}-{side}", "title": title or None,
                     "text": f"{title}\n\n{body}" if title else body,
                     "source": v.get("newsSource"), "date": date, "story": str(r["id"]),
+                    "side": side, "topic": r.get("topic"), "story_title": r.get("issue"),
                 })
             if len(arts) >= min_articles:
                 rows.extend(arts)
