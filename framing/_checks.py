@@ -37,6 +37,10 @@ class Estimator:
     _sklearn_type: str | None = None
     _text_input: bool = True
 
+    @property
+    def _estimator_type(self):  # what scikit-learn before 1.6 reads (is_classifier, stratified folds)
+        return self._sklearn_type
+
     def __sklearn_tags__(self):
         from sklearn.utils import ClassifierTags, Tags, TargetTags
 
@@ -60,8 +64,19 @@ class Estimator:
             except Exception:  # an array, say
                 same = False
             if not same:
-                args.append(f"{k}={v!r}")
+                args.append(f"{k}={_short_repr(v)}")
         return f"{type(self).__name__}({', '.join(args)})"
+
+
+def _short_repr(v, limit: int = 80) -> str:
+    """A parameter's repr for an estimator's: a codebook by its id, anything long cut (review21b: a Codebook
+    object printed 14,000 characters)."""
+    from .codebook import Codebook
+
+    if isinstance(v, Codebook):
+        return f"<Codebook {v.id!r}>"
+    r = repr(v)
+    return r if len(r) <= limit else r[: limit - 1] + "…"
 
 
 def check_rows(df, key: list, what: str, *, text: bool = True) -> None:

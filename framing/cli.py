@@ -164,7 +164,7 @@ def _check_on_articles(args, cb, emb, lower: dict) -> None:
         flagged = flagged[flagged["flag"]]
         if len(flagged):
             print("actors whose framed sentences nearly all get one frame ("
-                  + ", ".join(f"{r.actor}: {r.top_frame} in {round(r.top_share * r.n_framed)} of {r.n_framed}"
+                  + ", ".join(f"{r.actor}: {r.top_frame} in {r.top_count} of {r.n_framed}"
                               for r in flagged.itertuples(index=False))
                   + "). When your frames differ by how they judge the same events rather than by who does what "
                     "to whom, the name may be deciding the frame: read a sample of these sentences "

@@ -310,12 +310,18 @@ def _frame_from_table(df: pd.DataFrame, stem: str, where: str) -> pd.DataFrame:
 
 
 def _looks_like_text(s: str) -> bool:
-    """Whether a string given as a path is rather an article's text: a line break, more than a file name can
-    hold, or words ending a sentence, and no such file (audit21: a list of texts gave "File name too long")."""
-    if "\n" in s or len(s) > 255:
+    """Whether a string given as a path is rather an article's text: no such file, and a line break, a part
+    longer than a file name can be, or four words or more ending as a sentence does (audit21: a list of texts
+    gave "File name too long"; "missing folder/My draft." stays a path)."""
+    try:
+        if os.path.exists(s):
+            return False
+    except (OSError, ValueError):
+        pass
+    if "\n" in s or any(len(part) > 255 for part in re.split(r"[\\/]", s)):
         return True
     t = s.strip()
-    return " " in t and t.endswith((".", "!", "?", '"', "”")) and not os.path.exists(s)
+    return len(t.split()) >= 4 and t.endswith((".", "!", "?", '"', "\u201d"))
 
 
 def _expand(inputs: Sequence[PathLike]) -> tuple[list[Path], dict[str, int]]:

@@ -387,9 +387,10 @@ def frame_shares(scored: pd.DataFrame, *, by: str = "article_id", frames=None, i
 
 def _frame_columns(scored: pd.DataFrame, frames=None) -> list[str]:
     """Frame ids of a scored table: given; else those :func:`score_frames` recorded in ``attrs["frames"]``;
-    else (a table read back from CSV) the float columns just before ``frame``, cut to the longest run of them
-    whose rows sum to 1 when there is one (the default scorer's probabilities), so that a float column of the
-    caller's own placed before the scores (``sentiment``, ``x``/``y``) is not taken for a frame."""
+    else (a table read back from CSV) the float columns just before ``frame``, cut so that a float column of the
+    caller's own placed before the scores (``sentiment``, ``x``/``y``) is not taken for a frame: from the first
+    column some sentence got as its frame, or else to the longest run whose rows sum to 1 (the default scorer's
+    probabilities, perhaps rounded, not starting with a column of zeros); all-empty columns are left out."""
     if frames is not None:
         frames = [frames] if isinstance(frames, str) else list(frames)
         missing = [f for f in frames if f not in scored.columns]
@@ -411,9 +412,17 @@ def _frame_columns(scored: pd.DataFrame, frames=None) -> list[str]:
     if not found:
         raise FramingError("scored: no frame score columns before 'frame'; pass frames=[...]")
     found = found[::-1]
-    for start in range(len(found) - 1):  # longest first
+    found = [c for c in found if scored[c].notna().any()] or found  # an all-empty column is no frame's score
+    labels = set(scored["frame"].dropna().astype(str))
+    named = [i for i, c in enumerate(found) if c in labels]
+    if named:  # the run from the first column some sentence got as its frame
+        return found[named[0]:]
+    for start in range(len(found) - 1):  # longest first; the scores of a CSV may be rounded
+        if not scored[found[start]].fillna(0).astype(float).any():
+            continue  # a run does not start with a column of zeros (it would add nothing to the sums)
         sums = scored[found[start:]].sum(axis=1, min_count=1).dropna()
-        if len(sums) and np.allclose(sums.to_numpy(dtype=float), 1.0, atol=1e-3):
+        tol = 1e-3 + 0.005 * (len(found) - start)
+        if len(sums) and np.allclose(sums.to_numpy(dtype=float), 1.0, atol=tol):
             return found[start:]
     return found
 
@@ -698,8 +707,11 @@ def _stratified_masks(scored, a, b, by, cluster, strata, k, n_perm, rng):
     units = []
     for key in (a, b):
         side = scored[scored[by] == key]
-        first = side.groupby(cluster, sort=True, observed=True)[strata].first()
-        if (side.groupby(cluster, observed=True)[strata].nunique(dropna=False) > 1).any():
+        # grouped by the plain values, sorted as _cluster_counts sorts them (review21b: a categorical column
+        # grouped in its category order, and the strata went to the wrong articles)
+        units_of = side[cluster].to_numpy()
+        first = side[strata].groupby(units_of, sort=True).first()
+        if (side[strata].groupby(units_of).nunique(dropna=False) > 1).any():
             raise FramingError(f"compare_articles: some {cluster} values span several {strata} values; expected "
                                f"each {cluster} in one {strata}")
         units.extend((key == a, s) for s in first.to_numpy())

@@ -157,14 +157,25 @@ def _parse_taxonomy(data, where: str) -> Taxonomy:
     narr, roles = data.get("narratives"), data.get("roles")
     if not isinstance(narr, dict) or not narr:
         raise FramingError(f"{where}: 'narratives' must be a non-empty object of narrative -> list of subnarratives")
-    if not isinstance(roles, dict) or not roles:
-        raise FramingError(f"{where}: 'roles' must be a non-empty object of main role -> list of fine roles")
+    if roles is None:  # a taxonomy for narratives alone (audit21b: roles had to be invented)
+        roles = {}
+    if not isinstance(roles, dict):
+        raise FramingError(f"{where}: 'roles' must be an object of main role -> list of fine roles (or left out)")
+
+    def bad_name(name) -> bool:  # labels are written between ';' and tabs, and read back stripped
+        return not isinstance(name, str) or not name.strip() or name != name.strip() or ";" in name or "\t" in name
+
     out_n = {}
     for n, subs in narr.items():
-        if n == OTHER or ";" in n or "\t" in n:
-            raise FramingError(f"{where}: narrative {n!r} is not allowed (reserved name, or contains ';' or a tab)")
+        if n == OTHER or bad_name(n):
+            raise FramingError(f"{where}: narrative {n!r} is not allowed (the reserved name 'Other', or a name with "
+                               "';', a tab, or spaces at either end)")
         if not isinstance(subs, list) or not subs or not all(isinstance(s, str) and s for s in subs):
             raise FramingError(f"{where}: narrative {n!r} needs a non-empty list of subnarrative names")
+        for sub in subs:
+            if bad_name(sub):
+                raise FramingError(f"{where}: subnarrative {sub!r} of {n!r} is not allowed (a name with ';', a tab, "
+                                   "or spaces at either end)")
         if len(set(subs)) != len(subs):
             raise FramingError(f"{where}: narrative {n!r} lists a subnarrative twice")
         out_n[str(n)] = tuple(subs)
@@ -303,7 +314,8 @@ def read_narrative_labels(path, taxonomy=None, *, check_hierarchy: bool = True) 
     taxonomy : see :func:`load_taxonomy`
     check_hierarchy : bool
         Require each subnarrative's narrative to be among the line's
-        narratives, and ``Other`` to stand alone.
+        narratives, each narrative to have one of its subnarratives (``<n>:
+        Other`` when none applies), and ``Other`` to stand alone.
 
     Returns
     -------
@@ -321,9 +333,14 @@ def read_narrative_labels(path, taxonomy=None, *, check_hierarchy: bool = True) 
     coarse, fine = set(tax.coarse_labels), set(tax.fine_labels)
     parent = tax.parent
     rows, seen = [], {}
+    first = True
     for lineno, line in _lines(path):
         where = f"{path}, line {lineno}"
         parts = line.split("\t")
+        if first and [x.strip().lower() for x in parts] == ["article_id", "narratives", "subnarratives"]:
+            first = False  # a header line, as a spreadsheet writes it (audit21b)
+            continue
+        first = False
         if len(parts) != 3:
             raise FramingError(
                 f"{where}: expected 3 tab-separated columns (article_id, narratives, subnarratives), found {len(parts)}"
@@ -347,20 +364,48 @@ def read_narrative_labels(path, taxonomy=None, *, check_hierarchy: bool = True) 
             if (OTHER in narrs and len(set(narrs)) > 1) or (OTHER in subs and len(set(subs)) > 1):
                 raise FramingError(f"{where}: 'Other' must stand alone, found it with other labels")
             missing = [s for s in subs if parent[s] not in narrs]
+            if missing and missing[0] == OTHER:  # audit21b: "Western resolve<TAB>Other"
+                n = narrs[0]
+                raise FramingError(f"{where}: subnarrative 'Other' stands for no narrative at all, found it with "
+                                   f"{n!r}; " + (f"write '{n}: Other' when none of its subnarratives applies"
+                                                 if f"{n}: {OTHER}" in fine else "name one of its subnarratives"))
             if missing:
                 raise FramingError(
                     f"{where}: subnarrative {missing[0]!r} without its narrative {parent[missing[0]]!r}"
                 )
+            bare = [n for n in narrs if n != OTHER and not any(parent[x] == n for x in subs)]
+            if bare:  # audit21b: a narrative with none of its subnarratives is almost always a slip
+                n = bare[0]
+                raise FramingError(f"{where}: narrative {n!r} has none of its subnarratives; "
+                                   + (f"write '{n}: Other' when none of them applies" if f"{n}: {OTHER}" in fine
+                                      else "name one of them"))
         rows.append({"article_id": aid, "narratives": narrs, "subnarratives": subs})
     return pd.DataFrame(rows, columns=NARRATIVE_COLUMNS)
 
 
-def _check_label_table(df, columns, name):
+def _check_label_table(df, columns, name, *, unique: bool = False):
     if not isinstance(df, pd.DataFrame):
         raise FramingError(f"{name}: expected a DataFrame, found {type(df).__name__}")
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise FramingError(f"{name}: missing column(s) {', '.join(missing)}; expected {', '.join(columns)}")
+    if unique:  # audit21b: repeated ids made each cell a Series, and identical tables scored 0
+        dup = df["article_id"][df["article_id"].duplicated()]
+        if len(dup):
+            raise FramingError(f"{name}: article {dup.iloc[0]!r} is listed more than once; expected one row per "
+                               "article")
+
+
+def _check_in_taxonomy(df: pd.DataFrame, tax: "Taxonomy", name: str) -> None:
+    """Every narrative and subnarrative of a label table is in the taxonomy (audit21b: a table read with one
+    taxonomy and fitted or scored with the bundled one lost all its labels without a word)."""
+    for col, known, what in (("narratives", set(tax.coarse_labels), "narrative"),
+                             ("subnarratives", set(tax.fine_labels), "subnarrative")):
+        for a, v in zip(df["article_id"], df[col]):
+            bad = [x for x in _as_list(v) if x not in known]
+            if bad:
+                raise FramingError(f"{name}: article {a!r} has the {what} {bad[0]!r}, which is not in the taxonomy "
+                                   f"{tax.id!r}; pass taxonomy= (--taxonomy) the file the labels were written for")
 
 
 def _as_list(v) -> list[str]:
@@ -425,6 +470,9 @@ def read_role_labels(path, taxonomy=None, *, mentions_only: bool = False) -> pd.
         belong to the main role, or a repeated mention.
     """
     tax = load_taxonomy(taxonomy)
+    if not tax.roles and not mentions_only:
+        raise FramingError(f"taxonomy {tax.id!r}: has no roles; add a 'roles' object (main role -> list of fine "
+                           "roles) to read or learn entity roles")
     role_parent = tax.role_parent
     rows, seen = [], {}
     need = 4 if mentions_only else 6
@@ -582,8 +630,9 @@ def score_narratives(gold: pd.DataFrame, pred: pd.DataFrame, taxonomy=None) -> d
         if the two tables do not cover the same articles.
     """
     tax = load_taxonomy(taxonomy)
-    _check_label_table(gold, NARRATIVE_COLUMNS, "gold")
-    _check_label_table(pred, NARRATIVE_COLUMNS, "predictions")
+    _check_label_table(gold, NARRATIVE_COLUMNS, "gold", unique=True)
+    _check_label_table(pred, NARRATIVE_COLUMNS, "predictions", unique=True)
+    _check_in_taxonomy(gold, tax, "gold")  # predictions outside the list are ignored, as the official scorer does
     g = gold.set_index("article_id")
     p = pred.set_index("article_id")
     if set(g.index) != set(p.index):
@@ -1119,8 +1168,9 @@ class NarrativeClassifier(Estimator):
 
     # ------------------------------------------------------------------ fitting
     def _targets(self, labels: pd.DataFrame, ids: list[str]):
-        _check_label_table(labels, NARRATIVE_COLUMNS, "labels")
-        lab = labels.drop_duplicates("article_id").set_index("article_id")
+        _check_label_table(labels, NARRATIVE_COLUMNS, "labels", unique=True)
+        _check_in_taxonomy(labels, load_taxonomy(self.taxonomy), "labels")
+        lab = labels.set_index("article_id")
         missing = [a for a in ids if a not in lab.index]
         if missing:
             raise FramingError(f"labels: no labels for {len(missing)} article(s), e.g. {missing[0]!r}")
@@ -1845,6 +1895,9 @@ def fit_narratives_files(docs, labels, model_out, *, embedder=None, **params) ->
     """``framing narratives fit``: read, fit, save. Returns a summary dict."""
     d = read_documents(docs)
     lab = read_narrative_labels(labels, params.get("taxonomy"))
+    if lab.empty:  # audit21b: said "none of its articles is among the documents"
+        raise FramingError(f"{labels}: no labels; expected one line per article: "
+                           "article_id<TAB>narratives<TAB>subnarratives")
     d = d[d["article_id"].isin(set(lab["article_id"]))]
     if d.empty:
         first = str(lab["article_id"].iloc[0]) if len(lab) else ""
@@ -1860,8 +1913,22 @@ def fit_narratives_files(docs, labels, model_out, *, embedder=None, **params) ->
             "threshold_fine": model.threshold_fine_, "inner_scores": model.inner_scores_}
 
 
+def _check_out_beside_docs(out, docs) -> None:
+    """Refuse an output file among the documents: it would replace an article, or be read as one next time
+    (audit21b: --out d/EN_UA_000568.txt overwrote that article)."""
+    if isinstance(docs, pd.DataFrame):
+        return
+    o, d = Path(os.fspath(out)).resolve(), Path(os.fspath(docs)).resolve()
+    inside = (d.is_dir() and o.parent == d and o.suffix.lower() == ".txt") or (d.is_file() and o == d)
+    if inside:
+        raise FramingError(f"--out {out}: a .txt file among the documents of {docs}, where it would "
+                           + ("replace an article" if o.exists() else "be read as an article next time")
+                           + "; write it to another folder or give it another extension")
+
+
 def predict_narratives_files(model, docs, out, *, embedder=None) -> int:
     """``framing narratives predict``: one line per ``.txt`` in ``docs``. Returns the number of lines."""
+    _check_out_beside_docs(out, docs)
     m = NarrativeClassifier.load(model, embedder)
     pred = m.predict(read_documents(docs))
     write_narrative_labels(pred, out)
@@ -1881,6 +1948,7 @@ def fit_roles_files(docs, labels, model_out, *, embedder=None, **params) -> dict
 
 def predict_roles_files(model, docs, mentions, out, *, embedder=None) -> int:
     """``framing roles predict``: roles for each mention in ``mentions`` (4+ columns)."""
+    _check_out_beside_docs(out, docs)
     m = RoleClassifier.load(model, embedder)
     d = read_documents(docs)
     men = read_role_labels(mentions, mentions_only=True)

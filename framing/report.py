@@ -422,8 +422,11 @@ def given_stories(articles: pd.DataFrame, column: str) -> dict:
 
 def _story_column(articles: pd.DataFrame) -> str:
     """The column of articles.csv that holds the report's story numbers: ``story``, or ``report_story`` when
-    the articles have a ``story`` column of their own (which the report keeps as it is)."""
-    return "report_story" if "story" in articles.columns else "story"
+    the articles have a ``story`` column of their own (which the report keeps as it is), and so on."""
+    for name in ("story", "report_story", *(f"report_story_{i}" for i in range(2, 100))):
+        if name not in articles.columns:
+            return name
+    raise FramingError("articles: every name the report would give its story column is taken")
 
 
 _TITLE_CHARS = 32  # of an article's title in its label
@@ -952,6 +955,9 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
         raise FramingError(f"group_by: expected the name of an article column, found {type(group_by).__name__}")
     if stories is not None and not isinstance(stories, str):
         raise FramingError(f"stories: expected the name of an article column, found {type(stories).__name__}")
+    if stories is not None and stories == group_by:
+        raise FramingError(f"stories and group_by are both {stories!r}: the groups would be compared only within "
+                           "stories that hold one group each; name two different columns")
     if run is None:
         if group_by is not None or stories is not None:  # checked before embedding anything
             from .corpus import ARTICLE_COLUMNS, read_articles
@@ -1819,11 +1825,23 @@ def stories_table(groups: pd.DataFrame, articles: pd.DataFrame, labels: dict | N
             .reset_index(drop=True))
 
 
-def _stories_section(groups: pd.DataFrame, articles: pd.DataFrame, labels: dict) -> dict | None:
-    """:func:`stories_table` as a report section, or None when fewer than two stories have several articles."""
+def _stories_section(groups: pd.DataFrame, articles: pd.DataFrame, labels: dict,
+                     column: str | None = None) -> dict | None:
+    """:func:`stories_table` as a report section, or None when fewer than two stories have several articles.
+    ``column``: the article column the stories were given by, if they were (then none is flagged)."""
     table = stories_table(groups, articles, labels)
     if len(table) < 2:
         return None
+    if column is not None:  # review21b: the user's own stories cannot be "one topic?" mixes of stories
+        table = table.drop(columns="check")
+        return _section(
+            "Stories of several articles",
+            f"{len(table)} of the stories of the {column!r} column hold several articles, listed from those whose "
+            "articles read least alike (similarity: their mean similarity, as `framing events` measures it). "
+            "A low one can be a story told from very different angles, or an article filed under the wrong "
+            "story: read its titles." + (f" It lists the {_STORY_ROWS} lowest of the {len(table)}."
+                                         if len(table) > _STORY_ROWS else ""),
+            None, table.head(_STORY_ROWS))
     n_loose = int((table["check"] != "").sum())
     capped = (f" It lists the {_STORY_ROWS} loosest of the {len(table)}; articles.csv gives every article's story."
               if len(table) > _STORY_ROWS else "")
@@ -1906,7 +1924,7 @@ def _events_block(run: FramingRun, threshold: float | None = None, given: dict |
         "events are reported by one article only (what the others leave out; the diff below shows, for one "
         "pair of articles, every sentence left unpaired)." + no_dates + (EVENTS_TRUST_NOTE if given is None else "") + ev_note,
         None, ev_table))
-    stories_sec = _stories_section(groups, run.articles, labels)
+    stories_sec = _stories_section(groups, run.articles, labels, column if given is not None else None)
     if stories_sec is not None:
         out.append(stories_sec)
     multi = table[table["event_id"].isin(shared["event_id"])]

@@ -1437,8 +1437,11 @@ def actor_frames(scored: pd.DataFrame, codebook=None, *, share: float = ACTOR_FR
     -------
     pandas.DataFrame
         ``actor``, ``n_framed`` (framed sentences naming it), ``top_frame``,
-        ``top_share``, ``flag``, most framed sentences first; actors named in
-        no framed sentence are left out.
+        ``top_count`` (of them in that frame), ``top_share``, ``flag``, most
+        framed sentences first; actors named in no framed sentence are left
+        out. With the bundled codebook, whose frames are read through who
+        does what, an actor such as Russia can be flagged on ordinary war
+        reporting: the flag says where to read, not that the scorer erred.
     """
     from .actors import find_mentions
     from .codebook import load_codebook
@@ -1457,9 +1460,9 @@ def actor_frames(scored: pd.DataFrame, codebook=None, *, share: float = ACTOR_FR
     for actor, per in counts.items():
         n = sum(per.values())
         top = max(sorted(per), key=lambda f: per[f])
-        rows.append({"actor": actor, "n_framed": n, "top_frame": top, "top_share": round(per[top] / n, 3),
-                     "flag": bool(n >= min_framed and per[top] / n >= share)})
-    cols = ["actor", "n_framed", "top_frame", "top_share", "flag"]
+        rows.append({"actor": actor, "n_framed": n, "top_frame": top, "top_count": per[top],
+                     "top_share": round(per[top] / n, 3), "flag": bool(n >= min_framed and per[top] / n >= share)})
+    cols = ["actor", "n_framed", "top_frame", "top_count", "top_share", "flag"]
     return (pd.DataFrame(rows, columns=cols).sort_values(["n_framed", "actor"], ascending=[False, True], kind="stable")
             .reset_index(drop=True))
 

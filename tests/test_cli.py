@@ -359,7 +359,7 @@ def test_codebook_check_prints_each_frame_flags_a_weak_one_and_writes_every_sent
     flagged = actor_frames(run_pipeline(str(many), codebook=str(cb)).sentences, str(cb)).query("flag")
     assert len(flagged) and "actors whose framed sentences nearly all get one frame" in printed
     for r in flagged.itertuples():
-        assert f"{r.actor}: {r.top_frame} in {round(r.top_share * r.n_framed)} of {r.n_framed}" in printed
+        assert f"{r.actor}: {r.top_frame} in {r.top_count} of {r.n_framed}" in printed
     # bad input: one line, exit code 2
     assert main(["codebook", "check", str(cb), "--folds", "1"]) == 2
     err = capsys.readouterr().err

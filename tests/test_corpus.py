@@ -281,3 +281,17 @@ def test_texts_given_where_paths_are_expected_get_one_clear_line():
                                                r"or a DataFrame with a 'text' column") as e:
             read_articles(source)
         assert "\n" not in str(e.value) and len(str(e.value)) < 220
+
+
+def test_a_long_real_path_and_a_missing_path_with_spaces_are_still_paths(tmp_path):
+    """review21b: the text rule counted the whole path against the 255-character limit of one file name."""
+    from framing.corpus import read_articles
+
+    deep = tmp_path.joinpath(*(["folder" * 15] * 3))
+    deep.mkdir(parents=True)
+    f = deep / "article.txt"
+    f.write_text("Russia attacked Kyiv. NATO met.", encoding="utf-8")
+    assert len(str(f)) > 255
+    assert read_articles(str(f))["text"].tolist() == ["Russia attacked Kyiv. NATO met."]
+    with pytest.raises(FramingError, match="no such file or directory"):
+        read_articles(str(tmp_path / "missing folder" / "My draft."))

@@ -73,5 +73,8 @@ def test_the_estimators_work_in_scikit_learn_model_selection(fake_embedder):
     # a repr names the parameters set away from their defaults (and none of the estimators crashes)
     assert repr(StanceScorer(C=3.0)) == "StanceScorer(C=3.0)"
     assert repr(EventGrouper()) == "EventGrouper()"
+    assert repr(StanceScorer(codebook=load_codebook(None))) == "StanceScorer(codebook=<Codebook 'western-threat-vs-russian-defensive'>)"
+    assert len(repr(NarrativeClassifier(pooling=("mean",) * 40))) < 120  # long values are cut
+    assert StanceScorer()._estimator_type == "classifier" and EventGrouper()._estimator_type == "clusterer"
     for est in _estimators(fake_embedder, cb):
         assert repr(est).startswith(type(est).__name__ + "(")

@@ -71,6 +71,39 @@ def test_taxonomy_rejects_bad_file(tmp_path):
     p.write_text(json.dumps({"narratives": {"A": []}, "roles": {"P": ["x"]}}))
     with pytest.raises(FramingError, match="'A' needs a non-empty list"):
         load_taxonomy(p)
+    # audit21b: names that cannot be written to a label file and read back
+    for narratives, says in (({"A": ["x;y"]}, r"subnarrative 'x;y' of 'A' is not allowed"),
+                             ({"A ": ["x"]}, r"narrative 'A ' is not allowed"),
+                             ({"A": ["x\t"]}, r"subnarrative 'x\\t' of 'A' is not allowed")):
+        p.write_text(json.dumps({"narratives": narratives}))
+        with pytest.raises(FramingError, match=says):
+            load_taxonomy(p)
+
+
+def test_a_taxonomy_for_narratives_alone_and_what_the_label_reader_asks_of_a_line(tmp_path):
+    """audit21b: roles had to be invented for a narratives-only taxonomy; a narrative without any of its
+    subnarratives was accepted; a bare 'Other' under a narrative got a puzzling message; a header line was
+    read as labels."""
+    t = tmp_path / "t.json"
+    t.write_text(json.dumps({"id": "mine", "narratives": {"Resolve": ["Sanctions work", "Other"],
+                                                           "Weakness": ["Army failing"]}}))
+    tax = load_taxonomy(t)
+    assert tax.roles == {} and tax.coarse_labels == ["Resolve", "Weakness", "Other"]
+    lab = tmp_path / "l.txt"
+    lab.write_text("article_id\tnarratives\tsubnarratives\na.txt\tResolve\tResolve: Other\nb.txt\tOther\tOther\n")
+    assert read_narrative_labels(lab, t)["article_id"].tolist() == ["a.txt", "b.txt"]
+    for line, says in (("a.txt\tResolve;Weakness\tResolve: Sanctions work",
+                        "narrative 'Weakness' has none of its subnarratives; name one of them"),
+                       ("a.txt\tResolve\tOther", "write 'Resolve: Other' when none of its subnarratives applies"),
+                       ("a.txt\tWeakness\tOther", "subnarrative 'Other' stands for no narrative at all")):
+        lab.write_text(line + "\n")
+        with pytest.raises(FramingError, match=says):
+            read_narrative_labels(lab, t)
+    assert len(read_narrative_labels(lab, t, check_hierarchy=False)) == 1
+    roles = tmp_path / "r.txt"
+    roles.write_text("a.txt\tNATO\t0\t4\tProtagonist\tGuardian\n")
+    with pytest.raises(FramingError, match="taxonomy 'mine': has no roles; add a 'roles' object"):
+        read_role_labels(roles, t)
 
 
 # --------------------------------------------------------------------------- readers / writers
@@ -506,6 +539,50 @@ def test_cli_bad_label_file_is_one_line_exit_2(tmp_path, fake_everywhere, capsys
                      "--model", str(tmp_path / "m.json")])
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and f"{bad}, line 1: unknown narrative" in err
+
+
+def test_label_tables_outside_the_taxonomy_or_with_repeated_ids_are_refused(docs, narr, fake_embedder):
+    """audit21b: a table read with one taxonomy and fitted or scored with the bundled one lost all its labels
+    and scored the share of 'Other' articles; repeated ids made identical tables score 0."""
+    mine = narr.copy()
+    mine.loc[0, "narratives"] = ["My own narrative"]
+    with pytest.raises(FramingError, match=r"labels: article .* has the narrative 'My own narrative', which is "
+                                           r"not in the taxonomy .*pass taxonomy="):
+        NarrativeClassifier(fake_embedder, threshold=0.4).fit(docs, mine)
+    with pytest.raises(FramingError, match=r"gold: article .* has the narrative 'My own narrative'"):
+        score_narratives(mine, narr)
+    twice = pd.concat([narr, narr])
+    with pytest.raises(FramingError, match=r"gold: article .* is listed more than once"):
+        score_narratives(twice, twice)
+    with pytest.raises(FramingError, match=r"labels: article .* is listed more than once"):
+        NarrativeClassifier(fake_embedder, threshold=0.4).fit(docs, twice)
+    assert score_narratives(narr, narr)["f1_coarse"] == 1.0
+
+
+def test_cli_predict_refuses_an_output_among_the_documents_and_fit_an_empty_label_file(tmp_path, saved_model,
+                                                                                       fake_everywhere, capsys):
+    """audit21b: --out d/EN_UA_000568.txt replaced that article; an empty labels file was reported as ids
+    missing from the documents."""
+    import shutil
+
+    d = tmp_path / "docs"
+    shutil.copytree(FIX / "raw-documents", d)
+    first = sorted(d.glob("*.txt"))[0]
+    before = first.read_bytes()
+    _, model = saved_model
+    for out, says in ((first, "replace an article"), (d / "pred.txt", "be read as an article next time")):
+        assert cli.main(["narratives", "predict", "--model", str(model), "--docs", str(d), "--out", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "a .txt file among the documents" in err and says in err, err
+    assert first.read_bytes() == before and not (d / "pred.txt").exists()
+    assert cli.main(["narratives", "predict", "--model", str(model), "--docs", str(d),
+                     "--out", str(tmp_path / "pred.txt")]) == 0
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    capsys.readouterr()
+    assert cli.main(["narratives", "fit", "--docs", str(d), "--labels", str(empty),
+                     "--model", str(tmp_path / "m.json")]) == 2
+    assert "no labels; expected one line per article" in capsys.readouterr().err
 
 
 # --------------------------------------------------------------------------- real model

@@ -1124,7 +1124,7 @@ def test_report_stories_given_by_a_column_replace_the_found_ones_and_a_story_col
     # without --stories: the report groups the stories itself and keeps the user's column as it is
     assert main(["report", "corpus.jsonl", "--out", "found"]) == 0
     found = pd.read_csv(tmp_path / "found" / "articles.csv")
-    assert found["story"].tolist() == arts["story"].tolist()
+    assert found["story"].fillna("-").tolist() == arts["story"].fillna("-").tolist()
     assert found["report_story"].notna().all()
     page = (tmp_path / "found" / "report.html").read_text(encoding="utf-8")
     assert "--stories story" in page
@@ -1135,7 +1135,7 @@ def test_report_stories_given_by_a_column_replace_the_found_ones_and_a_story_col
     # with --stories story: the given stories, and only pairs within them
     assert main(["report", "corpus.jsonl", "--out", "given", "--stories", "story", "--group-by", "side"]) == 0
     out = pd.read_csv(tmp_path / "given" / "articles.csv")
-    assert out["story"].tolist() == arts["story"].tolist()
+    assert out["story"].fillna("-").tolist() == arts["story"].fillna("-").tolist()
     assert out["report_story"].tolist() == [0, 0, 1, 2, 2, 3]
     page = html.unescape((tmp_path / "given" / "report.html").read_text(encoding="utf-8"))
     assert "given by the articles' 'story' column" in page and "--stories story" not in page
@@ -1163,7 +1163,12 @@ def test_report_stories_given_by_a_column_replace_the_found_ones_and_a_story_col
         assert main(["report", "more.jsonl", "--out", "bad", "--stories", col]) == 2
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and f"stories {col!r}" in err and why in err, err
+    assert main(["report", "more.jsonl", "--out", "bad", "--stories", "side", "--group-by", "side"]) == 2
+    assert "stories and group_by are both 'side'" in capsys.readouterr().err
     assert not (tmp_path / "bad").exists() and not calls
+    # the user's own stories are not flagged as possible mixes of stories (review21b)
+    assert "2 of the stories of the 'story' column hold several articles" in page
+    assert "loose: one topic?" not in page and "mixed several of the editors' stories" not in page
 
 
 def test_outlet_table_by_another_column_pools_that_column_s_groups(outlet_run):

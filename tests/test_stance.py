@@ -570,7 +570,7 @@ def test_actor_frames_flags_an_actor_whose_sentences_nearly_all_get_one_frame():
             + [{"text": f"{alias[second]} and {alias[first]} met.", "frame": "none"}] * 5)
     t = actor_frames(pd.DataFrame(rows), cb).set_index("actor")
     assert t.at[first, "n_framed"] == 10 and t.at[first, "top_frame"] == "threat"
-    assert t.at[first, "top_share"] == 0.9 and bool(t.at[first, "flag"])
+    assert t.at[first, "top_share"] == 0.9 and t.at[first, "top_count"] == 9 and bool(t.at[first, "flag"])
     assert t.at[second, "n_framed"] == 12 and not t.at[second, "flag"]  # split evenly
     assert not actor_frames(pd.DataFrame(rows), cb, min_framed=11).set_index("actor").at[first, "flag"]
     with pytest.raises(FramingError, match="expected the scored sentence table"):
