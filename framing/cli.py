@@ -216,10 +216,33 @@ def _cmd_narratives(args) -> int:
                                              **_taxonomy(args))
         print(f"wrote {info['path']} ({_n(info['n_articles'], 'article')}; thresholds coarse "
               f"{info['threshold_coarse']:.2f}, fine {info['threshold_fine']:.2f})")
+        _say_fit_quality(info)
     else:
         n = labelled.predict_narratives_files(args.model_in, args.docs, args.out, embedder=args.embedder)
         print(f"wrote {args.out} ({_n(n, 'article')})")
     return 0
+
+
+def _say_fit_quality(info: dict) -> None:
+    """What a user should know of a fitted narrative model (audit21b: the inner scores were only in the JSON,
+    and on 50 articles the model did no better than predicting 'Other')."""
+    sc = info.get("inner_scores") or {}
+    if "f1_coarse" in sc:
+        other = sc.get("f1_all_other")
+        print(f"inner cross-validation samples-F1: coarse {sc['f1_coarse']:.2f}, fine {sc['f1_fine']:.2f}"
+              + (f" (predicting 'Other' for every article: {other:.2f})" if other is not None else ""))
+        if other is not None and max(sc["f1_coarse"], sc["f1_fine"]) <= other + 0.02:
+            print("  the model does no better than predicting 'Other' everywhere: label more articles, or fewer "
+                  "categories, before relying on it")
+    low, high = info.get("threshold_grid", (None, None))
+    edge = [name for name in ("coarse", "fine") if info.get(f"threshold_{name}") in (low, high)]
+    if low is not None and edge:
+        print(f"  the {' and '.join(edge)} threshold is at the end of the range searched ({low:.2f}-{high:.2f}): "
+              "the model is unsure of its labels")
+    few = info.get("few_examples") or []
+    if few:
+        print(f"  {_n(len(few), 'label')} with fewer than 2 training articles, which the model can hardly learn: "
+              + ", ".join(few[:8]) + (f", … {len(few) - 8} more" if len(few) > 8 else ""))
 
 
 def _cmd_roles(args) -> int:

@@ -957,6 +957,9 @@ def _load(path, kind: str) -> tuple[dict, dict]:
         p = p.with_name(p.name + ".json")
     if p.is_dir():
         raise FramingError(f"{p}: is a directory; expected a model .json file")
+    if p.suffix.lower() == ".npz":  # audit21b: a UTF-8 decoding error
+        raise FramingError(f"{p}: the model's arrays; pass its .json file ({p.with_suffix('.json').name}), which "
+                           "names them")
     try:
         doc = json.loads(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -1119,7 +1122,9 @@ class NarrativeClassifier(Estimator):
     coarse_labels_, fine_labels_ : list of str
     threshold_coarse_, threshold_fine_ : float
     inner_scores_ : dict
-        The inner cross-validation samples-F1 at the chosen thresholds.
+        The inner cross-validation samples-F1 at the chosen thresholds
+        (``f1_coarse``, ``f1_fine``), and ``f1_all_other``, the score of
+        predicting "Other" for every article, to compare them with.
     """
 
     _grid = tuple(np.round(np.arange(0.10, 0.71, 0.05), 2))
@@ -1262,8 +1267,10 @@ class NarrativeClassifier(Estimator):
         best_c = max(self._grid, key=lambda t: (_samples_f1_matrix(Gc, self._decode(Pc, Pf, t, 0.5)[0]), -abs(t - 0.4)))
         best_f = max(self._grid, key=lambda t: (_samples_f1_matrix(Gf, self._decode(Pc, Pf, best_c, t)[1]), -abs(t - 0.4)))
         Dc, Df = self._decode(Pc, Pf, best_c, best_f)
+        other = (Yc.sum(1) == 0).mean()  # the score of predicting "Other" for every article, at both levels
         return float(best_c), float(best_f), {"f1_coarse": _samples_f1_matrix(Gc, Dc),
-                                              "f1_fine": _samples_f1_matrix(Gf, Df)}
+                                              "f1_fine": _samples_f1_matrix(Gf, Df),
+                                              "f1_all_other": float(other)}
 
     # ------------------------------------------------------------------ predicting
     def _vote(self, Pc, Pf, Q, R, Rc, Rf):
@@ -1677,7 +1684,8 @@ class RoleClassifier(Estimator):
             raise FramingError("RoleClassifier: not fitted yet; call fit() or load a saved model first")
 
     def predict_proba(self, articles, mentions: pd.DataFrame, *, features: np.ndarray | None = None):
-        """Main-role probabilities ``(n, 3)`` and fine-role probabilities ``(n, k)`` as DataFrames."""
+        """Main-role probabilities ``(n, 3)`` and fine-role probabilities ``(n, k)`` as DataFrames, on the
+        index of ``mentions``."""
         from .embed import get_embedder
 
         self._check_fitted()
@@ -1694,7 +1702,8 @@ class RoleClassifier(Estimator):
         Z = np.exp(Z - Z.max(1, keepdims=True))
         Pm = Z / Z.sum(1, keepdims=True)
         Pf = _sigmoid(X @ self.coef_fine_.T + self.intercept_fine_)
-        return pd.DataFrame(Pm, columns=self.main_roles_), pd.DataFrame(Pf, columns=self.fine_roles_)
+        return (pd.DataFrame(Pm, columns=self.main_roles_, index=mentions.index),
+                pd.DataFrame(Pf, columns=self.fine_roles_, index=mentions.index))
 
     def predict(self, articles, mentions: pd.DataFrame, *, features: np.ndarray | None = None) -> pd.DataFrame:
         """Predict roles.
@@ -1909,8 +1918,11 @@ def fit_narratives_files(docs, labels, model_out, *, embedder=None, **params) ->
         raise FramingError(f"{labels}: {len(missing)} labelled article(s) have no .txt in {docs}, e.g. {missing[0]!r}")
     model = NarrativeClassifier(embedder, **params).fit(d, lab)
     path = model.save(model_out)
+    seen = pd.Series([x for v in lab["narratives"].tolist() + lab["subnarratives"].tolist() for x in v]).value_counts()
+    few = [x for x in model.coarse_labels_[:-1] + model.fine_labels_[:-1] if seen.get(x, 0) < 2]
     return {"path": str(path), "n_articles": len(d), "threshold_coarse": model.threshold_coarse_,
-            "threshold_fine": model.threshold_fine_, "inner_scores": model.inner_scores_}
+            "threshold_fine": model.threshold_fine_, "inner_scores": model.inner_scores_, "few_examples": few,
+            "threshold_grid": (float(min(model._grid)), float(max(model._grid)))}
 
 
 def _check_out_beside_docs(out, docs) -> None:

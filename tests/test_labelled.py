@@ -359,7 +359,7 @@ def test_classifiers_raise_before_fit(docs, roles, fake_embedder):
 
 def test_narrative_threshold_tuning_and_cv(docs, narr, fake_embedder):
     model = NarrativeClassifier(fake_embedder, inner_cv=3).fit(docs, narr)
-    assert 0.1 <= model.threshold_coarse_ <= 0.7 and set(model.inner_scores_) == {"f1_coarse", "f1_fine"}
+    assert 0.1 <= model.threshold_coarse_ <= 0.7 and set(model.inner_scores_) == {"f1_coarse", "f1_fine", "f1_all_other"}
     oof = cross_val_narratives(docs, narr, n_splits=3, embedder=fake_embedder, threshold=0.4)
     assert sorted(oof.article_id) == sorted(narr.article_id) and set(oof.fold) == {0, 1, 2}
     base = cross_val_narratives(docs, narr, n_splits=3, embedder=fake_embedder, baseline=True)
@@ -377,6 +377,7 @@ def test_role_classifier_context_features(docs, roles, fake_embedder):
     named = roles[["article_id", "entity", "start", "end"]].set_axis([f"m{i}" for i in range(len(roles))])
     again = model.predict(docs, named)
     assert list(again.index) == list(named.index)
+    assert all(list(t.index) == list(named.index) for t in model.predict_proba(docs, named))
     pd.testing.assert_frame_equal(again.reset_index(drop=True), pred.reset_index(drop=True))
     oof = cross_val_roles(docs, roles, n_splits=3, embedder=fake_embedder)
     base = cross_val_roles(docs, roles, n_splits=3, baseline=True)
@@ -473,6 +474,12 @@ def test_other_format_version_is_refused(saved_model, tmp_path, fake_embedder):
         NarrativeClassifier.load(p, fake_embedder)
 
 
+def test_the_npz_given_as_the_model_says_to_pass_the_json(saved_model, fake_embedder):
+    """audit21b: a UTF-8 decoding error."""
+    with pytest.raises(FramingError, match=r"the model's arrays; pass its .json file \(narr.json\)"):
+        NarrativeClassifier.load(saved_model[1].with_suffix(".npz"), fake_embedder)
+
+
 def test_other_embedding_model_is_refused(saved_model, fake_embedder):
     class Other:
         model_id = "someone/else"
@@ -505,6 +512,17 @@ def test_cli_round_trip_narratives(tmp_path, fake_everywhere, capsys):
     model = tmp_path / "narr.json"
     assert cli.main(["narratives", "fit", "--docs", str(FIX / "raw-documents"),
                      "--labels", str(FIX / "subtask-2-annotations.txt"), "--model", str(model)]) == 0
+    # it says how the model did in its inner cross-validation, beside predicting 'Other' everywhere (audit21b)
+    said = capsys.readouterr().out
+    doc = json.loads(model.read_text())
+    sc = doc["inner_scores"]
+    lab = read_narrative_labels(FIX / "subtask-2-annotations.txt")
+    assert sc["f1_all_other"] == pytest.approx((lab["narratives"].map(lambda v: v == ["Other"])).mean())
+    assert (f"inner cross-validation samples-F1: coarse {sc['f1_coarse']:.2f}, fine {sc['f1_fine']:.2f} "
+            f"(predicting 'Other' for every article: {sc['f1_all_other']:.2f})") in said
+    assert ("does no better than predicting 'Other'" in said) == (
+        max(sc["f1_coarse"], sc["f1_fine"]) <= sc["f1_all_other"] + 0.02)
+    assert "with fewer than 2 training articles" in said  # six articles cannot cover the taxonomy
     out = tmp_path / "pred.txt"
     assert cli.main(["narratives", "predict", "--model", str(model), "--docs", str(FIX / "raw-documents"),
                      "--out", str(out)]) == 0
