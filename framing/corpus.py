@@ -311,8 +311,8 @@ def _frame_from_table(df: pd.DataFrame, stem: str, where: str) -> pd.DataFrame:
 
 def _looks_like_text(s: str) -> bool:
     """Whether a string given as a path is rather an article's text: no such file, and a line break, a part
-    longer than a file name can be, or four words or more ending as a sentence does (audit21: a list of texts
-    gave "File name too long"; "missing folder/My draft." stays a path)."""
+    longer than a file name can be, or words without a path separator ending as a sentence does (audit21: a
+    list of texts gave "File name too long")."""
     try:
         if os.path.exists(s):
             return False
@@ -321,7 +321,9 @@ def _looks_like_text(s: str) -> bool:
     if "\n" in s or any(len(part) > 255 for part in re.split(r"[\\/]", s)):
         return True
     t = s.strip()
-    return len(t.split()) >= 4 and t.endswith((".", "!", "?", '"', "\u201d"))
+    # a sentence: no path separator, two words or more, ending as sentences do ("notes/Interview with the
+    # mayor of Kyiv." and "missing folder/My draft." stay paths)
+    return not re.search(r"[\\/]", t) and len(t.split()) >= 2 and t.endswith((".", "!", "?", '"', "\u201d"))
 
 
 def _expand(inputs: Sequence[PathLike]) -> tuple[list[Path], dict[str, int]]:

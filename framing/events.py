@@ -61,14 +61,15 @@ __all__ = [
 DEFAULT_WEIGHTS = {"title": 1.0, "lead": 1.0, "body": 1.0, "names": 0.5, "words": 2.0}
 DEFAULT_NEIGHBORS = 5
 # For collections too small for local scaling (< min_articles): subtracted from
-# every similarity instead; chosen on blocks of 5 AllSides stories (~15 articles) when local scaling
-# started at 30 articles; it now serves collections of fewer than 10.
+# every similarity instead; chosen on blocks of 5 AllSides stories (~15 articles).
 DEFAULT_BACKGROUND = 0.25
-# Local scaling from this many articles on. It was 30; at 10, collections on one topic of 10 to 30
-# articles stopped over-merging (AllSides single-topic blocks of the report half: ARI 0.589 -> 0.855 for
-# those under 30 articles, 0.711 -> 0.869 over all 21 topics; blocks of 5 random stories 0.944 -> 0.978),
-# chosen on the tune half; collections of 30 or more are unchanged. Below 10 the two rules tie.
-DEFAULT_MIN_ARTICLES = 10
+# Local scaling from this many articles on. Local scaling asks whether two articles are closer than their
+# 5 nearest neighbours usually are, so it splits an event covered by 6 or more articles (its neighbours are
+# all its own); the constant background merges stories that share a topic. At 10, AllSides collections on one
+# topic of 10 to 29 articles (3 articles a story) grouped better (ARI 0.716 -> 0.835, bench_events), but a
+# review found real events of 6 articles split (12 articles: ARI 1.00 -> 0.45). Kept at 30: pass
+# min_articles=10 for small collections whose stories have a few articles each.
+DEFAULT_MIN_ARTICLES = 30
 # Subtracted from the (locally scaled) similarity of two articles whose dates are both
 # known and more than date_window days apart, and of two articles from the same outlet
 # (``source``). Both chosen on the tuning halves of benchmarks/bench_events.py (the same
@@ -815,9 +816,12 @@ class EventGrouper(Estimator):
     background : float
         Default :data:`DEFAULT_BACKGROUND`.
     min_articles : int
-        Default :data:`DEFAULT_MIN_ARTICLES` (10): local scaling from that
-        many articles on. Below it, a constant stands in, which merges
-        articles that merely share a topic in a collection on one topic.
+        Default :data:`DEFAULT_MIN_ARTICLES` (30): local scaling from that
+        many articles on. Local scaling splits an event covered by 6 or
+        more articles; below ``min_articles`` a constant stands in, which
+        merges articles that merely share a topic in a collection on one
+        topic. For a collection of 10 to 29 articles on one topic whose
+        stories have a few articles each, ``min_articles=10`` groups better.
     linkage : str
         scipy linkage method.
     embedder : str or Embedder, optional

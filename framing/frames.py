@@ -388,9 +388,10 @@ def frame_shares(scored: pd.DataFrame, *, by: str = "article_id", frames=None, i
 def _frame_columns(scored: pd.DataFrame, frames=None) -> list[str]:
     """Frame ids of a scored table: given; else those :func:`score_frames` recorded in ``attrs["frames"]``;
     else (a table read back from CSV) the float columns just before ``frame``, cut so that a float column of the
-    caller's own placed before the scores (``sentiment``, ``x``/``y``) is not taken for a frame: from the first
-    column some sentence got as its frame, or else to the longest run whose rows sum to 1 (the default scorer's
-    probabilities, perhaps rounded, not starting with a column of zeros); all-empty columns are left out."""
+    caller's own placed before the scores (``sentiment``, ``x``/``y``) is not taken for a frame: the longest run
+    whose rows sum to 1 (the default scorer's probabilities, perhaps rounded, not starting with a column of
+    zeros) that starts no later than the first column some sentence got as its frame; else from that column;
+    all-empty columns are left out."""
     if frames is not None:
         frames = [frames] if isinstance(frames, str) else list(frames)
         missing = [f for f in frames if f not in scored.columns]
@@ -415,16 +416,15 @@ def _frame_columns(scored: pd.DataFrame, frames=None) -> list[str]:
     found = [c for c in found if scored[c].notna().any()] or found  # an all-empty column is no frame's score
     labels = set(scored["frame"].dropna().astype(str))
     named = [i for i, c in enumerate(found) if c in labels]
-    if named:  # the run from the first column some sentence got as its frame
-        return found[named[0]:]
-    for start in range(len(found) - 1):  # longest first; the scores of a CSV may be rounded
-        if not scored[found[start]].fillna(0).astype(float).any():
+    last = named[0] if named else len(found) - 2  # the run starts no later than the first frame a sentence got
+    for start in range(max(last, 0) + 1):  # longest first; the scores of a CSV may be rounded
+        if len(found) - start < 2 or not scored[found[start]].fillna(0).astype(float).any():
             continue  # a run does not start with a column of zeros (it would add nothing to the sums)
         sums = scored[found[start:]].sum(axis=1, min_count=1).dropna()
         tol = 1e-3 + 0.005 * (len(found) - start)
         if len(sums) and np.allclose(sums.to_numpy(dtype=float), 1.0, atol=tol):
             return found[start:]
-    return found
+    return found[named[0]:] if named else found
 
 
 def _pos_neg(scored: pd.DataFrame, positive, negative) -> tuple[str, str]:

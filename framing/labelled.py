@@ -1918,7 +1918,8 @@ def fit_narratives_files(docs, labels, model_out, *, embedder=None, **params) ->
         raise FramingError(f"{labels}: {len(missing)} labelled article(s) have no .txt in {docs}, e.g. {missing[0]!r}")
     model = NarrativeClassifier(embedder, **params).fit(d, lab)
     path = model.save(model_out)
-    seen = pd.Series([x for v in lab["narratives"].tolist() + lab["subnarratives"].tolist() for x in v]).value_counts()
+    seen = pd.Series([x for v in lab["narratives"].tolist() + lab["subnarratives"].tolist()
+                      for x in set(v)]).value_counts()  # articles, not mentions: a line may repeat a narrative
     few = [x for x in model.coarse_labels_[:-1] + model.fine_labels_[:-1] if seen.get(x, 0) < 2]
     return {"path": str(path), "n_articles": len(d), "threshold_coarse": model.threshold_coarse_,
             "threshold_fine": model.threshold_fine_, "inner_scores": model.inner_scores_, "few_examples": few,
@@ -1931,7 +1932,9 @@ def _check_out_beside_docs(out, docs) -> None:
     if isinstance(docs, pd.DataFrame):
         return
     o, d = Path(os.fspath(out)).resolve(), Path(os.fspath(docs)).resolve()
-    inside = (d.is_dir() and o.parent == d and o.suffix.lower() == ".txt") or (d.is_file() and o == d)
+    # read_documents reads DIR/*.txt (case as written) and skips dot files
+    inside = (d.is_dir() and o.parent == d and o.suffix == ".txt" and not o.name.startswith(".")) or \
+        (d.is_file() and o == d)
     if inside:
         raise FramingError(f"--out {out}: a .txt file among the documents of {docs}, where it would "
                            + ("replace an article" if o.exists() else "be read as an article next time")

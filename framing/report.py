@@ -977,6 +977,13 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
     if group_by is not None:
         check_group_by(run.articles, group_by)
     given = given_stories(run.articles, stories) if stories is not None else None
+    if given:
+        sizes = pd.Series(list(given.values())).value_counts()
+        if sizes.iloc[0] >= 10 and sizes.iloc[0] > len(given) / 4:  # audit21c: --stories side went unremarked
+            from .errors import FramingWarning, warn
+
+            warn(f"stories {stories!r}: one story holds {sizes.iloc[0]} of the {len(given)} articles; a story is the "
+                 f"event an article reports: is {stories!r} the column of stories?", FramingWarning)
     figdir = out / "figures"
     figures: dict[str, bytes] = {}
     sections: list[dict] = []
@@ -1832,15 +1839,23 @@ def _stories_section(groups: pd.DataFrame, articles: pd.DataFrame, labels: dict,
     table = stories_table(groups, articles, labels)
     if len(table) < 2:
         return None
-    if column is not None:  # review21b: the user's own stories cannot be "one topic?" mixes of stories
-        table = table.drop(columns="check")
+    if column is not None:  # review21b: the user's own stories are not "one topic?" mixes of found stories
+        from .events import DEFAULT_MIN_SIMILARITY as floor
+
+        unlike = table["similarity"].astype(float).round(3) < floor
+        table = table.assign(check=np.where(unlike, "articles unlike each other", ""))
+        n_unlike = int(unlike.sum())
+        most = (f" Most of them are: is {column!r} a column of stories (the event each article reports)?"
+                if n_unlike > len(table) / 2 else "")
         return _section(
             "Stories of several articles",
             f"{len(table)} of the stories of the {column!r} column hold several articles, listed from those whose "
             "articles read least alike (similarity: their mean similarity, as `framing events` measures it). "
-            "A low one can be a story told from very different angles, or an article filed under the wrong "
-            "story: read its titles." + (f" It lists the {_STORY_ROWS} lowest of the {len(table)}."
-                                         if len(table) > _STORY_ROWS else ""),
+            f"{n_unlike} of them {'is' if n_unlike == 1 else 'are'} marked: their articles are on average less "
+            f"alike than {floor}, below which two articles never join a story the report finds itself. Such a "
+            "story can be told from very different angles, or hold articles filed under the wrong story: read "
+            "its titles." + most + (f" It lists the {_STORY_ROWS} lowest of the {len(table)}."
+                                    if len(table) > _STORY_ROWS else ""),
             None, table.head(_STORY_ROWS))
     n_loose = int((table["check"] != "").sum())
     capped = (f" It lists the {_STORY_ROWS} loosest of the {len(table)}; articles.csv gives every article's story."
@@ -1901,7 +1916,8 @@ def _events_block(run: FramingRun, threshold: float | None = None, given: dict |
                 "is low (pairs below 0.225 never join by themselves; same-story pairs are mostly above 0.3).")
     own_story = ("" if given is not None or "story" not in run.articles.columns else
                  ": the articles have a story column of their own, which the report keeps in articles.csv and "
-                 "does not use (its story numbers are in report_story); to compare within your stories, pass "
+                 f"does not use (its story numbers are in {_story_column(run.articles)}); to compare within your "
+                 "stories, pass "
                  "--stories story (build_report(stories='story'))")
     ev_table = _shared_events_table(summary, aligned, groups, labels)
     ev_note = ""

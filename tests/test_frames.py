@@ -550,3 +550,17 @@ def test_score_columns_are_found_after_a_csv_round_trip_with_rounding_or_an_empt
         # and when no sentence got a frame, the rows' sums still tell the scores
         nothing = back.assign(frame="none")
         assert _frame_columns(nothing) == frames, extra
+
+
+def test_a_frame_no_sentence_got_stays_a_score_column_after_a_csv_round_trip(fake_embedder, tmp_path):
+    """review21c: the run of score columns started at the first frame some sentence got, so a subset without
+    any first-frame sentence lost that frame (and frame_lean then said it needed two frames)."""
+    from framing.frames import _frame_columns, frame_lean
+
+    scored = score_frames(SENTS.assign(article_id="a", sentiment=0.1), embedder=fake_embedder)
+    frames = scored.attrs["frames"]
+    scored.to_csv(tmp_path / "s.csv", index=False)
+    back = pd.read_csv(tmp_path / "s.csv", keep_default_na=False, na_values=[""])
+    subset = back[back["frame"] != frames[0]]
+    assert _frame_columns(subset) == frames
+    assert list(frame_lean(subset).columns[:3]) == ["article_id", "n", "n_framed"]
