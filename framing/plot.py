@@ -572,7 +572,8 @@ def plot_cluster_keywords(data: pd.DataFrame, *, x: str = "size", n_words: int =
         frames = [f for f in dict.fromkeys(data["dominant_frame"]) if f]
         ax.legend(handles=[Patch(facecolor="white", edgecolor=_NONE_COLOUR, hatch="///", label="mixed") if f == "mixed"
                            else Patch(color=palette.get(f, _NONE_COLOUR), label=f) for f in frames],
-                  title="dominant frame", fontsize=8, title_fontsize=8, frameon=False, loc="best")
+                  title="dominant frame", fontsize=8, title_fontsize=8, frameon=False, loc="upper left",
+                  bbox_to_anchor=(1.01, 1.0))  # beside the bars: "best" put it over a keyword label (audit21c)
     return ax
 
 

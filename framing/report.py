@@ -1461,7 +1461,14 @@ def _compare_block(run: FramingRun, stories: dict | None = None, column: str | N
     sections = []
     if len(arts):
         t = arts.assign(a=arts["a"].map(labels), b=arts["b"].map(labels))
-        sections.append(_section("Do the articles differ?", f"{which} {lean_note} diff = lean_a − lean_b, with a "
+        n_diff = int((pd.to_numeric(arts["p_holm"], errors="coerce") < 0.05).sum())
+        n_few = int(arts["note"].astype(str).str.contains("fewer than").sum()) if "note" in arts.columns else 0
+        summary = (f"In short: {n_diff} of the {len(arts)} pair{'s' if len(arts) != 1 else ''} shown "
+                   f"differ{'s' if len(arts) == 1 else ''} after "
+                   "Holm (p_holm below 0.05)" + (f"; {n_few} rest on fewer than {FEW_FRAMED} "
+                                                 f"{_lean_framed(run.frame_ids, plural=True)} on a side" if n_few else "")
+                   + ". ")
+        sections.append(_section("Do the articles differ?", summary + f"{which} {lean_note} diff = lean_a − lean_b, with a "
                                  "95% interval (Newcombe's score interval, sound for short articles); " + tests,
                                  None, t.round(4)))
     else:
@@ -1990,6 +1997,10 @@ def _events_block(run: FramingRun, threshold: float | None = None, given: dict |
         lean_of = ", ".join(f"{labels[x]} " + (f"{leans[x]:+.2f}" if np.isfinite(leans.get(x, np.nan))
                                                  else f"none (no {_lean_framed(run.frame_ids)})") for x in (a, b))
         cross = len({_sources(run.articles).get(x) for x in (a, b)} - {None}) == 2
+        n_fa, n_fb = (int(lean_table["n_framed"].get(x, 0)) for x in (a, b))
+        thin = ("" if min(n_fa, n_fb) >= FEW_FRAMED else
+                f" No pair with at least {FEW_FRAMED} {_lean_framed(run.frame_ids, plural=True)} on each side was "
+                f"found; these leans rest on {n_fa} and {n_fb}: read the sentences, not the leans.")
         both = aligned.groupby("event_id", observed=True)["article_id"].agg(lambda m: {a, b} <= set(m)).any()
         out.append(_section(
             f"Framing diff: {labels[a]} vs {labels[b]}",
@@ -2011,7 +2022,7 @@ def _events_block(run: FramingRun, threshold: float | None = None, given: dict |
                  "the pair whose leans differ "
                  "most clearly (the widest gap between their 95% intervals, so that two articles of a sentence or "
                  "two each do not win on ±1 alone; ties go to the pair with more "
-               f"events in common). Leans: {lean_of}. framing.events.framing_diff gives any other pair."
+               f"events in common). Leans: {lean_of}.{thin} framing.events.framing_diff gives any other pair."
                if n_pairs > 1 else ""),
             "framing_diff.png", diff[cols].round(3)))
     stories = {str(a): int(e) for a, e in zip(groups["article_id"], groups["event_id"])}

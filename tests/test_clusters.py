@@ -313,6 +313,10 @@ def test_a_cluster_with_no_leading_frame_is_mixed_in_the_table_and_the_figure(fa
                                              "dominant_frame": ["mixed", "western_threat"]}))
     assert [p.get_hatch() for p in ax.patches[:2]] == ["///", None]
     assert "mixed" in [t.get_text() for t in ax.get_legend().get_texts()]
+    # the legend sits beside the bars, over no keyword label (audit21c: "best" put it over one)
+    ax.figure.canvas.draw()
+    box = ax.get_legend().get_window_extent()
+    assert not any(box.overlaps(t.get_window_extent()) for t in ax.texts)
     import matplotlib.pyplot as plt
 
     plt.close("all")

@@ -1142,6 +1142,10 @@ def test_report_stories_given_by_a_column_replace_the_found_ones_and_a_story_col
     section, pairs = pairs_of(page)
     assert pairs and pairs <= {("k1", "k2"), ("s1", "s2")}, pairs  # a pair with nothing framed is not shown
     assert "(2 pairs in 2 of the 4 stories of the 'story' column)" in section
+    rows = [re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", r, re.S) for r in re.findall(r"<tr[^>]*>(.*?)</tr>", section, re.S)]
+    shown = pd.DataFrame(rows[1:], columns=rows[0])
+    n_diff = int((pd.to_numeric(shown["p_holm"], errors="coerce") < 0.05).sum())
+    assert f"In short: {n_diff} of the {len(shown)} pair{'s' if len(shown) != 1 else ''} shown" in section
     groups = page.split("<h2>Do the side groups differ?</h2>")[1].split("<h2>")[0]
     assert "only within each story of the 'story' column" in groups
     m = json.loads((tmp_path / "given" / "manifest.json").read_text())
@@ -1167,6 +1171,12 @@ def test_report_stories_given_by_a_column_replace_the_found_ones_and_a_story_col
     assert "stories and group_by are both 'side'" in capsys.readouterr().err
     assert not (tmp_path / "bad").exists() and not calls
     # the user's own stories are not flagged as possible mixes of stories (review21b)
+    # the diff says when its pair rests on few framed sentences (audit21c: two and two, unsaid)
+    title = re.search(r"<h2>Framing diff: ([ks]\d) · [^<]* vs ([ks]\d) · [^<]*</h2>", page)
+    assert title, "no framing diff"
+    n_framed = dict(zip(out["article_id"], out["n_framed"].fillna(0).astype(int)))
+    fa, fb = (n_framed[x] for x in title.groups())
+    assert (f"these leans rest on {fa} and {fb}" in page) == (min(fa, fb) < 5)
     assert "2 of the stories of the 'story' column hold several articles" in page
     assert "loose: one topic?" not in page and "mixed several of the editors' stories" not in page
     # a column that is no column of stories: its "stories" are marked, and a big one is warned about (audit21c)
