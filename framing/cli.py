@@ -33,10 +33,18 @@ def _add_model_args(p: argparse.ArgumentParser, codebook: bool = True) -> None:
 def _cmd_report(args) -> int:
     from .report import build_report
 
-    result = build_report(args.paths, out=args.out, codebook=args.codebook, model=args.model,
-                          cache=not args.no_cache, events=not args.no_events, event_threshold=args.event_threshold,
-                          command=["framing", *getattr(args, "argv", [])], group_by=args.group_by,
-                          stories=args.stories)
+    try:
+        result = build_report(args.paths, out=args.out, codebook=args.codebook, model=args.model,
+                              cache=not args.no_cache, events=not args.no_events,
+                              event_threshold=args.event_threshold, command=["framing", *getattr(args, "argv", [])],
+                              group_by=args.group_by, stories=args.stories)
+    except FramingError as exc:  # name the options as typed (audit21c: "group_by 'sdie'" for --group-by sdie)
+        msg = str(exc)
+        for name, flag in (("group_by", "--group-by"), ("stories", "--stories")):
+            if msg.startswith(name + " "):
+                msg = flag + msg[len(name):]
+        msg = msg.replace("stories and group_by are both", "--stories and --group-by are both")
+        raise FramingError(msg) from None
     print(f"wrote {result['html']} ({_n(result['n_articles'], 'article')}, {_n(result['n_sentences'], 'sentence')})")
     return 0
 

@@ -267,6 +267,10 @@ def _table_rows(path: Path, text: str) -> pd.DataFrame:
         raise FramingError(f"{path}: malformed {ext[1:].upper()} ({msg})") from None
     if df.empty and "text" in df.columns:
         raise FramingError(f"{path}: has a header but no rows")
+    if df.empty and not len(df.columns):  # audit21c: "no 'text' column ... found columns: none"
+        raise FramingError(f"{path}: the file is empty; expected one article per "
+                           + ("line, a JSON object with a 'text' field" if ext in (".jsonl", ".ndjson") else
+                              "row, with a 'text' column"))
     if "text" not in df.columns:
         found = _column_list(df.columns)
         raise FramingError(f"{path}: no 'text' column; expected a 'text' column, found columns: {found}")

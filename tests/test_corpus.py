@@ -295,3 +295,13 @@ def test_a_long_real_path_and_a_missing_path_with_spaces_are_still_paths(tmp_pat
     assert read_articles(str(f))["text"].tolist() == ["Russia attacked Kyiv. NATO met."]
     with pytest.raises(FramingError, match="no such file or directory"):
         read_articles(str(tmp_path / "missing folder" / "My draft."))
+
+
+def test_an_empty_jsonl_file_says_it_is_empty(tmp_path):
+    """audit21c: "no 'text' column; expected a 'text' column, found columns: none"."""
+    from framing.corpus import read_articles
+
+    f = tmp_path / "empty.jsonl"
+    f.write_text("", encoding="utf-8")
+    with pytest.raises(FramingError, match=r"empty.jsonl: the file is empty; expected one article per line"):
+        read_articles(str(f))

@@ -1166,9 +1166,9 @@ def test_report_stories_given_by_a_column_replace_the_found_ones_and_a_story_col
                      ("tags", "found a list in article 'k1'")):
         assert main(["report", "more.jsonl", "--out", "bad", "--stories", col]) == 2
         err = capsys.readouterr().err
-        assert err.count("\n") == 1 and f"stories {col!r}" in err and why in err, err
+        assert err.count("\n") == 1 and f"--stories {col!r}" in err and why in err, err
     assert main(["report", "more.jsonl", "--out", "bad", "--stories", "side", "--group-by", "side"]) == 2
-    assert "stories and group_by are both 'side'" in capsys.readouterr().err
+    assert "--stories and --group-by are both 'side'" in capsys.readouterr().err
     assert not (tmp_path / "bad").exists() and not calls
     # the user's own stories are not flagged as possible mixes of stories (review21b)
     # the diff says when its pair rests on few framed sentences (audit21c: two and two, unsaid)
@@ -1276,7 +1276,7 @@ def test_report_group_by_adds_the_groups_view_with_its_own_holm_and_checks_the_c
                      ("tags", "found a list in article 'k1'")):
         assert main(["report", "more.jsonl", "--out", "bad", "--group-by", col]) == 2
         err = capsys.readouterr().err
-        assert err.count("\n") == 1 and f"group_by {col!r}" in err and why in err, err
+        assert err.count("\n") == 1 and f"--group-by {col!r}" in err and why in err, err
     assert not (tmp_path / "bad").exists() and not calls
     # a group column named like a sentence column ("frame") is a column like any other
     arts.assign(frame=arts["side"]).to_json(tmp_path / "frame.jsonl", orient="records", lines=True)
