@@ -420,6 +420,16 @@ def given_stories(articles: pd.DataFrame, column: str) -> dict:
     return out
 
 
+def _story_names(articles: pd.DataFrame, column: str, given: dict) -> dict:
+    """``story number -> the user's value`` for stories given by ``column`` (``given``: article -> number); an
+    article without a value is named by its id (audit21c: the page showed 3 for the user's story 5624)."""
+    values = _group_values(articles, column)
+    out = {}
+    for a, num in given.items():
+        out.setdefault(num, values.get(a, f"(none: {a})"))
+    return out
+
+
 def _story_column(articles: pd.DataFrame) -> str:
     """The column of articles.csv that holds the report's story numbers: ``story``, or ``report_story`` when
     the articles have a ``story`` column of their own (which the report keeps as it is), and so on."""
@@ -1444,9 +1454,8 @@ def _compare_block(run: FramingRun, stories: dict | None = None, column: str | N
                  "as about their framing. "
                  + ("The story column numbers the stories as `framing events` numbers them (its event_id)."
                     if column is None else
-                    f"The stories are those of the articles' {column!r} column; the story column numbers them "
-                    f"in order of first appearance, as the {_story_column(run.articles)} column of articles.csv "
-                    "does."))
+                    f"The stories are those of the articles' {column!r} column, whose values the story column "
+                    "gives."))
         if not n_pairs:
             which = (f"No two articles share a story (the {n_st} stories {of} have one "
                      "article each), so no pair of articles is compared.")
@@ -1461,6 +1470,8 @@ def _compare_block(run: FramingRun, stories: dict | None = None, column: str | N
     sections = []
     if len(arts):
         t = arts.assign(a=arts["a"].map(labels), b=arts["b"].map(labels))
+        if column is not None and stories and "story" in t.columns:
+            t["story"] = t["story"].map(_story_names(run.articles, column, stories))
         n_diff = int((pd.to_numeric(arts["p_holm"], errors="coerce") < 0.05).sum())
         n_few = int(arts["note"].astype(str).str.contains("fewer than").sum()) if "note" in arts.columns else 0
         summary = (f"In short: {n_diff} of the {len(arts)} pair{'s' if len(arts) != 1 else ''} shown "
@@ -1840,12 +1851,15 @@ def stories_table(groups: pd.DataFrame, articles: pd.DataFrame, labels: dict | N
 
 
 def _stories_section(groups: pd.DataFrame, articles: pd.DataFrame, labels: dict,
-                     column: str | None = None) -> dict | None:
+                     column: str | None = None, names: dict | None = None) -> dict | None:
     """:func:`stories_table` as a report section, or None when fewer than two stories have several articles.
-    ``column``: the article column the stories were given by, if they were (then none is flagged)."""
+    ``column``: the article column the stories were given by, if they were (then none is flagged); ``names``:
+    story number -> the user's value, shown instead of the number."""
     table = stories_table(groups, articles, labels)
     if len(table) < 2:
         return None
+    if names:
+        table = table.assign(story=table["story"].map(names))
     if column is not None:  # review21b: the user's own stories are not "one topic?" mixes of found stories
         from .events import DEFAULT_MIN_SIMILARITY as floor
 
@@ -1927,10 +1941,14 @@ def _events_block(run: FramingRun, threshold: float | None = None, given: dict |
                  "stories, pass "
                  "--stories story (build_report(stories='story'))")
     ev_table = _shared_events_table(summary, aligned, groups, labels)
+    names = _story_names(run.articles, column, given) if given is not None else None
+    if names and "story" in ev_table.columns:  # the user's own story values, not the report's numbers
+        ev_table = ev_table.assign(story=ev_table["story"].map(names))
     ev_note = ""
     if "articles" in ev_table.columns:
-        ev_note = (f" The table gives each shared event's story (the {_story_column(run.articles)} column of "
-                   "articles.csv) and the "
+        ev_note = (" The table gives each shared event's story ("
+                   + (f"the {_story_column(run.articles)} column of articles.csv" if given is None else
+                      f"its value in your {column!r} column") + ") and the "
                    "articles that report it"
                    + (f"; it lists the {len(ev_table)} of the {len(shared)} reported by the most articles"
                       if len(ev_table) < len(shared) else "") + ".")
@@ -1947,7 +1965,7 @@ def _events_block(run: FramingRun, threshold: float | None = None, given: dict |
         "events are reported by one article only (what the others leave out; the diff below shows, for one "
         "pair of articles, every sentence left unpaired)." + no_dates + (EVENTS_TRUST_NOTE if given is None else "") + ev_note,
         None, ev_table))
-    stories_sec = _stories_section(groups, run.articles, labels, column if given is not None else None)
+    stories_sec = _stories_section(groups, run.articles, labels, column if given is not None else None, names)
     if stories_sec is not None:
         out.append(stories_sec)
     multi = table[table["event_id"].isin(shared["event_id"])]

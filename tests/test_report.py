@@ -1142,6 +1142,10 @@ def test_report_stories_given_by_a_column_replace_the_found_ones_and_a_story_col
     section, pairs = pairs_of(page)
     assert pairs and pairs <= {("k1", "k2"), ("s1", "s2")}, pairs  # a pair with nothing framed is not shown
     assert "(2 pairs in 2 of the 4 stories of the 'story' column)" in section
+    # the page shows the user's story values, not the report's numbers (audit21c)
+    assert "whose values the story column gives" in section
+    story_cells = re.findall(r"<tr>\s*<td>([^<]*)</td>", section)
+    assert story_cells and set(story_cells) <= {"A", "C"}, story_cells
     rows = [re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", r, re.S) for r in re.findall(r"<tr[^>]*>(.*?)</tr>", section, re.S)]
     shown = pd.DataFrame(rows[1:], columns=rows[0])
     n_diff = int((pd.to_numeric(shown["p_holm"], errors="coerce") < 0.05).sum())
