@@ -1135,10 +1135,13 @@ def _overview_block(run: FramingRun, arts: pd.DataFrame, shares: pd.DataFrame, *
         fig, n_dots, n_none = _lean_dots(dots, "article_id", run.frame_ids, palette)
         cut = n_dots > _MAX_LEAN_ROWS  # then the most positive and most negative leans, and a row between
         half = _MAX_LEAN_ROWS // 2
+        n_pos, n_neg = int((lean["ci_low"] > 0).sum()), int((lean["ci_high"] < 0).sum())
         note = (f"With {len(arts)} articles the figure shows "
                 + (f"the {half} articles that lean most clearly positive and the {_MAX_LEAN_ROWS - half} most "
                    "clearly negative (ranked by the inner end of the interval, so a lean of ±1 from one sentence "
-                   "does not crowd out one resting on many), each" if cut else "each article's")
+                   f"does not crowd out one resting on many; only {n_pos} have an interval entirely above 0 and "
+                   f"{n_neg} entirely below, so most of those shown do not lean clearly at all), each"
+                   if cut else "each article's")
                 + f" lean (the share of its framed sentences in {run.frame_ids[0]} minus that in "
                 f"{run.frame_ids[1]}, from −1 to +1) with its 95% Wilson interval, sorted by lean"
                 + (f"; the {n_dots - _MAX_LEAN_ROWS} between them are left out of the figure" if cut else "")

@@ -672,6 +672,9 @@ def test_the_lean_figure_of_many_articles_stays_the_same_size_and_the_caption_po
     assert n_lean > 80
     assert "the 40 articles that lean most clearly positive and the 40 most clearly negative" in note
     assert f"the {n_lean - 80} between them are left out of the figure" in note
+    le = frame_lean(run.sentences)  # audit21c: "most clearly" when few intervals exclude 0
+    assert (f"only {int((le['ci_low'] > 0).sum())} have an interval entirely above 0 and "
+            f"{int((le['ci_high'] < 0).sum())} entirely below") in note
     assert "The table lists every article" in note
     _, h = Image.open(io.BytesIO(figures["frame_shares.png"])).size
     assert h < (1.0 + 0.16 * 81) * 110 + 20, h  # 81 rows at most, whatever the number of articles
