@@ -325,9 +325,15 @@ def _looks_like_text(s: str) -> bool:
     if "\n" in s or any(len(part) > 255 for part in re.split(r"[\\/]", s)):
         return True
     t = s.strip()
-    # a sentence: no path separator, two words or more, ending as sentences do ("notes/Interview with the
-    # mayor of Kyiv." and "missing folder/My draft." stay paths)
-    return not re.search(r"[\\/]", t) and len(t.split()) >= 2 and t.endswith((".", "!", "?", '"', "\u201d"))
+    # a path: it starts as one, or names a folder that exists ("notes/Interview with the mayor of Kyiv." in
+    # an existing notes/); else a sentence: two words or more, ending as sentences do ("The 24/7 news cycle
+    # is over.")
+    if re.match(r"^(/|\.{1,2}[\\/]|~|[A-Za-z]:[\\/])", t):
+        return False
+    parent = os.path.dirname(t)
+    if parent and os.path.isdir(parent):
+        return False
+    return len(t.split()) >= 2 and t.endswith((".", "!", "?", '"', "\u201d"))
 
 
 def _expand(inputs: Sequence[PathLike]) -> tuple[list[Path], dict[str, int]]:

@@ -226,8 +226,12 @@ def score_frames(sentences, codebook=None, embedder=None, *, embeddings=None, me
     # the codebook's frame order, which keeps each frame's colour in every figure (framing.plot), and tells the
     # score columns from float columns of the caller's own (review21-api: a `sentiment` column was read as a frame)
     ids = [str(f) for f in (getattr(scorer, "frame_ids_", None) or [])]
+    added = [c for c in out.columns if c not in sentences.columns and c not in ("frame", "confidence", "none_reason")
+             and pd.api.types.is_float_dtype(out[c])]  # a scorer of your own: the score columns it added
     if ids and all(f in out.columns for f in ids):
         out.attrs["frames"] = ids
+    elif added:
+        out.attrs["frames"] = added
     else:
         try:
             out.attrs["frames"] = _frame_columns(out)

@@ -1932,8 +1932,9 @@ def _check_out_beside_docs(out, docs) -> None:
     if isinstance(docs, pd.DataFrame):
         return
     o, d = Path(os.fspath(out)).resolve(), Path(os.fspath(docs)).resolve()
-    # read_documents reads DIR/*.txt (case as written) and skips dot files
-    inside = (d.is_dir() and o.parent == d and o.suffix == ".txt" and not o.name.startswith(".")) or \
+    # read_documents reads DIR/*.txt and skips dot files; .TXT counts too (on a case-insensitive disk it is the
+    # same file as an article's, and Windows' glob reads it)
+    inside = (d.is_dir() and o.parent == d and o.suffix.lower() == ".txt" and not o.name.startswith(".")) or \
         (d.is_file() and o == d)
     if inside:
         raise FramingError(f"--out {out}: a .txt file among the documents of {docs}, where it would "

@@ -568,12 +568,16 @@ def plot_cluster_keywords(data: pd.DataFrame, *, x: str = "size", n_words: int =
     ax.set_xlabel(x)
     if "dominant_frame" in data.columns:
         from matplotlib.patches import Patch
+        from matplotlib.transforms import ScaledTranslation
 
         frames = [f for f in dict.fromkeys(data["dominant_frame"]) if f]
         ax.legend(handles=[Patch(facecolor="white", edgecolor=_NONE_COLOUR, hatch="///", label="mixed") if f == "mixed"
                            else Patch(color=palette.get(f, _NONE_COLOUR), label=f) for f in frames],
-                  title="dominant frame", fontsize=8, title_fontsize=8, frameon=False, loc="upper left",
-                  bbox_to_anchor=(1.01, 1.0))  # beside the bars: "best" put it over a keyword label (audit21c)
+                  title="dominant frame", fontsize=8, title_fontsize=8, frameon=False, loc="upper center",
+                  bbox_to_anchor=(0.5, 0.0), ncol=min(len(frames), 4),
+                  # half an inch below the axes, under the axis label, whatever the figure's height: beside the
+                  # bars or at "best" it covered a keyword label, which can run past the right edge (audit21c)
+                  bbox_transform=ax.transAxes + ScaledTranslation(0, -0.5, ax.figure.dpi_scale_trans))
     return ax
 
 

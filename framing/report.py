@@ -992,7 +992,8 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
         if sizes.iloc[0] >= 10 and sizes.iloc[0] > len(given) / 4:  # audit21c: --stories side went unremarked
             from .errors import FramingWarning, warn
 
-            warn(f"stories {stories!r}: one story holds {sizes.iloc[0]} of the {len(given)} articles; a story is the "
+            warn(f"stories={stories!r} (--stories): one story holds {sizes.iloc[0]} of the {len(given)} articles; "
+                 "a story is the "
                  f"event an article reports: is {stories!r} the column of stories?", FramingWarning)
     figdir = out / "figures"
     figures: dict[str, bytes] = {}
@@ -1478,8 +1479,8 @@ def _compare_block(run: FramingRun, stories: dict | None = None, column: str | N
         n_diff = int((pd.to_numeric(arts["p_holm"], errors="coerce") < 0.05).sum())
         n_few = int(arts["note"].astype(str).str.contains("fewer than").sum()) if "note" in arts.columns else 0
         summary = (f"In short: {n_diff} of the {len(arts)} pair{'s' if len(arts) != 1 else ''} shown "
-                   f"differ{'s' if len(arts) == 1 else ''} after "
-                   "Holm (p_holm below 0.05)" + (f"; {n_few} rest on fewer than {FEW_FRAMED} "
+                   f"differ{'s' if n_diff == 1 else ''} after "
+                   "Holm (p_holm below 0.05)" + (f"; {n_few} rest{'s' if n_few == 1 else ''} on fewer than {FEW_FRAMED} "
                                                  f"{_lean_framed(run.frame_ids, plural=True)} on a side" if n_few else "")
                    + ". ")
         sections.append(_section("Do the articles differ?", summary + f"{which} {lean_note} diff = lean_a − lean_b, with a "
@@ -1875,10 +1876,11 @@ def _stories_section(groups: pd.DataFrame, articles: pd.DataFrame, labels: dict,
             "Stories of several articles",
             f"{len(table)} of the stories of the {column!r} column hold several articles, listed from those whose "
             "articles read least alike (similarity: their mean similarity, as `framing events` measures it). "
-            f"{n_unlike} of them {'is' if n_unlike == 1 else 'are'} marked: their articles are on average less "
-            f"alike than {floor}, below which two articles never join a story the report finds itself. Such a "
-            "story can be told from very different angles, or hold articles filed under the wrong story: read "
-            "its titles." + most + (f" It lists the {_STORY_ROWS} lowest of the {len(table)}."
+            + (f"{n_unlike} of them {'is' if n_unlike == 1 else 'are'} marked: their" if n_unlike else
+               "None is marked (a story is marked when its") + " articles are on average less "
+            f"alike than {floor}, below which two articles never join a story the report finds itself{')' if not n_unlike else ''}. "
+            "Such a story can be told from very different angles, or hold articles filed under the wrong story: "
+            "read its titles." + most + (f" It lists the {_STORY_ROWS} lowest of the {len(table)}."
                                     if len(table) > _STORY_ROWS else ""),
             None, table.head(_STORY_ROWS))
     n_loose = int((table["check"] != "").sum())
@@ -2019,9 +2021,14 @@ def _events_block(run: FramingRun, threshold: float | None = None, given: dict |
                                                  else f"none (no {_lean_framed(run.frame_ids)})") for x in (a, b))
         cross = len({_sources(run.articles).get(x) for x in (a, b)} - {None}) == 2
         n_fa, n_fb = (int(lean_table["n_framed"].get(x, 0)) for x in (a, b))
+        nf = lean_table["n_framed"].to_dict()
+        some_enough = any(sum(int(nf.get(x, 0)) >= FEW_FRAMED for x in g["article_id"]) >= 2
+                          for _, g in groups.groupby("event_id", observed=True))
+        many_framed = _lean_framed(run.frame_ids, plural=True)
         thin = ("" if min(n_fa, n_fb) >= FEW_FRAMED else
-                f" No pair with at least {FEW_FRAMED} {_lean_framed(run.frame_ids, plural=True)} on each side was "
-                f"found; these leans rest on {n_fa} and {n_fb}: read the sentences, not the leans.")
+                f" These leans rest on {n_fa} and {n_fb} {many_framed}: read the sentences, not the leans ("
+                + (f"the pairs with at least {FEW_FRAMED} on each side are in looser stories or less alike"
+                   if some_enough else f"no pair of one story has at least {FEW_FRAMED} on each side") + ").")
         both = aligned.groupby("event_id", observed=True)["article_id"].agg(lambda m: {a, b} <= set(m)).any()
         out.append(_section(
             f"Framing diff: {labels[a]} vs {labels[b]}",

@@ -309,14 +309,17 @@ def test_a_cluster_with_no_leading_frame_is_mixed_in_the_table_and_the_figure(fa
     assert abs(row["share_western_threat"] - row["share_russian_defensive"]) < MIXED_MARGIN  # the fixture's tie
     assert row["dominant_frame"] == "mixed"
     assert set(model.clusters_["dominant_frame"]) == {"mixed", "none"}
-    ax = plot_cluster_keywords(pd.DataFrame({"cluster": [0, 1], "size": [5, 3], "keywords": ["a, b", "c, d"],
-                                             "dominant_frame": ["mixed", "western_threat"]}))
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots(figsize=(7.5, 2))  # the report's width, long keywords on the top bar (review21d)
+    long = "ukrainian, sanctions, military, president, european, ministry"
+    plot_cluster_keywords(pd.DataFrame({"cluster": [0, 1], "size": [5, 3], "keywords": [long, "c, d"],
+                                        "dominant_frame": ["mixed", "western_threat"]}), ax=ax)
     assert [p.get_hatch() for p in ax.patches[:2]] == ["///", None]
     assert "mixed" in [t.get_text() for t in ax.get_legend().get_texts()]
-    # the legend sits beside the bars, over no keyword label (audit21c: "best" put it over one)
+    # the legend sits below the axis, over no keyword label nor the axis label (audit21c, review21d)
     ax.figure.canvas.draw()
     box = ax.get_legend().get_window_extent()
     assert not any(box.overlaps(t.get_window_extent()) for t in ax.texts)
-    import matplotlib.pyplot as plt
-
+    assert not box.overlaps(ax.xaxis.label.get_window_extent())
     plt.close("all")

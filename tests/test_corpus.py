@@ -276,7 +276,7 @@ def test_texts_given_where_paths_are_expected_get_one_clear_line():
 
     long = "The Taliban took Kabul on Sunday. The president spoke. " * 10
     for source in ([long], "The Taliban took Kabul.", pd.Series(["Troops left. Crowds gathered."]),
-                   ["first line\nsecond line"]):
+                   ["first line\nsecond line"], "The 24/7 news cycle is over.", "Kyiv fell."):
         with pytest.raises(FramingError, match=r"this looks like an article's text, not a path; expected paths, "
                                                r"or a DataFrame with a 'text' column") as e:
             read_articles(source)
