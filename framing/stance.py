@@ -1520,8 +1520,9 @@ def unmatched_names(sentences: pd.DataFrame, codebook=None, top: int = 10) -> pd
             if name in known or name in known_words or len(name) < 3:
                 continue
             counts[name] = counts.get(name, 0) + 1
-            if name not in shown:  # as written, an abbreviation with its final dot ("U.S.")
-                m = re.search(re.escape(name) + (r"\.?" if "." in name else ""), t, re.I)
+            if name not in shown:  # as written, abbreviations with their dots ("U.S.", "L.A. County")
+                m = re.search(r"\s+".join(re.escape(w) + (r"\.?" if "." in w else "") for w in name.split()), t,
+                              re.I)
                 shown[name] = m.group(0) if m else name
     rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
     return pd.DataFrame([(shown[k], n) for k, n in rows], columns=["name", "n_sentences"])

@@ -575,3 +575,12 @@ def test_actor_frames_flags_an_actor_whose_sentences_nearly_all_get_one_frame():
     assert not actor_frames(pd.DataFrame(rows), cb, min_framed=11).set_index("actor").at[first, "flag"]
     with pytest.raises(FramingError, match="expected the scored sentence table"):
         actor_frames(pd.DataFrame({"text": ["x"]}), cb)
+
+
+def test_unmatched_names_are_shown_as_written_with_their_dots():
+    """audit21c: "l.a county" was offered as an alias, which matches nothing; "L.A. County" does."""
+    from framing.stance import unmatched_names
+
+    names = unmatched_names(pd.DataFrame({"text": ["L.A. County plans to require proof of vaccination.",
+                                                   "Officials in L.A. County said so."]}), None)
+    assert names.iloc[0].tolist() == ["L.A. County", 2]
