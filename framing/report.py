@@ -1284,7 +1284,25 @@ def _outlet_block(run: FramingRun, outlets: pd.DataFrame, by: str = "source"):
         f"interval_unit). {an} {one} whose articles covered other stories is measured on other material."
         + fig_note,
         png, show)
-    return [section], {png: _png(fig)}, {}
+    sections, figs = [section], {png: _png(fig)}
+    if by != "source" and "lean" in outlets.columns and len(outlets) <= _MAX_SHARE_BARS \
+            and outlets["lean"].notna().any():
+        # the figure the question of a --group-by asks for: each group's lean with its interval (audit21c)
+        from .plot import plot_lean
+
+        lean_png = f"{_file_stem(by)}_lean.png"
+        fig = _figure(7.5, 0.9 + 0.35 * len(outlets))
+        ax = plot_lean(outlets, y=by, frames=run.frame_ids[:2], sort=False, palette=frame_palette(order),
+                       ax=fig.subplots())
+        ax.set_ylabel(by)
+        sections.append(_section(
+            f"Lean per {one}",
+            f"Each {one}'s lean (+1 all {first.label}, −1 all {second.label}) with its 95% interval, as in the "
+            f"table above (resampling each {one}'s articles); a hollow dot rests on fewer than {FEW_FRAMED} "
+            f"{_lean_framed(run.frame_ids, plural=True)}. Whether two {many} differ is tested below.",
+            lean_png, None))
+        figs[lean_png] = _png(fig)
+    return sections, figs, {}
 
 
 def _comparisons(run: FramingRun, stories: dict | None = None) -> dict:

@@ -1242,6 +1242,8 @@ def test_report_group_by_adds_the_groups_view_with_its_own_holm_and_checks_the_c
     page = (rep / "report.html").read_text(encoding="utf-8")
     assert "Frame shares per side group" in page and "Do the side groups differ?" in page
     assert (rep / "figures" / "groups-side_shares.png").is_file()
+    # and each group's lean with its interval, the figure a --group-by question asks for (audit21c)
+    assert (rep / "figures" / "groups-side_lean.png").is_file() and "<h2>Lean per side group</h2>" in page
     # the outlet view and the article labels still use the outlets
     assert sorted(pd.read_csv(rep / "outlets.csv")["source"]) == ["Baltic", "Herald", "Novosti", "Wire"]
     assert "<td>k1 · Herald</td>" in page
