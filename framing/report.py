@@ -2235,13 +2235,17 @@ def _page(run: FramingRun, sections: list[dict], figures: dict, manifest: dict) 
     parts.append(f"<ul>{frames_desc}</ul>")
     parts.append(f"<p class='trust'>{html.escape(_trust_note(run, manifest))}</p>")
     parts.append(f"<p class='note'>{html.escape(_coverage_note(run))}</p>")
-    for s in sections:
-        parts.append(f"<h2>{html.escape(s['title'])}</h2><p class='note'>{html.escape(s['note'])}</p>")
+    # a table of contents: the answer to a question can sit far down a long page (audit21c)
+    parts.append("<p class='note'>Contents: " + " · ".join(
+        f"<a href='#s{i}'>{html.escape(s['title'])}</a>" for i, s in enumerate(sections, 1))
+        + " · <a href='#manifest'>Run manifest</a></p>")
+    for i, s in enumerate(sections, 1):
+        parts.append(f"<a id='s{i}'></a><h2>{html.escape(s['title'])}</h2><p class='note'>{html.escape(s['note'])}</p>")
         if s["figure"]:
             parts.append(_img(s["figure"], figures))
         if s["table"]:
             parts.append(s["table"])
-    parts.append("<h2>Run manifest</h2><pre>" + html.escape(json.dumps(
+    parts.append("<a id='manifest'></a><h2>Run manifest</h2><pre>" + html.escape(json.dumps(
         {k: manifest[k] for k in ("embedder", "codebook", "parameters", "versions")}, indent=1, sort_keys=True))
                  + "</pre></body></html>")
     return "\n".join(parts)

@@ -1348,3 +1348,19 @@ def test_the_manifest_records_the_confidence_threshold_applied_with_three_frames
     assert applied_min_confidence(0.55, 2) == 0.55
     two = run_pipeline(_outlet_articles(), embedder=fake_embedder)
     assert "min_confidence_applied" not in run_manifest(two)["parameters"]["scoring"]
+
+
+def test_the_page_has_a_table_of_contents_that_links_every_section(outlet_run, tmp_path):
+    """audit21c: the answer to a --group-by question sat after a 243-row table, with nothing to jump to it."""
+    import html
+    import re
+
+    from framing.report import build_report
+
+    page = build_report(None, tmp_path / "r", run=outlet_run, cache=False)["html"].read_text(encoding="utf-8")
+    titles = [html.unescape(t) for t in re.findall(r"<a id='s\d+'></a><h2>(.*?)</h2>", page)]
+    toc = re.search(r"Contents: (.*?)</p>", page).group(1)
+    linked = re.findall(r"<a href='#(s\d+|manifest)'>(.*?)</a>", toc)
+    assert [html.unescape(t) for _, t in linked] == titles + ["Run manifest"]
+    for anchor, _ in linked:
+        assert f"<a id='{anchor}'></a><h2>" in page
