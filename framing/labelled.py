@@ -1951,10 +1951,21 @@ def predict_narratives_files(model, docs, out, *, embedder=None) -> int:
     return len(pred)
 
 
+def _align_file(d: pd.DataFrame, men: pd.DataFrame, path, docs) -> pd.DataFrame:
+    """:func:`align_mentions` for a file: a mention of an article missing from ``docs`` names the file and the
+    folder (audit21b: "mentions: article 'EN_UA_999.txt' is not among the documents")."""
+    known = set(d["article_id"])
+    bad = [a for a in men["article_id"] if a not in known]
+    if bad:
+        raise FramingError(f"{path}: article {bad[0]!r} has no .txt in {docs}"
+                           + (f" ({len(bad)} mentions of missing articles in all)" if len(bad) > 1 else ""))
+    return align_mentions(d, men)
+
+
 def fit_roles_files(docs, labels, model_out, *, embedder=None, **params) -> dict:
     """``framing roles fit``: read, align offsets, fit, save. Returns a summary dict."""
     d = read_documents(docs)
-    men = align_mentions(d, read_role_labels(labels, params.get("taxonomy")))
+    men = _align_file(d, read_role_labels(labels, params.get("taxonomy")), labels, docs)
     _note_alignment(men, labels)
     model = RoleClassifier(embedder, **params).fit(d, men)
     path = model.save(model_out)
@@ -1968,7 +1979,7 @@ def predict_roles_files(model, docs, mentions, out, *, embedder=None) -> int:
     m = RoleClassifier.load(model, embedder)
     d = read_documents(docs)
     men = read_role_labels(mentions, mentions_only=True)
-    aligned = align_mentions(d, men)
+    aligned = _align_file(d, men, mentions, docs)
     _note_alignment(aligned, mentions)
     pred = m.predict(d, aligned)
     # write the offsets as given, so that the output lines up with the input
@@ -1983,7 +1994,13 @@ def score_files(task: str, gold, pred, *, taxonomy=None) -> dict:
         g = read_narrative_labels(gold, taxonomy)
         if g.empty:  # scores of nothing would print as nan, or as a perfect 1.0
             raise FramingError(f"{gold}: no labels; expected one line per article (article_id<TAB>narratives<TAB>subnarratives)")
-        return score_narratives(g, read_narrative_labels(pred, taxonomy, check_hierarchy=False), taxonomy)
+        try:
+            return score_narratives(g, read_narrative_labels(pred, taxonomy, check_hierarchy=False), taxonomy)
+        except FramingError as exc:  # name the files (audit21b: "predictions and gold cover different articles")
+            msg = str(exc)
+            if msg.startswith("predictions and gold"):
+                raise FramingError(f"--pred {pred} and --gold {gold}: {msg[len('predictions and gold '):]}") from None
+            raise
     if task == "roles":
         g = read_role_labels(gold, taxonomy)
         if g.empty:

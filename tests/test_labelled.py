@@ -535,6 +535,27 @@ def test_cli_round_trip_narratives(tmp_path, fake_everywhere, capsys):
     assert f"samples-F1 coarse\t{want['f1_coarse']:.4f}" in text and "samples-F1 fine" in text
 
 
+def test_cli_score_names_both_files_when_they_cover_different_articles(tmp_path, capsys):
+    """audit21b: "predictions and gold cover different articles" named neither file."""
+    lines = (FIX / "subtask-2-annotations.txt").read_text(encoding="utf-8").splitlines()
+    pred = tmp_path / "pred.txt"
+    pred.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
+    gold = FIX / "subtask-2-annotations.txt"
+    assert cli.main(["score", "narratives", "--gold", str(gold), "--pred", str(pred)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"--pred {pred} and --gold {gold}: cover different articles: 1 missing" in err
+
+
+def test_cli_roles_name_the_file_of_a_mention_whose_article_is_missing(tmp_path, fake_everywhere, capsys):
+    """audit21b: "mentions: article 'EN_UA_999.txt' is not among the documents" named no file."""
+    bad = tmp_path / "roles.txt"
+    bad.write_text("EN_UA_999.txt\tNATO\t0\t4\tProtagonist\tGuardian\n", encoding="utf-8")
+    assert cli.main(["roles", "fit", "--docs", str(FIX / "raw-documents"), "--labels", str(bad),
+                     "--model", str(tmp_path / "m.json")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{bad}: article 'EN_UA_999.txt' has no .txt in" in err
+
+
 def test_cli_round_trip_roles(tmp_path, fake_everywhere, capsys):
     model = tmp_path / "roles.json"
     assert cli.main(["roles", "fit", "--docs", str(FIX / "raw-documents"),
