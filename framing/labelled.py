@@ -1957,7 +1957,7 @@ def _align_file(d: pd.DataFrame, men: pd.DataFrame, path, docs) -> pd.DataFrame:
     known = set(d["article_id"])
     bad = [a for a in men["article_id"] if a not in known]
     if bad:
-        raise FramingError(f"{path}: article {bad[0]!r} has no .txt in {docs}"
+        raise FramingError(f"{path}: article {bad[0]!r}: no such file in {docs}"
                            + (f" ({len(bad)} mentions of missing articles in all)" if len(bad) > 1 else ""))
     return align_mentions(d, men)
 
@@ -1994,17 +1994,29 @@ def score_files(task: str, gold, pred, *, taxonomy=None) -> dict:
         g = read_narrative_labels(gold, taxonomy)
         if g.empty:  # scores of nothing would print as nan, or as a perfect 1.0
             raise FramingError(f"{gold}: no labels; expected one line per article (article_id<TAB>narratives<TAB>subnarratives)")
-        try:
+        with _naming_files(gold, pred):
             return score_narratives(g, read_narrative_labels(pred, taxonomy, check_hierarchy=False), taxonomy)
-        except FramingError as exc:  # name the files (audit21b: "predictions and gold cover different articles")
-            msg = str(exc)
-            if msg.startswith("predictions and gold"):
-                raise FramingError(f"--pred {pred} and --gold {gold}: {msg[len('predictions and gold '):]}") from None
-            raise
     if task == "roles":
         g = read_role_labels(gold, taxonomy)
         if g.empty:
             raise FramingError(f"{gold}: no labels; expected one line per entity mention "
                                "(article_id<TAB>entity<TAB>start<TAB>end<TAB>main_role<TAB>fine_role...)")
-        return score_roles(g, read_role_labels(pred, taxonomy))
+        with _naming_files(gold, pred):
+            return score_roles(g, read_role_labels(pred, taxonomy))
     raise FramingError(f"task: expected 'narratives' or 'roles', found {task!r}")
+
+
+class _naming_files:
+    """Errors of the table scorers name the two files they were read from (audit21b: "predictions and gold cover
+    different articles" named neither)."""
+
+    def __init__(self, gold, pred):
+        self.gold, self.pred = gold, pred
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        if isinstance(exc, FramingError) and not str(exc).startswith(("--gold", "--pred")):
+            raise FramingError(f"--gold {self.gold}, --pred {self.pred}: {exc}") from None
+        return False

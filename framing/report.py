@@ -1137,11 +1137,12 @@ def _overview_block(run: FramingRun, arts: pd.DataFrame, shares: pd.DataFrame, *
         cut = n_dots > _MAX_LEAN_ROWS  # then the most positive and most negative leans, and a row between
         half = _MAX_LEAN_ROWS // 2
         n_pos, n_neg = int((lean["ci_low"] > 0).sum()), int((lean["ci_high"] < 0).sum())
+        n_clear = min(n_pos, half) + min(n_neg, _MAX_LEAN_ROWS - half)  # of those shown, lean clearly
         note = (f"With {len(arts)} articles the figure shows "
                 + (f"the {half} articles that lean most clearly positive and the {_MAX_LEAN_ROWS - half} most "
                    "clearly negative (ranked by the inner end of the interval, so a lean of ±1 from one sentence "
-                   f"does not crowd out one resting on many; only {n_pos} have an interval entirely above 0 and "
-                   f"{n_neg} entirely below, so most of those shown do not lean clearly at all), each"
+                   f"does not crowd out one resting on many; {n_pos} articles have an interval entirely above 0 "
+                   f"and {n_neg} entirely below, so {n_clear} of the {_MAX_LEAN_ROWS} shown lean clearly), each"
                    if cut else "each article's")
                 + f" lean (the share of its framed sentences in {run.frame_ids[0]} minus that in "
                 f"{run.frame_ids[1]}, from −1 to +1) with its 95% Wilson interval, sorted by lean"
@@ -1291,7 +1292,8 @@ def _outlet_block(run: FramingRun, outlets: pd.DataFrame, by: str = "source"):
         from .plot import plot_lean
 
         lean_png = f"{_file_stem(by)}_lean.png"
-        fig = _figure(7.5, 0.9 + 0.35 * len(outlets))
+        n_none = int(outlets["lean"].isna().sum())
+        fig = _figure(7.5, 0.9 + 0.35 * (len(outlets) - n_none))
         ax = plot_lean(outlets, y=by, frames=run.frame_ids[:2], sort=False, palette=frame_palette(order),
                        ax=fig.subplots())
         ax.set_ylabel(by)
@@ -1299,7 +1301,10 @@ def _outlet_block(run: FramingRun, outlets: pd.DataFrame, by: str = "source"):
             f"Lean per {one}",
             f"Each {one}'s lean (+1 all {first.label}, −1 all {second.label}) with its 95% interval, as in the "
             f"table above (resampling each {one}'s articles); a hollow dot rests on fewer than {FEW_FRAMED} "
-            f"{_lean_framed(run.frame_ids, plural=True)}. Whether two {many} differ is tested below.",
+            f"{_lean_framed(run.frame_ids, plural=True)}"
+            + (f"; {n_none} {one if n_none == 1 else many} with no {_lean_framed(run.frame_ids)} "
+               f"{'is' if n_none == 1 else 'are'} left out" if n_none else "")
+            + f". Whether two {many} differ is tested below.",
             lean_png, None))
         figs[lean_png] = _png(fig)
     return sections, figs, {}

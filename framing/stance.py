@@ -1521,7 +1521,8 @@ def unmatched_names(sentences: pd.DataFrame, codebook=None, top: int = 10) -> pd
                 continue
             counts[name] = counts.get(name, 0) + 1
             if name not in shown:  # as written, abbreviations with their dots ("U.S.", "L.A. County")
-                m = re.search(r"\s+".join(re.escape(w) + (r"\.?" if "." in w else "") for w in name.split()), t,
+                words = name.split()  # a dot may follow any word but the last ("St. Louis"), or a dotted last one
+                m = re.search(r"\.?\s+".join(map(re.escape, words)) + (r"\.?" if "." in words[-1] else ""), t,
                               re.I)
                 shown[name] = m.group(0) if m else name
     rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]

@@ -543,7 +543,15 @@ def test_cli_score_names_both_files_when_they_cover_different_articles(tmp_path,
     gold = FIX / "subtask-2-annotations.txt"
     assert cli.main(["score", "narratives", "--gold", str(gold), "--pred", str(pred)]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and f"--pred {pred} and --gold {gold}: cover different articles: 1 missing" in err
+    assert err.count("\n") == 1 and f"--gold {gold}, --pred {pred}: predictions and gold cover different articles: 1 missing" in err
+    # roles too (review21e)
+    rl = (FIX / "subtask-1-annotations.txt").read_text(encoding="utf-8").splitlines()
+    rpred = tmp_path / "rpred.txt"
+    rpred.write_text("\n".join(rl[:-1]) + "\n", encoding="utf-8")
+    rgold = FIX / "subtask-1-annotations.txt"
+    assert cli.main(["score", "roles", "--gold", str(rgold), "--pred", str(rpred)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.split("error: ", 1)[1].startswith(f"--gold {rgold}, --pred {rpred}: ")
 
 
 def test_cli_roles_name_the_file_of_a_mention_whose_article_is_missing(tmp_path, fake_everywhere, capsys):
@@ -553,7 +561,7 @@ def test_cli_roles_name_the_file_of_a_mention_whose_article_is_missing(tmp_path,
     assert cli.main(["roles", "fit", "--docs", str(FIX / "raw-documents"), "--labels", str(bad),
                      "--model", str(tmp_path / "m.json")]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and f"{bad}: article 'EN_UA_999.txt' has no .txt in" in err
+    assert err.count("\n") == 1 and f"{bad}: article 'EN_UA_999.txt': no such file in" in err
 
 
 def test_cli_round_trip_roles(tmp_path, fake_everywhere, capsys):

@@ -673,8 +673,9 @@ def test_the_lean_figure_of_many_articles_stays_the_same_size_and_the_caption_po
     assert "the 40 articles that lean most clearly positive and the 40 most clearly negative" in note
     assert f"the {n_lean - 80} between them are left out of the figure" in note
     le = frame_lean(run.sentences)  # audit21c: "most clearly" when few intervals exclude 0
-    assert (f"only {int((le['ci_low'] > 0).sum())} have an interval entirely above 0 and "
-            f"{int((le['ci_high'] < 0).sum())} entirely below") in note
+    n_pos, n_neg = int((le["ci_low"] > 0).sum()), int((le["ci_high"] < 0).sum())
+    assert (f"{n_pos} articles have an interval entirely above 0 and {n_neg} entirely below, so "
+            f"{min(n_pos, 40) + min(n_neg, 40)} of the 80 shown lean clearly") in note
     assert "The table lists every article" in note
     _, h = Image.open(io.BytesIO(figures["frame_shares.png"])).size
     assert h < (1.0 + 0.16 * 81) * 110 + 20, h  # 81 rows at most, whatever the number of articles
@@ -1364,3 +1365,23 @@ def test_the_page_has_a_table_of_contents_that_links_every_section(outlet_run, t
     assert [html.unescape(t) for _, t in linked] == titles + ["Run manifest"]
     for anchor, _ in linked:
         assert f"<a id='{anchor}'></a><h2>" in page
+
+
+def test_the_lean_per_group_says_which_groups_it_leaves_out(tmp_path, fake_everywhere):
+    """review21e: a group with no framed sentence vanished from 'Lean per ... group' without a word."""
+    import html
+
+    from framing.report import build_report
+
+    side = {"Herald": "left", "Wire": "centre", "Baltic": "centre", "Novosti": "right"}
+    arts = _outlet_articles().assign(side=lambda d: d["source"].map(side))
+    calm = pd.DataFrame({"article_id": ["w1", "w2"], "title": None, "source": "Gazette", "date": None,
+                         "text": ["The weather was mild all week.", "The library opened a new reading room."],
+                         "side": "weather"})
+    r = build_report(pd.concat([arts, calm], ignore_index=True), tmp_path / "r", group_by="side", cache=False)
+    page = html.unescape(r["html"].read_text(encoding="utf-8"))
+    section = page.split("<h2>Lean per side group</h2>")[1].split("<h2>")[0]
+    groups = pd.read_csv(r["groups"])
+    n_none = int(groups["lean"].isna().sum())
+    assert n_none >= 1
+    assert f"{n_none} side group{'' if n_none == 1 else 's'} with no" in section and "left out" in section

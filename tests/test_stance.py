@@ -584,3 +584,5 @@ def test_unmatched_names_are_shown_as_written_with_their_dots():
     names = unmatched_names(pd.DataFrame({"text": ["L.A. County plans to require proof of vaccination.",
                                                    "Officials in L.A. County said so."]}), None)
     assert names.iloc[0].tolist() == ["L.A. County", 2]
+    st = unmatched_names(pd.DataFrame({"text": ["St. Louis officials met on Tuesday."]}), None)
+    assert "St. Louis" in st["name"].tolist()  # review21e: "st louis" matched nothing
