@@ -536,22 +536,16 @@ def test_cli_round_trip_narratives(tmp_path, fake_everywhere, capsys):
 
 
 def test_cli_score_names_both_files_when_they_cover_different_articles(tmp_path, capsys):
-    """audit21b: "predictions and gold cover different articles" named neither file."""
-    lines = (FIX / "subtask-2-annotations.txt").read_text(encoding="utf-8").splitlines()
-    pred = tmp_path / "pred.txt"
-    pred.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
-    gold = FIX / "subtask-2-annotations.txt"
-    assert cli.main(["score", "narratives", "--gold", str(gold), "--pred", str(pred)]) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and f"--gold {gold}, --pred {pred}: predictions and gold cover different articles: 1 missing" in err
-    # roles too (review21e)
-    rl = (FIX / "subtask-1-annotations.txt").read_text(encoding="utf-8").splitlines()
-    rpred = tmp_path / "rpred.txt"
-    rpred.write_text("\n".join(rl[:-1]) + "\n", encoding="utf-8")
-    rgold = FIX / "subtask-1-annotations.txt"
-    assert cli.main(["score", "roles", "--gold", str(rgold), "--pred", str(rpred)]) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and err.split("error: ", 1)[1].startswith(f"--gold {rgold}, --pred {rpred}: ")
+    """audit21b, review21e: "predictions and gold cover different articles" named neither file."""
+    for task, name in (("narratives", "subtask-2-annotations.txt"), ("roles", "subtask-1-annotations.txt")):
+        gold = FIX / name
+        pred = tmp_path / f"{task}-pred.txt"
+        pred.write_text("\n".join(gold.read_text(encoding="utf-8").splitlines()[:-1]) + "\n", encoding="utf-8")
+        assert cli.main(["score", task, "--gold", str(gold), "--pred", str(pred)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and err.split("error: ", 1)[1].startswith(f"--gold {gold}, --pred {pred}: "), err
+        if task == "narratives":
+            assert "predictions and gold cover different articles: 1 missing" in err
 
 
 def test_cli_roles_name_the_file_of_a_mention_whose_article_is_missing(tmp_path, fake_everywhere, capsys):
