@@ -479,8 +479,8 @@ def read_role_labels(path, taxonomy=None, *, mentions_only: bool = False) -> pd.
     for lineno, line in _lines(path):
         where = f"{path}, line {lineno}"
         parts = line.split("\t")
-        if lineno == 1 and [p.strip() for p in parts[:4]] == ["article_id", "entity_mention", "start_offset", "end_offset"]:
-            continue  # the header the official scorer tolerates
+        if lineno == 1 and parts[0].strip().lower() == "article_id":
+            continue  # a header: the official scorer's (entity_mention, start_offset...) or a spreadsheet's
         if len(parts) < need:
             what = "article_id, entity, start, end" + ("" if mentions_only else ", main_role, fine_role…")
             raise FramingError(f"{where}: expected at least {need} tab-separated columns ({what}), found {len(parts)}")

@@ -548,6 +548,17 @@ def test_cli_score_names_both_files_when_they_cover_different_articles(tmp_path,
             assert "predictions and gold cover different articles: 1 missing" in err
 
 
+def test_role_files_may_start_with_a_header_line(tmp_path):
+    """review21c: the narratives reader skips a spreadsheet's header; the roles reader took it for a mention."""
+    body = (FIX / "subtask-1-annotations.txt").read_text(encoding="utf-8")
+    plain = read_role_labels(FIX / "subtask-1-annotations.txt")
+    for header in ("article_id\tentity\tstart\tend\tmain_role\tfine_roles",
+                   "Article_ID\tentity_mention\tstart_offset\tend_offset\tmain_role\tfine_roles"):
+        f = tmp_path / "r.txt"
+        f.write_text(header + "\n" + body, encoding="utf-8")
+        pd.testing.assert_frame_equal(read_role_labels(f), plain)
+
+
 def test_cli_roles_name_the_file_of_a_mention_whose_article_is_missing(tmp_path, fake_everywhere, capsys):
     """audit21b: "mentions: article 'EN_UA_999.txt' is not among the documents" named no file."""
     bad = tmp_path / "roles.txt"
