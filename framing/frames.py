@@ -486,13 +486,9 @@ def frame_lean(scored: pd.DataFrame, *, by: str = "article_id", positive: str | 
         :func:`frame_shares`.
     positive, negative : str, optional
         Frame ids; default: the first and second frame score columns.
-    interval : {"wilson", "bootstrap"}
-    n_boot : int
-        Bootstrap resamples (``interval="bootstrap"`` only).
-    confidence : float
-        Coverage of the interval (default 0.95).
-    random_state : int
-        Seeds the bootstrap.
+    interval, n_boot, confidence, random_state
+        The interval of the lean, as in :func:`frame_shares` (the lean is
+        ``2p − 1``, so its interval is that of the positive share ``p``).
 
     Returns
     -------

@@ -364,6 +364,14 @@ def _no_column(what: str, name: str, columns: list, where: str) -> str:
             + (f" (did you mean {close[0]!r}?)" if close else ""))
 
 
+def _check_one_value(articles: pd.DataFrame, column: str, what: str) -> None:
+    """Raise unless every article has one value (not a list) in ``column``; ``what`` names the option."""
+    bad = [a for a, v in zip(articles["article_id"], articles[column]) if not _is_scalar(v)]
+    if bad:
+        raise FramingError(f"{what} {column!r}: expected one value per article, found a list in article {bad[0]!r}"
+                           + (f" and {len(bad) - 1} more" if len(bad) > 1 else ""))
+
+
 def check_group_by(articles: pd.DataFrame, by: str) -> None:
     """Raise :class:`FramingError` unless ``by`` is an article column that puts the articles in two or more groups."""
     cols = [c for c in articles.columns if c not in _NOT_GROUPS]
@@ -380,10 +388,7 @@ def check_group_by(articles: pd.DataFrame, by: str) -> None:
     if by in _TABLE_COLUMNS or by.startswith("share_"):
         raise FramingError(f"group_by {by!r}: the groups table has a column of that name already; rename the "
                            "article column (e.g. to side)")
-    bad = [a for a, v in zip(articles["article_id"], articles[by]) if not _is_scalar(v)]
-    if bad:
-        raise FramingError(f"group_by {by!r}: expected one value per article, found a list in article {bad[0]!r}"
-                           + (f" and {len(bad) - 1} more" if len(bad) > 1 else ""))
+    _check_one_value(articles, by, "group_by")
     groups = set(_group_values(articles, by).values())
     if len(groups) < 2:
         raise FramingError(f"group_by {by!r}: expected two or more groups to compare, found "
@@ -402,10 +407,7 @@ def check_stories(articles: pd.DataFrame, column: str) -> None:
                               "these articles have none: add a column such as story to the CSV or JSONL") + "), "
                            + ("found a column with one value per article" if column in articles.columns
                               else "found no such column"))
-    bad = [a for a, v in zip(articles["article_id"], articles[column]) if not _is_scalar(v)]
-    if bad:
-        raise FramingError(f"stories {column!r}: expected one value per article, found a list in article {bad[0]!r}"
-                           + (f" and {len(bad) - 1} more" if len(bad) > 1 else ""))
+    _check_one_value(articles, column, "stories")
 
 
 def given_stories(articles: pd.DataFrame, column: str) -> dict:
