@@ -1404,6 +1404,37 @@ def suggest_gates(check: pd.DataFrame, keep: float = 0.9) -> dict:
     return out
 
 
+# Agency names join their capitalised words with "of"/"for" after a head word, and "and" before a last
+# part: "Centers for Disease Control and Prevention", "Ministry of Foreign Affairs", "Bank of America".
+_NAME_PART = r"(?:[A-Z][\w’'.-]*+)"
+_NAME_HEADS = ("Academy Administration Agency Alliance Army Assembly Association Authority Bank Board Bureau Cabinet "
+               "Center Centers Centre Centres Chamber Church Coalition College Command Commission Committee Congress "
+               "Council Court Department Division Embassy Federation Forces Foundation Fund House Institute Institutes "
+               "League Minister Ministry Museum Navy Office Organisation Organization Party Republic Secretary Senate "
+               "Service Services Society School Union University").split()
+_JOINED = re.compile(rf"(?:{_NAME_PART}\s+)*(?:{'|'.join(_NAME_HEADS)})\s+(?:of|for)\s+(?:the\s+)?{_NAME_PART}"
+                     rf"(?:\s+{_NAME_PART})*(?:\s+and\s+{_NAME_PART}(?:\s+{_NAME_PART})*(?!\s+(?:of|for)\s))?")
+
+
+def _joined_names(text: str) -> list[str]:
+    """Agency names joined by "of"/"for" after a head word ("Bank of America"), lower-cased.
+
+    "and" joins only a last part that has no "of" of its own: "Department of
+    Health and Human Services" is one name, "Department of Homeland Security
+    and Bank of America" two.
+    """
+    from .events import _NOT_NAMES
+
+    out = []
+    for m in _JOINED.finditer(text):
+        words = m.group(0).split()
+        while words and words[0].lower().rstrip(".") in _NOT_NAMES and words[0] not in _NAME_HEADS:
+            words.pop(0)  # "The", not "Secretary"
+        if words and words[0][0].isupper():  # written as named_things writes names
+            out.append(" ".join(w.rstrip(".") for w in words).lower())
+    return out
+
+
 _CALENDAR = {w for m in ("january february march april may june july august september october november december "
                          "monday tuesday wednesday thursday friday saturday sunday").split() for w in (m, m[:3])} | {
     "sept", "tues", "thur", "thurs"}
@@ -1513,7 +1544,7 @@ def unmatched_names(sentences: pd.DataFrame, codebook=None, top: int = 10) -> pd
     counts: dict[str, int] = {}
     shown: dict[str, str] = {}
     for t in texts:
-        names = set(named_things(t))
+        names = set(named_things(t)) | set(_joined_names(t))
         # "New York Post" once, not also "New" and "York": drop names inside a longer one of the same sentence
         names = {n for n in names if not any(n != o and f" {n} " in f" {o} " for o in names)}
         for name in names:

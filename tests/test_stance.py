@@ -586,3 +586,20 @@ def test_unmatched_names_are_shown_as_written_with_their_dots():
     assert names.iloc[0].tolist() == ["L.A. County", 2]
     st = unmatched_names(pd.DataFrame({"text": ["St. Louis officials met on Tuesday."]}), None)
     assert "St. Louis" in st["name"].tolist()  # review21e: "st louis" matched nothing
+
+
+def test_unmatched_names_keeps_agency_names_whole():
+    """Known gap (session 21): "Centers for Disease Control and Prevention" was offered as "Disease Control"."""
+    from framing.stance import unmatched_names
+
+    texts = ["The Centers for Disease Control and Prevention said on Monday.",
+             "Officials at the Centers for Disease Control and Prevention disagreed.",
+             "The Department of Homeland Security and Bank of England agreed.",
+             "Health officials spoke to Dr Smith of Boston."]
+    names = unmatched_names(pd.DataFrame({"text": texts}), None, top=30)
+    counts = dict(zip(names["name"], names["n_sentences"]))
+    assert counts.get("Centers for Disease Control and Prevention") == 2, counts
+    assert "Disease Control" not in counts and "Prevention" not in counts
+    # "and" between two agencies does not make one name; "of" after a person does not either
+    assert {"Department of Homeland Security", "Bank of England"} <= set(counts), counts
+    assert "Smith of Boston" not in counts and "Smith" in counts, counts
