@@ -1041,14 +1041,14 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
     clu_secs, params = block("clusters", lambda: _clusters_block(run))
     run.params.update(params)
     sections.extend(over_secs[:1])
-    if outlets is not None:
-        sections.extend(block("outlets", lambda: _outlet_block(run, outlets))[0])
     groups = None
-    if group_by is not None:
+    if group_by is not None:  # the question asked: right after the overview, before the outlets
         groups = outlet_table(run, by=group_by)
         sections.extend(block("groups", lambda: _group_block(run, group_by, groups, story_of, stories),
                               key={"group_by": group_by, "stories": story_of,
                                    **({} if stories is None else {"column": stories})})[0])
+    if outlets is not None:
+        sections.extend(block("outlets", lambda: _outlet_block(run, outlets))[0])
     sections.extend(cmp_secs + over_secs[1:] + clu_secs + story_secs)
 
     # ---- sentences

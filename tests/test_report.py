@@ -1242,6 +1242,8 @@ def test_report_group_by_adds_the_groups_view_with_its_own_holm_and_checks_the_c
     assert groups["n_articles"].tolist() == [2, 2, 2]
     page = (rep / "report.html").read_text(encoding="utf-8")
     assert "Frame shares per side group" in page and "Do the side groups differ?" in page
+    # the question asked comes first, after the overview: before the outlets
+    assert page.index("<h2>Frame shares per side group</h2>") < page.index("<h2>Frame shares per outlet</h2>")
     assert (rep / "figures" / "groups-side_shares.png").is_file()
     # and each group's lean with its interval, the figure a --group-by question asks for (audit21c)
     assert (rep / "figures" / "groups-side_lean.png").is_file() and "<h2>Lean per side group</h2>" in page
