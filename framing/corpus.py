@@ -543,15 +543,19 @@ def read_articles(source, *, skip_empty: bool = True) -> pd.DataFrame:
         files, skipped = _expand(list(inputs))
         frames = [_read_file(f) for f in files]
         df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ARTICLE_COLUMNS)
+    empty_ids = ""
     if skip_empty:
         empty = df["text"].map(lambda t: not str(t).strip())
         if empty.any():
             skipped["empty or whitespace-only"] = skipped.get("empty or whitespace-only", 0) + int(empty.sum())
+            names = df.loc[empty, "article_id"].astype(str).tolist()  # which ones, so they can be found
+            empty_ids = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
             df = df[~empty].reset_index(drop=True)
     df, n_dropped, n_renamed = _dedupe_ids(df)
     if n_dropped:
         skipped["exact duplicate"] = n_dropped
-    notes = [f"{n} {_SAY.get(why, (why, why))[n != 1]}" for why, n in skipped.items()]
+    notes = [f"{n} {_SAY.get(why, (why, why))[n != 1]}"
+             + (f" ({empty_ids})" if why == "empty or whitespace-only" and empty_ids else "") for why, n in skipped.items()]
     if n_renamed:
         notes.append(f"{n_renamed} duplicate article_id{'s' if n_renamed != 1 else ''} renamed with a '#n' suffix")
     copies = df["article_id"][df.duplicated(subset=["text"], keep=False)].tolist()

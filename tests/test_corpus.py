@@ -121,9 +121,15 @@ def test_empty_files_are_skipped_with_a_count(tmp_path):
     (tmp_path / "a.txt").write_text("Real text.", encoding="utf-8")
     (tmp_path / "b.txt").write_text("   \n\n", encoding="utf-8")
     (tmp_path / "c.txt").write_text("", encoding="utf-8")
-    with pytest.warns(ReadWarning, match="2 empty or whitespace-only"):
+    with pytest.warns(ReadWarning, match=r"2 empty or whitespace-only \(b.txt, c.txt\)"):  # named, to be found
         df = read_articles(tmp_path)
     assert df["article_id"].tolist() == ["a.txt"]
+    for i in range(5):
+        (tmp_path / f"z{i}.txt").write_text("", encoding="utf-8")
+    with pytest.warns(ReadWarning, match=r"7 empty or whitespace-only \(b.txt, c.txt, z0.txt and 4 more\)"):
+        read_articles(tmp_path)
+    for i in range(5):
+        (tmp_path / f"z{i}.txt").unlink()
     only_empty = tmp_path / "only"
     only_empty.mkdir()
     (only_empty / "e.txt").write_text(" ", encoding="utf-8")

@@ -138,7 +138,7 @@ def test_empty_inputs_cli_note_and_error(tmp_path, capsys, fake_everywhere):
     (tmp_path / "b.txt").write_bytes(b"  \n")
     code, err, _ = _cli(capsys, "report", tmp_path, "--out", tmp_path / "out")
     assert code == 2
-    assert err == ["framing: note: skipped or changed inputs: 2 empty or whitespace-only",
+    assert err == ["framing: note: skipped or changed inputs: 2 empty or whitespace-only (a.txt, b.txt)",
                    "framing: error: no readable articles: every input was empty or skipped"]
 
 
