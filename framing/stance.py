@@ -1412,7 +1412,7 @@ _NAME_HEADS = ("Academy Administration Agency Alliance Army Assembly Association
                "Council Court Department Division Embassy Federation Forces Foundation Fund House Institute Institutes "
                "League Minister Ministry Museum Navy Office Organisation Organization Party Republic Secretary Senate "
                "Service Services Society School Union University").split()
-_JOINED = re.compile(rf"(?:{_NAME_PART}\s+)*(?:{'|'.join(_NAME_HEADS)})\s+(?:of|for)\s+(?:the\s+)?{_NAME_PART}"
+_JOINED = re.compile(rf"\b(?:{'|'.join(_NAME_HEADS)})\s+(?:of|for)\s+(?:the\s+)?{_NAME_PART}"
                      rf"(?:\s+{_NAME_PART})*(?:\s+and\s+{_NAME_PART}(?:\s+{_NAME_PART})*(?!\s+(?:of|for)\s))?")
 
 
@@ -1428,6 +1428,10 @@ def _joined_names(text: str) -> list[str]:
     out = []
     for m in _JOINED.finditer(text):
         words = m.group(0).split()
+        before = text[:m.start()].split()  # the capitalised words just before the head: "U.S. Department of State"
+        while before and re.fullmatch(_NAME_PART, before[-1]) and not before[-1].endswith(",") and (
+                not before[-1].endswith(".") or len(before[-1]) <= 3 or re.fullmatch(r"(?:[A-Z]\.)+", before[-1])):
+            words.insert(0, before.pop())  # not past a full stop, but past "St." and "U.S."
         while words and words[0].lower().rstrip(".") in _NOT_NAMES and words[0] not in _NAME_HEADS:
             words.pop(0)  # "The", not "Secretary"
         if words and words[0][0].isupper():  # written as named_things writes names

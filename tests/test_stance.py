@@ -603,3 +603,8 @@ def test_unmatched_names_keeps_agency_names_whole():
     # "and" between two agencies does not make one name; "of" after a person does not either
     assert {"Department of Homeland Security", "Bank of England"} <= set(counts), counts
     assert "Smith of Boston" not in counts and "Smith" in counts, counts
+    from framing.stance import _joined_names
+
+    assert _joined_names("Officials at the U.S. Department of State and the St. Louis Board of Education.") == [
+        "u.s department of state", "st louis board of education"]  # written as named_things writes names
+    assert _joined_names("He left Ukraine. Department of State staff stayed.") == ["department of state"]
