@@ -70,8 +70,8 @@ DEFAULT_BACKGROUND = 0.25
 # collections 0.716 -> 0.835, bench_events), but a
 # review found real events of 6 articles split (12 articles: ARI 1.00 -> 0.45). Kept at 30: pass
 # min_articles=10 for small collections whose stories have a few articles each. An absolute "join" that
-# keeps pairs of high raw similarity together through local scaling does not rescue those events
-#: the pairs local scaling splits have raw similarity 0.15-0.44, no higher than the
+# keeps pairs of high raw similarity together through local scaling does not rescue those events:
+# the pairs local scaling splits have raw similarity 0.15-0.44, no higher than the
 # different-event pairs of the same collections (up to 0.40), and every join cut from 0.55 down lowered
 # the whole-half ARI on the tuning half (0.830 -> 0.824 at 0.55, 0.812 at 0.5, 0.31 at 0.25, the cut that
 # would rejoin the review's events).
