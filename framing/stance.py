@@ -898,6 +898,9 @@ class StanceScorer(Estimator):
 
     def _proba(self, texts, embeddings=None, *, groups=None, order=None) -> tuple[np.ndarray, np.ndarray]:
         texts = list(texts)
+        if not texts:  # an empty table (a filter that kept nothing) scores to an empty table
+            self._check_fitted()
+            return np.zeros((0, len(self.frame_ids_))), np.zeros(0, dtype=int)
         s, codes = self._decision(texts, embeddings)
         if groups is not None and self.context_weight and self.context_window and s.shape[1] > 1:
             s = s + float(self.context_weight) * _context_scores(s, codes == 0, groups, order, int(self.context_window))

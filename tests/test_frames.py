@@ -565,3 +565,13 @@ def test_a_frame_no_sentence_got_stays_a_score_column_after_a_csv_round_trip(fak
     subset.iloc[0, subset.columns.get_loc("frame")] = frames[1]  # a sentence got the second frame, none the first
     assert _frame_columns(subset) == frames
     assert list(frame_lean(subset).columns[:3]) == ["article_id", "n", "n_framed"]
+
+
+@pytest.mark.parametrize("method", ["stance", "prototype"])
+def test_score_frames_of_no_sentences_is_an_empty_scored_table(fake_embedder, method):
+    """audit22: a filter that kept no sentence gave a raw numpy reshape error from the stance scorer."""
+    empty = SENTS.iloc[:0]
+    out = score_frames(empty, THREE, fake_embedder, method=method)
+    assert len(out) == 0 and out.attrs["frames"] == [f.id for f in load_codebook(THREE).frames]
+    assert list(out.columns[-3:]) == ["frame", "confidence", "none_reason"]
+    assert frame_shares(out).empty
