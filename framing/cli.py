@@ -168,8 +168,13 @@ def _check_on_articles(args, cb, emb, lower: dict) -> None:
                   "belong to an actor as its aliases): "
                   + ", ".join(f"{r.name} ({r.n_sentences})" for r in names.itertuples(index=False)))
     if cb.actors and len(cb.frames) >= 2:
-        flagged = actor_frames(s, cb)
-        flagged = flagged[flagged["flag"]]
+        per_actor = actor_frames(s, cb)
+        shown = per_actor[per_actor["n_framed"] >= 1].head(8)
+        if len(shown):  # always: the shares say how the actors are read even when none is flagged (audit22)
+            print("framed sentences naming each actor, and the frame most of them get: "
+                  + "; ".join(f"{r.actor} {r.n_framed}, {r.top_frame} {r.top_share:.0%}"
+                              for r in shown.itertuples(index=False)))
+        flagged = per_actor[per_actor["flag"]]
         if len(flagged):
             print("actors whose framed sentences nearly all get one frame ("
                   + ", ".join(f"{r.actor}: {r.top_frame} in {r.top_count} of {r.n_framed}"

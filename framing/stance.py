@@ -1519,7 +1519,10 @@ def unmatched_names(sentences: pd.DataFrame, codebook=None, top: int = 10) -> pd
     sentences : DataFrame
         With ``text``; when it has ``none_reason`` (scored), only the "no
         actor" sentences are read, else those in which
-        :func:`framing.actors.find_mentions` finds no actor.
+        :func:`framing.actors.find_mentions` finds no actor. With
+        ``article_id``, sentences written word for word in 3 or more
+        articles (adverts, sign-offs:
+        :func:`framing.events.boilerplate_sentences`) are left out.
     codebook : str, path or Codebook, optional
     top : int
 
@@ -1542,6 +1545,11 @@ def unmatched_names(sentences: pd.DataFrame, codebook=None, top: int = 10) -> pd
         raise FramingError(f"sentences: expected a sentence table or a list of texts, found {type(sentences).__name__}")
     if "text" not in sentences.columns:
         raise FramingError("sentences: expected a 'text' column")
+    if "article_id" in sentences.columns and len(sentences):
+        # adverts and sign-offs repeated in several articles ("READ MORE SUN STORIES") are not candidate aliases
+        from .events import boilerplate_sentences
+
+        sentences = sentences[~boilerplate_sentences(sentences).to_numpy()]
     if "none_reason" in sentences.columns:
         texts = sentences.loc[sentences["none_reason"] == "no actor", "text"].astype(str).tolist()
     else:

@@ -346,10 +346,16 @@ def test_codebook_check_prints_each_frame_flags_a_weak_one_and_writes_every_sent
     printed = capsys.readouterr().out
     assert "your articles: 4 sentences of 2 articles" in printed and "no actor 50%" in printed
     assert "Zelensky (2)" in printed.split("names most often written")[1]
-    # an actor whose framed sentences nearly all get one frame is named (audit21), as actor_frames flags it
+    # how each actor's framed sentences are read, printed whether or not one is flagged (audit22)
     from framing.report import run_pipeline
     from framing.stance import actor_frames
 
+    per_actor = actor_frames(run_pipeline(str(arts), codebook=str(cb)).sentences, str(cb))
+    line = next(x for x in printed.splitlines() if x.startswith("framed sentences naming each actor"))
+    for r in per_actor.itertuples():
+        assert f"{r.actor} {r.n_framed}, {r.top_frame} {r.top_share:.0%}" in line
+    assert len(per_actor) and "nearly all get one frame" not in printed
+    # an actor whose framed sentences nearly all get one frame is named (audit21), as actor_frames flags it
     many = tmp_path / "many.csv"
     pd.DataFrame({"article_id": [f"m{i}" for i in range(12)],
                   "text": [f"Russia shells Kharkiv. The Kremlin escalates the war. Filed as report {i}." for i in range(12)]}

@@ -529,6 +529,14 @@ def test_unmatched_names_counts_names_no_alias_matches_in_sentences_without_an_a
     unscored = unmatched_names(sents.drop(columns="none_reason"), cb)
     assert dict(zip(unscored["name"], unscored["n_sentences"]))["Zelensky"] == 1
     assert "Weather" not in set(unscored["name"]) and len(unmatched_names(sents, cb, top=1)) == 1
+    # an advert repeated in 3 articles is not a candidate alias (audit22: "SUN STORIES (20)", "Humic (20)")
+    ads = pd.DataFrame({"article_id": ["a", "a", "b", "b", "c", "c"],
+                        "text": ["Read more Sun Stories here.", "Zelensky met Macron.", "Read more Sun Stories here.",
+                                 "It rained on Tuesday.", "Read more Sun Stories here.", "It snowed."],
+                        "none_reason": ["no actor"] * 6})
+    offered = set(unmatched_names(ads, cb)["name"])
+    assert "Sun Stories" not in offered and {"Zelensky", "Macron"} <= offered, offered
+    assert "Sun Stories" in set(unmatched_names(ads.drop(columns="article_id"), cb)["name"])
     # a multi-word name once, not its words too; an abbreviation with its final dot (audit20)
     more = pd.DataFrame({"text": ["The New York Post said the U.S. border is open.", "The U.S. waited."],
                          "none_reason": ["no actor", "no actor"]})
