@@ -1144,7 +1144,8 @@ def _overview_block(run: FramingRun, arts: pd.DataFrame, shares: pd.DataFrame, *
                 + (f"the {half} articles that lean most clearly positive and the {_MAX_LEAN_ROWS - half} most "
                    "clearly negative (ranked by the inner end of the interval, so a lean of ±1 from one sentence "
                    f"does not crowd out one resting on many; {n_pos} articles have an interval entirely above 0 "
-                   f"and {n_neg} entirely below, so {n_clear} of the {_MAX_LEAN_ROWS} shown lean clearly), each"
+                   f"and {n_neg} entirely below, so {n_clear} of the {_MAX_LEAN_ROWS} shown lean clearly; the "
+                   "interval counts which sentences an article happens to have, not the scorer's errors), each"
                    if cut else "each article's")
                 + f" lean (the share of its framed sentences in {run.frame_ids[0]} minus that in "
                 f"{run.frame_ids[1]}, from −1 to +1) with its 95% Wilson interval, sorted by lean"
@@ -2160,7 +2161,8 @@ TRUST_NOTE = (
     "that takes a clear side scores a balanced accuracy of 0.84, against 0.56 for plain embedding "
     "similarity; an article's lean separates articles with a pro-Kremlin narrative from the rest only "
     "modestly (AUC 0.67, about as well as counting which actors the sentences name, 0.66); plain war "
-    "reporting reads as Western threat framing, so part of a share is topic. Compare articles on the same "
+    "reporting reads as Western threat framing, so part of a share is topic, and of news sentences that name "
+    "an actor but take no side, hand-labelled, 0.45 still got a frame. Compare articles on the same "
     "events and read the sentences behind any figure. The README's \"How accurate is it\" has the details.")
 TRUST_NOTE_OWN = (
     "How far to trust these numbers: this run does not use the bundled codebook, model and scorer as they are "

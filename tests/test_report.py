@@ -675,7 +675,8 @@ def test_the_lean_figure_of_many_articles_stays_the_same_size_and_the_caption_po
     le = frame_lean(run.sentences)  # audit21c: "most clearly" when few intervals exclude 0
     n_pos, n_neg = int((le["ci_low"] > 0).sum()), int((le["ci_high"] < 0).sum())
     assert (f"{n_pos} articles have an interval entirely above 0 and {n_neg} entirely below, so "
-            f"{min(n_pos, 40) + min(n_neg, 40)} of the 80 shown lean clearly") in note
+            f"{min(n_pos, 40) + min(n_neg, 40)} of the 80 shown lean clearly; the interval counts which sentences "
+            "an article happens to have, not the scorer's errors") in note  # audit22: 'clearly' read as 'correctly'
     assert "The table lists every article" in note
     _, h = Image.open(io.BytesIO(figures["frame_shares.png"])).size
     assert h < (1.0 + 0.16 * 81) * 110 + 20, h  # 81 rows at most, whatever the number of articles
