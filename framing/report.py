@@ -1021,7 +1021,7 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
         return secs, params
 
     # the stories (event groups) come first: the comparisons are made within them
-    story_secs, story_of = [], given
+    story_secs, story_of, loose = [], given, []
     if events and len(run.articles) >= 2:
         key = {} if event_threshold is None else {"event_threshold": event_threshold}
         if given is not None:
@@ -1030,14 +1030,16 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
                                    key=key or None)
         params = dict(params)
         found = params.pop("stories", None)
+        loose = params.pop("loose", [])
         story_of = found if given is None else given
         run.params.update(params)
     over_secs, _ = block("overview", lambda: _overview_block(run, shares_table, shares, cache=cache))
     outlets = outlet_table(run) if len(set(_sources(run.articles).values())) >= 2 else None
     cmp_secs = []
     if len(run.articles) >= 2:
-        cmp_secs, _ = block("compare", lambda: _compare_block(run, story_of, stories),
-                            key=story_of if stories is None else {"stories": story_of, "column": stories})
+        cmp_secs, _ = block("compare", lambda: _compare_block(run, story_of, stories, loose),
+                            key={"stories": story_of, "loose": loose} if stories is None else
+                            {"stories": story_of, "column": stories})
     clu_secs, params = block("clusters", lambda: _clusters_block(run))
     run.params.update(params)
     sections.extend(over_secs[:1])
@@ -1462,11 +1464,19 @@ def _group_block(run: FramingRun, by: str, table: pd.DataFrame, stories: dict | 
     return sections, figures, {}
 
 
-def _compare_block(run: FramingRun, stories: dict | None = None, column: str | None = None):
+def _compare_block(run: FramingRun, stories: dict | None = None, column: str | None = None,
+                   loose: list | None = None):
     """"Do the articles differ?" (and the outlets): permutation tests of the lean, Holm over those made.
-    ``column``: the article column the stories were given by (``build_report(stories=)``), if they were."""
+    ``column``: the article column the stories were given by (``build_report(stories=)``), if they were;
+    ``loose``: the found stories whose articles are loose (their pairs get a note)."""
     c = _comparisons(run, stories)
     arts, outs, n_pairs = c["articles"], c["outlets"], c["n_pairs"]
+    n_in_loose = 0
+    if loose and len(arts) and "story" in arts.columns:
+        in_loose = arts["story"].isin(set(loose))
+        n_in_loose = int(in_loose.sum())
+        arts["note"] = [("; ".join(x for x in (n, LOOSE_PAIR_NOTE) if x) if flag else n)
+                        for n, flag in zip(arts["note"].fillna("").astype(str), in_loose)]
     labels = article_labels(run.articles)
     lean_note = _lean_note(run)
     n_tests = len(arts) + len(outs)
@@ -1508,6 +1518,8 @@ def _compare_block(run: FramingRun, stories: dict | None = None, column: str | N
                    f"differ{'s' if n_diff == 1 else ''} after "
                    "Holm (p_holm below 0.05)" + (f"; {n_few} rest{'s' if n_few == 1 else ''} on fewer than {FEW_FRAMED} "
                                                  f"{_lean_framed(run.frame_ids, plural=True)} on a side" if n_few else "")
+                   + (f"; {n_in_loose} {'is' if n_in_loose == 1 else 'are'} in a loose story (note: '"
+                      f"{LOOSE_PAIR_NOTE}'), whose articles may report different events" if n_in_loose else "")
                    + ". ")
         sections.append(_section("Do the articles differ?", summary + f"{which} {lean_note} diff = lean_a − lean_b, with a "
                                  "95% interval (Newcombe's score interval, sound for short articles); " + tests,
@@ -1815,6 +1827,7 @@ def _is_loose(similarity) -> bool:
     return round(float(similarity), 3) < LOOSE_STORY_SIMILARITY
 
 
+LOOSE_PAIR_NOTE = "loose story: one topic?"  # the note "Do the articles differ?" gives pairs of a loose story
 _STORY_ROWS = 60  # the stories table lists at most this many, the loosest first
 _STORY_TITLES = 4  # and names at most this many articles of each story
 _STORY_TITLE_CHARS = 60  # with their titles cut to this many characters
@@ -1994,7 +2007,8 @@ def _events_block(run: FramingRun, threshold: float | None = None, given: dict |
         "report the same event or claim are lined up into events (the event_id of the tables below): "
         f"{len(shared)} events are reported by several articles; {int((summary['n_articles'] == 1).sum())} "
         "events are reported by one article only (what the others leave out; the diff below shows, for one "
-        "pair of articles, every sentence left unpaired)." + no_dates + (EVENTS_TRUST_NOTE if given is None else "") + ev_note,
+        "pair of articles, every sentence left unpaired)." + no_dates
+        + (_mostly_loose_note(groups, threshold) + EVENTS_TRUST_NOTE if given is None else "") + ev_note,
         None, ev_table))
     stories_sec = _stories_section(groups, run.articles, labels, column if given is not None else None, names)
     if stories_sec is not None:
@@ -2080,7 +2094,30 @@ def _events_block(run: FramingRun, threshold: float | None = None, given: dict |
                if n_pairs > 1 else ""),
             "framing_diff.png", diff[cols].round(3)))
     stories = {str(a): int(e) for a, e in zip(groups["article_id"], groups["event_id"])}
-    return out, figures, {"stories": stories, "event_threshold": threshold}
+    return out, figures, {"stories": stories, "event_threshold": threshold,
+                          "loose": [] if given is not None else _loose_stories(groups)}
+
+
+def _loose_stories(groups: pd.DataFrame) -> list[int]:
+    """The stories of several articles whose articles' mean similarity is loose (as stories_table marks them)."""
+    multi = groups[groups["event_size"] > 1]
+    sim = multi.groupby("event_id", observed=True)["similarity"].mean()
+    return sorted(int(e) for e, v in sim.items() if _is_loose(v))
+
+
+def _mostly_loose_note(groups: pd.DataFrame, threshold: float | None) -> str:
+    """A warning when most stories of several articles are loose: the corpus shares topics more than events."""
+    from ._tuned import DEFAULT_THRESHOLD
+
+    n_multi = int(groups.loc[groups["event_size"] > 1, "event_id"].nunique())
+    n_loose = len(_loose_stories(groups))
+    if n_multi < 2 or 2 * n_loose <= n_multi:
+        return ""
+    now = DEFAULT_THRESHOLD if threshold is None else threshold
+    return (f" Most stories of several articles ({n_loose} of {n_multi}) are loose: these articles share topics "
+            f"more than events, and comparisons within such a story compare different events. Keep only close "
+            f"articles together with a lower --event-threshold (now {now:g}; try {max(now - 0.1, 0.5):g} and read "
+            "the stories' titles), or give the stories you know with --stories.")
 
 
 # Same-story pairs of AllSides roundups are mostly above this raw similarity (framing.events), topic-only

@@ -235,6 +235,31 @@ def test_comparisons_stay_within_stories_and_holm_covers_what_was_compared(outle
         assert not c1["by_story"] and len(c1["articles"]) == 15 and "story" not in c1["articles"].columns
 
 
+def test_pairs_of_a_loose_story_are_noted_and_a_mostly_loose_grouping_is_warned_of(outlet_run):
+    """audit22: on 128 articles sharing topics more than events, 31 of 38 stories were loose, yet the 45 pairs
+    compared carried no note, and nothing said the grouping was mostly topics."""
+    from framing.report import LOOSE_PAIR_NOTE, _compare_block, _loose_stories, _mostly_loose_note
+
+    stories = {"k1": 0, "k2": 0, "k3": 0, "s1": 1, "s2": 1, "s3": 1}
+    sections, _, _ = _compare_block(outlet_run, stories, loose=[1])
+    sec = sections[0]
+    rows = [re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", r, re.S) for r in re.findall(r"<tr[^>]*>(.*?)</tr>",
+                                                                                    sec["table"], re.S)]
+    t = pd.DataFrame(rows[1:], columns=rows[0])
+    noted = t["note"].str.contains(LOOSE_PAIR_NOTE, regex=False)
+    assert noted.sum() == (t["story"] == "1").sum() == 3 and not noted[t["story"] == "0"].any()
+    assert "3 are in a loose story" in sec["note"]
+    plain, _, _ = _compare_block(outlet_run, stories)
+    assert LOOSE_PAIR_NOTE not in plain[0]["table"] and "loose story" not in plain[0]["note"]
+    # the warning: when more than half of the stories of several articles are loose
+    groups = pd.DataFrame({"article_id": list("abcdefg"), "event_id": [0, 0, 1, 1, 2, 2, 3],
+                           "event_size": [2, 2, 2, 2, 2, 2, 1], "similarity": [0.2, 0.3, 0.35, 0.3, 0.6, 0.7, 1.0]})
+    assert _loose_stories(groups) == [0, 1]
+    note = _mostly_loose_note(groups, None)
+    assert "(2 of 3) are loose" in note and "--event-threshold" in note
+    assert _mostly_loose_note(groups.assign(similarity=[0.2, 0.3, 0.6, 0.6, 0.6, 0.7, 1.0]), None) == ""
+
+
 def test_comparisons_without_outlets_or_shared_stories(fake_embedder):
     from framing.report import _compare_block, _comparisons, run_pipeline
 
