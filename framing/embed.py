@@ -162,7 +162,7 @@ class Embedder:
         ``"onnx"`` runs the model exported to ONNX with onnxruntime (same
         vectors, cosine 1.000); ``"onnx-int8"`` runs it int8-quantised
         (mean cosine 0.998 to plain sentence-transformers on news sentences,
-        and 3.3-4x its throughput on 2 CPU cores in ``make bench``). The export happens once per model and
+        and 3.3-3.6x its throughput on 2 CPU cores in ``make bench``). The export happens once per model and
         is kept under ``<cache>/onnx/`` (:func:`framing.cache.default_cache_dir`,
         also with ``cache=False``); a warm run imports neither torch nor
         transformers. ``None`` (default) picks ``"onnx-int8"`` on CPU-only

@@ -939,8 +939,8 @@ class EventGrouper(Estimator):
 
         ``cohesion`` is the article's mean similarity to the event's other
         articles on the scale the tree was cut on (:attr:`similarity_`:
-        locally scaled, so near 0 for any pair and not comparable across
-        corpora); ``similarity`` is the same mean on the raw scale
+        locally scaled, so near 0 for two articles no closer than usual, and
+        not comparable across corpora); ``similarity`` is the same mean on the raw scale
         (:attr:`raw_similarity_`, the weighted mean of the channel
         similarities, which :attr:`min_similarity` bounds): read it to judge a
         merge. Both NaN for an article alone in its event.
@@ -989,8 +989,8 @@ def group_events(articles, *, embedder=None, embeddings=None, threshold: float |
     pandas.DataFrame
         One row per article, in input order: ``article_id``, ``event_id``
         (from 0), ``event_size``, ``cohesion`` (mean locally scaled
-        similarity to the event's other articles, near 0 for any pair;
-        empty for an article alone), ``similarity`` (the same mean on the raw
+        similarity to the event's other articles, near 0 for two articles
+        no closer than usual; empty for an article alone), ``similarity`` (the same mean on the raw
         scale, the one ``min_similarity`` bounds), and ``title``, ``source``
         and ``date`` when the articles have them (the values the grouping
         used, so a reader can check a merge or a split).

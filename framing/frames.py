@@ -545,8 +545,8 @@ def compare_articles(scored: pd.DataFrame, a, b, *, by: str = "article_id", posi
     re-assignment when there are at most ``n_perm``, so the p-value is
     exact, and never below one over their number), and the interval is a
     bootstrap of articles within each side (``n_boot`` resamples; a side
-    with one article contributes no spread, so read such an interval as too
-    narrow).
+    with one article contributes no spread; the interval is never narrower
+    than Newcombe's on the pooled sentences).
 
     ``strata`` (with ``cluster``), e.g. a story column: the permutation
     test re-assigns articles between the sides only within each stratum,

@@ -445,8 +445,8 @@ class StanceScorer(Estimator):
         A sentence whose cosine to every exemplar of the codebook is below
         this gets ``none``: it is not about what the codebook is about, even
         if it names an actor ("The weather in Brussels was mild", "Biden
-        signed the farm bill"). Without it the scorer gave a frame to 99% of
-        such sentences in climate articles and US news (see
+        signed the farm bill"). Without it the scorer gave a frame to 77% and
+        79% of such sentences in climate articles and US news (see
         ``benchmarks/bench_stance.py``), because which actor is named leans
         the model one way. Default 0.33, chosen on the tuning half of the
         stance benchmark as the value that keeps 95% of its labelled news
@@ -1225,7 +1225,9 @@ def check_codebook(codebook=None, embedder=None, *, n_splits: int = 5, random_st
     frame; a reader found the scorer right on 12 of 30 of its framed news
     sentences. In a review, three codebooks' checks were off from their
     accuracy on 54 hand-labelled held-out sentences by -0.63 to +0.19, while
-    adding exemplars and aliases raised that accuracy every time.
+    adding exemplars and aliases raised that accuracy every time; in an
+    audit on another topic it left accuracy on 20 fresh sentences unchanged
+    (12 of 20).
 
     Parameters
     ----------

@@ -45,7 +45,7 @@
 # details, the data and the baselines):
 #
 # - **Sentence stance**: balanced accuracy 0.84 on sentences that take a clear side (0.77 on all
-#   of them), against 0.56 for the naive prototype method (embedding similarity to the
+#   of them), against 0.55 for the naive prototype method (embedding similarity to the
 #   exemplars). Roughly one clear-sided sentence in six gets the wrong side, so expect some of the
 #   rows below to be misread: read the sentences behind any number you report, with their
 #   `confidence` and `none_reason`.

@@ -260,6 +260,22 @@ def test_pairs_of_a_loose_story_are_noted_and_a_mostly_loose_grouping_is_warned_
     assert _mostly_loose_note(groups.assign(similarity=[0.2, 0.3, 0.6, 0.6, 0.6, 0.7, 1.0]), None) == ""
 
 
+def test_outlets_with_no_framed_sentences_say_no_pair_can_be_compared(outlet_run, monkeypatch):
+    """review22-readme: past MAX_PAIRS outlet pairs only pairs with framed sentences on both sides are tested; with
+    none, "Do the outlets differ?" silently was not there."""
+    from dataclasses import replace
+
+    import framing.report
+    from framing.report import _compare_block
+
+    monkeypatch.setattr(framing.report, "MAX_PAIRS", 2)  # 4 outlets, 6 pairs: more than MAX_PAIRS
+    unframed = replace(outlet_run, sentences=outlet_run.sentences.assign(frame="none"))
+    sections, _, _ = _compare_block(unframed, None)
+    outlets = [s for s in sections if s["title"] == "Do the outlets differ?"]
+    assert len(outlets) == 1 and outlets[0]["table"] is None
+    assert "No pair of the 4 outlets can be compared" in outlets[0]["note"]
+
+
 def test_comparisons_without_outlets_or_shared_stories(fake_embedder):
     from framing.report import _compare_block, _comparisons, run_pipeline
 
