@@ -32,7 +32,7 @@ The sentence table has the columns
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+import threading
 
 import pandas as pd
 
@@ -99,8 +99,21 @@ def _windows(para: str, limit: int = _WINDOW_CHARS) -> list[tuple[int, int]]:
     return out
 
 
-@lru_cache(maxsize=4)
+_LOCAL = threading.local()
+
+
 def _segmenter(language: str):
+    """The pysbd segmenter of ``language`` for this thread: a Segmenter keeps the text it is splitting on
+    itself, so one shared by threads (a Dask worker's) loses sentences (review22)."""
+    cache = getattr(_LOCAL, "segmenters", None)
+    if cache is None:
+        cache = _LOCAL.segmenters = {}
+    if language not in cache:
+        cache[language] = _new_segmenter(language)
+    return cache[language]
+
+
+def _new_segmenter(language: str):
     import pysbd
 
     try:
@@ -124,10 +137,15 @@ def _hard_wrap(text: str, start: int, max_chars: int) -> list[tuple[int, int]]:
     while i < n:
         j = min(i + max_chars, n)
         if j < n:
-            k = text.rfind(" ", i + 1, j)
-            if k > i:
-                j = k
-        spans.append((start + i, start + j))
+            # the last whitespace of any kind (tab, no-break space) in the piece, not only " "
+            k = max((m.start() for m in re.finditer(r"\s", text[i + 1:j])), default=-1)
+            if k >= 0:
+                j = i + 1 + k
+        e = j
+        while e > i and text[e - 1].isspace():  # no trailing whitespace, as split_sentences promises
+            e -= 1
+        if e > i:
+            spans.append((start + i, start + e))
         i = j
         while i < n and text[i].isspace():
             i += 1

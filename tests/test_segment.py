@@ -196,3 +196,38 @@ def test_framing_segment_stays_the_module_whichever_is_used_first():
             "assert t['text'].tolist() == ['One two.', 'Three four.']\n")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
+
+
+def test_segment_is_the_same_from_several_threads():
+    """review22: one pysbd Segmenter shared by threads (a Dask worker's) lost sentences, differently each run."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+    from pathlib import Path
+
+    from framing.segment import _segmenter, split_sentences
+
+    seeds = [p.read_text(encoding="utf-8") for p in sorted((Path(__file__).parents[1] / "seeds").glob("*.txt"))]
+    texts = [f"Report {i}. " + seeds[i % len(seeds)][i * 7:] for i in range(40)]
+    serial = [split_sentences(t) for t in texts]
+    for _ in range(3):
+        with ThreadPoolExecutor(4) as pool:
+            assert list(pool.map(split_sentences, texts)) == serial
+    # the mechanism: each thread has a segmenter of its own
+    seen = []
+    threads = [threading.Thread(target=lambda: seen.append(_segmenter("en"))) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(seen) == 2 and seen[0] is not seen[1] and _segmenter("en") is _segmenter("en")
+
+
+def test_overlong_sentences_are_cut_at_any_whitespace_and_keep_none_at_their_ends():
+    """review22: the cutter looked for " " only (a tab-separated run was cut inside a word) and left trailing
+    spaces, against split_sentences' promise."""
+    from framing.segment import split_sentences
+
+    for text, max_chars in (("aaaa  bbbb cccc", 6), ("aaaaaaaa\tbbbb\tcccc", 10), ("aaaa\u00a0bbbb\u2028cc", 6)):
+        pieces = [text[a:b] for a, b, _ in split_sentences(text, max_chars=max_chars)]
+        assert all(p == p.strip() and 0 < len(p) <= max_chars for p in pieces), pieces
+        assert [w for p in pieces for w in p.split()] == text.split(), pieces  # nothing lost, no word cut
