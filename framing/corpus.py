@@ -34,6 +34,7 @@ import csv
 import glob as _glob
 import io
 import json
+import math
 import os
 import re
 from pathlib import Path
@@ -277,11 +278,23 @@ def _table_rows(path: Path, text: str) -> pd.DataFrame:
     return df
 
 
+def _id_text(v, default: str) -> str:
+    """An article id as text: a missing or blank one gets ``default`` (``<stem>-<row>``, as for a table with no
+    id column), and a whole number read as a float (an id column with gaps) keeps no ".0" (review22: a row
+    without an id became the id NaN, and a traceback later)."""
+    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA or v is pd.NaT:
+        return default
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    text = str(v)
+    return text if text.strip() else default
+
+
 def _frame_from_table(df: pd.DataFrame, stem: str, where: str) -> pd.DataFrame:
     out = pd.DataFrame(index=range(len(df)))
     id_col = next((c for c in ("article_id", "id") if c in df.columns), None)
     if id_col is not None:
-        ids = df[id_col].astype(str).tolist()
+        ids = [_id_text(v, f"{stem}-{i}") for i, v in enumerate(df[id_col].tolist(), start=1)]
     else:
         ids = [f"{stem}-{i}" for i in range(1, len(df) + 1)]
     out["article_id"] = ids
@@ -456,6 +469,25 @@ def read_table(path: PathLike) -> pd.DataFrame:
 # how a count of skipped inputs reads: (one, several)
 _SAY = {"exact duplicate": ("exact duplicate", "exact duplicates"),
         "unknown extension": ("file with an unknown extension", "files with an unknown extension")}
+
+
+def prepare_articles(source) -> pd.DataFrame:
+    """The article table the pipelines run on: an article table (all of :data:`ARTICLE_COLUMNS`) as it is, with
+    its ids as text (a missing one ``articles-<row>``) and its outlets stripped; anything else read with
+    :func:`read_articles`. :func:`framing.report.run_pipeline` and
+    :func:`framing.distributed.run_pipeline_dask` both take their articles from here, so that they read one
+    source into the same table (review22: the Dask run kept integer ids and merged two articles of one id)."""
+    if not (isinstance(source, pd.DataFrame) and set(ARTICLE_COLUMNS) <= set(source.columns)):
+        return read_articles(source)
+    articles = source
+    if not all(isinstance(a, str) and a.strip() for a in articles["article_id"]):
+        # ids are strings everywhere (the report's cached blocks key on them)
+        ids = [_id_text(a, f"articles-{i}") for i, a in enumerate(articles["article_id"].tolist(), start=1)]
+        articles = articles.assign(article_id=pd.Series(ids, index=articles.index, dtype=object))
+    clean = [strip_source(s) for s in articles["source"]]  # "Herald " and "Herald" are one outlet
+    if clean != articles["source"].tolist():
+        articles = articles.assign(source=pd.Series(clean, index=articles.index, dtype=object))
+    return articles
 
 
 def strip_source(value):

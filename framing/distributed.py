@@ -89,11 +89,11 @@ def run_pipeline_dask(source, *, client=None, codebook=None, model=None, cache: 
     from dask.distributed import Client, LocalCluster, default_client
 
     from .codebook import load_codebook
-    from .corpus import read_articles
+    from .corpus import prepare_articles
     from .embed import get_embedder
-    from .report import INTERVAL, N_PERM, RANDOM_STATE, FramingRun
+    from .report import INTERVAL, N_PERM, RANDOM_STATE, FramingRun, _scoring_params
 
-    articles = source if isinstance(source, pd.DataFrame) and "article_id" in source.columns else read_articles(source)
+    articles = prepare_articles(source)  # as run_pipeline reads it: the same ids, the same articles
     cb = load_codebook(codebook)
     own = None
     if client is None:
@@ -121,6 +121,6 @@ def run_pipeline_dask(source, *, client=None, codebook=None, model=None, cache: 
     if backend is not None:
         kwargs["backend"] = backend
     params = {"codebook": cb.id, "random_state": RANDOM_STATE, "interval": INTERVAL, "n_perm": N_PERM,
-              "method": "stance", "dask_partitions": len(parts)}
+              "method": "stance", "scoring": _scoring_params("stance"), "dask_partitions": len(parts)}
     return FramingRun(articles=articles, sentences=scored, embeddings=vectors, codebook=cb,
                       embedder=get_embedder(model, **kwargs), params=params)

@@ -180,21 +180,13 @@ def run_pipeline(source, *, codebook=None, model=None, embedder=None, cache: boo
     FramingRun
     """
     from .codebook import load_codebook
-    from .corpus import ARTICLE_COLUMNS, read_articles, strip_source
+    from .corpus import prepare_articles
     from .embed import get_embedder
     from .frames import score_frames
     from .segment import segment
 
     # an article table is used as it is; anything else (a table missing columns too) goes through the reader
-    is_table = isinstance(source, pd.DataFrame) and set(ARTICLE_COLUMNS) <= set(source.columns)
-    articles = source if is_table else read_articles(source)
-    if is_table and not all(isinstance(a, str) for a in articles["article_id"]):
-        # ids are strings everywhere (read_articles makes them so; the report's cached blocks key on them)
-        articles = articles.assign(article_id=articles["article_id"].astype(str))
-    if is_table:  # "Herald " and "Herald" are one outlet, as read_articles has it
-        clean = [strip_source(s) for s in articles["source"]]
-        if clean != articles["source"].tolist():
-            articles = articles.assign(source=pd.Series(clean, index=articles.index, dtype=object))
+    articles = prepare_articles(source)
     cb = load_codebook(codebook)
     emb = embedder if embedder is not None else get_embedder(model, cache=cache)
     sentences = segment(articles)
@@ -870,7 +862,7 @@ def frames_csv(input_path, out_path, *, codebook=None, model=None, cache: bool =
 def _check_run_matches(run: FramingRun, source, codebook, model) -> None:
     """build_report(..., run=run): the source, codebook and model given must be the run's own."""
     from .codebook import load_codebook
-    from .corpus import read_articles
+    from .corpus import prepare_articles
 
     if codebook is not None:
         cb = load_codebook(codebook)
@@ -882,7 +874,7 @@ def _check_run_matches(run: FramingRun, source, codebook, model) -> None:
         if mid is not None and str(model) != str(mid):
             raise FramingError(f"model {model!r}: the run was embedded with {mid!r}; leave model out when passing run=")
     if source is not None:
-        ids = set(read_articles(source)["article_id"])
+        ids = set(prepare_articles(source)["article_id"])
         have = set(run.articles["article_id"])
         if ids != have:
             extra = sorted(map(str, ids - have))[:3] or sorted(map(str, have - ids))[:3]
@@ -972,10 +964,9 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
                            "stories that hold one group each; name two different columns")
     if run is None:
         if group_by is not None or stories is not None:  # checked before embedding anything
-            from .corpus import ARTICLE_COLUMNS, read_articles
+            from .corpus import prepare_articles
 
-            whole = isinstance(source, pd.DataFrame) and set(ARTICLE_COLUMNS) <= set(source.columns)
-            articles = source if whole else read_articles(source)  # as run_pipeline reads it
+            articles = prepare_articles(source)  # as run_pipeline reads it
             if group_by is not None:
                 check_group_by(articles, group_by)
             if stories is not None:

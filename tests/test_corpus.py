@@ -311,3 +311,22 @@ def test_an_empty_jsonl_file_says_it_is_empty(tmp_path):
     f.write_text("", encoding="utf-8")
     with pytest.raises(FramingError, match=r"empty.jsonl: the file is empty; expected one article per line"):
         read_articles(str(f))
+
+
+def test_rows_without_an_id_get_one_and_whole_number_ids_keep_no_decimal(tmp_path):
+    """review22: a JSONL row without an id got the id NaN (then a traceback in the report); ids 1, -, 3 read as
+    '1.0', NaN, '3.0'."""
+    p = tmp_path / "x.jsonl"
+    p.write_text('{"id": 1, "text": "Russia attacked Kyiv."}\n{"text": "NATO sent air defence."}\n'
+                 '{"id": 3, "text": "Moscow blamed the West."}\n{"id": " ", "text": "Kyiv was hit again."}\n',
+                 encoding="utf-8")
+    assert read_articles(p)["article_id"].tolist() == ["1", "x-2", "3", "x-4"]
+    df = pd.DataFrame({"article_id": [1, None, 3], "text": ["a b.", "c d.", "e f."]})
+    assert read_articles(df)["article_id"].tolist() == ["1", "article-2", "3"]
+    from framing.corpus import prepare_articles
+
+    full = pd.DataFrame({"article_id": [7.0, float("nan")], "title": None, "source": [" Herald ", None],
+                         "date": None, "text": ["a b.", "c d."]})
+    prepared = prepare_articles(full)
+    assert prepared["article_id"].tolist() == ["7", "articles-2"]
+    assert prepared["source"].iloc[0] == "Herald" and pd.isna(prepared["source"].iloc[1])

@@ -55,3 +55,25 @@ def test_each_worker_loads_the_model_once(client, seeds_dir):
     # 4 partitions on 2 workers: a worker that ran 2 tasks still holds one loaded model per backend
     assert all(len(v) == len(set(v)) for v in per_worker.values())
     assert sum(len(v) for v in per_worker.values()) >= 1
+
+
+def test_dask_reads_a_table_with_ids_as_run_pipeline_does(client):
+    """review22: a DataFrame with integer ids, one repeated, kept its ids in the Dask run (two articles merged into
+    one) while run_pipeline read it into '1', '2', '1#2', '3'; the Dask manifest lacked the scorer's parameters."""
+    from framing.distributed import run_pipeline_dask
+    from framing.report import run_pipeline
+
+    df = pd.DataFrame({"article_id": [1, 2, 1, 3],
+                       "text": ["Russia attacked Kyiv with drones overnight.", "NATO sent more air defence to Ukraine.",
+                                "Moscow said the West provoked the war.", "The Kremlin warned Europe of escalation."]})
+    from framing.corpus import ReadWarning
+
+    with pytest.warns(ReadWarning, match="1 duplicate article_id renamed"):
+        single = run_pipeline(df, cache=False)
+    with pytest.warns(ReadWarning, match="1 duplicate article_id renamed"):  # the Dask run says so too
+        dist = run_pipeline_dask(df, client=client, cache=False, n_partitions=2)
+    assert dist.articles["article_id"].tolist() == single.articles["article_id"].tolist() == ["1", "2", "1#2", "3"]
+    assert dist.sentences[["article_id", "sentence_id", "text"]].equals(single.sentences[["article_id", "sentence_id",
+                                                                                             "text"]])
+    assert len(dist.shares()) == len(single.shares())
+    assert dist.params["scoring"] == single.params["scoring"]
