@@ -499,9 +499,12 @@ def strip_source(value):
 
 
 def _dedupe_ids(df: pd.DataFrame) -> tuple[pd.DataFrame, int, int]:
-    """Drop exact duplicates (same id and text); give clashing ids a ``#n`` suffix."""
+    """Drop exact duplicates (same id, text and outlet); give clashing ids a ``#n`` suffix.
+
+    The outlet counts: one story syndicated by two outlets (``herald/story.txt`` and ``courier/story.txt``)
+    is two articles, one per outlet that ran it (review22: it was dropped as a duplicate)."""
     before = len(df)
-    df = df.drop_duplicates(subset=["article_id", "text"], keep="first").reset_index(drop=True)
+    df = df.drop_duplicates(subset=["article_id", "text", "source"], keep="first").reset_index(drop=True)
     n_dropped = before - len(df)
     counts: dict[str, int] = {}
     new_ids = []
@@ -544,7 +547,7 @@ def read_articles(source, *, skip_empty: bool = True) -> pd.DataFrame:
     pandas.DataFrame
         The article table, columns :data:`ARTICLE_COLUMNS` and then any
         others of the input, in input order.
-        Exact duplicates are dropped and clashing ids get a ``#2`` suffix,
+        Exact duplicates (same id, text and outlet) are dropped and clashing ids get a ``#2`` suffix,
         with a :class:`ReadWarning` saying how many.
 
     Raises

@@ -330,3 +330,19 @@ def test_rows_without_an_id_get_one_and_whole_number_ids_keep_no_decimal(tmp_pat
     prepared = prepare_articles(full)
     assert prepared["article_id"].tolist() == ["7", "articles-2"]
     assert prepared["source"].iloc[0] == "Herald" and pd.isna(prepared["source"].iloc[1])
+
+
+def test_one_story_syndicated_by_two_outlets_is_two_articles(tmp_path):
+    """review22: herald/story.txt and courier/story.txt, same body, were read as one article ("1 exact duplicate"),
+    so the outlet comparison lost one; the same file twice is still one."""
+    body = "Drones hit Kharkiv overnight.\n\nThe mayor said three people were hurt.\n"
+    for outlet in ("Herald", "Courier"):
+        (tmp_path / outlet.lower()).mkdir()
+        (tmp_path / outlet.lower() / "story.txt").write_text(f"---\nsource: {outlet}\n---\n\n{body}", encoding="utf-8")
+    with pytest.warns(ReadWarning, match="share their text with another, kept") as caught:
+        df = read_articles(tmp_path)
+    assert sorted(df["source"]) == ["Courier", "Herald"] and df["article_id"].tolist() == ["story.txt", "story.txt#2"]
+    assert not any("exact duplicate" in str(w.message) for w in caught)
+    with pytest.warns(ReadWarning, match="1 exact duplicate"):
+        once = read_articles([tmp_path / "herald" / "story.txt", tmp_path / "herald" / "story.txt"])
+    assert len(once) == 1
