@@ -349,6 +349,16 @@ def _looks_like_text(s: str) -> bool:
     return len(t.split()) >= 2 and t.endswith((".", "!", "?", '"', "\u201d"))
 
 
+def _is_framing_output(manifest: Path) -> bool:
+    """Whether a manifest.json is one framing wrote (a report's), whose folder holds output, not articles."""
+    try:
+        with open(manifest, encoding="utf-8") as f:
+            data = json.load(f)
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and "framing_version" in data
+
+
 def _expand(inputs: Sequence[PathLike]) -> tuple[list[Path], dict[str, int]]:
     files: list[Path] = []
     skipped: dict[str, int] = {}
@@ -368,6 +378,12 @@ def _expand(inputs: Sequence[PathLike]) -> tuple[list[Path], dict[str, int]]:
         p = Path(s)
         if p.is_dir():
             found = sorted(q for q in p.rglob("*") if q.is_file() and not any(part.startswith(".") for part in q.relative_to(p).parts))
+            # a report folder written inside the corpus (`framing report .` twice) is output, not articles
+            outputs = [q.parent for q in found if q.name == "manifest.json" and q.parent != p and _is_framing_output(q)]
+            if outputs:
+                kept = [q for q in found if not any(o in q.parents for o in outputs)]
+                skipped["in a framing output folder"] = skipped.get("in a framing output folder", 0) + len(found) - len(kept)
+                found = kept
             inside = [q for q in found if q.suffix.lower() in KNOWN_EXTENSIONS]
             n_other = len(found) - len(inside)
             if n_other:
@@ -468,6 +484,8 @@ def read_table(path: PathLike) -> pd.DataFrame:
 
 # how a count of skipped inputs reads: (one, several)
 _SAY = {"exact duplicate": ("exact duplicate", "exact duplicates"),
+        "in a framing output folder": ("file in a framing output folder (a report's, with its manifest.json)",
+                                       "files in a framing output folder (a report's, with its manifest.json)"),
         "unknown extension": ("file with an unknown extension", "files with an unknown extension")}
 
 

@@ -346,3 +346,21 @@ def test_one_story_syndicated_by_two_outlets_is_two_articles(tmp_path):
     with pytest.warns(ReadWarning, match="1 exact duplicate"):
         once = read_articles([tmp_path / "herald" / "story.txt", tmp_path / "herald" / "story.txt"])
     assert len(once) == 1
+
+
+def test_a_report_folder_inside_the_corpus_is_not_read_as_articles(tmp_path):
+    """review22: `framing report .` run twice read its own reports/latest/articles.csv as articles."""
+    import json
+
+    (tmp_path / "a.txt").write_text("Drones hit Kharkiv overnight.", encoding="utf-8")
+    out = tmp_path / "reports" / "latest"
+    out.mkdir(parents=True)
+    (out / "manifest.json").write_text(json.dumps({"framing_version": "0", "inputs": []}), encoding="utf-8")
+    pd.DataFrame({"article_id": ["a.txt"], "text": ["Drones hit Kharkiv overnight."]}).to_csv(out / "articles.csv",
+                                                                                             index=False)
+    with pytest.warns(ReadWarning, match="2 files in a framing output folder"):
+        assert read_articles(tmp_path)["article_id"].tolist() == ["a.txt"]
+    # a manifest.json of another tool is data like any other file
+    (out / "manifest.json").write_text(json.dumps({"name": "my corpus"}), encoding="utf-8")
+    with pytest.raises(FramingError, match=r"manifest.json: no 'text' column"):
+        read_articles(tmp_path)
