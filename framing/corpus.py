@@ -552,8 +552,8 @@ def read_articles(source, *, skip_empty: bool = True) -> pd.DataFrame:
     ----------
     source : path, glob, list of them, or pandas.DataFrame
         A directory is searched recursively for ``.txt``, ``.md``, ``.html``,
-        ``.csv``, ``.tsv``, ``.jsonl`` and ``.json`` files (hidden files are
-        ignored). A CSV/JSONL/DataFrame needs a ``text`` column and may have
+        ``.csv``, ``.tsv``, ``.jsonl`` and ``.json`` files (hidden files, and
+        a report folder framing wrote there, are ignored). A CSV/JSONL/DataFrame needs a ``text`` column and may have
         ``article_id`` (or ``id``), ``title``, ``source`` and ``date``; other
         columns are kept after these.
     skip_empty : bool
