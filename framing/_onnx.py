@@ -379,6 +379,10 @@ def prepare(model_dir, variant: str = "int8", *, root, before_export=None) -> tu
         done = cached()  # another thread exported it while this one waited
         if done is not None:
             return done
+        writable = _writable_folder(folder)
+        if writable != folder:
+            folder = writable
+            path, meta_path = folder / f"model-{variant}.onnx", folder / f"meta-{variant}.json"
         if before_export is not None:
             before_export(model_dir)
         import sys
@@ -387,6 +391,35 @@ def prepare(model_dir, variant: str = "int8", *, root, before_export=None) -> tu
         print(f"framing: preparing the model for fast CPU use, once (about 20-40 s); kept in {folder.parent}",
               file=sys.stderr, flush=True)
         return _build_isolated(model_dir, spec, folder, variant)
+
+
+_TEMP_EXPORTS: dict[str, Path] = {}
+
+
+def _writable_folder(folder: Path) -> Path:
+    """``folder``, or, when it cannot be written (a read-only cache, FRAMING_CACHE naming a file), a temporary
+    folder removed at exit, with a warning (review22: the export failed, even with --no-cache)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".probe-{uuid.uuid4().hex}"
+        probe.write_bytes(b"")
+        probe.unlink()
+        return folder
+    except OSError as e:
+        if folder.name not in _TEMP_EXPORTS:
+            import atexit
+            import shutil
+            import tempfile
+
+            tmp = Path(tempfile.mkdtemp(prefix="framing-onnx-"))
+            atexit.register(shutil.rmtree, tmp, True)
+            _TEMP_EXPORTS[folder.name] = tmp / folder.name
+            from .errors import FramingWarning, warn
+
+            warn(f"model cache {folder.parent}: cannot write ({e.strerror or e}); the model is prepared in a "
+                 "temporary folder for this run only. Set FRAMING_CACHE to a folder you can write to keep it",
+                 FramingWarning)
+        return _TEMP_EXPORTS[folder.name]
 
 
 def _build_isolated(model_dir: Path, spec: dict, folder: Path, variant: str) -> tuple[Path, dict]:

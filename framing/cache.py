@@ -90,6 +90,8 @@ _DAMAGED = (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError)
 # bound is time, not a number of attempts: a slow reader among busy writers on a loaded machine
 # could use up a fixed count of attempts and report misses (then the vectors are recomputed).
 _CHURN_SECONDS = 30.0
+# A temporary file this old is what a killed writer left behind; compact() removes it.
+_STALE_TMP_SECONDS = 3600.0
 
 
 def atomic_write_bytes(path: Path, data) -> None:
@@ -128,6 +130,7 @@ class EmbeddingCache:
         self._index: dict[bytes, tuple[str, int]] = {}
         self._seen: set[str] = set()
         self._bad: int = 0
+        self._unwritable = False
 
     # ------------------------------------------------------------------ keys
     def keys_for(self, texts) -> list[bytes]:
@@ -159,9 +162,15 @@ class EmbeddingCache:
         more listing finds it.
         """
         deadline = time.monotonic() + _CHURN_SECONDS
+        listed: list[str] | None = None
         while True:
             vanished = False
-            for path in self._shards():
+            shards = self._shards()
+            names = [p.name for p in shards]
+            if listed is not None and names == listed:
+                return  # nothing changed since the last pass: what vanished is gone for good (a dangling link)
+            listed = names
+            for path in shards:
                 if path.name in self._seen:
                     continue
                 try:
@@ -180,6 +189,7 @@ class EmbeddingCache:
                     self._index.setdefault(k.tobytes(), (path.name, i))
             if not vanished or time.monotonic() > deadline:
                 return
+            time.sleep(0.01)  # let the compacting process finish its deletions (review22: a 30 s busy loop)
 
     def __len__(self) -> int:
         self._refresh()
@@ -243,25 +253,52 @@ class EmbeddingCache:
             atomic_write_bytes(meta, json.dumps({"fingerprint": self.fingerprint}, indent=1).encode())
 
     def put(self, keys: list[bytes], vectors: np.ndarray) -> Path | None:
-        """Store vectors (n, d) float32 under ``keys`` as one new shard."""
+        """Store vectors (n, d) float32 under ``keys`` as one new shard.
+
+        A cache that cannot be written (read-only, full disk) is not an error:
+        a warning says so, once per cache, and ``None`` is returned; the
+        vectors were computed and the run goes on without storing them.
+        """
         if len(keys) == 0:
             return None
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         karr = np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(len(keys), 32)
-        self.dir.mkdir(parents=True, exist_ok=True)
-        self._write_meta()
         name = f"shard-{time.time_ns():020d}-{uuid.uuid4().hex[:12]}.npz"
         path = self.dir / name
         import io
 
         buf = io.BytesIO()
         np.savez(buf, keys=karr, vectors=vectors, digest=_digest(karr, vectors))
-        atomic_write_bytes(path, buf.getbuffer())  # a view: no second copy of the shard in memory
-        del buf
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            self._write_meta()
+            atomic_write_bytes(path, buf.getbuffer())  # a view: no second copy of the shard in memory
+        except OSError as e:
+            if not self._unwritable:
+                from .errors import FramingWarning, warn
+
+                warn(f"embedding cache {self.root}: cannot write ({e.strerror or e}); the vectors are not cached. "
+                     "Set FRAMING_CACHE to a folder you can write, or pass --no-cache (cache=False)", FramingWarning)
+            self._unwritable = True
+            return None
+        finally:
+            del buf
         self._seen.add(name)
         for i, k in enumerate(keys):
             self._index.setdefault(k, (name, i))
         return path
+
+    def _remove_stale_tmp(self) -> None:
+        """Remove the temporary files of writes killed mid-way (an hour old or more: not a write in progress)."""
+        if not self.dir.is_dir():
+            return
+        old = time.time() - _STALE_TMP_SECONDS
+        for tmp in self.dir.glob(".*.tmp"):
+            try:
+                if tmp.stat().st_mtime < old:
+                    tmp.unlink()
+            except OSError:
+                pass
 
     def compact(self, min_shards: int = 16) -> int:
         """Merge shards into one when there are at least ``min_shards``.
@@ -270,6 +307,7 @@ class EmbeddingCache:
         so a crash at any point loses nothing. Returns the number of shards
         merged (0 when nothing was done).
         """
+        self._remove_stale_tmp()
         shards = self._shards()
         if len(shards) < min_shards:
             return 0
@@ -294,8 +332,10 @@ class EmbeddingCache:
         first.sort()
         if len(first) < len(keys):  # else every row is kept, in order: no copy
             keys, vecs = keys[first], vecs[first]
-        self.put([k.tobytes() for k in keys], vecs)
+        written = self.put([k.tobytes() for k in keys], vecs)
         del keys, vecs
+        if written is None:  # the merged shard is not on disk: the parts stay
+            return 0
         for path in merged:
             try:
                 path.unlink()

@@ -7,6 +7,7 @@ import multiprocessing as mp
 import numpy as np
 import pytest
 
+import framing.cache as cache_module
 from framing.cache import EmbeddingCache, atomic_write_bytes, text_key
 
 
@@ -141,3 +142,63 @@ def test_shards_are_plain_arrays_not_pickles(tmp_path):
     with np.load(path, allow_pickle=False) as z:
         assert set(z.files) == {"keys", "vectors", "digest"}
         assert z["vectors"].dtype == np.float32
+
+
+def test_a_cache_that_cannot_be_written_warns_once_and_the_run_goes_on(tmp_path, monkeypatch):
+    """review22: a read-only or full cache (here FRAMING_CACHE naming a file) made every new sentence fatal;
+    compact() must then keep its parts, since the merged shard was not written."""
+    import warnings
+
+    from framing.errors import FramingWarning
+
+    not_a_dir = tmp_path / "file"
+    not_a_dir.write_text("x")
+    c = EmbeddingCache("fp", root=not_a_dir)
+    keys = c.keys_for(["a", "b"])
+    with pytest.warns(FramingWarning, match=r"embedding cache .*file: cannot write .*not cached.*FRAMING_CACHE"):
+        assert c.put(keys, np.ones((2, 3), dtype=np.float32)) is None
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # once per cache, not once per batch
+        assert c.put(keys, np.ones((2, 3), dtype=np.float32)) is None
+    vecs, hit = c.get(keys)
+    assert vecs is None and not hit.any()
+    # compaction that cannot write its merged shard removes nothing
+    ok = EmbeddingCache("fp", root=tmp_path / "cache")
+    for i in range(3):
+        ok.put(ok.keys_for([f"t{i}"]), np.full((1, 3), i, dtype=np.float32))
+    parts = sorted(ok.dir.glob("shard-*.npz"))
+
+    def refuse(path, data):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(cache_module, "atomic_write_bytes", refuse)
+    with pytest.warns(FramingWarning, match="cannot write"):
+        assert ok.compact(min_shards=2) == 0
+    assert sorted(ok.dir.glob("shard-*.npz")) == parts
+
+
+def test_a_dangling_shard_does_not_hold_a_reader_for_long(tmp_path):
+    """review22: a listed shard that can never be opened (a dangling link) made every read loop for 30 s."""
+    c = EmbeddingCache("fp", root=tmp_path)
+    c.put(c.keys_for(["a"]), np.ones((1, 3), dtype=np.float32))
+    (c.dir / "shard-00000000000000000000-dangling.npz").symlink_to(tmp_path / "nowhere.npz")
+    fresh = EmbeddingCache("fp", root=tmp_path)
+    listings = []
+    real = fresh._shards
+    fresh._shards = lambda: listings.append(1) or real()
+    assert len(fresh) == 1
+    assert len(listings) <= 2  # one more look when something vanished, then no more: the listing did not change
+
+
+def test_compact_removes_temporary_files_left_by_killed_writers(tmp_path):
+    import os
+
+    c = EmbeddingCache("fp", root=tmp_path)
+    c.put(c.keys_for(["a"]), np.ones((1, 3), dtype=np.float32))
+    stale, fresh = c.dir / ".shard-1.npz.dead.tmp", c.dir / ".shard-2.npz.live.tmp"
+    stale.write_bytes(b"partial")
+    fresh.write_bytes(b"being written")
+    old = os.stat(stale).st_mtime - cache_module._STALE_TMP_SECONDS - 1
+    os.utime(stale, (old, old))
+    c.compact()
+    assert not stale.exists() and fresh.exists()  # a write in progress (recent) is left alone

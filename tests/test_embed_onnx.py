@@ -258,3 +258,22 @@ def test_threads_that_wait_for_an_export_use_it_instead_of_exporting_again(tmp_p
         t.join()
     assert calls == ["int8"] and len(out) == 2 and out[0][0] == out[1][0]
     assert capsys.readouterr().err.count("preparing the model") == 1
+
+
+def test_an_unwritable_model_cache_prepares_the_model_in_a_temporary_folder(tmp_path):
+    """review22: with FRAMING_CACHE naming a file (or a read-only cache) the export failed, even with --no-cache."""
+    from framing._onnx import _writable_folder
+    from framing.errors import FramingWarning
+
+    ok = tmp_path / "cache" / "onnx" / "k1"
+    assert _writable_folder(ok) == ok and ok.is_dir()
+    not_a_dir = tmp_path / "file"
+    not_a_dir.write_text("x")
+    with pytest.warns(FramingWarning, match=r"model cache .*file.*: cannot write .*temporary folder for this run"):
+        other = _writable_folder(not_a_dir / "onnx" / "k2")
+    assert other.name == "k2" and not_a_dir not in other.parents
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert _writable_folder(not_a_dir / "onnx" / "k2") == other  # the same temporary folder, said once
