@@ -188,19 +188,42 @@ def _html_to_text(html: str) -> str:
             self.depth_skip = 0
             self.title: list[str] = []
             self.in_title = False
+            self.titled = False  # the page's title is the first <title>, not an icon's <svg><title>
+            self.in_head = False
+            self.svg = 0
+
+        def _end_head(self):
+            if self.in_head:  # </head> may be left out (HTML5): <body> or the first block ends it
+                self.in_head = False
+                self.depth_skip = max(self.depth_skip - 1, 0)
 
         def handle_starttag(self, tag, attrs):
             if tag == "title":
-                self.in_title = True
-            elif tag in skip:
+                self.in_title = not self.titled and not self.svg
+                return
+            if tag == "head":
+                self.in_head = True
+            elif tag == "body" or (tag in blocks and self.in_head):
+                self._end_head()
+            if tag == "svg":
+                self.svg += 1
+            if tag in skip:
                 self.depth_skip += 1
             if tag in blocks:
                 self.out.append("\n\n")
 
         def handle_endtag(self, tag):
             if tag == "title":
+                if self.in_title:
+                    self.titled = True
                 self.in_title = False
-            elif tag in skip and self.depth_skip:
+                return
+            if tag == "head":
+                self._end_head()
+                return
+            if tag == "svg" and self.svg:
+                self.svg -= 1
+            if tag in skip and self.depth_skip:
                 self.depth_skip -= 1
             if tag in blocks:
                 self.out.append("\n\n")
@@ -218,7 +241,11 @@ def _html_to_text(html: str) -> str:
     paras = [" ".join(block.split()) for block in raw.split("\n\n")]
     body = "\n\n".join(x for x in paras if x)
     title = " ".join("".join(p.title).split())
-    if title and not body.startswith(title):
+    first = body.split("\n\n", 1)[0]
+    # the page's title is often the headline plus the outlet ("Drones hit Kharkiv | Atlantic Herald"): when the
+    # body opens with that headline, the title would say it twice
+    opens = first.startswith(title) and (len(first) == len(title) or not first[len(title)].isalnum())
+    if title and not opens and not (first and title.startswith(first)):
         body = f"{title}\n\n{body}" if body else title
     return body
 

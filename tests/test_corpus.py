@@ -364,3 +364,20 @@ def test_a_report_folder_inside_the_corpus_is_not_read_as_articles(tmp_path):
     (out / "manifest.json").write_text(json.dumps({"name": "my corpus"}), encoding="utf-8")
     with pytest.raises(FramingError, match=r"manifest.json: no 'text' column"):
         read_articles(tmp_path)
+
+
+def test_html_pages_keep_their_body_and_say_the_headline_once(tmp_path):
+    """review22: share icons' <svg><title> were glued to the page title ("Drones hit KharkivFacebookTwitter"); a
+    page without </head> lost its whole body; a title of headline + outlet repeated the <h1>."""
+    from framing.corpus import _html_to_text
+
+    icons = ("<html><head><title>Drones hit Kharkiv</title></head><body><p>Three people were hurt.</p>"
+             "<a><svg><title>Facebook</title></svg></a><a><svg><title>Twitter</title></svg></a></body></html>")
+    assert _html_to_text(icons) == "Drones hit Kharkiv\n\nThree people were hurt."
+    no_head_end = '<head><title>T</title><meta charset="utf-8"><body><p>The body is kept.</p>'
+    assert _html_to_text(no_head_end) == "T\n\nThe body is kept."
+    twice = ("<html><head><title>Drones hit Kharkiv | Atlantic Herald</title></head>"
+             "<body><h1>Drones hit Kharkiv</h1><p>Body.</p></body></html>")
+    assert _html_to_text(twice) == "Drones hit Kharkiv\n\nBody."
+    (tmp_path / "a.html").write_text(no_head_end, encoding="utf-8")
+    assert read_articles(tmp_path)["text"].iloc[0].endswith("The body is kept.")
