@@ -441,6 +441,10 @@ def _read_file(path: Path) -> pd.DataFrame:
         meta = {}
     else:
         meta, text = _front_matter(text)
+        if not meta and _looks_like_front_matter(text):
+            warn(f"{path}: the block between the '---' lines at the top is not read as front matter (expected "
+                 "'key: value' lines, or '- item' lines under a key); it is read as the article's text",
+                 ReadWarning)
         for key in ("text", "article_id"):
             if key in meta:
                 raise FramingError(f"{path}: front-matter key {key!r} is reserved (the file name is the id and "
@@ -463,27 +467,47 @@ def _front_matter(text: str) -> tuple[dict, str]:
         ---
 
     (``key: value`` lines between two ``---`` lines, as in Markdown tools). ``title``, ``source``
-    and ``date`` fill those columns; other keys become columns of their own. A file that does
-    not open this way, or whose block holds a line that is not ``key: value``, is all text."""
+    and ``date`` fill those columns; other keys become columns of their own. A YAML list under a
+    key (``tags:`` then ``  - war`` lines) becomes one value, its items joined by "; ". A file that
+    does not open this way, or whose block holds a line that is none of these, is all text (the
+    reader then warns when the block closes: it looked like front matter)."""
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
         return {}, text
-    meta = {}
+    meta: dict = {}
+    last = None
     for i, line in enumerate(lines[1:31], 1):
         if line.strip() == "---":
             if not meta:
                 return {}, text
+            meta = {k: "; ".join(v) if isinstance(v, list) else v for k, v in meta.items()}
             return meta, "\n".join(lines[i + 1:]).lstrip("\n")
         if not line.strip():
+            continue
+        item = re.match(r"^\s*-\s+(.*?)\s*$", line)
+        if item and last is not None and (meta[last] is None or isinstance(meta[last], list)):
+            meta[last] = (meta[last] or []) + [_unquote(item.group(1))]  # tags:\n  - war\n  - ukraine
             continue
         m = _FRONT_KEY.match(line)
         if not m:
             return {}, text
-        value = m.group(2)
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-            value = value[1:-1]
-        meta[m.group(1).lower()] = value or None
+        last = m.group(1).lower()
+        meta[last] = _unquote(m.group(2)) or None
     return {}, text
+
+
+def _unquote(value: str) -> str:
+    return value[1:-1] if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'" else value
+
+
+def _looks_like_front_matter(text: str) -> bool:
+    """A block between two ``---`` lines at the top that :func:`_front_matter` could not read."""
+    lines = text.split("\n", 32)
+    if not lines or lines[0].strip() != "---":
+        return False
+    end = next((i for i, x in enumerate(lines[1:31], 1) if x.strip() == "---"), None)
+    # a rule, a line and a rule ("---\nA note.\n---") is text; a block with "key: value" lines was meant as metadata
+    return end is not None and any(_FRONT_KEY.match(x) for x in lines[1:end])
 
 
 

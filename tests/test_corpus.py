@@ -381,3 +381,17 @@ def test_html_pages_keep_their_body_and_say_the_headline_once(tmp_path):
     assert _html_to_text(twice) == "Drones hit Kharkiv\n\nBody."
     (tmp_path / "a.html").write_text(no_head_end, encoding="utf-8")
     assert read_articles(tmp_path)["text"].iloc[0].endswith("The body is kept.")
+
+
+def test_front_matter_lists_are_read_and_a_block_that_cannot_be_read_is_said(tmp_path):
+    """review22: a .md file with 'tags:' and '  - war' lines lost its title and source, and its metadata was
+    scored as sentences, without a word."""
+    (tmp_path / "a.md").write_text('---\ntitle: "Drones hit Kharkiv"\nsource: Herald\ntags:\n  - war\n  - ukraine\n'
+                                   "---\n\nRussia launched drones at Kharkiv.\n", encoding="utf-8")
+    a = read_articles(tmp_path / "a.md").iloc[0]
+    assert (a["title"], a["source"], a["tags"]) == ("Drones hit Kharkiv", "Herald", "war; ukraine")
+    assert a["text"] == "Russia launched drones at Kharkiv.\n"
+    (tmp_path / "b.md").write_text("---\ntitle: T\nauthor:\n  name: Ann\n---\n\nBody.\n", encoding="utf-8")
+    with pytest.warns(ReadWarning, match=r"b\.md: the block between the '---' lines at the top is not read as front"):
+        b = read_articles(tmp_path / "b.md").iloc[0]
+    assert b["text"].startswith("---\ntitle: T")
