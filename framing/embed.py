@@ -668,7 +668,12 @@ def get_embedder(embedder=None, **kwargs) -> Embedder:
     if embedder is not None and not os.fspath(embedder).strip():  # audit21: "" gave the default model silently
         raise FramingError("model '': expected a sentence-transformers model name or folder; leave it out (None) "
                            "for the bundled default")
-    key = (os.fspath(embedder) if embedder is not None else None, tuple(sorted(kwargs.items())))
+    from .cache import default_cache_dir
+
+    # the cache folder is part of the key: after FRAMING_CACHE changes, vectors go to the new one (review22),
+    # as projections, report blocks and stance models already did
+    where = str(default_cache_dir()) if kwargs.get("cache_dir") is None else None
+    key = (os.fspath(embedder) if embedder is not None else None, tuple(sorted(kwargs.items())), where)
     emb = _EMBEDDERS.get(key)
     if emb is None:
         emb = Embedder(embedder, **kwargs)

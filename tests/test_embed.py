@@ -140,6 +140,16 @@ def test_get_embedder_reuses_and_accepts_objects(fake_embedder):
         get_embedder(42)
 
 
+def test_get_embedder_follows_a_change_of_framing_cache(tmp_path, monkeypatch):
+    """review22: after FRAMING_CACHE changed in a process, vectors still went to the old cache."""
+    monkeypatch.setenv("FRAMING_CACHE", str(tmp_path / "one"))
+    first = get_embedder(None)
+    assert get_embedder(None) is first
+    monkeypatch.setenv("FRAMING_CACHE", str(tmp_path / "two"))
+    second = get_embedder(None)
+    assert second is not first and second is get_embedder(None)
+
+
 def test_preprocess_collapses_whitespace():
     assert preprocess("  a\n\tb  c ") == "a b c"
 
