@@ -72,7 +72,11 @@ def _check_sentences(sentences) -> pd.DataFrame | None:
 
 
 def _check_embeddings(embeddings, n: int | None) -> np.ndarray:
-    emb = np.asarray(embeddings, dtype=np.float32)
+    try:
+        emb = np.asarray(embeddings, dtype=np.float32)
+    except (TypeError, ValueError):  # review22: texts gave numpy's "could not convert string to float"
+        raise FramingError(f"embeddings: expected sentence vectors, an array (n, d) of numbers, found "
+                           f"{type(embeddings).__name__} that is not numbers") from None
     if emb.ndim != 2 or (n is not None and emb.shape[0] != n):
         want = f"({n}, d)" if n is not None else "(n, d)"
         raise FramingError(f"embeddings: expected shape {want}, found {emb.shape}")
@@ -221,6 +225,10 @@ def cluster_keywords(texts, labels, *, n_words: int = 10, stop_words="english", 
     groups = list(dict.fromkeys(labels.tolist()))
     pos = {g: i for i, g in enumerate(groups)}
     rows = np.fromiter((pos[g] for g in labels), dtype=np.int64, count=len(labels))
+    check_whole("n_words", n_words, 1)
+    check_whole("min_df", min_df, 1)
+    if isinstance(stop_words, str) and stop_words != "english":  # review22: "french" gave no keywords, silently
+        raise FramingError(f"stop_words {stop_words!r}: expected 'english', a list of words or None")
     if isinstance(stop_words, str) and stop_words == "english":
         from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
@@ -394,6 +402,11 @@ class SentenceClusters(Estimator):
             raise FramingError(f"stability_fraction: expected a value in (0, 1], found {self.stability_fraction!r}")
         check_whole("n_stability", self.n_stability, 0)  # 0 skips the stability refits
         check_whole("min_cluster_size", self.min_cluster_size, 2, none_ok=True)
+        check_whole("random_state", self.random_state, 0)  # seeds every step: None would not reproduce
+        check_whole("sample_size", self.sample_size, max(hi, 2))  # the search fits up to max_k clusters on it
+        check_whole("minibatch_above", self.minibatch_above, 1)
+        check_whole("n_keywords", self.n_keywords, 1)
+        check_whole("n_representatives", self.n_representatives, 1)
         return lo, hi
 
     # ------------------------------------------------------------------ fit

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._checks import check_whole
 from .errors import FramingError, FramingWarning, warn
 
 __all__ = ["project", "add_projection", "projection_cache_dir"]
@@ -44,6 +45,9 @@ def projection_cache_dir(cache_dir=None) -> Path:
 
     root = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
     return root / "projections"
+
+
+_INITS = ("spectral", "pca", "random", "tswspectral")
 
 
 def _check_embeddings(embeddings) -> np.ndarray:
@@ -185,8 +189,15 @@ def project(embeddings, *, method: str = "umap", random_state: int = 42, n_neigh
     n = len(emb)
     if method == "pca" or n <= 3:
         return _pca(emb)
-    if int(n_neighbors) < 2:
-        raise FramingError(f"n_neighbors: expected an integer >= 2, found {n_neighbors!r}")
+    check_whole("n_neighbors", n_neighbors, 2)
+    check_whole("random_state", random_state, 0)  # the map is seeded and cached by it: None would not reproduce
+    if not isinstance(min_dist, (int, float)) or isinstance(min_dist, bool) or not 0 <= min_dist <= 1:
+        raise FramingError(f"min_dist: expected a number from 0 to 1, found {min_dist!r}")
+    if init is not None and init not in _INITS:
+        raise FramingError(f"init {init!r}: expected one of {', '.join(_INITS)} or None")
+    if not isinstance(metric, str) or not metric:
+        raise FramingError(f"metric {metric!r}: expected a metric name of umap-learn, such as 'cosine' or "
+                           "'euclidean'")
     k = int(min(int(n_neighbors), n - 2))
     k = max(k, 2)
     init = init or ("spectral" if SPECTRAL_MIN <= n <= SPECTRAL_MAX else "pca")
@@ -198,7 +209,14 @@ def project(embeddings, *, method: str = "umap", random_state: int = 42, n_neigh
         xy = _load(path, n)
         if xy is not None:
             return xy
-    xy = _umap(emb, n_neighbors=k, min_dist=float(min_dist), metric=metric, random_state=int(random_state), init=init)
+    try:
+        xy = _umap(emb, n_neighbors=k, min_dist=float(min_dist), metric=metric, random_state=int(random_state),
+                   init=init)
+    except ValueError as e:  # a metric umap-learn does not know (checked here, not before a cache hit: no import)
+        if "metric" in str(e):
+            raise FramingError(f"metric {metric!r}: umap-learn does not know it ({e}); expected a name such as "
+                               "'cosine' or 'euclidean'") from None
+        raise
     if path is not None:
         _save(path, xy, params)
     return xy

@@ -29,6 +29,31 @@ def _clusters(**params):
     return SentenceClusters(**params).fit(embeddings=rng.normal(size=(12, 8)).astype(np.float32))
 
 
+def _project(**params):
+    from framing.maps import project
+
+    rng = np.random.default_rng(0)
+    return project(rng.normal(size=(12, 8)).astype(np.float32), cache=False, **params)
+
+
+def _read(df):
+    from framing.corpus import read_articles
+
+    return read_articles(df)
+
+
+def _cluster_strings():
+    from framing.clusters import SentenceClusters
+
+    return SentenceClusters().fit(embeddings=np.array([["a"] * 8] * 12))
+
+
+def _keywords(**params):
+    from framing.clusters import cluster_keywords
+
+    return cluster_keywords(["the cat sat", "a dog ran"], np.array([0, 1]), **params)
+
+
 @pytest.mark.parametrize("call, says", [
     (lambda: segment(ARTS, max_chars=0), "max_chars: expected a whole number >= 1, found 0"),  # used to loop forever
     (lambda: segment(ARTS, language="xx"), "language: expected a pysbd language code"),
@@ -54,6 +79,19 @@ def _clusters(**params):
     (lambda: _clusters(n_stability=-1), "n_stability: expected a whole number >= 0"),
     (lambda: _clusters(method="hdbscan", min_cluster_size=0), "min_cluster_size: expected a whole number >= 2"),
     (lambda: StanceScorer(temperature=0).fit(), "StanceScorer temperature: expected a positive number"),
+    # review22: these gave UMAP's, numpy's or pandas' own errors, or were silently ignored
+    (lambda: _project(init="bogus"), "init 'bogus': expected one of spectral, pca"),
+    (lambda: _project(metric="bogus"), "metric 'bogus': umap-learn does not know it"),
+    (lambda: _project(min_dist=-1), "min_dist: expected a number from 0 to 1, found -1"),
+    (lambda: _project(random_state=None), "random_state: expected a whole number >= 0, found None"),
+    (lambda: _clusters(random_state=None), "random_state: expected a whole number >= 0, found None"),
+    (lambda: _clusters(sample_size=0), "sample_size: expected a whole number >= 12, found 0"),
+    (lambda: _cluster_strings(), "embeddings: expected sentence vectors, an array (n, d) of numbers"),
+    (lambda: _keywords(stop_words="french"), "stop_words 'french': expected 'english', a list of words or None"),
+    (lambda: _keywords(n_words=-1), "n_words: expected a whole number >= 1, found -1"),
+    (lambda: segment(pd.DataFrame([["a", "x y.", "z w."]], columns=["article_id", "text", "text"])),
+     "column 'text' appears more than once"),
+    (lambda: _read(pd.DataFrame([["x y.", "z w."]], columns=["text", "text"])), "column 'text' appears more than once"),
 ])
 def test_bad_arguments_name_the_parameter(call, says):
     with pytest.raises(FramingError) as exc:
