@@ -347,6 +347,22 @@ def _cos(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (a * b).sum(1) / np.maximum(np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1), 1e-12)
 
 
+def _cached(path: Path, meta_path: Path) -> tuple[Path, dict] | None:
+    """The exported file and its meta when they are there and whole; None to export (again).
+
+    A file whose size is not the one recorded at export (truncated by a full disk or a copy) is exported again
+    instead of failing in onnxruntime on every run (review22)."""
+    if path.is_file() and meta_path.is_file():
+        meta = _read_json(meta_path)
+        if isinstance(meta, dict) and meta.get("recipe") == RECIPE:
+            if not meta.get("ok", False):
+                raise OnnxUnsupported(meta.get("reason", "failed its export check"))
+            if "bytes" in meta and path.stat().st_size != meta["bytes"]:
+                return None
+            return path, meta
+    return None
+
+
 def prepare(model_dir, variant: str = "int8", *, root, before_export=None) -> tuple[Path, dict]:
     """The ONNX file of ``variant`` for the model in ``model_dir`` (exported and cached on first use).
 
@@ -364,13 +380,7 @@ def prepare(model_dir, variant: str = "int8", *, root, before_export=None) -> tu
     path, meta_path = folder / f"model-{variant}.onnx", folder / f"meta-{variant}.json"
 
     def cached():
-        if path.is_file() and meta_path.is_file():
-            meta = _read_json(meta_path)
-            if meta.get("recipe") == RECIPE:
-                if not meta.get("ok", False):
-                    raise OnnxUnsupported(meta.get("reason", "failed its export check"))
-                return path, meta
-        return None
+        return _cached(path, meta_path)
 
     done = cached()
     if done is not None:
@@ -483,7 +493,7 @@ def _build(model_dir: Path, spec: dict, folder: Path, variant: str) -> tuple[Pat
         finally:
             if tmp.exists():
                 tmp.unlink()
-    meta_fp32 = {**meta, "variant": "fp32", "ok": True}
+    meta_fp32 = {**meta, "variant": "fp32", "ok": True, "bytes": fp32.stat().st_size}
     _write_json(folder / "meta-fp32.json", meta_fp32)
     if variant == "fp32":
         return fp32, meta_fp32
@@ -507,6 +517,7 @@ def _build(model_dir: Path, spec: dict, folder: Path, variant: str) -> tuple[Pat
             raise OnnxUnsupported(reason)
         _replace(tmp, out)
         meta_int8["ok"] = True
+        meta_int8["bytes"] = out.stat().st_size
         _write_json(folder / "meta-int8.json", meta_int8)
         return out, meta_int8
     finally:

@@ -277,3 +277,21 @@ def test_an_unwritable_model_cache_prepares_the_model_in_a_temporary_folder(tmp_
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert _writable_folder(not_a_dir / "onnx" / "k2") == other  # the same temporary folder, said once
+
+
+def test_a_truncated_exported_model_is_exported_again(tmp_path):
+    """review22: a truncated model-int8.onnx gave an onnxruntime traceback on every later run."""
+    import json
+
+    from framing._onnx import RECIPE, _cached
+
+    path, meta_path = tmp_path / "model-int8.onnx", tmp_path / "meta-int8.json"
+    path.write_bytes(b"x" * 100)
+    meta_path.write_text(json.dumps({"recipe": RECIPE, "ok": True, "bytes": 100}), encoding="utf-8")
+    assert _cached(path, meta_path) == (path, json.loads(meta_path.read_text()))
+    path.write_bytes(b"x" * 60)  # cut short
+    assert _cached(path, meta_path) is None
+    meta_path.write_text(json.dumps({"recipe": RECIPE, "ok": True}), encoding="utf-8")  # an export from before
+    assert _cached(path, meta_path) is not None
+    meta_path.unlink()
+    assert _cached(path, meta_path) is None
