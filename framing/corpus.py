@@ -267,11 +267,19 @@ def _table_rows(path: Path, text: str) -> pd.DataFrame:
         else:
             rows = []
             stripped = text.strip()
+            whole = None
+            if ext == ".json" and stripped.startswith("{"):  # one article, pretty-printed over several lines
+                try:
+                    whole = json.loads(stripped)
+                except json.JSONDecodeError:
+                    whole = None  # JSON lines, read below
             if ext == ".json" and stripped.startswith("["):
                 data = json.loads(stripped)
                 if not isinstance(data, list):
                     raise FramingError(f"{path}: expected a JSON list of objects")
                 rows = data
+            elif isinstance(whole, dict):
+                rows = [whole]
             else:
                 for lineno, line in enumerate(text.split("\n"), 1):
                     if not line.strip():

@@ -395,3 +395,17 @@ def test_front_matter_lists_are_read_and_a_block_that_cannot_be_read_is_said(tmp
     with pytest.warns(ReadWarning, match=r"b\.md: the block between the '---' lines at the top is not read as front"):
         b = read_articles(tmp_path / "b.md").iloc[0]
     assert b["text"].startswith("---\ntitle: T")
+
+
+def test_a_pretty_printed_json_object_is_one_article(tmp_path):
+    """review22: a single object over several lines got "expected one JSON object per line"."""
+    import json
+
+    p = tmp_path / "a.json"
+    p.write_text(json.dumps({"id": "k1", "title": "Drones hit Kharkiv", "text": "Russia launched drones."}, indent=2),
+                 encoding="utf-8")
+    df = read_articles(p)
+    assert df[["article_id", "title", "text"]].values.tolist() == [["k1", "Drones hit Kharkiv", "Russia launched drones."]]
+    lines = tmp_path / "b.json"  # JSON lines in a .json file still read line by line
+    lines.write_text('{"text": "One."}\n{"text": "Two."}\n', encoding="utf-8")
+    assert read_articles(lines)["text"].tolist() == ["One.", "Two."]
