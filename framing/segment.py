@@ -45,7 +45,9 @@ SENTENCE_COLUMNS = ["article_id", "sentence_id", "text", "start", "end", "paragr
 
 _OPENERS = "“‘\"'«„"
 _CLOSERS = "”’\"'»“"
-_PARA_RE = re.compile(r"[^\n]+")
+# A paragraph is a line: ended by \n, a lone \r (old Mac files) or a Unicode line or paragraph separator, so that a
+# table that did not come through read_articles (which turns \r\n and \r into \n) splits the same way.
+_PARA_RE = re.compile(r"[^\n\r\u2028\u2029]+")
 # Direct speech: a quoted stretch of at least three words. Single quotes must
 # open at a word start so that apostrophes (Russia’s, don't) never count.
 _QUOTE_RE = re.compile(
@@ -167,10 +169,12 @@ def split_sentences(text: str, *, language: str = "en", max_chars: int = 2000) -
     para_no = -1
     for m in _PARA_RE.finditer(text):
         para = m.group(0)
+        base = m.start()
+        if para.startswith("\ufeff"):  # a byte-order mark is not text (a table read without read_articles)
+            para, base = para[1:], base + 1
         if not para.strip():
             continue
         para_no += 1
-        base = m.start()
         spans: list[list[int]] = []
         if len(para) <= _WINDOW_CHARS:
             pieces = seg.segment(para)

@@ -231,3 +231,14 @@ def test_overlong_sentences_are_cut_at_any_whitespace_and_keep_none_at_their_end
         pieces = [text[a:b] for a, b, _ in split_sentences(text, max_chars=max_chars)]
         assert all(p == p.strip() and 0 < len(p) <= max_chars for p in pieces), pieces
         assert [w for p in pieces for w in p.split()] == text.split(), pieces  # nothing lost, no word cut
+
+
+def test_a_table_not_read_by_read_articles_splits_as_one_that_was():
+    """review22: lone \\r and U+2028 were not paragraph breaks, and a BOM stayed in the first sentence, when a table
+    reached segment without read_articles (which normalises them); offsets still point into the text as given."""
+    from framing.segment import split_sentences
+
+    for text in ("\ufeffRussia attacked.\rNATO met.", "Russia attacked.\u2028NATO met.", "Russia attacked.\r\nNATO met."):
+        spans = split_sentences(text)
+        assert [text[a:b] for a, b, _ in spans] == ["Russia attacked.", "NATO met."], text
+        assert [p for _, _, p in spans] == [0, 1]
