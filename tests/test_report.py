@@ -1429,3 +1429,28 @@ def test_the_lean_per_group_says_which_groups_it_leaves_out(tmp_path, fake_every
     n_none = int(groups["lean"].isna().sum())
     assert n_none >= 1
     assert f"{n_none} side group{'' if n_none == 1 else 's'} with no" in section and "left out" in section
+
+
+def test_a_rerun_on_the_same_articles_reuses_their_sentence_splits(tmp_path, monkeypatch, fake_embedder):
+    """Sentence splitting was most of a warm run (4 of 6 s on 128 articles); the splits are now kept as data."""
+    import framing.segment
+    from framing.report import _segment_memo
+    from framing.segment import segment
+
+    arts = _outlet_articles()
+    calls = []
+    real = framing.segment.split_sentences
+    monkeypatch.setattr(framing.segment, "split_sentences", lambda *a, **k: calls.append(1) or real(*a, **k))
+    first = _segment_memo(arts, tmp_path)
+    n_first = len(calls)
+    again = _segment_memo(arts, tmp_path)
+    assert n_first == len(arts) and len(calls) == n_first  # the second call split nothing
+    pd.testing.assert_frame_equal(again, first)
+    pd.testing.assert_frame_equal(first, segment(arts))
+    assert [p.suffix for p in (tmp_path / "segments").iterdir()] == [".npz"]
+    # another text is another key; a damaged file is split again
+    changed = arts.assign(text=arts["text"] + " Talks resumed.")
+    pd.testing.assert_frame_equal(_segment_memo(changed, tmp_path), segment(changed))
+    for p in (tmp_path / "segments").iterdir():
+        p.write_bytes(b"damaged")
+    pd.testing.assert_frame_equal(_segment_memo(arts, tmp_path), first)
