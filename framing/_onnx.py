@@ -363,6 +363,27 @@ def _cached(path: Path, meta_path: Path) -> tuple[Path, dict] | None:
     return None
 
 
+def _usable(path: Path, meta_path: Path, spec: dict, model_dir: Path) -> bool:
+    """Whether an exported file can be reused: the size its meta recorded, and onnxruntime can run it."""
+    try:
+        if _cached(path, meta_path) is None and meta_path.is_file():
+            return False
+        OnnxEncoder(path, spec, model_dir=model_dir).encode(["A check."])
+        return True
+    except Exception:
+        return False
+
+
+def discard(path: Path) -> None:
+    """Remove an exported model file and its meta (``model-<v>.onnx``, ``meta-<v>.json``) so it is exported again."""
+    path = Path(path)
+    for p in (path, path.with_name(path.name.replace("model-", "meta-", 1)).with_suffix(".json")):
+        try:
+            p.unlink()
+        except OSError:
+            pass
+
+
 def prepare(model_dir, variant: str = "int8", *, root, before_export=None) -> tuple[Path, dict]:
     """The ONNX file of ``variant`` for the model in ``model_dir`` (exported and cached on first use).
 
@@ -390,15 +411,20 @@ def prepare(model_dir, variant: str = "int8", *, root, before_export=None) -> tu
         if done is not None:
             return done
         writable = _writable_folder(folder)
-        if writable != folder:
+        temporary = writable != folder
+        if temporary:
             folder = writable
             path, meta_path = folder / f"model-{variant}.onnx", folder / f"meta-{variant}.json"
+            done = cached()  # prepared in this temporary folder by an earlier call of this run (review22b)
+            if done is not None:
+                return done
         if before_export is not None:
             before_export(model_dir)
         import sys
 
         # a first run is otherwise silent for this long (audit18 J7)
-        print(f"framing: preparing the model for fast CPU use, once (about 20-40 s); kept in {folder.parent}",
+        print("framing: preparing the model for fast CPU use (about 20-40 s); "
+              + (f"in {folder.parent} for this run only" if temporary else f"once, kept in {folder.parent}"),
               file=sys.stderr, flush=True)
         return _build_isolated(model_dir, spec, folder, variant)
 
@@ -475,6 +501,8 @@ def _build(model_dir: Path, spec: dict, folder: Path, variant: str) -> tuple[Pat
     fp32 = folder / "model-fp32.onnx"
     meta = {"recipe": RECIPE, "model_dir_name": model_dir.name, "spec": spec, "variant": variant}
     texts = _CHECK + _CALIBRATION
+    if fp32.is_file() and not _usable(fp32, folder / "meta-fp32.json", spec, model_dir):
+        discard(fp32)  # truncated or damaged (review22b: it was reused, and its wrong size recorded)
     if not fp32.is_file():
         tmp = _tmp(fp32)
         try:

@@ -245,7 +245,9 @@ def _html_to_text(html: str) -> str:
     # the page's title is often the headline plus the outlet ("Drones hit Kharkiv | Atlantic Herald"): when the
     # body opens with that headline, the title would say it twice
     opens = first.startswith(title) and (len(first) == len(title) or not first[len(title)].isalnum())
-    if title and not opens and not (first and title.startswith(first)):
+    rest = title[len(first):].lstrip() if first and title.startswith(first) else None
+    with_outlet = rest is not None and (not rest or rest[0] in "|-–—:·•")  # "Headline | Outlet", not "Europe…"
+    if title and not opens and not with_outlet:
         body = f"{title}\n\n{body}" if body else title
     return body
 
@@ -325,11 +327,26 @@ def _id_text(v, default: str) -> str:
     return text if text.strip() else default
 
 
+def _ids_text(values: list, stem: str) -> list[str]:
+    """:func:`_id_text` of each value; a made-up ``<stem>-<row>`` that another row has as its id gets a ``#n``."""
+    given = {_id_text(v, "") for v in values} - {""}
+    out = []
+    for i, v in enumerate(values, start=1):
+        aid = _id_text(v, "")
+        if not aid:
+            aid, k = f"{stem}-{i}", 1
+            while aid in given:
+                k += 1
+                aid = f"{stem}-{i}#{k}"
+        out.append(aid)
+    return out
+
+
 def _frame_from_table(df: pd.DataFrame, stem: str, where: str) -> pd.DataFrame:
     out = pd.DataFrame(index=range(len(df)))
     id_col = next((c for c in ("article_id", "id") if c in df.columns), None)
     if id_col is not None:
-        ids = [_id_text(v, f"{stem}-{i}") for i, v in enumerate(df[id_col].tolist(), start=1)]
+        ids = _ids_text(df[id_col].tolist(), stem)
     else:
         ids = [f"{stem}-{i}" for i in range(1, len(df) + 1)]
     out["article_id"] = ids
@@ -514,8 +531,12 @@ def _looks_like_front_matter(text: str) -> bool:
     if not lines or lines[0].strip() != "---":
         return False
     end = next((i for i, x in enumerate(lines[1:31], 1) if x.strip() == "---"), None)
-    # a rule, a line and a rule ("---\nA note.\n---") is text; a block with "key: value" lines was meant as metadata
-    return end is not None and any(_FRONT_KEY.match(x) for x in lines[1:end])
+    if end is None:
+        return False
+    # a rule, lines and a rule ("---\nUPDATE: this story has been updated.\n...\n---") is text; a block mostly
+    # of "key: value" lines was meant as metadata
+    block = [x for x in lines[1:end] if x.strip()]
+    return bool(block) and 2 * sum(bool(_FRONT_KEY.match(x)) for x in block) > len(block)
 
 
 
@@ -558,9 +579,14 @@ def prepare_articles(source) -> pd.DataFrame:
         return read_articles(source)
     articles = source
     if not all(isinstance(a, str) and a.strip() for a in articles["article_id"]):
-        # ids are strings everywhere (the report's cached blocks key on them)
-        ids = [_id_text(a, f"articles-{i}") for i, a in enumerate(articles["article_id"].tolist(), start=1)]
+        # ids are strings everywhere (the report's cached blocks key on them), made up as read_articles does
+        ids = _ids_text(articles["article_id"].tolist(), "article")
         articles = articles.assign(article_id=pd.Series(ids, index=articles.index, dtype=object))
+    from ._checks import check_rows
+
+    # one row per id, checked here for every pipeline (review22b: a Dask run segments partitions apart, and two
+    # articles of one id were merged)
+    check_rows(articles, ["article_id"], "articles table", text=False)
     clean = [strip_source(s) for s in articles["source"]]  # "Herald " and "Herald" are one outlet
     if clean != articles["source"].tolist():
         articles = articles.assign(source=pd.Series(clean, index=articles.index, dtype=object))

@@ -399,7 +399,13 @@ class Embedder:
                                             before_export=check)
                 # int8 runs one sentence per batch: parallel over sentences, not inside each product
                 workers = None if self.backend_ == "onnx-int8" else 1
-                self._onnx = _onnx.OnnxEncoder(path, _meta["spec"], model_dir=local, workers=workers)
+                try:
+                    self._onnx = _onnx.OnnxEncoder(path, _meta["spec"], model_dir=local, workers=workers)
+                except Exception:  # a cached export damaged after it was checked (cut short): export it again, once
+                    _onnx.discard(path)
+                    path, _meta = _onnx.prepare(local, _ONNX_VARIANT[self.backend_], root=default_cache_dir(),
+                                                before_export=check)
+                    self._onnx = _onnx.OnnxEncoder(path, _meta["spec"], model_dir=local, workers=workers)
             except _onnx.OnnxUnsupported as exc:
                 if self.backend is not None:
                     raise

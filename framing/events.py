@@ -1595,7 +1595,9 @@ def event_article_table(aligned: pd.DataFrame, scored: pd.DataFrame, *, codebook
         row = {"event_id": e, "label": labels[first], "keywords": keys[first], "n_articles": int(n_arts[first]),
                "article_id": a, "n_sentences": len(pos), "sentence_ids": ",".join(str(int(x)) for x in sids[pos])}
         for f in frame_ids:
-            row[f] = round(float(scores[f][pos].sum() / len(pos)), 6)
+            v = scores[f][pos]
+            ok = ~np.isnan(v)  # a missing score is skipped, as pandas' mean skips it (zeros in its place, then sum)
+            row[f] = round(float(np.where(ok, v, 0.0).sum() / ok.sum()), 6) if ok.any() else float("nan")
         row["frame"], row["confidence"] = _lean(frames[pos], conf[pos])
         row["confidence"] = round(row["confidence"], 6)
         if len(frame_ids) >= 2:

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._checks import check_whole
+from ._checks import check_whole, is_number
 from .errors import FramingError, FramingWarning, warn
 
 __all__ = ["project", "add_projection", "projection_cache_dir"]
@@ -189,9 +189,10 @@ def project(embeddings, *, method: str = "umap", random_state: int = 42, n_neigh
     n = len(emb)
     if method == "pca" or n <= 3:
         return _pca(emb)
-    check_whole("n_neighbors", n_neighbors, 2)
+    if not is_number(n_neighbors) or not float(n_neighbors).is_integer() or n_neighbors < 2:
+        raise FramingError(f"n_neighbors: expected a whole number >= 2, found {n_neighbors!r}")
     check_whole("random_state", random_state, 0)  # the map is seeded and cached by it: None would not reproduce
-    if not isinstance(min_dist, (int, float)) or isinstance(min_dist, bool) or not 0 <= min_dist <= 1:
+    if not is_number(min_dist) or not 0 <= min_dist <= 1:
         raise FramingError(f"min_dist: expected a number from 0 to 1, found {min_dist!r}")
     if init is not None and init not in _INITS:
         raise FramingError(f"init {init!r}: expected one of {', '.join(_INITS)} or None")

@@ -1514,8 +1514,9 @@ def _compare_block(run: FramingRun, stories: dict | None = None, column: str | N
     c = _comparisons(run, stories)
     arts, outs, n_pairs = c["articles"], c["outlets"], c["n_pairs"]
     n_in_loose = 0
-    if loose and len(arts) and "story" in arts.columns:
-        in_loose = arts["story"].isin(set(loose))
+    one_loose = bool(loose) and bool(stories) and set(stories.values()) <= set(loose)  # one story, and it is loose
+    if loose and len(arts) and ("story" in arts.columns or one_loose):
+        in_loose = arts["story"].isin(set(loose)) if "story" in arts.columns else pd.Series(True, index=arts.index)
         n_in_loose = int(in_loose.sum())
         arts["note"] = [("; ".join(x for x in (n, LOOSE_PAIR_NOTE) if x) if flag else n)
                         for n, flag in zip(arts["note"].fillna("").astype(str), in_loose)]
@@ -2156,13 +2157,16 @@ def _mostly_loose_note(groups: pd.DataFrame, threshold: float | None) -> str:
 
     n_multi = int(groups.loc[groups["event_size"] > 1, "event_id"].nunique())
     n_loose = len(_loose_stories(groups))
-    if n_multi < 2 or 2 * n_loose <= n_multi:
+    if n_multi < 1 or 2 * n_loose <= n_multi:
         return ""
     now = DEFAULT_THRESHOLD if threshold is None else threshold
-    return (f" Most stories of several articles ({n_loose} of {n_multi}) are loose: these articles share topics "
-            f"more than events, and comparisons within such a story compare different events. Keep only close "
-            f"articles together with a lower --event-threshold (now {now:g}; try {max(now - 0.1, 0.5):g} and read "
-            "the stories' titles), or give the stories you know with --stories.")
+    lower = now - 0.1
+    return ((" The one story of several articles is loose: these articles share a topic " if n_multi == 1 else
+             f" Most stories of several articles ({n_loose} of {n_multi}) are loose: these articles share topics ")
+            + "more than events, and comparisons within such a story compare different events. Keep only close "
+            f"articles together with a lower --event-threshold (now {now:g}"
+            + (f"; try {lower:g}" if lower >= 0.5 else "") + " and read the stories' titles), or give the stories "
+            "you know with --stories.")
 
 
 # Same-story pairs of AllSides roundups are mostly above this raw similarity (framing.events), topic-only

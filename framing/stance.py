@@ -1411,7 +1411,7 @@ def suggest_gates(check: pd.DataFrame, keep: float = 0.9) -> dict:
 
 # Agency names join their capitalised words with "of"/"for" after a head word, and "and" before a last
 # part: "Centers for Disease Control and Prevention", "Ministry of Foreign Affairs", "Bank of America".
-_NAME_PART = r"(?:[A-Z][\w’'.-]*+)"
+_NAME_PART = r"(?:[A-Z][\w’'.-]*(?![\w’'.-]))"  # a whole word (no possessive *+: Python 3.10 lacks it)
 _NAME_HEADS = ("Academy Administration Agency Alliance Army Assembly Association Authority Bank Board Bureau Cabinet "
                "Center Centers Centre Centres Chamber Church Coalition College Command Commission Committee Congress "
                "Council Court Department Division Embassy Federation Forces Foundation Fund House Institute Institutes "

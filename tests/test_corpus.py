@@ -328,7 +328,12 @@ def test_rows_without_an_id_get_one_and_whole_number_ids_keep_no_decimal(tmp_pat
     full = pd.DataFrame({"article_id": [7.0, float("nan")], "title": None, "source": [" Herald ", None],
                          "date": None, "text": ["a b.", "c d."]})
     prepared = prepare_articles(full)
-    assert prepared["article_id"].tolist() == ["7", "articles-2"]
+    assert prepared["article_id"].tolist() == ["7", "article-2"]  # named as read_articles names them (review22b)
+    # a made-up id is never one another row has; a full table's repeated id is refused, as every pipeline refuses it
+    assert read_articles(pd.DataFrame({"article_id": ["article-2", None], "text": ["a b.", "c d."]}))[
+        "article_id"].tolist() == ["article-2", "article-2#2"]
+    with pytest.raises(FramingError, match="article_id '7' appears more than once"):
+        prepare_articles(pd.concat([full, full]))
     assert prepared["source"].iloc[0] == "Herald" and pd.isna(prepared["source"].iloc[1])
 
 
@@ -379,6 +384,10 @@ def test_html_pages_keep_their_body_and_say_the_headline_once(tmp_path):
     twice = ("<html><head><title>Drones hit Kharkiv | Atlantic Herald</title></head>"
              "<body><h1>Drones hit Kharkiv</h1><p>Body.</p></body></html>")
     assert _html_to_text(twice) == "Drones hit Kharkiv\n\nBody."
+    # review22b: a first block that merely starts the title (a section label) does not replace the headline
+    section = ("<html><head><title>European Union agrees new sanctions</title></head>"
+               "<body><p>Europe</p><p>Body.</p></body></html>")
+    assert _html_to_text(section) == "European Union agrees new sanctions\n\nEurope\n\nBody."
     (tmp_path / "a.html").write_text(no_head_end, encoding="utf-8")
     assert read_articles(tmp_path)["text"].iloc[0].endswith("The body is kept.")
 
@@ -395,6 +404,14 @@ def test_front_matter_lists_are_read_and_a_block_that_cannot_be_read_is_said(tmp
     with pytest.warns(ReadWarning, match=r"b\.md: the block between the '---' lines at the top is not read as front"):
         b = read_articles(tmp_path / "b.md").iloc[0]
     assert b["text"].startswith("---\ntitle: T")
+    # review22b: a note between rules, one line of which has a colon, is text and not a front-matter mistake
+    (tmp_path / "c.txt").write_text("---\nUPDATE: this story has been updated.\nThe mayor spoke again.\nShe said so.\n"
+                                    "---\n\nBody.\n", encoding="utf-8")
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert read_articles(tmp_path / "c.txt").iloc[0]["text"].startswith("---\nUPDATE")
 
 
 def test_a_pretty_printed_json_object_is_one_article(tmp_path):

@@ -295,3 +295,42 @@ def test_a_truncated_exported_model_is_exported_again(tmp_path):
     assert _cached(path, meta_path) is not None
     meta_path.unlink()
     assert _cached(path, meta_path) is None
+
+
+def test_a_damaged_export_is_not_reused_and_a_temporary_one_is_made_once(tmp_path, monkeypatch):
+    """review22b: a truncated fp32 export was reused (and its wrong size recorded); with an unwritable cache every
+    prepare() exported again into the temporary folder."""
+    import json
+
+    import framing._onnx as onnx_mod
+    from framing.embed import Embedder
+    from framing.errors import FramingWarning
+
+    bad = tmp_path / "model-fp32.onnx"
+    bad.write_bytes(b"not a model")
+    (tmp_path / "meta-fp32.json").write_text(json.dumps({"recipe": onnx_mod.RECIPE, "ok": True}), encoding="utf-8")
+    local = Embedder(cache=False)._local_dir()
+    spec = onnx_mod.inspect_model(local)
+    assert not onnx_mod._usable(bad, tmp_path / "meta-fp32.json", spec, local)
+    onnx_mod.discard(bad)
+    assert not bad.exists() and not (tmp_path / "meta-fp32.json").exists()
+    # the temporary folder: exported once per run, then found there
+    builds = []
+
+    def fake_build(model_dir, spec, folder, variant):
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"model-{variant}.onnx"
+        path.write_bytes(b"x" * 10)
+        meta = {"recipe": onnx_mod.RECIPE, "ok": True, "bytes": 10, "spec": spec}
+        (folder / f"meta-{variant}.json").write_text(json.dumps(meta), encoding="utf-8")
+        builds.append(folder)
+        return path, meta
+
+    monkeypatch.setattr(onnx_mod, "_build_isolated", fake_build)
+    monkeypatch.setattr(onnx_mod, "_TEMP_EXPORTS", {})
+    not_a_dir = tmp_path / "file"
+    not_a_dir.write_text("x")
+    with pytest.warns(FramingWarning, match="cannot write"):
+        first = onnx_mod.prepare(local, "int8", root=not_a_dir)
+    second = onnx_mod.prepare(local, "int8", root=not_a_dir)
+    assert len(builds) == 1 and first[0] == second[0] and not_a_dir not in first[0].parents

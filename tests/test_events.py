@@ -409,6 +409,15 @@ def test_event_article_table_keeps_the_cell_by_cell_numbers(seed_tables):
     ref = _event_article_reference(aligned, scored, frame_ids)
     pd.testing.assert_frame_equal(t[list(ref.columns)].reset_index(drop=True), ref, check_dtype=False)
     assert t["roles"].str.len().gt(0).any() and t["speakers"].str.len().gt(0).any()  # something to compare
+    # a missing score is skipped, as pandas' mean skipped it (review22b), in a cell of several sentences
+    cell = aligned.groupby(["event_id", "article_id"])["sentence_id"].transform("size")
+    a, s = aligned.loc[cell.gt(1).idxmax(), ["article_id", "sentence_id"]]
+    holed = scored.copy()
+    holed.loc[(holed["article_id"] == a) & (holed["sentence_id"] == s), frame_ids[0]] = np.nan
+    ref = _event_article_reference(aligned, holed, frame_ids)
+    got = event_article_table(aligned, holed)[list(ref.columns)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, ref, check_dtype=False)
+    assert got[frame_ids[0]].notna().all()
 
 
 @pytest.mark.slow

@@ -256,7 +256,13 @@ def test_pairs_of_a_loose_story_are_noted_and_a_mostly_loose_grouping_is_warned_
                            "event_size": [2, 2, 2, 2, 2, 2, 1], "similarity": [0.2, 0.3, 0.35, 0.3, 0.6, 0.7, 1.0]})
     assert _loose_stories(groups) == [0, 1]
     note = _mostly_loose_note(groups, None)
-    assert "(2 of 3) are loose" in note and "--event-threshold" in note
+    assert "(2 of 3) are loose" in note and "--event-threshold" in note and "try 0.8875" in note
+    one = groups.assign(event_id=[0] * 6 + [1], event_size=[6] * 6 + [1], similarity=[0.2] * 6 + [1.0])  # review22b
+    assert "The one story of several articles is loose" in _mostly_loose_note(one, None)
+    single, _, _ = _compare_block(outlet_run, {a: 0 for a in stories}, loose=[0])
+    assert "15 are in a loose story" in single[0]["note"]
+    for low in (0.5, 0.3):  # review22b: "now 0.3; try 0.5" told the user to raise it
+        assert "try" not in _mostly_loose_note(groups, low) and f"now {low:g}" in _mostly_loose_note(groups, low)
     assert _mostly_loose_note(groups.assign(similarity=[0.2, 0.3, 0.6, 0.6, 0.6, 0.7, 1.0]), None) == ""
 
 

@@ -616,3 +616,6 @@ def test_unmatched_names_keeps_agency_names_whole():
     assert _joined_names("Officials at the U.S. Department of State and the St. Louis Board of Education.") == [
         "u.s department of state", "st louis board of education"]  # written as named_things writes names
     assert _joined_names("He left Ukraine. Department of State staff stayed.") == ["department of state"]
+    import framing.stance
+
+    assert "*+" not in framing.stance._JOINED.pattern  # review22b: possessive quantifiers need Python 3.11
