@@ -202,3 +202,18 @@ def test_compact_removes_temporary_files_left_by_killed_writers(tmp_path):
     os.utime(stale, (old, old))
     c.compact()
     assert not stale.exists() and fresh.exists()  # a write in progress (recent) is left alone
+
+
+def test_compaction_leaves_big_shards_alone(tmp_path):
+    """review22: compact() read the whole cache into memory (about 3x its size at peak); shards past max_bytes are
+    no longer merged, so its memory is bounded by the small ones."""
+    c, texts, v = _cache_in_pairs(tmp_path, 8)  # four small shards
+    big = c.put(c.keys_for([f"big {i}" for i in range(200)]), np.ones((200, v.shape[1]), dtype=np.float32))
+    size = big.stat().st_size
+    assert c.compact(min_shards=4, max_bytes=size) == 4  # the four small ones, not the big one
+    shards = sorted(c.dir.glob("shard-*.npz"))
+    assert len(shards) == 2 and big in shards
+    assert c.compact(min_shards=2, max_bytes=size) == 0  # one small shard left: nothing to merge
+    got, hit = EmbeddingCache("fp", root=tmp_path).get(c.keys_for(texts + ["big 0"]))
+    assert hit.all()
+    np.testing.assert_array_equal(got[:len(texts)], v)
