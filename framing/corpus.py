@@ -87,9 +87,17 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> str:
     try:
         text = body.decode(encoding)
     except UnicodeDecodeError as exc:
+        hint = ""
+        if encoding == "utf-8":
+            try:  # the commonest other encoding of news text saved on Windows: say how to convert it (audit22)
+                body.decode("cp1252")
+                hint = ("; it reads as Windows-1252 (Latin-1): convert it, e.g. "
+                        "iconv -f cp1252 -t utf-8 IN > OUT, or re-save it as UTF-8")
+            except UnicodeDecodeError:
+                pass
         raise FramingError(
             f"{name}: cannot decode as {encoding.upper()} at byte {exc.start}; "
-            "expected UTF-8 text (or UTF-16 with a BOM)"
+            "expected UTF-8 text (or UTF-16 with a BOM)" + hint
         ) from None
     if "\x00" in text:
         raise FramingError(
