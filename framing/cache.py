@@ -133,6 +133,7 @@ class EmbeddingCache:
         self._seen: set[str] = set()
         self._bad: int = 0
         self._unwritable = False
+        self._dead: set[str] = set()  # listed names that cannot be opened (dangling links)
 
     # ------------------------------------------------------------------ keys
     def keys_for(self, texts) -> list[bytes]:
@@ -165,12 +166,16 @@ class EmbeddingCache:
         """
         deadline = time.monotonic() + _CHURN_SECONDS
         listed: list[str] | None = None
+        missing: set[str] = set()
         while True:
             vanished = False
-            shards = self._shards()
+            shards = [p for p in self._shards() if p.name not in self._dead]
             names = [p.name for p in shards]
             if listed is not None and names == listed:
-                return  # nothing changed since the last pass: what vanished is gone for good (a dangling link)
+                # nothing changed since the last pass: what vanished is gone for good (a dangling link); it is
+                # not looked at again by this object
+                self._dead |= missing
+                return
             listed = names
             for path in shards:
                 if path.name in self._seen:
@@ -182,6 +187,7 @@ class EmbeddingCache:
                         raise ValueError("bad key array")
                 except FileNotFoundError:
                     vanished = True
+                    missing.add(path.name)
                     continue
                 except _DAMAGED:
                     self._drop_shard(path)

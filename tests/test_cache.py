@@ -188,6 +188,8 @@ def test_a_dangling_shard_does_not_hold_a_reader_for_long(tmp_path):
     fresh._shards = lambda: listings.append(1) or real()
     assert len(fresh) == 1
     assert len(listings) <= 2  # one more look when something vanished, then no more: the listing did not change
+    listings.clear()
+    assert len(fresh) == 1 and len(listings) == 1  # and the dead name is not tried again (review22b)
 
 
 def test_compact_removes_temporary_files_left_by_killed_writers(tmp_path):
