@@ -803,7 +803,7 @@ _MAX_LEAN_ROWS = 80  # past this many articles with a lean, the lean figure show
 _ARC_TITLE_CHARS = 24  # a line of a small arc panel's title: a quarter of 7.5 inches holds about 27 at 7 pt
 
 
-def _arc_figure(run, arc: pd.DataFrame, labels: dict, n_arts: int):
+def _arc_figure(run, arc: pd.DataFrame | None, labels: dict, n_arts: int):
     """The narrative-arc figure and its caption: one panel (up to three articles), one small panel per
     article (up to :data:`_ARC_PANELS`), else the articles pooled by outlet (or all together)."""
     from .frames import narrative_arc
@@ -1197,8 +1197,12 @@ def _overview_block(run: FramingRun, arts: pd.DataFrame, shares: pd.DataFrame, *
                 + f"; a hollow dot rests on fewer than {FEW_FRAMED} {many}"
                 + (f"; {n_none} article{'s' if n_none != 1 else ''} with no {one} {'are' if n_none != 1 else 'is'} "
                    "left out" if n_none else "")
-                + (". The table lists every article, with its lean and frame shares (their intervals are in "
-                   "articles.csv)" if cut else
+                + (((". The table lists every article, with its lean and frame shares (their intervals are in "
+                     "articles.csv)") if len(show) <= _ARTICLE_ROWS else
+                    (f". The table lists the first {min(_ARTICLE_ROWS, int((show['n_framed'] > 0).sum()))} "
+                     f"articles with a framed sentence, with their lean and frame shares; articles.csv has all "
+                     f"{len(show)} articles and the intervals"))
+                   if cut else
                    ". The table gives every article's frame shares (their intervals are in articles.csv)"))
     else:
         fig = _figure(7.5, 0.9 + 0.6 * len(arts) * max(1, len(run.frame_ids)))
@@ -1213,6 +1217,8 @@ def _overview_block(run: FramingRun, arts: pd.DataFrame, shares: pd.DataFrame, *
     named = ("; each article is named by its id and outlet (source)" if _sources(run.articles) else
              "; an article whose file name says little is named by its id and the start of its title"
              if any(v != str(k) for k, v in labels.items()) else "")
+    if len(show) > _ARTICLE_ROWS and "n_framed" in show.columns:  # scale22: 4,400 rows were 1.8 MB of the page
+        show = show[show["n_framed"] > 0].head(_ARTICLE_ROWS)
     sections.append(_section("Frame shares per article", note + named + ".", "frame_shares.png",
                              show.assign(article_id=show["article_id"].map(labels))))
 
@@ -1220,8 +1226,9 @@ def _overview_block(run: FramingRun, arts: pd.DataFrame, shares: pd.DataFrame, *
     if len(run.frame_ids) >= 2:
         from .frames import narrative_arc
 
-        arc = narrative_arc(run.sentences)
-        n_arts = arc["article_id"].nunique()
+        n_arts = run.sentences["article_id"].nunique()
+        # each article's arc only when it is drawn (scale22: 15 s at 4,400 articles, then thrown away)
+        arc = narrative_arc(run.sentences) if n_arts <= _ARC_PANELS else None
         fig, text = _arc_figure(run, arc, labels, n_arts)
         figures["narrative_arc.png"] = _png(fig)
         sections.append(_section("Narrative arc",
@@ -1786,6 +1793,8 @@ def _fmt(x: float) -> str:
 
 
 _SENTENCE_ROWS = 2000  # past this many sentences, the page's table lists the framed ones (sentences.csv has all)
+_ARTICLE_ROWS = 2000  # past this many articles, the shares table lists this many with a framed sentence
+_EVENT_ROWS = 2000  # the event x article table lists at most this many rows (whole events, most articles first)
 
 
 def _first_per_article(rows: pd.DataFrame, cap: int) -> pd.DataFrame:
@@ -2076,6 +2085,15 @@ def _events_block(run: FramingRun, threshold: float | None = None, given: dict |
                   "lists them all."
                   if n_capped else "")
         keep = ["event_id", "article_id", "keywords", "frame", "lean", "confidence", "roles", "speakers"]
+        rows = multi[keep]
+        if len(multi) > _EVENT_ROWS:  # scale22: 13,086 rows at 4,400 articles, 3.4 MB of the page
+            size = multi.groupby("event_id", sort=False, observed=True).size()
+            order = multi.drop_duplicates("event_id").sort_values("n_articles", ascending=False, kind="stable")
+            fits = order["event_id"][size[order["event_id"]].cumsum().to_numpy() <= _EVENT_ROWS]
+            fits = fits if len(fits) else order["event_id"].head(1)  # at least the event most articles report
+            rows = multi.loc[multi["event_id"].isin(set(fits)), keep]
+            capped += (f" The table lists the {len(rows)} rows of the {len(fits)} shared events reported by the most "
+                       f"articles, of {len(multi)} rows in all (framing.events.event_article_table gives every row).")
         out.append(_section(
             "How each article frames each shared event",
             "Event x article: the frame each article gives the event (the frame whose sentences carry the most "
@@ -2084,7 +2102,7 @@ def _events_block(run: FramingRun, threshold: float | None = None, given: dict |
             "sentence: +1 all first frame, −1 all second, 0 unframed), the roles it casts actors in (read "
             "from each sentence's wording by rules, separately from the frame, so a row can pair a frame with "
             "roles that point the other way), and whose voice it quotes." + capped,
-            "event_heatmap.png", multi[keep].round(3)))
+            "event_heatmap.png", rows.round(3)))
     # the framing diff of the most comparable pair of articles in one story
     n_pairs = int(sum(len(g) * (len(g) - 1) // 2 for _, g in groups.groupby("event_id", observed=True)))
     from .frames import frame_lean

@@ -727,6 +727,15 @@ def test_the_lean_figure_of_many_articles_stays_the_same_size_and_the_caption_po
     assert "The table lists every article" in note
     _, h = Image.open(io.BytesIO(figures["frame_shares.png"])).size
     assert h < (1.0 + 0.16 * 81) * 110 + 20, h  # 81 rows at most, whatever the number of articles
+    # past _ARTICLE_ROWS articles the page's table lists that many with a framed sentence (scale22: 4,400 rows)
+    import framing.report
+
+    monkeypatch.setattr(framing.report, "_ARTICLE_ROWS", 30)
+    sections, _, _ = _overview_block(run, article_table(run, lean=False), run.shares(), cache=False)
+    note, table = sections[0]["note"], sections[0]["table"]
+    assert len(re.findall(r"<tr>", table.split("<tbody>")[1])) == 30
+    assert "The table lists the first 30 articles with a framed sentence" in note
+    assert f"articles.csv has all {n} articles" in note
 
 
 def test_the_discovered_groups_leave_out_boilerplate_and_say_how_many(tmp_path, fake_everywhere):
@@ -1460,3 +1469,25 @@ def test_a_rerun_on_the_same_articles_reuses_their_sentence_splits(tmp_path, mon
     for p in (tmp_path / "segments").iterdir():
         p.write_bytes(b"damaged")
     pd.testing.assert_frame_equal(_segment_memo(arts, tmp_path), first)
+
+
+def test_the_event_by_article_table_lists_whole_events_up_to_a_cap(outlet_run, monkeypatch):
+    """scale22: the event x article table listed every cell (13,086 rows, 3.4 MB of the page at 4,400 articles)."""
+    import framing.report
+    from framing.report import _events_block
+
+    stories = {a: 0 for a in outlet_run.articles["article_id"]}  # one story: every sentence can line up
+    secs, _, _ = _events_block(outlet_run, None, stories, "story")
+    full = next(s for s in secs if s["title"] == "How each article frames each shared event")
+    n_full = len(re.findall(r"<tr>", full["table"].split("<tbody>")[1]))
+    assert n_full > 4 and "The table lists the" not in full["note"]
+    monkeypatch.setattr(framing.report, "_EVENT_ROWS", n_full - 1)
+    secs, _, _ = _events_block(outlet_run, None, stories, "story")
+    capped = next(s for s in secs if s["title"] == "How each article frames each shared event")
+    n_rows = len(re.findall(r"<tr>", capped["table"].split("<tbody>")[1]))
+    assert 0 < n_rows < n_full and f"The table lists the {n_rows} rows of the" in capped["note"]
+    assert f"of {n_full} rows in all" in capped["note"]
+    monkeypatch.setattr(framing.report, "_EVENT_ROWS", 1)  # smaller than any event: the first event whole
+    secs, _, _ = _events_block(outlet_run, None, stories, "story")
+    one = next(s for s in secs if s["title"] == "How each article frames each shared event")
+    assert len(re.findall(r"<tr>", one["table"].split("<tbody>")[1])) > 0
