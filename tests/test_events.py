@@ -1004,3 +1004,26 @@ def test_the_diff_figure_shares_its_lines_and_says_what_it_leaves_out(max_rows):
     styles = {ln.get_linestyle() for ln in ax.lines}
     assert ":" in styles  # the pair with an unframed side is dotted, not a framing difference
     plt.close("all")
+
+
+def test_one_article_aligns_to_an_event_per_sentence_in_reading_order(fake_embedder):
+    """The fast path for a story of one article (scale22): the same table the general path builds for it."""
+    from framing.events import ALIGN_COLUMNS, _keywords
+    from framing.segment import segment
+
+    sents = segment(pd.DataFrame({"article_id": ["a"], "text": [
+        "Russia attacked Kyiv overnight. NATO met in Brussels.\n\nThe talks failed. Read more here."]}))
+    out = align_events(sents, embedder=fake_embedder, codebook=False)
+    general = align_events(sents, embedder=fake_embedder, codebook=False, _fast=False)
+    pd.testing.assert_frame_equal(out, general)
+    assert list(out.columns[:len(ALIGN_COLUMNS)]) == ALIGN_COLUMNS
+    assert out["event_id"].tolist() == list(range(len(sents))) == out["sentence_id"].tolist()
+    assert (out["label"] == out["text"]).all() and not out["shared"].any() and (out["n_articles"] == 1).all()
+    assert (out["match_score"] == 0).all()
+    assert out["keywords"].tolist() == [", ".join(_keywords([t], articles=["a"])) for t in sents["text"]]
+    # in a corpus aligned by story, a story of one article gets the same rows as alone, after the others' events
+    two = pd.concat([sents, segment(pd.DataFrame({"article_id": ["b", "c"], "text": [
+        "Kyiv was hit by drones.", "Drones hit Kyiv at night."]}))], ignore_index=True)
+    by = align_events(two.assign(story=[0] * len(sents) + [1, 1]), embedder=fake_embedder, codebook=False, by="story")
+    alone = by[by["article_id"] == "a"].drop(columns="story").reset_index(drop=True)
+    pd.testing.assert_frame_equal(alone, out, check_dtype=False)
