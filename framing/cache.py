@@ -309,11 +309,12 @@ class EmbeddingCache:
                 pass
 
     def compact(self, min_shards: int = 16, max_bytes: int | None = None) -> int:
-        """Merge the small shards into one when there are at least ``min_shards`` of them.
+        """Merge small shards into one when there are at least ``min_shards`` of them.
 
         Shards of ``max_bytes`` or more (default :data:`COMPACT_MAX_BYTES`)
-        are left as they are: merging reads every part into memory, and a
-        cache that grew to gigabytes would otherwise be read whole each time
+        are left as they are, and one compaction merges the oldest small ones
+        up to ``max_bytes`` in all: merging reads every part into memory, and
+        a cache that grew to gigabytes had been read whole each time
         (review22: peak memory about three times the cache). The merged shard
         is written (atomically) before the parts are removed, so a crash at
         any point loses nothing. Returns the number of shards merged (0 when
@@ -321,15 +322,24 @@ class EmbeddingCache:
         """
         self._remove_stale_tmp()
         limit = COMPACT_MAX_BYTES if max_bytes is None else max_bytes
-        shards = []
-        for path in self._shards():
+        small = []
+        for path in self._shards():  # oldest first: shard names start with their time
             try:
-                if path.stat().st_size < limit:
-                    shards.append(path)
+                size = path.stat().st_size
             except OSError:  # removed meanwhile (another process compacted)
                 continue
-        if len(shards) < min_shards:
+            if size < limit:
+                small.append((path, size))
+        if len(small) < min_shards:
             return 0
+        # the oldest small shards up to ``limit`` bytes in all (review22c: one big run's chunks were all read at
+        # once): the memory of one compaction and the size of the merged shard stay bounded
+        shards, total = [], 0
+        for path, size in small:
+            if shards and total + size > limit:
+                break
+            shards.append(path)
+            total += size
         keys_all, vecs_all, merged = [], [], []
         for path in shards:
             try:

@@ -27,7 +27,7 @@ def _add_model_args(p: argparse.ArgumentParser, codebook: bool = True) -> None:
                        help="a bundled codebook name or a TOML file (default: western-threat-vs-russian-defensive)")
     p.add_argument("--model", default=None, metavar="NAME|PATH",
                    help="a sentence-transformers model name or folder (default: the bundled all-MiniLM-L6-v2)")
-    p.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
+    p.add_argument("--no-cache", action="store_true", help="do not read or write the caches (sentence vectors, sentence splits)")
 
 
 def _cmd_report(args) -> int:

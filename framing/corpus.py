@@ -89,12 +89,20 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> str:
     except UnicodeDecodeError as exc:
         hint = ""
         if encoding == "utf-8":
-            try:  # the commonest other encoding of news text saved on Windows: say how to convert it (audit22)
-                body.decode("cp1252")
-                hint = ("; it reads as Windows-1252 (Latin-1): convert it, e.g. "
-                        "iconv -f cp1252 -t utf-8 IN > OUT, or re-save it as UTF-8")
-            except UnicodeDecodeError:
-                pass
+            # say what to do (audit22), without advising a conversion that would garble a UTF-8 file (review22c)
+            loose = body.decode("utf-8", "replace")
+            n_bad = loose.count("\ufffd")
+            n_wide = sum(1 for ch in loose if ord(ch) > 127 and ch != "\ufffd")
+            if n_wide > n_bad:  # real UTF-8 characters outnumber the bad bytes: a UTF-8 file with a few broken ones
+                hint = (f"; the rest reads as UTF-8 ({n_bad} invalid byte{'s' if n_bad != 1 else ''}): fix or "
+                        "remove those bytes")
+            else:
+                try:
+                    body.decode("cp1252")
+                    hint = ("; if it is Windows-1252 (Latin-1), as files saved on Windows often are, convert it, "
+                            "e.g. iconv -f cp1252 -t utf-8 IN > OUT, or re-save it as UTF-8")
+                except UnicodeDecodeError:  # not that either: binary data, most likely
+                    pass
         raise FramingError(
             f"{name}: cannot decode as {encoding.upper()} at byte {exc.start}; "
             "expected UTF-8 text (or UTF-16 with a BOM)" + hint
@@ -254,7 +262,10 @@ def _html_to_text(html: str) -> str:
     # body opens with that headline, the title would say it twice
     opens = first.startswith(title) and (len(first) == len(title) or not first[len(title)].isalnum())
     rest = title[len(first):].lstrip() if first and title.startswith(first) else None
-    with_outlet = rest is not None and (not rest or rest[0] in "|-–—:·•")  # "Headline | Outlet", not "Europe…"
+    # "Headline | Outlet": a headline of two words or more, then a short outlet name; not "Opinion | Why the ECB
+    # should wait" or "Europe: leaders agree new sanctions", where the first block is a section label
+    with_outlet = rest is not None and (not rest or (rest[0] in "|-–—:·•" and len(first.split()) >= 2
+                                                     and len(rest[1:].split()) <= 5))
     if title and not opens and not with_outlet:
         body = f"{title}\n\n{body}" if body else title
     return body

@@ -233,7 +233,8 @@ def _segment_memo(articles: pd.DataFrame, root=None) -> pd.DataFrame:
         return segment(articles)  # segment names the bad text
     h = hashlib.sha256((_SEGMENT_FORMAT + _code_digest()).encode())
     for a, t in zip(ids, texts):
-        h.update(str(a).encode("utf-8", "surrogatepass") + b"\0" + t.encode("utf-8", "surrogatepass") + b"\1")
+        for part in (str(a).encode("utf-8", "surrogatepass"), t.encode("utf-8", "surrogatepass")):
+            h.update(len(part).to_bytes(8, "little") + part)  # length-prefixed: no two tables share a key
     digest = h.hexdigest()
     path = Path(root or default_cache_dir()) / "segments" / f"{digest[:40]}.npz"
     try:
@@ -1197,12 +1198,11 @@ def _overview_block(run: FramingRun, arts: pd.DataFrame, shares: pd.DataFrame, *
                 + f"; a hollow dot rests on fewer than {FEW_FRAMED} {many}"
                 + (f"; {n_none} article{'s' if n_none != 1 else ''} with no {one} {'are' if n_none != 1 else 'is'} "
                    "left out" if n_none else "")
-                + (((". The table lists every article, with its lean and frame shares (their intervals are in "
-                     "articles.csv)") if len(show) <= _ARTICLE_ROWS else
-                    (f". The table lists the first {min(_ARTICLE_ROWS, int((show['n_framed'] > 0).sum()))} "
-                     f"articles with a framed sentence, with their lean and frame shares; articles.csv has all "
-                     f"{len(show)} articles and the intervals"))
-                   if cut else
+                + ((f". The table lists the first {min(_ARTICLE_ROWS, int((show['n_framed'] > 0).sum()))} "
+                    f"articles with a framed sentence, with their lean and frame shares; articles.csv has all "
+                    f"{len(show)} articles and the intervals") if len(show) > _ARTICLE_ROWS and "n_framed" in show
+                   else (". The table lists every article, with its lean and frame shares (their intervals are in "
+                         "articles.csv)") if cut else
                    ". The table gives every article's frame shares (their intervals are in articles.csv)"))
     else:
         fig = _figure(7.5, 0.9 + 0.6 * len(arts) * max(1, len(run.frame_ids)))
@@ -2091,9 +2091,10 @@ def _events_block(run: FramingRun, threshold: float | None = None, given: dict |
             order = multi.drop_duplicates("event_id").sort_values("n_articles", ascending=False, kind="stable")
             fits = order["event_id"][size[order["event_id"]].cumsum().to_numpy() <= _EVENT_ROWS]
             fits = fits if len(fits) else order["event_id"].head(1)  # at least the event most articles report
-            rows = multi.loc[multi["event_id"].isin(set(fits)), keep]
-            capped += (f" The table lists the {len(rows)} rows of the {len(fits)} shared events reported by the most "
-                       f"articles, of {len(multi)} rows in all (framing.events.event_article_table gives every row).")
+            rows = multi.loc[multi["event_id"].isin(set(fits)), keep].head(_EVENT_ROWS)  # even one event is cut
+            capped += (f" The table lists {len(rows)} rows, of the {len(fits)} shared "
+                       f"event{'s' if len(fits) != 1 else ''} reported by the most articles, of {len(multi)} rows "
+                       "in all (framing.events.event_article_table gives every row).")
         out.append(_section(
             "How each article frames each shared event",
             "Event x article: the frame each article gives the event (the frame whose sentences carry the most "

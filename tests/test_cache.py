@@ -219,3 +219,15 @@ def test_compaction_leaves_big_shards_alone(tmp_path):
     got, hit = EmbeddingCache("fp", root=tmp_path).get(c.keys_for(texts + ["big 0"]))
     assert hit.all()
     np.testing.assert_array_equal(got[:len(texts)], v)
+
+
+def test_one_compaction_reads_at_most_max_bytes_of_shards(tmp_path):
+    """review22c: all shards under the limit were merged at once, so one big run's chunks were all read together."""
+    c, texts, v = _cache_in_pairs(tmp_path, 20)  # ten small shards
+    sizes = sorted(p.stat().st_size for p in c.dir.glob("shard-*.npz"))
+    limit = sum(sizes[:4]) + 1  # room for about four of them
+    merged = c.compact(min_shards=4, max_bytes=limit)
+    assert 2 <= merged <= 4 and len(list(c.dir.glob("shard-*.npz"))) == 10 - merged + 1
+    got, hit = EmbeddingCache("fp", root=tmp_path).get(c.keys_for(texts))
+    assert hit.all()
+    np.testing.assert_array_equal(got, v)

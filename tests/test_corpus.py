@@ -388,6 +388,11 @@ def test_html_pages_keep_their_body_and_say_the_headline_once(tmp_path):
     section = ("<html><head><title>European Union agrees new sanctions</title></head>"
                "<body><p>Europe</p><p>Body.</p></body></html>")
     assert _html_to_text(section) == "European Union agrees new sanctions\n\nEurope\n\nBody."
+    for title in ("Opinion | Why the ECB should wait - The New York Times",  # review22c: a label, then a headline
+                  "Europe: leaders agree new sanctions on Russia", "Ukraine - live updates as drones hit Kharkiv"):
+        label = title.split()[0].rstrip(":")
+        page = f"<html><head><title>{title}</title></head><body><p>{label}</p><p>Body.</p></body></html>"
+        assert _html_to_text(page) == f"{title}\n\n{label}\n\nBody.", title
     (tmp_path / "a.html").write_text(no_head_end, encoding="utf-8")
     assert read_articles(tmp_path)["text"].iloc[0].endswith("The body is kept.")
 

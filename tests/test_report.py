@@ -1469,6 +1469,11 @@ def test_a_rerun_on_the_same_articles_reuses_their_sentence_splits(tmp_path, mon
     for p in (tmp_path / "segments").iterdir():
         p.write_bytes(b"damaged")
     pd.testing.assert_frame_equal(_segment_memo(arts, tmp_path), first)
+    # review22c: a text holding the key's separators made one article hash as two, and got their splits
+    one = pd.DataFrame({"article_id": ["a"], "text": ["First one here.\x01b\x00Second sentence here. Third one."]})
+    two = pd.DataFrame({"article_id": ["a", "b"], "text": ["First one here.", "Second sentence here. Third one."]})
+    _segment_memo(one, tmp_path)
+    pd.testing.assert_frame_equal(_segment_memo(two, tmp_path), segment(two))
 
 
 def test_the_event_by_article_table_lists_whole_events_up_to_a_cap(outlet_run, monkeypatch):
@@ -1485,9 +1490,29 @@ def test_the_event_by_article_table_lists_whole_events_up_to_a_cap(outlet_run, m
     secs, _, _ = _events_block(outlet_run, None, stories, "story")
     capped = next(s for s in secs if s["title"] == "How each article frames each shared event")
     n_rows = len(re.findall(r"<tr>", capped["table"].split("<tbody>")[1]))
-    assert 0 < n_rows < n_full and f"The table lists the {n_rows} rows of the" in capped["note"]
+    assert 0 < n_rows < n_full and f"The table lists {n_rows} rows, of the" in capped["note"]
     assert f"of {n_full} rows in all" in capped["note"]
-    monkeypatch.setattr(framing.report, "_EVENT_ROWS", 1)  # smaller than any event: the first event whole
+    monkeypatch.setattr(framing.report, "_EVENT_ROWS", 2)  # smaller than any event: the first event, cut (review22c)
     secs, _, _ = _events_block(outlet_run, None, stories, "story")
     one = next(s for s in secs if s["title"] == "How each article frames each shared event")
-    assert len(re.findall(r"<tr>", one["table"].split("<tbody>")[1])) > 0
+    assert len(re.findall(r"<tr>", one["table"].split("<tbody>")[1])) == 2
+    assert "The table lists 2 rows, of the 1 shared event reported by the most articles" in one["note"]
+
+
+def test_a_capped_shares_table_says_so_with_fewer_leans_than_the_figure_cuts(fake_embedder, monkeypatch):
+    """review22c: with more articles than the table's cap but fewer than 80 leans, the note said 'every article'."""
+    import framing.maps
+    import framing.report
+    from framing.report import _overview_block, article_table, run_pipeline
+
+    n = 40
+    arts = pd.DataFrame({"article_id": [f"EN_UA_{i:06d}.txt" for i in range(n)],
+                         "title": [_HEADLINES[i % 6] + f" {i}" for i in range(n)],
+                         "text": [_HEADLINES[i % 6] + f" {i}.\n\n" + _BODIES[i % 3] for i in range(n)]})
+    run = run_pipeline(arts, embedder=fake_embedder, cache=False)
+    monkeypatch.setattr(framing.maps, "project", lambda emb, **k: np.random.default_rng(0).normal(size=(len(emb), 2)))
+    monkeypatch.setattr(framing.report, "_ARTICLE_ROWS", 10)
+    sections, _, _ = _overview_block(run, article_table(run, lean=False), run.shares(), cache=False)
+    note, table = sections[0]["note"], sections[0]["table"]
+    assert len(re.findall(r"<tr>", table.split("<tbody>")[1])) == 10
+    assert "The table lists the first 10 articles with a framed sentence" in note and "every article" not in note

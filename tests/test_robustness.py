@@ -67,8 +67,12 @@ READ_CASES = [
     ("binary_nul", "a.txt", b"abc\x00\x01\x02def",
      ("error", ": contains NUL characters; expected a text file, found binary data")),
     ("latin1", "a.txt", "Café au lait.".encode("latin-1"),
-     ("error", ": cannot decode as UTF-8 at byte 3; expected UTF-8 text (or UTF-16 with a BOM); it reads as "
-               "Windows-1252 (Latin-1): convert it, e.g. iconv -f cp1252 -t utf-8 IN > OUT, or re-save it as UTF-8")),
+     ("error", ": cannot decode as UTF-8 at byte 3; expected UTF-8 text (or UTF-16 with a BOM); if it is "
+               "Windows-1252 (Latin-1), as files saved on Windows often are, convert it, e.g. iconv -f cp1252 -t "
+               "utf-8 IN > OUT, or re-save it as UTF-8")),
+    ("utf8_one_bad_byte", "a.txt", "Café crème, naïve.".encode("utf-8") + b" \xe9 end.",
+     ("error", ": cannot decode as UTF-8 at byte 22; expected UTF-8 text (or UTF-16 with a BOM); the rest reads as "
+               "UTF-8 (1 invalid byte): fix or remove those bytes")),
     ("utf8_bom", "a.txt", b"\xef\xbb\xbfRussia warned. NATO replied.", ("text", ["Russia warned. NATO replied."])),
     ("utf16_bom", "a.txt", _U16.encode("utf-16"), ("text", [_U16])),
     ("utf16le_no_bom", "a.txt", _U16.encode("utf-16-le"), ("text", [_U16])),
