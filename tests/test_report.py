@@ -695,17 +695,11 @@ def test_small_arc_panels_have_titles_that_fit_and_the_whole_article_on_the_x_ax
             assert left.x1 < right.x0, (left, right)
 
 
-def test_the_lean_figure_of_many_articles_stays_the_same_size_and_the_caption_points_to_the_table(
-        fake_embedder, monkeypatch):
-    """90 articles: the lean figure draws the 40 highest and 40 lowest leans (not 90 rows), and its caption
-    says so and that the table lists every article."""
-    from PIL import Image
-
+def _many_articles_overview(n, fake_embedder, monkeypatch):
+    """The run of ``n`` short articles and its overview block (sections, figures), the map drawn at fixed places."""
     import framing.maps
-    from framing.frames import frame_lean
     from framing.report import _overview_block, article_table, run_pipeline
 
-    n = 90
     arts = pd.DataFrame({"article_id": [f"EN_UA_{i:06d}.txt" for i in range(n)],
                          "title": [_HEADLINES[i % 6] + f" {i}" for i in range(n)],
                          "text": [_HEADLINES[i % 6] + f" {i}.\n\n" + _BODIES[i % 3] for i in range(n)]})
@@ -713,6 +707,20 @@ def test_the_lean_figure_of_many_articles_stays_the_same_size_and_the_caption_po
     # the frame map's projection is not what is tested: a fixed layout instead of UMAP
     monkeypatch.setattr(framing.maps, "project", lambda emb, **k: np.random.default_rng(0).normal(size=(len(emb), 2)))
     sections, figures, _ = _overview_block(run, article_table(run, lean=False), run.shares(), cache=False)
+    return run, sections, figures
+
+
+def test_the_lean_figure_of_many_articles_stays_the_same_size_and_the_caption_points_to_the_table(
+        fake_embedder, monkeypatch):
+    """90 articles: the lean figure draws the 40 highest and 40 lowest leans (not 90 rows), and its caption
+    says so and that the table lists every article."""
+    from PIL import Image
+
+    from framing.frames import frame_lean
+    from framing.report import _overview_block, article_table
+
+    n = 90
+    run, sections, figures = _many_articles_overview(n, fake_embedder, monkeypatch)
     note, table = sections[0]["note"], sections[0]["table"]
     n_lean = int(frame_lean(run.sentences)["lean"].notna().sum())
     assert len(re.findall(r"<tr>", table.split("<tbody>")[1])) == n
@@ -1501,18 +1509,10 @@ def test_the_event_by_article_table_lists_whole_events_up_to_a_cap(outlet_run, m
 
 def test_a_capped_shares_table_says_so_with_fewer_leans_than_the_figure_cuts(fake_embedder, monkeypatch):
     """review22c: with more articles than the table's cap but fewer than 80 leans, the note said 'every article'."""
-    import framing.maps
     import framing.report
-    from framing.report import _overview_block, article_table, run_pipeline
 
-    n = 40
-    arts = pd.DataFrame({"article_id": [f"EN_UA_{i:06d}.txt" for i in range(n)],
-                         "title": [_HEADLINES[i % 6] + f" {i}" for i in range(n)],
-                         "text": [_HEADLINES[i % 6] + f" {i}.\n\n" + _BODIES[i % 3] for i in range(n)]})
-    run = run_pipeline(arts, embedder=fake_embedder, cache=False)
-    monkeypatch.setattr(framing.maps, "project", lambda emb, **k: np.random.default_rng(0).normal(size=(len(emb), 2)))
     monkeypatch.setattr(framing.report, "_ARTICLE_ROWS", 10)
-    sections, _, _ = _overview_block(run, article_table(run, lean=False), run.shares(), cache=False)
+    _, sections, _ = _many_articles_overview(40, fake_embedder, monkeypatch)
     note, table = sections[0]["note"], sections[0]["table"]
     assert len(re.findall(r"<tr>", table.split("<tbody>")[1])) == 10
     assert "The table lists the first 10 articles with a framed sentence" in note and "every article" not in note
