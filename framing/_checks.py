@@ -79,12 +79,18 @@ def _short_repr(v, limit: int = 80) -> str:
     return r if len(r) <= limit else r[: limit - 1] + "…"
 
 
-def check_rows(df, key: list, what: str, *, text: bool = True) -> None:
-    """Every ``text`` a string (with ``text``) and every ``key`` unique: one line instead of wrong numbers later."""
+def check_columns_once(df, what: str) -> None:
+    """Raise when a column name appears twice (review22: two 'text' columns gave "'DataFrame' object has no
+    attribute 'tolist'")."""
     twice = [str(c) for c in df.columns[df.columns.duplicated()]]
-    if twice:  # review22: two 'text' columns gave "'DataFrame' object has no attribute 'tolist'"
+    if twice:
         raise FramingError(f"{what}: column {twice[0]!r} appears more than once; expected each column once (rename "
                            "or drop the copy)")
+
+
+def check_rows(df, key: list, what: str, *, text: bool = True) -> None:
+    """Every ``text`` a string (with ``text``) and every ``key`` unique: one line instead of wrong numbers later."""
+    check_columns_once(df, what)
     if text:
         bad = df["text"].map(lambda t: not isinstance(t, str)).to_numpy()
         if bad.any():

@@ -374,10 +374,15 @@ def _usable(path: Path, meta_path: Path, spec: dict, model_dir: Path) -> bool:
         return False
 
 
+def meta_file(path: Path) -> Path:
+    """The meta file of an exported model: ``meta-<v>.json`` beside ``model-<v>.onnx``."""
+    path = Path(path)
+    return path.with_name(path.name.replace("model-", "meta-", 1)).with_suffix(".json")
+
+
 def discard(path: Path) -> None:
     """Remove an exported model file and its meta (``model-<v>.onnx``, ``meta-<v>.json``) so it is exported again."""
-    path = Path(path)
-    for p in (path, path.with_name(path.name.replace("model-", "meta-", 1)).with_suffix(".json")):
+    for p in (Path(path), meta_file(path)):
         try:
             p.unlink()
         except OSError:

@@ -679,10 +679,9 @@ def read_articles(source, *, skip_empty: bool = True) -> pd.DataFrame:
     """
     skipped: dict[str, int] = {}
     if isinstance(source, pd.DataFrame):
-        twice = sorted({str(c) for c in source.columns[source.columns.duplicated()]})
-        if twice:  # review22: two 'text' columns gave "'DataFrame' object has no attribute 'tolist'"
-            raise FramingError(f"articles DataFrame: column {twice[0]!r} appears more than once; expected each "
-                               "column once (rename or drop the copy)")
+        from ._checks import check_columns_once
+
+        check_columns_once(source, "articles DataFrame")
         if "text" not in source.columns:
             found = _column_list(source.columns)
             raise FramingError(f"articles DataFrame: no 'text' column; found columns: {found}")

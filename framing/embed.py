@@ -402,8 +402,7 @@ class Embedder:
                 try:
                     self._onnx = _onnx.OnnxEncoder(path, _meta["spec"], model_dir=local, workers=workers)
                 except Exception:  # a cached export damaged after it was checked (cut short): export it again, once
-                    if _onnx._usable(path, path.with_name(path.name.replace("model-", "meta-", 1)).with_suffix(".json"),
-                                     _meta["spec"], local):
+                    if _onnx._usable(path, _onnx.meta_file(path), _meta["spec"], local):
                         raise  # the file is fine: something else failed (memory, open files), not worth an export
                     _onnx.discard(path)
                     path, _meta = _onnx.prepare(local, _ONNX_VARIANT[self.backend_], root=default_cache_dir(),
