@@ -348,10 +348,10 @@ def _id_text(v, default: str) -> str:
 
 def _ids_text(values: list, stem: str) -> list[str]:
     """:func:`_id_text` of each value; a made-up ``<stem>-<row>`` that another row has as its id gets a ``#n``."""
-    given = {_id_text(v, "") for v in values} - {""}
+    written = [_id_text(v, "") for v in values]
+    given = set(written) - {""}
     out = []
-    for i, v in enumerate(values, start=1):
-        aid = _id_text(v, "")
+    for i, aid in enumerate(written, start=1):
         if not aid:
             aid, k = f"{stem}-{i}", 1
             while aid in given:

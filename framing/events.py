@@ -1260,27 +1260,34 @@ def _grow(sim: np.ndarray, arts: np.ndarray, uf: _UnionFind, threshold: float) -
         uf.union(members[a][0], members[b][0])
 
 
-def _one_article_events(sentences: pd.DataFrame, boilerplate: np.ndarray) -> pd.DataFrame:
-    """:func:`align_events` of one article's sentences: each sentence an event, in reading order."""
-    n = len(sentences)
-    arts = sentences["article_id"].to_numpy()
-    texts = sentences["text"].astype(str).tolist()
+def _aligned_table(sentences: pd.DataFrame, texts: list, event, n_articles, match_score, labels, keywords,
+                   boilerplate: np.ndarray) -> pd.DataFrame:
+    """:func:`align_events`' output from its per-sentence columns: :data:`ALIGN_COLUMNS`, then the other
+    columns of ``sentences``, sorted by event, article and sentence."""
     out = pd.DataFrame({
-        "event_id": np.arange(n, dtype=np.int64),
-        "article_id": arts,
+        "event_id": np.asarray(event, dtype=np.int64),
+        "article_id": sentences["article_id"].to_numpy(),
         "sentence_id": sentences["sentence_id"].to_numpy(),
         "text": texts,
     })
-    out["n_articles"] = np.ones(n, dtype=np.int64)
-    out["shared"] = np.zeros(n, dtype=bool)
-    out["match_score"] = np.zeros(n)
-    out["label"] = texts
-    out["keywords"] = [", ".join(_keywords([t], articles=[a])) for t, a in zip(texts, arts)]
+    out["n_articles"] = np.asarray(n_articles, dtype=np.int64)
+    out["shared"] = out["n_articles"] > 1
+    out["match_score"] = match_score
+    out["label"] = labels
+    out["keywords"] = keywords
     out["boilerplate"] = boilerplate
     for c in sentences.columns:
         if c not in out.columns:
             out[c] = sentences[c].to_numpy()
     return out.sort_values(["event_id", "article_id", "sentence_id"], kind="stable").reset_index(drop=True)
+
+
+def _one_article_events(sentences: pd.DataFrame, boilerplate: np.ndarray) -> pd.DataFrame:
+    """:func:`align_events` of one article's sentences: each sentence an event, in reading order."""
+    n = len(sentences)
+    texts = sentences["text"].astype(str).tolist()
+    keys = [", ".join(_keywords([t], articles=[a])) for t, a in zip(texts, sentences["article_id"])]
+    return _aligned_table(sentences, texts, np.arange(n), np.ones(n), np.zeros(n), texts, keys, boilerplate)
 
 
 def align_events(sentences, *, embeddings=None, embedder=None, codebook=None, threshold: float = 0.15,
@@ -1391,7 +1398,6 @@ def align_events(sentences, *, embeddings=None, embedder=None, codebook=None, th
         sim[_boilerplate, :] = -1.0
         sim[:, _boilerplate] = -1.0
         np.fill_diagonal(sim, 1.0)
-    arts = sentences["article_id"].to_numpy()
     uniq = list(dict.fromkeys(arts.tolist()))
     idx = {a: np.flatnonzero(arts == a) for a in uniq}
     uf = _UnionFind(n)
@@ -1430,22 +1436,9 @@ def align_events(sentences, *, embeddings=None, embedder=None, codebook=None, th
              f"{len(uniq)} articles: these articles probably tell several stories. Group them first "
              "(group_events) and pass by='event_id' with the event ids merged into the sentence table",
              FramingWarning)
-    out = pd.DataFrame({
-        "event_id": event,
-        "article_id": arts,
-        "sentence_id": sentences["sentence_id"].to_numpy(),
-        "text": texts,
-    })
-    out["n_articles"] = out["event_id"].map(n_art).astype("int64")
-    out["shared"] = out["n_articles"] > 1
-    out["match_score"] = np.round(np.where(_boilerplate, 0.0, np.nan_to_num(best, nan=0.0)), 4)
-    out["label"] = out["event_id"].map(labels)
-    out["keywords"] = out["event_id"].map(keys)
-    out["boilerplate"] = _boilerplate
-    extra = [c for c in sentences.columns if c not in out.columns]
-    for c in extra:
-        out[c] = sentences[c].to_numpy()
-    return out.sort_values(["event_id", "article_id", "sentence_id"], kind="stable").reset_index(drop=True)
+    return _aligned_table(sentences, texts, event, [n_art[e] for e in event],
+                          np.round(np.where(_boilerplate, 0.0, np.nan_to_num(best, nan=0.0)), 4),
+                          [labels[e] for e in event], [keys[e] for e in event], _boilerplate)
 
 
 def event_summary(aligned: pd.DataFrame, *, max_chars: int | None = None) -> pd.DataFrame:
