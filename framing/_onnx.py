@@ -403,7 +403,8 @@ def prepare(model_dir, variant: str = "int8", *, root, before_export=None) -> tu
     model_dir = Path(model_dir)
     spec = inspect_model(model_dir)
     folder = Path(root) / "onnx" / _key(model_dir, spec)
-    path, meta_path = folder / f"model-{variant}.onnx", folder / f"meta-{variant}.json"
+    path = folder / f"model-{variant}.onnx"
+    meta_path = meta_file(path)
 
     def cached():
         return _cached(path, meta_path)
@@ -419,7 +420,8 @@ def prepare(model_dir, variant: str = "int8", *, root, before_export=None) -> tu
         temporary = writable != folder
         if temporary:
             folder = writable
-            path, meta_path = folder / f"model-{variant}.onnx", folder / f"meta-{variant}.json"
+            path = folder / f"model-{variant}.onnx"
+            meta_path = meta_file(path)
             done = cached()  # prepared in this temporary folder by an earlier call of this run (review22b)
             if done is not None:
                 return done
@@ -506,7 +508,7 @@ def _build(model_dir: Path, spec: dict, folder: Path, variant: str) -> tuple[Pat
     fp32 = folder / "model-fp32.onnx"
     meta = {"recipe": RECIPE, "model_dir_name": model_dir.name, "spec": spec, "variant": variant}
     texts = _CHECK + _CALIBRATION
-    if fp32.is_file() and not _usable(fp32, folder / "meta-fp32.json", spec, model_dir):
+    if fp32.is_file() and not _usable(fp32, meta_file(fp32), spec, model_dir):
         discard(fp32)  # truncated or damaged (review22b: it was reused, and its wrong size recorded)
     if not fp32.is_file():
         tmp = _tmp(fp32)
@@ -527,7 +529,7 @@ def _build(model_dir: Path, spec: dict, folder: Path, variant: str) -> tuple[Pat
             if tmp.exists():
                 tmp.unlink()
     meta_fp32 = {**meta, "variant": "fp32", "ok": True, "bytes": fp32.stat().st_size}
-    _write_json(folder / "meta-fp32.json", meta_fp32)
+    _write_json(meta_file(fp32), meta_fp32)
     if variant == "fp32":
         return fp32, meta_fp32
     out = folder / "model-int8.onnx"
@@ -546,12 +548,12 @@ def _build(model_dir: Path, spec: dict, folder: Path, variant: str) -> tuple[Pat
         if c.mean() < _INT8["min_mean_cos"]:
             reason = (f"model {model_dir}: int8 quantisation too lossy (mean cosine {c.mean():.4f} to fp32 "
                       f"< {_INT8['min_mean_cos']}); use backend='onnx'")
-            _write_json(folder / "meta-int8.json", {**meta_int8, "ok": False, "reason": reason})
+            _write_json(meta_file(out), {**meta_int8, "ok": False, "reason": reason})
             raise OnnxUnsupported(reason)
         _replace(tmp, out)
         meta_int8["ok"] = True
         meta_int8["bytes"] = out.stat().st_size
-        _write_json(folder / "meta-int8.json", meta_int8)
+        _write_json(meta_file(out), meta_int8)
         return out, meta_int8
     finally:
         for p in (smoothed, tmp):

@@ -576,6 +576,7 @@ class StanceScorer(Estimator):
 
     def _check_params(self) -> None:
         from ._checks import is_number as number
+        from ._checks import is_whole
 
         checks = [("C", self.C, number(self.C) and self.C > 0, "a positive number"),
                   ("temperature", self.temperature, number(self.temperature) and self.temperature > 0,
@@ -596,8 +597,7 @@ class StanceScorer(Estimator):
                    self.neutral_margin is None or (number(self.neutral_margin) and -2 <= self.neutral_margin <= 2),
                    "a difference of cosines in [-2, 2] or None"),
                   ("context_window", self.context_window,
-                   isinstance(self.context_window, (int, np.integer)) and not isinstance(self.context_window, bool)
-                   and self.context_window >= 0, "a whole number of sentences >= 0"),
+                   is_whole(self.context_window) and self.context_window >= 0, "a whole number of sentences >= 0"),
                   ("context_weight", self.context_weight, number(self.context_weight) and self.context_weight >= 0,
                    "a number >= 0")]
         for name, v, ok, want in checks:
