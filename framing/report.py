@@ -2039,6 +2039,7 @@ def _events_block(run: FramingRun, threshold: float | None = None, given: dict |
                  f"does not use (its story numbers are in {_story_column(run.articles)}); to compare within your "
                  "stories, pass "
                  "--stories story (build_report(stories='story'))")
+    loose = [] if given is not None else _loose_stories(groups)  # the found stories read as loose, once
     ev_table = _shared_events_table(summary, aligned, groups, labels)
     names = _story_names(run.articles, column, given) if given is not None else None
     if names and "story" in ev_table.columns:  # the user's own story values, not the report's numbers
@@ -2063,7 +2064,7 @@ def _events_block(run: FramingRun, threshold: float | None = None, given: dict |
         f"{len(shared)} events are reported by several articles; {int((summary['n_articles'] == 1).sum())} "
         "events are reported by one article only (what the others leave out; the diff below shows, for one "
         "pair of articles, every sentence left unpaired)." + no_dates
-        + (_mostly_loose_note(groups, threshold) + EVENTS_TRUST_NOTE if given is None else "") + ev_note,
+        + (_mostly_loose_note(groups, threshold, loose) + EVENTS_TRUST_NOTE if given is None else "") + ev_note,
         None, ev_table))
     stories_sec = _stories_section(groups, run.articles, labels, column if given is not None else None, names)
     if stories_sec is not None:
@@ -2160,7 +2161,7 @@ def _events_block(run: FramingRun, threshold: float | None = None, given: dict |
             "framing_diff.png", diff[cols].round(3)))
     stories = {str(a): int(e) for a, e in zip(groups["article_id"], groups["event_id"])}
     return out, figures, {"stories": stories, "event_threshold": threshold,
-                          "loose": [] if given is not None else _loose_stories(groups)}
+                          "loose": loose}
 
 
 def _loose_stories(groups: pd.DataFrame) -> list[int]:
@@ -2170,12 +2171,12 @@ def _loose_stories(groups: pd.DataFrame) -> list[int]:
     return sorted(int(e) for e, v in sim.items() if _is_loose(v))
 
 
-def _mostly_loose_note(groups: pd.DataFrame, threshold: float | None) -> str:
+def _mostly_loose_note(groups: pd.DataFrame, threshold: float | None, loose: list | None = None) -> str:
     """A warning when most stories of several articles are loose: the corpus shares topics more than events."""
     from ._tuned import DEFAULT_THRESHOLD
 
     n_multi = int(groups.loc[groups["event_size"] > 1, "event_id"].nunique())
-    n_loose = len(_loose_stories(groups))
+    n_loose = len(_loose_stories(groups) if loose is None else loose)
     if n_multi < 1 or 2 * n_loose <= n_multi:
         return ""
     now = DEFAULT_THRESHOLD if threshold is None else threshold
