@@ -35,6 +35,7 @@ import json
 import os
 import platform
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -1059,7 +1060,11 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
             (digest + json.dumps(key, sort_keys=True)).encode()).hexdigest()
         if say:  # a big corpus spends minutes here; say what runs (audit18b J5: 78 s of silence at 628 articles)
             print(f"framing: report: {_BLOCK_STEPS.get(name, name)}…", file=sys.stderr, flush=True)
+        t0 = time.perf_counter()
         secs, figs, params = _memo(name, d, compute, root=root)
+        took = time.perf_counter() - t0
+        if say and took >= 2:  # which step the minutes went to
+            print(f"framing: report: {_BLOCK_STEPS.get(name, name)}: done in {took:.0f} s", file=sys.stderr, flush=True)
         figures.update(figs)
         return secs, params
 

@@ -6,6 +6,7 @@ import io
 import json
 import os
 import re
+import types
 
 import numpy as np
 import pandas as pd
@@ -975,6 +976,12 @@ def test_a_big_corpus_report_says_each_step_on_stderr(tmp_path, fake_everywhere,
     rep.build_report(arts, tmp_path / "r1", cache=False, events=False)
     said = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("framing: report:")]
     assert len(said) >= 3 and any("clustering sentences" in ln for ln in said)
+    # a step that takes 2 s or more says so when it ends (a fake clock: each reading 3 s after the last)
+    ticks = iter(range(0, 10_000, 3))
+    monkeypatch.setattr(rep, "time", types.SimpleNamespace(perf_counter=lambda: next(ticks)))
+    rep.build_report(arts, tmp_path / "r1b", cache=False, events=False)
+    said = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("framing: report:")]
+    assert "framing: report: clustering sentences: done in 3 s" in said
     monkeypatch.setenv("FRAMING_PROGRESS", "0")
     rep.build_report(arts, tmp_path / "r2", cache=False, events=False)
     assert "framing: report:" not in capsys.readouterr().err
