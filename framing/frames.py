@@ -257,10 +257,13 @@ def _z(confidence: float) -> float:
 
 @functools.lru_cache(maxsize=64)
 def _z_of(confidence: float) -> float:
-    """The normal quantile, once per confidence (scale22: scipy's ppf, 49 µs, ran once per group and frame)."""
-    from scipy.stats import norm
+    """The normal quantile, once per confidence (scale22: scipy's ppf, 49 µs, ran once per group and frame).
 
-    return float(norm.ppf(1 - (1 - confidence) / 2))
+    The standard library's (Wichura's AS241, within 2e-15 of scipy's ``norm.ppf``): importing
+    scipy.stats for it was 1.3 s of a 2.6 s warm report on 128 articles."""
+    from statistics import NormalDist
+
+    return float(NormalDist().inv_cdf(1 - (1 - confidence) / 2))
 
 
 def wilson_interval(k, n, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
