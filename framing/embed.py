@@ -476,6 +476,14 @@ class Embedder:
         """
         if isinstance(texts, str):
             raise FramingError("texts: expected a list of strings, found a single string")
+        texts = list(texts)
+        for i, t in enumerate(texts):
+            # a missing value would be embedded as the word "None" or "nan", and every missing one alike
+            # (review23-api: untitled articles' titles looked identical)
+            if not isinstance(t, str):
+                n_bad = sum(not isinstance(x, str) for x in texts)
+                raise FramingError(f"texts: item {i} is {t!r}" + (f" (and {n_bad - 1} more)" if n_bad > 1 else "")
+                                   + "; expected a string (drop or fill the missing ones first)")
         prepped = [preprocess(t) for t in texts]
         if not prepped:
             return np.zeros((0, self._dimension_if_known()), dtype=np.float32)

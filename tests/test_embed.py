@@ -129,6 +129,9 @@ def test_model_folder_path_works(tmp_path):
 def test_bad_inputs():
     with pytest.raises(FramingError, match="expected a list of strings, found a single string"):
         Embedder(cache=False).encode("oops")
+    # review23-api: None and NaN were embedded as the words "None" and "nan", every missing text alike
+    with pytest.raises(FramingError, match=r"texts: item 1 is None \(and 1 more\); expected a string"):
+        Embedder(cache=False).encode(["Russia attacked.", None, float("nan")])
     with pytest.raises(FramingError, match="backend 'gpu-magic' is not available"):
         Embedder(backend="gpu-magic")
 
