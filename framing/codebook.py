@@ -532,6 +532,26 @@ def codebook_digest(codebook: Codebook) -> str:
     return hashlib.sha256(content.encode("utf-8")).hexdigest()
 
 
+def _warn_if_other_frames(table, what: str) -> None:
+    """A scored table whose record of its codebook is gone (a merge, a CSV round trip drops ``attrs``):
+    warn when its ``frame`` column holds frames the bundled codebook does not have (review23-api: the
+    roles were then read with the bundled actors, without a word)."""
+    import pandas as pd
+
+    if not isinstance(table, pd.DataFrame) or "frame" not in table.columns:
+        return
+    try:
+        bundled = set(load_codebook(None).frame_ids) | {"none"}
+    except FramingError:
+        return
+    other = sorted(str(x) for x in pd.unique(table["frame"].dropna()) if str(x) not in bundled)
+    if other:
+        warn(f"{what}: the table's frames ({', '.join(other[:4])}{', …' if len(other) > 4 else ''}) are not the "
+             f"bundled codebook's, and it no longer records which codebook scored it (a merge or a CSV file "
+             f"drops that), so the bundled {DEFAULT_CODEBOOK!r} is used (its actors and frames); pass codebook=",
+             FramingWarning)
+
+
 def warn_if_default_for(table, codebook, what: str):
     """The codebook a later step should use: ``codebook`` as given, else the one that scored ``table``.
 
@@ -548,6 +568,8 @@ def warn_if_default_for(table, codebook, what: str):
     attrs = (getattr(table, "attrs", None) or {}) if codebook is None else {}
     used, digest = attrs.get("codebook"), attrs.get("codebook_digest")
     if not used:
+        if codebook is None:
+            _warn_if_other_frames(table, what)
         return codebook
     if digest is None:  # a table scored before digests were recorded: by id
         if used != DEFAULT_CODEBOOK:

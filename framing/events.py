@@ -1717,6 +1717,10 @@ def framing_diff(scored: pd.DataFrame, a, b, *, aligned: pd.DataFrame | None = N
     if not isinstance(scored, pd.DataFrame):
         raise FramingError("scored: expected the table from framing.score_frames")
     codebook = warn_if_default_for(scored, codebook, "framing_diff")
+    if codebook is None:  # warned about here, once: the steps below are given the codebook in use
+        from .codebook import load_codebook
+
+        codebook = load_codebook(None)
     fcols = _frame_columns(scored, codebook)
     ids = set(scored["article_id"])
     for x, name in ((a, "a"), (b, "b")):
@@ -1726,7 +1730,6 @@ def framing_diff(scored: pd.DataFrame, a, b, *, aligned: pd.DataFrame | None = N
         raise FramingError(f"a and b: expected two different articles, found {a!r} twice")
     mask = scored["article_id"].isin([a, b]).to_numpy()
     two = scored[mask].reset_index(drop=True)
-    two.attrs.pop("codebook", None)  # warned about above, once
     emb = None
     if embeddings is not None:
         emb = _check_matrix(embeddings, len(scored), "embeddings")[mask]

@@ -1488,7 +1488,9 @@ def actor_frames(scored: pd.DataFrame, codebook=None, *, share: float = ACTOR_FR
 
     if not isinstance(scored, pd.DataFrame) or not {"text", "frame"} <= set(scored.columns):
         raise FramingError("scored: expected the scored sentence table (run.sentences), with text and frame")
-    cb = load_codebook(codebook)
+    from .codebook import warn_if_default_for
+
+    cb = load_codebook(warn_if_default_for(scored, codebook, "actor_frames"))
     counts: dict[str, dict[str, int]] = {}
     for text, frame in zip(scored["text"], scored["frame"]):
         if frame == NONE or not isinstance(text, str):
@@ -1540,7 +1542,9 @@ def unmatched_names(sentences: pd.DataFrame, codebook=None, top: int = 10) -> pd
     from .codebook import iter_aliases, load_codebook
     from .events import named_things
 
-    cb = load_codebook(codebook)
+    from .codebook import warn_if_default_for
+
+    cb = load_codebook(warn_if_default_for(sentences, codebook, "unmatched_names"))
     if isinstance(sentences, (list, tuple, pd.Series)):
         sentences = pd.DataFrame({"text": list(sentences)})
     if not isinstance(sentences, pd.DataFrame):

@@ -194,6 +194,40 @@ def test_later_steps_warn_when_they_fall_back_to_the_bundled_codebook(fake_embed
         actor_mentions(default)  # scored with the bundled codebook: nothing to warn about
 
 
+def test_a_table_that_lost_its_codebook_record_warns_when_its_frames_are_not_the_bundled_ones(fake_embedder, tmp_path):
+    """review23-api: a merge or a CSV round trip drops the table's attrs, and the later steps then read the user's
+    table with the bundled codebook's actors, without a word; actor_frames and unmatched_names did even with attrs."""
+    import warnings
+
+    from framing.actors import actor_mentions
+    from framing.frames import score_frames
+    from framing.stance import actor_frames, unmatched_names
+
+    path = tmp_path / "strike.toml"
+    path.write_text('id = "strike"\n[[frames]]\nid = "labour"\nexemplars = ["The Union defends workers."]\n'
+                    '[[frames]]\nid = "capital"\nexemplars = ["The Company protects jobs."]\n'
+                    '[[actors]]\nid = "union"\naliases = ["The Union"]\n', encoding="utf-8")
+    s = pd.DataFrame({"article_id": ["a", "a", "b"], "sentence_id": [0, 1, 0],
+                      "text": ["The Union defends workers.", "Talks go on.", "The Company protects jobs."]})
+    scored = score_frames(s, codebook=path, embedder=fake_embedder, method="prototype")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert "union" in set(actor_frames(scored, min_framed=1)["actor"])  # its attrs: the user's actors
+        unmatched_names(scored)
+    scored.to_csv(tmp_path / "s.csv", index=False)
+    back = pd.read_csv(tmp_path / "s.csv")
+    assert not back.attrs
+    for step in (actor_mentions, actor_frames, unmatched_names):
+        with pytest.warns(UserWarning, match=r"the table's frames \(capital, labour\) are not the bundled codebook's"):
+            step(back)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        actor_mentions(back, path)  # the codebook given: no warning
+        default = score_frames(s, embedder=fake_embedder, method="prototype")
+        default.attrs = {}
+        actor_mentions(default)  # the bundled codebook's frames: nothing to warn about
+
+
 def test_later_steps_use_the_codebook_file_that_scored_the_table(fake_embedder, tmp_path):
     """audit20: align_events and framing_diff fell back to the bundled codebook (with a warning) on a table scored
     with the user's codebook file; they now read that file, and warn only when it is gone or changed id."""
