@@ -173,6 +173,25 @@ def _default_scorer(method: str, codebook, emb):
     return scorer
 
 
+def scorer_codebook(method, codebook=None):
+    """The codebook a scoring run uses: that of a fitted scorer passed as ``method``, else ``codebook``.
+
+    A fitted scorer scores with the codebook it was fitted on; ``codebook=``
+    may be left out, and one that differs from the scorer's is an error
+    rather than a run whose record names one codebook while its sentences
+    were scored with another (review23-api).
+    """
+    own = None if method is None or isinstance(method, str) else getattr(method, "codebook_", None)
+    if own is None:
+        return load_codebook(codebook)
+    if codebook is not None:
+        given = load_codebook(codebook)
+        if codebook_digest(given) != codebook_digest(own):
+            raise FramingError(f"codebook: {given.id!r} was given, but the scorer passed as method= was fitted with "
+                               f"codebook {own.id!r}; leave codebook= out, or fit the scorer on that codebook")
+    return own
+
+
 def score_frames(sentences, codebook=None, embedder=None, *, embeddings=None, method="stance") -> pd.DataFrame:
     """Score every sentence against each frame of a codebook.
 
@@ -181,7 +200,9 @@ def score_frames(sentences, codebook=None, embedder=None, *, embeddings=None, me
     sentences : pandas.DataFrame, list of str
         The sentence table (or anything with a ``text`` column).
     codebook : str, path or Codebook, optional
-        Defaults to ``western-threat-vs-russian-defensive``.
+        Defaults to ``western-threat-vs-russian-defensive``; with a fitted
+        scorer as ``method``, to the codebook it was fitted on (another one
+        is an error).
     embedder : str or Embedder, optional
         The model; defaults to the bundled all-MiniLM-L6-v2.
     embeddings : ndarray (n, d), optional
@@ -220,6 +241,7 @@ def score_frames(sentences, codebook=None, embedder=None, *, embeddings=None, me
     else:
         if not callable(getattr(method, "score", None)):
             raise FramingError(f"method: expected a name or a fitted scorer with .score(), found {type(method).__name__}")
+        scorer_codebook(method, codebook)  # a codebook= other than the fitted scorer's is an error
         scorer = method
     out = scorer.score(sentences, embeddings)
     if len(out) == len(index):

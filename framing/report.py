@@ -168,6 +168,8 @@ def run_pipeline(source, *, codebook=None, model=None, embedder=None, cache: boo
     source : paths, glob, CSV/JSONL or DataFrame
         Anything :func:`framing.corpus.read_articles` accepts, or an article table.
     codebook : str, path or Codebook, optional
+        Default the bundled one, or with a fitted scorer as ``method`` the
+        codebook it was fitted on (another one is an error).
     model : str, optional
         A sentence-transformers model name or folder (ignored when ``embedder`` is given).
     embedder : Embedder, optional
@@ -188,7 +190,9 @@ def run_pipeline(source, *, codebook=None, model=None, embedder=None, cache: boo
 
     # an article table is used as it is; anything else (a table missing columns too) goes through the reader
     articles = prepare_articles(source)
-    cb = load_codebook(codebook)
+    from .frames import scorer_codebook
+
+    cb = scorer_codebook(method, codebook)  # a fitted scorer's own codebook when none is given
     emb = embedder if embedder is not None else get_embedder(model, cache=cache)
     sentences = _segment_memo(articles, getattr(emb, "cache_dir", None)) if cache else segment(articles)
     if sentences.empty:

@@ -64,6 +64,23 @@ def test_three_frame_codebook_end_to_end(fake_embedder):
     assert eager.loc[5, "frame"] == "economy" and eager.loc[3, "frame"] == NONE
 
 
+def test_a_fitted_scorer_brings_its_codebook(fake_embedder, tmp_path):
+    """review23-api: run_pipeline(method=fitted scorer) recorded the bundled codebook while the sentences were
+    scored with the scorer's, and run.shares() then failed; a different codebook= was ignored without a word."""
+    from framing.report import run_pipeline
+
+    sc = StanceScorer(THREE, fake_embedder, min_confidence=0).fit()
+    run = run_pipeline(pd.DataFrame({"article_id": ["a", "b"], "text": [" ".join(SENTS["text"][:3]),
+                                                                       " ".join(SENTS["text"][3:])]}),
+                       embedder=fake_embedder, cache=False, method=sc)
+    assert run.codebook.id == "three" and run.params["codebook"] == "three"
+    assert set(run.shares()["frame"]) == {"military", "economy", "diplomacy", NONE}
+    with pytest.raises(FramingError, match="codebook: 'western-threat-vs-russian-defensive' was given, but the "
+                                           "scorer passed as method= was fitted with codebook 'three'"):
+        score_frames(SENTS, "western-threat-vs-russian-defensive", fake_embedder, method=sc)
+    assert score_frames(SENTS, THREE, fake_embedder, method=sc).attrs["codebook"] == "three"  # the same: fine
+
+
 def test_one_frame_codebook_without_negatives_degrades_to_prototype(fake_embedder):
     cb = {"id": "one", "frames": [{"id": "war", "exemplars": ["Troops attacked the city."]}]}
     sc = StanceScorer(cb, fake_embedder).fit()
