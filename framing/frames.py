@@ -173,6 +173,25 @@ def _default_scorer(method: str, codebook, emb):
     return scorer
 
 
+def _earlier_scores_dropped(sentences: pd.DataFrame) -> pd.DataFrame:
+    """A table scored before, without its earlier scores: ``frame``, ``confidence``, ``none_reason`` and the
+    earlier frames' score columns (from ``attrs["frames"]``, or, when a merge or a CSV file dropped the attrs,
+    the number columns named after a value of ``frame`` or a frame of the bundled codebook). review23-api:
+    re-scoring with another codebook kept the old frames' columns, which later steps then read as frames."""
+    if "frame" not in sentences.columns:
+        return sentences
+    old = list(sentences.attrs.get("frames") or [])
+    if not old:
+        named = {str(x) for x in pd.unique(sentences["frame"].dropna())}
+        try:
+            named |= set(load_codebook(None).frame_ids)
+        except FramingError:
+            pass
+        old = [c for c in sentences.columns if str(c) in named and pd.api.types.is_float_dtype(sentences[c])]
+    drop = [c for c in [*old, "frame", "confidence", "none_reason"] if c in sentences.columns and c != "text"]
+    return sentences.drop(columns=drop)
+
+
 def scorer_codebook(method, codebook=None):
     """The codebook a scoring run uses: that of a fitted scorer passed as ``method``, else ``codebook``.
 
@@ -223,11 +242,13 @@ def score_frames(sentences, codebook=None, embedder=None, *, embeddings=None, me
         ``none_reason`` (why a sentence got ``none``: "no actor", "off
         topic", "off topic without names", "neutral" or "low confidence";
         empty for a framed sentence), on the input's index. A scorer object of your own
-        gives the columns its ``score`` returns.
+        gives the columns its ``score`` returns. A table scored before has
+        its earlier scores (frame columns, ``frame``, ``confidence``,
+        ``none_reason``) replaced, not kept beside the new ones.
     """
     from .embed import get_embedder
 
-    sentences = _check_sentences(sentences)
+    sentences = _earlier_scores_dropped(_check_sentences(sentences))
     index = sentences.index
     sentences = sentences.reset_index(drop=True)
     emb = get_embedder(embedder)

@@ -64,6 +64,18 @@ def test_three_frame_codebook_end_to_end(fake_embedder):
     assert eager.loc[5, "frame"] == "economy" and eager.loc[3, "frame"] == NONE
 
 
+def test_re_scoring_a_scored_table_replaces_its_earlier_scores(fake_embedder, tmp_path):
+    """review23-api: scoring a scored table with another codebook kept the old frames' columns; after a CSV
+    round trip (no attrs) frame_lean then read them as frames (n_framed 0, lean NaN for every article)."""
+    first = score_frames(SENTS, embedder=fake_embedder, method="prototype")
+    first.to_csv(tmp_path / "s.csv", index=False)
+    for table in (first, pd.read_csv(tmp_path / "s.csv", keep_default_na=False)):
+        again = score_frames(table, THREE, fake_embedder, method="prototype")
+        assert list(again.columns) == list(score_frames(SENTS, THREE, fake_embedder, method="prototype").columns)
+        assert "western_threat" not in again.columns
+        assert set(frame_shares(again)["frame"]) <= {"military", "economy", "diplomacy", NONE}
+
+
 def test_a_fitted_scorer_brings_its_codebook(fake_embedder, tmp_path):
     """review23-api: run_pipeline(method=fitted scorer) recorded the bundled codebook while the sentences were
     scored with the scorer's, and run.shares() then failed; a different codebook= was ignored without a word."""
