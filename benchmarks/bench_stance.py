@@ -214,19 +214,19 @@ def main() -> int:
     add("prototype (codebook)", np.array(proto.frame_ids_)[sc.argmax(1)])
 
     st = StanceScorer(embedder=emb).fit()
-    P, has = st.predict_proba(texts, S)
+    P, has = st.frame_proba(texts, S)
     add("stance [default]", np.array(st.frame_ids_)[P.argmax(1)], *st._assign(P, has))
     stg = StanceScorer(embedder=emb, min_relevance=None, min_masked_relevance=None).fit()
-    Pg, hasg = stg.predict_proba(texts, S)
+    Pg, hasg = stg.frame_proba(texts, S)
     add("stance, no relevance gate", np.array(stg.frame_ids_)[Pg.argmax(1)], *stg._assign(Pg, hasg))
     stm = StanceScorer(embedder=emb, min_masked_relevance=None).fit()
-    Pm, hasm = stm.predict_proba(texts, S)
+    Pm, hasm = stm.frame_proba(texts, S)
     add("stance, no masked gate", np.array(stm.frame_ids_)[Pm.argmax(1)], *stm._assign(Pm, hasm))
     stn = StanceScorer(embedder=emb, neutral_margin=None).fit()
-    Pn, hasn = stn.predict_proba(texts, S)
+    Pn, hasn = stn.frame_proba(texts, S)
     add("stance, no neutral test", np.array(stn.frame_ids_)[Pn.argmax(1)], *stn._assign(Pn, hasn))
     st0 = StanceScorer(embedder=emb, role_weight=0.0).fit()
-    P0, has0 = st0.predict_proba(texts, S)
+    P0, has0 = st0.frame_proba(texts, S)
     add("stance, no roles", np.array(st0.frame_ids_)[P0.argmax(1)], *st0._assign(P0, has0))
     ctx = stance_data.load_context(df)
     if ctx is not None:
@@ -251,7 +251,7 @@ def main() -> int:
         pred = np.empty(len(y), dtype=object)
         for tr, te in StratifiedGroupKFold(5, shuffle=True, random_state=seed).split(texts, y, g):
             m = StanceScorer(embedder=emb).fit(df.iloc[tr], y[tr], embeddings=S[tr])
-            Pt, _ = m.predict_proba([texts[i] for i in te], S[te])
+            Pt, _ = m.frame_proba([texts[i] for i in te], S[te])
             pred[te] = np.array(m.frame_ids_)[Pt.argmax(1)]
         cv.append(pred)
     if cv:
@@ -271,7 +271,7 @@ def main() -> int:
         f = lambda k, w: (f"{r[k]:{w}.3f}" if k in r else " " * w)
         print(f"{r['method']:32s} {r['part']:6s} {r['labels']:6s} {r['n']:4d} {r['bacc']:6.3f} {f('bacc_none', 9)} "
               f"{f('acc_cov', 7)} {f('coverage', 8)} {f('ece', 6)} {f('sd', 6)}")
-    Pp, _ = st.predict_proba([t for a, b, _ in PAIRS for t in (a, b)])
+    Pp, _ = st.frame_proba([t for a, b, _ in PAIRS for t in (a, b)])
     wt = Pp[:, st.frame_ids_.index("western_threat")].reshape(-1, 2)
     sign = np.array([1 if f == "western_threat" else -1 for _, _, f in PAIRS])
     moved = sign * (wt[:, 0] - wt[:, 1])
@@ -400,7 +400,7 @@ def off_topic(emb, scorers: dict, n_articles: int = 400, seed: int = 0) -> None:
         S = emb.encode(texts)
         parts = []
         for label, sc in scorers.items():
-            P, ok = sc.predict_proba(texts, S)
+            P, ok = sc.frame_proba(texts, S)
             parts.append(f"{label} {float((sc._assign(P, ok)[0] != 'none').mean()):.3f}")
         print(f"  {name}, {len(texts)} sentences: " + "; ".join(parts))
 

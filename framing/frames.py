@@ -49,6 +49,17 @@ def _check_texts(texts: pd.Series) -> None:
                            + "; expected a string (drop the rows without text first)")
 
 
+def _not_labels(embeddings, scorer: str) -> None:
+    """``score(X, y)``, as scikit-learn's default scoring calls it, passes the labels where the vectors go:
+    one line saying so, instead of numpy's "could not convert string to float" (review23-api)."""
+    if embeddings is None or isinstance(embeddings, np.ndarray) and embeddings.dtype.kind in "fiu":
+        return
+    a = np.asarray(embeddings, dtype=object)
+    if a.ndim == 1 and any(isinstance(x, str) for x in a[:50]):
+        raise FramingError(f"{scorer}.score: got labels where the sentence vectors go; score() returns the scored "
+                           "table, not a metric: in cross_val_score or GridSearchCV pass scoring='accuracy'")
+
+
 def _check_embeddings(embeddings, n: int) -> np.ndarray:
     emb = np.asarray(embeddings, dtype=np.float32)
     if emb.ndim != 2 or emb.shape[0] != n:
@@ -90,6 +101,8 @@ class PrototypeScorer(Estimator):
         return set_params(self, params)
 
     def fit(self, X=None, y=None):
+        """Build each frame's prototype from its exemplars (``X`` and ``y`` are ignored: nothing is learnt
+        from labelled data, so that the baseline stays the naive one)."""
         from .embed import get_embedder
 
         cb = load_codebook(self.codebook)
@@ -100,6 +113,7 @@ class PrototypeScorer(Estimator):
             protos.append(v / np.linalg.norm(v))
         self.codebook_ = cb
         self.frame_ids_ = cb.frame_ids
+        self.classes_ = np.array(sorted([*cb.frame_ids, NONE]), dtype=object)  # what predict returns (sklearn)
         self.prototypes_ = np.vstack(protos).astype(np.float32)
         return self
 
@@ -123,6 +137,7 @@ class PrototypeScorer(Estimator):
         return E @ self.prototypes_.T
 
     def predict(self, embeddings: np.ndarray, texts=None) -> np.ndarray:
+        """Frame id or ``"none"`` per sentence vector (``embeddings`` (n, d); it takes vectors, not texts)."""
         scores = self.decision_function(embeddings)
         return self._assign(scores)[0]
 
@@ -138,6 +153,8 @@ class PrototypeScorer(Estimator):
         return labels, conf
 
     def score(self, sentences: pd.DataFrame, embeddings: np.ndarray) -> pd.DataFrame:
+        """The sentence table plus one cosine column per frame, ``frame``, ``confidence`` and ``none_reason``."""
+        _not_labels(embeddings, "PrototypeScorer")
         sentences = _check_sentences(sentences)
         scores = self.decision_function(_check_embeddings(embeddings, len(sentences)))
         labels, conf = self._assign(scores)

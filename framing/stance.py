@@ -502,7 +502,7 @@ class StanceScorer(Estimator):
         counted as that frame's ``defender``. 0 turns it off.
     context_window, context_weight : int, float
         Opt-in article context in :meth:`score` (off by default, see
-        :meth:`predict_proba`): it helped on the tuning half of the
+        :meth:`frame_proba`): it helped on the tuning half of the
         benchmark and hurt on the report half.
 
     Attributes
@@ -874,7 +874,27 @@ class StanceScorer(Estimator):
             s = s + float(self.role_weight) * self._role_evidence(texts, mentions)
         return s.astype(np.float64), codes
 
-    def predict_proba(self, texts, embeddings=None, *, groups=None, order=None) -> tuple[np.ndarray, np.ndarray]:
+    def predict_proba(self, texts, embeddings=None) -> np.ndarray:
+        """Probabilities (n, len(classes_)), columns in the order of ``classes_``, as scikit-learn expects.
+
+        A sentence that may get a frame (the eligible mask of
+        :meth:`frame_proba`) gets its frames' softmax and ``none`` 0; one that
+        may not (no actor, off topic, neutral) gets ``none`` 1. The
+        ``min_confidence`` cut of :meth:`predict` is not applied, so an
+        eligible sentence can be predicted ``none`` while its ``none``
+        column is 0. For the frames alone, in codebook order, with the
+        eligible mask, use :meth:`frame_proba`.
+        """
+        P, codes = self._proba(_texts(texts), embeddings)
+        out = np.zeros((len(P), len(self.classes_)), dtype=np.float64)
+        col = {c: j for j, c in enumerate(self.classes_)}
+        ok = codes == 0
+        for j, fid in enumerate(self.frame_ids_):
+            out[ok, col[fid]] = P[ok, j]
+        out[~ok, col[NONE]] = 1.0
+        return out
+
+    def frame_proba(self, texts, embeddings=None, *, groups=None, order=None) -> tuple[np.ndarray, np.ndarray]:
         """Per-frame probabilities (n, n_frames) and the eligible mask (n,) of :meth:`decision_function`.
 
         A softmax over the frames of :meth:`decision_function` (rows sum to
@@ -1039,8 +1059,11 @@ class StanceScorer(Estimator):
         or the best frame's probability is below ``min_confidence``), and is
         empty for a framed sentence. With an ``article_id`` column,
         neighbouring sentences of the same article (ordered by
-        ``sentence_id`` when present) give context, see :meth:`predict_proba`.
+        ``sentence_id`` when present) give context, see :meth:`frame_proba`.
         """
+        from .frames import _not_labels
+
+        _not_labels(embeddings, "StanceScorer")
         texts = _texts(sentences)
         groups = order = None
         if isinstance(sentences, pd.DataFrame) and "article_id" in sentences.columns:

@@ -67,6 +67,25 @@ def test_the_estimators_work_in_scikit_learn_model_selection(fake_embedder):
     fitted = s.fit(texts, labels)
     check_is_fitted(fitted)
     assert set(fitted.classes_) == {"attack", "provoke", "none"} and set(fitted.predict(texts)) <= set(fitted.classes_)
+    # review23-api: predict_proba gave a (probabilities, eligible) tuple, its columns in codebook order, not classes_'
+    P = fitted.predict_proba(texts)
+    assert P.shape == (len(texts), 3) and np.allclose(P.sum(axis=1), 1)
+    P_frames, ok = fitted.frame_proba(texts)
+    for j, fid in enumerate(fitted.frame_ids_):
+        np.testing.assert_allclose(P[ok, list(fitted.classes_).index(fid)], P_frames[ok, j])
+    from sklearn.metrics import log_loss
+
+    assert np.isfinite(log_loss(labels, P, labels=fitted.classes_))
+    # the default scoring calls score(X, y): one line, not numpy's "could not convert string to float"
+    with pytest.raises(FramingError, match=r"StanceScorer.score: got labels where the sentence vectors go.*"
+                                           r"scoring='accuracy'"):
+        fitted.score(texts, labels)
+    # the baseline takes sentence vectors, and works in model selection too
+    proto = PrototypeScorer(cb, fake_embedder)
+    acc = cross_val_score(proto, fake_embedder.encode(texts), labels, cv=3, scoring="accuracy")
+    assert acc.shape == (3,) and np.isfinite(acc).all()
+    with pytest.raises(FramingError, match="PrototypeScorer.score: got labels"):
+        proto.fit().score(texts, labels)
     X = fake_embedder.encode(texts)
     pipe = make_pipeline(StandardScaler(), SentenceClusters(n_clusters=2, n_stability=0)).fit(X)
     assert len(pipe.predict(X)) == len(texts)

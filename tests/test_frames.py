@@ -174,12 +174,12 @@ def test_role_evidence_reads_agent_and_patient(fake_embedder):
     assert E[0, wt] > E[0, rd] and E[1, rd] > E[1, wt]
     assert E[2].sum() == 0
     # role evidence decides between otherwise identical-looking sentences
-    P, _ = sc.predict_proba(["Russia conducted missile strikes against Kyiv.",
+    P, _ = sc.frame_proba(["Russia conducted missile strikes against Kyiv.",
                              "Ukraine conducted missile strikes against Moscow."])
     assert P[0, wt] > 0.5 > P[1, wt]
     np.testing.assert_allclose(P.sum(axis=1), 1, atol=1e-9)
     off = StanceScorer(embedder=fake_embedder, role_weight=0.0).fit()
-    P0, _ = off.predict_proba(["Russia conducted missile strikes against Kyiv."])
+    P0, _ = off.frame_proba(["Russia conducted missile strikes against Kyiv."])
     assert P[0, wt] > P0[0, wt]
 
 
@@ -312,7 +312,7 @@ from framing.stance import MINIMAL_PAIRS as PAIRS  # noqa: E402
 
 @pytest.mark.slow
 def test_flipping_stance_moves_the_score(stance):
-    P, _ = stance.predict_proba([t for a, b, _ in PAIRS for t in (a, b)])
+    P, _ = stance.frame_proba([t for a, b, _ in PAIRS for t in (a, b)])
     wt = P[:, 0].reshape(-1, 2)
     sign = np.array([1 if f == "western_threat" else -1 for _, _, f in PAIRS])
     moved = sign * (wt[:, 0] - wt[:, 1])  # > 0 when the flip moves the score the right way

@@ -90,7 +90,7 @@ def test_mentions_are_matched_once_per_distinct_text(scorer, monkeypatch):
 
 
 def test_minimal_pairs_move_the_right_way(scorer):
-    P, _ = scorer.predict_proba([t for a, b, _ in MINIMAL_PAIRS for t in (a, b)])
+    P, _ = scorer.frame_proba([t for a, b, _ in MINIMAL_PAIRS for t in (a, b)])
     wt = P[:, scorer.frame_ids_.index("western_threat")].reshape(-1, 2)
     sign = np.array([1 if f == "western_threat" else -1 for _, _, f in MINIMAL_PAIRS])
     assert (sign * (wt[:, 0] - wt[:, 1]) > 0).sum() >= 5
