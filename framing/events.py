@@ -1321,11 +1321,13 @@ def align_events(sentences, *, embeddings=None, embedder=None, codebook=None, th
     names_weight : float
         Weight of name/actor overlap against embedding cosine.
     by : str, optional
-        A column of ``sentences`` (e.g. ``event_id`` merged in from
-        :func:`group_events`) whose groups are aligned separately; event ids
-        stay unique across groups. The thresholds assume the articles tell
-        one story: on a corpus of many stories, group the articles first and
-        pass ``by``, or sentences of unrelated stories end up in one event.
+        A column of ``sentences`` (e.g. ``story``, the ``event_id`` of
+        :func:`group_events` merged in and renamed) whose groups are aligned
+        separately; event ids stay unique across groups. The thresholds
+        assume the articles tell one story: on a corpus of many stories,
+        group the articles first and pass ``by``, or sentences of unrelated
+        stories end up in one event. A ``by`` named like a column of the
+        result (``event_id``) is kept as ``story``.
     boilerplate : int or None
         Sentences found verbatim in this many of the given articles or more
         (:func:`boilerplate_sentences`, counted over the whole table, not
@@ -1380,6 +1382,10 @@ def align_events(sentences, *, embeddings=None, embedder=None, codebook=None, th
             offset = int(part["event_id"].max()) + 1
             parts.append(part)
         out = pd.concat(parts, ignore_index=True)
+        if by in ALIGN_COLUMNS and "story" not in out.columns:
+            # review23-api: by="event_id" (group_events' column) lost the story of each sentence to the
+            # output's own event_id; it is kept as ``story``
+            out["story"] = out["article_id"].map(dict(zip(sentences["article_id"], sentences[by])))
         # which group each article was aligned in (by may be event_id, which the output's own event_id
         # overwrites): framing_diff names the groups of two articles that could share no event
         out.attrs["aligned_by"] = by
@@ -1434,7 +1440,7 @@ def align_events(sentences, *, embeddings=None, embedder=None, codebook=None, th
     if not _in_group and len(uniq) > 2 and len(big) > max(20, 0.25 * n):
         warn(f"align_events: one event holds {len(big)} of {n} sentences, from {len(set(arts[big]))} of "
              f"{len(uniq)} articles: these articles probably tell several stories. Group them first "
-             "(group_events) and pass by='event_id' with the event ids merged into the sentence table",
+             "(group_events), merge their event_id into the sentence table as story and pass by='story'",
              FramingWarning)
     return _aligned_table(sentences, texts, event, [n_art[e] for e in event],
                           np.round(np.where(_boilerplate, 0.0, np.nan_to_num(best, nan=0.0)), 4),

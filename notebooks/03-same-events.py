@@ -74,7 +74,8 @@ group_events(run.articles, embedder=run.embedder)
 #
 # The two seeds tell one story. On a corpus of several stories, align within each story: merge the
 # event ids of `group_events` into the sentence table and pass `by`, e.g.
-# `align_events(sents.merge(events[["article_id", "event_id"]], on="article_id"), by="event_id", ...)`.
+# `align_events(sents.merge(events[["article_id", "event_id"]].rename(columns={"event_id": "story"}),
+# on="article_id"), by="story", ...)`.
 # Without it, sentences of unrelated stories end up in one "event" (a note says so).
 
 # %%

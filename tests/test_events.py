@@ -462,6 +462,8 @@ def test_framing_diff_warns_when_the_alignment_puts_the_two_articles_in_differen
     # (review19b: the warning then compared two sentence events and fired falsely)
     for col in ("story", "event_id"):
         one = align_events(sents.assign(**{col: 0}), embeddings=emb, by=col)
+        # review23-api: by="event_id" lost each sentence's story to the output's own event_id; kept as story
+        assert one["story"].eq(0).all()
         with warnings.catch_warnings():
             warnings.simplefilter("error", FramingWarning)
             d = framing_diff(scored, a, b, aligned=one, embeddings=emb)  # no warning
@@ -740,7 +742,7 @@ def test_align_events_warns_when_one_event_swallows_several_articles():
                       for a in range(3) for i in range(10)])
     e = 0.3 * rng.normal(size=(30, 16)) + rng.normal(size=16)
     e = (e / np.linalg.norm(e, axis=1, keepdims=True)).astype("float32")
-    with pytest.warns(FramingWarning, match=r"one event holds 30 of 30 sentences, from 3 of 3 articles.*by='event_id'"):
+    with pytest.warns(FramingWarning, match=r"one event holds 30 of 30 sentences, from 3 of 3 articles.*as story and pass by='story'"):
         al = align_events(s, embeddings=e, names_weight=1.0)
     assert al["event_id"].nunique() == 1
     with warnings.catch_warnings():
