@@ -355,12 +355,21 @@ def _wilson_lean(frames: np.ndarray, positive, negative, confidence: float = 0.9
 _INTERVALS = ("wilson", "bootstrap")
 
 
+def _one_column(by) -> None:
+    """``by`` names one column (review23-api: a list failed inside pandas with "unhashable type: 'list'")."""
+    if not isinstance(by, str):
+        raise FramingError(f"by: expected one column name, found {type(by).__name__} {by!r}"[:200]
+                           + "; to group by several columns, join them into one first, e.g. "
+                             "scored.assign(group=scored['source'] + ' / ' + scored['side'])")
+
+
 def _check_scored(scored, by: str) -> None:
     """The scored sentence table with a grouping column and a ``frame`` label on every row."""
     if not isinstance(scored, pd.DataFrame):
         raise FramingError(f"scored: expected the table from score_frames, found {type(scored).__name__}")
     if "frame" not in scored.columns:
         raise FramingError("scored: no 'frame' column; expected the table from score_frames")
+    _one_column(by)
     if by not in scored.columns:
         hint = ("; the sentence table has no article metadata: merge it in first, e.g. "
                 f"scored.merge(articles[['article_id', {by!r}]], on='article_id'), or use run.shares(by={by!r})"
@@ -643,6 +652,11 @@ def compare_articles(scored: pd.DataFrame, a, b, *, by: str = "article_id", posi
     check_whole("n_perm", n_perm)
     check_whole("n_boot", n_boot)
     positive, negative = _pos_neg(scored, positive, negative)
+    for name, key in (("a", a), ("b", b)):
+        if isinstance(key, (list, tuple, set, np.ndarray, pd.Series, pd.Index)):
+            raise FramingError(f"compare_articles: {name} is a {type(key).__name__}; expected one value of column "
+                               f"{by!r} (to compare groups of articles, put them in a column, e.g. side, and "
+                               f"pass by='side', cluster='article_id')")
     if a == b:
         raise FramingError(f"compare_articles: a and b are both {a!r}; expected two different {by} values")
     groups = set(scored[by])
@@ -826,6 +840,7 @@ def narrative_arc(scored: pd.DataFrame, *, by: str = "article_id", bins: int = 5
     """
     if not isinstance(scored, pd.DataFrame):
         raise FramingError(f"scored: expected the table from score_frames, found {type(scored).__name__}")
+    _one_column(by)
     if by not in scored.columns:
         raise FramingError(f"scored: expected column {by!r}")
     if not isinstance(bins, (int, np.integer)) or bins < 1:

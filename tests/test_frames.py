@@ -604,3 +604,17 @@ def test_score_frames_of_no_sentences_is_an_empty_scored_table(fake_embedder, me
     assert len(out) == 0 and out.attrs["frames"] == [f.id for f in load_codebook(THREE).frames]
     assert list(out.columns[-3:]) == ["frame", "confidence", "none_reason"]
     assert frame_shares(out).empty
+
+
+def test_by_takes_one_column_and_compare_articles_one_value_each(fake_embedder):
+    """review23-api: by=["source", "side"] and a list of articles failed inside pandas ("unhashable type")."""
+    from framing.frames import narrative_arc
+
+    scored = score_frames(SENTS, embedder=fake_embedder, method="prototype").assign(source="x", side="y")
+    for call in (lambda: frame_shares(scored, by=["source", "side"]), lambda: frame_lean(scored, by=["source"]),
+                 lambda: narrative_arc(scored, by=("source", "side"))):
+        with pytest.raises(FramingError, match=r"by: expected one column name, found (list|tuple).*join them"):
+            call()
+    with pytest.raises(FramingError, match=r"compare_articles: a is a list; expected one value of column "
+                                           r"'article_id'"):
+        compare_articles(scored, ["a"], "b")
