@@ -378,7 +378,9 @@ def _frame_from_table(df: pd.DataFrame, stem: str, where: str) -> pd.DataFrame:
         texts.append(t.replace("\r\n", "\n").replace("\r", "\n"))
     out["text"] = texts
     for col in ("title", "source", "date"):
-        if col in df.columns:
+        if col == "date" and col in df.columns and pd.api.types.is_datetime64_any_dtype(df[col]):
+            out[col] = df[col].array  # the user's datetimes stay datetimes (review23-api: "2022-02-01 00:00:00")
+        elif col in df.columns:
             vals = [None if (v is None or (isinstance(v, float) and pd.isna(v)) or v == "") else str(v)
                     for v in df[col].tolist()]
             if col == "source":  # "Herald " and "Herald" are one outlet
@@ -389,8 +391,8 @@ def _frame_from_table(df: pd.DataFrame, stem: str, where: str) -> pd.DataFrame:
     if "title" not in df.columns:
         out["title"] = [split_title(t) for t in texts]
     extra = [c for c in df.columns if c not in ARTICLE_COLUMNS and c != id_col]
-    for col in extra:  # the user's own metadata (url, outlet leaning, ...), kept as read
-        out[col] = df[col].to_numpy()
+    for col in extra:  # the user's own metadata (url, outlet leaning, ...), kept as read, with its dtype
+        out[col] = df[col].array
     return out[ARTICLE_COLUMNS + extra]
 
 
@@ -596,7 +598,20 @@ def prepare_articles(source) -> pd.DataFrame:
     source into the same table (review22: the Dask run kept integer ids and merged two articles of one id)."""
     if not (isinstance(source, pd.DataFrame) and set(ARTICLE_COLUMNS) <= set(source.columns)):
         return read_articles(source)
-    articles = source
+    # the same table as read_articles would give in these respects (review23-api): a fresh index, and no
+    # article without text (said in the same warning)
+    articles = source.reset_index(drop=True)
+    for i, t in enumerate(articles["text"].tolist()):
+        if not isinstance(t, str) and not (t is None or isinstance(t, float) and math.isnan(t)):
+            raise FramingError(f"articles table, row {i + 1}: 'text' must be a string, found {type(t).__name__}")
+    blank = articles["text"].map(lambda t: not isinstance(t, str) or not t.strip()).to_numpy(dtype=bool)
+    if blank.any():
+        names = articles.loc[blank, "article_id"].astype(str).tolist()
+        warn(f"skipped or changed inputs: {len(names)} empty or whitespace-only "
+             f"({', '.join(names[:3])}{f' and {len(names) - 3} more' if len(names) > 3 else ''})", ReadWarning)
+        articles = articles[~blank].reset_index(drop=True)
+        if articles.empty:
+            raise FramingError("no readable articles: every input was empty or skipped")
     if not all(isinstance(a, str) and a.strip() for a in articles["article_id"]):
         # ids are strings everywhere (the report's cached blocks key on them), made up as read_articles does
         ids = _ids_text(articles["article_id"].tolist(), "article")
@@ -729,5 +744,6 @@ def read_articles(source, *, skip_empty: bool = True) -> pd.DataFrame:
     if df.empty:
         raise FramingError("no readable articles: every input was empty or skipped")
     for col in ("title", "source", "date"):
-        df[col] = df[col].astype(object).where(df[col].notna(), None)
+        if not pd.api.types.is_datetime64_any_dtype(df[col]):
+            df[col] = df[col].astype(object).where(df[col].notna(), None)
     return df[ARTICLE_COLUMNS + [c for c in df.columns if c not in ARTICLE_COLUMNS]].reset_index(drop=True)

@@ -167,6 +167,8 @@ def run_pipeline(source, *, codebook=None, model=None, embedder=None, cache: boo
     ----------
     source : paths, glob, CSV/JSONL or DataFrame
         Anything :func:`framing.corpus.read_articles` accepts, or an article table.
+        Article ids become text (``3`` becomes ``"3"``): to merge the run's
+        tables back onto your own, use ``df.assign(article_id=df["article_id"].astype(str))``.
     codebook : str, path or Codebook, optional
         Default the bundled one, or with a fitted scorer as ``method`` the
         codebook it was fitted on (another one is an error).

@@ -337,6 +337,26 @@ def test_rows_without_an_id_get_one_and_whole_number_ids_keep_no_decimal(tmp_pat
     assert prepared["source"].iloc[0] == "Herald" and pd.isna(prepared["source"].iloc[1])
 
 
+def test_an_article_table_and_a_partial_one_are_prepared_alike():
+    """review23-api: run_pipeline kept a full article table as it was (blank article, index 10..12) but read a
+    partial one (blank dropped, index reset), and the reader turned datetimes into "2022-02-01 00:00:00" and a
+    categorical column into strings."""
+    from framing.corpus import ReadWarning, prepare_articles
+
+    part = pd.DataFrame({"article_id": ["a", "b", "c"], "text": ["Russia attacked Kyiv.", "  ", "NATO warned."],
+                         "date": pd.to_datetime(["2022-02-01", "2022-02-02", None]),
+                         "side": pd.Categorical(["left", "right", "left"])}, index=[10, 11, 12])
+    full = part.assign(title=None, source="Herald")
+    for table in (part, full):
+        with pytest.warns(ReadWarning, match=r"1 empty or whitespace-only \(b\)"):
+            got = prepare_articles(table)
+        assert got["article_id"].tolist() == ["a", "c"] and got.index.tolist() == [0, 1]
+        assert pd.api.types.is_datetime64_any_dtype(got["date"]) and got["date"].iloc[0] == pd.Timestamp("2022-02-01")
+        assert isinstance(got["side"].dtype, pd.CategoricalDtype)
+    with pytest.raises(FramingError, match=r"articles table, row 2: 'text' must be a string, found int"):
+        prepare_articles(full.assign(text=["a b.", 5, "c d."]))
+
+
 def test_one_story_syndicated_by_two_outlets_is_two_articles(tmp_path):
     """review22: herald/story.txt and courier/story.txt, same body, were read as one article ("1 exact duplicate"),
     so the outlet comparison lost one; the same file twice is still one."""
