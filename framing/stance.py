@@ -97,7 +97,7 @@ from .codebook import Codebook, load_codebook
 from ._checks import Estimator, check_whole
 from .errors import FramingError, FramingWarning, warn
 
-__all__ = ["StanceScorer", "find_mentions", "mention_table", "fitted_scorer", "FORMAT", "MINIMAL_PAIRS",
+__all__ = ["StanceScorer", "speaker_mentions", "mention_table", "fitted_scorer", "FORMAT", "MINIMAL_PAIRS",
            "check_codebook", "codebook_check_summary", "suggest_gates", "unmatched_names", "actor_frames",
            "CHECK_COLUMNS"]
 
@@ -207,12 +207,12 @@ def _with_speakers(text: str, mentions) -> list[tuple[int, int, str, bool]]:
     return out
 
 
-def find_mentions(text: str, codebook=None) -> list[tuple[int, int, str, bool]]:
+def speaker_mentions(text: str, codebook=None) -> list[tuple[int, int, str, bool]]:
     """Actor mentions in one text: ``(start, end, actor_id, is_speaker)``, in text order.
 
     The mentions are those of :func:`framing.actors.find_mentions` (the
     package's one alias matcher: longest alias first, no overlaps, its case
-    rule). ``is_speaker`` marks a mention that introduces what someone said
+    rule; it gives ``(actor_id, alias, start, end)``). ``is_speaker`` marks a mention that introduces what someone said
     ("Lavrov said", "according to the Pentagon").
     """
     from .actors import find_mentions as actor_mentions_in
@@ -257,7 +257,7 @@ def mention_table(sentences, codebook=None) -> pd.DataFrame:
     texts = [preprocess(t) for t in _texts(sentences)]
     rows = []
     for i, t in enumerate(texts):
-        for a, b, aid, sp in find_mentions(t, cb):
+        for a, b, aid, sp in speaker_mentions(t, cb):
             rows.append((i, a, b, t[a:b], aid, camp[aid], sp))
     return pd.DataFrame(rows, columns=["row", "start", "end", "mention", "actor", "camp", "is_speaker"])
 

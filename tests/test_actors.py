@@ -131,10 +131,10 @@ def test_first_word_prefilter_changes_no_mention(seed_sentences, monkeypatch):
     cb = load_codebook(None)
     texts = seed_sentences["text"].tolist()
     texts += [t.upper() for t in texts] + [t.lower() for t in texts] + ["U.S.-led talks; the U.K.'s envoy; NATO's Rutte"]
-    fast = [find_mentions(t, cb) for t in texts], [stance.find_mentions(t, cb) for t in texts]
+    fast = [find_mentions(t, cb) for t in texts], [stance.speaker_mentions(t, cb) for t in texts]
     monkeypatch.setattr(actors_mod, "alias_key", lambda alias: None)
     actors_mod._alias_patterns.cache_clear()
-    slow = [find_mentions(t, cb) for t in texts], [stance.find_mentions(t, cb) for t in texts]
+    slow = [find_mentions(t, cb) for t in texts], [stance.speaker_mentions(t, cb) for t in texts]
     actors_mod._alias_patterns.cache_clear()
     assert sum(map(len, fast[0])) >= 60 and sum(map(len, fast[1])) >= 60
     assert fast == slow
@@ -191,7 +191,7 @@ def test_actors_and_stance_find_the_same_mentions(seed_sentences):
     texts = [preprocess(t) for t in seed_sentences["text"]]
     texts += [t.upper() for t in texts]  # headlines
     ours = [[(s, e, actor) for actor, _, s, e in find_mentions(t, cb)] for t in texts]
-    theirs = [[(s, e, actor) for s, e, actor, _ in stance.find_mentions(t, cb)] for t in texts]
+    theirs = [[(s, e, actor) for s, e, actor, _ in stance.speaker_mentions(t, cb)] for t in texts]
     assert ours == theirs
     assert sum(map(len, ours)) >= 150
     assert stance.mention_spans(texts, cb) == [[(s, e) for s, e, _ in m] for m in ours]

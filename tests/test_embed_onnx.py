@@ -138,10 +138,10 @@ def test_import_framing_and_embedder_stay_light():
 @pytest.fixture(scope="module")
 def seed_spans(seed_texts):
     from framing.embed import preprocess
-    from framing.stance import find_mentions
+    from framing.stance import speaker_mentions
 
     texts = [preprocess(t) for t in seed_texts]
-    return texts, [[(a, b) for a, b, _, _ in find_mentions(t, None)] for t in texts]
+    return texts, [[(a, b) for a, b, _, _ in speaker_mentions(t, None)] for t in texts]
 
 
 @pytest.fixture(scope="module")

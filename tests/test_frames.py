@@ -15,7 +15,7 @@ from framing.codebook import load_codebook
 from framing.errors import FramingError
 from framing.frames import (NONE, PrototypeScorer, StanceScorer, compare_articles, frame_lean, frame_shares,
                             narrative_arc, score_frames)
-from framing.stance import find_mentions
+from framing.stance import speaker_mentions
 
 # THREE's exemplars name no actor on purpose (a topic codebook); the fit warns about it, as it should
 pytestmark = pytest.mark.filterwarnings("ignore:codebook 'three'.*exemplars name no actor:UserWarning")
@@ -156,12 +156,12 @@ def test_fit_errors(fake_embedder):
 def test_mentions_case_and_speakers():
     cb = load_codebook()
     text = "Lavrov said NATO told us that the US would never attack Russia."
-    found = [(text[a:b], aid, sp) for a, b, aid, sp in find_mentions(text, cb)]
+    found = [(text[a:b], aid, sp) for a, b, aid, sp in speaker_mentions(text, cb)]
     surfaces = [f[0] for f in found]
     assert "us" not in surfaces and "US" in surfaces  # capitals-only aliases do not match the pronoun
     assert ("Lavrov", "russia", True) in found  # a speaker
     assert ("Russia", "russia", False) in found
-    longest = find_mentions("Russian troops advanced.", cb)
+    longest = speaker_mentions("Russian troops advanced.", cb)
     assert [(a, b) for a, b, _, _ in longest] == [(0, 14)]
 
 

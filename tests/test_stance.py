@@ -325,7 +325,7 @@ def test_on_topic_reporting_without_a_stance_reads_neutral(real_embedder):
     ("Moscow said NATO is provoking a war.", ["Moscow"], ["NATO"]),
 ])
 def test_speaker_flags_follow_who_speaks(text, speakers, not_speakers):
-    from framing.stance import find_mentions as stance_mentions
+    from framing.stance import speaker_mentions as stance_mentions
 
     flags = {text[a:b]: sp for a, b, _, sp in stance_mentions(text)}
     assert all(flags[s] for s in speakers), flags
