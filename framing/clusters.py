@@ -612,8 +612,13 @@ class SentenceClusters(Estimator):
         return self.fit(sentences, embeddings=embeddings).labels_
 
     def predict(self, embeddings) -> np.ndarray:
-        """Nearest cluster centroid (cosine) of new vectors (n, d); HDBSCAN noise is never predicted."""
+        """Nearest cluster centroid (cosine) of new vectors (n, d); HDBSCAN noise is never predicted.
+
+        It takes sentence vectors; for a sentence table use :meth:`transform`."""
         self._check_fitted()
+        if isinstance(embeddings, pd.DataFrame):  # review23-api: fit takes a table, so a table was tried here
+            raise FramingError("predict: expected sentence vectors (n, d), found a DataFrame; for a sentence table "
+                               "use transform(sentences, embeddings=...)")
         emb = _check_embeddings(embeddings, None)
         if emb.shape[1] != self.centroids_.shape[1]:
             raise FramingError(f"embeddings: expected {self.centroids_.shape[1]} columns, found {emb.shape[1]}")

@@ -29,7 +29,7 @@ NONE = "none"
 def _check_sentences(sentences) -> pd.DataFrame:
     if isinstance(sentences, pd.Series):
         sentences = sentences.to_frame("text")
-    elif isinstance(sentences, (list, tuple)):
+    elif isinstance(sentences, (list, tuple)) or isinstance(sentences, np.ndarray) and sentences.ndim == 1:
         sentences = pd.DataFrame({"text": list(sentences)})
     if not isinstance(sentences, pd.DataFrame):
         raise FramingError(f"sentences: expected a DataFrame with a 'text' column, found {type(sentences).__name__}")
@@ -233,7 +233,7 @@ def score_frames(sentences, codebook=None, embedder=None, *, embeddings=None, me
 
     Parameters
     ----------
-    sentences : pandas.DataFrame, list of str
+    sentences : pandas.DataFrame, list, Series or 1-D array of str
         The sentence table (or anything with a ``text`` column).
     codebook : str, path or Codebook, optional
         Defaults to ``western-threat-vs-russian-defensive``; with a fitted

@@ -254,6 +254,10 @@ def read_documents(source) -> pd.DataFrame:
         if missing:
             raise FramingError(f"documents DataFrame: missing column(s) {', '.join(sorted(missing))}")
         return source[["article_id", "text"]].reset_index(drop=True)
+    if not isinstance(source, (str, os.PathLike)):  # review23-api: a list of files gave pathlib's TypeError
+        raise FramingError(f"documents: expected a folder of .txt files, one .txt file or a table with article_id "
+                           f"and text, found {type(source).__name__}; for several files, put them in one folder "
+                           "or concatenate read_documents(f) of each")
     p = Path(os.fspath(source))
     if p.is_dir():
         files = sorted(q for q in p.glob("*.txt") if q.is_file() and not q.name.startswith("."))
@@ -1189,8 +1193,9 @@ class NarrativeClassifier(Estimator):
         Parameters
         ----------
         articles : DataFrame (``article_id``, ``text``) or folder of ``.txt``
-            Only articles that have labels are used; an article without labels
-            is an error.
+            Every article must have a row in ``labels`` (an article without
+            one is an error); rows of ``labels`` for articles not given are
+            ignored.
         labels : DataFrame
             As read by :func:`read_narrative_labels`.
         features : numpy.ndarray, optional

@@ -157,6 +157,10 @@ def project(embeddings, *, method: str = "umap", random_state: int = 42, n_neigh
             cache_dir=None) -> np.ndarray:
     """Project vectors to 2-D.
 
+    The first UMAP map of a Python session takes 15-25 s more than the
+    next ones: numba compiles umap-learn's code once per process. A map
+    already in the cache is read back in milliseconds.
+
     Parameters
     ----------
     embeddings : ndarray (n, d)

@@ -321,3 +321,24 @@ def test_classifier_and_scorer_parameters_of_the_wrong_type_are_one_line(fake_em
         speakers(scored, carry=-1)
     with pytest.raises(FramingError, match="frames: 'wester_threat' is not a frame of the scored table"):
         frame_shares(scored, frames=["wester_threat", "none"])
+
+
+def test_inputs_of_the_other_kind_get_one_line(fake_embedder, tmp_path):
+    """review23-api: SentenceClusters.predict(table), read_documents([files]) failed deep in numpy and pathlib;
+    score_frames refused a 1-D array of texts that StanceScorer.predict takes."""
+    import numpy as np
+
+    from framing.clusters import SentenceClusters
+    from framing.frames import score_frames
+    from framing.labelled import read_documents
+
+    texts = ["Russia attacked Kyiv.", "NATO defends Europe.", "Moscow blames the West.", "Ukraine needs aid."]
+    s = pd.DataFrame({"text": texts})
+    model = SentenceClusters(n_clusters=2, n_stability=0).fit(s, embeddings=fake_embedder.encode(texts))
+    with pytest.raises(FramingError, match=r"predict: expected sentence vectors \(n, d\), found a DataFrame; .*transform"):
+        model.predict(s)
+    (tmp_path / "a.txt").write_text("Russia attacked Kyiv.", encoding="utf-8")
+    with pytest.raises(FramingError, match="documents: expected a folder of .txt files.*found list"):
+        read_documents([tmp_path / "a.txt"])
+    scored = score_frames(np.array(texts), embedder=fake_embedder, method="prototype")
+    assert scored["text"].tolist() == texts
