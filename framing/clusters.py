@@ -205,6 +205,11 @@ def cluster_keywords(texts, labels, *, n_words: int = 10, stop_words="english", 
         ``"english"`` is scikit-learn's list plus the verbs of news attribution
         ("said", "told", "according", ...), which otherwise top every cluster
         of quotes.
+    min_df : int
+        A term must occur in at least this many texts.
+    ngram_range : (int, int)
+        Word n-grams counted, as in ``CountVectorizer`` (``(1, 2)`` adds
+        two-word phrases).
 
     Returns
     -------

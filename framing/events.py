@@ -1020,6 +1020,11 @@ def tune_event_grouper(articles, events, *, features=None, embedder=None, thresh
     articles : pandas.DataFrame
     events : array-like (n,)
         The true event of each article.
+    features : dict, optional
+        :func:`article_features` of ``articles``, when you have them (nothing
+        is embedded again).
+    embedder : str or Embedder, optional
+        Used to build the features when they are not given.
     thresholds : sequence of float, optional
         Tried for every setting; by default 0.4–0.8 (step 0.025) without local
         scaling and 0.8–1.2 (step 0.0125) with it (the scaled similarity is

@@ -118,6 +118,17 @@ def plot_frame_map(data: pd.DataFrame, *, x: str = "x", y: str = "y", hue: str =
         outside (a few percent at most). ``None`` clips from
         :data:`CLIP_FROM` sentences on. With as many, unframed (``none``)
         sentences are drawn smaller and under the framed ones.
+    x, y, hue : str
+        Columns of ``data``: the coordinates and the colour (frame ids).
+    hue_order : list, optional
+        The order of ``hue`` values in the legend (default the codebook's
+        frame order, ``none`` last).
+    palette : dict, optional
+        Colour per ``hue`` value (default :func:`frame_palette`).
+    s : float
+        Marker size.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (default ``plt.gca()``).
     **kwargs
         Passed to ``Axes.scatter``.
 
@@ -239,6 +250,15 @@ def plot_frame_scores(data: pd.DataFrame, *, x: str, y: str, hue: str = "frame",
     data : DataFrame
         A scored sentence table (:func:`framing.frames.score_frames`) with the
         score columns ``x`` and ``y`` (two frame ids) and ``hue``.
+    x, y : str
+        The two score columns (frame ids).
+    hue, style : str
+        Colour (assigned frame) and marker (article) columns, as in
+        :func:`plot_frame_map`.
+    interactive : bool, optional
+        Hover tooltips, as in :func:`plot_frame_map`.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (default ``plt.gca()``).
     **kwargs
         Passed to ``Axes.scatter`` (through :func:`plot_frame_map`).
 
@@ -298,8 +318,20 @@ def plot_frame_shares(data: pd.DataFrame, *, x: str = "share", y: str = "article
     data : DataFrame
         The output of :func:`framing.frames.frame_shares`: ``y`` (group),
         ``hue`` (frame), ``x`` (share) and optionally ``ci_low``/``ci_high``.
+    x, y, hue : str
+        Columns of ``data``: share, group and frame.
+    hue_order : list, optional
+        The order of frames in each group (default the codebook's, ``none`` last).
+    palette : dict, optional
+        Colour per frame id (default :func:`frame_palette`).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (default ``plt.gca()``).
     **kwargs
         Passed to ``Axes.barh``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
     """
     _need(data, [x, y, hue], "plot_frame_shares data")
     ax = _axes(ax)
@@ -362,6 +394,12 @@ def plot_lean(data: pd.DataFrame, *, x: str = "lean", y: str = "article_id", fra
         sorted by lean, with a row between them saying how many are left
         out: the figure stays the same size however many articles there
         are. None draws every row.
+    x, y : str
+        Columns of ``data``: the lean and the row (article or outlet).
+    palette : dict, optional
+        Colour per frame id, for the two ends (default :func:`frame_palette`).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (default ``plt.gca()``).
     **kwargs
         Passed to ``Axes.scatter``.
 
@@ -452,12 +490,19 @@ def plot_narrative_arc(data: pd.DataFrame, *, x: str = "position", y: str = "lea
         Without bands, a bin with fewer than ``few`` framed sentences
         (``n_framed``) is drawn hollow: its lean rests on a handful of
         sentences, and a swing there says little.
+    x, y, hue : str
+        Columns of ``data``: position, lean and line (article or outlet).
+        With more than three lines the legend goes beside the axes; with
+        more than ten there is none, and a warning suggests pooling them
+        (``narrative_arc(sentences, by="source")``) or a few at a time.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (default ``plt.gca()``).
     **kwargs
         Passed to ``Axes.plot``.
 
-    With more than three lines the legend goes beside the axes; with more
-    than ten there is none, and a warning suggests pooling them
-    (``narrative_arc(sentences, by="source")``) or a few at a time.
+    Returns
+    -------
+    matplotlib.axes.Axes
     """
     _need(data, [x, y, hue], "plot_narrative_arc data")
     ax = _axes(ax)
@@ -526,6 +571,12 @@ def plot_cluster_keywords(data: pd.DataFrame, *, x: str = "size", n_words: int =
         ``stability`` and ``dominant_frame``.
     n_words : int
         Keywords written next to each bar.
+    x : str
+        The bar length column (default ``size``).
+    palette : dict, optional
+        Colour per dominant frame (default :func:`frame_palette`).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (default ``plt.gca()``).
     **kwargs
         Passed to ``Axes.barh``.
 
@@ -591,6 +642,12 @@ def plot_cluster_stability(data: pd.DataFrame, *, x: str = "stability", threshol
     ----------
     data : DataFrame
         The cluster table ``SentenceClusters.clusters_`` (``cluster``, ``x``).
+    x : str
+        The stability column.
+    threshold : float
+        Where the dissolution line is drawn; bars below it are greyed.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (default ``plt.gca()``).
     **kwargs
         Passed to ``Axes.barh``.
 
@@ -629,6 +686,12 @@ def plot_event_lean(data: pd.DataFrame, *, x: str = "lean", y: str = "event_id",
         event and article): ``y`` (event), ``hue`` (article), ``x`` (the lean,
         -1 to +1, positive towards the first frame); ``label``, when
         present, names the events on the y axis.
+    x, y, hue : str
+        Columns of ``data``: the lean, the event and the article.
+    label : str or None
+        Column naming the events on the y axis.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (default ``plt.gca()``).
     **kwargs
         Passed to ``Axes.scatter``.
 
@@ -751,6 +814,10 @@ def plot_framing_diff(diff: pd.DataFrame, *, a_label: str | None = None, b_label
         above the axes, where ``set_title`` would put it on top of them. In a
         grid of panels, ``plt.subplots(..., layout="constrained")`` keeps the
         panel above clear of it.
+    palette : dict, optional
+        Colour per frame id (default :func:`frame_palette`).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (default ``plt.gca()``).
     **kwargs
         Passed to ``Axes.text`` for every box.
 
@@ -911,11 +978,16 @@ def plot_event_heatmap(table: pd.DataFrame, *, value: str = "lean", row: str = "
         Draw at most this many events: those reported by the most articles,
         then those whose leans differ most (in the table's order). A
         warning says how many events were left out. None draws all.
+    value, row, col : str
+        Columns of ``table``: the cell value, the event (rows) and the
+        article (columns). Cells narrower than about 20 pixels (at 110 dpi)
+        carry no text: the colour alone shows the lean.
+    cmap : str
+        A matplotlib colour map, diverging around 0.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (default ``plt.gca()``).
     **kwargs
-        Passed to ``Axes.imshow`` (``vmin``, ``vmax``, ``cmap``…).
-
-    Cells narrower than about 20 pixels (at 110 dpi) carry no text: the
-    colour alone shows the lean.
+        Passed to ``Axes.imshow`` (``vmin``, ``vmax``…).
 
     Returns
     -------
