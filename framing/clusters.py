@@ -345,7 +345,10 @@ class SentenceClusters(Estimator):
         ``k``, ``silhouette`` for each candidate (empty when ``k`` was given
         or for HDBSCAN).
     stability_ : float
-        Mean ARI of the stability refits against ``labels_`` (NaN if none).
+        Mean ARI of the stability refits against ``labels_`` (NaN if none):
+        the whole partition's stability. Each cluster's own is the
+        ``stability`` column of ``clusters_`` (mean best-match Jaccard), a
+        different measure.
     stability_runs_ : ndarray (n_stability,)
         The ARI of each refit.
     sentences_ : DataFrame
