@@ -880,6 +880,9 @@ def voices(sentences, codebook=None, *, carry: int = 3) -> pd.Series:
         when "he" cannot be named) or ``author`` (everything else: the
         article's own narration).
     """
+    codebook = warn_if_default_for(sentences, codebook, "voices")  # before the columns it reads are picked out
+    if codebook is None:
+        codebook = load_codebook(None)
     table = _check_sentences(sentences)  # a list of texts too; article_id / sentence_id filled in when missing
     keep = ["article_id", "sentence_id", "text"] + [c for c in ("is_quote", "paragraph") if c in table.columns]
     spk = speakers(table[keep], codebook, carry=carry)

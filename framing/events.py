@@ -1379,20 +1379,25 @@ def align_events(sentences, *, embeddings=None, embedder=None, codebook=None, th
         emb_all = None
         if embeddings is not None:
             emb_all = _check_matrix(embeddings, n, "embeddings")
+        if codebook is None:  # warned about above, once: each group is given the codebook in use
+            from .codebook import load_codebook
+
+            codebook = load_codebook(None)
+        keep_story = by in ALIGN_COLUMNS and "story" not in sentences.columns
         parts, offset = [], 0
-        for _, idx in sentences.groupby(by, sort=True, observed=True).indices.items():
+        for key, idx in sentences.groupby(by, sort=True, observed=True).indices.items():
             part = align_events(sentences.iloc[idx], embeddings=None if emb_all is None else emb_all[idx],
                                 embedder=embedder, codebook=codebook, threshold=threshold,
                                 mutual_threshold=mutual_threshold, names_weight=names_weight, _in_group=True,
                                 _boilerplate=_boilerplate[idx])
             part["event_id"] += offset
             offset = int(part["event_id"].max()) + 1
+            if keep_story:
+                # review23-api: by="event_id" (group_events' column) lost the story of each sentence to the
+                # output's own event_id; it is kept as ``story``
+                part["story"] = key.item() if isinstance(key, np.generic) else key
             parts.append(part)
         out = pd.concat(parts, ignore_index=True)
-        if by in ALIGN_COLUMNS and "story" not in out.columns:
-            # review23-api: by="event_id" (group_events' column) lost the story of each sentence to the
-            # output's own event_id; it is kept as ``story``
-            out["story"] = out["article_id"].map(dict(zip(sentences["article_id"], sentences[by])))
         # which group each article was aligned in (by may be event_id, which the output's own event_id
         # overwrites): framing_diff names the groups of two articles that could share no event
         out.attrs["aligned_by"] = by

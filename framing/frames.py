@@ -205,6 +205,13 @@ def _earlier_scores_dropped(sentences: pd.DataFrame) -> pd.DataFrame:
         except FramingError:
             pass
         old = [c for c in sentences.columns if str(c) in named and pd.api.types.is_float_dtype(sentences[c])]
+        try:  # the block of scores just before ``frame`` (review23b: a frame no sentence got kept its column)
+            block = _frame_columns(sentences)
+        except FramingError:
+            block = []
+        sums = sentences[block].sum(axis=1, min_count=1).dropna().to_numpy(dtype=float) if block else np.zeros(0)
+        if any(str(c) in named for c in block) or (len(sums) and np.allclose(sums, 1.0, atol=0.01)):
+            old = list(dict.fromkeys([*old, *block]))
     drop = [c for c in [*old, "frame", "confidence", "none_reason"] if c in sentences.columns and c != "text"]
     return sentences.drop(columns=drop)
 
@@ -217,7 +224,13 @@ def scorer_codebook(method, codebook=None):
     rather than a run whose record names one codebook while its sentences
     were scored with another (review23-api).
     """
-    own = None if method is None or isinstance(method, str) else getattr(method, "codebook_", None)
+    inner = method
+    for _ in range(5):  # a scorer inside a fitted Pipeline or GridSearchCV (review23b)
+        nxt = getattr(inner, "best_estimator_", None) or getattr(inner, "_final_estimator", None)
+        if nxt is None or nxt is inner or getattr(inner, "codebook_", None) is not None:
+            break
+        inner = nxt
+    own = None if method is None or isinstance(method, str) else getattr(inner, "codebook_", None)
     if own is None:
         return load_codebook(codebook)
     if codebook is not None:

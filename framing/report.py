@@ -933,7 +933,13 @@ def _check_run_matches(run: FramingRun, source, codebook, model) -> None:
         if mid is not None and str(model) != str(mid):
             raise FramingError(f"model {model!r}: the run was embedded with {mid!r}; leave model out when passing run=")
     if source is not None:
-        ids = set(prepare_articles(source)["article_id"])
+        import warnings
+
+        from .corpus import ReadWarning
+
+        with warnings.catch_warnings():  # said when the run read them (review23b: a second time here)
+            warnings.simplefilter("ignore", ReadWarning)
+            ids = set(prepare_articles(source)["article_id"])
         have = set(run.articles["article_id"])
         if ids != have:
             extra = sorted(map(str, ids - have))[:3] or sorted(map(str, have - ids))[:3]
@@ -1777,6 +1783,11 @@ def _img(name: str, figures: dict) -> str:
 
 def _section(title: str, note: str, figure: str | None, table: pd.DataFrame | None) -> dict:
     if table is not None:  # a missing value (an article without a title) reads as a dash, not "None"
+        for c in table.columns[[pd.api.types.is_datetime64_any_dtype(t) for t in table.dtypes]]:
+            # dates without a time of day read as dates, as in articles.csv (review23b: "2021-10-18 00:00:00")
+            v = table[c]
+            if (v.dropna() == v.dropna().dt.normalize()).all():
+                table = table.assign(**{c: v.dt.strftime("%Y-%m-%d").where(v.notna(), None)})
         text = table.columns[[not pd.api.types.is_numeric_dtype(t) for t in table.dtypes]]
         table = table.assign(**{c: table[c].where(table[c].notna(), "—") for c in text})
     return {"title": title, "note": note, "figure": figure,

@@ -220,6 +220,12 @@ def test_a_table_that_lost_its_codebook_record_warns_when_its_frames_are_not_the
     for step in (actor_mentions, actor_frames, unmatched_names):
         with pytest.warns(UserWarning, match=r"the table's frames \(capital, labour\) are not the bundled codebook's"):
             step(back)
+    from framing.events import align_events
+
+    with warnings.catch_warnings(record=True) as said:  # review23b: once, not once more per group of by=
+        warnings.simplefilter("always")
+        align_events(back.assign(story=back["article_id"]), embedder=fake_embedder, by="story")
+    assert sum("are not the bundled codebook's" in str(w.message) for w in said) == 1
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         actor_mentions(back, path)  # the codebook given: no warning

@@ -74,6 +74,12 @@ def test_re_scoring_a_scored_table_replaces_its_earlier_scores(fake_embedder, tm
         assert list(again.columns) == list(score_frames(SENTS, THREE, fake_embedder, method="prototype").columns)
         assert "western_threat" not in again.columns
         assert set(frame_shares(again)["frame"]) <= {"military", "economy", "diplomacy", NONE}
+    # review23b: a frame no sentence got kept its column; the block of scores before 'frame' goes as a whole
+    mine = score_frames(SENTS, THREE, fake_embedder).assign(frame=NONE)
+    mine.to_csv(tmp_path / "m.csv", index=False)
+    again = score_frames(pd.read_csv(tmp_path / "m.csv", keep_default_na=False), embedder=fake_embedder,
+                         method="prototype")
+    assert not {"military", "economy", "diplomacy"} & set(again.columns)
 
 
 def test_a_fitted_scorer_brings_its_codebook(fake_embedder, tmp_path):
@@ -91,6 +97,14 @@ def test_a_fitted_scorer_brings_its_codebook(fake_embedder, tmp_path):
                                            "scorer passed as method= was fitted with codebook 'three'"):
         score_frames(SENTS, "western-threat-vs-russian-defensive", fake_embedder, method=sc)
     assert score_frames(SENTS, THREE, fake_embedder, method=sc).attrs["codebook"] == "three"  # the same: fine
+    from sklearn.pipeline import make_pipeline
+
+    from framing.frames import scorer_codebook
+
+    # review23b: a scorer inside a fitted Pipeline (whose score forwards to it) brings its codebook too
+    pipe = make_pipeline(StanceScorer(THREE, fake_embedder, min_confidence=0))
+    pipe.fit(SENTS["text"].tolist(), ["military", "economy", "diplomacy", "none", "diplomacy", "economy"])
+    assert scorer_codebook(pipe).id == "three"
 
 
 def test_one_frame_codebook_without_negatives_degrades_to_prototype(fake_embedder):

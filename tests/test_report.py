@@ -1523,3 +1523,14 @@ def test_a_capped_shares_table_says_so_with_fewer_leans_than_the_figure_cuts(fak
     note, table = sections[0]["note"], sections[0]["table"]
     assert len(re.findall(r"<tr>", table.split("<tbody>")[1])) == 10
     assert "The table lists the first 10 articles with a framed sentence" in note and "every article" not in note
+
+
+def test_dates_without_a_time_of_day_read_as_dates_on_the_page():
+    """review23b: a DataFrame's datetime dates showed as "2021-10-18 00:00:00" in the page's tables."""
+    from framing.report import _section
+
+    t = pd.DataFrame({"a": ["x", "y"], "date": pd.to_datetime(["2021-10-18", None])})
+    cells = re.findall(r"<td>(.*?)</td>", _section("t", "", None, t)["table"])
+    assert cells == ["x", "2021-10-18", "y", "—"]
+    timed = pd.DataFrame({"date": pd.to_datetime(["2021-10-18 13:00"])})
+    assert "2021-10-18 13:00:00" in _section("t", "", None, timed)["table"]
