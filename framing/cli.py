@@ -74,7 +74,7 @@ def _cmd_codebook(args) -> int:
     print(f"codebook {cb.id!r}: each of its sentences read by a scorer fitted without it and its contrast pair "
           f"({n_folds} folds)")
     print(f"exemplars read as their own frame: {int(ex['ok'].sum())} of {len(ex)}\n")
-    print(_check_table(summary).to_string(index=False))
+    print(_check_table(summary, {f.id: len(f.exemplars) for f in cb.frames}).to_string(index=False))
     neutral = check[(check["kind"] == "neutral") & check["ok"].notna()]
     if len(neutral):
         print(f"[neutral]: {int(neutral['ok'].sum())} of {len(neutral)} read as none")
@@ -134,13 +134,26 @@ def _cmd_codebook(args) -> int:
     return 0
 
 
-def _check_table(summary):
-    """The summary's shares as counts, for the terminal."""
+def _check_table(summary, n_exemplars: dict | None = None):
+    """The summary's shares as counts, for the terminal; ``n_exemplars``: each frame's exemplars in the codebook
+    (a frame with one is not checked, and the summary counts none)."""
+    import pandas as pd
+
     frames = summary[summary["frame"] != "[neutral]"]
+    if n_exemplars:
+        frames = frames.assign(n_exemplars=[n_exemplars.get(f, n) if not n else n
+                                            for f, n in zip(frames["frame"], frames["n_exemplars"])],
+                               _checked=frames["n_exemplars"])
+    else:
+        frames = frames.assign(_checked=frames["n_exemplars"])
+
+    def count(col):  # a frame with one exemplar is not checked (audit23-codebook: NaN crashed the cast)
+        return [int(round(v * n)) if n and pd.notna(v) else "-" for v, n in zip(frames[col], frames["_checked"])]
+
     return frames.assign(**{
-        "read as own": (frames["own"] * frames["n_exemplars"]).round().astype(int),
-        "as none": (frames["none"] * frames["n_exemplars"]).round().astype(int),
-        "as another": (frames["other"] * frames["n_exemplars"]).round().astype(int),
+        "read as own": count("own"),
+        "as none": count("none"),
+        "as another": count("other"),
         "contrast kept out": [int(round(v * n)) if n else "-" for v, n in zip(frames["contrast_ok"],
                                                                                frames["n_contrast"])],
     }).rename(columns={"n_exemplars": "exemplars", "n_contrast": "contrast pairs"})[

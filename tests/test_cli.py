@@ -376,3 +376,13 @@ def test_codebook_check_prints_each_frame_flags_a_weak_one_and_writes_every_sent
     assert "needs at least two" in capsys.readouterr().err
     assert main(["codebook", "check", str(tmp_path / "missing.toml")]) == 2
     assert capsys.readouterr().err.count("\n") == 1
+    # a frame with a single exemplar is listed, not checked (audit23-codebook: a traceback from the table)
+    single = tmp_path / "single.toml"
+    single.write_text(cb.read_text(encoding="utf-8").replace(
+        'exemplars = ["NATO provoked Russia.", "Russia defends itself against NATO.", "Kyiv started the war."]',
+        'exemplars = ["NATO provoked Russia."]'), encoding="utf-8")
+    assert main(["codebook", "check", str(single), "--folds", "3"]) == 0
+    printed = capsys.readouterr().out
+    assert next(line.split() for line in printed.splitlines() if line.strip().startswith("defence "))[:5] == \
+        ["defence", "1", "-", "-", "-"]
+    assert "not checked: 1 sentence(s) of frames with a single exemplar" in printed
