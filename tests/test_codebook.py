@@ -64,6 +64,12 @@ def test_default_codebook_has_mirrored_frames():
     (lambda d: d["frames"][0].update(id="start"), "reserved"),
     (lambda d: d["frames"][1].update(id="source"), "reserved"),
     (lambda d: d["actors"][1]["aliases"].append(d["actors"][0]["aliases"][0]), "belongs to actors"),
+    # audit23-codebook: a lower-case alias matches any case, so these two would compete in silence
+    (lambda d: d["actors"][1]["aliases"].append("alpha"), r"alias 'alpha' belongs to actors 'a' and 'b' \(written "
+                                                          r"'Alpha' there\)"),
+    # and a common word as an alias makes nearly every sentence name that actor
+    (lambda d: d["actors"][0]["aliases"].append("it"), "actor 'a': aliases has 'it', a common word"),
+    (lambda d: d["actors"][0]["aliases"].append("the"), "a common word that would match most sentences"),
     (lambda d: d["frames"][1]["exemplars"].append(d["frames"][0]["exemplars"][0]), "is in frames"),
     (lambda d: d["frames"][0].update(roles={"aggressor": ["a"], "victim": ["a"]}), "both aggressor and victim"),
 ])
@@ -110,6 +116,7 @@ aliases = ["Beta"]
     ('id = "defence"', 'id = "threat"', 13, "frame 'threat' appears more than once"),
     ('id = "beta"', 'id = "Beta"', 21, "actors[1] has id 'Beta'"),
     ('aliases = ["Beta"]', 'aliases = ["Beta", "the Alphans"]', 22, "alias 'the Alphans' belongs to actors"),
+    ('aliases = ["Beta"]', 'aliases = ["Beta", "we"]', 22, "actor 'beta': aliases has 'we', a common word"),
     ('["Beta provoked Alpha."]', '["Alpha attacked Beta."]', 14, "is in frames 'threat' and 'defence'"),
 ])
 def test_a_codebook_file_error_names_its_line(tmp_path, old, new, line, says):
