@@ -30,6 +30,13 @@ def _add_model_args(p: argparse.ArgumentParser, codebook: bool = True) -> None:
     p.add_argument("--no-cache", action="store_true", help="do not read or write the caches (sentence vectors, sentence splits)")
 
 
+def _add_method_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--method", default="stance", choices=("stance", "prototype"),
+                   help="stance (default): who the sentence casts as the threat, the victim, the one who acts; "
+                        "prototype: similarity to each frame's exemplars, for frames that differ by topic or "
+                        "judgement rather than by who does what to whom")
+
+
 def _cmd_report(args) -> int:
     from .report import build_report
 
@@ -37,7 +44,8 @@ def _cmd_report(args) -> int:
         result = build_report(args.paths, out=args.out, codebook=args.codebook, model=args.model,
                               cache=not args.no_cache, events=not args.no_events,
                               event_threshold=args.event_threshold, command=["framing", *getattr(args, "argv", [])],
-                              group_by=args.group_by, stories=args.stories)
+                              group_by=args.group_by, stories=args.stories,
+                              method=None if args.method == "stance" else args.method)
     except FramingError as exc:  # name the options as typed (audit21c: "group_by 'sdie'" for --group-by sdie)
         msg = str(exc)
         for name, flag in (("group_by", "--group-by"), ("stories", "--stories")):
@@ -213,7 +221,8 @@ FEW_EXEMPLARS = 6  # below this, holding one out takes a large part of the frame
 def _cmd_frames(args) -> int:
     from .report import frames_csv
 
-    n = frames_csv(args.input, args.out, codebook=args.codebook, model=args.model, cache=not args.no_cache)
+    n = frames_csv(args.input, args.out, codebook=args.codebook, model=args.model, cache=not args.no_cache,
+                   method=None if args.method == "stance" else args.method)
     print(f"wrote {args.out} ({_n(n, 'row')})")
     return 0
 
@@ -342,6 +351,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="where stories are cut apart, " + d_scale + "; lower it when articles that merely "
                         "share a topic are grouped (see framing events)")
     _add_model_args(p)
+    _add_method_arg(p)
     p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser("frames", help="score the sentences of a CSV/TSV/JSONL file against a codebook",
@@ -353,6 +363,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a .csv, .tsv, .jsonl (.ndjson) or .json file with a 'text' column, one sentence a row")
     p.add_argument("--out", required=True, metavar="OUT.csv", help="the scored CSV to write")
     _add_model_args(p)
+    _add_method_arg(p)
     p.set_defaults(func=_cmd_frames)
 
     p = sub.add_parser("events", help="group articles that report the same event",

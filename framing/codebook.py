@@ -26,7 +26,8 @@ A codebook is a TOML file::
     [[actors]]
     id = "russia"
     label = "Russia"
-    camp = "russia"                    # optional grouping of actors
+    camp = "russia"                    # optional: actors a frame treats alike (the stance scorer reads
+                                       # one vector per camp); without it, the actor is its own camp
     aliases = ["Russia", "Moscow", "the Kremlin", "Putin", "Lavrov"]
 
     [[actors]]

@@ -895,9 +895,9 @@ def _figure(width: float, height: float):
     return Figure(figsize=(width, height), layout="constrained")
 
 
-def frames_csv(input_path, out_path, *, codebook=None, model=None, cache: bool = True) -> int:
+def frames_csv(input_path, out_path, *, codebook=None, model=None, cache: bool = True, method=None) -> int:
     """``framing frames``: score a CSV's ``text`` column; write input columns, scores, ``frame``, ``confidence``
-    and, when the scorer gives it (the default stance method does), ``none_reason``.
+    and ``none_reason``. ``method`` as in :func:`framing.frames.score_frames` (default ``"stance"``).
 
     Returns the number of rows written.
     """
@@ -911,7 +911,8 @@ def frames_csv(input_path, out_path, *, codebook=None, model=None, cache: bool =
     clash = [c for c in cb.frame_ids + ["frame", "confidence", "none_reason"] if c in table.columns]
     if clash:
         raise FramingError(f"{input_path}: column {clash[0]!r} clashes with an output column; rename it")
-    scored = score_frames(table, codebook=cb, embedder=get_embedder(model, cache=cache))
+    scored = score_frames(table, codebook=cb, embedder=get_embedder(model, cache=cache),
+                          **({} if method is None else {"method": method}))
     cols = list(table.columns) + cb.frame_ids + ["frame", "confidence"]
     cols += ["none_reason"] if "none_reason" in scored.columns else []
     _write_csv(scored[cols], Path(out_path))
@@ -949,7 +950,7 @@ def _check_run_matches(run: FramingRun, source, codebook, model) -> None:
 
 def build_report(source, out="reports/latest", *, codebook=None, model=None, cache: bool = True,
                  events: bool = True, event_threshold: float | None = None, run: FramingRun | None = None,
-                 command=None, group_by: str | None = None, stories: str | None = None) -> dict:
+                 command=None, group_by: str | None = None, stories: str | None = None, method=None) -> dict:
     """Run the pipeline and write the report folder.
 
     Parameters
@@ -1000,6 +1001,12 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
         as it is in articles.csv; the report's story numbers go to a
         ``story`` column, or ``report_story`` when the articles have a
         ``story`` column of their own.
+    method : str or scorer, optional
+        How sentences are scored (:func:`framing.frames.score_frames`):
+        ``"stance"`` (the default) or ``"prototype"``, the similarity to
+        each frame's exemplars, for frames that differ by topic or judgement
+        rather than by who does what to whom; or a fitted scorer (its
+        codebook is used). Not with ``run=``, which was scored already.
 
     Returns
     -------
@@ -1016,7 +1023,11 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
 
     if run is not None:
         _check_run_matches(run, source, codebook, model)
-    cb = run.codebook if run is not None else load_codebook(codebook)
+        if method is not None:
+            raise FramingError("method: the run given was scored already; pass method= to run_pipeline instead")
+    from .frames import scorer_codebook
+
+    cb = run.codebook if run is not None else scorer_codebook(method, codebook)
     if len(cb.frames) < 2:  # checked before reading and embedding anything
         raise FramingError(f"codebook {cb.id!r}: has one frame ({cb.frame_ids[0]!r}); the report compares "
                            "frames and needs at least two (add the frame it is opposed to)")
@@ -1036,10 +1047,10 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
                 check_group_by(articles, group_by)
             if stories is not None:
                 check_stories(articles, stories)
-            run = run_pipeline(articles, codebook=cb, model=model, cache=cache)
+            run = run_pipeline(articles, codebook=cb, model=model, cache=cache, method=method)
             run.inputs = _input_paths(source)
         else:
-            run = run_pipeline(source, codebook=cb, model=model, cache=cache)
+            run = run_pipeline(source, codebook=cb, model=model, cache=cache, method=method)
     elif run.inputs is None and source is not None:
         run.inputs = _input_paths(source)
     if group_by is not None:

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -119,6 +120,27 @@ def test_frames_command_keeps_input_columns(tmp_path):
     assert df["id"].tolist() == [1, 2, 3]
     assert df["frame"].iloc[2] == "none" and df["none_reason"].iloc[2] == "no actor"  # why it is none
     assert (df["none_reason"] == "").sum() == (df["frame"] != "none").sum()
+    # --method prototype (audit23-codebook: the way out for frames that are not who-does-what-to-whom had no
+    # option): cosines to the prototypes, so the sentence without an actor can be framed too
+    proto = tmp_path / "proto.csv"
+    assert main(["frames", str(src), "--out", str(proto), "--method", "prototype"]) == 0
+    pf = pd.read_csv(proto, keep_default_na=False)
+    from framing.frames import score_frames
+
+    want = score_frames(pd.read_csv(src), method="prototype")
+    assert pf["frame"].tolist() == want["frame"].tolist()
+    assert not np.allclose(pf["western_threat"] + pf["russian_defensive"], 1)  # cosines, not probabilities
+
+
+def test_report_method_prototype_is_recorded(tmp_path, seeds_dir, fake_everywhere):
+    out = tmp_path / "rep"
+    assert main(["report", str(seeds_dir), "--out", str(out), "--method", "prototype", "--no-events"]) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["parameters"]["method"] == "prototype"
+    assert "scorer prototype" in (out / "report.html").read_text(encoding="utf-8")
+    with pytest.raises(SystemExit) as exc:  # argparse: one line naming the choices, exit code 2
+        main(["report", str(seeds_dir), "--out", str(out), "--method", "cosine"])
+    assert exc.value.code == 2
 
 
 def test_frames_without_text_column_is_one_line_exit_2(tmp_path, capsys):
