@@ -1585,10 +1585,22 @@ def unmatched_names(sentences: pd.DataFrame, codebook=None, top: int = 10) -> pd
         texts = [t for t in sentences["text"].astype(str) if not find_mentions(t, cb)]
     known = {alias.lower() for alias, _ in iter_aliases(cb)} | {a.label.lower() for a in cb.actors}
     known_words = {w for k in known for w in k.split()} | _CALENDAR
+    # a one-word "name" written in lower case elsewhere, and capitalised only first in a sentence, is an
+    # ordinary word ("Disease", "Anyone", "Related"; audit23-codebook): a name is not written in lower case
+    lower, inside = set(), set()
+    for t in sentences["text"].astype(str):
+        for k, w in enumerate(re.findall(r"[A-Za-z][\w'’-]*", t)):
+            w = re.sub(r"['’]s$", "", w)
+            if w.islower():
+                lower.add(w)
+            elif k and w[0].isupper():
+                inside.add(w.lower())
+    common = lower - inside
     counts: dict[str, int] = {}
     shown: dict[str, str] = {}
     for t in texts:
         names = set(named_things(t)) | set(_joined_names(t))
+        names = {n for n in names if " " in n or n not in common}
         # "New York Post" once, not also "New" and "York": drop names inside a longer one of the same sentence
         names = {n for n in names if not any(n != o and f" {n} " in f" {o} " for o in names)}
         for name in names:

@@ -543,6 +543,12 @@ def test_unmatched_names_counts_names_no_alias_matches_in_sentences_without_an_a
     counts = dict(zip(*unmatched_names(more, cb).to_dict("list").values()))
     assert counts.get("New York Post") == 1 and "New" not in counts and "York" not in counts
     assert counts.get("U.S.") == 2, counts
+    # a word capitalised only first in a sentence and written in lower case elsewhere is no name (audit23-codebook:
+    # "Disease (8)", "Anyone (6)" were offered as aliases); a name first in its sentence still is
+    words = pd.DataFrame({"text": ["Disease spreads fast.", "The disease spreads.", "Orban met them.",
+                                   "Anyone can see it.", "Ask anyone."], "none_reason": ["no actor"] * 5})
+    offered = set(unmatched_names(words, cb)["name"])
+    assert "Orban" in offered and not {"Disease", "Anyone"} & offered, offered
 
 
 def test_check_codebook_says_once_which_exemplars_name_no_actor():
