@@ -35,6 +35,7 @@ import glob as _glob
 import io
 import json
 import math
+import numbers
 import os
 import re
 from pathlib import Path
@@ -338,7 +339,7 @@ def _id_text(v, default: str) -> str:
     """An article id as text: a missing or blank one gets ``default`` (``<stem>-<row>``, as for a table with no
     id column), and a whole number read as a float (an id column with gaps) keeps no ".0" (review22: a row
     without an id became the id NaN, and a traceback later)."""
-    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA or v is pd.NaT:
+    if _missing(v):
         return default
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
@@ -361,6 +362,13 @@ def _ids_text(values: list, stem: str) -> list[str]:
     return out
 
 
+def _missing(v) -> bool:
+    """None, NaN of any float type, pd.NA or NaT: a missing value (a blank text), not a wrong type."""
+    if v is None or v is pd.NA or v is pd.NaT:
+        return True
+    return isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isnan(v)
+
+
 def _frame_from_table(df: pd.DataFrame, stem: str, where: str) -> pd.DataFrame:
     out = pd.DataFrame(index=range(len(df)))
     id_col = next((c for c in ("article_id", "id") if c in df.columns), None)
@@ -371,7 +379,7 @@ def _frame_from_table(df: pd.DataFrame, stem: str, where: str) -> pd.DataFrame:
     out["article_id"] = ids
     texts = []
     for i, t in enumerate(df["text"].tolist()):
-        if t is None or (isinstance(t, float) and pd.isna(t)):
+        if _missing(t):
             t = ""
         if not isinstance(t, str):
             raise FramingError(f"{where}, row {i + 1}: 'text' must be a string, found {type(t).__name__}")
@@ -602,7 +610,7 @@ def prepare_articles(source) -> pd.DataFrame:
     # article without text (said in the same warning)
     articles = source.reset_index(drop=True)
     for i, t in enumerate(articles["text"].tolist()):
-        if not isinstance(t, str) and not (t is None or isinstance(t, float) and math.isnan(t)):
+        if not isinstance(t, str) and not _missing(t):
             raise FramingError(f"articles table, row {i + 1}: 'text' must be a string, found {type(t).__name__}")
     blank = articles["text"].map(lambda t: not isinstance(t, str) or not t.strip()).to_numpy(dtype=bool)
     if blank.any():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -355,6 +356,11 @@ def test_an_article_table_and_a_partial_one_are_prepared_alike():
         assert isinstance(got["side"].dtype, pd.CategoricalDtype)
     with pytest.raises(FramingError, match=r"articles table, row 2: 'text' must be a string, found int"):
         prepare_articles(full.assign(text=["a b.", 5, "c d."]))
+    # a missing text of pandas' string dtype (pd.NA) or a float32 NaN is a blank article, not a wrong type (review23b)
+    for table in (part, full):
+        for gap in (pd.array(["a b.", None, "c d."], dtype="string"), ["a b.", np.float32("nan"), "c d."]):
+            with pytest.warns(ReadWarning, match=r"1 empty or whitespace-only \(b\)"):
+                assert prepare_articles(table.assign(text=gap))["article_id"].tolist() == ["a", "c"]
 
 
 def test_one_story_syndicated_by_two_outlets_is_two_articles(tmp_path):
