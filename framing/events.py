@@ -580,15 +580,21 @@ def _sparse_gram(m, block: int = 512) -> np.ndarray:
     return out
 
 
-def _words_similarity(texts: list[str]) -> np.ndarray:
-    """Cosine of tf-idf word vectors (sublinear tf, English stop words), idf from these texts."""
+def _words_matrix(texts: list[str]):
+    """Tf-idf word vectors (sublinear tf, English stop words), idf from these texts; None when there are
+    only stop words."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     try:
-        x = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(texts)
+        return TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(texts)
     except ValueError:  # only stop words
-        return np.eye(len(texts))
-    return _sparse_gram(x)
+        return None
+
+
+def _words_similarity(texts: list[str]) -> np.ndarray:
+    """Cosine of tf-idf word vectors (sublinear tf, English stop words), idf from these texts."""
+    x = _words_matrix(texts)
+    return np.eye(len(texts)) if x is None else _sparse_gram(x)
 
 
 def _local_scaling(s: np.ndarray, neighbors: int, background: float, min_articles: int) -> np.ndarray:
@@ -765,6 +771,270 @@ def _cut(sim: np.ndarray, threshold: float, linkage: str = "average") -> np.ndar
     return _labels(_tree(sim, linkage), threshold)
 
 
+# --------------------------------------------------------------------------- blockwise grouping
+
+# From this many articles on, EventGrouper.fit groups blockwise (:func:`_fit_blockwise`): no (n, n) matrix, the
+# same labels. The dense path holds several (n, n) float64 arrays (+0.6 GB at 4,400 articles, +2.3 GB at 8,900).
+BLOCKWISE_MIN_ARTICLES = 3000
+# Rows per block: each (block, n) float64 temporary of the blockwise path stays near 32 MB.
+_BLOCK_CELLS = 1 << 22
+# OpenBLAS computes products with M*N*K <= 1e6 (and single rows) with other kernels than the large X @ X.T,
+# whose float32 sums can differ from it in the last bit; embedding rows are padded with zero rows past this.
+_SMALL_GEMM = 1e6
+# An edge of the blockwise graph: a pair whose final similarity is >= 1 - threshold - this on either side (the
+# floor's cap is 1e-6 below the cut; extra edges only make a component larger, never change an event).
+_EDGE_SLACK = 1e-9
+
+
+class _BlockRows:
+    """Rows of the similarity :func:`_combine` builds, computed row block by row block with the same
+    operations in the same order (so the same numbers, bit for bit)."""
+
+    def __init__(self, feats: dict, weights: dict, grouper: "EventGrouper", cap: float):
+        g = grouper
+        self.total = sum(weights.get(k, 0.0) for k in CHANNELS)
+        if self.total <= 0:
+            raise FramingError(f"weights: expected some positive weight among {', '.join(CHANNELS)}, found {weights}")
+        self.weights = weights
+        self.n = n = len(feats["days"])
+        self.chan: dict = {}
+        for k in CHANNELS:
+            if not weights.get(k, 0.0):
+                continue
+            if k in ("title", "lead", "body"):
+                self.chan[k] = (feats[k], None)
+                continue
+            from scipy import sparse
+
+            m = _names_matrix(feats["names"]) if k == "names" else _words_matrix(feats["texts"])
+            m = sparse.identity(n, format="csr") if m is None else m.tocsr()
+            self.chan[k] = (m, m.T.tocsr())
+        self.days = np.asarray(feats["days"], dtype=np.float64)
+        self.date_window, self.date_penalty = g.date_window, float(g.date_penalty)
+        self.use_dates = g.date_window is not None and bool(np.isfinite(self.days).any())
+        sources, self.source_penalty = feats.get("sources"), float(g.source_penalty)
+        self.src = None  # outlets as integer codes, -1 unknown (the dense path's ""): no string comparisons
+        if self.source_penalty and sources is not None and len({x for x in sources if x is not None}) > 1:
+            code = {x: i for i, x in enumerate(sorted({x for x in sources if x is not None and x != ""}))}
+            self.src = np.array([-1 if x is None else code.get(x, -1) for x in sources], dtype=np.int64)
+        self.neighbors = int(g.neighbors or 0)
+        self.local = bool(self.neighbors) and n >= max(g.min_articles, self.neighbors + 2)
+        self.background = float(g.background)
+        k = int(g.mutual_neighbors or 0)
+        self.bonus = float(g.mutual_bonus)
+        self.mutual = k if (k > 0 and self.bonus and n >= k + 2) else 0
+        self.min_similarity = None if g.min_similarity is None else float(g.min_similarity)
+        self.cap = cap
+        self.r = None  # local density per article (pass 1)
+        self.topk = None  # each row's mutual_neighbors nearest (pass 2)
+        self.rev = None  # sparse (n, n): row i holds the j that have i among their nearest
+
+    def raw(self, idx) -> np.ndarray:
+        """Raw combined similarity of rows ``idx`` (a slice or index array) to every article, float64."""
+        s = None
+        for k in CHANNELS:
+            w = self.weights.get(k, 0.0)
+            if not w:
+                continue
+            m, mt = self.chan[k]
+            if mt is None:  # embeddings: as _channel_similarity, kept out of BLAS's small kernels
+                rows = m[idx]
+                got, need = len(rows), max(2, int(_SMALL_GEMM // max(self.n * rows.shape[1], 1)) + 2)
+                if got < need:
+                    rows = np.concatenate([rows, np.zeros((need - got, rows.shape[1]), dtype=rows.dtype)])
+                x = (rows @ m.T)[:got]
+                np.clip(x, -1, 1, out=x)
+                x = x.astype(np.float64)
+            else:  # each row of a sparse product is summed in the same order as in _sparse_gram
+                x = (m[idx] @ mt).toarray()
+            x = np.multiply(x, w, out=x)
+            if s is None:
+                s = np.zeros(x.shape)
+            s += x
+            del x
+        s /= self.total
+        return s
+
+    def penalised(self, idx, s: np.ndarray) -> np.ndarray:
+        """Local scaling (or the background), then the date and outlet penalties, as in :func:`_combine`."""
+        rows = np.arange(self.n)[idx]
+        if self.local:
+            out = self.r[rows][:, None] + self.r[None, :]
+            out *= 0.5
+            s = np.subtract(s, out, out=out)
+        elif self.neighbors:
+            s = s - self.background
+        else:
+            s = s.copy()
+        if self.use_dates:
+            far = np.abs(self.days[rows][:, None] - self.days[None, :])
+            np.nan_to_num(far, copy=False, nan=0.0)
+            np.subtract(s, self.date_penalty, out=s, where=far > self.date_window)
+            del far
+        if self.src is not None:
+            same = (self.src[rows][:, None] == self.src[None, :]) & (self.src[rows][:, None] >= 0)
+            same[np.arange(len(rows)), rows] = False
+            np.subtract(s, self.source_penalty, out=s, where=same)
+            del same
+        return s
+
+    def density(self, idx, s: np.ndarray) -> np.ndarray:
+        """:func:`_local_scaling`'s r of rows ``idx`` (raw ``s``)."""
+        rows = np.arange(self.n)[idx]
+        t = s.copy()
+        t[np.arange(len(rows)), rows] = -np.inf
+        t.partition(self.n - self.neighbors, axis=1)
+        return np.sort(t[:, -self.neighbors:], axis=1).mean(axis=1)
+
+    def nearest(self, idx, s: np.ndarray) -> np.ndarray:
+        """:func:`_mutual_bonus`'s nearest of rows ``idx`` (penalised ``s``): the same argpartition per row."""
+        rows = np.arange(self.n)[idx]
+        t = np.negative(s)
+        t[np.arange(len(rows)), rows] = np.inf
+        return np.argpartition(t, self.mutual - 1, axis=1)[:, :self.mutual]
+
+    def final(self, idx) -> tuple[np.ndarray, np.ndarray]:
+        """(raw, final) rows ``idx``: what :func:`_combine` returns, mutual bonus and floor included."""
+        raw = self.raw(idx)
+        below = None if self.min_similarity is None else raw < self.min_similarity
+        s = self.penalised(idx, raw)
+        if self.mutual:
+            rows = np.arange(self.n)[idx]
+            near = np.zeros(s.shape, dtype=bool)
+            near[np.arange(len(rows))[:, None], self.topk[rows]] = True
+            near &= self.rev[rows].toarray()
+            if below is not None:
+                near &= ~below
+            s[near] += self.bonus
+        if below is not None and self.cap is not None:
+            np.minimum(s, self.cap, out=s, where=below)
+        return raw, s
+
+
+def _event_means(lab: np.ndarray, *mats) -> list[np.ndarray]:
+    """Per article, its mean similarity to the other articles of its event (``lab``) in each of ``mats``
+    (``(n, n)``, indexed like ``lab``); NaN for an article alone in its event."""
+    outs = [np.full(len(lab), np.nan) for _ in mats]
+    for e in np.unique(lab):
+        p = np.flatnonzero(lab == e)
+        if len(p) > 1:
+            for m, out in zip(mats, outs):
+                sub = np.asarray(m[np.ix_(p, p)], dtype=np.float64)
+                out[p] = (sub.sum(axis=1) - np.diag(sub)) / (len(p) - 1)
+    return outs
+
+
+def _fit_blockwise(grouper: "EventGrouper", feats: dict, threshold: float, weights: dict,
+                   block: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, "_BlockRows"]:
+    """:meth:`EventGrouper.fit`'s labels without (n, n) matrices; also the two cohesion columns of its table.
+
+    Every linkage the grouper offers merges two clusters at a height no lower than the smallest distance
+    between them, so each event lies within one connected component of the graph of pairs at distance
+    <= ``threshold`` (similarity >= 1 - threshold), and the tree of that component alone gives the same
+    events. Passes over blocks of rows, each recomputing the channel rows: (1) each article's local density;
+    (2) each row's mutual nearest and the candidate pairs (within the bonus of the cut, not under the floor);
+    then the candidates with their bonus give the edges and the components; (3) the rows of the articles in
+    components of two or more, their component's columns kept: the tree and the cut per component. The
+    numbers are the dense path's, bit for bit (tested against it on the AllSides articles and their subsets);
+    a tie between merge heights at the cut itself could in principle be broken otherwise, as the merge order
+    in the tree differs.
+
+    Returns
+    -------
+    labels, cohesion, raw_cohesion : ndarray (n,)
+        Labels numbered by first appearance (as :func:`_labels`); per article the mean similarity to the
+        other articles of its event on the tree's scale and on the raw scale (float32, as
+        ``raw_similarity_``), NaN for an article alone.
+    rows : _BlockRows
+        What computes the similarity rows again (for :meth:`EventGrouper.table` of other labels).
+    """
+    from scipy import sparse
+    from scipy.sparse.csgraph import connected_components
+
+    t = float(threshold)
+    rows_of = _BlockRows(feats, weights, grouper, _floor_cap(t))
+    n = rows_of.n
+    block = max(int(block or min(1024, max(64, _BLOCK_CELLS // max(n, 1)))), 2)
+    starts = list(range(0, n, block))
+    if len(starts) > 1 and n - starts[-1] < 2:  # no block of one row (a vector product, other sums)
+        starts.pop()
+    spans = [slice(a, b) for a, b in zip(starts, starts[1:] + [n])]
+    if rows_of.local:  # pass 1
+        rows_of.r = np.empty(n)
+        for sl in spans:
+            rows_of.r[sl] = rows_of.density(sl, rows_of.raw(sl))
+    # pass 2: the nearest of each row, the candidate pairs and their similarity before the bonus
+    lo = 1.0 - t - (rows_of.bonus if rows_of.mutual else 0.0) - _EDGE_SLACK
+    rows_of.topk = np.empty((n, rows_of.mutual), dtype=np.intp) if rows_of.mutual else None
+    ci, cj, cv = [], [], []
+    for sl in spans:
+        raw = rows_of.raw(sl)
+        ok = np.ones(raw.shape, dtype=bool) if rows_of.min_similarity is None else raw >= rows_of.min_similarity
+        s = rows_of.penalised(sl, raw)
+        del raw
+        if rows_of.mutual:
+            rows_of.topk[sl] = rows_of.nearest(sl, s)
+        ok &= s >= lo
+        ok[np.arange(sl.stop - sl.start), np.arange(sl.start, sl.stop)] = False
+        i, j = np.nonzero(ok)
+        ci.append(i + sl.start)
+        cj.append(j)
+        cv.append(s[i, j])
+        del s, ok
+    ci, cj, cv = np.concatenate(ci), np.concatenate(cj), np.concatenate(cv)
+    if rows_of.mutual:
+        src = np.repeat(np.arange(n), rows_of.mutual)
+        rows_of.rev = sparse.csr_matrix((np.ones(len(src), dtype=bool), (rows_of.topk.ravel(), src)), shape=(n, n))
+        keys = np.sort(src.astype(np.int64) * n + rows_of.topk.ravel())
+        near = np.isin(ci.astype(np.int64) * n + cj, keys) & np.isin(cj.astype(np.int64) * n + ci, keys)
+        cv[near] += rows_of.bonus
+    edge = cv >= 1.0 - t - _EDGE_SLACK
+    graph = sparse.coo_matrix((np.ones(int(edge.sum())), (ci[edge], cj[edge])), shape=(n, n))
+    ncomp, comp = connected_components(graph, directed=False)
+    del ci, cj, cv, graph
+    # pass 3: each component of two or more articles, its submatrix, its tree
+    key = comp.astype(np.int64) * n  # an event per article: component * n + label within it
+    coh, rcoh = np.full(n, np.nan), np.full(n, np.nan)
+    for ids, sim, raw in _group_matrices(rows_of, comp, block):
+        lab = _labels(_tree(sim, grouper.linkage), t)
+        key[ids] += lab
+        coh[ids], rcoh[ids] = _event_means(lab, sim, raw)  # as EventGrouper.table
+    _, first, inv = np.unique(key, return_index=True, return_inverse=True)  # renumbered by first appearance
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first)] = np.arange(len(first))
+    return rank[inv.ravel()], coh, rcoh, rows_of
+
+
+def _group_matrices(rows_of: "_BlockRows", group: np.ndarray, block: int):
+    """For each group of two or more articles (``group``: a group number per article), in group order:
+    ``(ids, final, raw)``, its articles and their (final, raw float32) similarity submatrix, computed a
+    block of rows at a time."""
+    n = len(group)
+    _, group = np.unique(group, return_inverse=True)
+    group = group.ravel()
+    ngroup = int(group.max()) + 1 if n else 0
+    size = np.bincount(group, minlength=ngroup)
+    members = np.flatnonzero(size[group] > 1)
+    by_group = np.split(members[np.argsort(group[members], kind="stable")],
+                        np.cumsum(np.bincount(group[members], minlength=ngroup))[:-1])
+    pos = np.empty(n, dtype=np.intp)  # position within its group (in article order)
+    sims, raws = {}, {}
+    for c in np.flatnonzero(size > 1):
+        pos[by_group[c]] = np.arange(size[c])
+        sims[c] = np.empty((size[c], size[c]))
+        raws[c] = np.empty((size[c], size[c]), dtype=np.float32)
+    for a in range(0, len(members), block):
+        idx = members[a:a + block]
+        raw, s = rows_of.final(idx)
+        for c in np.unique(group[idx]):
+            here = np.flatnonzero(group[idx] == c)
+            sims[c][pos[idx[here]]] = s[here][:, by_group[c]]
+            raws[c][pos[idx[here]]] = raw[here][:, by_group[c]].astype(np.float32)
+        del raw, s
+    for c in list(sims):
+        yield by_group[c], sims.pop(c), raws.pop(c)
+
+
 def baseline_groups(title_embeddings: np.ndarray, threshold: float = 0.5) -> np.ndarray:
     """The naive baseline: average linkage over title cosine, cut at a fixed distance."""
     e = np.asarray(title_embeddings, dtype=np.float64)
@@ -839,12 +1109,15 @@ class EventGrouper(Estimator):
     labels_ : ndarray (n,)
         Event number per article, from 0, in order of first appearance.
     n_events_ : int
-    similarity_ : ndarray (n, n)
+    similarity_ : ndarray (n, n) or None
         The combined similarity the tree was built on (locally scaled,
-        penalised, with the bonus and the floor).
-    raw_similarity_ : ndarray (n, n), float32
+        penalised, with the bonus and the floor). None for a collection of
+        :data:`BLOCKWISE_MIN_ARTICLES` (3,000) articles or more: those are
+        grouped block by block (the same events, without any (n, n)
+        matrix; :meth:`table` still gives ``cohesion`` and ``similarity``).
+    raw_similarity_ : ndarray (n, n), float32, or None
         The raw combined similarity (weighted mean of the channels), which
-        ``min_similarity`` is compared with.
+        ``min_similarity`` is compared with. None when ``similarity_`` is.
     article_ids_ : list
     """
 
@@ -917,14 +1190,20 @@ class EventGrouper(Estimator):
         articles = _check_articles(articles)
         feats = features if features is not None else article_features(articles, embedder=self.embedder,
                                                                        embeddings=embeddings, sentences=sentences)
-        raw: dict = {}
-        sim = _combine(lambda k: _channel_similarity(feats, k), w, feats["days"], self.date_window, self.neighbors,
-                       self.background, self.min_articles, feats.get("sources"), float(self.date_penalty),
-                       float(self.source_penalty), self.mutual_neighbors, float(self.mutual_bonus),
-                       min_similarity=self.min_similarity, cap=_floor_cap(t), raw=raw)
-        self.similarity_ = sim
-        self.raw_similarity_ = raw["similarity"]
-        self.labels_ = _cut(sim, t, self.linkage)
+        if len(articles) >= BLOCKWISE_MIN_ARTICLES:  # no (n, n) matrix; the same labels
+            self.labels_, coh, raw_coh, self._rows = _fit_blockwise(self, feats, t, w)
+            self._cohesion = (self.labels_.copy(), coh, raw_coh)
+            self.similarity_ = self.raw_similarity_ = None
+        else:
+            raw: dict = {}
+            sim = _combine(lambda k: _channel_similarity(feats, k), w, feats["days"], self.date_window,
+                           self.neighbors, self.background, self.min_articles, feats.get("sources"),
+                           float(self.date_penalty), float(self.source_penalty), self.mutual_neighbors,
+                           float(self.mutual_bonus), min_similarity=self.min_similarity, cap=_floor_cap(t), raw=raw)
+            self.similarity_ = sim
+            self.raw_similarity_ = raw["similarity"]
+            self._cohesion = self._rows = None
+            self.labels_ = _cut(sim, t, self.linkage)
         self.n_events_ = int(self.labels_.max()) + 1
         self.article_ids_ = articles["article_id"].tolist()
         return self
@@ -945,19 +1224,20 @@ class EventGrouper(Estimator):
         not comparable across corpora); ``similarity`` is the same mean on the raw scale
         (:attr:`raw_similarity_`, the weighted mean of the channel
         similarities, which :attr:`min_similarity` bounds): read it to judge a
-        merge. Both NaN for an article alone in its event.
+        merge. Both NaN for an article alone in its event. (A large
+        collection, grouped without :attr:`similarity_`, has them from the fit.)
         """
         self._check_fitted()
         lab = self.labels_
         size = np.bincount(lab)[lab]
-        coh = np.full(len(lab), np.nan)
-        raw = np.full(len(lab), np.nan)
-        for e in np.unique(lab):
-            idx = np.flatnonzero(lab == e)
-            if len(idx) > 1:
-                for m, out in ((self.similarity_, coh), (self.raw_similarity_, raw)):
-                    sub = np.asarray(m[np.ix_(idx, idx)], dtype=np.float64)
-                    out[idx] = (sub.sum(axis=1) - np.diag(sub)) / (len(idx) - 1)
+        if getattr(self, "similarity_", None) is None and getattr(self, "_cohesion", None) is not None:
+            fitted, coh, raw = self._cohesion
+            if not np.array_equal(fitted, lab):  # labels set by hand (the report's given stories): measured again
+                coh, raw = np.full(len(lab), np.nan), np.full(len(lab), np.nan)
+                for ids, sim, rawm in _group_matrices(self._rows, lab, min(1024, max(64, _BLOCK_CELLS // len(lab)))):
+                    coh[ids], raw[ids] = _event_means(np.zeros(len(ids), dtype=np.int64), sim, rawm)
+        else:
+            coh, raw = _event_means(lab, self.similarity_, self.raw_similarity_)
         return pd.DataFrame({"article_id": self.article_ids_, "event_id": lab.astype(np.int64),
                              "event_size": size.astype(np.int64), "cohesion": np.round(coh, 4),
                              "similarity": np.round(raw, 4)})

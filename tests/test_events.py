@@ -209,6 +209,31 @@ def test_grouper_contract(synthetic, fake_embedder):
         EventGrouper(weights={"nope": 1.0}, embedder=fake_embedder).fit(synthetic)
 
 
+@pytest.mark.parametrize("params", [{}, {"min_articles": 1}, {"min_articles": 1, "mutual_neighbors": 2},
+                                    {"min_similarity": None, "mutual_neighbors": 0, "date_window": None},
+                                    {"min_articles": 1, "linkage": "complete", "threshold": 1.1}])
+def test_blockwise_path_gives_the_dense_labels_and_table(synthetic, fake_embedder, monkeypatch, params):
+    import framing.events as ev
+
+    feats = article_features(synthetic, embedder=fake_embedder)
+    feats["days"] = np.array([0.0, 1, 9, np.nan, 2, 2, 30, 31, np.nan])
+    dense = EventGrouper(**params).fit(synthetic, features=feats)
+    monkeypatch.setattr(ev, "BLOCKWISE_MIN_ARTICLES", 1)
+    big = EventGrouper(**params).fit(synthetic, features=feats)
+    assert big.similarity_ is None and big.raw_similarity_ is None
+    assert big.labels_.tolist() == dense.labels_.tolist()
+    pd.testing.assert_frame_equal(big.table(), dense.table())
+    for block in (2, 4):  # blocks of rows smaller than the collection
+        lab, coh, _, _ = ev._fit_blockwise(big, feats, *big._params(), block=block)
+        assert lab.tolist() == dense.labels_.tolist()
+        assert np.allclose(np.round(coh, 4), dense.table()["cohesion"], equal_nan=True)
+    # labels set by hand, as the report does for the stories a user gives: their table is measured again
+    given = np.array([0, 0, 0, 1, 1, 1, 2, 2, 3])
+    for g in (dense, big):
+        g.labels_ = given
+    pd.testing.assert_frame_equal(big.table(), dense.table())
+
+
 def test_tune_picks_a_setting_that_scores_at_least_the_default(synthetic, fake_embedder):
     from sklearn.metrics import adjusted_rand_score
 
