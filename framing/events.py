@@ -935,9 +935,9 @@ def _fit_blockwise(grouper: "EventGrouper", feats: dict, threshold: float, weigh
     (2) each row's mutual nearest and the candidate pairs (within the bonus of the cut, not under the floor);
     then the candidates with their bonus give the edges and the components; (3) the rows of the articles in
     components of two or more, their component's columns kept: the tree and the cut per component. The
-    numbers are the dense path's, bit for bit (tested against it on the AllSides articles and their subsets);
-    a tie between merge heights at the cut itself could in principle be broken otherwise, as the merge order
-    in the tree differs.
+    numbers are the dense path's, bit for bit (tested against it on the AllSides articles and their subsets),
+    and the dense path also cuts each component's own tree (:func:`_cut_by_component`), so that exact ties
+    between merge heights are broken alike on both.
 
     Returns
     -------
@@ -999,40 +999,95 @@ def _fit_blockwise(grouper: "EventGrouper", feats: dict, threshold: float, weigh
         lab = _labels(_tree(sim, grouper.linkage), t)
         key[ids] += lab
         coh[ids], rcoh[ids] = _event_means(lab, sim, raw)  # as EventGrouper.table
-    _, first, inv = np.unique(key, return_index=True, return_inverse=True)  # renumbered by first appearance
+    return _first_appearance(key), coh, rcoh, rows_of
+
+
+def _first_appearance(key: np.ndarray) -> np.ndarray:
+    """Event labels from any keys, numbered from 0 by first appearance (as :func:`_labels`)."""
+    _, first, inv = np.unique(key, return_index=True, return_inverse=True)
     rank = np.empty(len(first), dtype=np.int64)
     rank[np.argsort(first)] = np.arange(len(first))
-    return rank[inv.ravel()], coh, rcoh, rows_of
+    return rank[inv.ravel()]
+
+
+def _cut_by_component(sim: np.ndarray, threshold: float, linkage: str) -> np.ndarray:
+    """:func:`_cut` within each connected component of the pairs at or above the cut, as the blockwise
+    path groups: the same events (a merge at or below the cut needs such a pair), except that an exact tie
+    between merge heights is broken within the component alone, so that the events of a collection never
+    depend on unrelated articles, and the two paths agree on either side of :data:`BLOCKWISE_MIN_ARTICLES`
+    (review23c: with exact ties below the cut, scipy's tree over all articles could split otherwise)."""
+    from scipy import sparse
+    from scipy.sparse.csgraph import connected_components
+
+    n = sim.shape[0]
+    t = float(threshold)
+    edge = sim >= 1.0 - t - _EDGE_SLACK  # either direction, as the blockwise path's candidate rows
+    np.fill_diagonal(edge, False)
+    i, j = np.nonzero(edge)
+    del edge
+    _, comp = connected_components(sparse.coo_matrix((np.ones(len(i)), (i, j)), shape=(n, n)), directed=False)
+    key = comp.astype(np.int64) * n
+    for ids in _groups_in_order(comp):
+        key[ids] += _labels(_tree(sim[np.ix_(ids, ids)], linkage), t)
+    return _first_appearance(key)
+
+
+def _groups_in_order(group: np.ndarray) -> list[np.ndarray]:
+    """The articles of each group of two or more (``group``: a group number per article), each in article
+    order, the groups in order of their number."""
+    _, group = np.unique(group, return_inverse=True)
+    group = group.ravel()
+    size = np.bincount(group)
+    members = np.flatnonzero(size[group] > 1)
+    by_group = np.split(members[np.argsort(group[members], kind="stable")], np.cumsum(size[size > 1])[:-1])
+    return [g for g in by_group if len(g)]
 
 
 def _group_matrices(rows_of: "_BlockRows", group: np.ndarray, block: int):
     """For each group of two or more articles (``group``: a group number per article), in group order:
     ``(ids, final, raw)``, its articles and their (final, raw float32) similarity submatrix, computed a
-    block of rows at a time."""
+    block of rows at a time; only the submatrices of the groups in the current batch are held."""
+    groups = _groups_in_order(group)
+    k = 0
+    while k < len(groups):
+        batch = [groups[k]]
+        k += 1
+        while k < len(groups) and sum(len(g) for g in batch) + len(groups[k]) <= block:
+            batch.append(groups[k])
+            k += 1
+        sims = [np.empty((len(g), len(g))) for g in batch]
+        raws = [np.empty((len(g), len(g)), dtype=np.float32) for g in batch]
+        rows = [(j, r) for j, g in enumerate(batch) for r in range(len(g))]
+        for a in range(0, len(rows), block):
+            part = rows[a:a + block]
+            raw, sim = rows_of.final(np.array([batch[j][r] for j, r in part]))
+            for q, (j, r) in enumerate(part):
+                sims[j][r] = sim[q, batch[j]]
+                raws[j][r] = raw[q, batch[j]].astype(np.float32)
+            del raw, sim
+        yield from zip(batch, sims, raws)
+
+
+def _group_row_means(rows_of: "_BlockRows", group: np.ndarray, block: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_event_means` of the final and raw similarity for the groups of ``group``, a block of rows at a
+    time: no group's submatrix is built, so a given story of thousands of articles costs no more than a
+    block (review23c)."""
     n = len(group)
-    _, group = np.unique(group, return_inverse=True)
-    group = group.ravel()
-    ngroup = int(group.max()) + 1 if n else 0
-    size = np.bincount(group, minlength=ngroup)
-    members = np.flatnonzero(size[group] > 1)
-    by_group = np.split(members[np.argsort(group[members], kind="stable")],
-                        np.cumsum(np.bincount(group[members], minlength=ngroup))[:-1])
-    pos = np.empty(n, dtype=np.intp)  # position within its group (in article order)
-    sims, raws = {}, {}
-    for c in np.flatnonzero(size > 1):
-        pos[by_group[c]] = np.arange(size[c])
-        sims[c] = np.empty((size[c], size[c]))
-        raws[c] = np.empty((size[c], size[c]), dtype=np.float32)
-    for a in range(0, len(members), block):
-        idx = members[a:a + block]
-        raw, s = rows_of.final(idx)
-        for c in np.unique(group[idx]):
-            here = np.flatnonzero(group[idx] == c)
-            sims[c][pos[idx[here]]] = s[here][:, by_group[c]]
-            raws[c][pos[idx[here]]] = raw[here][:, by_group[c]].astype(np.float32)
-        del raw, s
-    for c in list(sims):
-        yield by_group[c], sims.pop(c), raws.pop(c)
+    coh, rcoh = np.full(n, np.nan), np.full(n, np.nan)
+    groups = _groups_in_order(group)
+    order = np.concatenate(groups) if groups else np.zeros(0, dtype=np.intp)
+    of_row = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
+    for a in range(0, len(order), block):
+        idx = order[a:a + block]
+        raw, sim = rows_of.final(idx)
+        for q, i in enumerate(idx):  # the same sums as _event_means' (a contiguous row in article order)
+            ids = groups[of_row[a + q]]
+            row, raw_row = sim[q, ids], raw[q, ids].astype(np.float32).astype(np.float64)
+            own = int(np.searchsorted(ids, i))
+            coh[i] = (row.sum() - row[own]) / (len(ids) - 1)
+            rcoh[i] = (raw_row.sum() - raw_row[own]) / (len(ids) - 1)
+        del raw, sim
+    return coh, rcoh
 
 
 def baseline_groups(title_embeddings: np.ndarray, threshold: float = 0.5) -> np.ndarray:
@@ -1203,7 +1258,7 @@ class EventGrouper(Estimator):
             self.similarity_ = sim
             self.raw_similarity_ = raw["similarity"]
             self._cohesion = self._rows = None
-            self.labels_ = _cut(sim, t, self.linkage)
+            self.labels_ = _cut_by_component(sim, t, self.linkage)
         self.n_events_ = int(self.labels_.max()) + 1
         self.article_ids_ = articles["article_id"].tolist()
         return self
@@ -1233,9 +1288,7 @@ class EventGrouper(Estimator):
         if getattr(self, "similarity_", None) is None and getattr(self, "_cohesion", None) is not None:
             fitted, coh, raw = self._cohesion
             if not np.array_equal(fitted, lab):  # labels set by hand (the report's given stories): measured again
-                coh, raw = np.full(len(lab), np.nan), np.full(len(lab), np.nan)
-                for ids, sim, rawm in _group_matrices(self._rows, lab, min(1024, max(64, _BLOCK_CELLS // len(lab)))):
-                    coh[ids], raw[ids] = _event_means(np.zeros(len(ids), dtype=np.int64), sim, rawm)
+                coh, raw = _group_row_means(self._rows, lab, min(1024, max(64, _BLOCK_CELLS // len(lab))))
         else:
             coh, raw = _event_means(lab, self.similarity_, self.raw_similarity_)
         return pd.DataFrame({"article_id": self.article_ids_, "event_id": lab.astype(np.int64),

@@ -234,6 +234,33 @@ def test_blockwise_path_gives_the_dense_labels_and_table(synthetic, fake_embedde
     pd.testing.assert_frame_equal(big.table(), dense.table())
 
 
+def test_exact_ties_are_broken_alike_on_both_paths(monkeypatch):
+    """review23c: with two exactly equal distances below the cut (b as close to a as to c), scipy's tree over the
+    whole collection broke the tie by where an unrelated article z sat, and the blockwise path (each component's
+    own tree) otherwise; the dense path now also cuts each component's tree, and both agree in every order."""
+    import itertools
+
+    import framing.events as ev
+
+    th, ph = 0.5, 1.4
+    points = {"z": (np.cos(ph), -np.sin(ph), 0), "a": (np.cos(th), np.sin(th), 0), "b": (1, 0, 0),
+              "c": (np.cos(th), -np.sin(th), 0)}
+    kw = dict(weights={"title": 1.0}, neighbors=0, mutual_neighbors=0, min_similarity=None, date_window=None,
+              threshold=0.25)
+    for link in ("complete", "average", "weighted"):
+        for order in itertools.permutations("zabc"):
+            x = np.array([points[k] for k in order], dtype=np.float32)
+            feats = {"title": x, "lead": x, "body": x, "names": [[]] * 4, "texts": ["x"] * 4,
+                     "days": np.full(4, np.nan), "sources": [None] * 4}
+            arts = pd.DataFrame({"article_id": list(order), "text": ["x"] * 4})
+            monkeypatch.setattr(ev, "BLOCKWISE_MIN_ARTICLES", 10**9)
+            dense = EventGrouper(linkage=link, **kw).fit(arts, features=feats).labels_
+            monkeypatch.setattr(ev, "BLOCKWISE_MIN_ARTICLES", 1)
+            block = EventGrouper(linkage=link, **kw).fit(arts, features=feats).labels_
+            assert dense.tolist() == block.tolist(), (link, order)
+            assert dense[order.index("z")] not in dense[[order.index(k) for k in "abc"]]  # z stays apart
+
+
 def test_tune_picks_a_setting_that_scores_at_least_the_default(synthetic, fake_embedder):
     from sklearn.metrics import adjusted_rand_score
 
