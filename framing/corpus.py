@@ -41,6 +41,7 @@ import re
 from pathlib import Path
 from typing import Iterable, Sequence, Union
 
+import numpy as np
 import pandas as pd
 
 from .errors import FramingError, warn
@@ -369,6 +370,22 @@ def _missing(v) -> bool:
     return isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isnan(v)
 
 
+def _text_or_blank(t, where: str, i: int) -> str:
+    """An article's text: a missing one (:func:`_missing`) is blank; anything else not a string is refused."""
+    if _missing(t):
+        return ""
+    if not isinstance(t, str):
+        raise FramingError(f"{where}, row {i + 1}: 'text' must be a string, found {type(t).__name__}")
+    return t
+
+
+def _blank_rows(df: pd.DataFrame) -> tuple[np.ndarray, str]:
+    """The articles without text (blank or missing), and their ids as the reader's warning names them."""
+    blank = df["text"].map(lambda t: not isinstance(t, str) or not t.strip()).to_numpy(dtype=bool)
+    names = df.loc[blank, "article_id"].astype(str).tolist()  # which ones, so they can be found
+    return blank, ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+
+
 def _frame_from_table(df: pd.DataFrame, stem: str, where: str) -> pd.DataFrame:
     out = pd.DataFrame(index=range(len(df)))
     id_col = next((c for c in ("article_id", "id") if c in df.columns), None)
@@ -377,13 +394,8 @@ def _frame_from_table(df: pd.DataFrame, stem: str, where: str) -> pd.DataFrame:
     else:
         ids = [f"{stem}-{i}" for i in range(1, len(df) + 1)]
     out["article_id"] = ids
-    texts = []
-    for i, t in enumerate(df["text"].tolist()):
-        if _missing(t):
-            t = ""
-        if not isinstance(t, str):
-            raise FramingError(f"{where}, row {i + 1}: 'text' must be a string, found {type(t).__name__}")
-        texts.append(t.replace("\r\n", "\n").replace("\r", "\n"))
+    texts = [_text_or_blank(t, where, i).replace("\r\n", "\n").replace("\r", "\n")
+             for i, t in enumerate(df["text"].tolist())]
     out["text"] = texts
     for col in ("title", "source", "date"):
         if col == "date" and col in df.columns and pd.api.types.is_datetime64_any_dtype(df[col]):
@@ -610,13 +622,10 @@ def prepare_articles(source) -> pd.DataFrame:
     # article without text (said in the same warning)
     articles = source.reset_index(drop=True)
     for i, t in enumerate(articles["text"].tolist()):
-        if not isinstance(t, str) and not _missing(t):
-            raise FramingError(f"articles table, row {i + 1}: 'text' must be a string, found {type(t).__name__}")
-    blank = articles["text"].map(lambda t: not isinstance(t, str) or not t.strip()).to_numpy(dtype=bool)
+        _text_or_blank(t, "articles table", i)
+    blank, which = _blank_rows(articles)
     if blank.any():
-        names = articles.loc[blank, "article_id"].astype(str).tolist()
-        warn(f"skipped or changed inputs: {len(names)} empty or whitespace-only "
-             f"({', '.join(names[:3])}{f' and {len(names) - 3} more' if len(names) > 3 else ''})", ReadWarning)
+        warn(f"skipped or changed inputs: {int(blank.sum())} empty or whitespace-only ({which})", ReadWarning)
         articles = articles[~blank].reset_index(drop=True)
         if articles.empty:
             raise FramingError("no readable articles: every input was empty or skipped")
@@ -728,11 +737,10 @@ def read_articles(source, *, skip_empty: bool = True) -> pd.DataFrame:
         df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ARTICLE_COLUMNS)
     empty_ids = ""
     if skip_empty:
-        empty = df["text"].map(lambda t: not str(t).strip())
+        empty, which = _blank_rows(df)
         if empty.any():
             skipped["empty or whitespace-only"] = skipped.get("empty or whitespace-only", 0) + int(empty.sum())
-            names = df.loc[empty, "article_id"].astype(str).tolist()  # which ones, so they can be found
-            empty_ids = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+            empty_ids = which
             df = df[~empty].reset_index(drop=True)
     df, n_dropped, n_renamed = _dedupe_ids(df)
     if n_dropped:
