@@ -31,7 +31,7 @@
 # Start JupyterLab from the repository root with `make lab`. Everything runs offline on a CPU with
 # the bundled model (all-MiniLM-L6-v2). The notebooks write their files under `notebooks/output/`.
 # The caches are kept elsewhere: sentence vectors, the 2-D maps, the fitted stance model and the
-# model's one-time ONNX export (about 25 s on a machine's very first run) live in `$FRAMING_CACHE`,
+# model's one-time ONNX export (20-40 s on a machine's very first run) live in `$FRAMING_CACHE`,
 # or else your user cache folder (`~/.cache/framing` on Linux; see the README).
 #
 # **Hover tooltips.** In JupyterLab, uncomment `%matplotlib widget` in the next cell (it uses

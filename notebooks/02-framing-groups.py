@@ -138,7 +138,10 @@ pd.Series({m: (probe["expected"] == f).mean() for m, f in checks.items()}, name=
 # sentences. The `none_reason` column says which of these it was. Low `confidence` marks a near tie. The
 # plane of the two frame scores shows both. With two frames the scores are probabilities that sum
 # to 1, so every sentence lies on one line from top left to bottom right: the nearer the dashed
-# diagonal (the middle of that line), the closer the tie.
+# diagonal (the middle of that line), the closer the tie. The grey points are the `none` sentences.
+# Those near the diagonal fell below the confidence threshold; those far from it are not confident
+# readings but sentences the gates set aside (here the ones that name no actor), so read the
+# framed points only.
 
 # %%
 run = framing.run_pipeline(SEEDS)
@@ -156,7 +159,9 @@ plt.show()
 # The least certain sentences that still received a frame: read them before trusting the shares.
 
 # %%
-scored[scored["frame"] != "none"].nsmallest(6, "confidence")[["article_id", "text", *run.frame_ids, "frame", "confidence"]]
+with pd.option_context("display.max_colwidth", None):
+    display(scored[scored["frame"] != "none"].nsmallest(6, "confidence")[
+        ["article_id", "text", *run.frame_ids, "frame", "confidence"]])
 
 # %% [markdown]
 # And those left as `none`: how many for each reason, then a sample with the reason. Their frame

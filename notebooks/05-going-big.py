@@ -145,12 +145,21 @@ print(f"{len(repeated)} texts, {emb.n_computed_} embedded, {time.perf_counter() 
 #   (`sample_size`, 5,000 sentences by default) and switches to mini-batch k-means above
 #   `minibatch_above` sentences, so 100,000 sentences stay feasible.
 #
-# The whole pipeline on the seeds, with the cache we just filled:
+# The whole pipeline on the seeds. The cache we just filled holds the seed sentences only: the first
+# run also embeds the codebook's exemplars and the actor mentions (and loads the model for them), so
+# it is timed twice, the second time warm throughout:
 
 # %%
+first = framing.Embedder(cache_dir=CACHE)
+t0 = time.perf_counter()
+framing.run_pipeline(ROOT / "seeds", embedder=first)
+t_first = time.perf_counter() - t0
+print(f"first run: {t_first:.2f} s, computed {first.n_computed_} texts, model loaded: {first.is_loaded}")
+warm = framing.Embedder(cache_dir=CACHE)
 t0 = time.perf_counter()
 run = framing.run_pipeline(ROOT / "seeds", embedder=warm)
 t_run = time.perf_counter() - t0
+print(f"second run: {t_run:.2f} s, computed {warm.n_computed_} texts, model loaded: {warm.is_loaded}")
 t0 = time.perf_counter()
 mapped = add_projection(run.sentences, embeddings=run.embeddings, method="pca")
 t_pca = time.perf_counter() - t0
