@@ -229,7 +229,8 @@ with pd.option_context("display.max_colwidth", None):
 #
 # This codebook's frames differ by *topic* (weapons and troops against prices and bills), not by who
 # does what to whom, which is what the stance scorer reads. For such frames, score with the
-# prototype method: each sentence's similarity to each frame's exemplars, with no gates
+# prototype method: each sentence's similarity to each frame's exemplars, without the stance
+# scorer's gates (only a cosine of at least 0.25 to the best frame and a gap of 0.02 to the next)
 # (`method="prototype"` here, `framing report --method prototype` on the command line). Its
 # `confidence` is the gap between the two best frames (1 from a gap of 0.1 up), and its score
 # columns are cosines, not probabilities.
@@ -246,7 +247,7 @@ per_article
 # %% [markdown]
 # The prototype method frames more of the sentences on the conflict (19 of the Rutte article's 23,
 # against 9), all 4 of the climate lobby article's as costs at home (the stance scorer: 2), and,
-# with no gate at all, still none of the trees and library articles (EX_CC_0006, EX_UA_0003): with
+# without the stance scorer's gates, still none of the trees and library articles (EX_CC_0006, EX_UA_0003): with
 # these frames a sentence's topic is what sets them apart. Read a sample either way. When the frames
 # differ by who does what to whom, as in the bundled codebook, the stance scorer is the one that
 # tells them apart (notebook 02).
