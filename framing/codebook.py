@@ -552,6 +552,14 @@ def codebook_digest(codebook: Codebook) -> str:
     return hashlib.sha256(content.encode("utf-8")).hexdigest()
 
 
+def bundled_frame_ids() -> set[str] | None:
+    """The frame ids of the bundled codebook, or None when it cannot be read."""
+    try:
+        return set(load_codebook(None).frame_ids)
+    except FramingError:
+        return None
+
+
 def _warn_if_other_frames(table, what: str) -> None:
     """A scored table whose record of its codebook is gone (a merge, a CSV round trip drops ``attrs``):
     warn when its ``frame`` column holds frames the bundled codebook does not have (review23-api: the
@@ -560,10 +568,10 @@ def _warn_if_other_frames(table, what: str) -> None:
 
     if not isinstance(table, pd.DataFrame) or "frame" not in table.columns:
         return
-    try:
-        bundled = set(load_codebook(None).frame_ids) | {"none"}
-    except FramingError:
+    bundled = bundled_frame_ids()
+    if bundled is None:
         return
+    bundled = bundled | {"none"}
     other = sorted(str(x) for x in pd.unique(table["frame"].dropna()) if str(x) not in bundled)
     if other:
         warn(f"{what}: the table's frames ({', '.join(other[:4])}{', …' if len(other) > 4 else ''}) are not the "

@@ -662,6 +662,14 @@ def _mutual_bonus(s: np.ndarray, neighbors: int | None, bonus: float, exclude: n
     return t
 
 
+def _total_weight(weights: dict) -> float:
+    """The sum of the channel weights, which divides the weighted sum; refused when not positive."""
+    total = sum(weights.get(k, 0.0) for k in CHANNELS)
+    if total <= 0:
+        raise FramingError(f"weights: expected some positive weight among {', '.join(CHANNELS)}, found {weights}")
+    return total
+
+
 def _combine(sims: dict, weights: dict, days: np.ndarray, date_window: float | None,
              neighbors: int | None = None, background: float = 0.0, min_articles: int = DEFAULT_MIN_ARTICLES,
              sources: list | None = None, date_penalty: float = 1.0, source_penalty: float = 0.0,
@@ -677,9 +685,7 @@ def _combine(sims: dict, weights: dict, days: np.ndarray, date_window: float | N
     ``similarity`` (the raw combined similarity, float32) and ``below`` (the
     pairs under the floor, bool, or None).
     """
-    total = sum(weights.get(k, 0.0) for k in CHANNELS)
-    if total <= 0:
-        raise FramingError(f"weights: expected some positive weight among {', '.join(CHANNELS)}, found {weights}")
+    total = _total_weight(weights)
     # ``sims`` maps a channel to its similarity; a callable builds it on demand and hands it over
     # (then it is scaled in place and dropped before the next channel is built)
     own = callable(sims)
@@ -786,15 +792,18 @@ _SMALL_GEMM = 1e6
 _EDGE_SLACK = 1e-9
 
 
+def _block_size(n: int) -> int:
+    """Rows per block for ``n`` articles: each (block, n) float64 temporary near :data:`_BLOCK_CELLS` cells."""
+    return min(1024, max(64, _BLOCK_CELLS // max(n, 1)))
+
+
 class _BlockRows:
     """Rows of the similarity :func:`_combine` builds, computed row block by row block with the same
     operations in the same order (so the same numbers, bit for bit)."""
 
     def __init__(self, feats: dict, weights: dict, grouper: "EventGrouper", cap: float):
         g = grouper
-        self.total = sum(weights.get(k, 0.0) for k in CHANNELS)
-        if self.total <= 0:
-            raise FramingError(f"weights: expected some positive weight among {', '.join(CHANNELS)}, found {weights}")
+        self.total = _total_weight(weights)
         self.weights = weights
         self.n = n = len(feats["days"])
         self.chan: dict = {}
@@ -954,7 +963,7 @@ def _fit_blockwise(grouper: "EventGrouper", feats: dict, threshold: float, weigh
     t = float(threshold)
     rows_of = _BlockRows(feats, weights, grouper, _floor_cap(t))
     n = rows_of.n
-    block = max(int(block or min(1024, max(64, _BLOCK_CELLS // max(n, 1)))), 2)
+    block = max(int(block or _block_size(n)), 2)
     starts = list(range(0, n, block))
     if len(starts) > 1 and n - starts[-1] < 2:  # no block of one row (a vector product, other sums)
         starts.pop()
@@ -1288,7 +1297,7 @@ class EventGrouper(Estimator):
         if getattr(self, "similarity_", None) is None and getattr(self, "_cohesion", None) is not None:
             fitted, coh, raw = self._cohesion
             if not np.array_equal(fitted, lab):  # labels set by hand (the report's given stories): measured again
-                coh, raw = _group_row_means(self._rows, lab, min(1024, max(64, _BLOCK_CELLS // len(lab))))
+                coh, raw = _group_row_means(self._rows, lab, _block_size(len(lab)))
         else:
             coh, raw = _event_means(lab, self.similarity_, self.raw_similarity_)
         return pd.DataFrame({"article_id": self.article_ids_, "event_id": lab.astype(np.int64),

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ._checks import Estimator, check_whole, set_params
-from .codebook import codebook_digest, load_codebook
+from .codebook import bundled_frame_ids, codebook_digest, load_codebook
 from .errors import FramingError
 from .stance import StanceScorer
 
@@ -199,11 +199,7 @@ def _earlier_scores_dropped(sentences: pd.DataFrame) -> pd.DataFrame:
         return sentences
     old = list(sentences.attrs.get("frames") or [])
     if not old:
-        named = {str(x) for x in pd.unique(sentences["frame"].dropna())}
-        try:
-            named |= set(load_codebook(None).frame_ids)
-        except FramingError:
-            pass
+        named = {str(x) for x in pd.unique(sentences["frame"].dropna())} | (bundled_frame_ids() or set())
         old = [c for c in sentences.columns if str(c) in named and pd.api.types.is_float_dtype(sentences[c])]
         try:  # the block of scores just before ``frame`` (review23b: a frame no sentence got kept its column)
             block = _frame_columns(sentences)

@@ -257,9 +257,7 @@ def _segment_memo(articles: pd.DataFrame, root=None) -> pd.DataFrame:
                                    "is_quote": cols["is_quote"]}, columns=SENTENCE_COLUMNS)
                 return df.astype({"sentence_id": "int64", "start": "int64", "end": "int64", "paragraph": "int64",
                                   "is_quote": "bool"})
-    except FileNotFoundError:
-        pass
-    except Exception:  # damaged or foreign: split again and replace it below
+    except Exception:  # missing, damaged or foreign: split again and (re)write it below
         pass
     df = segment(articles)
     if list(df.columns) != SENTENCE_COLUMNS:
