@@ -355,7 +355,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser("frames", help="score the sentences of a CSV/TSV/JSONL file against a codebook",
-                       description="Read a .csv, .tsv, .jsonl (.ndjson) or .json file with a 'text' column and write "
+                       description="Read a .csv, .tsv, .jsonl (.ndjson) or .json file with a 'text' column (or "
+                                   "'body', 'content', 'maintext', ...) and write "
                                    "a CSV with every input column, then one score column per frame id, then "
                                    "'frame', 'confidence' and 'none_reason' (why a sentence got 'none': no actor, "
                                    "off topic, off topic without names, neutral, low confidence).")

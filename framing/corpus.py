@@ -22,6 +22,9 @@ The article table has one row per article and the columns
 
 Any other columns of a CSV, JSONL or DataFrame (a URL, the outlet's leaning,
 ...) follow these, as read, so that ``run.shares(by="leaning")`` can use them.
+Columns that other tools name differently (``maintext``, ``headline``,
+``date_publish``, ``outlet``, ``Text``: :data:`COLUMN_SYNONYMS`) are read as
+the toolkit's, with a :class:`ReadWarning` saying so.
 
 Anything that cannot be read raises :class:`framing.errors.FramingError` with
 a one-line message naming the file. Files that are skipped (empty, unknown
@@ -46,7 +49,8 @@ import pandas as pd
 
 from .errors import FramingError, warn
 
-__all__ = ["read_articles", "read_table", "ARTICLE_COLUMNS", "ReadWarning", "decode_bytes"]
+__all__ = ["read_articles", "read_table", "text_column", "ARTICLE_COLUMNS", "COLUMN_SYNONYMS", "ReadWarning",
+           "decode_bytes"]
 
 ARTICLE_COLUMNS = ["article_id", "title", "text", "source", "date"]
 TEXT_EXTENSIONS = {".txt", ".text", ".md"}
@@ -60,7 +64,7 @@ PathLike = Union[str, os.PathLike]
 
 
 class ReadWarning(UserWarning):
-    """Some inputs were skipped; the message says how many and why."""
+    """Some inputs were skipped, or read differently from how they were written; the message says how and why."""
 
 
 # --------------------------------------------------------------------------- decoding
@@ -275,6 +279,54 @@ def _html_to_text(html: str) -> str:
 
 # --------------------------------------------------------------------------- tables
 
+# Column names that other tools write for the article table's columns (news-please's ``maintext`` and
+# ``date_publish``, Media Cloud's ``media_name``, a spreadsheet's ``Text``), matched ignoring case, spaces, "-"
+# and "_". A column named exactly as the toolkit's always wins; a table with none of them keeps that column empty
+# (for ``text``: an error).
+COLUMN_SYNONYMS = {
+    "article_id": ("article_id", "id", "doc_id", "document_id"),
+    "title": ("title", "headline"),
+    "text": ("text", "body", "content", "maintext", "article_text", "full_text", "body_text"),
+    "source": ("source", "outlet", "publisher", "media_name", "source_name", "source_domain"),
+    "date": ("date", "published", "published_at", "publish_date", "published_date", "publication_date",
+             "date_publish", "pub_date", "pubdate"),
+}
+
+
+def _norm_column(name) -> str:
+    return re.sub(r"[\s\-_]+", "_", str(name).strip().lower())
+
+
+def _column_map(columns, where: str) -> tuple[dict, list[str]]:
+    """Which of the table's columns hold the article table's own (``{"maintext": "text"}``), and a note for each
+    one read under another name. Raises when no column can be the text, or several can.
+
+    ``id`` stands for ``article_id`` without a note, as it always has."""
+    columns = list(columns)
+    mapping: dict = {}
+    notes: list[str] = []
+    for canon, names in COLUMN_SYNONYMS.items():
+        if canon in columns or (canon == "article_id" and "id" in columns):
+            continue
+        taken = set(mapping)
+        exact = [c for c in columns if c not in taken and _norm_column(c) == canon]
+        found = exact or [c for c in columns if c not in taken and _norm_column(c) in names]
+        if len(found) == 1:
+            mapping[found[0]] = canon
+            notes.append(f"{found[0]!r} read as {canon!r}")
+        elif len(found) > 1 and canon == "text":
+            which = ", ".join(repr(str(c)) for c in found[:4])
+            raise FramingError(f"{where}: no 'text' column, and several that could be it ({which}); "
+                               "rename the one that holds the articles to 'text'")
+        elif len(found) > 1:
+            which = ", ".join(repr(str(c)) for c in found[:4])
+            notes.append(f"no {canon!r}: several columns could be it ({which}), none used; rename one to {canon!r}")
+    if "text" not in columns and "text" not in mapping.values():
+        found = _column_list(columns)
+        raise FramingError(f"{where}: no 'text' column; expected a 'text' column (or one of "
+                           f"{', '.join(COLUMN_SYNONYMS['text'][1:])}), found columns: {found}")
+    return mapping, notes
+
 
 def _table_rows(path: Path, text: str) -> pd.DataFrame:
     ext = path.suffix.lower()
@@ -324,15 +376,13 @@ def _table_rows(path: Path, text: str) -> pd.DataFrame:
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
         msg = " ".join(str(exc).split())
         raise FramingError(f"{path}: malformed {ext[1:].upper()} ({msg})") from None
-    if df.empty and "text" in df.columns:
-        raise FramingError(f"{path}: has a header but no rows")
     if df.empty and not len(df.columns):  # audit21c: "no 'text' column ... found columns: none"
         raise FramingError(f"{path}: the file is empty; expected one article per "
                            + ("line, a JSON object with a 'text' field" if ext in (".jsonl", ".ndjson") else
                               "row, with a 'text' column"))
-    if "text" not in df.columns:
-        found = _column_list(df.columns)
-        raise FramingError(f"{path}: no 'text' column; expected a 'text' column, found columns: {found}")
+    _column_map(df.columns, str(path))  # raises when no column holds the text
+    if df.empty:
+        raise FramingError(f"{path}: has a header but no rows")
     return df
 
 
@@ -387,6 +437,16 @@ def _blank_rows(df: pd.DataFrame) -> tuple[np.ndarray, str]:
 
 
 def _frame_from_table(df: pd.DataFrame, stem: str, where: str) -> pd.DataFrame:
+    """The article table of a CSV/JSONL/DataFrame's rows. Columns read under another name (:data:`COLUMN_SYNONYMS`)
+    are listed in ``attrs["read_as"]``, for the reader's warning."""
+    mapping, read_as = _column_map(df.columns, where)
+    df = df.rename(columns=mapping)
+    out = _article_rows(df, stem, where)
+    out.attrs["read_as"] = read_as
+    return out
+
+
+def _article_rows(df: pd.DataFrame, stem: str, where: str) -> pd.DataFrame:
     out = pd.DataFrame(index=range(len(df)))
     id_col = next((c for c in ("article_id", "id") if c in df.columns), None)
     if id_col is not None:
@@ -597,10 +657,19 @@ def read_table(path: PathLike) -> pd.DataFrame:
     if p.suffix.lower() not in TABLE_EXTENSIONS:
         raise FramingError(f"{p}: expected a .csv, .tsv, .jsonl or .json file with a 'text' column")
     df = _table_rows(p, decode_bytes(_read_bytes(p), str(p)))
-    bad = [i + 1 for i, t in enumerate(df["text"].tolist()) if not isinstance(t, str)]
+    col = text_column(df.columns, str(p))
+    bad = [i + 1 for i, t in enumerate(df[col].tolist()) if not isinstance(t, str)]
     if bad:
-        raise FramingError(f"{p}, row {bad[0]}: 'text' must be a string")
+        raise FramingError(f"{p}, row {bad[0]}: {col!r} must be a string")
     return df.reset_index(drop=True)
+
+
+def text_column(columns, where: str = "table") -> str:
+    """The name of the column that holds the articles' text: ``text``, else the one other name of
+    :data:`COLUMN_SYNONYMS` (``body``, ``content``, ``maintext``, ...) the table has. Raises
+    :class:`~framing.errors.FramingError` when there is none, or several."""
+    mapping, _ = _column_map(columns, where)
+    return next((c for c, canon in mapping.items() if canon == "text"), "text")
 
 
 # how a count of skipped inputs reads: (one, several)
@@ -691,7 +760,9 @@ def read_articles(source, *, skip_empty: bool = True) -> pd.DataFrame:
         ``.csv``, ``.tsv``, ``.jsonl`` and ``.json`` files (hidden files, and
         a report folder framing wrote there, are ignored). A CSV/JSONL/DataFrame needs a ``text`` column and may have
         ``article_id`` (or ``id``), ``title``, ``source`` and ``date``; other
-        columns are kept after these.
+        columns are kept after these. Names other tools give these columns (``body``, ``maintext``,
+        ``headline``, ``published``, ``outlet``, ``Text``: :data:`COLUMN_SYNONYMS`) are read as them, with a
+        :class:`ReadWarning` naming each.
     skip_empty : bool
         Skip articles whose text is empty or whitespace only (with a
         :class:`ReadWarning`) instead of raising.
@@ -714,10 +785,8 @@ def read_articles(source, *, skip_empty: bool = True) -> pd.DataFrame:
         from ._checks import check_columns_once
 
         check_columns_once(source, "articles DataFrame")
-        if "text" not in source.columns:
-            found = _column_list(source.columns)
-            raise FramingError(f"articles DataFrame: no 'text' column; found columns: {found}")
         df = _frame_from_table(source.reset_index(drop=True), "article", "articles DataFrame")
+        read_as = {note: [] for note in df.attrs.get("read_as", [])}
     else:
         if isinstance(source, (str, os.PathLike)):
             inputs: Iterable[PathLike] = [source]
@@ -734,6 +803,10 @@ def read_articles(source, *, skip_empty: bool = True) -> pd.DataFrame:
                 raise FramingError(f"articles: expected paths, found {type(bad[0]).__name__} {bad[0]!r}"[:200])
         files, skipped = _expand(list(inputs))
         frames = [_read_file(f) for f in files]
+        read_as = {}
+        for f, frame in zip(files, frames):
+            for note in frame.attrs.get("read_as", []):
+                read_as.setdefault(note, []).append(Path(f).name)
         df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ARTICLE_COLUMNS)
     empty_ids = ""
     if skip_empty:
@@ -757,6 +830,14 @@ def read_articles(source, *, skip_empty: bool = True) -> pd.DataFrame:
                      "syndication")
     if notes:
         warn("skipped or changed inputs: " + "; ".join(notes), ReadWarning)
+    if read_as:  # the columns read under another name, once for all files that have them
+        by_files: dict = {}
+        for note, where in read_as.items():
+            by_files.setdefault(tuple(where), []).append(note)
+        said = [("" if not where else f"in {where[0]}: " if len(where) == 1
+                 else f"in {where[0]} and {len(where) - 1} more: ") + ", ".join(notes)
+                for where, notes in by_files.items()]
+        warn("columns read under another name: " + "; ".join(said), ReadWarning)
     if df.empty:
         raise FramingError("no readable articles: every input was empty or skipped")
     for col in ("title", "source", "date"):

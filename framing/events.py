@@ -131,9 +131,10 @@ _WORD = re.compile(r"[A-Z][A-Za-z\u00C0-\u024F]*(?:[-'’.][A-Za-z\u00C0-\u024F]
 
 
 def _check_articles(articles) -> pd.DataFrame:
-    if not isinstance(articles, pd.DataFrame):
+    if not isinstance(articles, pd.DataFrame) or not {"article_id", "text"} <= set(articles.columns):
         from .corpus import read_articles
 
+        # a table of one's own ("id", "headline", "body") is read as a file would be
         articles = read_articles(articles)
     for col in ("article_id", "text"):
         if col not in articles.columns:

@@ -894,23 +894,25 @@ def _figure(width: float, height: float):
 
 
 def frames_csv(input_path, out_path, *, codebook=None, model=None, cache: bool = True, method=None) -> int:
-    """``framing frames``: score a CSV's ``text`` column; write input columns, scores, ``frame``, ``confidence``
+    """``framing frames``: score a CSV's ``text`` column (or the one other name of it it has, such as ``body``:
+    :data:`framing.corpus.COLUMN_SYNONYMS`); write input columns, scores, ``frame``, ``confidence``
     and ``none_reason``. ``method`` as in :func:`framing.frames.score_frames` (default ``"stance"``).
 
     Returns the number of rows written.
     """
     from .codebook import load_codebook
-    from .corpus import read_table
+    from .corpus import read_table, text_column
     from .embed import get_embedder
     from .frames import score_frames
 
     table = read_table(input_path)
+    col = text_column(table.columns, str(input_path))  # "text", or the one other name it has ("maintext")
     cb = load_codebook(codebook)
     clash = [c for c in cb.frame_ids + ["frame", "confidence", "none_reason"] if c in table.columns]
     if clash:
         raise FramingError(f"{input_path}: column {clash[0]!r} clashes with an output column; rename it")
-    scored = score_frames(table, codebook=cb, embedder=get_embedder(model, cache=cache),
-                          **({} if method is None else {"method": method}))
+    scored = score_frames(table.rename(columns={col: "text"}), codebook=cb, embedder=get_embedder(model, cache=cache),
+                          **({} if method is None else {"method": method})).rename(columns={"text": col})
     cols = list(table.columns) + cb.frame_ids + ["frame", "confidence"]
     cols += ["none_reason"] if "none_reason" in scored.columns else []
     _write_csv(scored[cols], Path(out_path))

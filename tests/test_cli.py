@@ -143,12 +143,25 @@ def test_report_method_prototype_is_recorded(tmp_path, seeds_dir, fake_everywher
     assert exc.value.code == 2
 
 
+def test_frames_scores_a_body_column_and_writes_it_back_under_its_own_name(tmp_path):
+    src = tmp_path / "in.csv"
+    texts = ["Russia conducted missile strikes against Kyiv.", "The weather in Lisbon was sunny."]
+    pd.DataFrame({"body": texts, "note": ["a", "b"]}).to_csv(src, index=False)
+    out = tmp_path / "out.csv"
+    assert main(["frames", str(src), "--out", str(out)]) == 0
+    df = pd.read_csv(out, keep_default_na=False)
+    assert list(df.columns[:2]) == ["body", "note"] and "text" not in df.columns
+    assert df["body"].tolist() == texts
+    assert df["frame"].tolist()[1] == "none" and df["frame"].tolist()[0] != "none"
+
+
 def test_frames_without_text_column_is_one_line_exit_2(tmp_path, capsys):
     src = tmp_path / "in.csv"
-    src.write_text("body\nx\n", encoding="utf-8")
+    src.write_text("words\nx\n", encoding="utf-8")
     assert main(["frames", str(src), "--out", str(tmp_path / "o.csv")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == [f"framing: error: {src}: no 'text' column; expected a 'text' column, found columns: body"]
+    assert len(err) == 1 and err[0].startswith(f"framing: error: {src}: no 'text' column; expected a 'text' column")
+    assert err[0].endswith("found columns: words")
     assert not (tmp_path / "o.csv").exists()
 
 

@@ -75,8 +75,9 @@ def test_csv_and_jsonl_with_metadata(tmp_path):
 
 def test_csv_without_text_column(tmp_path):
     p = tmp_path / "bad.csv"
-    p.write_text("body,title\nx,y\n", encoding="utf-8")
-    with pytest.raises(FramingError, match=r"bad\.csv: no 'text' column; expected a 'text' column, found columns: body, title"):
+    p.write_text("words,title\nx,y\n", encoding="utf-8")
+    with pytest.raises(FramingError, match=r"bad\.csv: no 'text' column; expected a 'text' column \(or one of body, "
+                                           r"content, maintext, .*\), found columns: words, title"):
         read_articles(p)
 
 
@@ -100,7 +101,7 @@ def test_dataframe_input():
     df = read_articles(pd.DataFrame({"text": ["One.", "Two."]}))
     assert df["article_id"].tolist() == ["article-1", "article-2"]
     with pytest.raises(FramingError, match="no 'text' column"):
-        read_articles(pd.DataFrame({"body": ["x"]}))
+        read_articles(pd.DataFrame({"words": ["x"]}))
 
 
 def test_glob_and_missing_paths(tmp_path, seeds_dir):
@@ -272,8 +273,8 @@ def test_two_files_with_the_same_text_are_kept_and_named_in_the_warning(tmp_path
 def test_a_table_without_text_names_its_columns_on_one_line_even_odd_ones():
     """A column named by a line break (a CSV whose header is one) is quoted in the error, which stays one line."""
     with pytest.raises(FramingError) as e:
-        read_articles(pd.DataFrame({"\n": ["x"], "body": ["y"]}))
-    assert "\n" not in str(e.value) and "'\\n', body" in str(e.value)
+        read_articles(pd.DataFrame({"\n": ["x"], "words": ["y"]}))
+    assert "\n" not in str(e.value) and "'\\n', words" in str(e.value)
 
 
 def test_texts_given_where_paths_are_expected_get_one_clear_line():
@@ -457,3 +458,49 @@ def test_a_pretty_printed_json_object_is_one_article(tmp_path):
     lines = tmp_path / "b.json"  # JSON lines in a .json file still read line by line
     lines.write_text('{"text": "One."}\n{"text": "Two."}\n', encoding="utf-8")
     assert read_articles(lines)["text"].tolist() == ["One.", "Two."]
+
+
+def test_column_names_other_tools_write_are_read_as_the_article_tables_with_a_note(tmp_path):
+    """A news-please or spreadsheet export ("maintext", "Headline", "date_publish", "Outlet") was refused for
+    want of a 'text' column; its columns are now read as the toolkit's, and the note names each one."""
+    (tmp_path / "a.jsonl").write_text(
+        '{"ID": "n1", "Headline": "Drones hit Kharkiv", "maintext": "Drones hit Kharkiv overnight. Three were hurt.",'
+        ' "date_publish": "2026-06-05 10:00:00", "Outlet": "Herald ", "domain": "URW"}\n', encoding="utf-8")
+    with pytest.warns(ReadWarning) as rec:
+        df = read_articles(tmp_path / "a.jsonl")
+    assert df.loc[0, ["article_id", "title", "source", "date"]].tolist() == [
+        "n1", "Drones hit Kharkiv", "Herald", "2026-06-05 10:00:00"]
+    assert df.loc[0, "text"].startswith("Drones hit Kharkiv overnight.")
+    assert list(df.columns) == ARTICLE_COLUMNS + ["domain"]  # not a synonym of anything: kept as it is
+    said = " ".join(str(w.message) for w in rec)
+    assert "in a.jsonl: " in said
+    for note in ("'maintext' read as 'text'", "'Headline' read as 'title'", "'date_publish' read as 'date'",
+                 "'Outlet' read as 'source'", "'ID' read as 'article_id'"):
+        assert note in said
+
+
+def test_a_column_named_as_the_toolkits_wins_and_two_candidates_for_the_text_are_refused(tmp_path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing read under another name: no note
+        df = read_articles(pd.DataFrame({"text": ["The text. Two."], "body": ["Not this."]}))
+    assert df.loc[0, "text"] == "The text. Two." and df.loc[0, "body"] == "Not this."
+    (tmp_path / "two.csv").write_text("content,body\nx,y\n", encoding="utf-8")
+    with pytest.raises(FramingError, match=r"two\.csv: no 'text' column, and several that could be it "
+                                           r"\('content', 'body'\); rename the one"):
+        read_articles(tmp_path / "two.csv")
+    # two candidates for the date: neither is used, and the note says so
+    with pytest.warns(ReadWarning, match=r"no 'date': several columns could be it \('published', 'pub_date'\)"):
+        df = read_articles(pd.DataFrame({"text": ["x y."], "published": ["2026-01-01"], "pub_date": ["2026-01-02"]}))
+    assert df.loc[0, "date"] is None and df.loc[0, "published"] == "2026-01-01"
+
+
+def test_group_events_reads_a_table_of_ones_own_columns(fake_embedder):
+    """group_events(df) with "id", "headline" and "body" said 'missing column article_id'; it now reads the table
+    as read_articles would."""
+    from framing.events import group_events
+
+    df = pd.DataFrame({"id": ["a", "b"], "headline": ["Drones hit Kharkiv", "Talks stall in Geneva"],
+                       "body": ["Drones hit Kharkiv overnight.", "Talks in Geneva stalled on Monday."]})
+    with pytest.warns(ReadWarning, match="'body' read as 'text'"):
+        out = group_events(df, embedder=fake_embedder)
+    assert sorted(out["article_id"]) == ["a", "b"]

@@ -84,8 +84,9 @@ READ_CASES = [
     ("html_without_text", "a.html", b"<html><head><script>var x;</script></head><body></body></html>", ("empty", None)),
     ("html_broken_markup", "a.htm", b"<p>Kept <b>bold <i>text</p> &bogus; <!-- open", ("text", ["Kept bold text\n\n&bogus; <!-- open"])),
     ("no_punctuation", "a.txt", b"word " * 50, ("text", [("word " * 50)])),
-    ("csv_without_text_column", "a.csv", b"body,title\nx,y\n",
-     ("error", ": no 'text' column; expected a 'text' column, found columns: body, title")),
+    ("csv_without_text_column", "a.csv", b"words,title\nx,y\n",
+     ("error", ": no 'text' column; expected a 'text' column (or one of body, content, maintext, article_text, "
+               "full_text, body_text), found columns: words, title")),
     ("csv_empty", "a.csv", b"", ("error", ": the file is empty; expected a header row with a 'text' column")),
     ("csv_header_only", "a.csv", b"id,text\n", ("error", ": has a header but no rows")),
     ("csv_unclosed_quote", "a.csv", b'text,title\n"unterminated,x\n',
