@@ -35,8 +35,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 import framing
-from framing.labelled import (NarrativeClassifier, cross_val_narratives, read_documents, read_narrative_labels,
-                              read_role_labels, score_narratives)
+from framing.labelled import (NarrativeClassifier, RoleClassifier, cross_val_narratives, read_documents,
+                              read_narrative_labels, read_role_labels, score_narratives)
 from framing.plot import plot_frame_shares
 
 pd.set_option("display.max_colwidth", 110)
@@ -329,7 +329,23 @@ pd.DataFrame({"classifier": score_narratives(labels, oof),
 # `text[start:end] == entity`. `framing.labelled.RoleClassifier` learns them.
 
 # %%
-read_role_labels(EXAMPLES / "subtask-1-annotations.txt").head()
+roles = read_role_labels(EXAMPLES / "subtask-1-annotations.txt")
+roles.head()
+
+# %% [markdown]
+# `RoleClassifier` reads each mention in its context: one logistic regression picks the main role
+# (protagonist, antagonist, innocent) and one per fine role adds the fine roles of that main role.
+# `predict` takes the mentions alone, the first four columns, as `framing roles predict` does.
+# Ten invented mentions are enough to show the calls, not to learn roles: on the 414 mentions of
+# the real training data, cross-validation gives a main-role accuracy of 0.66 against 0.64 for
+# always answering the most common role (README, "How accurate is it"), so check
+# `cross_val_roles(..., baseline=True)` on your own data before trusting it.
+
+# %%
+mentions = read_role_labels(EXAMPLES / "subtask-1-mentions.txt", mentions_only=True)
+roler = RoleClassifier().fit(docs, roles)
+roler.save(OUT / "roles.json")
+roler.predict(docs, mentions).head()
 
 # %% [markdown]
 # ## 4. The real SemEval-2025 Task 10 data
