@@ -635,9 +635,11 @@ def _looks_like_front_matter(text: str) -> bool:
     if end is None:
         return False
     # a rule, lines and a rule ("---\nUPDATE: this story has been updated.\n...\n---") is text; a block mostly
-    # of "key: value" lines was meant as metadata
+    # of "key: value" lines, nested ("  name: Ann") or not, and "- item" lines was meant as metadata (audit24-readme:
+    # "title:", "author:", "  name:", "  email:" was read as text without a word)
     block = [x for x in lines[1:end] if x.strip()]
-    return bool(block) and 2 * sum(bool(_FRONT_KEY.match(x)) for x in block) > len(block)
+    meta = sum(bool(_FRONT_KEY.match(x.strip()) or x.strip().startswith("- ")) for x in block)
+    return bool(block) and 2 * meta > len(block)
 
 
 

@@ -989,11 +989,16 @@ def _load(path, kind: str) -> tuple[dict, dict]:
         raise FramingError(f"{p}: the model file's content does not match its hash (edited by hand or damaged: "
                            "labels, thresholds or parameters); refusing to load, re-train or restore it")
     npz = p.with_name(doc["arrays"])
+    if not npz.exists() and p.with_suffix(".npz").exists():
+        # a pair renamed together (narr.json + narr.npz -> final.json + final.npz; audit24-readme): the arrays'
+        # hash below still ties them to this file
+        npz = p.with_suffix(".npz")
     try:
         with np.load(npz, allow_pickle=False) as z:
             arrays = {k: z[k] for k in z.files}
     except FileNotFoundError:
-        raise FramingError(f"{p}: its arrays file {npz.name} is missing") from None
+        raise FramingError(f"{p}: its arrays file {npz.name} is missing; keep it next to the model file, named "
+                           f"{npz.name} or {p.with_suffix('.npz').name}") from None
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:  # truncated or not an npz
         raise FramingError(f"{npz}: cannot read the model arrays ({type(exc).__name__}: {exc})") from None
     if _arrays_digest(arrays) != doc.get("arrays_sha256"):

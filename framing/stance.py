@@ -1587,7 +1587,9 @@ def unmatched_names(sentences: pd.DataFrame, codebook=None, top: int = 10) -> pd
     known_words = {w for k in known for w in k.split()} | _CALENDAR
     # a one-word "name" written in lower case elsewhere, and capitalised only first in a sentence, is an
     # ordinary word ("Disease", "Anyone", "Related"; audit23-codebook): a name is not written in lower case
-    lower, inside = set(), set()
+    # nor is a word that opens sentences only and reads as a participle or adverb ("Condemning", "Speaking",
+    # "Reportedly"; audit24-readme)
+    lower, inside, first = set(), set(), set()
     for t in sentences["text"].astype(str):
         for k, w in enumerate(re.findall(r"[A-Za-z][\w'’-]*", t)):
             w = re.sub(r"['’]s$", "", w)
@@ -1595,7 +1597,9 @@ def unmatched_names(sentences: pd.DataFrame, codebook=None, top: int = 10) -> pd
                 lower.add(w)
             elif k and w[0].isupper():
                 inside.add(w.lower())
-    common = lower - inside
+            elif not k and w[0].isupper():
+                first.add(w.lower())
+    common = (lower - inside) | {w for w in first - inside if re.search(r"(?:ing|ly|ed)$", w)}
     counts: dict[str, int] = {}
     shown: dict[str, str] = {}
     for t in texts:

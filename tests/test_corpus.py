@@ -436,6 +436,11 @@ def test_front_matter_lists_are_read_and_a_block_that_cannot_be_read_is_said(tmp
     with pytest.warns(ReadWarning, match=r"b\.md: the block between the '---' lines at the top is not read as front"):
         b = read_articles(tmp_path / "b.md").iloc[0]
     assert b["text"].startswith("---\ntitle: T")
+    # audit24-readme: two nested lines outnumbered the top-level keys, and the block was read as text in silence
+    (tmp_path / "d.txt").write_text("---\ntitle: T\nauthor:\n  name: Ann\n  email: ann@example.org\n---\n\nBody.\n",
+                                    encoding="utf-8")
+    with pytest.warns(ReadWarning, match=r"d\.txt: the block between the '---' lines at the top is not read"):
+        read_articles(tmp_path / "d.txt")
     # review22b: a note between rules, one line of which has a colon, is text and not a front-matter mistake
     (tmp_path / "c.txt").write_text("---\nUPDATE: this story has been updated.\nThe mayor spoke again.\nShe said so.\n"
                                     "---\n\nBody.\n", encoding="utf-8")

@@ -465,6 +465,28 @@ def test_tampered_arrays_are_refused(saved_model, tmp_path, fake_embedder):
         NarrativeClassifier.load(p, fake_embedder)
 
 
+def test_a_model_pair_renamed_together_loads_and_a_lost_arrays_file_is_named(saved_model, tmp_path, fake_embedder,
+                                                                             docs, narr):
+    """audit24-readme: narr.json + narr.npz renamed to final.json + final.npz said "its arrays file narr.npz is
+    missing"."""
+    model, path = saved_model
+    for suffix in (".json", ".npz"):
+        shutil.copy(path.with_suffix(suffix), tmp_path / f"final{suffix}")
+    back = NarrativeClassifier.load(tmp_path / "final.json", fake_embedder)
+    pd.testing.assert_frame_equal(back.predict(docs), model.predict(docs))
+    # the arrays renamed alone, to a name the model file does not know: refused, saying which names would do
+    shutil.copy(path, tmp_path / "lone.json")
+    with pytest.raises(FramingError, match=r"lone\.json: its arrays file narr\.npz is missing; keep it next to "
+                                           r"the model file, named narr\.npz or lone\.npz"):
+        NarrativeClassifier.load(tmp_path / "lone.json", fake_embedder)
+    # another model's arrays under the renamed name are still refused by their hash
+    other = NarrativeClassifier(fake_embedder, C=0.1, knn=0).fit(docs, narr)
+    other.save(tmp_path / "other.json")
+    shutil.copy(tmp_path / "other.npz", tmp_path / "lone.npz")
+    with pytest.raises(FramingError, match="do not match the hash"):
+        NarrativeClassifier.load(tmp_path / "lone.json", fake_embedder)
+
+
 def test_other_format_version_is_refused(saved_model, tmp_path, fake_embedder):
     p = _copy(saved_model[1], tmp_path)
     doc = json.loads(p.read_text())

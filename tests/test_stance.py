@@ -549,6 +549,12 @@ def test_unmatched_names_counts_names_no_alias_matches_in_sentences_without_an_a
                                    "Anyone can see it.", "Ask anyone."], "none_reason": ["no actor"] * 5})
     offered = set(unmatched_names(words, cb)["name"])
     assert "Orban" in offered and not {"Disease", "Anyone"} & offered, offered
+    # nor one that only opens sentences as a participle or adverb (audit24-readme: "Condemning"), while a name
+    # that only opens sentences still is
+    opening = pd.DataFrame({"text": ["Condemning the strike, they left.", "Reportedly the talks failed.",
+                                     "Rutte spoke first."], "none_reason": ["no actor"] * 3})
+    offered = set(unmatched_names(opening, cb)["name"])
+    assert offered == {"Rutte"}, offered
 
 
 def test_check_codebook_says_once_which_exemplars_name_no_actor():
