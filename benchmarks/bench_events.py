@@ -408,6 +408,31 @@ def blockwise_check(arts: pd.DataFrame) -> None:
           f"{got['dense'][2]:.0f} MB traced; blockwise {got['blockwise'][1]:.1f} s, {got['blockwise'][2]:.0f} MB")
 
 
+def copies_check(arts: pd.DataFrame, share: float = 0.2, seed: int = 0) -> None:
+    """Syndicated copies: ``share`` of the articles again, under another outlet and without their last paragraph
+    (a near copy). ARI of the original articles with copies counted once (the default) and counted as any other
+    article (``copy_similarity=None``), against the ARI without copies; default settings, all articles."""
+    from sklearn.metrics import adjusted_rand_score as ari
+
+    import framing.events as ev
+
+    rng = np.random.default_rng(seed)
+    pick = rng.choice(len(arts), int(share * len(arts)), replace=False)
+    copies = arts.iloc[pick].assign(
+        article_id=lambda d: "copy-" + d["article_id"].astype(str), source="Reprint",
+        text=lambda d: d["text"].map(lambda t: t.rsplit("\n\n", 1)[0] if "\n\n" in t.strip() else t))
+    both = pd.concat([arts, copies], ignore_index=True)
+    y, n = arts["story"].to_numpy(), len(arts)
+    feats = ev.article_features(both)
+    clean = ari(y, ev.EventGrouper().fit(arts, features=_subset(feats, np.arange(n))).labels_)
+    once = ev.EventGrouper().fit(both, features=feats)
+    twice = ev.EventGrouper(copy_similarity=None).fit(both, features=feats)
+    print(f"near copies ({share:.0%} of the articles again, another outlet, last paragraph cut), ARI of the "
+          f"{n} originals: without copies {clean:.3f}; with copies counted once (default) "
+          f"{ari(y, once.labels_[:n]):.3f}, counted as other articles {ari(y, twice.labels_[:n]):.3f}; "
+          f"{int((once.copy_of_[n:] >= 0).sum())} of {len(copies)} copies found")
+
+
 def main(argv=None) -> None:
     root = data_dir()
     if not (root / "data" / "raw_crawled").is_dir() or not list((root / "data" / "raw_crawled").glob("*.jsonl")):
@@ -418,6 +443,7 @@ def main(argv=None) -> None:
     print(f"same-event grouping: {arts['story'].nunique()} AllSides stories, {len(arts)} articles "
           f"({sum(arts['date'].notna())} with a URL date); number of events unknown; ARI, 2-fold tune/report")
     blockwise_check(arts)
+    copies_check(arts)
     for dates in (True, False):
         res = run(arts, dates=dates)
         f = res["folds"]

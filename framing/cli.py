@@ -231,6 +231,8 @@ def _cmd_events(args) -> int:
     from .events import events_csv
 
     extra = {} if args.source_penalty is None else {"source_penalty": args.source_penalty}
+    if args.min_articles is not None:
+        extra["min_articles"] = args.min_articles
     window = None if args.date_window < 0 else args.date_window
     info = events_csv(args.paths, args.out, model=args.model, cache=not args.no_cache, threshold=args.threshold,
                       date_window=window, **extra)
@@ -371,7 +373,9 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Read articles and write OUT.csv with article_id, event_id, event_size, cohesion "
                                    "(the article's mean similarity to the other articles of its event, locally scaled; "
                                    "empty for an article alone), similarity (the same mean on the raw scale: pairs "
-                                   "below 0.225 never join by themselves) and title (and source and date when the "
+                                   "below 0.225 never join by themselves), copy_of (for an article that copies "
+                                   "an earlier one, a syndicated story or a page read twice, that article's id: "
+                                   "copies count once in the grouping) and title (and source and date when the "
                                    "articles have them); "
                                    "the number of events is found, not given.")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files, directories, globs, CSV or JSONL")
@@ -384,6 +388,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--source-penalty", type=float, default=None, metavar="P",
                    help="pushes apart two articles of one outlet, when there are several outlets; 0 turns it "
                         "off, for an outlet that runs several articles on one event (default: 0.2)")
+    p.add_argument("--min-articles", type=int, default=None, metavar="N",
+                   help="local scaling (each pair judged against the two articles' usual neighbours) from N "
+                        "articles on; below, a constant stands in for it (default: 30). For 10 to 29 articles "
+                        "on one topic, 10 groups better")
     _add_model_args(p, codebook=False)
     p.set_defaults(func=_cmd_events)
 

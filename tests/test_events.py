@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 import numpy as np
 import pandas as pd
 import pytest
@@ -145,6 +146,12 @@ def test_dates_in_mixed_formats_are_read_and_the_rest_named():
     day = d[0]
     assert day == d[1] == d[4] and d[2] == d[3] == pytest.approx(day + 10 / 24)
     assert np.isnan(d[5:]).all()
+    # Unix seconds and milliseconds as text, as a CSV or JSONL file gives them (audit24-events: "1634598900" was
+    # "not understood", and 1,479 articles lost their dates); eight digits stay a date (20260605)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert _days(["1780617600", " 1780617600000 ", "1780617600.5", "20260605"], list("abcd")).tolist() == \
+            pytest.approx([day, day, day + 0.5 / 86400, day])
 
 
 def test_mutual_bonus_only_touches_mutual_neighbours():
@@ -565,6 +572,13 @@ def test_cli_events_date_and_outlet_options(tmp_path, fake_embedder, monkeypatch
     seen.clear()
     assert main(["events", str(csv), "--out", str(out)]) == 0
     assert seen["date_window"] == 3.0 and seen["source_penalty"] == 0.2  # the documented defaults
+    assert seen["min_articles"] == 30
+    # --min-articles (audit24-events: the README's advice for 10 to 29 articles had no command-line form)
+    assert main(["events", str(csv), "--out", str(out), "--min-articles", "10"]) == 0
+    assert seen["min_articles"] == 10
+    capsys.readouterr()
+    assert main(["events", str(csv), "--out", str(out), "--min-articles", "0"]) == 2
+    assert capsys.readouterr().err.strip() == "framing: error: min_articles: expected a whole number >= 1, found 0"
 
 
 def test_cli_events_bad_path_is_one_line(tmp_path, capsys):
@@ -1081,3 +1095,64 @@ def test_one_article_aligns_to_an_event_per_sentence_in_reading_order(fake_embed
     by = align_events(two.assign(story=[0] * len(sents) + [1, 1]), embedder=fake_embedder, codebook=False, by="story")
     alone = by[by["article_id"] == "a"].drop(columns="story").reset_index(drop=True)
     pd.testing.assert_frame_equal(alone, out, check_dtype=False)
+
+
+def _story_with_copies(n_other: int, copies: bool = True):
+    """Features of a three-article story (pairwise cosine 0.34-0.48), optionally a copy of each of its articles,
+    and ``n_other`` unrelated articles."""
+    rng = np.random.default_rng(0)
+    base = rng.normal(size=64)
+    story = [base + 0.9 * rng.normal(size=64) for _ in range(3)]
+    vecs = story + (story if copies else []) + [rng.normal(size=64) for _ in range(n_other)]
+    X = np.array([v / np.linalg.norm(v) for v in vecs])
+    n = len(X)
+    texts = [f"text {i}" for i in range(n)]
+    feats = {"title": X, "lead": X, "body": X, "names": [[] for _ in range(n)], "texts": texts,
+             "days": np.full(n, np.nan), "sources": [None] * n}
+    return pd.DataFrame({"article_id": [f"a{i}" for i in range(n)], "text": texts}), feats
+
+
+COPY_WEIGHTS = {"title": 1.0, "lead": 0.0, "body": 1.0, "names": 0.0, "words": 0.0}
+
+
+def test_copies_count_once_so_a_story_with_copies_stays_one_event():
+    """audit24-events: from 30 articles on, a copy of each article of a three-article story (syndicated, or read
+    twice) filled the nearest-neighbour slots that local scaling and the mutual bonus read, and the story split
+    into three events of an article and its copy."""
+    arts, feats = _story_with_copies(27, copies=False)
+    assert EventGrouper(weights=COPY_WEIGHTS).fit(arts, features=feats).labels_[:3].tolist() == [0, 0, 0]
+    arts, feats = _story_with_copies(27)
+    split = EventGrouper(weights=COPY_WEIGHTS, copy_similarity=None).fit(arts, features=feats)
+    assert split.labels_[:6].tolist() == [0, 1, 2, 0, 1, 2]  # what copies did when they counted twice
+    g = EventGrouper(weights=COPY_WEIGHTS).fit(arts, features=feats)
+    assert g.labels_[:6].tolist() == [0] * 6
+    assert g.copy_of_.tolist() == [-1, -1, -1, 0, 1, 2] + [-1] * 27
+    assert (split.copy_of_ == -1).all()
+    # dated further apart than the date window, the same text is two events' reports, not a copy
+    feats["days"] = np.r_[np.zeros(3), np.full(3, 30.0), np.zeros(27)]
+    assert (EventGrouper(weights=COPY_WEIGHTS).fit(arts, features=feats).copy_of_ == -1).all()
+
+
+@pytest.mark.parametrize("params", [{}, {"mutual_neighbors": 2, "neighbors": 3}, {"min_similarity": None}])
+def test_copies_count_once_alike_on_the_blockwise_path(monkeypatch, params):
+    import framing.events as ev
+
+    arts, feats = _story_with_copies(40)
+    feats["days"] = np.r_[np.zeros(6), np.arange(40.0)]
+    dense = EventGrouper(weights=COPY_WEIGHTS, **params).fit(arts, features=feats)
+    monkeypatch.setattr(ev, "BLOCKWISE_MIN_ARTICLES", 1)
+    big = EventGrouper(weights=COPY_WEIGHTS, **params).fit(arts, features=feats)
+    assert big.labels_.tolist() == dense.labels_.tolist() and dense.labels_[:6].tolist() == [0] * 6
+    assert big.copy_of_.tolist() == dense.copy_of_.tolist()
+    pd.testing.assert_frame_equal(big.table(), dense.table())
+    for block in (2, 5):
+        lab, coh, _, _ = ev._fit_blockwise(big, feats, *big._params(), block=block)
+        assert lab.tolist() == dense.labels_.tolist()
+        assert np.allclose(np.round(coh, 4), dense.table()["cohesion"], equal_nan=True)
+
+
+def test_group_events_names_each_copy_by_the_article_it_copies(synthetic, fake_embedder):
+    twice = pd.concat([synthetic, synthetic.iloc[[4]].assign(article_id="reprint", source="Wire")], ignore_index=True)
+    out = group_events(twice, embedder=fake_embedder, threshold=0.8, neighbors=None)
+    assert out["copy_of"].iloc[:-1].isna().all() and out["copy_of"].iloc[-1] == synthetic["article_id"][4]
+    assert out["event_id"].iloc[-1] == out["event_id"].iloc[4]
