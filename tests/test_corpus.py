@@ -398,6 +398,18 @@ def test_a_report_folder_inside_the_corpus_is_not_read_as_articles(tmp_path):
         read_articles(tmp_path)
 
 
+def test_an_events_csv_written_into_the_corpus_is_not_read_as_articles(tmp_path):
+    """audit24-events: `framing events corpus/ --out corpus/events.csv` worked once; the next run stopped with
+    "events.csv: no 'text' column". Named explicitly, the file is still read (and refused)."""
+    (tmp_path / "a.txt").write_text("Drones hit Kharkiv overnight.", encoding="utf-8")
+    (tmp_path / "events.csv").write_text("article_id,event_id,event_size,cohesion,similarity,copy_of,title\n"
+                                         "a.txt,0,1,,,,\n", encoding="utf-8")
+    with pytest.warns(ReadWarning, match="1 table written by framing events"):
+        assert read_articles(tmp_path)["article_id"].tolist() == ["a.txt"]
+    with pytest.raises(FramingError, match=r"events\.csv: no 'text' column"):
+        read_articles(tmp_path / "events.csv")
+
+
 def test_html_pages_keep_their_body_and_say_the_headline_once(tmp_path):
     """review22: share icons' <svg><title> were glued to the page title ("Drones hit KharkivFacebookTwitter"); a
     page without </head> lost its whole body; a title of headline + outlet repeated the <h1>."""
@@ -509,3 +521,36 @@ def test_group_events_reads_a_table_of_ones_own_columns(fake_embedder):
     with pytest.warns(ReadWarning, match="'body' read as 'text'"):
         out = group_events(df, embedder=fake_embedder)
     assert sorted(out["article_id"]) == ["a", "b"]
+
+
+def test_articles_that_do_not_read_as_english_are_said(tmp_path):
+    """audit24-events: Portuguese and Russian articles were grouped (into events of unrelated stories) and scored
+    by English tools without a word."""
+    pt = ("O governo anunciou hoje um novo pacote de medidas para apoiar as famílias afetadas pela subida dos "
+          "preços da energia. Segundo o ministro, as medidas entram em vigor no próximo mês e vão custar cerca de "
+          "dois mil milhões de euros ao Estado, o que a oposição considera insuficiente.")
+    ru = ("Правительство в среду объявило о новом пакете мер поддержки семей, пострадавших от роста цен на "
+          "энергию. По словам министра, меры вступят в силу в следующем месяце и обойдутся государству примерно в "
+          "два миллиарда евро, что оппозиция считает недостаточным.")
+    (tmp_path / "pt.txt").write_text(pt, encoding="utf-8")
+    (tmp_path / "ru.txt").write_text(ru, encoding="utf-8")
+    with pytest.warns(ReadWarning, match=r"2 of 2 articles do not read as English \(e\.g\. 'pt\.txt', 'ru\.txt'\)"):
+        read_articles(tmp_path)
+
+
+def test_english_articles_raise_no_language_note(seeds_dir):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert len(read_articles(seeds_dir)) == 2
+
+
+def test_a_semicolon_csv_is_read_and_a_spreadsheet_is_named_as_one(tmp_path):
+    """audit24-events: a spreadsheet saved as CSV in a European locale got "quote fields that contain ','", and an
+    .xlsx "cannot decode as UTF-8 ... iconv"."""
+    (tmp_path / "semi.csv").write_text("id;title;text\n1;Talks;Talks in Geneva stalled, both sides said.\n",
+                                       encoding="utf-8")
+    df = read_articles(tmp_path / "semi.csv")
+    assert df.loc[0, ["article_id", "title", "text"]].tolist() == ["1", "Talks", "Talks in Geneva stalled, both sides said."]
+    (tmp_path / "a.xlsx").write_bytes(b"PK\x03\x04" + bytes(range(256)))
+    with pytest.raises(FramingError, match=r"a\.xlsx: a spreadsheet; save it as CSV \(UTF-8\)"):
+        read_articles(tmp_path / "a.xlsx")
