@@ -882,7 +882,8 @@ def read_articles(source, *, skip_empty: bool = True) -> pd.DataFrame:
              + (f" ({empty_ids})" if why == "empty or whitespace-only" and empty_ids else "") for why, n in skipped.items()]
     if n_renamed:
         notes.append(f"{n_renamed} duplicate article_id{'s' if n_renamed != 1 else ''} renamed with a '#n' suffix")
-    copies = df["article_id"][df.duplicated(subset=["text"], keep=False)].tolist()
+    said = df["text"].map(lambda t: isinstance(t, str) and bool(t.strip()))  # blank texts are not copies
+    copies = df["article_id"][df.duplicated(subset=["text"], keep=False) & said].tolist()
     if copies:  # syndicated copies count for each outlet that ran them, so they are kept; but say so
         first = df["article_id"][df["text"] == df["text"][df["article_id"] == copies[0]].iloc[0]].tolist()
         notes.append(f"{len(copies)} articles share their text with another, kept (e.g. {first[0]!r} and "

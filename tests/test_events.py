@@ -1156,3 +1156,23 @@ def test_group_events_names_each_copy_by_the_article_it_copies(synthetic, fake_e
     out = group_events(twice, embedder=fake_embedder, threshold=0.8, neighbors=None)
     assert out["copy_of"].iloc[:-1].isna().all() and out["copy_of"].iloc[-1] == synthetic["article_id"][4]
     assert out["event_id"].iloc[-1] == out["event_id"].iloc[4]
+
+
+def test_cli_events_groups_an_article_without_text_by_its_title(tmp_path, fake_embedder, monkeypatch, capsys):
+    """audit24-events: rows with a headline and no text (a paywalled page) were dropped, so events.csv could not be
+    joined back to the input; they are now grouped by their title, and only rows with neither are left out."""
+    import framing.events
+    from framing.cli import main
+
+    real = framing.events.group_events
+    monkeypatch.setattr(framing.events, "group_events",
+                        lambda articles, **kw: real(articles, **{**kw, "embedder": fake_embedder}))
+    csv = tmp_path / "a.csv"
+    csv.write_text("id,title,text\n1,Drones hit Kharkiv,Russian drones hit Kharkiv overnight.\n"
+                   "2,Drones strike Kharkiv again,\n3,,\n", encoding="utf-8")
+    out = tmp_path / "e.csv"
+    assert main(["events", str(csv), "--out", str(out)]) == 0
+    assert pd.read_csv(out)["article_id"].tolist() == [1, 2]
+    err = capsys.readouterr().err
+    assert "1 without text grouped by their title (2); 1 without text or title left out (3)" in err
+    assert "share their text" not in err  # two blank texts are not copies of each other
