@@ -374,8 +374,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "(the article's mean similarity to the other articles of its event, locally scaled; "
                                    "empty for an article alone), similarity (the same mean on the raw scale: pairs "
                                    "below 0.225 never join by themselves), copy_of (for an article that copies "
-                                   "an earlier one, a syndicated story or a page read twice, that article's id: "
-                                   "copies count once in the grouping) and title (and source and date when the "
+                                   "an earlier one, a syndicated story or a page read twice, the id of the first of "
+                                   "its copies: copies count once in the grouping) and title (and source and date when the "
                                    "articles have them); "
                                    "the number of events is found, not given.")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files, directories, globs, CSV or JSONL")

@@ -304,30 +304,43 @@ def _norm_column(name) -> str:
     return re.sub(r"[\s\-_]+", "_", str(name).strip().lower())
 
 
-def _column_map(columns, where: str) -> tuple[dict, list[str]]:
+def _blank_values(values) -> bool:
+    """Every value missing or blank (news-please writes ``"text": null`` beside its ``maintext``)."""
+    return all(_missing(v) or (isinstance(v, str) and not v.strip()) for v in values)
+
+
+def _column_map(table, where: str) -> tuple[dict, list[str]]:
     """Which of the table's columns hold the article table's own (``{"maintext": "text"}``), and a note for each
-    one read under another name. Raises when no column can be the text, or several can.
+    one read under another name. ``table``: a DataFrame, or its column names (then a column named exactly as the
+    toolkit's always wins; given the data, one that is blank in every row gives way to another name with content,
+    review24). Raises when no column can be the text, or several can.
 
     ``id`` stands for ``article_id`` without a note, as it always has."""
-    columns = list(columns)
+    data = table if isinstance(table, pd.DataFrame) else None
+    columns = list(table.columns if data is not None else table)
     mapping: dict = {}
     notes: list[str] = []
     for canon, names in COLUMN_SYNONYMS.items():
-        if canon in columns or (canon == "article_id" and "id" in columns):
+        empty = canon in columns and data is not None and len(data) > 0 and _blank_values(data[canon])
+        if (canon in columns and not empty) or (canon == "article_id" and "id" in columns):
             continue
         taken = set(mapping)
-        exact = [c for c in columns if c not in taken and _norm_column(c) == canon]
-        found = exact or [c for c in columns if c not in taken and _norm_column(c) in names]
+        cands = [c for c in columns if c != canon and c not in taken]
+        exact = [c for c in cands if _norm_column(c) == canon]
+        found = exact or [c for c in cands if _norm_column(c) in names]
+        if empty:
+            found = [c for c in found if not _blank_values(data[c])]
         if len(found) == 1:
             mapping[found[0]] = canon
-            notes.append(f"{found[0]!r} read as {canon!r}")
-        elif len(found) > 1 and canon == "text":
+            notes.append((f"{canon!r} is empty, " if empty else "") + f"{found[0]!r} read as {canon!r}")
+        elif len(found) > 1 and canon == "text" and not empty:
             which = ", ".join(repr(str(c)) for c in found[:4])
             raise FramingError(f"{where}: no 'text' column, and several that could be it ({which}); "
                                "rename the one that holds the articles to 'text'")
         elif len(found) > 1:
             which = ", ".join(repr(str(c)) for c in found[:4])
-            notes.append(f"no {canon!r}: several columns could be it ({which}), none used; rename one to {canon!r}")
+            notes.append(f"{'an empty' if empty else 'no'} {canon!r}: several columns could be it ({which}), none "
+                         f"used; rename one to {canon!r}")
     if "text" not in columns and "text" not in mapping.values():
         found = _column_list(columns)
         raise FramingError(f"{where}: no 'text' column; expected a 'text' column (or one of "
@@ -444,8 +457,9 @@ def _blank_rows(df: pd.DataFrame) -> tuple[np.ndarray, str]:
 def _frame_from_table(df: pd.DataFrame, stem: str, where: str) -> pd.DataFrame:
     """The article table of a CSV/JSONL/DataFrame's rows. Columns read under another name (:data:`COLUMN_SYNONYMS`)
     are listed in ``attrs["read_as"]``, for the reader's warning."""
-    mapping, read_as = _column_map(df.columns, where)
-    df = df.rename(columns=mapping)
+    mapping, read_as = _column_map(df, where)
+    # an empty column of the toolkit's name gives way to the one read in its place
+    df = df.drop(columns=[c for c in mapping.values() if c in df.columns]).rename(columns=mapping)
     out = _article_rows(df, stem, where)
     out.attrs["read_as"] = read_as
     return out
@@ -692,18 +706,19 @@ def read_table(path: PathLike) -> pd.DataFrame:
     if p.suffix.lower() not in TABLE_EXTENSIONS:
         raise FramingError(f"{p}: expected a .csv, .tsv, .jsonl or .json file with a 'text' column")
     df = _table_rows(p, decode_bytes(_read_bytes(p), str(p)))
-    col = text_column(df.columns, str(p))
+    col = text_column(df, str(p))
     bad = [i + 1 for i, t in enumerate(df[col].tolist()) if not isinstance(t, str)]
     if bad:
         raise FramingError(f"{p}, row {bad[0]}: {col!r} must be a string")
     return df.reset_index(drop=True)
 
 
-def text_column(columns, where: str = "table") -> str:
-    """The name of the column that holds the articles' text: ``text``, else the one other name of
-    :data:`COLUMN_SYNONYMS` (``body``, ``content``, ``maintext``, ...) the table has. Raises
+def text_column(table, where: str = "table") -> str:
+    """The name of the column of ``table`` (a DataFrame, or its column names) that holds the articles' text:
+    ``text``, else the one other name of :data:`COLUMN_SYNONYMS` (``body``, ``content``, ``maintext``, ...) the
+    table has, also when a DataFrame's ``text`` is blank in every row. Raises
     :class:`~framing.errors.FramingError` when there is none, or several."""
-    mapping, _ = _column_map(columns, where)
+    mapping, _ = _column_map(table, where)
     return next((c for c, canon in mapping.items() if canon == "text"), "text")
 
 
@@ -750,22 +765,38 @@ def prepare_articles(source) -> pd.DataFrame:
     return articles
 
 
-# The commonest English words: in English news they are a fifth to a third of the words (AllSides and SemEval
-# articles: 0.20 at least, median 0.33); in Portuguese, German or French news under 0.05, in Cyrillic text 0.
+# The commonest function words of English and of the languages of Western Europe. An article is said not to
+# read as English on evidence of another language: mostly letters of another script, or these words of other
+# languages outnumbering the English ones two to one (review24: a share of English words alone flagged English
+# sports results, market tables and bullet lists). In AllSides and SemEval news the English words are a sixth to a
+# third of all words; in Portuguese, German or French news the other languages' words several times as many.
 _ENGLISH_WORDS = frozenset("the of and to in is that for on with as was by it at from be have are has he his this "
                            "not but an they said their were will who which or its had been would more than after "
                            "about".split())
-ENGLISH_SHARE = 0.08
+_OTHER_WORDS = frozenset(
+    "der die und das ist nicht mit den von zu sich auf dem ein eine im für "  # German
+    "le la les des et est une pour dans du au qui pas sur avec "  # French
+    "el los las y del que por con para es se su "  # Spanish
+    "os do da não em um uma dos das ao pelo pela "  # Portuguese
+    "il di che per della gli nel sono "  # Italian
+    "het een van en niet op dat zijn voor".split())  # Dutch
+
+
+def _reads_as_english(text: str) -> bool:
+    """False on evidence of another language in ``text``'s first 2,000 characters (see :data:`_OTHER_WORDS`)."""
+    head = text[:2000]
+    letters = re.findall(r"[^\W\d_]", head)
+    if len(letters) >= 100 and 2 * len(re.findall(r"[A-Za-z\u00C0-\u024F]", head)) < len(letters):
+        return False  # mostly another script (Cyrillic, Greek, Arabic, CJK, ...)
+    words = re.findall(r"[^\W\d_]+", head.lower())
+    other = sum(w in _OTHER_WORDS for w in words)
+    return not (other >= 5 and other > 2 * sum(w in _ENGLISH_WORDS for w in words))
 
 
 def _say_if_not_english(df: pd.DataFrame) -> None:
-    """Warn when articles of 30 words or more have few of the commonest English words (audit24-events: Portuguese
-    and Russian articles were grouped into events of unrelated stories, without a word)."""
-    odd = []
-    for aid, text in zip(df["article_id"], df["text"]):
-        words = re.findall(r"[^\W\d_]+", text[:2000].lower())  # the opening says the language
-        if len(words) >= 30 and sum(w in _ENGLISH_WORDS for w in words) < ENGLISH_SHARE * len(words):
-            odd.append(str(aid))
+    """Warn when articles do not read as English (audit24-events: Portuguese and Russian articles were grouped into
+    events of unrelated stories, without a word)."""
+    odd = [str(aid) for aid, text in zip(df["article_id"], df["text"]) if not _reads_as_english(text)]
     if odd:
         warn(f"{len(odd)} of {len(df)} articles do not read as English (e.g. {', '.join(map(repr, odd[:2]))}): "
              "sentences are split by English rules, and the default model and the bundled codebook are English; "

@@ -114,9 +114,11 @@ DEFAULT_MIN_SIMILARITY = 0.225
 # window, are one text twice (a syndicated wire story run by several outlets, a page crawled twice). Copies
 # count once in the neighbourhood statistics (local scaling, mutual neighbours): otherwise a copy fills a
 # "nearest" slot of each article of its story, and the story splits (audit24-events: a three-article story
-# with a copy of each, among 27 other articles, became three events; 20% near copies took the AllSides ARI
-# from 0.75 to 0.69, and counting copies once brought it back to 0.75). On the AllSides articles, which
-# have almost none, it changes nothing (2 pairs at 0.85 or more, both one story).
+# with a copy of each, among 27 other articles, became three events; 20% near copies took the ARI of the
+# AllSides articles from 0.749 to 0.676, and counting copies once gives 0.731: benchmarks/bench_events.py,
+# copies_check). On the AllSides articles, which
+# have almost none, it changes nothing (2 pairs at 0.85 or more, one of them the same NYT article filed under two
+# AllSides stories). It costs one more pass over the similarity rows on the blockwise path (+18% at 6,000 articles).
 DEFAULT_COPY_SIMILARITY = 0.85
 CHANNELS = ("title", "lead", "body", "names", "words")
 
@@ -139,10 +141,12 @@ _WORD = re.compile(r"[A-Z][A-Za-z\u00C0-\u024F]*(?:[-'’.][A-Za-z\u00C0-\u024F]
 
 
 def _check_articles(articles) -> pd.DataFrame:
-    if not isinstance(articles, pd.DataFrame) or not {"article_id", "text"} <= set(articles.columns):
-        from .corpus import read_articles
+    from .corpus import _column_map, read_articles
 
-        # a table of one's own ("id", "headline", "body") is read as a file would be
+    # a table of one's own ("id", "headline", "body"; "published" beside "article_id" and "text", review24) is
+    # read as a file would be
+    if (not isinstance(articles, pd.DataFrame) or not {"article_id", "text"} <= set(articles.columns)
+            or _column_map(articles, "articles")[0]):
         articles = read_articles(articles)
     for col in ("article_id", "text"):
         if col not in articles.columns:
@@ -396,8 +400,6 @@ def _one_day(v) -> float:
         return np.nan
     if isinstance(v, (bool, np.bool_)):
         raise ValueError(v)
-    if isinstance(v, str) and re.fullmatch(r"\s*\d{9,13}(?:\.\d+)?\s*", v):
-        v = float(v)  # a Unix timestamp read from a CSV or JSONL file as text (audit24-events: never understood)
     if isinstance(v, (int, float, np.integer, np.floating)):
         if np.isnan(v):
             return np.nan
@@ -410,7 +412,15 @@ def _one_day(v) -> float:
     else:
         with warnings.catch_warnings():  # pandas' format-inference warnings: each value is parsed on its own
             warnings.simplefilter("ignore")
-            t = pd.Timestamp(pd.to_datetime(str(v).strip()))
+            try:
+                t = pd.Timestamp(pd.to_datetime(str(v).strip()))
+            except (ValueError, OverflowError):
+                # a Unix timestamp read as text from a CSV or JSONL file, in seconds (10 digits) or milliseconds
+                # (13): what pandas cannot read as a date (audit24-events: "1634598900" was not understood;
+                # review24: "202110191230" is a date, a 9-digit id is not a time)
+                if isinstance(v, str) and re.fullmatch(r"\s*(?:\d{10}|\d{13})(?:\.\d+)?\s*", v):
+                    return _one_day(float(v))
+                raise
     if pd.isna(t):
         return np.nan
     t = t.tz_localize("UTC") if t.tzinfo is None else t.tz_convert("UTC")
@@ -694,8 +704,10 @@ def _mutual_bonus(s: np.ndarray, neighbors: int | None, bonus: float, exclude: n
         Pairs that get no bonus even when mutual neighbours (those below the
         grouper's ``min_similarity``).
     first : ndarray (n,), optional
-        :func:`_first_copies`: copies count once. The neighbours are found
-        among the distinct articles, and a copy shares its first's bonus.
+        :func:`_first_copies`: copies count once. Each row's neighbours are
+        found among the first articles of the copy groups other than its
+        own, and a pair gets the bonus when each row has the other's first
+        among its neighbours.
 
     Returns
     -------
@@ -1279,8 +1291,9 @@ class EventGrouper(Estimator):
         The raw combined similarity (weighted mean of the channels), which
         ``min_similarity`` is compared with. None when ``similarity_`` is.
     copy_of_ : ndarray (n,) of int
-        For an article that is a copy of an earlier one (``copy_similarity``),
-        the position of the first article of its copies; -1 otherwise.
+        For an article that is a copy of an earlier one (``copy_similarity``;
+        copies of copies are one group), the position of the group's first
+        article; -1 otherwise.
     article_ids_ : list
     """
 
@@ -1446,7 +1459,8 @@ def group_events(articles, *, embedder=None, embeddings=None, threshold: float |
         no closer than usual; empty for an article alone), ``similarity`` (the same mean on the raw
         scale, the one ``min_similarity`` bounds), ``copy_of`` (for an
         article that is a copy of an earlier one, a syndicated story or a page
-        read twice, that article's id; else empty: copies count once in the
+        read twice, the id of the first article of its copies; copies of
+        copies are one group; else empty: copies count once in the
         grouping, see ``copy_similarity``), and ``title``, ``source``
         and ``date`` when the articles have them (the values the grouping
         used, so a reader can check a merge or a split).

@@ -988,23 +988,23 @@ def _load(path, kind: str) -> tuple[dict, dict]:
     if doc.get("format_version", 0) >= 3 and doc.get("model_sha256") != _doc_digest(doc):
         raise FramingError(f"{p}: the model file's content does not match its hash (edited by hand or damaged: "
                            "labels, thresholds or parameters); refusing to load, re-train or restore it")
-    npz = p.with_name(doc["arrays"])
-    if not npz.exists() and p.with_suffix(".npz").exists():
-        # a pair renamed together (narr.json + narr.npz -> final.json + final.npz; audit24-readme): the arrays'
-        # hash below still ties them to this file
-        npz = p.with_suffix(".npz")
-    try:
-        with np.load(npz, allow_pickle=False) as z:
-            arrays = {k: z[k] for k in z.files}
-    except FileNotFoundError:
-        raise FramingError(f"{p}: its arrays file {npz.name} is missing; keep it next to the model file, named "
-                           f"{npz.name} or {p.with_suffix('.npz').name}") from None
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:  # truncated or not an npz
-        raise FramingError(f"{npz}: cannot read the model arrays ({type(exc).__name__}: {exc})") from None
-    if _arrays_digest(arrays) != doc.get("arrays_sha256"):
-        raise FramingError(f"{p}: the arrays in {npz.name} do not match the hash in the model file "
-                           "(modified or from another model); refusing to load")
-    return doc, arrays
+    # the arrays the file names, or those named like it: a pair renamed together (narr.json + narr.npz ->
+    # final.json + final.npz; audit24-readme), also when a new narr.npz was saved since (review24); the hash decides
+    named, own = p.with_name(doc["arrays"]), p.with_suffix(".npz")
+    tried = [f for f in dict.fromkeys([named, own]) if f.exists()]
+    if not tried:
+        raise FramingError(f"{p}: its arrays file {named.name} is missing; keep it next to the model file, named "
+                           f"{named.name} or {own.name}")
+    for npz in tried:
+        try:
+            with np.load(npz, allow_pickle=False) as z:
+                arrays = {k: z[k] for k in z.files}
+        except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:  # truncated or not an npz
+            raise FramingError(f"{npz}: cannot read the model arrays ({type(exc).__name__}: {exc})") from None
+        if _arrays_digest(arrays) == doc.get("arrays_sha256"):
+            return doc, arrays
+    raise FramingError(f"{p}: the arrays in {tried[0].name} do not match the hash in the model file "
+                       "(modified or from another model); refusing to load")
 
 
 def _check_embedder_matches(doc: dict, embedder, where) -> None:

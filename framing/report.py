@@ -906,13 +906,16 @@ def frames_csv(input_path, out_path, *, codebook=None, model=None, cache: bool =
     from .frames import score_frames
 
     table = read_table(input_path)
-    col = text_column(table.columns, str(input_path))  # "text", or the one other name it has ("maintext")
+    col = text_column(table, str(input_path))  # "text", or the one other name it has ("maintext")
     cb = load_codebook(codebook)
     clash = [c for c in cb.frame_ids + ["frame", "confidence", "none_reason"] if c in table.columns]
     if clash:
         raise FramingError(f"{input_path}: column {clash[0]!r} clashes with an output column; rename it")
-    scored = score_frames(table.rename(columns={col: "text"}), codebook=cb, embedder=get_embedder(model, cache=cache),
-                          **({} if method is None else {"method": method})).rename(columns={"text": col})
+    # an empty 'text' beside the column read in its place (news-please's "text": null) is kept aside, as it was
+    aside = {"text": "\0text", col: "text"} if col != "text" else {}
+    scored = score_frames(table.rename(columns=aside), codebook=cb, embedder=get_embedder(model, cache=cache),
+                          **({} if method is None else {"method": method}))
+    scored = scored.rename(columns={v: k for k, v in aside.items()})
     cols = list(table.columns) + cb.frame_ids + ["frame", "confidence"]
     cols += ["none_reason"] if "none_reason" in scored.columns else []
     _write_csv(scored[cols], Path(out_path))

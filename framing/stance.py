@@ -1587,8 +1587,9 @@ def unmatched_names(sentences: pd.DataFrame, codebook=None, top: int = 10) -> pd
     known_words = {w for k in known for w in k.split()} | _CALENDAR
     # a one-word "name" written in lower case elsewhere, and capitalised only first in a sentence, is an
     # ordinary word ("Disease", "Anyone", "Related"; audit23-codebook): a name is not written in lower case
-    # nor is a word that opens sentences only and reads as a participle or adverb ("Condemning", "Speaking",
-    # "Reportedly"; audit24-readme)
+    # nor is a word that opens sentences only and reads as a participle or adverb of a word the texts use in lower
+    # case ("Condemning" beside "condemned", "Reportedly" beside "reported"; audit24-readme), unlike "Kelly",
+    # "Sterling" or "Ahmed" (review24)
     lower, inside, first = set(), set(), set()
     for t in sentences["text"].astype(str):
         for k, w in enumerate(re.findall(r"[A-Za-z][\w'’-]*", t)):
@@ -1599,7 +1600,10 @@ def unmatched_names(sentences: pd.DataFrame, codebook=None, top: int = 10) -> pd
                 inside.add(w.lower())
             elif not k and w[0].isupper():
                 first.add(w.lower())
-    common = (lower - inside) | {w for w in first - inside if re.search(r"(?:ing|ly|ed)$", w)}
+    stems = {w[:k] for w in lower for k in range(4, len(w) + 1)}  # every lower-case word's beginnings
+    common = (lower - inside) | {w for w in first - inside
+                                 if (m := re.search(r"(?:ing|ly|ed)$", w)) and len(w[:m.start()]) >= 4
+                                 and w[:m.start()] in stems}
     counts: dict[str, int] = {}
     shown: dict[str, str] = {}
     for t in texts:

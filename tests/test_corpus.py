@@ -532,16 +532,27 @@ def test_articles_that_do_not_read_as_english_are_said(tmp_path):
     ru = ("Правительство в среду объявило о новом пакете мер поддержки семей, пострадавших от роста цен на "
           "энергию. По словам министра, меры вступят в силу в следующем месяце и обойдутся государству примерно в "
           "два миллиарда евро, что оппозиция считает недостаточным.")
+    de = ("Die Bundesregierung hat am Mittwoch ein neues Hilfspaket für Familien beschlossen, die unter den hohen "
+          "Energiepreisen leiden. Nach Angaben des Ministers sollen die Maßnahmen im nächsten Monat in Kraft treten.")
     (tmp_path / "pt.txt").write_text(pt, encoding="utf-8")
     (tmp_path / "ru.txt").write_text(ru, encoding="utf-8")
-    with pytest.warns(ReadWarning, match=r"2 of 2 articles do not read as English \(e\.g\. 'pt\.txt', 'ru\.txt'\)"):
+    (tmp_path / "de.txt").write_text(de, encoding="utf-8")
+    with pytest.warns(ReadWarning, match=r"3 of 3 articles do not read as English \(e\.g\. 'de\.txt', 'pt\.txt'\)"):
         read_articles(tmp_path)
 
 
-def test_english_articles_raise_no_language_note(seeds_dir):
+def test_english_articles_raise_no_language_note_even_lists_and_tables(seeds_dir):
+    """review24: a share of English words alone flagged English results tables, market closes and bullet lists."""
+    lists = pd.DataFrame({"text": [
+        "Premier League results: Arsenal 2 Chelsea 1; Liverpool 3 Everton 0; Leeds 1 Wolves 1; Brighton 0 Spurs 2; "
+        "Newcastle 4 Fulham 1; Villa 2 Burnley 2; Brentford 2 Luton 0. Scorers: Saka, Havertz; Salah 2, Nunez.",
+        "Key points: - Russian forces shell Kharkiv overnight - Zelensky calls emergency meeting - NATO ministers "
+        "gather Brussels - Grain deal talks resume Istanbul - Energy prices surge Europe - Refugees cross Poland "
+        "border - Kremlin denies involvement - Satellite images show convoy"]})
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert len(read_articles(seeds_dir)) == 2
+        assert len(read_articles(lists)) == 2
 
 
 def test_a_semicolon_csv_is_read_and_a_spreadsheet_is_named_as_one(tmp_path):
@@ -554,3 +565,19 @@ def test_a_semicolon_csv_is_read_and_a_spreadsheet_is_named_as_one(tmp_path):
     (tmp_path / "a.xlsx").write_bytes(b"PK\x03\x04" + bytes(range(256)))
     with pytest.raises(FramingError, match=r"a\.xlsx: a spreadsheet; save it as CSV \(UTF-8\)"):
         read_articles(tmp_path / "a.xlsx")
+
+
+def test_an_empty_text_column_gives_way_to_maintext_as_news_please_writes_it(tmp_path):
+    """review24: news-please's dicts carry "maintext" and "text": null; the empty 'text' won, and the file was
+    refused as empty (or, in framing events, grouped by headline alone)."""
+    (tmp_path / "np.jsonl").write_text(
+        '{"title": "Talks stall", "maintext": "Talks in Geneva stalled on Monday. Both sides blamed each other.", '
+        '"text": null, "date_publish": "2021-10-19 10:00:00", "source_domain": "example.com"}\n', encoding="utf-8")
+    with pytest.warns(ReadWarning, match="'text' is empty, 'maintext' read as 'text'"):
+        df = read_articles(tmp_path / "np.jsonl")
+    assert df.loc[0, "text"].startswith("Talks in Geneva") and df.loc[0, "source"] == "example.com"
+    assert "maintext" not in df.columns
+    from framing.corpus import text_column
+
+    assert text_column(read_table(tmp_path / "np.jsonl")) == "maintext"
+    assert text_column(["text", "maintext"]) == "text"  # names alone: the exact name wins

@@ -147,11 +147,14 @@ def test_dates_in_mixed_formats_are_read_and_the_rest_named():
     assert day == d[1] == d[4] and d[2] == d[3] == pytest.approx(day + 10 / 24)
     assert np.isnan(d[5:]).all()
     # Unix seconds and milliseconds as text, as a CSV or JSONL file gives them (audit24-events: "1634598900" was
-    # "not understood", and 1,479 articles lost their dates); eight digits stay a date (20260605)
+    # "not understood", and 1,479 articles lost their dates); compact dates stay dates (review24: "202606051230"
+    # was read as milliseconds), and a 9-digit number is not a time
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert _days(["1780617600", " 1780617600000 ", "1780617600.5", "20260605"], list("abcd")).tolist() == \
-            pytest.approx([day, day, day + 0.5 / 86400, day])
+        assert _days(["1780617600", " 1780617600000 ", "1780617600.5", "20260605", "202606051230"],
+                     list("abcde")).tolist() == pytest.approx([day, day, day + 0.5 / 86400, day, day + 12.5 / 24])
+    with pytest.warns(FramingWarning, match=r"1 date not understood.*'123456789' \(a\)"):
+        assert np.isnan(_days(["123456789"], ["a"])).all()
 
 
 def test_mutual_bonus_only_touches_mutual_neighbours():
@@ -1176,3 +1179,15 @@ def test_cli_events_groups_an_article_without_text_by_its_title(tmp_path, fake_e
     err = capsys.readouterr().err
     assert "1 without text grouped by their title (2); 1 without text or title left out (3)" in err
     assert "share their text" not in err  # two blank texts are not copies of each other
+
+
+def test_group_events_reads_other_names_for_dates_and_outlets_beside_article_id_and_text(fake_embedder):
+    """review24: a table with article_id and text was taken as it was, so its 'published' and 'outlet' columns were
+    never the dates and outlets (renaming article_id to id turned them on)."""
+    df = pd.DataFrame({"article_id": ["a", "b"], "text": ["Drones hit Kharkiv overnight.", "Drones hit Kharkiv."],
+                       "published": ["2026-06-01", "2026-06-20"], "outlet": ["Herald", "Courier"]})
+    from framing.corpus import ReadWarning
+
+    with pytest.warns(ReadWarning, match="'published' read as 'date'"):
+        out = group_events(df, embedder=fake_embedder)
+    assert out["date"].tolist() == ["2026-06-01", "2026-06-20"] and out["source"].tolist() == ["Herald", "Courier"]

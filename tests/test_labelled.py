@@ -485,6 +485,10 @@ def test_a_model_pair_renamed_together_loads_and_a_lost_arrays_file_is_named(sav
     shutil.copy(tmp_path / "other.npz", tmp_path / "lone.npz")
     with pytest.raises(FramingError, match="do not match the hash"):
         NarrativeClassifier.load(tmp_path / "lone.json", fake_embedder)
+    # review24: final.* copied from narr.*, then a new model saved as narr.*: final.json loads with final.npz
+    other.save(tmp_path / "narr.json")
+    back = NarrativeClassifier.load(tmp_path / "final.json", fake_embedder)
+    pd.testing.assert_frame_equal(back.predict(docs), model.predict(docs))
 
 
 def test_other_format_version_is_refused(saved_model, tmp_path, fake_embedder):
