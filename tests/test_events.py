@@ -1142,10 +1142,22 @@ def test_copies_count_once_alike_on_the_blockwise_path(monkeypatch, params):
 
     arts, feats = _story_with_copies(40)
     feats["days"] = np.r_[np.zeros(6), np.arange(40.0)]
+    # a chain: a near copy of the copy of article 0 (review24), and outlets, so that the source penalty applies
+    X = feats["title"].copy()
+    rng = np.random.default_rng(1)
+    u, v = np.linalg.qr(np.column_stack([X[0], rng.normal(size=(64, 2))]))[0][:, 1:].T  # both orthogonal to X[0]
+    X[3] = 0.92 * X[0] + np.sqrt(1 - 0.92 ** 2) * u  # a near copy of article 0 (cosine 0.92)
+    chain = 0.92 * X[3] + np.sqrt(1 - 0.92 ** 2) * v  # and one of it: 0.92 to the copy, 0.85 to article 0
+    X = np.vstack([X, chain])
+    n = len(X)
+    feats.update(title=X, lead=X, body=X, names=[[] for _ in range(n)], texts=[f"text {i}" for i in range(n)],
+                 days=np.r_[feats["days"], 0.0], sources=[f"outlet{i % 4}" for i in range(n)])
+    arts = pd.DataFrame({"article_id": [f"a{i}" for i in range(n)], "text": feats["texts"]})
     dense = EventGrouper(weights=COPY_WEIGHTS, **params).fit(arts, features=feats)
+    assert dense.copy_of_[[3, -1]].tolist() == [0, 0] and float(X[-1] @ X[0]) < 0.85  # a copy of a copy: one group
     monkeypatch.setattr(ev, "BLOCKWISE_MIN_ARTICLES", 1)
     big = EventGrouper(weights=COPY_WEIGHTS, **params).fit(arts, features=feats)
-    assert big.labels_.tolist() == dense.labels_.tolist() and dense.labels_[:6].tolist() == [0] * 6
+    assert big.labels_.tolist() == dense.labels_.tolist()
     assert big.copy_of_.tolist() == dense.copy_of_.tolist()
     pd.testing.assert_frame_equal(big.table(), dense.table())
     for block in (2, 5):
