@@ -566,9 +566,11 @@ def _expand(inputs: Sequence[PathLike]) -> tuple[list[Path], dict[str, int]]:
             if n_other:
                 skipped["unknown extension"] = skipped.get("unknown extension", 0) + n_other
             if not inside:
+                kinds = sorted({q.suffix.lower() for q in found if q.suffix.lower() in _NOT_TEXT})
                 raise FramingError(
                     f"{p}: no readable articles in this directory; expected files ending in "
                     + ", ".join(sorted(KNOWN_EXTENSIONS))
+                    + (f" (found {', '.join(kinds)}: {_NOT_TEXT[kinds[0]]})" if kinds else "")
                 )
             files.extend(inside)
         elif p.is_file():

@@ -565,6 +565,12 @@ def test_a_semicolon_csv_is_read_and_a_spreadsheet_is_named_as_one(tmp_path):
     (tmp_path / "a.xlsx").write_bytes(b"PK\x03\x04" + bytes(range(256)))
     with pytest.raises(FramingError, match=r"a\.xlsx: a spreadsheet; save it as CSV \(UTF-8\)"):
         read_articles(tmp_path / "a.xlsx")
+    sheets = tmp_path / "sheets"
+    sheets.mkdir()
+    (tmp_path / "a.xlsx").rename(sheets / "a.xlsx")
+    with pytest.raises(FramingError, match=r"no readable articles in this directory; .*\(found \.xlsx: a "
+                                           r"spreadsheet; save it as CSV \(UTF-8\)\)"):
+        read_articles(sheets)
 
 
 def test_an_empty_text_column_gives_way_to_maintext_as_news_please_writes_it(tmp_path):
