@@ -725,7 +725,13 @@ def text_column(table, where: str = "table") -> str:
 
 
 # how a count of skipped inputs reads: (one, several)
+_BLANK = ("empty or whitespace-only", "with a title and no text", "without text (some with a title)")
 _SAY = {"exact duplicate": ("exact duplicate", "exact duplicates"),
+        "read twice": ("article read twice (the same text from the same outlet under another id), dropped",
+                       "articles read twice (the same text from the same outlet under another id), dropped"),
+        "with a title and no text": ("article with a title and no text (a paywalled page?), left out: nothing to "
+                                     "score", "articles with a title and no text (paywalled pages?), left out: "
+                                     "nothing to score"),
         "in a framing output folder": ("file in a framing output folder (a report's, with its manifest.json)",
                                        "files in a framing output folder (a report's, with its manifest.json)"),
         "framing events output": ("table written by framing events (article_id, event_id, ...)",
@@ -814,14 +820,20 @@ def strip_source(value):
     return (value.strip() or None) if isinstance(value, str) else value
 
 
-def _dedupe_ids(df: pd.DataFrame) -> tuple[pd.DataFrame, int, int]:
-    """Drop exact duplicates (same id, text and outlet); give clashing ids a ``#n`` suffix.
+def _dedupe_ids(df: pd.DataFrame) -> tuple[pd.DataFrame, int, int, int]:
+    """Drop exact duplicates (same id, text and outlet) and pages read twice (the same text from one named outlet
+    under two ids, e.g. two URLs of one page: audit24-report, which counted twice in the outlet's pooled shares);
+    give clashing ids a ``#n`` suffix. Returns the table and the three counts.
 
     The outlet counts: one story syndicated by two outlets (``herald/story.txt`` and ``courier/story.txt``)
     is two articles, one per outlet that ran it (review22: it was dropped as a duplicate)."""
     before = len(df)
     df = df.drop_duplicates(subset=["article_id", "text", "source"], keep="first").reset_index(drop=True)
     n_dropped = before - len(df)
+    twice = (df["source"].notna() & df["text"].map(lambda t: isinstance(t, str) and bool(t.strip()))
+             & df.duplicated(subset=["text", "source"], keep="first")).to_numpy(dtype=bool)
+    n_twice = int(twice.sum())
+    df = df[~twice].reset_index(drop=True)
     counts: dict[str, int] = {}
     new_ids = []
     n_renamed = 0
@@ -840,7 +852,7 @@ def _dedupe_ids(df: pd.DataFrame) -> tuple[pd.DataFrame, int, int]:
             new_ids.append(cand)
             n_renamed += 1
     df["article_id"] = new_ids
-    return df, n_dropped, n_renamed
+    return df, n_dropped, n_twice, n_renamed
 
 
 def read_articles(source, *, skip_empty: bool = True) -> pd.DataFrame:
@@ -905,23 +917,30 @@ def read_articles(source, *, skip_empty: bool = True) -> pd.DataFrame:
     if skip_empty:
         empty, which = _blank_rows(df)
         if empty.any():
-            skipped["empty or whitespace-only"] = skipped.get("empty or whitespace-only", 0) + int(empty.sum())
+            titled = int(df.loc[empty, "title"].map(lambda t: isinstance(t, str) and bool(t.strip())).sum())
+            # a title and no text is a paywalled page or a feed of headlines, not an empty file (audit24-report)
+            why = ("empty or whitespace-only" if not titled else "with a title and no text" if titled == empty.sum()
+                   else "without text (some with a title)")
+            skipped[why] = skipped.get(why, 0) + int(empty.sum())
             empty_ids = which
             df = df[~empty].reset_index(drop=True)
-    df, n_dropped, n_renamed = _dedupe_ids(df)
+    df, n_dropped, n_twice, n_renamed = _dedupe_ids(df)
     if n_dropped:
         skipped["exact duplicate"] = n_dropped
+    if n_twice:
+        skipped["read twice"] = n_twice
     notes = [f"{n} {_SAY.get(why, (why, why))[n != 1]}"
-             + (f" ({empty_ids})" if why == "empty or whitespace-only" and empty_ids else "") for why, n in skipped.items()]
+             + (f" ({empty_ids})" if why in _BLANK and empty_ids else "") for why, n in skipped.items()]
     if n_renamed:
         notes.append(f"{n_renamed} duplicate article_id{'s' if n_renamed != 1 else ''} renamed with a '#n' suffix")
     said = df["text"].map(lambda t: isinstance(t, str) and bool(t.strip()))  # blank texts are not copies
     copies = df["article_id"][df.duplicated(subset=["text"], keep=False) & said].tolist()
     if copies:  # syndicated copies count for each outlet that ran them, so they are kept; but say so
         first = df["article_id"][df["text"] == df["text"][df["article_id"] == copies[0]].iloc[0]].tolist()
-        notes.append(f"{len(copies)} articles share their text with another, kept (e.g. {first[0]!r} and "
-                     f"{first[1]!r}); drop copies with articles.drop_duplicates('text') if they are not "
-                     "syndication")
+        notes.append(f"{len(copies)} articles share their exact text with another, kept: syndicated copies "
+                     f"count for each outlet that ran them (e.g. {first[0]!r} and {first[1]!r}); framing events "
+                     "names copies, near ones too, in its copy_of column, and the report leaves pairs of copies out "
+                     "of its comparisons")
     if notes:
         warn("skipped or changed inputs: " + "; ".join(notes), ReadWarning)
     if read_as:  # the columns read under another name, once for all files that have them

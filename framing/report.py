@@ -1095,7 +1095,7 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
         return secs, params
 
     # the stories (event groups) come first: the comparisons are made within them
-    story_secs, story_of, loose = [], given, []
+    story_secs, story_of, loose, copies = [], given, [], {}
     if events and len(run.articles) >= 2:
         key = {} if event_threshold is None else {"event_threshold": event_threshold}
         if given is not None:
@@ -1105,15 +1105,16 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
         params = dict(params)
         found = params.pop("stories", None)
         loose = params.pop("loose", [])
+        copies = params.pop("copies", None) or {}
         story_of = found if given is None else given
         run.params.update(params)
     over_secs, _ = block("overview", lambda: _overview_block(run, shares_table, shares, cache=cache))
     outlets = outlet_table(run) if len(set(_sources(run.articles).values())) >= 2 else None
     cmp_secs = []
     if len(run.articles) >= 2:
-        cmp_secs, _ = block("compare", lambda: _compare_block(run, story_of, stories, loose),
-                            key={"stories": story_of, "loose": loose} if stories is None else
-                            {"stories": story_of, "column": stories})
+        cmp_secs, _ = block("compare", lambda: _compare_block(run, story_of, stories, loose, copies),
+                            key={"stories": story_of, "loose": loose, "copies": copies} if stories is None else
+                            {"stories": story_of, "column": stories, "copies": copies})
     clu_secs, params = block("clusters", lambda: _clusters_block(run))
     run.params.update(params)
     sections.extend(over_secs[:1])
@@ -1145,6 +1146,8 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
         arts = arts.assign(**{col: [story_of.get(str(a)) for a in arts["article_id"]]}).astype({col: "Int64"})
     if group_by is not None and group_by not in arts.columns:  # the group each article was counted in
         arts[group_by] = arts["article_id"].map(_group_values(run.articles, group_by))
+    if copies:  # which article each copy copies, as framing events names them
+        arts["copy_of"] = arts["article_id"].map(lambda a: copies.get(str(a)))
     _write_csv(arts, out / "articles.csv")
     if outlets is not None:
         _write_csv(outlets, out / "outlets.csv")
@@ -1395,12 +1398,13 @@ def _outlet_block(run: FramingRun, outlets: pd.DataFrame, by: str = "source"):
     return sections, figs, {}
 
 
-def _comparisons(run: FramingRun, stories: dict | None = None) -> dict:
+def _comparisons(run: FramingRun, stories: dict | None = None, copies: dict | None = None) -> dict:
     """The comparisons of "Do the articles differ?" and "Do the outlets differ?".
 
     ``stories`` maps article_id to its story (the events block's grouping).
     With two or more stories, articles are compared within their story
-    only; otherwise every pair. At most ``MAX_PAIRS`` article pairs are
+    only; otherwise every pair, but never a text and its copy (``copies``:
+    article_id -> the first article of its copies). At most ``MAX_PAIRS`` article pairs are
     tested (in story, then article order). With two or more outlets, every
     pair of outlets too, each outlet's sentences pooled, with the article as
     the unit of the test and of the interval (``cluster="article_id"`` of
@@ -1429,6 +1433,8 @@ def _comparisons(run: FramingRun, stories: dict | None = None) -> dict:
                  for i, a in enumerate(members[st]) for b in members[st][i + 1:]]
     else:
         pairs = [(None, a, b) for i, a in enumerate(ids) for b in ids[i + 1:]]
+    if copies:  # a text and its copy differ by nothing but noise (audit24-report)
+        pairs = [p for p in pairs if copies.get(p[1], p[1]) != copies.get(p[2], p[2])]
     two = run.frame_ids[:2]
     framed = run.sentences[run.sentences["frame"].isin(two)].groupby("article_id", observed=True).size()
     shown = _testable(pairs, lambda p: (framed.get(p[1], 0), framed.get(p[2], 0)))
@@ -1545,11 +1551,11 @@ def _group_block(run: FramingRun, by: str, table: pd.DataFrame, stories: dict | 
 
 
 def _compare_block(run: FramingRun, stories: dict | None = None, column: str | None = None,
-                   loose: list | None = None):
+                   loose: list | None = None, copies: dict | None = None):
     """"Do the articles differ?" (and the outlets): permutation tests of the lean, Holm over those made.
     ``column``: the article column the stories were given by (``build_report(stories=)``), if they were;
     ``loose``: the found stories whose articles are loose (their pairs get a note)."""
-    c = _comparisons(run, stories)
+    c = _comparisons(run, stories, copies)
     arts, outs, n_pairs = c["articles"], c["outlets"], c["n_pairs"]
     n_in_loose = 0
     one_loose = bool(loose) and bool(stories) and set(stories.values()) <= set(loose)  # one story, and it is loose
@@ -2034,6 +2040,8 @@ def _given_groups(run: FramingRun, given: dict, threshold: float | None = None) 
     g.labels_ = np.array([given[str(a)] for a in g.article_ids_], dtype=np.int64)
     g.n_events_ = len(set(g.labels_.tolist()))
     out = g.table()
+    ids = out["article_id"].tolist()
+    out["copy_of"] = [ids[c] if c >= 0 else None for c in g.copy_of_]
     for col in ("title", "source", "date"):
         if col in run.articles.columns and (col == "title" or run.articles[col].notna().any()):
             out[col] = run.articles[col].tolist()
@@ -2100,7 +2108,8 @@ def _events_block(run: FramingRun, threshold: float | None = None, given: dict |
         f"{len(shared)} events are reported by several articles; {int((summary['n_articles'] == 1).sum())} "
         "events are reported by one article only (what the others leave out; the diff below shows, for one "
         "pair of articles, every sentence left unpaired)." + no_dates
-        + (_mostly_loose_note(groups, threshold, loose) + EVENTS_TRUST_NOTE if given is None else "") + ev_note,
+        + (_mostly_loose_note(groups, threshold, loose) + EVENTS_TRUST_NOTE if given is None else "") + ev_note
+        + _copies_note(groups),
         None, ev_table))
     stories_sec = _stories_section(groups, run.articles, labels, column if given is not None else None, names)
     if stories_sec is not None:
@@ -2197,7 +2206,7 @@ def _events_block(run: FramingRun, threshold: float | None = None, given: dict |
             "framing_diff.png", diff[cols].round(3)))
     stories = {str(a): int(e) for a, e in zip(groups["article_id"], groups["event_id"])}
     return out, figures, {"stories": stories, "event_threshold": threshold,
-                          "loose": loose}
+                          "loose": loose, "copies": _copy_roots(groups)}
 
 
 def _loose_stories(groups: pd.DataFrame) -> list[int]:
@@ -2230,6 +2239,25 @@ def _mostly_loose_note(groups: pd.DataFrame, threshold: float | None, loose: lis
 DIFF_MIN_SIMILARITY = 0.3
 
 
+def _copies_note(groups: pd.DataFrame) -> str:
+    """What the page says of copies (audit24-report: pairs of copies were compared, and the diff showed one)."""
+    roots = _copy_roots(groups)
+    if not roots:
+        return ""
+    n, m = len(roots), len(set(roots.values()))
+    return (f" {n} article{' is a copy' if n == 1 else 's are copies'} of {m} other{'s' if m != 1 else ''} (the "
+            "same text, or nearly: syndicated stories, pages read twice; copy_of in articles.csv): copies count "
+            "once when stories are grouped, and no comparison or framing diff sets a text against its copy.")
+
+
+def _copy_roots(groups: pd.DataFrame) -> dict:
+    """``article_id -> the first article of its copies`` for the copies of :func:`framing.events.group_events`'
+    ``copy_of`` column (empty without copies)."""
+    if "copy_of" not in groups.columns:
+        return {}
+    return {str(a): str(c) for a, c in zip(groups["article_id"], groups["copy_of"]) if isinstance(c, str) and c}
+
+
 def _diff_pair(groups: pd.DataFrame, aligned: pd.DataFrame, articles: pd.DataFrame, lean: dict | None = None,
                framed: dict | None = None, bounds: dict | None = None):
     """The pair of articles of one story to show in the diff, or None.
@@ -2253,7 +2281,7 @@ def _diff_pair(groups: pd.DataFrame, aligned: pd.DataFrame, articles: pd.DataFra
     report showed two 2-sentence articles whose frames were scorer noise);
     then the most events both report, the earlier story and articles (a
     reproducible tie-break). Without ``lean``, the most events both report
-    decides.
+    decides. A pair of copies (``copy_of`` in ``groups``) is never shown.
     """
     from collections import Counter
 
@@ -2261,6 +2289,7 @@ def _diff_pair(groups: pd.DataFrame, aligned: pd.DataFrame, articles: pd.DataFra
     src = {a: s.lower() for a, s in _sources(articles).items()}
     sim = (dict(zip(groups["article_id"], groups["similarity"].astype(float))) if "similarity" in groups.columns
            else {})
+    root = _copy_roots(groups)
     together: Counter = Counter()
     for _, members in aligned.groupby("event_id", sort=False, observed=True)["article_id"]:
         ids = sorted(set(members), key=order.get)
@@ -2273,6 +2302,8 @@ def _diff_pair(groups: pd.DataFrame, aligned: pd.DataFrame, articles: pd.DataFra
         tight = not _is_loose(np.mean([sim.get(x, 1.0) for x in ids]))  # without similarities, none is loose
         for i, a in enumerate(ids):
             for b in ids[i + 1:]:
+                if root.get(a, a) == root.get(b, b):  # a text and its copy: nothing to compare (audit24-report)
+                    continue
                 other_outlet = a in src and b in src and src[a] != src[b]
                 contrast = -9.0  # without a lean (or, given bounds, an interval) on both sides: last
                 if lean is not None and bounds is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import warnings
 
 import numpy as np
@@ -261,8 +262,9 @@ def test_two_files_with_the_same_text_are_kept_and_named_in_the_warning(tmp_path
     (tmp_path / "wire-herald.txt").write_text("Russia attacked Kyiv at dawn.", encoding="utf-8")
     (tmp_path / "wire-observer.txt").write_text("Russia attacked Kyiv at dawn.", encoding="utf-8")
     (tmp_path / "other.txt").write_text("NATO met in Brussels.", encoding="utf-8")
-    with pytest.warns(ReadWarning, match=r"2 articles share their text with another, kept \(e\.g\. "
-                                         r"'wire-herald\.txt' and 'wire-observer\.txt'\)"):
+    with pytest.warns(ReadWarning, match=r"2 articles share their exact text with another, kept: syndicated copies "
+                                         r"count for each outlet that ran them \(e\.g\. 'wire-herald\.txt' and "
+                                         r"'wire-observer\.txt'\); framing events names copies"):
         df = read_articles(tmp_path)
     assert sorted(df["article_id"]) == ["other.txt", "wire-herald.txt", "wire-observer.txt"]
     with warnings.catch_warnings():
@@ -371,13 +373,29 @@ def test_one_story_syndicated_by_two_outlets_is_two_articles(tmp_path):
     for outlet in ("Herald", "Courier"):
         (tmp_path / outlet.lower()).mkdir()
         (tmp_path / outlet.lower() / "story.txt").write_text(f"---\nsource: {outlet}\n---\n\n{body}", encoding="utf-8")
-    with pytest.warns(ReadWarning, match="share their text with another, kept") as caught:
+    with pytest.warns(ReadWarning, match="share their exact text with another, kept") as caught:
         df = read_articles(tmp_path)
     assert sorted(df["source"]) == ["Courier", "Herald"] and df["article_id"].tolist() == ["story.txt", "story.txt#2"]
     assert not any("exact duplicate" in str(w.message) for w in caught)
     with pytest.warns(ReadWarning, match="1 exact duplicate"):
         once = read_articles([tmp_path / "herald" / "story.txt", tmp_path / "herald" / "story.txt"])
     assert len(once) == 1
+
+
+def test_a_page_read_twice_from_one_outlet_is_dropped_and_a_title_without_text_is_named_as_such(tmp_path):
+    """audit24-report: one page read under two URLs counted twice in its outlet's pooled shares, and rows with a
+    title and no text (paywalled pages) were called "empty or whitespace-only"."""
+    rows = [{"id": "ax-1", "title": "Jobs", "text": "Hiring slowed in May.", "source": "axios.com"},
+            {"id": "ax-1?utm=x", "title": "Jobs", "text": "Hiring slowed in May.", "source": "axios.com"},
+            {"id": "ap-1", "title": "Jobs", "text": "Hiring slowed in May.", "source": "apnews.com"},
+            {"id": "wsj-1", "title": "Jobs report", "text": None, "source": "wsj.com"}]
+    (tmp_path / "a.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    with pytest.warns(ReadWarning) as caught:
+        df = read_articles(tmp_path / "a.jsonl")
+    assert df["article_id"].tolist() == ["ax-1", "ap-1"]  # another outlet's copy is its own article
+    said = " ".join(str(w.message) for w in caught)
+    assert "1 article with a title and no text (a paywalled page?), left out: nothing to score (wsj-1)" in said
+    assert "1 article read twice (the same text from the same outlet under another id), dropped" in said
 
 
 def test_a_report_folder_inside_the_corpus_is_not_read_as_articles(tmp_path):

@@ -1534,3 +1534,47 @@ def test_dates_without_a_time_of_day_read_as_dates_on_the_page():
     assert cells == ["x", "2021-10-18", "y", "—"]
     timed = pd.DataFrame({"date": pd.to_datetime(["2021-10-18 13:00"])})
     assert "2021-10-18 13:00:00" in _section("t", "", None, timed)["table"]
+
+
+def test_diff_never_shows_a_text_against_its_copy():
+    """audit24-report: the report's framing diff showed an AP story against its abcnews copy, four identical pairs."""
+    groups, aligned, articles = _tables([None] * 5)
+    assert _diff_pair(groups, aligned, articles) == ("b2", "b3")
+    groups["copy_of"] = [None, None, None, None, "b2"]  # b3 copies b2: the next pair with an event in common
+    assert _diff_pair(groups, aligned, articles) == ("a1", "a2")
+
+
+def test_a_report_with_a_syndicated_copy_compares_no_text_with_its_copy(tmp_path, fake_everywhere):
+    """audit24-report: "Do the articles differ?" tested an article against its own copy (diff 0, p 1), and nothing
+    on the page or in articles.csv said which articles were copies."""
+    from framing.report import build_report
+
+    kharkiv = ("Russian drones hit Kharkiv overnight, the mayor said. Three people were hurt in the attack. Ukraine's "
+               "air force said it shot down most of the drones. The Kremlin said it struck military targets only.")
+    arts = pd.DataFrame({
+        "article_id": ["ap", "abc", "fox", "rt", "cnn"],
+        "title": ["Drones hit Kharkiv", "The Latest: Drones hit Kharkiv", "Kharkiv struck by Russian drones",
+                  "Geneva talks stall", "No deal in Geneva"],
+        "text": [kharkiv, kharkiv + "\n\nThis story was first published by AP.",
+                 "The Russian military launched a drone attack against Kharkiv overnight. Officials said three "
+                 "civilians were wounded. Moscow insisted it targeted military sites, while Kyiv said Russia is "
+                 "terrorising civilians.",
+                 "Talks in Geneva stalled on Monday as both sides blamed each other. NATO said it would keep "
+                 "supplying Kyiv.",
+                 "Negotiations in Geneva ended on Monday without progress. NATO pledged continued support for Kyiv."],
+        "source": ["apnews.com", "abcnews.go.com", "foxnews.com", "reuters.com", "cnn.com"],
+        "date": ["2026-06-05"] * 3 + ["2026-06-08"] * 2})
+    info = build_report(arts, out=tmp_path / "rep", cache=False)
+    table = pd.read_csv(info["articles"], keep_default_na=False)
+    assert dict(zip(table["article_id"], table["copy_of"])) == {"ap": "", "abc": "ap", "fox": "", "rt": "", "cnn": ""}
+    page = info["html"].read_text(encoding="utf-8")
+    assert "1 article is a copy of 1 other" in page
+    pairs = re.findall(r"Framing diff: ([^<]*)</h2>", page)
+    assert pairs and not ("ap" in pairs[0].split(" vs ")[0] and "abc" in pairs[0])
+    from framing.report import _comparisons, run_pipeline
+
+    run = run_pipeline(arts, embedder=fake_everywhere, cache=False)
+    c = _comparisons(run, None, {"abc": "ap"})
+    assert c["n_pairs"] == 9  # the ten pairs of five articles but the copy pair
+    c0 = _comparisons(run, None)
+    assert c0["n_pairs"] == 10
