@@ -78,6 +78,10 @@ class FramingRun:
     inputs : list of str or None
         The paths (files, folders, globs) the articles were read from, as
         given (a relative path stays relative); None for a table.
+    notes : list of str
+        What reading the articles said (rows left out, copies, columns read
+        under another name, languages): the report's page and manifest
+        repeat it.
     """
 
     articles: pd.DataFrame
@@ -87,6 +91,7 @@ class FramingRun:
     embedder: object
     params: dict = field(default_factory=dict)
     inputs: list | None = None
+    notes: list = field(default_factory=list)
 
     @property
     def frame_ids(self) -> list[str]:
@@ -190,8 +195,21 @@ def run_pipeline(source, *, codebook=None, model=None, embedder=None, cache: boo
     from .frames import score_frames
     from .segment import segment
 
-    # an article table is used as it is; anything else (a table missing columns too) goes through the reader
-    articles = prepare_articles(source)
+    # an article table is used as it is; anything else (a table missing columns too) goes through the reader.
+    # What reading says is kept for the report (audit24-report: it reached only the terminal), and said as usual.
+    import warnings
+
+    from .corpus import ReadWarning
+
+    caught: list = []
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            articles = prepare_articles(source)
+    finally:  # said also when nothing could be read
+        for w in caught:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    notes = [str(w.message) for w in caught if issubclass(w.category, ReadWarning)]
     from .frames import scorer_codebook
 
     cb = scorer_codebook(method, codebook)  # a fitted scorer's own codebook when none is given
@@ -220,7 +238,7 @@ def run_pipeline(source, *, codebook=None, model=None, embedder=None, cache: boo
     params = {"codebook": cb.id, "random_state": RANDOM_STATE, "interval": INTERVAL, "n_perm": N_PERM,
               "method": _method_name(method), "scoring": scoring}
     return FramingRun(articles=articles, sentences=scored, embeddings=vectors, codebook=cb, embedder=emb,
-                      params=params, inputs=_input_paths(source))
+                      params=params, inputs=_input_paths(source), notes=notes)
 
 
 _SEGMENT_FORMAT = "framing.segments/v1"
@@ -727,8 +745,9 @@ def run_manifest(run: FramingRun, *, command=None, timestamp: bool = True) -> di
     """Model, versions, parameters, seeds and inputs of a run (JSON-ready).
 
     ``input`` holds the paths the articles were read from, as given
-    (``paths``; None for a table), and ``articles_sha256``, one hash of the
-    articles as read (ids, titles, texts, sources, dates); ``inputs`` has
+    (``paths``; None for a table), ``articles_sha256``, one hash of the
+    articles as read (ids, titles, texts, sources, dates), and ``notes``, what
+    reading them said (:attr:`FramingRun.notes`); ``inputs`` has
     one hash per article text. ``command`` is the command line (the CLI
     passes it; None from Python), ``created_utc`` the time of the run
     (left out with ``timestamp=False``), ``framing_git`` the commit of a
@@ -776,7 +795,8 @@ def run_manifest(run: FramingRun, *, command=None, timestamp: bool = True) -> di
         ],
         "n_sentences": int(len(run.sentences)),
         "input": {"paths": None if run.inputs is None else [str(p) for p in run.inputs],
-                  "articles_sha256": _articles_sha256(run.articles)},
+                  "articles_sha256": _articles_sha256(run.articles),
+                  "notes": list(getattr(run, "notes", []))},
         "command": None if command is None else [str(a) for a in command],
         **({"created_utc": _utc_now()} if timestamp else {}),
         **({"framing_git": git} if (git := _git_commit()) else {}),
@@ -1132,7 +1152,7 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
     cols = ["article_id", "sentence_id", "text", "frame", "confidence"]
     show = run.sentences[cols + (["none_reason"] if "none_reason" in run.sentences.columns else [])].copy()
     show["article_id"] = show["article_id"].map(article_labels(run.articles))
-    sections.append(_sentences_section(show, run.frame_ids))
+    sections.append(_sentences_section(show, run.frame_ids, run.params.get("method")))
 
     # ---- write
     for name, data in figures.items():
@@ -1579,7 +1599,9 @@ def _compare_block(run: FramingRun, stories: dict | None = None, column: str | N
                  f"{c['n_multi']} of the {n_st} stories {of}): articles about different "
                  "events are not compared, since a difference between them would say as much about the events "
                  "as about their framing. "
-                 + ("The story column numbers the stories as `framing events` numbers them (its event_id)."
+                 + ("The story column numbers the stories as `framing events` numbers them (its event_id) for "
+                    "the articles of this report (`framing events` also groups rows with a title and no text, "
+                    "which the report leaves out, so its numbers can differ then)."
                     if column is None else
                     f"The stories are those of the articles' {column!r} column, whose values the story column "
                     "gives."))
@@ -1848,7 +1870,20 @@ def _first_per_article(rows: pd.DataFrame, cap: int) -> pd.DataFrame:
     return rows[rank < k] if k else rows[rank == 0].head(cap)
 
 
-def _sentences_section(show: pd.DataFrame, frame_ids) -> dict:
+# what each none_reason means, per scoring method (audit24-report: the prototype method's page explained the stance
+# scorer's gates)
+_NONE_REASONS = {
+    "no actor": "names no codebook actor",
+    "off topic": "below min_relevance",
+    "off topic without names": "below min_masked_relevance once the actors' names are masked",
+    "neutral": "closer to the codebook's neutral exemplars than to any frame's, by more than neutral_margin",
+    "low confidence": "the best frame is below min_confidence",
+}
+_PROTOTYPE_REASONS = {"off topic": "its cosine to the nearest frame's exemplars is below min_score",
+                      "low confidence": "the two best frames are closer than min_margin"}
+
+
+def _sentences_section(show: pd.DataFrame, frame_ids, method: str | None = None) -> dict:
     from .plot import frame_palette
 
     pal = frame_palette(list(frame_ids) + ["none"])
@@ -1882,11 +1917,10 @@ def _sentences_section(show: pd.DataFrame, frame_ids) -> dict:
     why = ""
     if len(counts):
         why = (f" Of the {int(counts.sum())} sentences with no frame: "
-               + ", ".join(f"{n} {k}" for k, n in counts.items())
-               + " (no actor: names no codebook actor; off topic: below min_relevance; off topic without "
-               "names: below min_masked_relevance once the actors' names are masked; neutral: closer to the "
-               "codebook's neutral exemplars than to any frame's, by more than neutral_margin; low confidence: the "
-               "best frame is below min_confidence).")
+               + ", ".join(f"{n} {k}" for k, n in counts.items()))
+        meaning = {**_NONE_REASONS, **(_PROTOTYPE_REASONS if method in ("prototype", "PrototypeScorer") else {})}
+        said = [f"{k}: {meaning[k]}" for k in counts.index if k in meaning]
+        why += f" ({'; '.join(said)})." if said else "."
     return {"title": "Sentences", "note": listed + why,
             "figure": None, "table": table}
 
@@ -2361,6 +2395,9 @@ EVENTS_TRUST_NOTE = (
     "mix stories. Check a story before comparing within it.")
 
 
+LOW_COVERAGE = 0.05  # under this share of framed sentences (of 100 or more), the page says the codebook may not fit
+
+
 def _coverage_note(run) -> str:
     """How much of the corpus the codebook speaks to: framed sentences, and articles with few or none."""
     framed = run.sentences["frame"].ne("none")
@@ -2368,14 +2405,20 @@ def _coverage_note(run) -> str:
     n, none, few = len(per), int((per == 0).sum()), int(((per > 0) & (per < FEW_FRAMED)).sum())
     three = len(run.frame_ids) > 2
     text = (f"{framed.mean():.0%} of the {len(framed)} sentences are given one of this codebook's frames; "
-            f"{none} of the {n} articles have no framed sentence (off its topic, or taking no side) and {few} "
-            f"have fewer than {FEW_FRAMED}: their shares {'rest' if three else 'and leans rest'} on little.")
+            f"{none} of the {n} articles {'has' if none == 1 else 'have'} no framed sentence (off its topic, or "
+            f"taking no side) and {few} {'has' if few == 1 else 'have'} fewer than {FEW_FRAMED}: their shares "
+            f"{'rest' if three else 'and leans rest'} on little.")
     if three:  # the lean counts the first two frames only, and so do its hollow dots
         two = run.sentences["frame"].isin(run.frame_ids[:2]).groupby(run.sentences["article_id"], observed=True).sum()
         two = two.reindex(run.articles["article_id"], fill_value=0)
         thin = int(((two > 0) & (two < FEW_FRAMED)).sum())
         text += (f" The lean counts the first two frames only: {thin} of the {n} articles have 1 to {FEW_FRAMED - 1} "
                  f"sentences in them, and their leans rest on little.")
+    if len(framed) >= 100 and framed.mean() < LOW_COVERAGE:
+        # audit24-report: the bundled codebook framed 1 of 471 sentences of economy news, and every section ran on
+        text += (" So few sentences take a side this codebook describes that its frames probably do not fit "
+                 "these articles: write a codebook for your question (notebook 04), and check it with "
+                 "`framing codebook check CODEBOOK --articles PATH`.")
     return text
 
 
@@ -2417,6 +2460,8 @@ def _page(run: FramingRun, sections: list[dict], figures: dict, manifest: dict) 
     parts.append(f"<ul>{frames_desc}</ul>")
     parts.append(f"<p class='trust'>{html.escape(_trust_note(run, manifest))}</p>")
     parts.append(f"<p class='note'>{html.escape(_coverage_note(run))}</p>")
+    for note in getattr(run, "notes", []):  # what reading the articles said (audit24-report: only on the terminal)
+        parts.append(f"<p class='note'>Reading the articles: {html.escape(note)}</p>")
     # a table of contents: the answer to a question can sit far down a long page (audit21c)
     parts.append("<p class='note'>Contents: " + " · ".join(
         f"<a href='#s{i}'>{html.escape(s['title'])}</a>" for i, s in enumerate(sections, 1))

@@ -939,7 +939,8 @@ def test_the_page_says_how_much_of_the_corpus_the_codebook_speaks_to(tmp_path, f
     head = r["html"].read_text(encoding="utf-8").split("<h2>")[0]
     s = pd.read_csv(r["sentences"])
     per = s.assign(f=s["frame"].ne("none")).groupby("article_id")["f"].sum()
-    assert f"{int((per == 0).sum())} of the 3 articles have no framed sentence" in head
+    k = int((per == 0).sum())
+    assert f"{k} of the 3 articles {'has' if k == 1 else 'have'} no framed sentence" in head
     assert f"{s['frame'].ne('none').mean():.0%} of the {len(s)} sentences are given one of this codebook" in head
     assert "their shares and leans rest on little" in head and "first two frames only" not in head
     assert (per == 0).sum() >= 1  # the off-topic article
@@ -1578,3 +1579,53 @@ def test_a_report_with_a_syndicated_copy_compares_no_text_with_its_copy(tmp_path
     assert c["n_pairs"] == 9  # the ten pairs of five articles but the copy pair
     c0 = _comparisons(run, None)
     assert c0["n_pairs"] == 10
+
+
+def test_what_reading_the_articles_said_is_on_the_page_and_in_the_manifest(tmp_path, fake_everywhere):
+    """audit24-report: the notes on columns, rows left out and copies reached only the terminal."""
+    from framing.corpus import ReadWarning
+    from framing.report import build_report
+
+    src = tmp_path / "news.jsonl"
+    rows = [{"id": "a", "title": "Drones hit Kharkiv", "maintext": "Russian drones hit Kharkiv overnight, officials said."},
+            {"id": "b", "title": "Talks stall", "maintext": "Talks in Geneva stalled on Monday, both sides said."},
+            {"id": "c", "title": "Paywalled", "maintext": None}]
+    src.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    with pytest.warns(ReadWarning):  # still said where it always was
+        info = build_report(src, out=tmp_path / "rep", cache=False)
+    notes = json.loads(info["manifest"].read_text(encoding="utf-8"))["input"]["notes"]
+    assert any("'maintext' read as 'text'" in n for n in notes)
+    assert any("1 article with a title and no text (a paywalled page?)" in n for n in notes)
+    page = info["html"].read_text(encoding="utf-8")
+    assert "Reading the articles: columns read under another name" in page
+
+
+def test_the_sentences_section_explains_the_none_reasons_of_the_method_used():
+    """audit24-report: with --method prototype the page explained the stance scorer's gates (min_relevance, no
+    actor, neutral)."""
+    from framing.report import _sentences_section
+
+    show = pd.DataFrame({"article_id": ["a", "a", "a"], "sentence_id": [0, 1, 2], "text": ["x.", "y.", "z."],
+                         "frame": ["none", "none", "w"], "confidence": [0.0, 0.0, 0.5],
+                         "none_reason": ["off topic", "low confidence", ""]})
+    proto = _sentences_section(show, ["w", "r"], "prototype")["note"]
+    assert "off topic: its cosine to the nearest frame's exemplars is below min_score" in proto
+    assert "low confidence: the two best frames are closer than min_margin" in proto
+    assert "min_relevance" not in proto and "no actor" not in proto
+    stance = _sentences_section(show, ["w", "r"], "stance")["note"]
+    assert "off topic: below min_relevance" in stance and "neutral" not in stance  # only the reasons present
+
+
+def test_the_coverage_note_says_when_the_codebook_probably_does_not_fit():
+    """audit24-report: the bundled codebook framed 1 of 471 sentences of economy news, and nothing said so."""
+    from framing.report import _coverage_note
+
+    def run(n_framed, n=200):
+        s = pd.DataFrame({"article_id": ["a", "b"] * (n // 2), "frame": ["none"] * n})
+        s.loc[:n_framed - 1, "frame"] = "western_threat"
+        return types.SimpleNamespace(sentences=s, articles=pd.DataFrame({"article_id": ["a", "b"]}),
+                                     frame_ids=["western_threat", "russian_defensive"])
+
+    assert "frames probably do not fit these articles" in _coverage_note(run(2))
+    assert "do not fit" not in _coverage_note(run(40))
+    assert "do not fit" not in _coverage_note(run(2, n=50))  # too few sentences to say
