@@ -1570,6 +1570,7 @@ def test_a_report_with_a_syndicated_copy_compares_no_text_with_its_copy(tmp_path
     assert dict(zip(table["article_id"], table["copy_of"])) == {"ap": "", "abc": "ap", "fox": "", "rt": "", "cnn": ""}
     page = info["html"].read_text(encoding="utf-8")
     assert "1 article is a copy of 1 other" in page
+    assert "reported by one article only, or by a text and its copies," in page
     pairs = re.findall(r"Framing diff: ([^<]*)</h2>", page)
     assert pairs and not ("ap" in pairs[0].split(" vs ")[0] and "abc" in pairs[0])
     from framing.report import _comparisons, run_pipeline
