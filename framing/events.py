@@ -380,6 +380,10 @@ def _title_lead_body(articles: pd.DataFrame, sentences: pd.DataFrame | None = No
                     text = text[:int(a)] + " " + text[int(b):]
             else:  # no offsets into this text: the kept sentences
                 text = "\n".join(sents)
+        if isinstance(title, str) and title.strip() and not text.lstrip().startswith(title.strip()):
+            # the headline's names and words count whether it is in the text (a .txt file) or beside it (a
+            # CSV's title column): the same article gives the same features either way
+            text = f"{title.strip()}\n\n{text}"
         texts.append(text)
         t = title if isinstance(title, str) and title.strip() else (sents[0] if sents else "")
         rest = sents[1:] if sents and sents[0].strip() == t.strip() else sents
@@ -533,7 +537,9 @@ def article_features(articles, *, embedder=None, embeddings=None, sentences=None
     dict
         ``title``, ``lead``, ``body``: float32 (n, d), L2-normalised;
         ``names``: list of name lists; ``texts``: the article texts
-        (without boilerplate sentences);
+        (without boilerplate sentences; with the title in front when the
+        text does not open with it, so that a title given in its own column
+        counts as one written in the text);
         ``days``: float (n,), days since 1970, NaN when unknown;
         ``sources``: outlet name per article (lower-cased), None when unknown.
     """
