@@ -727,8 +727,6 @@ def text_column(table, where: str = "table") -> str:
 # how a count of skipped inputs reads: (one, several)
 _BLANK = ("empty or whitespace-only", "with a title and no text", "without text (some with a title)")
 _SAY = {"exact duplicate": ("exact duplicate", "exact duplicates"),
-        "read twice": ("article read twice (the same text from the same outlet under another id), dropped",
-                       "articles read twice (the same text from the same outlet under another id), dropped"),
         "with a title and no text": ("article with a title and no text (a paywalled page?), left out: nothing to "
                                      "score", "articles with a title and no text (paywalled pages?), left out: "
                                      "nothing to score"),
@@ -744,9 +742,11 @@ def prepare_articles(source) -> pd.DataFrame:
     its ids as text (a missing one ``articles-<row>``) and its outlets stripped; anything else read with
     :func:`read_articles`. :func:`framing.report.run_pipeline` and
     :func:`framing.distributed.run_pipeline_dask` both take their articles from here, so that they read one
-    source into the same table (review22: the Dask run kept integer ids and merged two articles of one id)."""
+    source into the same table (review22: the Dask run kept integer ids and merged two articles of one id).
+    A page read twice (the same text as an earlier article of the same outlet, under another id) is left out,
+    with a note: pooled per outlet, it would count twice."""
     if not (isinstance(source, pd.DataFrame) and set(ARTICLE_COLUMNS) <= set(source.columns)):
-        return read_articles(source)
+        return _without_pages_read_twice(read_articles(source))
     # the same table as read_articles would give in these respects (review23-api): a fresh index, and no
     # article without text (said in the same warning)
     articles = source.reset_index(drop=True)
@@ -770,7 +770,17 @@ def prepare_articles(source) -> pd.DataFrame:
     clean = [strip_source(s) for s in articles["source"]]  # "Herald " and "Herald" are one outlet
     if clean != articles["source"].tolist():
         articles = articles.assign(source=pd.Series(clean, index=articles.index, dtype=object))
-    return articles
+    return _without_pages_read_twice(articles)
+
+
+def _without_pages_read_twice(articles: pd.DataFrame) -> pd.DataFrame:
+    """The articles but the pages read twice (:func:`_read_twice`), which a pipeline would count twice."""
+    twice = _read_twice(articles)
+    if not twice.any():
+        return articles
+    warn(f"left out: {int(twice.sum())} article{'s' if twice.sum() != 1 else ''} read twice (the same text as an "
+         f"earlier one of the same outlet: {', '.join(articles['article_id'][twice][:3])})", ReadWarning)
+    return articles[~twice].reset_index(drop=True)
 
 
 # The commonest function words of English and of the languages of Western Europe. An article is said not to
@@ -812,6 +822,13 @@ def _say_if_not_english(df: pd.DataFrame) -> None:
              "results by hand", ReadWarning)
 
 
+def _read_twice(df: pd.DataFrame) -> np.ndarray:
+    """Rows whose text an earlier row of the same named outlet has under another id: one page read twice (two
+    URLs of it; audit24-report: it counted twice in its outlet's pooled shares)."""
+    said = df["text"].map(lambda t: isinstance(t, str) and bool(t.strip()))
+    return (df["source"].notna() & said & df.duplicated(subset=["text", "source"], keep="first")).to_numpy(dtype=bool)
+
+
 def strip_source(value):
     """An outlet name without surrounding spaces ("Herald " and "Herald" are one outlet); None when blank.
 
@@ -820,20 +837,14 @@ def strip_source(value):
     return (value.strip() or None) if isinstance(value, str) else value
 
 
-def _dedupe_ids(df: pd.DataFrame) -> tuple[pd.DataFrame, int, int, int]:
-    """Drop exact duplicates (same id, text and outlet) and pages read twice (the same text from one named outlet
-    under two ids, e.g. two URLs of one page: audit24-report, which counted twice in the outlet's pooled shares);
-    give clashing ids a ``#n`` suffix. Returns the table and the three counts.
+def _dedupe_ids(df: pd.DataFrame) -> tuple[pd.DataFrame, int, int]:
+    """Drop exact duplicates (same id, text and outlet); give clashing ids a ``#n`` suffix.
 
     The outlet counts: one story syndicated by two outlets (``herald/story.txt`` and ``courier/story.txt``)
     is two articles, one per outlet that ran it (review22: it was dropped as a duplicate)."""
     before = len(df)
     df = df.drop_duplicates(subset=["article_id", "text", "source"], keep="first").reset_index(drop=True)
     n_dropped = before - len(df)
-    twice = (df["source"].notna() & df["text"].map(lambda t: isinstance(t, str) and bool(t.strip()))
-             & df.duplicated(subset=["text", "source"], keep="first")).to_numpy(dtype=bool)
-    n_twice = int(twice.sum())
-    df = df[~twice].reset_index(drop=True)
     counts: dict[str, int] = {}
     new_ids = []
     n_renamed = 0
@@ -852,7 +863,7 @@ def _dedupe_ids(df: pd.DataFrame) -> tuple[pd.DataFrame, int, int, int]:
             new_ids.append(cand)
             n_renamed += 1
     df["article_id"] = new_ids
-    return df, n_dropped, n_twice, n_renamed
+    return df, n_dropped, n_renamed
 
 
 def read_articles(source, *, skip_empty: bool = True) -> pd.DataFrame:
@@ -924,19 +935,22 @@ def read_articles(source, *, skip_empty: bool = True) -> pd.DataFrame:
             skipped[why] = skipped.get(why, 0) + int(empty.sum())
             empty_ids = which
             df = df[~empty].reset_index(drop=True)
-    df, n_dropped, n_twice, n_renamed = _dedupe_ids(df)
+    df, n_dropped, n_renamed = _dedupe_ids(df)
     if n_dropped:
         skipped["exact duplicate"] = n_dropped
-    if n_twice:
-        skipped["read twice"] = n_twice
     notes = [f"{n} {_SAY.get(why, (why, why))[n != 1]}"
              + (f" ({empty_ids})" if why in _BLANK and empty_ids else "") for why, n in skipped.items()]
     if n_renamed:
         notes.append(f"{n_renamed} duplicate article_id{'s' if n_renamed != 1 else ''} renamed with a '#n' suffix")
+    twice = _read_twice(df)
+    if twice.any():  # kept here, so that every row has its article (framing events); the pipelines drop them
+        notes.append(f"{int(twice.sum())} article{'s' if twice.sum() != 1 else ''} with the same text as another "
+                     f"of the same outlet under another id (a page read twice?: {', '.join(df['article_id'][twice][:3])}"
+                     "); the report and run_pipeline leave them out")
     said = df["text"].map(lambda t: isinstance(t, str) and bool(t.strip()))  # blank texts are not copies
-    copies = df["article_id"][df.duplicated(subset=["text"], keep=False) & said].tolist()
+    copies = df["article_id"][df.duplicated(subset=["text"], keep=False) & said & ~twice].tolist()
     if copies:  # syndicated copies count for each outlet that ran them, so they are kept; but say so
-        first = df["article_id"][df["text"] == df["text"][df["article_id"] == copies[0]].iloc[0]].tolist()
+        first = df["article_id"][(df["text"] == df["text"][df["article_id"] == copies[0]].iloc[0]) & ~twice].tolist()
         notes.append(f"{len(copies)} articles share their exact text with another, kept: syndicated copies "
                      f"count for each outlet that ran them (e.g. {first[0]!r} and {first[1]!r}); framing events "
                      "names copies, near ones too, in its copy_of column, and the report leaves pairs of copies out "

@@ -392,10 +392,22 @@ def test_a_page_read_twice_from_one_outlet_is_dropped_and_a_title_without_text_i
     (tmp_path / "a.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
     with pytest.warns(ReadWarning) as caught:
         df = read_articles(tmp_path / "a.jsonl")
-    assert df["article_id"].tolist() == ["ax-1", "ap-1"]  # another outlet's copy is its own article
+    assert df["article_id"].tolist() == ["ax-1", "ax-1?utm=x", "ap-1"]  # read: every row with text has its article
     said = " ".join(str(w.message) for w in caught)
     assert "1 article with a title and no text (a paywalled page?), left out: nothing to score (wsj-1)" in said
-    assert "1 article read twice (the same text from the same outlet under another id), dropped" in said
+    assert ("1 article with the same text as another of the same outlet under another id (a page read twice?: "
+            "ax-1?utm=x); the report and run_pipeline leave them out") in said
+    assert "share their exact text" in said  # ap-1 and ax-1: a syndicated copy, another outlet's
+    from framing.corpus import prepare_articles
+
+    assert "(e.g. 'ax-1' and 'ap-1')" in said
+    with pytest.warns(ReadWarning) as caught:
+        ready = prepare_articles(tmp_path / "a.jsonl")
+    assert any("left out: 1 article read twice (the same text as an earlier one of the same outlet: ax-1?utm=x)"
+               in str(w.message) for w in caught)
+    assert ready["article_id"].tolist() == ["ax-1", "ap-1"]  # the pipelines count the page once
+    with pytest.warns(ReadWarning, match="left out: 1 article read twice"):
+        assert prepare_articles(df)["article_id"].tolist() == ["ax-1", "ap-1"]
 
 
 def test_a_report_folder_inside_the_corpus_is_not_read_as_articles(tmp_path):
