@@ -1339,6 +1339,15 @@ def _lean_dots(dots: pd.DataFrame, y: str, frame_ids, palette):
     return fig, n_dots, len(dots) - n_dots
 
 
+def _unvalued_note(run: FramingRun, by: str, outlets: pd.DataFrame) -> str:
+    """How many articles have no value in ``by`` and are in no group (audit24-report: 35 + 37 + 34 of 107)."""
+    k = len(run.articles) - int(outlets["n_articles"].sum()) if "n_articles" in outlets.columns else 0
+    if k <= 0:
+        return ""
+    return (f" {k} of the {len(run.articles)} articles {'has' if k == 1 else 'have'} no {by} and "
+            f"{'is' if k == 1 else 'are'} in no row.")
+
+
 def _outlet_block(run: FramingRun, outlets: pd.DataFrame, by: str = "source"):
     """The per-outlet section (per group of column ``by``): the shares as bars and the table as the page shows
     it (each share and the lean with its interval in one cell)."""
@@ -1391,7 +1400,7 @@ def _outlet_block(run: FramingRun, outlets: pd.DataFrame, by: str = "source"):
         f"articles cannot vary when its framed sentences sit in one article) (for {an.lower()} {one} with a single "
         f"article they are Wilson intervals over its sentences, too narrow for the {one}; {csv} says which in "
         f"interval_unit). {an} {one} whose articles covered other stories is measured on other material."
-        + fig_note,
+        + _unvalued_note(run, by, outlets) + fig_note,
         png, show)
     sections, figs = [section], {png: _png(fig)}
     if by != "source" and "lean" in outlets.columns and len(outlets) <= _MAX_SHARE_BARS \

@@ -1630,3 +1630,19 @@ def test_the_coverage_note_says_when_the_codebook_probably_does_not_fit():
     assert "frames probably do not fit these articles" in _coverage_note(run(2))
     assert "do not fit" not in _coverage_note(run(40))
     assert "do not fit" not in _coverage_note(run(2, n=50))  # too few sentences to say
+
+
+def test_the_groups_section_says_how_many_articles_have_no_value(outlet_run):
+    """audit24-report: 35 + 37 + 34 articles in the side groups of 107, and nothing said one had no side."""
+    from framing.report import _outlet_block, outlet_table
+
+    run = outlet_run
+    arts = run.articles.copy()
+    arts["side"] = ["left", "right"] * (len(arts) // 2) + ["left"] * (len(arts) % 2)
+    arts.loc[0, "side"] = None
+    run2 = types.SimpleNamespace(**{**run.__dict__, "articles": arts})
+    run2.frame_ids = run.frame_ids
+    table = outlet_table(run2, by="side")
+    note = _outlet_block(run2, table, by="side")[0][0]["note"]
+    assert f"1 of the {len(arts)} articles has no side and is in no row." in note
+    assert "in no row" not in _outlet_block(run, outlet_table(run), by="source")[0][0]["note"]
