@@ -746,7 +746,7 @@ def prepare_articles(source) -> pd.DataFrame:
     A page read twice (the same text as an earlier article of the same outlet, under another id) is left out,
     with a note: pooled per outlet, it would count twice."""
     if not (isinstance(source, pd.DataFrame) and set(ARTICLE_COLUMNS) <= set(source.columns)):
-        return _without_pages_read_twice(read_articles(source))
+        return _without_pages_read_twice(read_articles(source), say=False)  # read_articles said it
     # the same table as read_articles would give in these respects (review23-api): a fresh index, and no
     # article without text (said in the same warning)
     articles = source.reset_index(drop=True)
@@ -773,13 +773,14 @@ def prepare_articles(source) -> pd.DataFrame:
     return _without_pages_read_twice(articles)
 
 
-def _without_pages_read_twice(articles: pd.DataFrame) -> pd.DataFrame:
+def _without_pages_read_twice(articles: pd.DataFrame, say: bool = True) -> pd.DataFrame:
     """The articles but the pages read twice (:func:`_read_twice`), which a pipeline would count twice."""
     twice = _read_twice(articles)
     if not twice.any():
         return articles
-    warn(f"left out: {int(twice.sum())} article{'s' if twice.sum() != 1 else ''} read twice (the same text as an "
-         f"earlier one of the same outlet: {', '.join(articles['article_id'][twice][:3])})", ReadWarning)
+    if say:
+        warn(f"left out: {int(twice.sum())} article{'s' if twice.sum() != 1 else ''} read twice (the same text as an "
+             f"earlier one of the same outlet: {', '.join(articles['article_id'][twice][:3])})", ReadWarning)
     return articles[~twice].reset_index(drop=True)
 
 
@@ -947,10 +948,11 @@ def read_articles(source, *, skip_empty: bool = True) -> pd.DataFrame:
         notes.append(f"{int(twice.sum())} article{'s' if twice.sum() != 1 else ''} with the same text as another "
                      f"of the same outlet under another id (a page read twice?: {', '.join(df['article_id'][twice][:3])}"
                      "); the report and run_pipeline leave them out")
-    said = df["text"].map(lambda t: isinstance(t, str) and bool(t.strip()))  # blank texts are not copies
-    copies = df["article_id"][df.duplicated(subset=["text"], keep=False) & said & ~twice].tolist()
+    kept = df[~twice]  # a page read twice is said above, not as a copy (review24b: its first half was counted)
+    said = kept["text"].map(lambda t: isinstance(t, str) and bool(t.strip()))  # blank texts are not copies
+    copies = kept["article_id"][kept.duplicated(subset=["text"], keep=False) & said].tolist()
     if copies:  # syndicated copies count for each outlet that ran them, so they are kept; but say so
-        first = df["article_id"][(df["text"] == df["text"][df["article_id"] == copies[0]].iloc[0]) & ~twice].tolist()
+        first = kept["article_id"][kept["text"] == kept["text"][kept["article_id"] == copies[0]].iloc[0]].tolist()
         notes.append(f"{len(copies)} articles share their exact text with another, kept: syndicated copies "
                      f"count for each outlet that ran them (e.g. {first[0]!r} and {first[1]!r}); framing events "
                      "names copies, near ones too, in its copy_of column, and the report leaves pairs of copies out "

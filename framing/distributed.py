@@ -70,7 +70,8 @@ def run_pipeline_dask(source, *, client=None, codebook=None, model=None, cache: 
     Parameters
     ----------
     source : paths, glob, CSV/JSONL or DataFrame
-        Read on the driver with :func:`framing.corpus.read_articles`.
+        Read on the driver as :func:`framing.report.run_pipeline` reads it
+        (:func:`framing.corpus.prepare_articles`; pages read twice are left out).
     client : dask.distributed.Client, optional
         The cluster to use; ``None`` uses the current default client, or
         starts a ``LocalCluster`` for the duration of the call.
@@ -89,11 +90,11 @@ def run_pipeline_dask(source, *, client=None, codebook=None, model=None, cache: 
     from dask.distributed import Client, LocalCluster, default_client
 
     from .codebook import load_codebook
-    from .corpus import prepare_articles
     from .embed import get_embedder
-    from .report import INTERVAL, N_PERM, RANDOM_STATE, FramingRun, _scoring_params
+    from .report import INTERVAL, N_PERM, RANDOM_STATE, FramingRun, _input_paths, _scoring_params, read_with_notes
 
-    articles = prepare_articles(source)  # as run_pipeline reads it: the same ids, the same articles
+    # as run_pipeline reads it: the same ids, the same articles, the same notes for the report
+    articles, notes = read_with_notes(source)
     cb = load_codebook(codebook)
     own = None
     if client is None:
@@ -123,4 +124,4 @@ def run_pipeline_dask(source, *, client=None, codebook=None, model=None, cache: 
     params = {"codebook": cb.id, "random_state": RANDOM_STATE, "interval": INTERVAL, "n_perm": N_PERM,
               "method": "stance", "scoring": _scoring_params("stance"), "dask_partitions": len(parts)}
     return FramingRun(articles=articles, sentences=scored, embeddings=vectors, codebook=cb,
-                      embedder=get_embedder(model, **kwargs), params=params)
+                      embedder=get_embedder(model, **kwargs), params=params, inputs=_input_paths(source), notes=notes)

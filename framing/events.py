@@ -380,7 +380,8 @@ def _title_lead_body(articles: pd.DataFrame, sentences: pd.DataFrame | None = No
                     text = text[:int(a)] + " " + text[int(b):]
             else:  # no offsets into this text: the kept sentences
                 text = "\n".join(sents)
-        if isinstance(title, str) and title.strip() and not text.lstrip().startswith(title.strip()):
+        if isinstance(title, str) and title.strip() and not " ".join(text[:len(title) + 200].split()).lower(
+                ).startswith(" ".join(title.split()).lower()):
             # the headline's names and words count whether it is in the text (a .txt file) or beside it (a
             # CSV's title column): the same article gives the same features either way
             text = f"{title.strip()}\n\n{text}"

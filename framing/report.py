@@ -164,6 +164,25 @@ class FramingRun:
         return run_manifest(self)
 
 
+def read_with_notes(source) -> tuple[pd.DataFrame, list[str]]:
+    """The article table the pipelines run on (:func:`framing.corpus.prepare_articles`), and what reading it said
+    (its :class:`~framing.corpus.ReadWarning` messages), which is also said as usual. The report's page and
+    manifest repeat the notes (audit24-report: they reached only the terminal)."""
+    import warnings
+
+    from .corpus import ReadWarning, prepare_articles
+
+    caught: list = []
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            articles = prepare_articles(source)
+    finally:  # said also when nothing could be read
+        for w in caught:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return articles, [str(w.message) for w in caught if issubclass(w.category, ReadWarning)]
+
+
 def run_pipeline(source, *, codebook=None, model=None, embedder=None, cache: bool = True,
                  method=None) -> FramingRun:
     """Read, segment, embed and score a set of articles.
@@ -190,26 +209,12 @@ def run_pipeline(source, *, codebook=None, model=None, embedder=None, cache: boo
     FramingRun
     """
     from .codebook import load_codebook
-    from .corpus import prepare_articles
     from .embed import get_embedder
     from .frames import score_frames
     from .segment import segment
 
-    # an article table is used as it is; anything else (a table missing columns too) goes through the reader.
-    # What reading says is kept for the report (audit24-report: it reached only the terminal), and said as usual.
-    import warnings
-
-    from .corpus import ReadWarning
-
-    caught: list = []
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            articles = prepare_articles(source)
-    finally:  # said also when nothing could be read
-        for w in caught:
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    notes = [str(w.message) for w in caught if issubclass(w.category, ReadWarning)]
+    # an article table is used as it is; anything else (a table missing columns too) goes through the reader
+    articles, notes = read_with_notes(source)
     from .frames import scorer_codebook
 
     cb = scorer_codebook(method, codebook)  # a fitted scorer's own codebook when none is given
@@ -1063,15 +1068,14 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
                            "stories that hold one group each; name two different columns")
     if run is None:
         if group_by is not None or stories is not None:  # checked before embedding anything
-            from .corpus import prepare_articles
-
-            articles = prepare_articles(source)  # as run_pipeline reads it
+            articles, notes = read_with_notes(source)  # as run_pipeline reads it
             if group_by is not None:
                 check_group_by(articles, group_by)
             if stories is not None:
                 check_stories(articles, stories)
             run = run_pipeline(articles, codebook=cb, model=model, cache=cache, method=method)
             run.inputs = _input_paths(source)
+            run.notes = notes + run.notes  # review24b: read here, the notes were not the run's
         else:
             run = run_pipeline(source, codebook=cb, model=model, cache=cache, method=method)
     elif run.inputs is None and source is not None:
@@ -1128,6 +1132,8 @@ def build_report(source, out="reports/latest", *, codebook=None, model=None, cac
         copies = params.pop("copies", None) or {}
         story_of = found if given is None else given
         run.params.update(params)
+    if not copies and not (events and len(run.articles) >= 2):  # no grouping to find copies: the exact ones
+        copies = _exact_copies(run.articles)  # (review24b: with --no-events a text and its copy were compared)
     over_secs, _ = block("overview", lambda: _overview_block(run, shares_table, shares, cache=cache))
     outlets = outlet_table(run) if len(set(_sources(run.articles).values())) >= 2 else None
     cmp_secs = []
@@ -2154,11 +2160,11 @@ def _events_block(run: FramingRun, threshold: float | None = None, given: dict |
         + own_story + ". Within each story, sentences that "
         "report the same event or claim are lined up into events (the event_id of the tables below): "
         f"{len(shared)} events are reported by several articles; {int(by_one.sum())} "
-        f"events are reported by one article only{', or by a text and its copies,' if roots else ''} (what the "
+        f"events are reported by one article only{' or by a text and its copies' if roots else ''} (what the "
         "others leave out; the diff below shows, for one "
         "pair of articles, every sentence left unpaired)." + no_dates
         + (_mostly_loose_note(groups, threshold, loose) + EVENTS_TRUST_NOTE if given is None else "") + ev_note
-        + _copies_note(groups),
+        + _copies_note(groups, given is None),
         None, ev_table))
     stories_sec = _stories_section(groups, run.articles, labels, column if given is not None else None, names)
     if stories_sec is not None:
@@ -2288,15 +2294,31 @@ def _mostly_loose_note(groups: pd.DataFrame, threshold: float | None, loose: lis
 DIFF_MIN_SIMILARITY = 0.3
 
 
-def _copies_note(groups: pd.DataFrame) -> str:
-    """What the page says of copies (audit24-report: pairs of copies were compared, and the diff showed one)."""
+def _copies_note(groups: pd.DataFrame, grouped: bool = True) -> str:
+    """What the page says of copies (audit24-report: pairs of copies were compared, and the diff showed one);
+    ``grouped``: the stories were found, not given."""
     roots = _copy_roots(groups)
     if not roots:
         return ""
     n, m = len(roots), len(set(roots.values()))
     return (f" {n} article{' is a copy' if n == 1 else 's are copies'} of {m} other{'s' if m != 1 else ''} (the "
-            "same text, or nearly: syndicated stories, pages read twice; copy_of in articles.csv): copies count "
-            "once when stories are grouped, and no comparison or framing diff sets a text against its copy.")
+            "same text, or nearly: syndicated stories; copy_of in articles.csv): "
+            + ("copies count once when stories are grouped, and " if grouped else "")
+            + "no comparison of two articles and no framing diff sets a text against its copy (an outlet's pooled "
+              "shares count the copies it ran).")
+
+
+def _exact_copies(articles: pd.DataFrame) -> dict:
+    """``article_id -> the first article with the same text`` for articles whose whole text another has."""
+    first: dict = {}
+    out = {}
+    for a, t in zip(articles["article_id"], articles["text"]):
+        if isinstance(t, str) and t.strip():
+            if t in first:
+                out[str(a)] = first[t]
+            else:
+                first[t] = str(a)
+    return out
 
 
 def _copy_roots(groups: pd.DataFrame) -> dict:

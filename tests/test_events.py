@@ -1214,5 +1214,7 @@ def test_a_title_beside_the_text_counts_like_a_title_in_it(fake_embedder):
     f_in, f_be = (article_features(x, embedder=fake_embedder) for x in (inside, beside))
     assert f_in["texts"] == f_be["texts"] and f_in["names"] == f_be["names"]
     assert "kharkiv" in f_be["names"][0]
+    shouted = inside.assign(text=[f"DRONES  HIT\nKHARKIV\n\n{body}"])  # the headline in the text, other case and spaces
+    assert article_features(shouted, embedder=fake_embedder)["texts"][0].count("DRONES") == 1  # not said twice
     for k in ("title", "lead", "body"):
         np.testing.assert_array_equal(f_in[k], f_be[k])

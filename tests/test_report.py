@@ -1570,9 +1570,21 @@ def test_a_report_with_a_syndicated_copy_compares_no_text_with_its_copy(tmp_path
     assert dict(zip(table["article_id"], table["copy_of"])) == {"ap": "", "abc": "ap", "fox": "", "rt": "", "cnn": ""}
     page = info["html"].read_text(encoding="utf-8")
     assert "1 article is a copy of 1 other" in page
-    assert "reported by one article only, or by a text and its copies," in page
+    assert "reported by one article only or by a text and its copies (what" in page
     pairs = re.findall(r"Framing diff: ([^<]*)</h2>", page)
-    assert pairs and not ("ap" in pairs[0].split(" vs ")[0] and "abc" in pairs[0])
+    assert pairs and not ("ap · " in pairs[0] and "abc · " in pairs[0]), pairs
+    # with no grouping (--no-events) the exact copies are known all the same (review24b: they were compared)
+    info = build_report(arts, out=tmp_path / "noev", cache=False, events=False)
+    table = pd.read_csv(info["articles"], keep_default_na=False)
+    assert "copy_of" not in table.columns  # not the same text: a near copy, which only the grouping finds
+    same = arts.assign(text=[arts["text"][0]] * 2 + arts["text"][2:].tolist())
+    info = build_report(same, out=tmp_path / "noev2", cache=False, events=False)
+    table = pd.read_csv(info["articles"], keep_default_na=False)
+    assert dict(zip(table["article_id"], table["copy_of"]))["abc"] == "ap"
+    page = info["html"].read_text(encoding="utf-8")
+    assert re.search(r"<td>ap · [^<]*</td>\s*<td>fox · ", page)  # the pairs are listed so
+    assert not re.search(r"<td>ap · [^<]*</td>\s*<td>abc · ", page)
+    assert not re.search(r"<td>abc · [^<]*</td>\s*<td>ap · ", page)
     from framing.report import _comparisons, run_pipeline
 
     run = run_pipeline(arts, embedder=fake_everywhere, cache=False)
@@ -1599,6 +1611,13 @@ def test_what_reading_the_articles_said_is_on_the_page_and_in_the_manifest(tmp_p
     assert any("1 article with a title and no text (a paywalled page?)" in n for n in notes)
     page = info["html"].read_text(encoding="utf-8")
     assert "Reading the articles: columns read under another name" in page
+    # review24b: with stories given (or --group-by) the report reads the articles itself, and the notes were lost
+    rows = [dict(r, story="s1") for r in rows]
+    src.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    with pytest.warns(ReadWarning):
+        info = build_report(src, out=tmp_path / "rep2", cache=False, stories="story")
+    notes = json.loads(info["manifest"].read_text(encoding="utf-8"))["input"]["notes"]
+    assert any("'maintext' read as 'text'" in n for n in notes)
 
 
 def test_the_sentences_section_explains_the_none_reasons_of_the_method_used():
