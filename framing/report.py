@@ -1453,8 +1453,9 @@ def _comparisons(run: FramingRun, stories: dict | None = None, copies: dict | No
         :func:`framing.frames.compare_articles`, ``p_holm``, ``note``),
         ``outlets`` (the same without ``story``; empty with fewer than two
         outlets), ``n_pairs`` (pairs that could be compared; ``articles`` may
-        hold fewer), ``by_story``, ``n_stories``, ``n_multi`` (stories with
-        two or more articles).
+        hold fewer), ``n_copy_pairs`` (pairs of copies left out), ``by_story``,
+        ``n_stories``, ``n_multi`` (stories with a pair to compare: two or
+        more articles that are not copies of one another).
     """
     from .frames import compare_articles
 
@@ -1468,6 +1469,7 @@ def _comparisons(run: FramingRun, stories: dict | None = None, copies: dict | No
                  for i, a in enumerate(members[st]) for b in members[st][i + 1:]]
     else:
         pairs = [(None, a, b) for i, a in enumerate(ids) for b in ids[i + 1:]]
+    n_all = len(pairs)
     if copies:  # a text and its copy differ by nothing but noise (audit24-report)
         pairs = [p for p in pairs if copies.get(p[1], p[1]) != copies.get(p[2], p[2])]
     two = run.frame_ids[:2]
@@ -1493,7 +1495,7 @@ def _comparisons(run: FramingRun, stories: dict | None = None, copies: dict | No
     return {"articles": arts, "outlets": outs, "n_pairs": len(pairs), "n_outlet_pairs": n_outlet_pairs,
             "by_story": by_story,
             "n_stories": len(set(stories.values())) if stories else 1,
-            "n_multi": sum(1 for k, m in members.items() if k is not None and len(m) > 1)}
+            "n_multi": len({st for st, _, _ in pairs if st is not None}), "n_copy_pairs": n_all - len(pairs)}
 
 
 def _group_pairs(run: FramingRun, by: str, stories: dict | None = None) -> tuple[pd.DataFrame, int]:
@@ -1620,12 +1622,17 @@ def _compare_block(run: FramingRun, stories: dict | None = None, column: str | N
                     if column is None else
                     f"The stories are those of the articles' {column!r} column, whose values the story column "
                     "gives."))
-        if not n_pairs:
+        if not n_pairs and not c["n_copy_pairs"]:
             which = (f"No two articles share a story (the {n_st} stories {of} have one "
                      "article each), so no pair of articles is compared.")
     else:
         which = ("The one pair of articles." if n_pairs == 1 else f"All {n_pairs} pairs of articles"
                  + (" (the articles form one story)." if stories is not None else "."))
+    if c["n_copy_pairs"]:
+        k = c["n_copy_pairs"]
+        which = ((which + " ") if n_pairs else "") + (
+            f"{k} pair{'s' if k != 1 else ''} of a text and its copy {'are' if k != 1 else 'is'} not compared"
+            + (": no pair is left." if not n_pairs else "."))
     if len(arts) < n_pairs:
         which += (f" {len(arts)} of the {n_pairs} pairs are tested and shown: pairs with no framed sentence on "
                   "a side cannot be compared" + (f", and of the others the {MAX_PAIRS} with the most framed "

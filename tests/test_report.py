@@ -1589,9 +1589,17 @@ def test_a_report_with_a_syndicated_copy_compares_no_text_with_its_copy(tmp_path
 
     run = run_pipeline(arts, embedder=fake_everywhere, cache=False)
     c = _comparisons(run, None, {"abc": "ap"})
-    assert c["n_pairs"] == 9  # the ten pairs of five articles but the copy pair
+    assert c["n_pairs"] == 9 and c["n_copy_pairs"] == 1  # the ten pairs of five articles but the copy pair
     c0 = _comparisons(run, None)
-    assert c0["n_pairs"] == 10
+    assert c0["n_pairs"] == 10 and c0["n_copy_pairs"] == 0
+    # stories: one of a text and its copy only has no pair to compare, and is not counted (review24b)
+    by_story = _comparisons(run, {"ap": 0, "abc": 0, "fox": 1, "rt": 1, "cnn": 2}, {"abc": "ap"})
+    assert (by_story["n_pairs"], by_story["n_copy_pairs"], by_story["n_multi"]) == (1, 1, 1)
+    from framing.report import _compare_block
+
+    note = _compare_block(run, {"ap": 0, "abc": 0, "fox": 0, "rt": 0, "cnn": 0},
+                          copies={a: "ap" for a in ("abc", "fox", "rt", "cnn")})[0][0]["note"]
+    assert "10 pairs of a text and its copy are not compared: no pair is left." in note
 
 
 def test_what_reading_the_articles_said_is_on_the_page_and_in_the_manifest(tmp_path, fake_everywhere):
