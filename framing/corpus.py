@@ -447,9 +447,14 @@ def _text_or_blank(t, where: str, i: int) -> str:
     return t
 
 
+def _has_text(values) -> np.ndarray:
+    """Which values are strings with something besides whitespace."""
+    return np.array([isinstance(t, str) and bool(t.strip()) for t in values], dtype=bool)
+
+
 def _blank_rows(df: pd.DataFrame) -> tuple[np.ndarray, str]:
     """The articles without text (blank or missing), and their ids as the reader's warning names them."""
-    blank = df["text"].map(lambda t: not isinstance(t, str) or not t.strip()).to_numpy(dtype=bool)
+    blank = ~_has_text(df["text"])
     names = df.loc[blank, "article_id"].astype(str).tolist()  # which ones, so they can be found
     return blank, ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
 
@@ -826,8 +831,8 @@ def _say_if_not_english(df: pd.DataFrame) -> None:
 def _read_twice(df: pd.DataFrame) -> np.ndarray:
     """Rows whose text an earlier row of the same named outlet has under another id: one page read twice (two
     URLs of it; audit24-report: it counted twice in its outlet's pooled shares)."""
-    said = df["text"].map(lambda t: isinstance(t, str) and bool(t.strip()))
-    return (df["source"].notna() & said & df.duplicated(subset=["text", "source"], keep="first")).to_numpy(dtype=bool)
+    return (df["source"].notna().to_numpy() & _has_text(df["text"])
+            & df.duplicated(subset=["text", "source"], keep="first").to_numpy())
 
 
 def strip_source(value):
@@ -929,7 +934,7 @@ def read_articles(source, *, skip_empty: bool = True) -> pd.DataFrame:
     if skip_empty:
         empty, which = _blank_rows(df)
         if empty.any():
-            titled = int(df.loc[empty, "title"].map(lambda t: isinstance(t, str) and bool(t.strip())).sum())
+            titled = int(_has_text(df.loc[empty, "title"]).sum())
             # a title and no text is a paywalled page or a feed of headlines, not an empty file (audit24-report)
             why = ("empty or whitespace-only" if not titled else "with a title and no text" if titled == empty.sum()
                    else "without text (some with a title)")
@@ -949,8 +954,8 @@ def read_articles(source, *, skip_empty: bool = True) -> pd.DataFrame:
                      f"of the same outlet under another id (a page read twice?: {', '.join(df['article_id'][twice][:3])}"
                      "); the report and run_pipeline leave them out")
     kept = df[~twice]  # a page read twice is said above, not as a copy (review24b: its first half was counted)
-    said = kept["text"].map(lambda t: isinstance(t, str) and bool(t.strip()))  # blank texts are not copies
-    copies = kept["article_id"][kept.duplicated(subset=["text"], keep=False) & said].tolist()
+    copies = kept["article_id"][kept.duplicated(subset=["text"], keep=False).to_numpy()
+                                & _has_text(kept["text"])].tolist()  # blank texts are not copies
     if copies:  # syndicated copies count for each outlet that ran them, so they are kept; but say so
         first = kept["article_id"][kept["text"] == kept["text"][kept["article_id"] == copies[0]].iloc[0]].tolist()
         notes.append(f"{len(copies)} articles share their exact text with another, kept: syndicated copies "

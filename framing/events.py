@@ -655,6 +655,11 @@ def _first_copies(n: int, pairs) -> np.ndarray | None:
     return lowest[comp]
 
 
+def _n_distinct(n: int, first: np.ndarray | None) -> int:
+    """How many articles there are when copies count once (:func:`_first_copies`)."""
+    return n if first is None else len(np.unique(first))
+
+
 def _not_neighbours(first: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """Which columns cannot be a neighbour of rows ``rows`` when copies count once: an article's own copies,
     and every copy that is not the first of its group (the first stands for them all)."""
@@ -676,8 +681,7 @@ def _local_scaling(s: np.ndarray, neighbors: int, background: float, min_article
     for it. ``first`` (:func:`_first_copies`) makes copies count once: the articles are then the distinct
     ones, and an article's neighbours are other distinct articles.
     """
-    n = s.shape[0] if first is None else len(np.unique(first))
-    if n < max(min_articles, neighbors + 2):
+    if _n_distinct(s.shape[0], first) < max(min_articles, neighbors + 2):
         return s - background
     n = s.shape[0]
     t = s.copy()
@@ -723,7 +727,7 @@ def _mutual_bonus(s: np.ndarray, neighbors: int | None, bonus: float, exclude: n
     """
     n = s.shape[0]
     k = int(neighbors or 0)
-    if k <= 0 or not bonus or (n if first is None else len(np.unique(first))) < k + 2:
+    if k <= 0 or not bonus or _n_distinct(n, first) < k + 2:
         return s
     t = np.negative(s)
     np.fill_diagonal(t, np.inf)
@@ -929,7 +933,7 @@ class _BlockRows:
         """Copies count once (:func:`_first_copies`, or None): local scaling and the mutual bonus then see the
         distinct articles, as in :func:`_combine`."""
         self.first = first
-        n = self.n if first is None else len(np.unique(first))
+        n = _n_distinct(self.n, first)
         self.local = bool(self.neighbors) and n >= max(self.min_articles, self.neighbors + 2)
         self.mutual = self.k if (self.k > 0 and self.bonus and n >= self.k + 2) else 0
 
@@ -2281,12 +2285,12 @@ def framing_diff(scored: pd.DataFrame, a, b, *, aligned: pd.DataFrame | None = N
 def _titles_for_blank_texts(articles: pd.DataFrame) -> pd.DataFrame:
     """An article without text but with a headline (a paywalled page, a feed of headlines) is grouped by its
     headline; one with neither is left out. Both said in a note (audit24-events: 60 rows in, 57 out)."""
-    from .corpus import ReadWarning
+    from .corpus import ReadWarning, _has_text
 
-    blank = articles["text"].map(lambda t: not isinstance(t, str) or not t.strip()).to_numpy(dtype=bool)
+    blank = ~_has_text(articles["text"])
     if not blank.any():
         return articles
-    titled = blank & articles["title"].map(lambda t: isinstance(t, str) and bool(t.strip())).to_numpy(dtype=bool)
+    titled = blank & _has_text(articles["title"])
     ids = articles["article_id"].astype(str)
     notes = []
     if titled.any():
