@@ -2157,6 +2157,13 @@ def _events_block(run: FramingRun, threshold: float | None = None, given: dict |
                    "articles that report it"
                    + (f"; it lists the {len(ev_table)} of the {len(shared)} reported by the most articles"
                       if len(ev_table) < len(shared) else "") + ".")
+    from .frames import frame_lean
+
+    lean_table = frame_lean(run.sentences, interval=INTERVAL).set_index("article_id")
+    leans = lean_table["lean"]
+    pair = _diff_pair(groups, aligned, run.articles, lean=leans.to_dict(), framed=lean_table["n_framed"].to_dict(),
+                      bounds={a: (lo, hi) for a, lo, hi in zip(lean_table.index, lean_table["ci_low"],
+                                                                lean_table["ci_high"])})
     out.append(_section(
         "Same events, side by side",
         f"The {len(run.articles)} articles form {n_stories} "
@@ -2168,8 +2175,8 @@ def _events_block(run: FramingRun, threshold: float | None = None, given: dict |
         "report the same event or claim are lined up into events (the event_id of the tables below): "
         f"{len(shared)} events are reported by several articles; {int(by_one.sum())} "
         f"events are reported by one article only{' or by a text and its copies' if roots else ''} (what the "
-        "others leave out; the diff below shows, for one "
-        "pair of articles, every sentence left unpaired)." + no_dates
+        "others leave out" + ("; the diff below shows, for one pair of articles, every sentence left unpaired"
+                              if pair is not None else "") + ")." + no_dates
         + (_mostly_loose_note(groups, threshold, loose) + EVENTS_TRUST_NOTE if given is None else "") + ev_note
         + _copies_note(groups, given is None),
         None, ev_table))
@@ -2212,15 +2219,8 @@ def _events_block(run: FramingRun, threshold: float | None = None, given: dict |
             "from each sentence's wording by rules, separately from the frame, so a row can pair a frame with "
             "roles that point the other way), and whose voice it quotes." + capped,
             "event_heatmap.png", rows.round(3)))
-    # the framing diff of the most comparable pair of articles in one story
+    # the framing diff of the most comparable pair of articles in one story (chosen above)
     n_pairs = int(sum(len(g) * (len(g) - 1) // 2 for _, g in groups.groupby("event_id", observed=True)))
-    from .frames import frame_lean
-
-    lean_table = frame_lean(run.sentences, interval=INTERVAL).set_index("article_id")
-    leans = lean_table["lean"]
-    pair = _diff_pair(groups, aligned, run.articles, lean=leans.to_dict(), framed=lean_table["n_framed"].to_dict(),
-                      bounds={a: (lo, hi) for a, lo, hi in zip(lean_table.index, lean_table["ci_low"],
-                                                                lean_table["ci_high"])})
     if pair is not None:
         a, b = pair
         diff = framing_diff(run.sentences, a, b, aligned=aligned, embeddings=run.embeddings,

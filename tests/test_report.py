@@ -1573,6 +1573,7 @@ def test_a_report_with_a_syndicated_copy_compares_no_text_with_its_copy(tmp_path
     assert "reported by one article only or by a text and its copies (what" in page
     pairs = re.findall(r"Framing diff: ([^<]*)</h2>", page)
     assert pairs and not ("ap · " in pairs[0] and "abc · " in pairs[0]), pairs
+    assert "the diff below shows" in page
     # with no grouping (--no-events) the exact copies are known all the same (review24b: they were compared)
     info = build_report(arts, out=tmp_path / "noev", cache=False, events=False)
     table = pd.read_csv(info["articles"], keep_default_na=False)
@@ -1673,3 +1674,16 @@ def test_the_groups_section_says_how_many_articles_have_no_value(outlet_run):
     note = _outlet_block(run2, table, by="side")[0][0]["note"]
     assert f"1 of the {len(arts)} articles has no side and is in no row." in note
     assert "in no row" not in _outlet_block(run, outlet_table(run), by="source")[0][0]["note"]
+
+
+def test_the_same_events_note_promises_a_diff_only_when_there_is_one(tmp_path, fake_everywhere):
+    """review24b: with every article a copy of one text there is no diff, and the note said 'the diff below'."""
+    from framing.report import build_report
+
+    text = ("Russian drones hit Kharkiv overnight, the mayor said. Three people were hurt in the attack. The Kremlin "
+            "said it struck military targets only.")
+    arts = pd.DataFrame({"article_id": ["ap", "abc", "nbc"], "title": ["Drones hit Kharkiv"] * 3, "text": [text] * 3,
+                         "source": ["apnews.com", "abcnews.go.com", "nbcnews.com"], "date": ["2026-06-05"] * 3})
+    page = build_report(arts, out=tmp_path / "rep", cache=False)["html"].read_text(encoding="utf-8")
+    assert "2 articles are copies of 1 other" in page
+    assert "Framing diff:" not in page and "the diff below shows" not in page
