@@ -2178,7 +2178,7 @@ def _events_block(run: FramingRun, threshold: float | None = None, given: dict |
         "others leave out" + ("; the diff below shows, for one pair of articles, every sentence left unpaired"
                               if pair is not None else "") + ")." + no_dates
         + (_mostly_loose_note(groups, threshold, loose) + EVENTS_TRUST_NOTE if given is None else "") + ev_note
-        + _copies_note(groups, given is None),
+        + _copies_note(roots, given is None),
         None, ev_table))
     stories_sec = _stories_section(groups, run.articles, labels, column if given is not None else None, names)
     if stories_sec is not None:
@@ -2268,7 +2268,7 @@ def _events_block(run: FramingRun, threshold: float | None = None, given: dict |
             "framing_diff.png", diff[cols].round(3)))
     stories = {str(a): int(e) for a, e in zip(groups["article_id"], groups["event_id"])}
     return out, figures, {"stories": stories, "event_threshold": threshold,
-                          "loose": loose, "copies": _copy_roots(groups)}
+                          "loose": loose, "copies": roots}
 
 
 def _loose_stories(groups: pd.DataFrame) -> list[int]:
@@ -2301,10 +2301,9 @@ def _mostly_loose_note(groups: pd.DataFrame, threshold: float | None, loose: lis
 DIFF_MIN_SIMILARITY = 0.3
 
 
-def _copies_note(groups: pd.DataFrame, grouped: bool = True) -> str:
-    """What the page says of copies (audit24-report: pairs of copies were compared, and the diff showed one);
-    ``grouped``: the stories were found, not given."""
-    roots = _copy_roots(groups)
+def _copies_note(roots: dict, grouped: bool = True) -> str:
+    """What the page says of copies (``roots``: :func:`_copy_roots`; audit24-report: pairs of copies were compared,
+    and the diff showed one); ``grouped``: the stories were found, not given."""
     if not roots:
         return ""
     n, m = len(roots), len(set(roots.values()))
