@@ -452,6 +452,42 @@ def _has_text(values) -> np.ndarray:
     return np.array([isinstance(t, str) and bool(t.strip()) for t in values], dtype=bool)
 
 
+def _textual(col: pd.Series) -> bool:
+    """A column of strings (object or string dtype), not numbers or datetimes."""
+    return not (pd.api.types.is_numeric_dtype(col) or pd.api.types.is_datetime64_any_dtype(col)
+                or isinstance(col.dtype, pd.CategoricalDtype))
+
+
+def _fill_blanks_from_synonyms(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Rows of mixed schemas: a JSONL file with ``text`` on some lines and ``body`` on others has both columns,
+    each blank where the other is filled. A column of the toolkit's (``text``, ``title``, ``source``, ``date``)
+    takes, in its blank rows, the value of the one other-named column (:data:`COLUMN_SYNONYMS`) that has any
+    there; with several such columns, none (the reader cannot tell which). Returns the table and a note for each
+    column filled in this way."""
+    notes: list[str] = []
+    for canon in ("text", "title", "source", "date"):
+        if canon not in df.columns or not _textual(df[canon]):
+            continue
+        blank = ~_has_text(df[canon]) & np.array([_missing(v) or isinstance(v, str) for v in df[canon]])
+        if not blank.any():
+            continue
+        names = COLUMN_SYNONYMS[canon]
+        cands = [c for c in df.columns if c != canon and _norm_column(c) in names and _textual(df[c])
+                 and _has_text(df.loc[blank, c]).any()]
+        if len(cands) > 1:
+            which = ", ".join(repr(str(c)) for c in cands[:4])
+            notes.append(f"{canon!r} is blank in some rows where several columns could be it ({which}), none used; "
+                         f"rename one to {canon!r}")
+        if len(cands) != 1:
+            continue
+        fill = blank & _has_text(df[cands[0]])
+        df = df.copy()
+        df.loc[fill, canon] = df.loc[fill, cands[0]]
+        n = int(fill.sum())
+        notes.append(f"{cands[0]!r} read as {canon!r} in the {n} row{'s' if n != 1 else ''} where {canon!r} is blank")
+    return df, notes
+
+
 def _blank_rows(df: pd.DataFrame) -> tuple[np.ndarray, str]:
     """The articles without text (blank or missing), and their ids as the reader's warning names them."""
     blank = ~_has_text(df["text"])
@@ -465,6 +501,8 @@ def _frame_from_table(df: pd.DataFrame, stem: str, where: str) -> pd.DataFrame:
     mapping, read_as = _column_map(df, where)
     # an empty column of the toolkit's name gives way to the one read in its place
     df = df.drop(columns=[c for c in mapping.values() if c in df.columns]).rename(columns=mapping)
+    df, filled = _fill_blanks_from_synonyms(df)
+    read_as = read_as + filled
     out = _article_rows(df, stem, where)
     out.attrs["read_as"] = read_as
     return out

@@ -625,3 +625,31 @@ def test_an_empty_text_column_gives_way_to_maintext_as_news_please_writes_it(tmp
 
     assert text_column(read_table(tmp_path / "np.jsonl")) == "maintext"
     assert text_column(["text", "maintext"]) == "text"  # names alone: the exact name wins
+
+
+def test_a_jsonl_file_of_mixed_schemas_reads_each_lines_text_from_the_name_it_has(tmp_path):
+    """The known gap of session 24: lines with "text" beside lines with "body" (two scrapers' output in one file)
+    read the "body" lines as empty and dropped them. Each blank 'text' now takes the one other-named column that
+    has a value there, with a note; the rows with a 'text' keep it."""
+    (tmp_path / "mixed.jsonl").write_text(
+        '{"id": "a", "text": "Talks in Geneva stalled on Monday. Both sides blamed each other."}\n'
+        '{"id": "b", "body": "NATO ministers met in Brussels on Tuesday. They promised more air defence."}\n'
+        '{"id": "c", "text": "", "body": "Kyiv asked for more aid on Wednesday. The request was not answered.",'
+        ' "headline": "Kyiv asks for aid"}\n', encoding="utf-8")
+    with pytest.warns(ReadWarning, match="'body' read as 'text' in the 2 rows where 'text' is blank"):
+        df = read_articles(tmp_path / "mixed.jsonl")
+    assert df["article_id"].tolist() == ["a", "b", "c"]
+    assert df.set_index("article_id")["text"].str.split(".").str[0].to_dict() == {
+        "a": "Talks in Geneva stalled on Monday", "b": "NATO ministers met in Brussels on Tuesday",
+        "c": "Kyiv asked for more aid on Wednesday"}
+    assert df.set_index("article_id").loc["c", "title"] == "Kyiv asks for aid"
+    # two other-named columns with text in the blank rows: the reader cannot tell which, and leaves the row blank
+    (tmp_path / "two.jsonl").write_text(
+        '{"id": "a", "text": "Talks in Geneva stalled on Monday. Both sides blamed each other."}\n'
+        '{"id": "b", "body": "NATO ministers met in Brussels.", "content": "A summary of the meeting."}\n',
+        encoding="utf-8")
+    with pytest.warns(ReadWarning) as caught:
+        df = read_articles(tmp_path / "two.jsonl")
+    said = " ".join(str(w.message) for w in caught)
+    assert "'text' is blank in some rows where several columns could be it ('body', 'content')" in said, said
+    assert df["article_id"].tolist() == ["a"]
