@@ -164,6 +164,13 @@ class FramingRun:
         return run_manifest(self)
 
 
+def _rows_left_out(run) -> bool:
+    """Whether reading left out rows that `framing events` keeps and groups (rows with a title and no text, pages
+    read twice), so that its event numbers can differ from the report's stories."""
+    return any("with a title and no text" in n or "without text (some with a title)" in n or "read twice" in n
+               for n in getattr(run, "notes", []))
+
+
 def read_with_notes(source) -> tuple[pd.DataFrame, list[str]]:
     """The article table the pipelines run on (:func:`framing.corpus.prepare_articles`), and what reading it said
     (its :class:`~framing.corpus.ReadWarning` messages), which is also said as usual. The report's page and
@@ -1617,8 +1624,9 @@ def _compare_block(run: FramingRun, stories: dict | None = None, column: str | N
                  "events are not compared, since a difference between them would say as much about the events "
                  "as about their framing. "
                  + ("The story column numbers the stories as `framing events` numbers them (its event_id) for "
-                    "the articles of this report (`framing events` also groups rows with a title and no text, "
-                    "which the report leaves out, so its numbers can differ then)."
+                    "the articles of this report"
+                    + (" (`framing events` also groups the rows this report left out, as the notes on reading "
+                       "the articles say, so its numbers can differ)." if _rows_left_out(run) else ".")
                     if column is None else
                     f"The stories are those of the articles' {column!r} column, whose values the story column "
                     "gives."))
@@ -2150,7 +2158,7 @@ def _events_block(run: FramingRun, threshold: float | None = None, given: dict |
     if names and "story" in ev_table.columns:  # the user's own story values, not the report's numbers
         ev_table = ev_table.assign(story=ev_table["story"].map(names))
     ev_note = ""
-    if "articles" in ev_table.columns:
+    if "articles" in ev_table.columns and len(ev_table):
         ev_note = (" The table gives each shared event's story ("
                    + (f"the {_story_column(run.articles)} column of articles.csv" if given is None else
                       f"its value in your {column!r} column") + ") and the "
@@ -2179,7 +2187,7 @@ def _events_block(run: FramingRun, threshold: float | None = None, given: dict |
                               if pair is not None else "") + ")." + no_dates
         + (_mostly_loose_note(groups, threshold, loose) + EVENTS_TRUST_NOTE if given is None else "") + ev_note
         + _copies_note(roots, given is None),
-        None, ev_table))
+        None, ev_table if len(ev_table) else None))
     stories_sec = _stories_section(groups, run.articles, labels, column if given is not None else None, names)
     if stories_sec is not None:
         out.append(stories_sec)

@@ -1687,3 +1687,46 @@ def test_the_same_events_note_promises_a_diff_only_when_there_is_one(tmp_path, f
     page = build_report(arts, out=tmp_path / "rep", cache=False)["html"].read_text(encoding="utf-8")
     assert "2 articles are copies of 1 other" in page
     assert "Framing diff:" not in page and "the diff below shows" not in page
+
+
+def test_every_article_a_copy_of_one_text_prints_no_empty_shared_events_table(tmp_path, fake_everywhere):
+    """Known gap of session 24: with every article a copy of one text, no event is shared by two texts, and the
+    'Same events' section printed a table of headers and no rows."""
+    from framing.report import build_report
+
+    text = ("Russian drones hit Kharkiv overnight, the mayor said. Three people were hurt in the attack. Ukraine's "
+            "air force said it shot down most of the drones. The Kremlin said it struck military targets only.")
+    arts = pd.DataFrame({"article_id": ["ap", "abc", "wtop"], "title": ["Drones hit Kharkiv"] * 3,
+                         "text": [text, text + "\n\nFirst published by AP.", text],
+                         "source": ["apnews.com", "abcnews.go.com", "wtop.com"], "date": ["2026-06-05"] * 3})
+    page = build_report(arts, out=tmp_path / "rep", cache=False)["html"].read_text(encoding="utf-8")
+    section = page.split("Same events, side by side</h2>", 1)[1].split("<h2", 1)[0]
+    assert "0 events are reported by several articles" in section
+    assert "<table" not in section and "The table gives" not in section
+
+
+def test_the_story_column_note_speaks_of_rows_left_out_only_when_some_were(tmp_path, fake_everywhere):
+    """Known gap of session 24: the note that `framing events` can number the stories differently (it groups rows
+    the report leaves out) showed when no row was left out."""
+    import warnings
+
+    from framing.corpus import ReadWarning
+    from framing.report import build_report
+
+    rows = [{"id": "a", "title": "Drones hit Kharkiv", "source": "ap",
+             "text": "Russian drones hit Kharkiv overnight, officials said. Three were hurt."},
+            {"id": "b", "title": "Kharkiv attacked", "source": "cnn",
+             "text": "Drones struck Kharkiv overnight, officials said. Three people were wounded."},
+            {"id": "c", "title": "Talks stall", "source": "bbc",
+             "text": "Talks in Geneva stalled on Monday, both sides said. NATO promised more aid."}]
+    src = tmp_path / "news.jsonl"
+    src.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    said = "rows this report left out"
+    page = build_report(src, out=tmp_path / "rep", cache=False)["html"].read_text(encoding="utf-8")
+    assert "The story column numbers the stories as `framing events`" in page and said not in page
+    src.write_text("\n".join(json.dumps(r) for r in rows + [{"id": "d", "title": "Paywalled", "text": ""}]) + "\n",
+                   encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ReadWarning)
+        page = build_report(src, out=tmp_path / "rep2", cache=False)["html"].read_text(encoding="utf-8")
+    assert said in page
