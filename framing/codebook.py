@@ -99,7 +99,12 @@ _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 # a frame called "start" would overwrite the sentence offsets.
 _RESERVED = {"none", "frame", "confidence", "text", "article_id", "sentence_id", "lean", "start", "end",
              "paragraph", "is_quote", "title", "source", "date", "x", "y", "cluster", "centrality", "event_id",
-             "relevance", "n", "count", "share", "ci_low", "ci_high"}
+             "relevance", "n", "count", "share", "ci_low", "ci_high", "none_reason", "roles", "speakers",
+             "keywords", "label", "story", "n_framed", "n_sentences", "n_articles", "copy_of", "note",
+             "similarity", "lean_low", "lean_high"}
+# articles.csv gives each frame's share an interval: share_<id>_low and share_<id>_high (audit25-codebook: frames
+# "cost" and "cost_low" overwrote each other's columns)
+_INTERVAL_SUFFIXES = ("_low", "_high")
 
 
 @dataclass(frozen=True)
@@ -195,6 +200,10 @@ class Codebook:
         --------
         >>> cb = load_codebook().with_actors({"id": "hungary", "label": "Hungary", "aliases": ["Orban", "Budapest"]})
         """
+        bad = next((a for a in actors if not isinstance(a, (Actor, dict))), None)
+        if bad is not None:
+            raise FramingError("with_actors: expected actors as dicts ({'id': ..., 'aliases': [...]}) or Actor "
+                               f"objects, given one by one, found {type(bad).__name__}")
         current = {a.id: a for a in self.actors}
         for i, a in enumerate(actors):
             if isinstance(a, dict):
@@ -205,7 +214,9 @@ class Codebook:
                 current[a.id] = replace(old, aliases=aliases)
             else:
                 current[a.id] = a
-        return replace(self, actors=tuple(current.values()))
+        new = tuple(current.values())
+        _check_aliases(new, f"codebook {self.id!r}")  # audit25-codebook: "it" and "the" were accepted as aliases
+        return replace(self, actors=new)
 
 
 # --------------------------------------------------------------------------- parsing
@@ -287,20 +298,7 @@ def parse_codebook(data: dict, where: str = "codebook") -> Codebook:
     dup = {x for x in actor_ids if actor_ids.count(x) > 1}
     if dup:
         raise FramingError(f"{where}: actor id {sorted(dup)[0]!r} appears more than once")
-    owner: dict[str, tuple[str, str]] = {}  # casefolded alias -> (actor, alias as written)
-    for a in actors:
-        for alias in dict.fromkeys(a.aliases):
-            key = alias.casefold()
-            if key in owner and owner[key][0] != a.id:
-                # in any case: a lower-case alias matches any case, so "biden" and "Biden" would compete
-                # (audit23-codebook)
-                same = "" if owner[key][1] == alias else f" (written {owner[key][1]!r} there)"
-                raise FramingError(f"{where}: alias {alias!r} belongs to actors {owner[key][0]!r} and {a.id!r}{same}; "
-                                   "expected each alias under one actor")
-            owner.setdefault(key, (a.id, alias))
-            if alias.islower() and (len(alias) <= 2 or alias in _COMMON_WORDS):
-                raise FramingError(f"{where}: actor {a.id!r}: aliases has {alias!r}, a common word that would match "
-                                   "most sentences; expected the names the texts use for this actor")
+    _check_aliases(actors, where)
     frames = []
     seen = set()
     for i, raw in enumerate(frames_raw):
@@ -352,6 +350,12 @@ def parse_codebook(data: dict, where: str = "codebook") -> Codebook:
         label = _opt_str(raw, "label", fid, fw)
         frames.append(Frame(id=fid, label=label, description=" ".join(desc.split()),
                             exemplars=exemplars, contrast=contrast, roles=roles))
+    for f in frames:
+        base = next((f.id[: -len(x)] for x in _INTERVAL_SUFFIXES if f.id.endswith(x) and f.id[: -len(x)] in seen),
+                    None)
+        if base is not None:
+            raise FramingError(f"{where}: frame id {f.id!r} clashes with frame {base!r}, whose share interval is "
+                               f"written as share_{f.id}; choose another id")
     where_from: dict[str, str] = {}
     for f in frames:
         for t in f.exemplars:
@@ -373,6 +377,24 @@ def parse_codebook(data: dict, where: str = "codebook") -> Codebook:
         actors=actors,
         neutral=neutral,
     )
+
+
+def _check_aliases(actors, where: str) -> None:
+    """Each alias under one actor (in any case), and no common word as an alias."""
+    owner: dict[str, tuple[str, str]] = {}  # casefolded alias -> (actor, alias as written)
+    for a in actors:
+        for alias in dict.fromkeys(a.aliases):
+            key = alias.casefold()
+            if key in owner and owner[key][0] != a.id:
+                # in any case: a lower-case alias matches any case, so "biden" and "Biden" would compete
+                # (audit23-codebook)
+                same = "" if owner[key][1] == alias else f" (written {owner[key][1]!r} there)"
+                raise FramingError(f"{where}: alias {alias!r} belongs to actors {owner[key][0]!r} and {a.id!r}{same}; "
+                                   "expected each alias under one actor")
+            owner.setdefault(key, (a.id, alias))
+            if alias.islower() and (len(alias) <= 2 or alias in _COMMON_WORDS):
+                raise FramingError(f"{where}: actor {a.id!r}: aliases has {alias!r}, a common word that would match "
+                                   "most sentences; expected the names the texts use for this actor")
 
 
 def _parse_neutral(raw, where: str) -> tuple[str, ...]:
@@ -425,7 +447,17 @@ def _read_toml(path: Path) -> dict:
     except UnicodeDecodeError as exc:
         raise FramingError(f"codebook '{path}': not UTF-8 text (byte {exc.start})") from None
     except tomllib.TOMLDecodeError as exc:
-        raise FramingError(f"codebook '{path}': invalid TOML ({exc})") from None
+        text = raw.decode("utf-8-sig", errors="replace").lstrip()
+        if path.suffix.lower() == ".json" or text[:1] in "{[":
+            import json
+
+            try:  # a JSON codebook holds the same tables as a TOML one (audit25-codebook)
+                return json.loads(text)
+            except ValueError as jexc:
+                raise FramingError(f"codebook '{path}': invalid JSON ({jexc})") from None
+        looks = (" (it looks like YAML; write the codebook as TOML or JSON)"
+                 if path.suffix.lower() in (".yaml", ".yml") or text.startswith("---") else "")
+        raise FramingError(f"codebook '{path}': invalid TOML ({exc}){looks}") from None
 
 
 def _parse_file(path: Path) -> Codebook:

@@ -265,3 +265,61 @@ def test_a_duplicate_alias_is_found_as_written_not_in_an_id_or_label_that_reads_
             load_codebook(p)
         n = int(re.search(r", line (\d+):", str(exc.value)).group(1))
         assert text.splitlines()[n - 1] == line, str(exc.value)
+
+
+def _two_frames(**ids) -> str:
+    a, b = ids.get("a", "cost"), ids.get("b", "emergency")
+    return (f'[[frames]]\nid = "{a}"\nexemplars = ["The plan will cost households dearly."]\n'
+            f'[[frames]]\nid = "{b}"\nexemplars = ["The climate crisis demands action now."]\n')
+
+
+def test_frame_ids_that_would_share_a_column_are_refused(tmp_path):
+    """audit25-codebook: frames 'cost' and 'cost_low' overwrote each other's columns in articles.csv
+    (share_cost_low is both), and a frame 'none_reason' crashed the report with a message about scores."""
+    from framing.codebook import load_codebook
+
+    for b, said in (("cost_low", "frame id 'cost_low' clashes with frame 'cost'"),
+                    ("cost_high", "frame id 'cost_high' clashes with frame 'cost'"),
+                    ("none_reason", "frame id 'none_reason' is reserved")):
+        path = tmp_path / f"{b}.toml"
+        path.write_text(_two_frames(b=b), encoding="utf-8")
+        with pytest.raises(FramingError, match=said):
+            load_codebook(path)
+    (tmp_path / "fine.toml").write_text(_two_frames(b="low"), encoding="utf-8")
+    assert [f.id for f in load_codebook(tmp_path / "fine.toml").frames] == ["cost", "low"]
+
+
+def test_a_json_codebook_is_read_and_a_yaml_one_is_named(tmp_path):
+    """audit25-codebook: a JSON codebook got "invalid TOML (Invalid statement (at line 1, column 1))", though
+    load_codebook(dict) takes the same content."""
+    import json
+
+    from framing.codebook import load_codebook
+
+    data = {"id": "climate", "frames": [{"id": "cost", "exemplars": ["The plan will cost households dearly."]},
+                                        {"id": "emergency", "exemplars": ["The climate crisis demands action."]}]}
+    (tmp_path / "cb.json").write_text(json.dumps(data), encoding="utf-8")
+    cb = load_codebook(tmp_path / "cb.json")
+    assert cb.id == "climate" and [f.id for f in cb.frames] == ["cost", "emergency"]
+    (tmp_path / "bad.json").write_text('{"frames": [', encoding="utf-8")
+    with pytest.raises(FramingError, match=r"codebook '.*bad.json': invalid JSON"):
+        load_codebook(tmp_path / "bad.json")
+    (tmp_path / "cb.yaml").write_text("frames:\n  - id: cost\n    exemplars: [a]\n", encoding="utf-8")
+    with pytest.raises(FramingError, match="it looks like YAML; write the codebook as TOML or JSON"):
+        load_codebook(tmp_path / "cb.yaml")
+
+
+def test_with_actors_checks_aliases_as_a_codebook_file_is_checked():
+    """audit25-codebook: with_actors accepted 'it' and 'the' as aliases (found in every sentence) and an alias of
+    another actor; a list instead of actors one by one raised AttributeError."""
+    from framing.codebook import load_codebook
+
+    cb = load_codebook()
+    with pytest.raises(FramingError, match="'the', a common word"):
+        cb.with_actors({"id": "shell", "aliases": ["Shell", "the"]})
+    other = cb.actors[0]
+    with pytest.raises(FramingError, match=f"alias {other.aliases[0]!r} belongs to actors"):
+        cb.with_actors({"id": "someone", "aliases": [other.aliases[0]]})
+    with pytest.raises(FramingError, match="given one by one, found list"):
+        cb.with_actors([{"id": "shell", "aliases": ["Shell"]}])
+    assert "shell" in [a.id for a in cb.with_actors({"id": "shell", "aliases": ["Shell"]}).actors]
