@@ -476,6 +476,9 @@ class Embedder:
         """
         if isinstance(texts, str):
             raise FramingError("texts: expected a list of strings, found a single string")
+        if hasattr(texts, "columns"):  # iterating a DataFrame yields its column names (audit25-api)
+            raise FramingError("texts: expected a list of strings, found a table; pass its column, e.g. "
+                               "df['text'] or df['text'].tolist()")
         texts = list(texts)
         for i, t in enumerate(texts):
             # a missing value would be embedded as the word "None" or "nan", and every missing one alike
@@ -632,6 +635,9 @@ class Embedder:
         """
         if isinstance(texts, str):
             raise FramingError("texts: expected a list of strings, found a single string")
+        if hasattr(texts, "columns"):  # iterating a DataFrame yields its column names (audit25-api)
+            raise FramingError("texts: expected a list of strings, found a table; pass its column, e.g. "
+                               "df['text'] or df['text'].tolist()")
         texts = [str(t) for t in texts]
         spans = [[(int(a), int(b)) for a, b in sp] for sp in spans]
         if len(spans) != len(texts):

@@ -372,8 +372,10 @@ def _one_column(by) -> None:
                              "scored.assign(group=scored['source'] + ' / ' + scored['side'])")
 
 
-def _check_scored(scored, by: str) -> None:
-    """The scored sentence table with a grouping column and a ``frame`` label on every row."""
+def _check_scored(scored, by: str) -> pd.DataFrame:
+    """The scored sentence table with a grouping column and a ``frame`` label on every row; returned without the
+    index levels that are also columns (``set_index("article_id", drop=False)``: pandas refuses to group on a name
+    that is both, audit25-api)."""
     if not isinstance(scored, pd.DataFrame):
         raise FramingError(f"scored: expected the table from score_frames, found {type(scored).__name__}")
     if "frame" not in scored.columns:
@@ -388,6 +390,9 @@ def _check_scored(scored, by: str) -> None:
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise FramingError(f"scored: row {i} has frame {scored['frame'].iloc[i]!r}; expected a frame id or 'none'")
+    if any(name is not None and name in scored.columns for name in scored.index.names):
+        return scored.reset_index(drop=True)
+    return scored
 
 
 def _check_interval(interval: str) -> None:
@@ -433,7 +438,7 @@ def frame_shares(scored: pd.DataFrame, *, by: str = "article_id", frames=None, i
         One row per (group, frame): ``by``, ``frame``, ``n`` (sentences in the
         group), ``count``, ``share``, ``ci_low``, ``ci_high``.
     """
-    _check_scored(scored, by)
+    scored = _check_scored(scored, by)
     _check_interval(interval)
     check_whole("n_boot", n_boot)
     rng = np.random.default_rng(random_state)
@@ -525,8 +530,12 @@ def _pos_neg(scored: pd.DataFrame, positive, negative) -> tuple[str, str]:
     if positive is None or negative is None:
         if len(frames) < 2:
             raise FramingError(f"lean: needs two frames; scored has {frames}; pass positive= and negative=")
-        positive = frames[0] if positive is None else positive
-        negative = frames[1] if negative is None else negative
+        # one of them given: the other is the first other frame (audit25-api: positive="russian_defensive" alone
+        # was refused as given twice)
+        if positive is None:
+            positive = next((f for f in frames if f != negative), frames[0])
+        if negative is None:
+            negative = next((f for f in frames if f != positive), frames[1])
     for name, f in (("positive", positive), ("negative", negative)):
         if f not in frames:
             raise FramingError(f"{name}: {f!r} is not a frame of the scored table; frames are {', '.join(frames)}")
@@ -585,7 +594,7 @@ def frame_lean(scored: pd.DataFrame, *, by: str = "article_id", positive: str | 
         either frame), ``lean``, ``ci_low``, ``ci_high`` (nan when no
         sentence is framed).
     """
-    _check_scored(scored, by)
+    scored = _check_scored(scored, by)
     _check_interval(interval)
     check_whole("n_boot", n_boot)
     positive, negative = _pos_neg(scored, positive, negative)
@@ -656,7 +665,7 @@ def compare_articles(scored: pd.DataFrame, a, b, *, by: str = "article_id", posi
         ``strata``, also ``n_strata`` (strata with articles on both sides,
         the only ones the test re-assigns).
     """
-    _check_scored(scored, by)
+    scored = _check_scored(scored, by)
     _check_interval(interval)
     check_whole("n_perm", n_perm)
     check_whole("n_boot", n_boot)
@@ -855,7 +864,7 @@ def narrative_arc(scored: pd.DataFrame, *, by: str = "article_id", bins: int = 5
     if not isinstance(bins, (int, np.integer)) or bins < 1:
         raise FramingError(f"narrative_arc: bins must be a positive integer, found {bins!r}")
     cols = _frame_columns(scored, frames)
-    df = scored.copy()
+    df = scored.reset_index(drop=True)  # index levels named as columns make groupby ambiguous (audit25-api)
     # positions are within each article even when the bins are pooled by another column (an outlet, say)
     unit = "article_id" if "article_id" in df.columns else by
     if "sentence_id" in df.columns:

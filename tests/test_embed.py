@@ -8,6 +8,7 @@ import sys
 import textwrap
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from framing.embed import BUNDLED_SHA256, Embedder, bundled_model_path, get_embedder, preprocess, verify_bundled
@@ -129,6 +130,13 @@ def test_model_folder_path_works(tmp_path):
 def test_bad_inputs():
     with pytest.raises(FramingError, match="expected a list of strings, found a single string"):
         Embedder(cache=False).encode("oops")
+    # audit25-api: a DataFrame was iterated as its column names, and "text" was embedded as the one text
+    table = pd.DataFrame({"text": ["Russia attacked Kyiv.", "NATO met."]})
+    with pytest.raises(FramingError, match=r"found a table; pass its column, e.g. df\['text'\]"):
+        Embedder(cache=False).encode(table)
+    with pytest.raises(FramingError, match="found a table"):
+        Embedder(cache=False).encode_spans(table, [[(0, 6)], [(0, 4)]])
+    assert Embedder(cache=False).encode(table["text"]).shape == (2, 384)
     # review23-api: None and NaN were embedded as the words "None" and "nan", every missing text alike
     with pytest.raises(FramingError, match=r"texts: item 1 is None \(and 1 more\); expected a string"):
         Embedder(cache=False).encode(["Russia attacked.", None, float("nan")])

@@ -632,3 +632,25 @@ def test_by_takes_one_column_and_compare_articles_one_value_each(fake_embedder):
     with pytest.raises(FramingError, match=r"compare_articles: a is a list; expected one value of column "
                                            r"'article_id'"):
         compare_articles(scored, ["a"], "b")
+
+
+def test_shares_lean_and_arc_take_a_table_indexed_by_its_own_columns_and_one_side_of_a_lean(fake_embedder):
+    """audit25-api: frame_shares, frame_lean and narrative_arc raised pandas' "'article_id' is both an index level
+    and a column label" on scored.set_index("article_id", drop=False), which score_frames keeps; and
+    frame_lean(positive="russian_defensive") alone was refused as "found 'russian_defensive' twice"."""
+    from framing.frames import frame_lean, frame_shares, narrative_arc, score_frames
+
+    sents = pd.DataFrame({"article_id": ["a", "a", "a", "b", "b", "b"], "sentence_id": [0, 1, 2, 0, 1, 2],
+                          "text": ["Russia attacked Ukraine with missiles.", "NATO expansion provoked Russia.",
+                                   "The weather was mild.", "Russian troops shelled Kharkiv.",
+                                   "Moscow says it only defends itself.", "Markets were calm."]})
+    scored = score_frames(sents, embedder=fake_embedder, method="prototype")
+    indexed = scored.set_index("article_id", drop=False)
+    pd.testing.assert_frame_equal(frame_shares(indexed), frame_shares(scored))
+    pd.testing.assert_frame_equal(frame_lean(indexed), frame_lean(scored))
+    pd.testing.assert_frame_equal(narrative_arc(scored.set_index(["article_id", "sentence_id"], drop=False)),
+                                  narrative_arc(scored))
+    flipped = frame_lean(scored, positive="russian_defensive")
+    both = frame_lean(scored, positive="russian_defensive", negative="western_threat")
+    pd.testing.assert_frame_equal(flipped, both)
+    pd.testing.assert_frame_equal(frame_lean(scored, negative="western_threat"), both)
