@@ -206,8 +206,26 @@ def _earlier_scores_dropped(sentences: pd.DataFrame) -> pd.DataFrame:
         except FramingError:
             block = []
         sums = sentences[block].sum(axis=1, min_count=1).dropna().to_numpy(dtype=float) if block else np.zeros(0)
-        if any(str(c) in named for c in block) or (len(sums) and np.allclose(sums, 1.0, atol=0.01)):
+        sums_to_one = bool(len(sums) and np.allclose(sums, 1.0, atol=0.01))
+        if any(str(c) in named for c in block) or sums_to_one:
             old = list(dict.fromkeys([*old, *block]))
+        scored_before = "none_reason" in sentences.columns or sums_to_one
+    else:
+        scored_before = True
+    if not scored_before:
+        # no sign of an earlier scoring: the user's own columns, e.g. a hand-coded sample (audit25-api: they were
+        # replaced without a word); kept under another name
+        mine = [c for c in ("frame", "confidence") if c in sentences.columns]
+        new = {c: next(f"{c}_given{'' if i == 0 else f'_{i}'}" for i in range(len(sentences.columns) + 1)
+                       if f"{c}_given{'' if i == 0 else f'_{i}'}" not in sentences.columns) for c in mine}
+        import warnings
+
+        from .errors import FramingWarning
+
+        warnings.warn(f"sentences: column{'s' if len(mine) > 1 else ''} {', '.join(map(repr, mine))} kept as "
+                      f"{', '.join(map(repr, new.values()))}: the scores write their own", FramingWarning,
+                      stacklevel=3)
+        return sentences.rename(columns=new)
     drop = [c for c in [*old, "frame", "confidence", "none_reason"] if c in sentences.columns and c != "text"]
     return sentences.drop(columns=drop)
 
@@ -270,7 +288,10 @@ def score_frames(sentences, codebook=None, embedder=None, *, embeddings=None, me
         empty for a framed sentence), on the input's index. A scorer object of your own
         gives the columns its ``score`` returns. A table scored before has
         its earlier scores (frame columns, ``frame``, ``confidence``,
-        ``none_reason``) replaced, not kept beside the new ones.
+        ``none_reason``) replaced, not kept beside the new ones. A table
+        with a ``frame`` or ``confidence`` column of its own and no sign of
+        an earlier scoring (a hand-coded sample) keeps them as
+        ``frame_given`` and ``confidence_given``, with a warning.
     """
     from .embed import get_embedder
 

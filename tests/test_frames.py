@@ -654,3 +654,23 @@ def test_shares_lean_and_arc_take_a_table_indexed_by_its_own_columns_and_one_sid
     both = frame_lean(scored, positive="russian_defensive", negative="western_threat")
     pd.testing.assert_frame_equal(flipped, both)
     pd.testing.assert_frame_equal(frame_lean(scored, negative="western_threat"), both)
+
+
+def test_a_hand_coded_frame_column_is_kept_under_another_name_not_replaced(fake_embedder):
+    """audit25-api: score_frames replaced a labelled sample's own 'frame' and 'confidence' columns without a word
+    (and dropped a float column named like a hand code); a table scored before still loses its old scores."""
+    from framing.errors import FramingWarning
+    from framing.frames import score_frames
+
+    sents = pd.DataFrame({"article_id": ["a", "a", "b"], "sentence_id": [0, 1, 0],
+                          "text": ["Russia attacked Ukraine with missiles.", "NATO expansion provoked Russia.",
+                                   "The weather was mild."],
+                          "frame": ["western_threat", "russian_defensive", "security"],
+                          "confidence": [5, 4, 3], "security": [0.1, 0.9, 0.0]})
+    with pytest.warns(FramingWarning, match="'frame', 'confidence' kept as 'frame_given', 'confidence_given'"):
+        scored = score_frames(sents, embedder=fake_embedder, method="prototype")
+    assert scored["frame_given"].tolist() == ["western_threat", "russian_defensive", "security"]
+    assert scored["confidence_given"].tolist() == [5, 4, 3] and scored["security"].tolist() == [0.1, 0.9, 0.0]
+    again = score_frames(scored.drop(columns=["frame_given", "confidence_given"]), embedder=fake_embedder,
+                         method="prototype")
+    assert "frame_given" not in again.columns and again["frame"].tolist() == scored["frame"].tolist()
