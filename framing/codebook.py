@@ -118,6 +118,10 @@ class Frame:
     contrast: tuple[str, ...] = ()
     roles: dict = field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        return (f"Frame({self.id!r}, label={self.label!r}, {len(self.exemplars)} exemplars, "
+                f"{len(self.contrast)} contrast sentences, roles={self.roles!r})")
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -142,6 +146,12 @@ class Codebook:
     neutral: tuple[str, ...] = ()
     # where it was read from; not part of equality: two codebooks are the same when their content is
     path: str | None = field(default=None, compare=False)
+
+    def __repr__(self) -> str:
+        # a short summary, not every exemplar (audit25-notebooks: 14,157 characters in a notebook cell)
+        frames = ", ".join(f"{f.id} ({len(f.exemplars)} exemplars)" for f in self.frames)
+        return (f"Codebook({self.id!r}: frames {frames}; {len(self.actors)} actors; "
+                f"{len(self.neutral)} neutral exemplars)")
 
     @property
     def frame_ids(self) -> list[str]:

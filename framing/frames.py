@@ -177,7 +177,7 @@ def _default_scorer(method: str, codebook, emb):
     """A scorer fitted on the codebook, memoised per (method, codebook, embedder) in this process."""
 
     cb = load_codebook(codebook)
-    key = (method, repr(cb), id(emb))
+    key = (method, codebook_digest(cb), id(emb))
     scorer = _SCORERS.get(key)
     if scorer is None:
         if method == "stance":

@@ -97,6 +97,16 @@ class FramingRun:
     def frame_ids(self) -> list[str]:
         return list(self.codebook.frame_ids)
 
+    def __repr__(self) -> str:
+        # a short summary, not the two tables and the embeddings in full (audit25-notebooks: 19,388 characters)
+        model = getattr(self.embedder, "model_id", None) or type(self.embedder).__name__
+        counts = self.sentences["frame"].value_counts() if "frame" in self.sentences.columns else pd.Series()
+        framed = ", ".join(f"{f} {int(counts.get(f, 0))}" for f in [*self.frame_ids, "none"])
+        return (f"FramingRun({len(self.articles)} articles, {len(self.sentences)} sentences; codebook "
+                f"{getattr(self.codebook, 'id', '?')!r}; model {model!r}; sentences per frame: {framed}; "
+                f"{len(self.notes)} reading note{'s' if len(self.notes) != 1 else ''}; tables in .articles and "
+                ".sentences)")
+
     def shares(self, by: str = "article_id") -> pd.DataFrame:
         """Frame shares with 95% intervals (see :func:`framing.frames.frame_shares`).
 
@@ -1783,7 +1793,10 @@ def _run_digest(run: FramingRun) -> str:
         h.update(pd.util.hash_pandas_object(df.astype(str), index=True).to_numpy().tobytes())
         h.update("\0".join(map(str, df.columns)).encode())
     h.update(np.ascontiguousarray(run.embeddings).tobytes())
-    h.update(repr(run.codebook).encode())
+    from .codebook import codebook_digest
+
+    # the content, not the repr (a summary since audit25-notebooks; before, it named the file read from)
+    h.update(codebook_digest(run.codebook).encode())
     h.update(str(getattr(run.embedder, "fingerprint", type(run.embedder).__name__)).encode())
     h.update(json.dumps({k: v for k, v in run.params.items() if k != "clusters"}, sort_keys=True,
                         default=str).encode())

@@ -93,7 +93,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .codebook import Codebook, load_codebook
+from .codebook import Codebook, codebook_digest, load_codebook
 from ._checks import Estimator, check_whole
 from .errors import FramingError, FramingWarning, warn
 
@@ -1188,7 +1188,7 @@ def fitted_scorer(codebook=None, embedder=None, **params) -> StanceScorer:
     from .actors import MATCH_VERSION
     from .embed import SPAN_VERSION
 
-    spec = json.dumps({"format": FORMAT, "codebook": repr(cb), "embedder": emb.fingerprint, "spans": SPAN_VERSION,
+    spec = json.dumps({"format": FORMAT, "codebook": codebook_digest(cb), "embedder": emb.fingerprint, "spans": SPAN_VERSION,
                        "mentions": MATCH_VERSION,
                        "params": {k: getattr(sc, k) for k in sc._PARAMS}}, sort_keys=True, default=str)
     key = hashlib.sha256(spec.encode("utf-8")).hexdigest()[:32]

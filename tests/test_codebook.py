@@ -323,3 +323,29 @@ def test_with_actors_checks_aliases_as_a_codebook_file_is_checked():
     with pytest.raises(FramingError, match="given one by one, found list"):
         cb.with_actors([{"id": "shell", "aliases": ["Shell"]}])
     assert "shell" in [a.id for a in cb.with_actors({"id": "shell", "aliases": ["Shell"]}).actors]
+
+
+def test_a_codebook_and_a_run_show_a_short_summary_and_caches_key_on_the_content(tmp_path):
+    """audit25-notebooks: typing a codebook or a run in a notebook cell printed 14,157 and 19,388 characters.
+    The fitted-scorer memo and the report's block cache keyed on repr(codebook): with a summary repr, two codebooks
+    of the same shape must still get two keys."""
+    from framing.codebook import load_codebook
+    from framing.frames import _default_scorer
+
+    cb = load_codebook()
+    assert len(repr(cb)) < 300 and "western_threat (" in repr(cb) and len(repr(cb.frames[0])) < 400
+    other = load_codebook({"id": cb.id, "frames": [
+        {"id": f.id, "exemplars": [e + " Really." for e in f.exemplars]} for f in cb.frames],
+        "actors": [{"id": a.id, "aliases": list(a.aliases)} for a in cb.actors],
+        "neutral": {"exemplars": list(cb.neutral)}})
+    assert repr(other) == repr(cb) and other != cb  # the same shape, another content
+
+    class Emb:  # the memo keys on id(embedder) too; fitting is never reached for the check below
+        pass
+
+    from framing import frames as fr
+
+    emb = Emb()
+    fr._SCORERS[("prototype", fr.codebook_digest(cb), id(emb))] = "first"
+    assert _default_scorer("prototype", cb, emb) == "first"
+    assert ("prototype", fr.codebook_digest(other), id(emb)) != ("prototype", fr.codebook_digest(cb), id(emb))
