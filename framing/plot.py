@@ -70,16 +70,33 @@ def frame_palette(frames) -> dict:
 # Frames keep their codebook order, and so their colours (first frame red, second blue, ...), in
 # every figure, whichever rows a table has. The order comes from the table's ``attrs["frames"]``, which
 # score_frames, frame_shares, framing_diff and SentenceClusters set (pandas keeps attrs through copies,
-# filters and concat, not through merge). Without it, the bundled codebook's frames keep their order and
+# filters and concat, not through merge); without it, a scored table's frame score columns, in their order
+# (see _frames_hint). Without either, the bundled codebook's frames keep their order and
 # other frames follow alphabetically.
 _KNOWN_ORDER = ("western_threat", "russian_defensive")
+
+
+def _frames_hint(data) -> list:
+    """The codebook's frame order a table carries: its ``attrs["frames"]``; else, when a merge or a CSV file
+    dropped the attrs, the order of a scored table's frame score columns (those just before ``frame``, the
+    rule of :func:`framing.frames._frame_columns`); else none."""
+    hint = [f for f in (getattr(data, "attrs", None) or {}).get("frames", ()) if isinstance(f, str) and f != "none"]
+    if hint or not isinstance(data, pd.DataFrame) or "frame" not in data.columns:
+        return hint
+    from .frames import _frame_columns
+
+    try:  # audit25: after a merge a custom codebook's frames were coloured in alphabetical order
+        cols = _frame_columns(data)
+    except FramingError:
+        return []
+    return [str(c) for c in cols if str(c) != "none"]
 
 
 def _frame_order(values, order=None, data=None):
     if order is not None:
         return list(order)
     vals = [v for v in dict.fromkeys(values) if isinstance(v, str)]
-    hint = [f for f in (getattr(data, "attrs", None) or {}).get("frames", ()) if isinstance(f, str) and f != "none"]
+    hint = _frames_hint(data)
     if hint and any(v in hint for v in vals):  # a hue of other values (clusters, outlets) takes no frame colours
         known = hint
     else:
@@ -142,7 +159,7 @@ def plot_frame_map(data: pd.DataFrame, *, x: str = "x", y: str = "y", hue: str =
     ax = _axes(ax)
     order = _frame_order(data[hue], hue_order, data)
     if palette is None:
-        hint = set((getattr(data, "attrs", None) or {}).get("frames", ())) | set(_KNOWN_ORDER)
+        hint = set(_frames_hint(data)) | set(_KNOWN_ORDER)
         if hue == "frame" or any(v in hint for v in order):
             palette = frame_palette(order)
         else:  # clusters, outlets: colours the frames do not use (no red and blue that read as frames)

@@ -696,3 +696,38 @@ def test_a_pooled_narrative_arc_draws_thin_bins_hollow():
     plot_narrative_arc(arc, hue="outlet", bands=False, few=2, ax=ax2)  # the threshold is the caller's
     assert not [c for c in ax2.collections if len(c.get_facecolors()) and np.allclose(c.get_facecolors()[:, :3], 1)]
     plt.close("all")
+
+
+def _custom_scored(frames, n=30, seed=1):
+    rng = np.random.default_rng(seed)
+    p = rng.dirichlet(np.ones(len(frames)), n)
+    out = pd.DataFrame({"article_id": [f"a{i % 3}" for i in range(n)], "text": [f"s{i}" for i in range(n)]})
+    for j, f in enumerate(frames):
+        out[f] = p[:, j]
+    out["frame"] = [frames[i] for i in p.argmax(axis=1)]
+    out["confidence"] = p.max(axis=1)
+    out["x"], out["y"] = rng.normal(size=n), rng.normal(size=n)
+    out.attrs["frames"] = list(frames)
+    return out
+
+
+def test_a_custom_codebook_keeps_its_colours_after_a_merge_drops_the_attrs():
+    """audit25: pandas merge drops attrs["frames"]; the frame order then came out alphabetical, swapping colours."""
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_hex
+
+    from framing.plot import frame_palette, plot_frame_map
+
+    frames = ["zeta", "alpha", "mid"]  # codebook order, not alphabetical
+    scored = _custom_scored(frames)
+    merged = scored.merge(pd.DataFrame({"article_id": ["a0", "a1", "a2"], "source": ["s", "t", "u"]}), on="article_id")
+    merged.attrs.pop("frames", None)  # what merge does (on every pandas version)
+    want = {f: to_hex(c) for f, c in frame_palette(frames).items()}
+    for table in (scored, merged):
+        fig, ax = plt.subplots()
+        plot_frame_map(table, ax=ax, style=None)
+        got = {t.get_text(): to_hex(h.get_color()) for t, h in zip(ax.get_legend().get_texts(),
+                                                                    ax.get_legend().legend_handles)}
+        assert got == want
+        assert [t.get_text() for t in ax.get_legend().get_texts()] == frames
+        plt.close(fig)
