@@ -24,7 +24,12 @@ __all__ = ["frame_palette", "plot_frame_map", "plot_event_lean", "plot_frame_sco
            "plot_cluster_keywords", "plot_cluster_stability", "plot_framing_diff", "diff_lines", "plot_event_heatmap"]
 
 _NONE_COLOUR = "#b8b8b8"
-_PALETTE = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#bcbd22"]
+_PALETTE = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
+            # past nine frames (audit25: the tenth frame took the first one's red): tab20's light tones and a few
+            # of tab20b's dark ones, no grey (grey is ``none``); the first nine stay, so existing figures do not change
+            "#393b79", "#c5b0d5", "#ffbb78", "#c49c94", "#f7b6d2", "#9edae5", "#dbdb8d", "#637939", "#843c39",
+            "#aec7e8", "#98df8a", "#ff9896", "#7b4173"]
+_N_BASE = 9  # the first nine colours, which articles, clusters and outlets take (see _other_colour)
 _MARKERS = ["o", "s", "^", "D", "v", "P", "X", "<", ">", "*"]
 CLIP_FROM = 1000  # plot_frame_map fits its view to the cloud, without far outliers, from this many sentences on
 
@@ -36,7 +41,7 @@ def _other_colour(i: int) -> str:
     and green: the first three frames' colours), so that an article's line or
     a cluster's points never read as one of those frames.
     """
-    return _PALETTE[3 + i % (len(_PALETTE) - 3)]
+    return _PALETTE[3 + i % (_N_BASE - 3)]
 
 
 def _axes(ax):
@@ -54,7 +59,8 @@ def _need(data: pd.DataFrame, cols, what: str):
 
 
 def frame_palette(frames) -> dict:
-    """A stable colour per frame id; ``none`` is grey. Frames keep their order of appearance."""
+    """A stable colour per frame id; ``none`` is grey. Frames keep their order of appearance; 22 frames get
+    distinct colours (past that they repeat)."""
     out, i = {}, 0
     for f in frames:
         if f in out:

@@ -731,3 +731,25 @@ def test_a_custom_codebook_keeps_its_colours_after_a_merge_drops_the_attrs():
         assert got == want
         assert [t.get_text() for t in ax.get_legend().get_texts()] == frames
         plt.close(fig)
+
+
+def test_twenty_frames_get_twenty_colours_and_the_first_nine_keep_theirs():
+    """audit25: the palette had nine colours, so a tenth frame was drawn in the first frame's red."""
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_hex
+
+    from framing.plot import frame_palette, plot_frame_map
+
+    frames = [f"f{i:02d}" for i in range(20)]
+    pal = frame_palette(frames + ["none"])
+    colours = [to_hex(pal[f]) for f in frames]
+    assert len(set(colours)) == 20 and to_hex(pal["none"]) not in colours
+    assert colours[:9] == ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf",
+                           "#bcbd22"]
+    scored = _custom_scored(frames[:10], n=200)
+    fig, ax = plt.subplots()
+    plot_frame_map(scored, ax=ax, style=None)
+    drawn = {t.get_text(): to_hex(h.get_color()) for t, h in zip(ax.get_legend().get_texts(),
+                                                                 ax.get_legend().legend_handles)}
+    assert len(set(drawn.values())) == len(drawn) == 10
+    plt.close(fig)
