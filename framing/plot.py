@@ -44,6 +44,36 @@ def _other_colour(i: int) -> str:
     return _PALETTE[3 + i % (_N_BASE - 3)]
 
 
+# keyword names matplotlib takes for one property: a caller's name of one replaces a helper's default of any
+_ALIASES = ({"c", "color"}, {"facecolors", "facecolor", "fc"}, {"edgecolors", "edgecolor", "ec"},
+            {"linewidths", "linewidth", "lw"}, {"linestyles", "linestyle", "ls"}, {"markersize", "ms"},
+            {"markeredgecolor", "mec"}, {"markerfacecolor", "mfc"}, {"markeredgewidth", "mew"},
+            {"fontsize", "size"}, {"ha", "horizontalalignment"}, {"va", "verticalalignment"})
+
+
+def _caller_wins(defaults: dict, kwargs: dict) -> dict:
+    """The helper's ``defaults`` with the caller's ``kwargs`` over them: a caller's keyword replaces the default
+    of the same name or of an alias (``color`` the ``c``, ``lw`` the ``linewidths``). audit25: ``color="k"``
+    met the helper's ``c=`` (matplotlib: "Supply a 'c' argument or a 'color' kwarg"), ``marker="x"`` or
+    ``height=.5`` its own (TypeError: got multiple values for keyword argument)."""
+    out = dict(defaults)
+    for k in kwargs:
+        for group in _ALIASES:
+            if k in group:
+                for a in group:
+                    out.pop(a, None)
+    out.update(kwargs)
+    return out
+
+
+def _caller_colour(kwargs: dict, default):
+    """The colour the caller gave (``color`` or ``c``), else ``default``."""
+    for k in ("color", "c"):
+        if kwargs.get(k) is not None:
+            return kwargs[k]
+    return default
+
+
 def _axes(ax):
     import matplotlib.pyplot as plt
 
@@ -185,6 +215,10 @@ def plot_frame_map(data: pd.DataFrame, *, x: str = "x", y: str = "y", hue: str =
              f"(filled and hollow): no marker per value is drawn, colour shows the frame; {hint}",
              FramingWarning)
         styles = [None]
+    from matplotlib.markers import MarkerStyle
+
+    # the caller's marker for every article; a line marker ("x") has no face to leave hollow
+    unfilled = kwargs.get("marker") is not None and not MarkerStyle(kwargs["marker"]).is_filled()
     artists = []
     for si, st in enumerate(styles):
         sub_s = data if st is None else data[data[style] == st]
@@ -198,14 +232,20 @@ def plot_frame_map(data: pd.DataFrame, *, x: str = "x", y: str = "y", hue: str =
             # article or outlet it belongs to (audit18b J7)
             under = crowded and fr == "none"
             s_fr, z = (s / 2, 1.0) if under else (s, 1.5 if crowded else 1.0)
-            if hollow:
+            if hollow and not unfilled:
                 # the frame's colour is the hollow marker's only trace: the caller's edge colour does not replace it
-                look = {"linewidths": 1.2, "alpha": 0.9, "zorder": z, **kwargs, "facecolors": "none",
-                        "edgecolors": colour}
-                art = ax.scatter(sub[x], sub[y], s=s_fr, marker=_MARKERS[si % len(_MARKERS)], **look)
+                # (a colour the caller gives with color= or c= is the edge's, as it is the filled markers' face)
+                own = {k: v for k, v in kwargs.items() if k not in ("c", "color", "facecolors", "facecolor", "fc",
+                                                                      "edgecolors", "edgecolor", "ec")}
+                look = _caller_wins({"s": s_fr, "marker": _MARKERS[si % len(_MARKERS)], "linewidths": 1.2,
+                                     "alpha": 0.9, "zorder": z}, own)
+                art = ax.scatter(sub[x], sub[y], facecolors="none", edgecolors=_caller_colour(kwargs, colour), **look)
             else:
-                look = {"edgecolors": "white", "linewidths": 0.5, "alpha": 0.9, "zorder": z, **kwargs}  # caller's win
-                art = ax.scatter(sub[x], sub[y], s=s_fr, c=colour, marker=_MARKERS[si % len(_MARKERS)], **look)
+                look = _caller_wins({"s": s_fr, "c": colour, "marker": _MARKERS[si % len(_MARKERS)],
+                                     "edgecolors": "white", "linewidths": 0.5, "alpha": 0.9, "zorder": z}, kwargs)
+                if unfilled and not ({"edgecolors", "edgecolor", "ec"} & set(kwargs)):
+                    look.pop("edgecolors")  # a line marker ("x", "+") is drawn in its face colour, not white
+                art = ax.scatter(sub[x], sub[y], **look)
             art._framing_rows = sub  # for the hover tooltips
             artists.append(art)
     from matplotlib.lines import Line2D
@@ -371,8 +411,9 @@ def plot_frame_shares(data: pd.DataFrame, *, x: str = "share", y: str = "article
             lo = np.clip(vals - sub["ci_low"].fillna(0).to_numpy(), 0, None)
             hi = np.clip(sub["ci_high"].fillna(0).to_numpy() - vals, 0, None)
             xerr = np.vstack([lo, hi])
-        ax.barh(pos, vals, height=h, color=palette.get(fr, _NONE_COLOUR), label=fr, xerr=xerr,
-                error_kw={"ecolor": "#333", "capsize": 2, "lw": 0.8}, **kwargs)
+        ax.barh(pos, vals, **_caller_wins({"height": h, "color": palette.get(fr, _NONE_COLOUR), "label": fr,
+                                           "xerr": xerr, "error_kw": {"ecolor": "#333", "capsize": 2, "lw": 0.8}},
+                                          kwargs))
     ax.set_yticks(np.arange(len(groups)))
     ax.set_yticklabels([_short(g, 40) for g in groups], fontsize=8)
     ax.invert_yaxis()
@@ -467,11 +508,13 @@ def plot_lean(data: pd.DataFrame, *, x: str = "lean", y: str = "article_id", fra
         ax.hlines(pos, rows["ci_low"].to_numpy(dtype=float), rows["ci_high"].to_numpy(dtype=float), color="#999",
                   lw=1.0, zorder=1)
     thin = (rows["n_framed"].to_numpy() < few) if "n_framed" in rows.columns else np.zeros(len(rows), bool)
-    look = {"s": 22, "zorder": 2, "linewidths": 1.0, **kwargs}
-    ax.scatter(vals[~thin], pos[~thin], c=[c for c, t in zip(colours, thin) if not t], **look)
-    if thin.any():
-        ax.scatter(vals[thin], pos[thin], facecolors="white", edgecolors=[c for c, t in zip(colours, thin) if t],
-                   **look)
+    look = {"s": 22, "zorder": 2, "linewidths": 1.0}
+    ax.scatter(vals[~thin], pos[~thin], **_caller_wins({**look, "c": [c for c, t in zip(colours, thin) if not t]},
+                                                       kwargs))
+    if thin.any():  # hollow: a colour the caller gives (color=, c=) is the edge's
+        edge = _caller_colour(kwargs, [c for c, t in zip(colours, thin) if t])
+        rest = {k: v for k, v in kwargs.items() if k not in ("c", "color")}
+        ax.scatter(vals[thin], pos[thin], **_caller_wins({**look, "facecolors": "white", "edgecolors": edge}, rest))
     ax.axvline(0, color="#888", lw=0.8, ls="--", zorder=0)
     names = [_short(v, label_chars) for v in rows[y]]
     if gap is not None:
@@ -537,7 +580,8 @@ def plot_narrative_arc(data: pd.DataFrame, *, x: str = "position", y: str = "lea
         grp = grp.sort_values(x)
         colour = _other_colour(i)
         marker = _MARKERS[i % len(_MARKERS)]
-        ax.plot(grp[x], grp[y], marker=marker, ms=3, color=colour, label=_short(str(key), 40), **kwargs)
+        ax.plot(grp[x], grp[y], **_caller_wins({"marker": marker, "ms": 3, "color": colour,
+                                                "label": _short(str(key), 40)}, kwargs))
         if bands and {"ci_low", "ci_high"} <= set(grp.columns):
             ax.fill_between(grp[x], grp["ci_low"], grp["ci_high"], color=colour, alpha=0.15, lw=0)
         elif "n_framed" in grp.columns:  # no band says how little a bin rests on: a hollow mark does (audit20)
@@ -617,9 +661,8 @@ def plot_cluster_keywords(data: pd.DataFrame, *, x: str = "size", n_words: int =
                    for f, c in zip(data["dominant_frame"], data["cluster"])]
     else:
         colours = [_PALETTE[1] if c != -1 else _NONE_COLOUR for c in data["cluster"]]
-    kwargs.setdefault("color", colours)
     vals = data[x].to_numpy(dtype=float)
-    bars = ax.barh(pos, vals, height=0.7, **kwargs)
+    bars = ax.barh(pos, vals, **_caller_wins({"height": 0.7, "color": colours}, kwargs))
     mixed = (data["dominant_frame"] == "mixed").to_numpy() if "dominant_frame" in data.columns else np.zeros(len(data), bool)
     for bar, m in zip(bars, mixed):
         if m:  # no frame leads: no frame's colour
@@ -684,8 +727,8 @@ def plot_cluster_stability(data: pd.DataFrame, *, x: str = "stability", threshol
     ax = _axes(ax)
     vals = data[x].fillna(0).to_numpy(dtype=float)
     pos = np.arange(len(data))
-    kwargs.setdefault("color", [_PALETTE[1] if v >= threshold else _NONE_COLOUR for v in vals])
-    ax.barh(pos, vals, height=0.7, **kwargs)
+    ax.barh(pos, vals, **_caller_wins({"height": 0.7, "color": [_PALETTE[1] if v >= threshold else _NONE_COLOUR
+                                                                for v in vals]}, kwargs))
     ax.axvline(threshold, color="#d62728", lw=0.8, ls="--")
     ax.set_yticks(pos)
     ax.set_yticklabels([f"cluster {c}" for c in data["cluster"]], fontsize=8)
@@ -730,9 +773,9 @@ def plot_event_lean(data: pd.DataFrame, *, x: str = "lean", y: str = "event_id",
         ax.plot(grp[x], [pos[e]] * len(grp), color="#c8c8c8", lw=2, zorder=1)
     for i, art in enumerate(dict.fromkeys(data[hue])):
         sub = data[data[hue] == art]
-        look = {"marker": _MARKERS[i % len(_MARKERS)], "color": _other_colour(i), "s": 40,
-                "zorder": 2, **kwargs}  # the caller's keywords win
-        ax.scatter(sub[x], sub[y].map(pos), label=_short(str(art), 40), **look)
+        look = _caller_wins({"marker": _MARKERS[i % len(_MARKERS)], "color": _other_colour(i), "s": 40,
+                             "zorder": 2, "label": _short(str(art), 40)}, kwargs)  # the caller's keywords win
+        ax.scatter(sub[x], sub[y].map(pos), **look)
     names = data.drop_duplicates(y).set_index(y)[label] if label and label in data.columns else None
     ax.set_yticks(range(len(events)))
     ax.set_yticklabels([f"{e}: {_short(names[e], 50)}" if names is not None else str(e) for e in events], fontsize=8)
@@ -856,7 +899,7 @@ def plot_framing_diff(diff: pd.DataFrame, *, a_label: str | None = None, b_label
     drawn = [r for ln in lines if ln[0] in ("pair", "two") for r in ln[1:] if r is not None]
     frames = [f for r in drawn for f in (r.frame_a, r.frame_b) if isinstance(f, str)]
     palette = palette or frame_palette(_frame_order(frames, data=diff))
-    fontsize = kwargs.pop("fontsize", 7)
+    fontsize = kwargs.pop("fontsize", kwargs.pop("size", 7))
 
     def box(x, y, text, frame, ha):
         if not isinstance(text, str):
@@ -864,9 +907,9 @@ def plot_framing_diff(diff: pd.DataFrame, *, a_label: str | None = None, b_label
         t = "\n".join(textwrap.wrap(text, width)[:3])
         if len(textwrap.wrap(text, width)) > 3:
             t += "…"
-        ax.text(x, y, t, ha=ha, va="center", fontsize=fontsize, wrap=False,
-                bbox={"boxstyle": "round,pad=0.3", "fc": palette.get(frame, _NONE_COLOUR), "alpha": 0.35,
-                      "ec": palette.get(frame, _NONE_COLOUR)}, **kwargs)
+        ax.text(x, y, t, **_caller_wins({"ha": ha, "va": "center", "fontsize": fontsize, "wrap": False,
+                                         "bbox": {"boxstyle": "round,pad=0.3", "fc": palette.get(frame, _NONE_COLOUR),
+                                                  "alpha": 0.35, "ec": palette.get(frame, _NONE_COLOUR)}}, kwargs))
 
     def framed(f):
         return isinstance(f, str) and f != "none"
@@ -1036,7 +1079,7 @@ def plot_event_heatmap(table: pd.DataFrame, *, value: str = "lean", row: str = "
     # a missing cell (the article does not report the event, or has no framed sentence in it) is grey: white is a
     # lean of 0 (audit20 read the two as one)
     colours = (matplotlib.colormaps[cmap] if isinstance(cmap, str) else cmap).with_extremes(bad=_MISSING_CELL)
-    im = ax.imshow(np.ma.masked_invalid(vals), cmap=colours, aspect="auto", **kwargs)
+    im = ax.imshow(np.ma.masked_invalid(vals), **_caller_wins({"cmap": colours, "aspect": "auto"}, kwargs))
     ax.set_xticks(range(grid.shape[1]))
     many = grid.shape[1] > 20
     ax.set_xticklabels([_short(c, 28) for c in grid.columns], rotation=20 if grid.shape[1] <= 6 else 90 if many else 60,

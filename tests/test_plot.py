@@ -753,3 +753,58 @@ def test_twenty_frames_get_twenty_colours_and_the_first_nine_keep_theirs():
                                                                  ax.get_legend().legend_handles)}
     assert len(set(drawn.values())) == len(drawn) == 10
     plt.close(fig)
+
+
+def _kw_cases():
+    import framing.plot as P
+
+    scored = _custom_scored(["zeta", "alpha", "mid"], n=40)
+    many = scored.assign(article_id=[f"a{i % 12}" for i in range(40)])  # 12 articles: hollow markers too
+    lean = pd.DataFrame({"article_id": list("abcd"), "lean": [0.4, -0.3, 0.1, -0.6], "ci_low": [0.1, -0.6, -0.2, -0.9],
+                         "ci_high": [0.7, 0.0, 0.4, -0.3], "n_framed": [10, 2, 8, 1]})
+    lean.attrs["frames"] = ["zeta", "alpha"]
+    shares = pd.DataFrame({"article_id": ["a", "a", "b", "b"], "frame": ["zeta", "alpha"] * 2,
+                           "share": [0.6, 0.4, 0.3, 0.7], "ci_low": [0.4, 0.2, 0.1, 0.5], "ci_high": [0.8, 0.6, 0.5, 0.9]})
+    arc = pd.DataFrame([{"article_id": f"a{k}", "position": p, "lean": 0.1 * k} for k in range(2) for p in (0, .5, 1)])
+    clusters = pd.DataFrame({"cluster": [0, 1], "size": [5, 3], "keywords": ["a, b", "c, d"],
+                             "dominant_frame": ["zeta", "none"], "stability": [0.9, 0.3]})
+    events = pd.DataFrame({"event_id": [0, 0, 1], "label": ["e0", "e0", "e1"], "article_id": ["a", "b", "a"],
+                           "lean": [0.3, -0.2, 0.1], "frame": ["zeta", "alpha", "zeta"]})
+    diff = pd.DataFrame({"kind": ["pair"], "text_a": ["x"], "text_b": ["y"], "frame_a": ["zeta"], "frame_b": ["alpha"]})
+    return [
+        (P.plot_lean, lean, {"color": "k"}),
+        (P.plot_lean, lean, {"c": "k", "marker": "s", "lw": 2}),
+        (P.plot_frame_scores, scored, {"x": "zeta", "y": "alpha", "color": "k"}),
+        (P.plot_frame_map, scored, {"marker": "x"}),
+        (P.plot_frame_map, scored, {"color": "k", "edgecolor": "r", "lw": 1}),
+        (P.plot_frame_map, many, {"marker": "x", "color": "k"}),
+        (P.plot_frame_shares, shares, {"height": 0.5}),
+        (P.plot_frame_shares, shares, {"color": "k", "label": "x", "error_kw": {"ecolor": "r"}}),
+        (P.plot_narrative_arc, arc, {"marker": "x", "c": "k", "markersize": 5}),
+        (P.plot_cluster_keywords, clusters, {"height": 0.5}),
+        (P.plot_cluster_stability, clusters, {"height": 0.5}),
+        (P.plot_event_lean, events, {"c": "k", "marker": "x"}),
+        (P.plot_event_heatmap, events, {"aspect": "equal"}),
+        (P.plot_framing_diff, diff, {"ha": "center", "size": 9, "bbox": None}),
+    ]
+
+
+@pytest.mark.parametrize("case", range(14))
+def test_the_callers_keywords_win_over_the_helpers_own(case):
+    """audit25: color="k" met a helper's c= (matplotlib: "Supply a 'c' argument or a 'color' kwarg"), and
+    marker="x" or height=.5 the helper's own (TypeError: got multiple values for keyword argument)."""
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_hex
+
+    cases = _kw_cases()
+    assert len(cases) == 14
+    helper, data, kw = cases[case]
+    fig, ax = plt.subplots()
+    assert helper(data, ax=ax, **kw) is ax
+    if "height" in kw:
+        assert {round(p.get_height(), 6) for p in ax.patches} == {kw["height"]}
+    if kw.get("color") == "k" and helper.__name__ in ("plot_frame_map", "plot_frame_scores", "plot_lean"):
+        faces = {to_hex(c) for coll in ax.collections for c in coll.get_facecolors()} - {"#ffffff"}
+        edges = {to_hex(c) for coll in ax.collections for c in coll.get_edgecolors()}
+        assert faces <= {"#000000", "#999999"} and "#000000" in faces | edges  # the caller's colour, not the frames'
+    plt.close(fig)
