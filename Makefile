@@ -37,8 +37,10 @@ bench: setup
 	FRAMING_BENCH_SPEED_REPORT=$${FRAMING_BENCH_SPEED_REPORT-1} \
 	$(BIN)/python -m benchmarks.run
 
+# Lab opens at the repository root (seeds/, data/ and your own corpus folders in its file browser);
+# encrypted kernel transport keeps ipykernel's "running over TCP without encryption" warning away.
 lab: setup
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab --ServerApp.root_dir=. --KernelManager.transport_encryption=auto notebooks/01-quick-start.ipynb
 
 clean:
 	rm -rf reports/ notebooks/output/ .pytest_cache
