@@ -88,9 +88,10 @@ compare_articles(sents, "Atlantic Herald", "Eastern Courier", by="source", clust
 
 # %% [markdown]
 # The Herald leans +0.82 and the Courier -0.50. Their difference, 1.32, has an interval from 0.51
-# to 2 (a bootstrap of articles), but the stratified p-value is 0.24: with one article of each
-# outlet per story, there are only 8 ways to re-assign them, so the smallest possible p-value is
-# 1/8. Nine articles show how the test works; a finding needs many more stories.
+# to 2 (a bootstrap of articles), but the stratified p-value is 0.25: with one article of each
+# outlet per story, there are only 8 ways to re-assign them, the test tries every one, and swapping
+# all three mirrors the difference, so 2/8 = 0.25 is the smallest p-value this design can give.
+# Nine articles show how the test works; a finding needs many more stories.
 
 # %% [markdown]
 # ## 3. The stories the toolkit finds

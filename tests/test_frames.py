@@ -674,3 +674,21 @@ def test_a_hand_coded_frame_column_is_kept_under_another_name_not_replaced(fake_
     again = score_frames(scored.drop(columns=["frame_given", "confidence_given"]), embedder=fake_embedder,
                          method="prototype")
     assert "frame_given" not in again.columns and again["frame"].tolist() == scored["frame"].tolist()
+
+
+def test_the_stratified_test_tries_every_re_assignment_when_there_are_few():
+    """audit25-notebooks: three stories of one article per side have 2**3 = 8 re-assignments; the stratified
+    test drew 2000 at random and gave p 0.244 (below the exact floor, 2/8) that moved with the seed."""
+    from framing.frames import compare_articles
+
+    rows = []
+    for story in range(3):
+        for side, frame in (("H", "western_threat"), ("C", "russian_defensive")):
+            for j in range(4):
+                rows.append({"article_id": f"{side}{story}", "source": side, "story": story, "sentence_id": j,
+                             "text": "x.", "western_threat": 0.5, "russian_defensive": 0.5,
+                             "frame": frame if j < 3 else "none"})
+    scored = pd.DataFrame(rows)
+    ps = {compare_articles(scored, "H", "C", by="source", cluster="article_id", strata="story",
+                           random_state=seed)["p_value"].iloc[0] for seed in (0, 1, 42)}
+    assert ps == {0.25}
