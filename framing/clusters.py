@@ -44,7 +44,7 @@ import pandas as pd
 
 from ._text import surface_forms
 from ._checks import Estimator, check_whole, set_params
-from .errors import FramingError, warn
+from .errors import FramingError, not_fitted, warn
 
 __all__ = ["SentenceClusters", "cluster_sentences", "cluster_keywords", "stability_scores"]
 
@@ -613,7 +613,7 @@ class SentenceClusters(Estimator):
     # ------------------------------------------------------------------ use
     def _check_fitted(self):
         if not hasattr(self, "labels_"):
-            raise FramingError("SentenceClusters is not fitted yet; call fit() first")
+            raise not_fitted("SentenceClusters is not fitted yet; call fit() first")
 
     def fit_predict(self, sentences=None, y=None, *, embeddings=None) -> np.ndarray:
         """``fit`` and return ``labels_``."""

@@ -21,6 +21,31 @@ class MissingExtraError(FramingError, ImportError):
     """An optional dependency is not installed; the message names the pip extra."""
 
 
+def __getattr__(name: str):
+    # NotFittedError subclasses scikit-learn's, whose import takes a second: it is made on first use so that
+    # `import framing` stays fast, and kept in the module so that it is always the same class (and pickles).
+    if name == "NotFittedError":
+        if "NotFittedError" in globals():
+            return globals()["NotFittedError"]
+        from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
+
+        class NotFittedError(FramingError, _SklearnNotFittedError):
+            """An estimator was used before ``fit`` (or ``load``). It is both a :class:`FramingError` (the
+            CLI's one-line message) and scikit-learn's ``NotFittedError`` (so ``except NotFittedError`` and
+            ``check_is_fitted``-style code catch it); scikit-learn's is a ``ValueError`` and an
+            ``AttributeError``, so this one is too."""
+
+        NotFittedError.__module__, NotFittedError.__qualname__ = __name__, "NotFittedError"
+        globals()["NotFittedError"] = NotFittedError
+        return NotFittedError
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def not_fitted(message: str) -> FramingError:
+    """The :class:`NotFittedError` to raise, with ``message`` (imports scikit-learn only when raised)."""
+    return __getattr__("NotFittedError")(message)
+
+
 def require(module: str, extra: str):
     """Import ``module`` or raise :class:`MissingExtraError` naming ``extra``."""
     import importlib

@@ -34,7 +34,7 @@ from ._checks import Estimator, check_rows, check_whole, set_params
 from ._tuned import DEFAULT_THRESHOLD
 from ._text import surface_forms
 from .codebook import warn_if_default_for
-from .errors import FramingError, FramingWarning, warn
+from .errors import FramingError, FramingWarning, not_fitted, warn
 
 __all__ = [
     "EventGrouper",
@@ -1409,7 +1409,7 @@ class EventGrouper(Estimator):
 
     def _check_fitted(self):
         if not hasattr(self, "labels_"):
-            raise FramingError("EventGrouper is not fitted yet; call fit(articles) first")
+            raise not_fitted("EventGrouper is not fitted yet; call fit(articles) first")
 
     def table(self) -> pd.DataFrame:
         """``article_id``, ``event_id``, ``event_size``, ``cohesion`` and ``similarity``.

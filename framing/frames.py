@@ -17,7 +17,7 @@ import pandas as pd
 
 from ._checks import Estimator, check_whole, set_params
 from .codebook import bundled_frame_ids, codebook_digest, load_codebook
-from .errors import FramingError
+from .errors import FramingError, not_fitted
 from .stance import StanceScorer
 
 __all__ = ["PrototypeScorer", "StanceScorer", "score_frames", "frame_shares", "frame_lean", "compare_articles",
@@ -119,7 +119,7 @@ class PrototypeScorer(Estimator):
 
     def _check_fitted(self):
         if not hasattr(self, "prototypes_"):
-            raise FramingError("PrototypeScorer is not fitted yet; call fit() first")
+            raise not_fitted("PrototypeScorer is not fitted yet; call fit() first")
 
     def decision_function(self, embeddings: np.ndarray) -> np.ndarray:
         """Scores (n, n_frames): cosine of each sentence to each frame's prototype."""

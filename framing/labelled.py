@@ -55,7 +55,7 @@ import numpy as np
 import pandas as pd
 
 from ._checks import Estimator, check_whole, is_number, is_whole, set_params
-from .errors import FramingError, FramingWarning, warn
+from .errors import FramingError, FramingWarning, not_fitted, warn
 
 __all__ = [
     "Taxonomy",
@@ -1339,7 +1339,7 @@ class NarrativeClassifier(Estimator):
 
     def _check_fitted(self):
         if not hasattr(self, "coef_coarse_"):
-            raise FramingError("NarrativeClassifier: not fitted yet; call fit() or load a saved model first")
+            raise not_fitted("NarrativeClassifier: not fitted yet; call fit() or load a saved model first")
 
     def predict_proba(self, articles, *, features: np.ndarray | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Scores per narrative and per subnarrative (the probabilities after ``coupling``).
@@ -1691,7 +1691,7 @@ class RoleClassifier(Estimator):
 
     def _check_fitted(self):
         if not hasattr(self, "coef_main_"):
-            raise FramingError("RoleClassifier: not fitted yet; call fit() or load a saved model first")
+            raise not_fitted("RoleClassifier: not fitted yet; call fit() or load a saved model first")
 
     def predict_proba(self, articles, mentions: pd.DataFrame, *, features: np.ndarray | None = None):
         """Main-role probabilities ``(n, 3)`` and fine-role probabilities ``(n, k)`` as DataFrames, on the

@@ -95,7 +95,7 @@ import pandas as pd
 
 from .codebook import Codebook, codebook_digest, load_codebook
 from ._checks import Estimator, check_whole
-from .errors import FramingError, FramingWarning, warn
+from .errors import FramingError, FramingWarning, not_fitted, warn
 
 __all__ = ["StanceScorer", "speaker_mentions", "mention_table", "fitted_scorer", "FORMAT", "MINIMAL_PAIRS",
            "check_codebook", "codebook_check_summary", "suggest_gates", "unmatched_names", "actor_frames",
@@ -826,7 +826,7 @@ class StanceScorer(Estimator):
 
     def _check_fitted(self):
         if not hasattr(self, "coef_"):
-            raise FramingError("StanceScorer is not fitted yet; call fit() first (or StanceScorer.load(path))")
+            raise not_fitted("StanceScorer is not fitted yet; call fit() first (or StanceScorer.load(path))")
 
     # ------------------------------------------------------------------ score
     def decision_function(self, texts, embeddings=None) -> tuple[np.ndarray, np.ndarray]:

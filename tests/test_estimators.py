@@ -97,3 +97,27 @@ def test_the_estimators_work_in_scikit_learn_model_selection(fake_embedder):
     assert StanceScorer()._estimator_type == "classifier" and EventGrouper()._estimator_type == "clusterer"
     for est in _estimators(fake_embedder, cb):
         assert repr(est).startswith(type(est).__name__ + "(")
+
+
+@pytest.mark.parametrize("i", range(6))
+def test_not_fitted_is_scikit_learns_not_fitted_error_too(i):
+    # audit25-api: `except sklearn.exceptions.NotFittedError` missed the toolkit's "not fitted" errors
+    import pickle
+
+    from sklearn.exceptions import NotFittedError as SklearnNotFittedError
+
+    from framing.errors import NotFittedError
+
+    est = _estimators(Embedder(cache=False), load_codebook(CUSTOM))[i]
+    with pytest.raises(SklearnNotFittedError, match="not fitted") as info:
+        est._check_fitted()
+    assert isinstance(info.value, NotFittedError) and isinstance(info.value, FramingError)
+    assert type(pickle.loads(pickle.dumps(info.value))) is NotFittedError
+
+
+def test_import_framing_errors_does_not_import_scikit_learn():
+    import subprocess
+    import sys
+
+    code = "import sys, framing.errors; assert 'sklearn' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)
