@@ -17,6 +17,31 @@ def is_number(v) -> bool:
     return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
 
 
+def forget_fit(est) -> None:
+    """Make ``est`` not fitted: remove every instance attribute that is not a parameter (its fitted
+    attributes and caches)."""
+    params = est.get_params()
+    for k in [k for k in vars(est) if k not in params]:
+        delattr(est, k)
+
+
+def unfit_on_error(fit):
+    """Decorate an estimator's ``fit``: when it raises, the estimator is left not fitted (``forget_fit``),
+    never half-updated with some attributes of the new fit beside others of an earlier one (audit25-api: a
+    StanceScorer refitted on codebook B with labels of codebook A predicted B's labels with A's coefficients)."""
+    import functools
+
+    @functools.wraps(fit)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return fit(self, *args, **kwargs)
+        except BaseException:
+            forget_fit(self)
+            raise
+
+    return wrapper
+
+
 def set_params(est, params: dict):
     """scikit-learn's ``set_params`` for framing's estimators (flat parameters, those of ``get_params``)."""
     known = est.get_params()
@@ -32,7 +57,8 @@ class Estimator:
     it at import time: its tags (scikit-learn 1.6 and later asks every estimator for them in
     ``cross_val_score``, ``GridSearchCV`` and ``check_is_fitted``) and a repr that shows the parameters
     set away from their defaults. ``_sklearn_type`` is "classifier", "clusterer" or None; ``_text_input``
-    says the estimator takes texts or tables rather than a numeric array."""
+    says the estimator takes texts or tables rather than a numeric array. Each estimator's ``fit`` is
+    decorated with :func:`unfit_on_error`: a ``fit`` that raises leaves it not fitted."""
 
     _sklearn_type: str | None = None
     _text_input: bool = True

@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from ._text import surface_forms
-from ._checks import Estimator, check_whole, set_params
+from ._checks import Estimator, check_whole, set_params, unfit_on_error
 from .errors import FramingError, not_fitted, warn
 
 __all__ = ["SentenceClusters", "cluster_sentences", "cluster_keywords", "stability_scores"]
@@ -418,6 +418,7 @@ class SentenceClusters(Estimator):
         return lo, hi
 
     # ------------------------------------------------------------------ fit
+    @unfit_on_error
     def fit(self, sentences=None, y=None, *, embeddings=None):
         """Cluster the sentences.
 

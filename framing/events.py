@@ -30,7 +30,7 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-from ._checks import Estimator, check_rows, check_whole, set_params
+from ._checks import Estimator, check_rows, check_whole, set_params, unfit_on_error
 from ._tuned import DEFAULT_THRESHOLD
 from ._text import surface_forms
 from .codebook import warn_if_default_for
@@ -1373,6 +1373,7 @@ class EventGrouper(Estimator):
                 raise FramingError(f"{name}: expected a similarity between -1 and 1 or None, found {m!r}")
         return t, w
 
+    @unfit_on_error
     def fit(self, articles, y=None, *, embeddings=None, features=None, sentences=None):
         """Group ``articles`` (an article table); ``features`` from :func:`article_features` skips embedding;
         ``sentences`` (their sentence table) skips segmenting them again."""

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._checks import Estimator, check_whole, set_params
+from ._checks import Estimator, check_whole, set_params, unfit_on_error
 from .codebook import bundled_frame_ids, codebook_digest, load_codebook
 from .errors import FramingError, not_fitted
 from .stance import StanceScorer
@@ -100,6 +100,7 @@ class PrototypeScorer(Estimator):
     def set_params(self, **params):
         return set_params(self, params)
 
+    @unfit_on_error
     def fit(self, X=None, y=None):
         """Build each frame's prototype from its exemplars (``X`` and ``y`` are ignored: nothing is learnt
         from labelled data, so that the baseline stays the naive one)."""

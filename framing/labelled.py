@@ -54,7 +54,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from ._checks import Estimator, check_whole, is_number, is_whole, set_params
+from ._checks import Estimator, check_whole, is_number, is_whole, set_params, unfit_on_error
 from .errors import FramingError, FramingWarning, not_fitted, warn
 
 __all__ = [
@@ -1192,6 +1192,7 @@ class NarrativeClassifier(Estimator):
         subs = [lab.at[a, "subnarratives"] for a in ids]
         return _label_matrix(narrs, self.coarse_labels_[:-1]), _label_matrix(subs, self.fine_labels_[:-1])
 
+    @unfit_on_error
     def fit(self, articles, labels: pd.DataFrame, *, features: np.ndarray | None = None):
         """Learn from articles and their narrative labels.
 
@@ -1210,6 +1211,10 @@ class NarrativeClassifier(Estimator):
         Returns
         -------
         self
+
+        A ``fit`` that raises leaves the classifier not fitted: the fitted
+        attributes of an earlier fit are removed too, never mixed with the
+        new ones.
         """
         from .embed import get_embedder
 
@@ -1642,6 +1647,7 @@ class RoleClassifier(Estimator):
     def set_params(self, **params):
         return set_params(self, params)
 
+    @unfit_on_error
     def fit(self, articles, mentions: pd.DataFrame, *, features: np.ndarray | None = None):
         """Learn from mentions with roles (a table as read by :func:`read_role_labels`).
 

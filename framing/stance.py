@@ -94,7 +94,7 @@ import numpy as np
 import pandas as pd
 
 from .codebook import Codebook, codebook_digest, load_codebook
-from ._checks import Estimator, check_whole
+from ._checks import Estimator, check_whole, unfit_on_error
 from .errors import FramingError, FramingWarning, not_fitted, warn
 
 __all__ = ["StanceScorer", "speaker_mentions", "mention_table", "fitted_scorer", "FORMAT", "MINIMAL_PAIRS",
@@ -725,6 +725,7 @@ class StanceScorer(Estimator):
         return cb if cb is not None else load_codebook(self.codebook)
 
     # ------------------------------------------------------------------ fit
+    @unfit_on_error
     def fit(self, sentences=None, labels=None, *, embeddings=None):
         """Fit on the codebook, and on labelled sentences when given.
 
@@ -741,6 +742,10 @@ class StanceScorer(Estimator):
         Returns
         -------
         self
+
+        A ``fit`` that raises (a label that is not a frame, say) leaves the
+        scorer not fitted: the fitted attributes of an earlier fit are removed
+        too, never mixed with the new ones.
         """
         from sklearn.linear_model import LogisticRegression
 

@@ -167,6 +167,23 @@ def test_fit_errors(fake_embedder):
         score_frames(SENTS, THREE, fake_embedder, method="magic")
 
 
+def test_a_failed_fit_leaves_the_scorer_not_fitted(fake_embedder):
+    """audit25-api: refitted on another codebook with labels of the first, fit raised after setting the new
+    codebook_ and classes_ beside the old coef_, and predict returned the new labels from the old model."""
+    from sklearn.exceptions import NotFittedError
+
+    other = {"id": "other", "frames": [{"id": "a", "exemplars": ["Troops attacked the city."]},
+                                       {"id": "b", "exemplars": ["Gas prices soared."]}]}
+    sc = StanceScorer(THREE, fake_embedder).fit(SENTS, ["military", "economy", "diplomacy", "none",
+                                                        "diplomacy", "economy"])
+    sc.set_params(codebook=other)
+    with pytest.raises(FramingError, match="label 'diplomacy' is not a frame"):
+        sc.fit(SENTS, ["military", "economy", "diplomacy", "none", "diplomacy", "economy"])
+    assert not [k for k in vars(sc) if k.endswith("_")]
+    with pytest.raises(NotFittedError, match="not fitted"):
+        sc.predict(SENTS["text"].tolist())
+
+
 def test_mentions_case_and_speakers():
     cb = load_codebook()
     text = "Lavrov said NATO told us that the US would never attack Russia."

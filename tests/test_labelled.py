@@ -350,6 +350,21 @@ def test_narrative_knn_averages_neighbour_votes(docs, narr, fake_embedder):
         NarrativeClassifier(fake_embedder, knn_temperature=0).fit(docs, narr)
 
 
+def test_a_failed_fit_leaves_the_classifier_not_fitted(docs, narr, tmp_path, fake_embedder):
+    """audit25-api: a refit that raised kept the new taxonomy's labels beside the old model."""
+    from sklearn.exceptions import NotFittedError
+
+    t = tmp_path / "t.json"
+    t.write_text(json.dumps({"id": "mine", "narratives": {"Resolve": ["Sanctions work"]}}))
+    model = NarrativeClassifier(fake_embedder, threshold=0.3).fit(docs, narr)
+    model.set_params(taxonomy=t)
+    with pytest.raises(FramingError):
+        model.fit(docs, narr)
+    assert not hasattr(model, "coarse_labels_") and not hasattr(model, "coef_coarse_")
+    with pytest.raises(NotFittedError, match="not fitted"):
+        model.predict(docs)
+
+
 def test_classifiers_raise_before_fit(docs, roles, fake_embedder):
     with pytest.raises(FramingError, match="not fitted"):
         NarrativeClassifier(fake_embedder).predict(docs)
