@@ -30,7 +30,7 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-from ._checks import Estimator, check_rows, check_whole, set_params, unfit_on_error
+from ._checks import Estimator, check_rows, check_whole, is_number, set_params, unfit_on_error
 from ._tuned import DEFAULT_THRESHOLD
 from ._text import surface_forms
 from .codebook import warn_if_default_for
@@ -1344,8 +1344,6 @@ class EventGrouper(Estimator):
         return set_params(self, params)
 
     def _params(self):
-        from ._checks import is_number
-
         for name in ("date_penalty", "source_penalty", "mutual_bonus", "background"):
             v = getattr(self, name)
             if not (is_number(v) and v >= 0):
@@ -1365,11 +1363,11 @@ class EventGrouper(Estimator):
         linkages = ("average", "complete", "single", "weighted")
         if self.linkage not in linkages:
             raise FramingError(f"linkage: expected one of {', '.join(linkages)}, found {self.linkage!r}")
-        if self.date_window is not None and not (isinstance(self.date_window, (int, float)) and self.date_window >= 0):
+        if self.date_window is not None and not (is_number(self.date_window) and self.date_window >= 0):
             raise FramingError(f"date_window: expected a number of days >= 0 or None, found {self.date_window!r}")
         for name in ("min_similarity", "copy_similarity"):
             m = getattr(self, name)
-            if m is not None and not (isinstance(m, (int, float)) and not isinstance(m, bool) and -1.0 <= m <= 1.0):
+            if m is not None and not (is_number(m) and -1.0 <= m <= 1.0):
                 raise FramingError(f"{name}: expected a similarity between -1 and 1 or None, found {m!r}")
         return t, w
 
@@ -1619,7 +1617,7 @@ def sentence_similarity(sentences, *, embeddings=None, embedder=None, codebook=N
         one every sentence has (Russia).
     """
     sentences = _check_sentences(sentences)
-    if not (isinstance(names_weight, (int, float)) and 0 <= names_weight <= 1):
+    if not (is_number(names_weight) and 0 <= names_weight <= 1):
         raise FramingError(f"names_weight: expected a weight between 0 and 1, found {names_weight!r}")
     texts = sentences["text"].astype(str).tolist()
     if embeddings is None:
@@ -1844,7 +1842,7 @@ def align_events(sentences, *, embeddings=None, embedder=None, codebook=None, th
     codebook = warn_if_default_for(sentences, codebook, "align_events")
     sentences = _check_sentences(sentences)
     for name, v in (("threshold", threshold), ("mutual_threshold", mutual_threshold)):
-        if not (isinstance(v, (int, float)) and -1 <= v <= 1):
+        if not (is_number(v) and -1 <= v <= 1):
             raise FramingError(f"{name}: expected a similarity between -1 and 1, found {v!r}")
     n = len(sentences)
     if n == 0:

@@ -1177,7 +1177,7 @@ class NarrativeClassifier(Estimator):
             raise FramingError(f"threshold: expected a probability in (0, 1) or None, found {self.threshold!r}")
         if not is_whole(self.knn) or self.knn < 0:
             raise FramingError(f"knn: expected a whole number >= 0 (0 = off), found {self.knn!r}")
-        if not (isinstance(self.knn_temperature, (int, float)) and self.knn_temperature > 0):
+        if not (is_number(self.knn_temperature) and self.knn_temperature > 0):
             raise FramingError(f"knn_temperature: expected a positive number, found {self.knn_temperature!r}")
 
     # ------------------------------------------------------------------ fitting

@@ -219,6 +219,18 @@ def test_grouper_contract(synthetic, fake_embedder):
         EventGrouper(weights={"nope": 1.0}, embedder=fake_embedder).fit(synthetic)
 
 
+def test_grouper_takes_numpy_numbers_and_refuses_bools(synthetic, fake_embedder):
+    """audit25-api: date_window=np.int64(3) and min_similarity=np.float32(.2) were refused, date_window=True
+    was taken as 1 day."""
+    plain = EventGrouper(embedder=fake_embedder, date_window=3, min_similarity=0.2).fit(synthetic).labels_
+    numpy = EventGrouper(embedder=fake_embedder, date_window=np.int64(3), min_similarity=np.float32(0.2),
+                         copy_similarity=np.float64(0.99)).fit(synthetic).labels_
+    assert numpy.tolist() == plain.tolist()
+    for name in ("date_window", "min_similarity", "copy_similarity"):
+        with pytest.raises(FramingError, match=name):
+            EventGrouper(embedder=fake_embedder, **{name: True}).fit(synthetic)
+
+
 @pytest.mark.parametrize("params", [{}, {"min_articles": 1}, {"min_articles": 1, "mutual_neighbors": 2},
                                     {"min_similarity": None, "mutual_neighbors": 0, "date_window": None},
                                     {"min_articles": 1, "linkage": "complete", "threshold": 1.1}])

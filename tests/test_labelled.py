@@ -348,6 +348,9 @@ def test_narrative_knn_averages_neighbour_votes(docs, narr, fake_embedder):
             NarrativeClassifier(fake_embedder, knn=bad).fit(docs, narr)
     with pytest.raises(FramingError, match="knn_temperature"):
         NarrativeClassifier(fake_embedder, knn_temperature=0).fit(docs, narr)
+    with pytest.raises(FramingError, match="knn_temperature"):
+        NarrativeClassifier(fake_embedder, knn_temperature=True).fit(docs, narr)
+    NarrativeClassifier(fake_embedder, knn_temperature=np.float32(0.5))._check_params()  # audit25-api: was refused
 
 
 def test_a_failed_fit_leaves_the_classifier_not_fitted(docs, narr, tmp_path, fake_embedder):
