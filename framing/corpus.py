@@ -604,6 +604,18 @@ def _expand(inputs: Sequence[PathLike]) -> tuple[list[Path], dict[str, int]]:
             if tables:
                 skipped["framing events output"] = skipped.get("framing events output", 0) + len(tables)
                 found = [q for q in found if q not in tables]
+            # a folder's README or LICENSE is about the corpus, and a table without a text column (the outlets'
+            # urls, say) is its metadata; neither is articles (audit25-notebooks: one sources.csv stopped the read)
+            about = [q for q in found if q.stem.upper() in _ABOUT_FILES]
+            if about:
+                skipped["readme or licence"] = skipped.get("readme or licence", 0) + len(about)
+                found = [q for q in found if q not in about]
+            meta = [q for q in found if q.suffix.lower() in TABLE_EXTENSIONS and _table_without_text(q)]
+            if meta:
+                names = ", ".join(q.name for q in meta[:3]) + (f" and {len(meta) - 3} more" if len(meta) > 3 else "")
+                key = f"table{'s' if len(meta) != 1 else ''} without a text column, read as metadata ({names})"
+                skipped[key] = skipped.get(key, 0) + len(meta)
+                found = [q for q in found if q not in meta]
             inside = [q for q in found if q.suffix.lower() in KNOWN_EXTENSIONS]
             n_other = len(found) - len(inside)
             if n_other:
@@ -623,6 +635,43 @@ def _expand(inputs: Sequence[PathLike]) -> tuple[list[Path], dict[str, int]]:
         else:
             raise FramingError(f"{p}: no such file or directory")
     return files, skipped
+
+
+_ABOUT_FILES = {"README", "LICENSE", "LICENCE", "COPYING", "CHANGELOG", "NOTICE"}
+
+
+def _table_without_text(path: Path) -> bool:
+    """A CSV/TSV/JSONL file in a folder whose header (first line) has no column that can be the text; read from its
+    first 64 KB only, so a large corpus table costs nothing. A .json file, or one that cannot be read so, counts as
+    having text (reading it says what is wrong)."""
+    ext = path.suffix.lower()
+    if ext == ".json":
+        return False
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(65536).decode("utf-8-sig", errors="replace")
+    except OSError:
+        return False
+    first = next((line for line in head.splitlines() if line.strip()), "")
+    if not first:
+        return False
+    if ext in {".jsonl", ".ndjson"}:
+        import json
+
+        try:
+            names = list(json.loads(first))
+        except (ValueError, TypeError):
+            return False
+    else:
+        import csv
+
+        sep = "\t" if ext == ".tsv" else _csv_separator(first)
+        names = next(csv.reader([first], delimiter=sep), [])
+    try:
+        _column_map(names, str(path))
+    except FramingError:
+        return True
+    return False
 
 
 def _is_events_output(path: Path) -> bool:
@@ -777,7 +826,8 @@ _SAY = {"exact duplicate": ("exact duplicate", "exact duplicates"),
                                        "files in a framing output folder (a report's, with its manifest.json)"),
         "framing events output": ("table written by framing events (article_id, event_id, ...)",
                                   "tables written by framing events (article_id, event_id, ...)"),
-        "unknown extension": ("file with an unknown extension", "files with an unknown extension")}
+        "unknown extension": ("file with an unknown extension", "files with an unknown extension"),
+        "readme or licence": ("README or licence file", "README or licence files")}
 
 
 def prepare_articles(source) -> pd.DataFrame:
@@ -917,8 +967,10 @@ def read_articles(source, *, skip_empty: bool = True) -> pd.DataFrame:
     ----------
     source : path, glob, list of them, or pandas.DataFrame
         A directory is searched recursively for ``.txt``, ``.md``, ``.html``,
-        ``.csv``, ``.tsv``, ``.jsonl`` and ``.json`` files (hidden files, and
-        a report folder framing wrote there, are ignored). A CSV/JSONL/DataFrame needs a ``text`` column and may have
+        ``.csv``, ``.tsv``, ``.jsonl`` and ``.json`` files (hidden files, a
+        report folder framing wrote there, README and licence files, and
+        tables without a text column, such as a list of outlets, are left
+        out with a note). A CSV/JSONL/DataFrame needs a ``text`` column and may have
         ``article_id`` (or ``id``), ``title``, ``source`` and ``date``; other
         columns are kept after these. Names other tools give these columns (``body``, ``maintext``,
         ``headline``, ``published``, ``outlet``, ``Text``: :data:`COLUMN_SYNONYMS`) are read as them, with a

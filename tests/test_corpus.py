@@ -653,3 +653,22 @@ def test_a_jsonl_file_of_mixed_schemas_reads_each_lines_text_from_the_name_it_ha
     said = " ".join(str(w.message) for w in caught)
     assert "'text' is blank in some rows where several columns could be it ('body', 'content')" in said, said
     assert df["article_id"].tolist() == ["a"]
+
+
+def test_a_folders_readme_and_metadata_table_are_not_read_as_articles(tmp_path):
+    """audit25-notebooks: a sources.csv (url, outlet) beside the articles stopped the whole read ("no 'text'
+    column"), and a README.md was read as an article."""
+    (tmp_path / "a.txt").write_text("Drones hit Kharkiv\n\nRussian drones hit Kharkiv overnight.", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Talks stall\n\nTalks in Geneva stalled on Monday.", encoding="utf-8")
+    (tmp_path / "README.md").write_text("# My corpus\n\nCollected in June.", encoding="utf-8")
+    (tmp_path / "sources.csv").write_text("url,outlet\nhttps://example.com/a,Herald\n", encoding="utf-8")
+    (tmp_path / "more.csv").write_text("id,text\nc,Kyiv asked for more aid on Wednesday.\n", encoding="utf-8")
+    with pytest.warns(ReadWarning) as caught:
+        df = read_articles(tmp_path)
+    assert sorted(df["article_id"]) == ["a.txt", "b.txt", "c"]
+    said = " ".join(str(w.message) for w in caught)
+    assert "1 README or licence file" in said
+    assert "table without a text column, read as metadata (sources.csv)" in said
+    # named on its own, a table without text is still an error, not skipped
+    with pytest.raises(FramingError, match="no 'text' column"):
+        read_articles(tmp_path / "sources.csv")
