@@ -2506,8 +2506,11 @@ def _trust_note(run, manifest: dict) -> str:
     if method not in (None, "stance"):
         differs.append(f"scorer {method}")
     path = getattr(run.codebook, "path", None)
-    return (TRUST_NOTE_OWN.format(what="; ".join(differs), codebook=path or "your-codebook.toml") if differs
-            else TRUST_NOTE)
+    note = TRUST_NOTE_OWN.format(what="; ".join(differs), codebook=path or "your-codebook.toml") if differs else ""
+    if method == "prototype":  # audit25-codebook: the check cross-validates the stance scorer, not this one
+        note = note.replace("shows thin or overlapping frames", "shows thin or overlapping frames (its accuracy is "
+                            "the stance scorer's, not the prototype method's this run used)")
+    return note or TRUST_NOTE
 
 
 def _page(run: FramingRun, sections: list[dict], figures: dict, manifest: dict) -> str:

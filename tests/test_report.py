@@ -803,6 +803,9 @@ def test_the_report_says_how_far_to_trust_it_with_the_readme_s_figures(tmp_path,
     assert "model my/model" in other and "0.84" not in other
     proto = _trust_note(SimpleNamespace(codebook=bundled), {**ok, "parameters": {"method": "prototype"}})
     assert "scorer prototype" in proto
+    # audit25-codebook: the check it points to measures the stance scorer, and says so on a prototype run
+    assert "its accuracy is the stance scorer's, not the prototype method's" in proto
+    assert "not the prototype method's" not in note
     # on the page, under the frames (the fake embedder is not the measured model)
     arts = pd.DataFrame({"article_id": ["a", "b"], "text": [_BODIES[0], _BODIES[2]]})
     page = build_report(arts, tmp_path / "rep", cache=False, events=False)["html"].read_text(encoding="utf-8")
