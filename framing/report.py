@@ -2468,6 +2468,15 @@ def _coverage_note(run) -> str:
     per = framed.groupby(run.sentences["article_id"], observed=True).sum().reindex(run.articles["article_id"], fill_value=0)
     n, none, few = len(per), int((per == 0).sum()), int(((per > 0) & (per < FEW_FRAMED)).sum())
     three = len(run.frame_ids) > 2
+    if len(framed) and not framed.any():  # audit25-codebook: "0 have fewer than 5" read as if some had enough
+        why = ""
+        if "none_reason" in run.sentences.columns:
+            reasons = run.sentences["none_reason"].astype(str).replace("", np.nan).dropna().value_counts()
+            if len(reasons):
+                why = f" (the commonest reason: {reasons.index[0]}, {int(reasons.iloc[0])} sentences; see Sentences)"
+        return (f"No sentence of the {len(framed)} is given one of this codebook's frames{why}, so every share and "
+                "lean below is empty: the frames do not fit these articles, or the gates are too strict for them "
+                "(`framing codebook check CODEBOOK --articles PATH` suggests gates).")
     text = (f"{framed.mean():.0%} of the {len(framed)} sentences are given one of this codebook's frames; "
             f"{none} of the {n} articles {'has' if none == 1 else 'have'} no framed sentence (off its topic, or "
             f"taking no side) and {few} {'has' if few == 1 else 'have'} fewer than {FEW_FRAMED}: their shares "

@@ -1733,3 +1733,22 @@ def test_the_story_column_note_speaks_of_rows_left_out_only_when_some_were(tmp_p
         warnings.simplefilter("ignore", ReadWarning)
         page = build_report(src, out=tmp_path / "rep2", cache=False)["html"].read_text(encoding="utf-8")
     assert said in page
+
+
+def test_a_run_that_frames_no_sentence_says_so_and_why():
+    """audit25-codebook: with 0 of 60 sentences framed the page said "0 have fewer than 5: their shares rest on
+    little", as if some articles had enough."""
+    from types import SimpleNamespace
+
+    from framing.codebook import load_codebook
+    from framing.report import _coverage_note
+
+    sents = pd.DataFrame({"article_id": ["a", "a", "b"], "frame": ["none"] * 3,
+                          "none_reason": ["low confidence", "low confidence", "off topic"]})
+    run = SimpleNamespace(sentences=sents, articles=pd.DataFrame({"article_id": ["a", "b"]}),
+                          frame_ids=load_codebook().frame_ids)
+    note = _coverage_note(run)
+    assert note.startswith("No sentence of the 3 is given one of this codebook's frames")
+    assert "the commonest reason: low confidence, 2 sentences" in note and "fewer than" not in note
+    framed = SimpleNamespace(**{**vars(run), "sentences": sents.assign(frame=["western_threat", "none", "none"])})
+    assert _coverage_note(framed).startswith("33% of the 3 sentences")
