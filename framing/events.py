@@ -1473,7 +1473,11 @@ def group_events(articles, *, embedder=None, embeddings=None, threshold: float |
         copies are one group; else empty: copies count once in the
         grouping, see ``copy_similarity``), and ``title``, ``source``
         and ``date`` when the articles have them (the values the grouping
-        used, so a reader can check a merge or a split).
+        used, so a reader can check a merge or a split). The index is a
+        fresh 0..n-1, not the input's, and ``article_id`` is as given:
+        join the result to your table with
+        ``df.merge(events[["article_id", "event_id"]], on="article_id")``,
+        not by index.
     """
     articles = _check_articles(articles)
     g = EventGrouper(threshold=threshold, weights=weights, date_window=date_window, neighbors=neighbors,
